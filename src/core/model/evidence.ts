@@ -1,0 +1,266 @@
+/**
+ * Evidence: what probes learned, each item with where it came from, when, and how long it took.
+ * Probes produce it, checks judge it; nothing here does I/O (DESIGN.md §3).
+ */
+import type { DnsRecord, Rcode, RecordType, Transport } from './dns.js';
+import type { NodeFacts, PodFacts, ServiceFacts } from './k8s.js';
+
+/** Where an observation was made. */
+export type EvidenceOrigin =
+  | { kind: 'pod'; namespace: string; name: string; ip?: string; node?: string }
+  | { kind: 'probe-pod'; namespace: string; name: string; ip?: string; node?: string; twinOf: string }
+  | { kind: 'node'; name: string; ip?: string }
+  | { kind: 'worker' }
+  | { kind: 'api' };
+
+interface EvidenceBase {
+  /** Stable within one report ("e7"); findings cite evidence by id. */
+  id: string;
+  from: EvidenceOrigin;
+  /** ISO timestamp of when the observation started. */
+  at: string;
+  /** How long gathering it took. */
+  ms: number;
+}
+
+export interface ResolvConfEvidence extends EvidenceBase {
+  kind: 'resolv-conf';
+  text: string;
+}
+
+export interface HostsFileEvidence extends EvidenceBase {
+  kind: 'hosts-file';
+  text: string;
+  entries: { ip: string; names: string[] }[];
+}
+
+export interface CorefileEvidence extends EvidenceBase {
+  kind: 'corefile';
+  configMap: { namespace: string; name: string; resourceVersion?: string };
+  /** data.Corefile */
+  text: string;
+  /** Other keys that imports may read (coredns-custom *.server / *.override, NodeHosts), by file path as mounted. */
+  files: Record<string, string>;
+}
+
+/** Who was asked: the role matters to the checks. */
+export type ResolverRole = 'dns-service' | 'coredns-endpoint' | 'upstream' | 'pod-nameserver' | 'other';
+
+export interface DnsQueryEvidence extends EvidenceBase {
+  kind: 'dns-query';
+  resolver: {
+    ip: string;
+    port: number;
+    role: ResolverRole;
+    /** CoreDNS pod name for endpoints, resolver label for upstreams. */
+    label?: string;
+    /** For an upstream: the CoreDNS node(s) whose resolv.conf / forward lists it. */
+    seenFromNodes?: string[];
+  };
+  /** The source address the query was sent from (cluster address, before any lab mapping). */
+  source?: string;
+  qname: string;
+  qtype: RecordType;
+  transport: Transport;
+  outcome: 'answer' | 'timeout' | 'refused' | 'error';
+  rcode?: Rcode;
+  aa?: boolean;
+  tc?: boolean;
+  answers: DnsRecord[];
+  authority: DnsRecord[];
+  /** Minimum TTL of the answer (or the SOA TTL for negative answers). */
+  ttl?: number;
+  latencyMs: number;
+  tries: number;
+  error?: string;
+}
+
+/** One query a stub resolver sent while resolving a name, in order. */
+export interface StubQuery {
+  qname: string;
+  qtype: RecordType;
+  server: string;
+  atMs: number;
+  outcome: 'answer' | 'timeout' | 'refused' | 'error';
+  rcode?: Rcode;
+  answers: string[];
+  latencyMs: number;
+}
+
+/** A whole lookup through the pod's resolv.conf, as glibc or musl performs it. */
+export interface LookupEvidence extends EvidenceBase {
+  kind: 'lookup';
+  libc: 'glibc' | 'musl';
+  name: string;
+  queries: StubQuery[];
+  result: { ok: boolean; addresses: string[]; error?: 'NXDOMAIN' | 'NODATA' | 'TIMEOUT' | 'SERVFAIL' | (string & {}); answeredBy?: string; finalName?: string };
+  totalMs: number;
+}
+
+/** Output of a DNS tool the pod's image has (getent, nslookup, dig), with what we parsed from it. */
+export interface ToolOutputEvidence extends EvidenceBase {
+  kind: 'tool-output';
+  tool: 'getent' | 'nslookup' | 'dig';
+  argv: string[];
+  exitCode: number;
+  stdout: string;
+  stderr: string;
+  parsed: { addresses: string[]; rcode?: Rcode; server?: string; timedOut?: boolean };
+}
+
+export interface TcpConnectEvidence extends EvidenceBase {
+  kind: 'tcp-connect';
+  ip: string;
+  port: number;
+  ok: boolean;
+  error?: 'timeout' | 'refused' | 'reset' | (string & {});
+  /** Which name resolved to this IP, and from which resolver, if known. */
+  forName?: string;
+}
+
+export interface CorednsPod {
+  name: string;
+  namespace: string;
+  ip: string;
+  node: string;
+  zone?: string;
+  ready: boolean;
+  phase: string;
+  restarts: number;
+  waitingReason?: string;
+}
+
+export interface EndpointsEvidence extends EvidenceBase {
+  kind: 'endpoints';
+  service: ServiceFacts;
+  /** Endpoint addresses of the DNS Service (ready and not ready). */
+  endpoints: { ip: string; ready: boolean; pod?: string; node?: string; zone?: string }[];
+  corednsPods: CorednsPod[];
+}
+
+export interface BurstEvidence extends EvidenceBase {
+  kind: 'burst';
+  target: { ip: string; port: number; role: ResolverRole; label?: string };
+  qname: string;
+  qtype: RecordType;
+  count: number;
+  concurrency: number;
+  ok: number;
+  timeouts: number;
+  errors: number;
+  /** Answers that needed a retry and the retry's delay (the 5 s signature of lost UDP). */
+  retried: number;
+  /** Latency histogram buckets: upper bound in ms → count (last bucket may be Infinity → timeouts). */
+  histogram: { leMs: number; count: number }[];
+  p50Ms: number;
+  p90Ms: number;
+  p99Ms: number;
+  maxMs: number;
+  qps: number;
+}
+
+export interface NodeResolvConfEvidence extends EvidenceBase {
+  kind: 'node-resolv-conf';
+  node: string;
+  zone?: string;
+  text: string;
+  nameservers: string[];
+}
+
+export interface ConntrackEvidence extends EvidenceBase {
+  kind: 'conntrack';
+  node: string;
+  insertFailed: number;
+  count?: number;
+  max?: number;
+}
+
+export interface CorednsMetrics {
+  requests: number;
+  responsesByRcode: Record<string, number>;
+  cacheHits: number;
+  cacheMisses: number;
+  forwardRequests: Record<string, number>;
+  forwardResponsesByRcode: Record<string, Record<string, number>>;
+  healthcheckFailures: Record<string, number>;
+  /** coredns_reload_version_info{hash=...} */
+  reloadHash?: string;
+  panics?: number;
+}
+
+export interface MetricsEvidence extends EvidenceBase {
+  kind: 'metrics';
+  pod: string;
+  node?: string;
+  metrics: CorednsMetrics;
+}
+
+export interface NetworkPoliciesEvidence extends EvidenceBase {
+  kind: 'network-policies';
+  namespace: string;
+  /** networking.k8s.io/v1 NetworkPolicy objects as plain JSON. */
+  policies: unknown[];
+  /** Labels of the target pod and of the CoreDNS pods / namespaces, for selector matching. */
+  podLabels: Record<string, string>;
+  namespaceLabels: Record<string, Record<string, string>>;
+}
+
+export interface PodSpecEvidence extends EvidenceBase {
+  kind: 'pod';
+  pod: PodFacts;
+}
+
+export interface NodesEvidence extends EvidenceBase {
+  kind: 'nodes';
+  nodes: NodeFacts[];
+}
+
+export interface ServicesEvidence extends EvidenceBase {
+  kind: 'services';
+  services: ServiceFacts[];
+  namespaces: string[];
+}
+
+export interface NodeLocalDnsEvidence extends EvidenceBase {
+  kind: 'nodelocaldns';
+  present: boolean;
+  localIp?: string;
+}
+
+export interface ProbeErrorEvidence extends EvidenceBase {
+  kind: 'probe-error';
+  /** Probe name ("exec resolv.conf", "probe pod", "metrics coredns-5svcg"). */
+  probe: string;
+  /** What could not be learned, in plain words. */
+  what: string;
+  reason: string;
+  /** When the API refused: the missing permission. */
+  rbac?: { verb: string; resource: string; namespace?: string; subresource?: string };
+}
+
+export type Evidence =
+  | ResolvConfEvidence
+  | HostsFileEvidence
+  | CorefileEvidence
+  | DnsQueryEvidence
+  | LookupEvidence
+  | ToolOutputEvidence
+  | TcpConnectEvidence
+  | EndpointsEvidence
+  | BurstEvidence
+  | NodeResolvConfEvidence
+  | ConntrackEvidence
+  | MetricsEvidence
+  | NetworkPoliciesEvidence
+  | PodSpecEvidence
+  | NodesEvidence
+  | ServicesEvidence
+  | NodeLocalDnsEvidence
+  | ProbeErrorEvidence;
+
+export type EvidenceKind = Evidence['kind'];
+
+/** Narrow an evidence list by kind. */
+export function evidenceOfKind<K extends EvidenceKind>(all: readonly Evidence[], kind: K): Extract<Evidence, { kind: K }>[] {
+  return all.filter((e): e is Extract<Evidence, { kind: K }> => e.kind === kind);
+}

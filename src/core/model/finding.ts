@@ -1,0 +1,87 @@
+/** Findings and fixes: what checks conclude from evidence (DESIGN.md §3). */
+import type { DnsRecord, Rcode, RecordType } from './dns.js';
+
+export type Severity = 'info' | 'warn' | 'error';
+
+export const severityRank: Record<Severity, number> = { error: 3, warn: 2, info: 1 };
+
+export type Risk = 'low' | 'medium' | 'high';
+
+/** A query and its answer summarised, before and after a fix, as the Corefile engine simulated it. */
+export interface SimulatedQuery {
+  name: string;
+  type: RecordType;
+  client: string;
+  /** One-line summary ("hosts answers 10.1.1.1", "forwarded to [10.0.0.2]"). */
+  before: string;
+  after: string;
+  changed: boolean;
+  rcodeAfter?: Rcode;
+  answersAfter?: DnsRecord[];
+}
+
+export interface FixSimulation {
+  /** The failing query: must change, to an answer the evidence shows reachable. */
+  failing: SimulatedQuery;
+  /** Control queries: must not change. */
+  controls: SimulatedQuery[];
+  /** Plain-language proof ("10.118.119.245 accepts TCP on 80 from gpu-zone1"). */
+  proof: string;
+}
+
+interface FixBase {
+  title: string;
+  /** Who is affected when this is applied. */
+  blastRadius: string;
+  risk: Risk;
+}
+
+export interface CorefilePatchFix extends FixBase {
+  kind: 'corefile-patch';
+  target: { namespace: string; name: string; key: string; resourceVersion?: string };
+  before: string;
+  after: string;
+  /** Unified diff of before → after. */
+  diff: string;
+  /** What the edit changes, in words. */
+  changes: string;
+  simulation: FixSimulation;
+  /** True when the Corefile has no `reload`: CoreDNS pods must be restarted to load it. */
+  needsRestart: boolean;
+}
+
+export interface WorkloadPatchFix extends FixBase {
+  kind: 'workload-patch';
+  target: { kind: 'Deployment' | 'StatefulSet' | 'DaemonSet'; namespace: string; name: string; resourceVersion?: string };
+  /** Strategic merge patch body for the owner's pod template. */
+  patch: Record<string, unknown>;
+  diff: string;
+  changes: string;
+  simulation?: FixSimulation;
+}
+
+export interface AdviceFix extends FixBase {
+  kind: 'advice';
+  steps: string[];
+}
+
+export type Fix = CorefilePatchFix | WorkloadPatchFix | AdviceFix;
+export type FixKind = Fix['kind'];
+
+export interface Finding {
+  checkId: string;
+  severity: Severity;
+  title: string;
+  /** Plain language, citing evidence. */
+  explanation: string;
+  /** Ids of the evidence items that prove it. */
+  evidenceRefs: string[];
+  fixes: Fix[];
+  docsUrl: string;
+  /** Hash of the check id and the decisive evidence (never of rendered text); de-duplicates posts. */
+  fingerprint: string;
+  /** 0..1: how directly the evidence shows the failure; orders findings of equal severity. */
+  confidence: number;
+  /** Values that renderers may mask. */
+  sensitive?: string[];
+}

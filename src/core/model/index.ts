@@ -1,0 +1,5 @@
+export * from './dns.js';
+export * from './k8s.js';
+export * from './evidence.js';
+export * from './finding.js';
+export * from './report.js';

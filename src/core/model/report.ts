@@ -1,0 +1,33 @@
+/** The report: the pod, the name, the path the lookup took, findings ordered, and a one-line verdict. */
+import type { Evidence } from './evidence.js';
+import type { Finding } from './finding.js';
+
+/** One hop of the resolution path, as the pod's lookup took it. */
+export interface PathHop {
+  /** "pod resolv.conf", "search list", "DNS Service 10.96.0.10", "coredns-5svcg (dev-worker)", "upstream 192.168.1.2", "TCP 10.118.163.249:80". */
+  step: string;
+  detail: string;
+  ok: boolean;
+  ms?: number;
+  evidenceRefs: string[];
+}
+
+export type Verdict = 'broken' | 'healthy';
+
+export interface Report {
+  /** The pod actually diagnosed (after resolving deploy/name or a prefix). */
+  pod: { namespace: string; name: string; node?: string; ip?: string; zone?: string; resolvedFrom?: string };
+  name: string;
+  port?: number;
+  cluster?: string;
+  verdict: Verdict;
+  /** One line an on-call engineer reads first. */
+  summary: string;
+  findings: Finding[];
+  path: PathHop[];
+  evidence: Evidence[];
+  startedAt: string;
+  durationMs: number;
+  /** Number of Kubernetes API requests made while gathering evidence. */
+  apiRequests?: number;
+}

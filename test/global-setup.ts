@@ -1,0 +1,30 @@
+/**
+ * Runs once before the suite: installs the Debian packages the tests use when they are missing
+ * (CI and fresh machines), so that no test depends on something installed by hand.
+ */
+import { execFileSync, spawnSync } from 'node:child_process';
+
+const needed: Record<string, string> = {
+  'redis-server': 'redis-server',
+  unbound: 'unbound',
+  dnsperf: 'dnsperf',
+  kubectl: 'kubectl',
+};
+
+function has(bin: string): boolean {
+  return spawnSync('sh', ['-c', `command -v ${bin}`], { stdio: 'ignore' }).status === 0;
+}
+
+export default function setup(): void {
+  const missing = Object.entries(needed).filter(([bin]) => !has(bin)).map(([, pkg]) => pkg);
+  if (missing.length === 0) return;
+  try {
+    execFileSync('apt-get', ['update', '-qq'], { stdio: 'ignore' });
+    execFileSync('apt-get', ['install', '-y', '-qq', '--no-install-recommends', ...missing], {
+      stdio: 'ignore',
+      env: { ...process.env, DEBIAN_FRONTEND: 'noninteractive' },
+    });
+  } catch (err) {
+    console.warn(`global-setup: could not install ${missing.join(', ')}: ${(err as Error).message}`);
+  }
+}
