@@ -1,0 +1,229 @@
+/**
+ * The scenario file schema (lab-scenario.md, version 1) as zod: strict objects (an unknown field
+ * is an error with its path), the contract's defaults, and per-field formats. Cross-references
+ * between parts (pod.node is a node, ...) are checked afterwards in cross-check.ts.
+ */
+import { z } from 'zod';
+import { isCidr, isIp, isIpv4 } from './addresses.js';
+import { defaultCorefile } from './default-corefile.js';
+
+/** Check ids from DESIGN.md §6: `expect` lists are checked against them so typos fail early. */
+export const checkIds = [
+  'upstream-split-horizon',
+  'static-answer-unreachable',
+  'intermittent-timeouts',
+  'search-path-amplification',
+  'mixed-upstreams',
+  'dns-endpoint-unreachable',
+  'cluster-domain-shadowing',
+  'no-ready-dns-endpoints',
+  'pod-dns-policy',
+  'hosts-file-override',
+  'network-policy-blocks-dns',
+  'upstream-failure',
+  'name-does-not-exist',
+  'healthy',
+] as const;
+
+export const fixKinds = ['corefile-patch', 'workload-patch', 'advice'] as const;
+
+const kebab = /^[a-z0-9]([-a-z0-9]*[a-z0-9])?$/;
+const dns1123Subdomain = /^[a-z0-9]([-a-z0-9]*[a-z0-9])?(\.[a-z0-9]([-a-z0-9]*[a-z0-9])?)*$/;
+const domainName = /^(\*\.)?([A-Za-z0-9_]([-A-Za-z0-9_]*[A-Za-z0-9_])?\.)*[A-Za-z0-9_]([-A-Za-z0-9_]*[A-Za-z0-9_])?\.?$/;
+
+const ip = z.string().refine(isIp, { message: 'expected an IP address such as 10.1.2.3' });
+const ipv4 = z.string().refine(isIpv4, { message: 'expected an IPv4 address such as 10.1.2.3' });
+const cidr = z.string().refine(isCidr, { message: 'expected a CIDR such as 10.244.1.0/24' });
+const labelName = z.string().regex(kebab, 'expected a DNS-1123 label (lower case letters, digits and "-", e.g. kube-system)').max(63);
+const objectName = z
+  .string()
+  .regex(dns1123Subdomain, 'expected a DNS-1123 name (lower case letters, digits, "-" and ".", e.g. coredns-7dbc744b8d-5svcg)')
+  .max(253);
+const labels = z.record(z.string(), z.string());
+const port = z.number().int().min(1).max(65535);
+const domain = z.string().regex(domainName, 'expected a domain name such as corp.example');
+
+const dnsPolicy = z.enum(['ClusterFirst', 'Default', 'None', 'ClusterFirstWithHostNet']);
+
+/** A Pod's spec.dnsConfig, with the API server's validation limits. */
+export const dnsConfigSchema = z.strictObject({
+  nameservers: z.array(ip).max(3, 'expected at most 3 nameservers (the API server rejects more)').optional(),
+  searches: z
+    .array(domain)
+    .max(32, 'expected at most 32 search domains')
+    .refine((s) => s.join(' ').length <= 2048, { message: 'expected a search list of at most 2048 characters' })
+    .optional(),
+  options: z.array(z.strictObject({ name: z.string().min(1), value: z.string().optional() })).optional(),
+});
+
+export const hostAliasSchema = z.strictObject({ ip, hostnames: z.array(z.string().min(1)).min(1) });
+
+const nodeSchema = z.strictObject({
+  name: objectName,
+  ip: ipv4,
+  podCIDR: cidr,
+  labels: labels.default({}),
+  resolvConf: z.string().default(''),
+});
+
+const corednsPodSchema = z.strictObject({
+  name: objectName,
+  node: objectName,
+  ip: ipv4,
+  ready: z.boolean().default(true),
+});
+
+const corednsSchema = z.strictObject({
+  namespace: labelName.default('kube-system'),
+  configMap: objectName.default('coredns'),
+  /** Name of the CoreDNS Deployment (added field; kubeadm's default). */
+  deployment: objectName.default('coredns'),
+  labels: labels.default({ 'k8s-app': 'kube-dns' }),
+  image: z.string().default('registry.k8s.io/coredns/coredns:v1.11.3'),
+  corefile: z.string().optional(),
+  /** Other ConfigMap keys (added field), e.g. NodeHosts or files a Corefile `import`s. */
+  files: z.record(z.string(), z.string()).default({}),
+  pods: z.array(corednsPodSchema).default([]),
+});
+
+const ownerSchema = z.strictObject({
+  kind: z.enum(['Deployment', 'StatefulSet', 'DaemonSet', 'ReplicaSet', 'Job']),
+  name: objectName,
+});
+
+const podSchema = z.strictObject({
+  namespace: labelName,
+  name: objectName,
+  node: objectName,
+  ip: ipv4,
+  labels: labels.default({}),
+  owner: ownerSchema.optional(),
+  dnsPolicy: dnsPolicy.default('ClusterFirst'),
+  dnsConfig: dnsConfigSchema.optional(),
+  hostAliases: z.array(hostAliasSchema).default([]),
+  /** Added field: the pod uses its node's network namespace (its IP is then the node's). */
+  hostNetwork: z.boolean().default(false),
+  /** Added field: the pod's hostname (defaults to its name, as kubelet does). */
+  hostname: labelName.optional(),
+  /** Added field: the name of the pod's container (defaults to the owner's name, else the pod's). */
+  container: labelName.optional(),
+  image: z.string().default('busybox:1.36'),
+  commands: z.array(z.string().min(1)).default(['cat']),
+  /** Added field: the C library of the image, for the stub resolver's behaviour. */
+  libc: z.enum(['glibc', 'musl']).optional(),
+  /** Added field: the pod's phase (Running by default). */
+  phase: z.enum(['Pending', 'Running', 'Succeeded', 'Failed']).default('Running'),
+  ready: z.boolean().default(true),
+});
+
+const servicePortSchema = z.strictObject({
+  name: z.string().optional(),
+  port,
+  protocol: z.enum(['TCP', 'UDP', 'SCTP']).default('TCP'),
+  targetPort: z.union([port, z.string().min(1)]).optional(),
+});
+
+const serviceSchema = z.strictObject({
+  namespace: labelName,
+  name: labelName,
+  type: z.enum(['ClusterIP', 'NodePort', 'LoadBalancer', 'ExternalName']).optional(),
+  clusterIP: z.union([z.literal('None'), ip]).optional(),
+  externalName: domain.optional(),
+  ports: z.array(servicePortSchema).default([]),
+  selector: labels.optional(),
+  labels: labels.default({}),
+});
+
+/** A real networking.k8s.io/v1 NetworkPolicy object: only its frame is checked here. */
+const networkPolicySchema = z.looseObject({
+  apiVersion: z.literal('networking.k8s.io/v1').default('networking.k8s.io/v1'),
+  kind: z.literal('NetworkPolicy').default('NetworkPolicy'),
+  metadata: z.looseObject({ name: objectName, namespace: labelName }),
+  spec: z.looseObject({ podSelector: z.record(z.string(), z.unknown()) }),
+});
+
+const recordSchema = z.strictObject({
+  name: domain,
+  type: z.enum(['A', 'AAAA', 'CNAME', 'TXT', 'SRV', 'MX', 'PTR']),
+  values: z.array(z.string()).min(1),
+  ttl: z.number().int().min(0).max(2147483647).default(300),
+});
+
+const resolverSchema = z.strictObject({
+  name: labelName,
+  ip: ipv4,
+  zones: z.array(z.strictObject({ name: domain, soaMinimum: z.number().int().min(0).default(300) })).default([]),
+  records: z.array(recordSchema).default([]),
+  views: z.array(z.strictObject({ match: z.array(z.string()).min(1), records: z.array(recordSchema).default([]) })).default([]),
+  otherNames: z.enum(['nxdomain', 'refused', 'servfail', 'forward']).default('nxdomain'),
+  forwardTo: labelName.optional(),
+});
+
+const hostSchema = z.strictObject({ ip, tcp: z.array(port).min(1) });
+
+const ruleSchema = z.strictObject({
+  from: z.string().optional(),
+  to: z.string().optional(),
+  proto: z.enum(['udp', 'tcp', 'any']).default('any'),
+  port: port.optional(),
+  action: z.enum(['drop', 'loss', 'delay', 'reject']),
+  rate: z.number().min(0).max(1).optional(),
+  ms: z.number().int().min(0).max(600000).optional(),
+});
+
+const expectSchema = z.strictObject({
+  why: z.strictObject({ pod: z.string(), name: z.string().min(1), port: port.optional() }),
+  verdict: z.enum(['broken', 'healthy']),
+  findings: z.array(z.enum(checkIds)).default([]),
+  absent: z.array(z.enum(checkIds)).default([]),
+  fixes: z.array(z.enum(fixKinds)).default([]),
+  applyFix: z.enum(fixKinds).optional(),
+});
+
+/** Added field: API verbs the lab's service account may not use (RBAC emulation → 403). */
+const denySchema = z.strictObject({
+  verb: z.enum(['get', 'list', 'watch', 'create', 'update', 'patch', 'delete']),
+  resource: z.string().min(1),
+  namespace: labelName.optional(),
+});
+
+export const scenarioSchema = z.strictObject({
+  version: z.literal(1, { error: 'expected version: 1 (the only version of the scenario format)' }),
+  name: z.string().regex(kebab, 'expected a kebab-case name such as hybrid-cloud-split-horizon'),
+  description: z.string().default(''),
+  seed: z.number().int().min(0).max(2 ** 31 - 1).default(1),
+  cluster: z.strictObject({
+    domain: domain.default('cluster.local'),
+    dnsService: z.strictObject({
+      namespace: labelName.default('kube-system'),
+      name: labelName.default('kube-dns'),
+      ip: ipv4,
+    }),
+  }),
+  nodes: z.array(nodeSchema).min(1, 'expected at least one node'),
+  coredns: corednsSchema.prefault({}),
+  pods: z.array(podSchema).default([]),
+  services: z.array(serviceSchema).default([]),
+  networkPolicies: z.array(networkPolicySchema).default([]),
+  resolvers: z.array(resolverSchema).default([]),
+  hosts: z.array(hostSchema).default([]),
+  network: z.array(ruleSchema).default([]),
+  expect: z.array(expectSchema).default([]),
+  /** Added field: RBAC denials for the lab's service account. */
+  rbac: z.strictObject({ deny: z.array(denySchema).default([]) }).optional(),
+}).transform((s) => ({
+  ...s,
+  coredns: { ...s.coredns, corefile: s.coredns.corefile ?? defaultCorefile(s.cluster.domain) },
+}));
+
+/** A validated scenario with every default filled in. */
+export type Scenario = z.output<typeof scenarioSchema>;
+export type ScenarioNode = Scenario['nodes'][number];
+export type ScenarioPod = Scenario['pods'][number];
+export type ScenarioCorednsPod = Scenario['coredns']['pods'][number];
+export type ScenarioService = Scenario['services'][number];
+export type ScenarioResolver = Scenario['resolvers'][number];
+export type ScenarioRecord = ScenarioResolver['records'][number];
+export type ScenarioRule = Scenario['network'][number];
+export type ScenarioExpectation = Scenario['expect'][number];
+export type RbacDenial = z.output<typeof denySchema>;
