@@ -5,8 +5,12 @@
  * the lab and a real cluster for the probes (DESIGN.md §7).
  */
 export interface NetworkPosition {
-  /** Socket address to send to for a cluster address and port. */
-  dial(ip: string, port: number, proto: 'udp' | 'tcp'): { host: string; port: number };
+  /**
+   * Socket address to send to for a cluster address and port. `from` is the cluster identity the
+   * caller sends from (what it passed to bindAddress); a real cluster ignores it, the lab uses it
+   * to emulate network rules the kernel would apply before any userspace listener (TCP drop/reject).
+   */
+  dial(ip: string, port: number, proto: 'udp' | 'tcp', from?: string): { host: string; port: number };
   /** Local address to bind so the packet carries the given cluster identity, or undefined to let the kernel choose. */
   bindAddress(clusterIp: string | undefined): string | undefined;
   /** The cluster address behind a socket address (for reporting who answered), or the input when unmapped. */

@@ -7,13 +7,26 @@
 import type { NetworkPosition } from '../../core/network-position.js';
 
 /** Port used for cluster addresses nothing serves: connecting to it is refused at once. */
-const closedPort = 1;
+export const closedPort = 1;
+
+/**
+ * Decides, for a sender that said who it is (`from`), where its packets really go: a network rule
+ * may send a TCP SYN into a black hole or make the kernel refuse at once (see README.md). Returns
+ * undefined to leave the normal mapping alone.
+ */
+export type DialGuard = (
+  ip: string,
+  port: number,
+  proto: 'udp' | 'tcp',
+  from: string,
+) => { host: string; port: number } | undefined;
 
 export class AddressMap implements NetworkPosition {
   private readonly toLoopback = new Map<string, string>();
   private readonly fromLoopback = new Map<string, string>();
   private readonly served = new Map<string, number>();
   private readonly servedReverse = new Map<string, { ip: string; port: number }>();
+  private readonly guards: DialGuard[] = [];
   private next = 1;
 
   /**
@@ -56,8 +69,29 @@ export class AddressMap implements NetworkPosition {
     return this.served.has(`${proto}|${ip}|${port}`);
   }
 
-  dial(ip: string, port: number, proto: 'udp' | 'tcp'): { host: string; port: number } {
+  /** Adds a guard consulted (in order) when a caller dials with its source identity. Returns a remover. */
+  addDialGuard(guard: DialGuard): () => void {
+    this.guards.push(guard);
+    return () => {
+      const i = this.guards.indexOf(guard);
+      if (i >= 0) this.guards.splice(i, 1);
+    };
+  }
+
+  /** Where to send for `ip:port/proto`; with `from`, network rules the kernel would apply are honoured. */
+  dial(ip: string, port: number, proto: 'udp' | 'tcp', from?: string): { host: string; port: number } {
+    if (from !== undefined) {
+      for (const guard of this.guards) {
+        const to = guard(ip, port, proto, from);
+        if (to) return to;
+      }
+    }
     return { host: this.loopbackFor(ip), port: this.served.get(`${proto}|${ip}|${port}`) ?? closedPort };
+  }
+
+  /** The port a lab server for `ip:port/proto` really bound, if one is registered. */
+  boundPort(ip: string, port: number, proto: 'udp' | 'tcp'): number | undefined {
+    return this.served.get(`${proto}|${ip}|${port}`);
   }
 
   bindAddress(clusterIp: string | undefined): string | undefined {

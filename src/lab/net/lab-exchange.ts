@@ -1,0 +1,105 @@
+/**
+ * Sends one DNS message from a cluster identity to a cluster address with real packets, as a
+ * resolver or CoreDNS's forward plugin would: UDP from a fresh port on the sender's mapped address
+ * (connected, so an ICMP port unreachable surfaces as "refused"), or TCP with 2-byte framing.
+ */
+import dgram from 'node:dgram';
+import net from 'node:net';
+import type { AddressMap } from './address-map.js';
+import { FrameReader, frame } from './dns-framing.js';
+
+/** Why an exchange failed. */
+export class ExchangeError extends Error {
+  readonly code = 'LAB_EXCHANGE';
+  constructor(readonly reason: 'timeout' | 'refused' | 'error', message: string) {
+    super(message);
+    this.name = 'ExchangeError';
+  }
+}
+
+/** Where to send: a cluster address and port. */
+export interface ExchangeTarget {
+  ip: string;
+  port: number;
+}
+
+function idOf(msg: Buffer): number {
+  return msg.length >= 2 ? msg.readUInt16BE(0) : -1;
+}
+
+/** UDP exchange; resolves with the first reply carrying the query's ID. */
+function exchangeUdp(map: AddressMap, from: string, to: ExchangeTarget, msg: Buffer, timeoutMs: number): Promise<Buffer> {
+  const dst = map.dial(to.ip, to.port, 'udp', from);
+  return new Promise<Buffer>((resolve, reject) => {
+    const sock = dgram.createSocket('udp4');
+    let done = false;
+    const finish = (err: Error | null, reply?: Buffer): void => {
+      if (done) return;
+      done = true;
+      clearTimeout(timer);
+      try {
+        sock.close();
+      } catch {
+        // already closed
+      }
+      if (err) reject(err);
+      else resolve(reply!);
+    };
+    const timer = setTimeout(() => finish(new ExchangeError('timeout', `no answer from ${to.ip}:${to.port} within ${timeoutMs} ms`)), timeoutMs);
+    sock.on('error', (e: NodeJS.ErrnoException) =>
+      finish(e.code === 'ECONNREFUSED' ? new ExchangeError('refused', `${to.ip}:${to.port}: connection refused`) : new ExchangeError('error', e.message)),
+    );
+    sock.on('message', (reply) => {
+      if (idOf(reply) === idOf(msg)) finish(null, reply);
+    });
+    sock.bind({ address: map.loopbackFor(from), port: 0 }, () => {
+      sock.connect(dst.port, dst.host, () => {
+        sock.send(msg, (err) => {
+          if (err) finish(new ExchangeError('error', err.message));
+        });
+      });
+    });
+  });
+}
+
+/** TCP exchange with 2-byte framing; the connection is closed after the reply. */
+function exchangeTcp(map: AddressMap, from: string, to: ExchangeTarget, msg: Buffer, timeoutMs: number): Promise<Buffer> {
+  const dst = map.dial(to.ip, to.port, 'tcp', from);
+  return new Promise<Buffer>((resolve, reject) => {
+    const sock = net.connect({ host: dst.host, port: dst.port, localAddress: map.loopbackFor(from) });
+    const reader = new FrameReader();
+    let done = false;
+    const finish = (err: Error | null, reply?: Buffer): void => {
+      if (done) return;
+      done = true;
+      clearTimeout(timer);
+      sock.destroy();
+      if (err) reject(err);
+      else resolve(reply!);
+    };
+    const timer = setTimeout(() => finish(new ExchangeError('timeout', `no answer from ${to.ip}:${to.port}/tcp within ${timeoutMs} ms`)), timeoutMs);
+    sock.on('connect', () => sock.write(frame(msg)));
+    sock.on('data', (chunk) => {
+      for (const reply of reader.push(chunk)) if (idOf(reply) === idOf(msg)) return finish(null, reply);
+    });
+    sock.on('error', (e: NodeJS.ErrnoException) =>
+      finish(e.code === 'ECONNREFUSED' ? new ExchangeError('refused', `${to.ip}:${to.port}/tcp: connection refused`) : new ExchangeError('error', e.message)),
+    );
+    sock.on('close', () => finish(new ExchangeError('error', `${to.ip}:${to.port}/tcp closed the connection without an answer`)));
+  });
+}
+
+/**
+ * Sends `msg` from cluster address `from` to `to` and returns the reply's bytes.
+ * Throws ExchangeError (timeout, refused, error).
+ */
+export function exchangeFrom(
+  map: AddressMap,
+  from: string,
+  to: ExchangeTarget,
+  msg: Buffer,
+  proto: 'udp' | 'tcp',
+  timeoutMs: number,
+): Promise<Buffer> {
+  return proto === 'tcp' ? exchangeTcp(map, from, to, msg, timeoutMs) : exchangeUdp(map, from, to, msg, timeoutMs);
+}

@@ -1,0 +1,227 @@
+/**
+ * The lab's network: the address map, who is who, and the rules, plus helpers that run servers on
+ * mapped addresses. Every server identifies its client by the packet's real (mapped) source
+ * address, applies SNAT and the network rules to each datagram and connection, and only then
+ * calls its handler. `close()` closes every socket it opened.
+ */
+import dgram from 'node:dgram';
+import net from 'node:net';
+import { closedPort, type AddressMap } from './address-map.js';
+import { FrameReader, frame } from './dns-framing.js';
+import type { NetworkRules, PacketInfo, Verdict } from './network-rules.js';
+import { SynBlackHole } from './syn-black-hole.js';
+import type { Topology } from './topology.js';
+
+/** A client as a lab server sees it. */
+export interface LabClient {
+  /** Cluster address the receiver sees (after SNAT), or the raw address for non-lab senders. */
+  ip: string;
+  port: number;
+  /** Cluster address the sender really had (before SNAT). */
+  sourceIp: string;
+  /** Loopback address and port of the socket (to reply to). */
+  host: string;
+  hostPort: number;
+}
+
+/** Answers one DNS message; null answers nothing. */
+export type DnsHandler = (msg: Buffer, client: LabClient, proto: 'udp' | 'tcp') => Promise<Buffer | null> | Buffer | null;
+
+/** `apply` (default): the server applies the rules to what it receives. `none`: the handler decides (the Service VIP). */
+export interface ServeOptions {
+  rules?: 'apply' | 'none';
+}
+
+/** A running lab server. */
+export interface LabServer {
+  ip: string;
+  port: number;
+  proto: 'udp' | 'tcp';
+  boundPort: number;
+  close(): Promise<void>;
+}
+
+/** Cluster address used for the SYN black hole's own loopback address (never a scenario address). */
+const blackHoleName = 'lab:syn-black-hole';
+
+export class LabNetwork {
+  private readonly servers = new Set<LabServer>();
+  private readonly timers = new Set<NodeJS.Timeout>();
+  private readonly sockets = new Set<net.Socket>();
+  private removeGuard: (() => void) | undefined;
+  private closed = false;
+
+  private constructor(
+    readonly map: AddressMap,
+    readonly topo: Topology,
+    readonly rules: NetworkRules,
+    private readonly blackHole: SynBlackHole,
+  ) {}
+
+  /** Starts the network (the SYN black hole) and installs the rule-aware dial guard in the map. */
+  static async start(map: AddressMap, topo: Topology, rules: NetworkRules): Promise<LabNetwork> {
+    const hole = await SynBlackHole.start(map.loopbackFor(blackHoleName));
+    const labNet = new LabNetwork(map, topo, rules, hole);
+    labNet.removeGuard = map.addDialGuard((ip, port, proto, from) => labNet.dialGuard(ip, port, proto, from));
+    return labNet;
+  }
+
+  /**
+   * What the kernel would do before any listener sees the packet: reject → refused at once (a
+   * closed port, so the kernel itself answers RST or ICMP port unreachable); TCP drop → the SYN is
+   * never answered (the black hole). Loss and delay are applied by the receiving server.
+   */
+  private dialGuard(ip: string, port: number, proto: 'udp' | 'tcp', from: string): { host: string; port: number } | undefined {
+    const src = this.topo.effectiveSource(from, ip);
+    const i = this.rules.firstMatch({ from: src, to: ip, proto, port });
+    if (i < 0) return undefined;
+    const action = this.rules.rule(i)!.action;
+    if (action === 'reject') return { host: this.map.loopbackFor(ip), port: closedPort };
+    if (action === 'drop' && proto === 'tcp') return { host: this.blackHole.host, port: this.blackHole.port };
+    return undefined;
+  }
+
+  /** Who sent from `host:port`, as seen by a receiver at cluster address `dstIp`. */
+  identify(host: string, port: number, dstIp: string): LabClient {
+    const sourceIp = this.map.clusterIpOf(host) ?? host.replace(/^::ffff:/, '');
+    return { ip: this.topo.effectiveSource(sourceIp, dstIp), port, sourceIp, host, hostPort: port };
+  }
+
+  /** Runs `fn` after `ms` (0: now), unless the network closed meanwhile. */
+  later(ms: number, fn: () => void): void {
+    if (ms <= 0) return fn();
+    const t = setTimeout(() => {
+      this.timers.delete(t);
+      if (!this.closed) fn();
+    }, ms);
+    this.timers.add(t);
+  }
+
+  /** Decides a packet (convenience for servers with their own rule handling). */
+  decide(p: PacketInfo): Verdict {
+    return this.rules.decide(p);
+  }
+
+  /** Serves DNS over UDP at cluster address `ip:port`. */
+  async serveDnsUdp(ip: string, port: number, handler: DnsHandler, opts: ServeOptions = {}): Promise<LabServer> {
+    const sock = dgram.createSocket('udp4');
+    await new Promise<void>((resolve, reject) => {
+      sock.once('error', reject);
+      sock.bind({ address: this.map.loopbackFor(ip), port: 0 }, () => {
+        sock.off('error', reject);
+        resolve();
+      });
+    });
+    // A send to a client that went away must not crash the lab.
+    sock.on('error', () => {});
+    sock.on('message', (msg, rinfo) => {
+      const client = this.identify(rinfo.address, rinfo.port, ip);
+      const verdict: Verdict = opts.rules === 'none' ? { action: 'deliver', delayMs: 0 } : this.rules.decide({ from: client.ip, to: ip, proto: 'udp', port });
+      // UDP reject: userspace cannot send ICMP; senders that dial with `from` get a real ICMP
+      // port unreachable from the kernel (dialGuard). Others see a drop.
+      if (verdict.action !== 'deliver') return;
+      this.later(verdict.delayMs, () => {
+        void Promise.resolve()
+          .then(() => handler(msg, client, 'udp'))
+          .then((resp) => {
+            if (resp && !this.closed) sock.send(resp, rinfo.port, rinfo.address);
+          })
+          .catch(() => {});
+      });
+    });
+    const boundPort = sock.address().port;
+    this.map.registerServer(ip, port, 'udp', boundPort);
+    const server: LabServer = {
+      ip, port, proto: 'udp', boundPort,
+      close: () => {
+        this.servers.delete(server);
+        this.map.unregisterServer(ip, port, 'udp');
+        return new Promise<void>((resolve) => sock.close(() => resolve()));
+      },
+    };
+    this.servers.add(server);
+    return server;
+  }
+
+  /**
+   * Serves raw TCP at cluster address `ip:port`. The connection rules are applied first: drop →
+   * the socket is held open and silent (for senders that did not dial with `from`; see README),
+   * reject → reset at once.
+   */
+  async serveTcp(
+    ip: string,
+    port: number,
+    onConnection: (sock: net.Socket, client: LabClient, verdict: Verdict) => void,
+    opts: ServeOptions = {},
+  ): Promise<LabServer> {
+    const srv = net.createServer({ allowHalfOpen: false }, (sock) => {
+      this.sockets.add(sock);
+      sock.on('close', () => this.sockets.delete(sock));
+      sock.on('error', () => {});
+      const client = this.identify(sock.remoteAddress ?? '', sock.remotePort ?? 0, ip);
+      const verdict: Verdict = opts.rules === 'none' ? { action: 'deliver', delayMs: 0 } : this.rules.decide({ from: client.ip, to: ip, proto: 'tcp', port });
+      if (verdict.action === 'reject') return void sock.resetAndDestroy();
+      if (verdict.action === 'drop' && !(verdict.lost ?? false)) {
+        // Silent: nothing is ever written; the client's own timeout ends it.
+        return;
+      }
+      // TCP retransmits lost segments, so a `loss` verdict still delivers.
+      onConnection(sock, client, verdict.action === 'drop' ? { action: 'deliver', delayMs: 0, rule: verdict.rule } : verdict);
+    });
+    await new Promise<void>((resolve, reject) => {
+      srv.once('error', reject);
+      srv.listen({ host: this.map.loopbackFor(ip), port: 0 }, () => {
+        srv.off('error', reject);
+        resolve();
+      });
+    });
+    const boundPort = (srv.address() as net.AddressInfo).port;
+    this.map.registerServer(ip, port, 'tcp', boundPort);
+    const server: LabServer = {
+      ip, port, proto: 'tcp', boundPort,
+      close: () => {
+        this.servers.delete(server);
+        this.map.unregisterServer(ip, port, 'tcp');
+        return new Promise<void>((resolve) => srv.close(() => resolve()));
+      },
+    };
+    this.servers.add(server);
+    return server;
+  }
+
+  /** Serves DNS over TCP (2-byte framing) at cluster address `ip:port`. */
+  serveDnsTcp(ip: string, port: number, handler: DnsHandler, opts: ServeOptions = {}): Promise<LabServer> {
+    return this.serveTcp(
+      ip,
+      port,
+      (sock, client, verdict) => {
+        const reader = new FrameReader();
+        sock.on('data', (chunk) => {
+          for (const msg of reader.push(chunk)) {
+            this.later(verdict.action === 'deliver' ? verdict.delayMs : 0, () => {
+              void Promise.resolve()
+                .then(() => handler(msg, client, 'tcp'))
+                .then((resp) => {
+                  if (resp && !sock.destroyed) sock.write(frame(resp));
+                })
+                .catch(() => {});
+            });
+          }
+        });
+      },
+      opts,
+    );
+  }
+
+  /** Closes every server, pending delay timer and accepted socket, and the black hole. */
+  async close(): Promise<void> {
+    if (this.closed) return;
+    this.closed = true;
+    for (const t of this.timers) clearTimeout(t);
+    this.timers.clear();
+    for (const s of this.sockets) s.destroy();
+    await Promise.all([...this.servers].map((s) => s.close()));
+    this.removeGuard?.();
+    await this.blackHole.stop();
+  }
+}

@@ -1,0 +1,129 @@
+/**
+ * The scenario's `network` rules (lab-scenario.md "network"): checked in order, the first rule
+ * that matches a packet decides (drop, loss with a rate, delay, reject); without a match the
+ * packet is delivered. A rule sees the packet as the sender addressed it: a Service IP before
+ * kube-proxy's translation, a pod after it (see `decideTranslated`).
+ */
+import { compileSelector, type IpMatcher } from './selector.js';
+import { rngStream, type Rng } from './seeded-rng.js';
+import type { Topology } from './topology.js';
+
+/** One rule as written in a scenario. */
+export interface NetworkRuleSpec {
+  from?: string;
+  to?: string;
+  proto?: 'udp' | 'tcp' | 'any';
+  port?: number;
+  action: 'drop' | 'loss' | 'delay' | 'reject';
+  /** loss: probability 0..1 that a packet is lost. */
+  rate?: number;
+  /** delay: milliseconds added to delivery. */
+  ms?: number;
+}
+
+/** A packet (or a connection attempt) in cluster addresses. */
+export interface PacketInfo {
+  from: string;
+  to: string;
+  proto: 'udp' | 'tcp';
+  port: number;
+}
+
+/** What happens to a packet. `rule` is the index of the deciding rule, when one matched. */
+export type Verdict =
+  | { action: 'deliver'; delayMs: number; rule?: number }
+  | { action: 'drop'; rule: number; lost?: boolean }
+  | { action: 'reject'; rule: number };
+
+interface CompiledRule {
+  spec: NetworkRuleSpec;
+  from: IpMatcher | null;
+  to: IpMatcher | null;
+  rng: Rng;
+}
+
+/** A rule that cannot be used, with its index (for `network[i]` in messages). */
+export class NetworkRuleError extends Error {
+  readonly code = 'LAB_NETWORK_RULE';
+  constructor(readonly index: number, reason: string) {
+    super(`network[${index}]: ${reason}`);
+    this.name = 'NetworkRuleError';
+  }
+}
+
+export class NetworkRules {
+  private readonly rules: CompiledRule[];
+
+  /**
+   * @param specs - the scenario's rules, in order.
+   * @param topo - who is who, for node/zone/pod/service selectors.
+   * @param seed - scenario seed; each loss rule draws from its own stream.
+   */
+  constructor(specs: readonly NetworkRuleSpec[], topo: Topology, seed: number) {
+    this.rules = specs.map((spec, i) => {
+      const wrap = <T>(f: () => T): T => {
+        try {
+          return f();
+        } catch (err) {
+          throw new NetworkRuleError(i, (err as Error).message);
+        }
+      };
+      if (spec.action === 'loss' && !(typeof spec.rate === 'number' && spec.rate >= 0 && spec.rate <= 1)) {
+        throw new NetworkRuleError(i, 'action loss needs rate between 0 and 1');
+      }
+      if (spec.action === 'delay' && !(typeof spec.ms === 'number' && spec.ms >= 0)) {
+        throw new NetworkRuleError(i, 'action delay needs ms >= 0');
+      }
+      return {
+        spec,
+        from: spec.from === undefined ? null : wrap(() => compileSelector(spec.from!, topo)),
+        to: spec.to === undefined ? null : wrap(() => compileSelector(spec.to!, topo)),
+        rng: rngStream(seed, `network[${i}]`),
+      };
+    });
+  }
+
+  /** Index of the first rule matching the packet, or -1. Draws no random numbers. */
+  firstMatch(p: PacketInfo): number {
+    return this.rules.findIndex((r) => {
+      const proto = r.spec.proto ?? 'any';
+      if (proto !== 'any' && proto !== p.proto) return false;
+      if (r.spec.port !== undefined && r.spec.port !== p.port) return false;
+      if (r.from && !r.from(p.from)) return false;
+      if (r.to && !r.to(p.to)) return false;
+      return true;
+    });
+  }
+
+  /** The deciding rule's spec, or undefined. */
+  rule(index: number): NetworkRuleSpec | undefined {
+    return this.rules[index]?.spec;
+  }
+
+  /** Decides one packet (loss draws from the rule's seeded stream). */
+  decide(p: PacketInfo): Verdict {
+    const i = this.firstMatch(p);
+    if (i < 0) return { action: 'deliver', delayMs: 0 };
+    const r = this.rules[i]!;
+    switch (r.spec.action) {
+      case 'drop':
+        return { action: 'drop', rule: i };
+      case 'reject':
+        return { action: 'reject', rule: i };
+      case 'delay':
+        return { action: 'deliver', delayMs: r.spec.ms ?? 0, rule: i };
+      case 'loss':
+        return r.rng() < (r.spec.rate ?? 0) ? { action: 'drop', rule: i, lost: true } : { action: 'deliver', delayMs: 0, rule: i };
+    }
+  }
+
+  /**
+   * Decides a packet sent to a Service IP and translated to `backend` (kube-proxy DNAT): rules
+   * are tried against the packet as addressed (to the Service IP) first; if none matches, against
+   * the translated packet (to the pod), so `to: service:...` and `to: node:...` rules both work.
+   */
+  decideTranslated(p: PacketInfo, backend: { ip: string; port: number }): Verdict {
+    if (this.firstMatch(p) >= 0) return this.decide(p);
+    return this.decide({ ...p, to: backend.ip, port: backend.port });
+  }
+}

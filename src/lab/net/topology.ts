@@ -1,0 +1,122 @@
+/**
+ * Who is who in the lab network: nodes, pods, Services and the DNS Service, as the network rules,
+ * SNAT and the lab's servers need them. Pods created later (probe pods) are found through the
+ * node's podCIDR, or registered explicitly with addPod.
+ */
+import ipaddr from 'ipaddr.js';
+
+/** One node as the network sees it. */
+export interface TopologyNode {
+  name: string;
+  ip: string;
+  podCIDR?: string;
+  zone?: string;
+}
+
+/** One pod (CoreDNS replicas included) as the network sees it. */
+export interface TopologyPod {
+  namespace: string;
+  name: string;
+  ip: string;
+  node: string;
+}
+
+/** One Service with a cluster IP. */
+export interface TopologyService {
+  namespace: string;
+  name: string;
+  clusterIP?: string;
+}
+
+/** What a Topology is built from (a subset of the scenario). */
+export interface TopologyInput {
+  nodes: TopologyNode[];
+  pods: TopologyPod[];
+  services: TopologyService[];
+  dnsService: { namespace: string; name: string; ip: string };
+}
+
+/** True when `ip` is inside `cidr` (both of the same family); false for malformed input. */
+export function inCidr(ip: string, cidr: string): boolean {
+  try {
+    const addr = ipaddr.parse(ip);
+    const [net, bits] = ipaddr.parseCIDR(cidr);
+    if (addr.kind() !== net.kind()) return false;
+    return addr.match(net, bits);
+  } catch {
+    return false;
+  }
+}
+
+export class Topology {
+  readonly nodes: readonly TopologyNode[];
+  private readonly pods = new Map<string, TopologyPod>();
+  private readonly services: TopologyService[];
+  readonly dnsService: { namespace: string; name: string; ip: string };
+
+  constructor(input: TopologyInput) {
+    this.nodes = input.nodes;
+    for (const p of input.pods) this.pods.set(p.ip, p);
+    this.services = [...input.services];
+    this.dnsService = input.dnsService;
+    if (!this.services.some((s) => s.namespace === input.dnsService.namespace && s.name === input.dnsService.name)) {
+      this.services.push({ ...input.dnsService, clusterIP: input.dnsService.ip });
+    }
+  }
+
+  /** Registers a pod created after start (probe pods, rolled-out replicas). */
+  addPod(pod: TopologyPod): void {
+    this.pods.set(pod.ip, pod);
+  }
+
+  removePod(ip: string): void {
+    this.pods.delete(ip);
+  }
+
+  node(name: string): TopologyNode | undefined {
+    return this.nodes.find((n) => n.name === name);
+  }
+
+  nodeByIp(ip: string): TopologyNode | undefined {
+    return this.nodes.find((n) => n.ip === ip);
+  }
+
+  pod(namespace: string, name: string): TopologyPod | undefined {
+    for (const p of this.pods.values()) if (p.namespace === namespace && p.name === name) return p;
+    return undefined;
+  }
+
+  service(namespace: string, name: string): TopologyService | undefined {
+    return this.services.find((s) => s.namespace === namespace && s.name === name);
+  }
+
+  /** The node a pod IP lives on: a registered pod first, else the node whose podCIDR holds it. */
+  nodeOfPodIp(ip: string): TopologyNode | undefined {
+    const pod = this.pods.get(ip);
+    if (pod) return this.node(pod.node);
+    return this.nodes.find((n) => n.podCIDR !== undefined && inCidr(ip, n.podCIDR));
+  }
+
+  /** True for a pod address (registered, or inside some node's podCIDR). */
+  isPodIp(ip: string): boolean {
+    return this.pods.has(ip) || this.nodes.some((n) => n.podCIDR !== undefined && inCidr(ip, n.podCIDR));
+  }
+
+  isServiceIp(ip: string): boolean {
+    return this.services.some((s) => s.clusterIP === ip);
+  }
+
+  /** Inside the cluster: a node, a pod, or a Service IP. Everything else is "outside" (resolvers, hosts). */
+  isClusterAddress(ip: string): boolean {
+    return this.nodeByIp(ip) !== undefined || this.isPodIp(ip) || this.isServiceIp(ip);
+  }
+
+  /**
+   * The source address a receiver sees: traffic a pod sends to an address outside the cluster
+   * leaves with its node's IP (SNAT, as the CNI's masquerade rule does); inside, it keeps the pod IP.
+   */
+  effectiveSource(src: string, dst: string): string {
+    if (!this.isPodIp(src) || this.isClusterAddress(dst)) return src;
+    return this.nodeOfPodIp(src)?.ip ?? src;
+  }
+}

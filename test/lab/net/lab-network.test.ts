@@ -1,0 +1,100 @@
+import net from 'node:net';
+import { afterEach, describe, expect, it } from 'vitest';
+import { AddressMap } from '../../../src/lab/net/address-map.js';
+import { ExchangeError, exchangeFrom } from '../../../src/lab/net/lab-exchange.js';
+import { LabNetwork } from '../../../src/lab/net/lab-network.js';
+import { NetworkRules, type NetworkRuleSpec } from '../../../src/lab/net/network-rules.js';
+import { twoZoneTopology } from './topology-fixture.js';
+
+let labNet: LabNetwork | undefined;
+afterEach(async () => {
+  await labNet?.close();
+  labNet = undefined;
+});
+
+async function start(rules: NetworkRuleSpec[]): Promise<{ labNet: LabNetwork; map: AddressMap }> {
+  const map = new AddressMap(200);
+  const topo = twoZoneTopology();
+  labNet = await LabNetwork.start(map, topo, new NetworkRules(rules, topo, 1));
+  return { labNet, map };
+}
+
+/** A tiny echo "DNS" handler that answers with the client identity it saw, after the 2-byte ID. */
+const whoAsked = (msg: Buffer, client: { ip: string; sourceIp: string }): Buffer =>
+  Buffer.concat([msg.subarray(0, 2), Buffer.from(`${client.ip}|${client.sourceIp}`)]);
+
+describe('lab network servers (real packets on loopback)', () => {
+  it('identify the sender by its mapped source, with SNAT for traffic leaving the cluster', async () => {
+    const { labNet: n, map } = await start([]);
+    await n.serveDnsUdp('10.119.0.2', 53, whoAsked);
+    await n.serveDnsTcp('10.119.0.2', 53, whoAsked);
+    const q = Buffer.from([0x12, 0x34, 0, 0]);
+    const udp = await exchangeFrom(map, '10.245.4.17', { ip: '10.119.0.2', port: 53 }, q, 'udp', 1000);
+    expect(udp.subarray(2).toString()).toBe('10.119.96.10|10.245.4.17');
+    const tcp = await exchangeFrom(map, '10.245.5.9', { ip: '10.119.0.2', port: 53 }, q, 'tcp', 1000);
+    expect(tcp.subarray(2).toString()).toBe('10.119.96.11|10.245.5.9');
+  });
+
+  it('drops UDP from a blocked zone (the client times out) and delivers from elsewhere', async () => {
+    const { labNet: n, map } = await start([{ from: 'zone:cloud-b-2', to: '10.119.0.2', proto: 'udp', action: 'drop' }]);
+    await n.serveDnsUdp('10.119.0.2', 53, whoAsked);
+    const q = Buffer.from([0, 1, 0, 0]);
+    await expect(exchangeFrom(map, '10.245.5.9', { ip: '10.119.0.2', port: 53 }, q, 'udp', 300)).rejects.toMatchObject({ reason: 'timeout' });
+    await expect(exchangeFrom(map, '10.245.4.17', { ip: '10.119.0.2', port: 53 }, q, 'udp', 300)).resolves.toBeInstanceOf(Buffer);
+  });
+
+  it('reject makes the kernel refuse at once, UDP (ICMP) and TCP (RST)', async () => {
+    const { labNet: n, map } = await start([{ from: 'node:gpu-zone1', to: 'node:dev-master', port: 53, action: 'reject' }]);
+    await n.serveDnsUdp('10.245.0.7', 53, whoAsked);
+    await n.serveDnsTcp('10.245.0.7', 53, whoAsked);
+    const q = Buffer.from([0, 2, 0, 0]);
+    for (const proto of ['udp', 'tcp'] as const) {
+      const err = await exchangeFrom(map, '10.245.4.17', { ip: '10.245.0.7', port: 53 }, q, proto, 2000).catch((e: unknown) => e);
+      expect(err).toBeInstanceOf(ExchangeError);
+      expect((err as ExchangeError).reason).toBe('refused');
+    }
+  });
+
+  it('TCP drop: a sender that dials with its identity never completes the handshake', async () => {
+    const { labNet: n, map } = await start([{ from: 'zone:cloud-b-2', to: '10.118.163.0/24', proto: 'tcp', action: 'drop' }]);
+    await n.serveTcp('10.118.163.242', 80, (sock) => sock.end());
+    const connect = (from: string): Promise<string> =>
+      new Promise((resolve) => {
+        const dst = map.dial('10.118.163.242', 80, 'tcp', from);
+        const s = net.connect({ host: dst.host, port: dst.port, localAddress: map.loopbackFor(from) });
+        const t = setTimeout(() => {
+          s.destroy();
+          resolve('timeout');
+        }, 700);
+        s.on('connect', () => {
+          clearTimeout(t);
+          s.destroy();
+          resolve('connected');
+        });
+        s.on('error', (e: NodeJS.ErrnoException) => {
+          clearTimeout(t);
+          resolve(e.code ?? 'error');
+        });
+      });
+    expect(await connect('10.245.4.17')).toBe('connected');
+    expect(await connect('10.245.5.9')).toBe('timeout');
+  });
+
+  it('delay holds the answer back', async () => {
+    const { labNet: n, map } = await start([{ to: '10.119.0.2', action: 'delay', ms: 400 }]);
+    await n.serveDnsUdp('10.119.0.2', 53, whoAsked);
+    const q = Buffer.from([0, 3, 0, 0]);
+    await expect(exchangeFrom(map, '10.245.4.17', { ip: '10.119.0.2', port: 53 }, q, 'udp', 150)).rejects.toMatchObject({ reason: 'timeout' });
+    await expect(exchangeFrom(map, '10.245.4.17', { ip: '10.119.0.2', port: 53 }, q, 'udp', 1500)).resolves.toBeInstanceOf(Buffer);
+  });
+
+  it('close() leaves no handle behind', async () => {
+    const before = process.getActiveResourcesInfo().length;
+    const { labNet: n } = await start([{ to: '10.119.0.2', action: 'delay', ms: 400 }]);
+    await n.serveDnsUdp('10.119.0.2', 53, whoAsked);
+    await n.serveDnsTcp('10.119.0.2', 53, whoAsked);
+    await n.close();
+    labNet = undefined;
+    expect(process.getActiveResourcesInfo().length).toBeLessThanOrEqual(before);
+  });
+});
