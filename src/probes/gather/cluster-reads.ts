@@ -1,0 +1,233 @@
+/**
+ * The cluster reads of DESIGN.md §4.1, each turned into evidence: nodes, the DNS Service with its
+ * EndpointSlices and CoreDNS pods, the Corefile ConfigMaps, services and namespaces,
+ * NetworkPolicies, NodeLocal DNSCache. List calls with selectors, never one call per object.
+ */
+import type { ClusterAccess, ClusterPod, NamespaceInfo } from '../../core/cluster-access.js';
+import { NotFoundError } from '../../core/cluster-access.js';
+import type {
+  CorednsPod,
+  CorefileEvidence,
+  EndpointsEvidence,
+  Evidence,
+  NodeFacts,
+  NodeLocalDnsEvidence,
+  ServiceEndpoints,
+  ServiceFacts,
+} from '../../core/model/index.js';
+import { elapsed, probeError, startTiming, withTimeout } from './steps.js';
+
+/** Where CoreDNS lives (defaults are the kubeadm / most distributions' names). */
+export interface CorednsLocation {
+  namespace: string;
+  labelSelector: string;
+  service: string;
+  configMap: string;
+  customConfigMap: string;
+  metricsPort: number;
+}
+
+export const defaultCorednsLocation: CorednsLocation = {
+  namespace: 'kube-system',
+  labelSelector: 'k8s-app=kube-dns',
+  service: 'kube-dns',
+  configMap: 'coredns',
+  customConfigMap: 'coredns-custom',
+  metricsPort: 9153,
+};
+
+const api = { kind: 'api' } as const;
+
+/** A settled read: the value, or the evidence explaining why there is none. */
+export type Read<T> = { ok: true; value: T; evidence: Evidence[] } | { ok: false; evidence: Evidence[] };
+
+async function read<T>(probe: string, what: string, timeoutMs: number, fn: () => Promise<T>): Promise<{ ok: true; value: T } | { ok: false; evidence: Evidence[] }> {
+  const t = startTiming();
+  try {
+    return { ok: true, value: await withTimeout(probe, timeoutMs, fn()) };
+  } catch (err) {
+    return { ok: false, evidence: [probeError(probe, what, err, t, api)] };
+  }
+}
+
+/** Nodes → `nodes` evidence. */
+export async function readNodes(access: ClusterAccess, timeoutMs: number): Promise<Read<NodeFacts[]>> {
+  const t = startTiming();
+  const r = await read('list nodes', 'the nodes, their zones and pod CIDRs', timeoutMs, () => access.listNodes());
+  if (!r.ok) return r;
+  return { ok: true, value: r.value, evidence: [{ id: '', kind: 'nodes', from: api, at: t.at, ms: elapsed(t), nodes: r.value }] };
+}
+
+/** The result of reading the DNS side of the cluster. */
+export interface DnsSide {
+  service?: ServiceFacts;
+  endpoints: ServiceEndpoints | undefined;
+  corednsPods: ClusterPod[];
+}
+
+/** DNS Service + its EndpointSlices + CoreDNS pods → `endpoints` evidence. */
+export async function readDnsSide(access: ClusterAccess, loc: CorednsLocation, nodes: Promise<NodeFacts[] | undefined>, timeoutMs: number): Promise<Read<DnsSide>> {
+  const t = startTiming();
+  const [svc, eps, pods] = await Promise.all([
+    read(`get service ${loc.namespace}/${loc.service}`, 'the cluster DNS Service (its ClusterIP)', timeoutMs, () => access.readService(loc.namespace, loc.service)),
+    read(`list endpointslices ${loc.namespace}/${loc.service}`, 'the DNS Service endpoints (which CoreDNS pods receive queries)', timeoutMs, () =>
+      access.listServiceEndpoints(loc.namespace, loc.service),
+    ),
+    read(`list pods ${loc.namespace} -l ${loc.labelSelector}`, 'the CoreDNS pods, their nodes and readiness', timeoutMs, () =>
+      access.listPods(loc.namespace, { labelSelector: loc.labelSelector }),
+    ),
+  ]);
+  const evidence: Evidence[] = [];
+  for (const r of [svc, eps, pods]) if (!r.ok) evidence.push(...r.evidence);
+  const nodeList = (await nodes) ?? [];
+  const zoneOfNode = (n: string | undefined) => nodeList.find((x) => x.name === n)?.zone;
+  const corednsPods = pods.ok ? pods.value : [];
+  const endpoints = eps.ok ? eps.value.find((e) => e.service === loc.service) : undefined;
+  if (svc.ok) {
+    const byIp = new Map(corednsPods.map((p) => [p.ip, p]));
+    const ev: EndpointsEvidence = {
+      id: '',
+      kind: 'endpoints',
+      from: api,
+      at: t.at,
+      ms: elapsed(t),
+      service: svc.value,
+      endpoints: (endpoints?.addresses ?? []).map((a) => {
+        const pod = a.targetPod?.name ?? byIp.get(a.ip)?.name;
+        const node = a.nodeName ?? byIp.get(a.ip)?.node;
+        const zone = a.zone ?? zoneOfNode(node);
+        return { ip: a.ip, ready: a.ready, ...(pod ? { pod } : {}), ...(node ? { node } : {}), ...(zone ? { zone } : {}) };
+      }),
+      corednsPods: corednsPods.map((p): CorednsPod => {
+        const zone = zoneOfNode(p.node);
+        return {
+          name: p.name,
+          namespace: p.namespace,
+          ip: p.ip,
+          node: p.node,
+          ...(zone ? { zone } : {}),
+          ready: p.ready,
+          phase: p.phase,
+          restarts: p.restarts,
+          ...(p.waitingReason ? { waitingReason: p.waitingReason } : {}),
+        };
+      }),
+    };
+    evidence.unshift(ev);
+  }
+  return { ok: true, value: { ...(svc.ok ? { service: svc.value } : {}), endpoints, corednsPods }, evidence };
+}
+
+/** The `coredns` ConfigMap (+ `coredns-custom` when present) → `corefile` evidence. */
+export async function readCorefile(access: ClusterAccess, loc: CorednsLocation, timeoutMs: number): Promise<Read<CorefileEvidence>> {
+  const t = startTiming();
+  const [main, custom] = await Promise.all([
+    read(`get configmap ${loc.namespace}/${loc.configMap}`, 'the Corefile (what CoreDNS is configured to do)', timeoutMs, () =>
+      access.readConfigMap(loc.namespace, loc.configMap),
+    ),
+    read(`get configmap ${loc.namespace}/${loc.customConfigMap}`, 'the coredns-custom ConfigMap (imported server blocks and overrides)', timeoutMs, async () => {
+      try {
+        return await access.readConfigMap(loc.namespace, loc.customConfigMap);
+      } catch (err) {
+        // Most clusters have no coredns-custom: absence is a fact, not a failure.
+        if (err instanceof NotFoundError) return undefined;
+        throw err;
+      }
+    }),
+  ]);
+  if (!main.ok) return { ok: false, evidence: main.evidence };
+  const text = main.value.data.Corefile;
+  if (text === undefined) {
+    return {
+      ok: false,
+      evidence: [probeError(`read Corefile`, 'the Corefile', new Error(`ConfigMap ${loc.namespace}/${loc.configMap} has no data.Corefile key (keys: ${Object.keys(main.value.data).join(', ') || 'none'})`), t, api)],
+    };
+  }
+  const files: Record<string, string> = {};
+  for (const [k, v] of Object.entries(main.value.data)) if (k !== 'Corefile') files[`/etc/coredns/${k}`] = v;
+  if (custom.ok && custom.value) for (const [k, v] of Object.entries(custom.value.data)) files[`/etc/coredns/custom/${k}`] = v;
+  const ev: CorefileEvidence = {
+    id: '',
+    kind: 'corefile',
+    from: api,
+    at: t.at,
+    ms: elapsed(t),
+    configMap: { namespace: loc.namespace, name: loc.configMap, resourceVersion: main.value.resourceVersion },
+    text,
+    files,
+  };
+  return { ok: true, value: ev, evidence: [ev, ...(custom.ok ? [] : custom.evidence)] };
+}
+
+/** Services (all namespaces) and namespace names → `services` evidence. */
+export async function readServices(access: ClusterAccess, namespaces: Promise<NamespaceInfo[] | undefined>, timeoutMs: number): Promise<Evidence[]> {
+  const t = startTiming();
+  const svcs = await read('list services', 'the Services the kubernetes plugin answers for', timeoutMs, () => access.listServices());
+  if (!svcs.ok) return svcs.evidence;
+  const ns = (await namespaces) ?? [];
+  const names = ns.length ? ns.map((n) => n.name) : [...new Set(svcs.value.map((s) => s.namespace))];
+  return [{ id: '', kind: 'services', from: api, at: t.at, ms: elapsed(t), services: svcs.value, namespaces: names.sort() }];
+}
+
+/** NetworkPolicies of the pod's namespace (and of CoreDNS's) with the labels selectors match on. */
+export async function readNetworkPolicies(
+  access: ClusterAccess,
+  pod: ClusterPod,
+  loc: CorednsLocation,
+  namespaces: Promise<NamespaceInfo[] | undefined>,
+  corednsPods: Promise<ClusterPod[]>,
+  timeoutMs: number,
+): Promise<Evidence[]> {
+  const t = startTiming();
+  const wanted = [pod.namespace, ...(loc.namespace !== pod.namespace ? [loc.namespace] : [])];
+  const results = await Promise.all(
+    wanted.map((ns) => read(`list networkpolicies ${ns}`, `the NetworkPolicies in ${ns} (whether DNS traffic may flow)`, timeoutMs, () => access.listNetworkPolicies(ns))),
+  );
+  const nsLabels: Record<string, Record<string, string>> = {};
+  for (const n of (await namespaces) ?? []) nsLabels[n.name] = n.labels;
+  const cdPods = await corednsPods;
+  const out: Evidence[] = [];
+  results.forEach((r, i) => {
+    const ns = wanted[i]!;
+    if (!r.ok) {
+      out.push(...r.evidence);
+      return;
+    }
+    const podLabels = ns === pod.namespace ? pod.labels : (cdPods[0]?.labels ?? {});
+    out.push({ id: '', kind: 'network-policies', from: api, at: t.at, ms: elapsed(t), namespace: ns, policies: r.value, podLabels, namespaceLabels: nsLabels });
+  });
+  return out;
+}
+
+/** The link-local address NodeLocal DNSCache listens on, from its `-localip a,b` argument. */
+export function nodeLocalIpFromArgs(args: string[]): string | undefined {
+  for (let i = 0; i < args.length; i++) {
+    const a = args[i]!;
+    const m = /^--?localip(?:=(.*))?$/.exec(a);
+    if (m) return (m[1] ?? args[i + 1] ?? '').split(',')[0] || undefined;
+  }
+  return undefined;
+}
+
+/** NodeLocal DNSCache: DaemonSet (or, if DaemonSets cannot be listed, its pods) labelled k8s-app=node-local-dns. */
+export async function readNodeLocalDns(access: ClusterAccess, loc: CorednsLocation, timeoutMs: number): Promise<Evidence[]> {
+  const t = startTiming();
+  const selector = 'k8s-app=node-local-dns';
+  const ds = await read(`list daemonsets ${loc.namespace} -l ${selector}`, 'whether NodeLocal DNSCache is installed', timeoutMs, () =>
+    access.listDaemonSets(loc.namespace, { labelSelector: selector }),
+  );
+  let present: boolean;
+  let localIp: string | undefined;
+  if (ds.ok) {
+    present = ds.value.length > 0;
+    localIp = ds.value.map((d) => nodeLocalIpFromArgs(d.args)).find(Boolean);
+  } else {
+    const pods = await read(`list pods ${loc.namespace} -l ${selector}`, 'whether NodeLocal DNSCache is installed', timeoutMs, () =>
+      access.listPods(loc.namespace, { labelSelector: selector }),
+    );
+    if (!pods.ok) return [...ds.evidence, ...pods.evidence];
+    present = pods.value.length > 0;
+  }
+  const ev: NodeLocalDnsEvidence = { id: '', kind: 'nodelocaldns', from: api, at: t.at, ms: elapsed(t), present, ...(localIp ? { localIp } : {}) };
+  return [ev];
+}

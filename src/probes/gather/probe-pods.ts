@@ -1,0 +1,145 @@
+/**
+ * Deep probes (DESIGN.md §4.3): short-lived probe pods that run `dnswhy probe --spec JSON`.
+ * - twin: same node, namespace, dnsPolicy, dnsConfig and hostAliases as the target pod, so its
+ *   /etc/resolv.conf and /etc/hosts are the target's; it probes from the target's position.
+ * - node-view: `dnsPolicy: Default` pinned to a node, so its resolv.conf is the node's; it asks
+ *   the node's resolvers and the Corefile's upstreams as that node sees them.
+ * Every pod is deleted afterwards, on success, failure and timeout alike.
+ * Opt-in: an ephemeral container in the target pod instead of the twin.
+ */
+import { randomBytes } from 'node:crypto';
+import type { ClusterAccess, ClusterPod, ProbePodSpec } from '../../core/cluster-access.js';
+import { ForbiddenError } from '../../core/cluster-access.js';
+import type { Evidence, EvidenceOrigin } from '../../core/model/index.js';
+import { elapsed, probeError, startTiming, withTimeout, type Timing } from './steps.js';
+
+/** The spec the pod-side program reads (`dnswhy probe --spec JSON`); mirrors DNSPROBE's PodProbeSpec. */
+export interface ProbeSpecJson {
+  mode: 'twin' | 'node-view';
+  name: string;
+  port?: number;
+  dnsServiceIp: string;
+  endpoints: { ip: string; pod?: string; node?: string }[];
+  tcpPorts: number[];
+  burst?: { count: number; concurrency: number };
+  libc?: 'glibc' | 'musl';
+  upstreams?: { ip: string; port?: number }[];
+}
+
+/** Labels every probe pod carries (for cleanup by selector and for RBAC scoping). */
+export const probePodLabels = { 'app.kubernetes.io/name': 'dnswhy-probe', 'app.kubernetes.io/managed-by': 'dnswhy' };
+
+export const defaultProbeImage = 'ghcr.io/dnswhy/dnswhy:0.1.0';
+
+/** A DNS-1123 name with a random suffix. */
+export function probeName(prefix: string): string {
+  return `${prefix}-${randomBytes(4).toString('hex').slice(0, 7)}`;
+}
+
+/** argv of the pod-side program; the spec travels as one argument, never through a shell. */
+export function probeCommand(spec: ProbeSpecJson): string[] {
+  return ['dnswhy', 'probe', '--spec', JSON.stringify(spec)];
+}
+
+/** The evidence list a probe printed: the last JSON object with an `evidence` array in its log. */
+export function parseProbeLog(log: string): Evidence[] {
+  const candidates = [log.trim(), ...log.trim().split('\n').reverse()];
+  for (const c of candidates) {
+    if (!c.trim().startsWith('{')) continue;
+    try {
+      const v = JSON.parse(c) as { evidence?: unknown };
+      if (Array.isArray(v.evidence)) {
+        const bad = v.evidence.find((e) => typeof e !== 'object' || e === null || typeof (e as { kind?: unknown }).kind !== 'string');
+        if (bad !== undefined) throw new Error('probe output has an evidence item without a kind');
+        return v.evidence as Evidence[];
+      }
+    } catch (err) {
+      if (err instanceof Error && err.message.startsWith('probe output')) throw err;
+    }
+  }
+  throw new Error(`probe output is not JSON with an "evidence" array (first bytes: ${JSON.stringify(log.slice(0, 120))})`);
+}
+
+/** Stamp probe evidence with where it really came from and the probe's timing where missing. */
+function adopt(items: Evidence[], from: EvidenceOrigin, t: Timing): Evidence[] {
+  return items.map((e) => ({ ...e, id: '', from, at: typeof e.at === 'string' ? e.at : t.at, ms: typeof e.ms === 'number' ? e.ms : elapsed(t) }) as Evidence);
+}
+
+/** How to run one probe pod. */
+export interface ProbePodRun {
+  /** "twin probe pod" / "node-view probe on dev-worker" */
+  label: string;
+  what: string;
+  pod: ProbePodSpec;
+  origin: (ip: string | undefined) => EvidenceOrigin;
+  timeoutMs: number;
+  pollMs?: number;
+}
+
+/** Create → wait → read log → delete (always). Failures become probe-error evidence. */
+export async function runProbePod(access: ClusterAccess, run: ProbePodRun): Promise<Evidence[]> {
+  const t = startTiming();
+  const { namespace, name } = run.pod;
+  const errFrom: EvidenceOrigin = { kind: 'worker' };
+  const out: Evidence[] = [];
+  let mayExist = false;
+  try {
+    try {
+      await withTimeout(`create pod ${namespace}/${name}`, run.timeoutMs, access.createPod(run.pod));
+      mayExist = true;
+    } catch (err) {
+      // A create that timed out may still have happened; anything but a refusal gets a delete.
+      mayExist = !(err instanceof ForbiddenError);
+      throw err;
+    }
+    const left = Math.max(500, run.timeoutMs - elapsed(t));
+    const done = await access.waitForCompletion(namespace, name, { timeoutMs: left, pollMs: run.pollMs ?? 200 });
+    if (done.timedOut) {
+      throw new Error(`probe pod ${namespace}/${name} did not finish within ${run.timeoutMs} ms (phase ${done.phase}${done.reason ? `, ${done.reason}` : ''})`);
+    }
+    const log = await access.podLogs(namespace, name);
+    let items: Evidence[];
+    try {
+      items = parseProbeLog(log);
+    } catch (err) {
+      const why = done.phase === 'Failed' ? `probe pod failed (exit ${done.exitCode ?? '?'}${done.reason ? `, ${done.reason}` : ''}); ` : '';
+      throw new Error(`${why}${(err as Error).message}`);
+    }
+    out.push(...adopt(items, run.origin(done.podIp), t));
+  } catch (err) {
+    out.push(probeError(run.label, run.what, err, t, errFrom));
+  } finally {
+    if (mayExist) {
+      try {
+        await access.deletePod(namespace, name, { gracePeriodSeconds: 0 });
+      } catch (err) {
+        const e = probeError(`delete pod ${namespace}/${name}`, `cleanup of probe pod ${namespace}/${name} (delete it by hand; activeDeadlineSeconds stops it)`, err, t, errFrom);
+        out.push(e);
+      }
+    }
+  }
+  return out;
+}
+
+/** Ephemeral container in the target pod (opt-in): add → wait for it to terminate → read its log. */
+export async function runEphemeralProbe(
+  access: ClusterAccess,
+  target: ClusterPod,
+  image: string,
+  spec: ProbeSpecJson,
+  timeoutMs: number,
+  pollMs = 200,
+): Promise<Evidence[]> {
+  const t = startTiming();
+  const name = probeName('dnswhy-probe');
+  try {
+    await withTimeout('add ephemeral container', timeoutMs, access.addEphemeralContainer(target.namespace, target.name, { name, image, command: probeCommand(spec) }));
+    const done = await access.waitForCompletion(target.namespace, target.name, { timeoutMs: Math.max(500, timeoutMs - elapsed(t)), pollMs, ephemeralContainer: name });
+    if (done.timedOut) throw new Error(`ephemeral container ${name} did not finish within ${timeoutMs} ms`);
+    const items = parseProbeLog(await access.podLogs(target.namespace, target.name, name));
+    const from: EvidenceOrigin = { kind: 'pod', namespace: target.namespace, name: target.name, ...(target.ip ? { ip: target.ip } : {}), ...(target.node ? { node: target.node } : {}) };
+    return adopt(items, from, t);
+  } catch (err) {
+    return [probeError('ephemeral probe container', `deep probes from inside ${target.namespace}/${target.name} (stub resolver, every CoreDNS endpoint, TCP, burst)`, err, t)];
+  }
+}

@@ -1,0 +1,388 @@
+/**
+ * ClusterAccess implemented with @kubernetes/client-node 1.4 (object parameters, explicit patch
+ * content types). Reads use list calls with selectors; every HTTP request is counted; errors are
+ * mapped to the typed errors of src/core/cluster-access.ts.
+ */
+import {
+  AppsV1Api,
+  BatchV1Api,
+  CoreV1Api,
+  DiscoveryV1Api,
+  KubeConfig,
+  NetworkingV1Api,
+  PatchStrategy,
+  setHeaderOptions,
+  type V1Pod,
+} from '@kubernetes/client-node';
+import type {
+  ClusterAccess,
+  ClusterPod,
+  CompletionResult,
+  ConfigMapData,
+  DaemonSetInfo,
+  EphemeralContainerSpec,
+  ExecResult,
+  ListOptions,
+  NamespaceInfo,
+  ProbePodSpec,
+  WorkloadInfo,
+  WorkloadKind,
+  WriteOptions,
+} from '../../core/cluster-access.js';
+import { NotFoundError, TransientError } from '../../core/cluster-access.js';
+import type { NodeFacts, OwnerRef, ServiceEndpoints, ServiceFacts } from '../../core/model/index.js';
+import { fromEndpointSlices, fromEndpoints, plain, toClusterPod, toDaemonSetInfo, toNodeFacts, toServiceFacts } from './convert.js';
+import { execInPod } from './exec.js';
+import { mapError, type CallContext } from './map-error.js';
+
+const mergePatch = () => setHeaderOptions('Content-Type', PatchStrategy.MergePatch);
+const strategicPatch = () => setHeaderOptions('Content-Type', PatchStrategy.StrategicMergePatch);
+
+const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
+
+/** Options for building a KubeClusterAccess. */
+export interface KubeAccessOptions {
+  /** Retries of idempotent reads on transient errors (default 1). */
+  readRetries?: number;
+  /** Exec timeout when the caller gives none (default 10 s). */
+  execTimeoutMs?: number;
+}
+
+/** The Kubernetes adapter: one instance per cluster (kubeconfig context or in-cluster credentials). */
+export class KubeClusterAccess implements ClusterAccess {
+  private requests = 0;
+  private readonly core: CoreV1Api;
+  private readonly apps: AppsV1Api;
+  private readonly batch: BatchV1Api;
+  private readonly discovery: DiscoveryV1Api;
+  private readonly networking: NetworkingV1Api;
+  private endpointSlicesMissing = false;
+  readonly clusterName?: string;
+
+  constructor(
+    readonly kubeConfig: KubeConfig,
+    private readonly opts: KubeAccessOptions = {},
+  ) {
+    this.core = kubeConfig.makeApiClient(CoreV1Api);
+    this.apps = kubeConfig.makeApiClient(AppsV1Api);
+    this.batch = kubeConfig.makeApiClient(BatchV1Api);
+    this.discovery = kubeConfig.makeApiClient(DiscoveryV1Api);
+    this.networking = kubeConfig.makeApiClient(NetworkingV1Api);
+    const ctx = kubeConfig.getCurrentContext();
+    if (ctx) this.clusterName = ctx;
+  }
+
+  /**
+   * Build from a kubeconfig file (or the default chain: $KUBECONFIG, ~/.kube/config, then the
+   * in-cluster service account when running in a pod), optionally switching context.
+   */
+  static fromKubeconfig(path?: string, context?: string, opts?: KubeAccessOptions): KubeClusterAccess {
+    const kc = new KubeConfig();
+    if (path) kc.loadFromFile(path);
+    else kc.loadFromDefault();
+    if (context) {
+      if (!kc.getContextObject(context)) {
+        const known = kc.getContexts().map((c) => c.name);
+        throw new Error(`kubeconfig has no context "${context}" (known: ${known.join(', ') || 'none'})`);
+      }
+      kc.setCurrentContext(context);
+    }
+    if (!kc.getCurrentCluster()) throw new Error(`kubeconfig ${path ?? '(default)'} has no current cluster`);
+    return new KubeClusterAccess(kc, opts);
+  }
+
+  /** Build from kubeconfig YAML text (the lab hands one out). */
+  static fromKubeconfigText(yaml: string, context?: string, opts?: KubeAccessOptions): KubeClusterAccess {
+    const kc = new KubeConfig();
+    kc.loadFromString(yaml);
+    if (context) kc.setCurrentContext(context);
+    return new KubeClusterAccess(kc, opts);
+  }
+
+  get apiRequests(): number {
+    return this.requests;
+  }
+
+  /** One counted API call; transient failures of reads are retried. */
+  private async call<T>(ctx: CallContext, fn: () => Promise<T>, idempotent = ctx.verb === 'get' || ctx.verb === 'list'): Promise<T> {
+    const retries = idempotent ? (this.opts.readRetries ?? 1) : 0;
+    for (let attempt = 0; ; attempt++) {
+      this.requests++;
+      try {
+        return await fn();
+      } catch (err) {
+        const mapped = mapError(err, ctx);
+        if (mapped instanceof TransientError && attempt < retries) {
+          await sleep(100 * (attempt + 1));
+          continue;
+        }
+        throw mapped;
+      }
+    }
+  }
+
+  async readPod(namespace: string, name: string): Promise<ClusterPod> {
+    const p = await this.call({ verb: 'get', resource: 'pods', namespace, name }, () => this.core.readNamespacedPod({ name, namespace }));
+    return toClusterPod(p);
+  }
+
+  async listPods(namespace: string | undefined, opts: ListOptions = {}): Promise<ClusterPod[]> {
+    const sel = { ...(opts.labelSelector ? { labelSelector: opts.labelSelector } : {}), ...(opts.fieldSelector ? { fieldSelector: opts.fieldSelector } : {}) };
+    const list = namespace
+      ? await this.call({ verb: 'list', resource: 'pods', namespace }, () => this.core.listNamespacedPod({ namespace, ...sel }))
+      : await this.call({ verb: 'list', resource: 'pods' }, () => this.core.listPodForAllNamespaces(sel));
+    return list.items.map(toClusterPod);
+  }
+
+  async resolveOwner(namespace: string, ref: OwnerRef): Promise<OwnerRef> {
+    if (ref.kind === 'ReplicaSet') {
+      const rs = await this.call({ verb: 'get', resource: 'replicasets', namespace, name: ref.name }, () =>
+        this.apps.readNamespacedReplicaSet({ name: ref.name, namespace }),
+      );
+      const o = rs.metadata?.ownerReferences?.find((x) => x.controller) ?? rs.metadata?.ownerReferences?.[0];
+      return o ? { kind: o.kind, name: o.name } : ref;
+    }
+    if (ref.kind === 'Job') {
+      const job = await this.call({ verb: 'get', resource: 'jobs', namespace, name: ref.name }, () => this.batch.readNamespacedJob({ name: ref.name, namespace }));
+      const o = job.metadata?.ownerReferences?.find((x) => x.controller);
+      return o ? { kind: o.kind, name: o.name } : ref;
+    }
+    return ref;
+  }
+
+  async listNodes(opts: ListOptions = {}): Promise<NodeFacts[]> {
+    const list = await this.call({ verb: 'list', resource: 'nodes' }, () =>
+      this.core.listNode(opts.labelSelector ? { labelSelector: opts.labelSelector } : {}),
+    );
+    return list.items.map(toNodeFacts);
+  }
+
+  async readService(namespace: string, name: string): Promise<ServiceFacts> {
+    const s = await this.call({ verb: 'get', resource: 'services', namespace, name }, () => this.core.readNamespacedService({ name, namespace }));
+    return toServiceFacts(s);
+  }
+
+  async listServices(namespace?: string): Promise<ServiceFacts[]> {
+    const list = namespace
+      ? await this.call({ verb: 'list', resource: 'services', namespace }, () => this.core.listNamespacedService({ namespace }))
+      : await this.call({ verb: 'list', resource: 'services' }, () => this.core.listServiceForAllNamespaces({}));
+    return list.items.map(toServiceFacts);
+  }
+
+  async listServiceEndpoints(namespace: string | undefined, service?: string): Promise<ServiceEndpoints[]> {
+    if (!this.endpointSlicesMissing) {
+      try {
+        const labelSelector = service ? `kubernetes.io/service-name=${service}` : undefined;
+        const sel = labelSelector ? { labelSelector } : {};
+        const list = namespace
+          ? await this.call({ verb: 'list', resource: 'endpointslices', namespace }, () => this.discovery.listNamespacedEndpointSlice({ namespace, ...sel }))
+          : await this.call({ verb: 'list', resource: 'endpointslices' }, () => this.discovery.listEndpointSliceForAllNamespaces(sel));
+        return fromEndpointSlices(list.items);
+      } catch (err) {
+        // Older clusters (or emulators) without discovery.k8s.io/v1: fall back to core Endpoints.
+        if (!(err instanceof NotFoundError)) throw err;
+        this.endpointSlicesMissing = true;
+      }
+    }
+    if (namespace && service) {
+      const e = await this.call({ verb: 'get', resource: 'endpoints', namespace, name: service }, () => this.core.readNamespacedEndpoints({ name: service, namespace }));
+      return fromEndpoints([e]);
+    }
+    const list = namespace
+      ? await this.call({ verb: 'list', resource: 'endpoints', namespace }, () => this.core.listNamespacedEndpoints({ namespace }))
+      : await this.call({ verb: 'list', resource: 'endpoints' }, () => this.core.listEndpointsForAllNamespaces({}));
+    return fromEndpoints(list.items);
+  }
+
+  async listNamespaces(): Promise<NamespaceInfo[]> {
+    const list = await this.call({ verb: 'list', resource: 'namespaces' }, () => this.core.listNamespace({}));
+    return list.items.map((n) => ({ name: n.metadata?.name ?? '', labels: { ...(n.metadata?.labels ?? {}) } }));
+  }
+
+  async readConfigMap(namespace: string, name: string): Promise<ConfigMapData> {
+    const cm = await this.call({ verb: 'get', resource: 'configmaps', namespace, name }, () => this.core.readNamespacedConfigMap({ name, namespace }));
+    return { namespace, name, resourceVersion: cm.metadata?.resourceVersion ?? '', data: { ...(cm.data ?? {}) } };
+  }
+
+  async patchConfigMapData(namespace: string, name: string, data: Record<string, string | null>, opts: WriteOptions): Promise<ConfigMapData> {
+    const cm = await this.call(
+      { verb: 'patch', resource: 'configmaps', namespace, name },
+      () =>
+        this.core.patchNamespacedConfigMap(
+          { name, namespace, body: { metadata: { resourceVersion: opts.resourceVersion }, data }, ...(opts.dryRun ? { dryRun: 'All' } : {}) },
+          mergePatch(),
+        ),
+    );
+    return { namespace, name, resourceVersion: cm.metadata?.resourceVersion ?? '', data: { ...(cm.data ?? {}) } };
+  }
+
+  async listNetworkPolicies(namespace: string): Promise<unknown[]> {
+    const list = await this.call({ verb: 'list', resource: 'networkpolicies', namespace }, () => this.networking.listNamespacedNetworkPolicy({ namespace }));
+    return list.items.map((p) => plain(p));
+  }
+
+  async listDaemonSets(namespace: string, opts: ListOptions = {}): Promise<DaemonSetInfo[]> {
+    const list = await this.call({ verb: 'list', resource: 'daemonsets', namespace }, () =>
+      this.apps.listNamespacedDaemonSet({ namespace, ...(opts.labelSelector ? { labelSelector: opts.labelSelector } : {}) }),
+    );
+    return list.items.map(toDaemonSetInfo);
+  }
+
+  async exec(namespace: string, pod: string, container: string, argv: string[], opts: { timeoutMs?: number } = {}): Promise<ExecResult> {
+    if (argv.length === 0) throw new Error('exec needs a command (argv array)');
+    return this.call({ verb: 'create', resource: 'pods', subresource: 'exec', namespace, name: pod }, () =>
+      execInPod(this.kubeConfig, namespace, pod, container, argv, opts.timeoutMs ?? this.opts.execTimeoutMs ?? 10_000),
+    );
+  }
+
+  async createPod(spec: ProbePodSpec): Promise<ClusterPod> {
+    const body: V1Pod = {
+      apiVersion: 'v1',
+      kind: 'Pod',
+      metadata: { name: spec.name, namespace: spec.namespace, labels: spec.labels },
+      spec: {
+        restartPolicy: 'Never',
+        ...(spec.nodeName ? { nodeName: spec.nodeName } : {}),
+        dnsPolicy: spec.dnsPolicy,
+        ...(spec.dnsConfig ? { dnsConfig: spec.dnsConfig } : {}),
+        ...(spec.hostAliases?.length ? { hostAliases: spec.hostAliases } : {}),
+        ...(spec.hostNetwork ? { hostNetwork: true } : {}),
+        ...(spec.activeDeadlineSeconds ? { activeDeadlineSeconds: spec.activeDeadlineSeconds } : {}),
+        automountServiceAccountToken: false,
+        terminationGracePeriodSeconds: 0,
+        containers: [
+          {
+            name: 'probe',
+            image: spec.image,
+            command: spec.command,
+            resources: { requests: { cpu: '10m', memory: '32Mi' }, limits: { memory: '128Mi' } },
+            securityContext: { allowPrivilegeEscalation: false, runAsNonRoot: true, runAsUser: 65532, capabilities: { drop: ['ALL'] } },
+          },
+        ],
+      },
+    };
+    const p = await this.call({ verb: 'create', resource: 'pods', namespace: spec.namespace, name: spec.name }, () =>
+      this.core.createNamespacedPod({ namespace: spec.namespace, body }),
+    );
+    return toClusterPod(p);
+  }
+
+  async deletePod(namespace: string, name: string, opts: { gracePeriodSeconds?: number } = {}): Promise<void> {
+    try {
+      await this.call({ verb: 'delete', resource: 'pods', namespace, name }, () =>
+        this.core.deleteNamespacedPod({ name, namespace, gracePeriodSeconds: opts.gracePeriodSeconds ?? 0 }),
+      );
+    } catch (err) {
+      // Already gone is the outcome we wanted.
+      if (!(err instanceof NotFoundError)) throw err;
+    }
+  }
+
+  async waitForCompletion(namespace: string, name: string, opts: { timeoutMs: number; pollMs?: number; ephemeralContainer?: string }): Promise<CompletionResult> {
+    const deadline = Date.now() + opts.timeoutMs;
+    const pollMs = opts.pollMs ?? 200;
+    let last: ClusterPod | undefined;
+    for (;;) {
+      last = await this.readPod(namespace, name);
+      const ip = last.ip ? { podIp: last.ip } : {};
+      if (opts.ephemeralContainer) {
+        const st = last.ephemeral?.[opts.ephemeralContainer];
+        if (st?.state === 'terminated') {
+          return { phase: st.exitCode === 0 ? 'Succeeded' : 'Failed', ...(st.exitCode !== undefined ? { exitCode: st.exitCode } : {}), ...(st.reason ? { reason: st.reason } : {}), timedOut: false, ...ip };
+        }
+      } else if (last.phase === 'Succeeded' || last.phase === 'Failed') {
+        const st = last.containerStates?.[last.containers[0] ?? ''];
+        return { phase: last.phase, ...(st?.exitCode !== undefined ? { exitCode: st.exitCode } : {}), ...(st?.reason ? { reason: st.reason } : {}), timedOut: false, ...ip };
+      }
+      const left = deadline - Date.now();
+      if (left <= 0) return { phase: last.phase, ...(last.waitingReason ? { reason: last.waitingReason } : {}), timedOut: true, ...ip };
+      await sleep(Math.min(pollMs, left));
+    }
+  }
+
+  async podLogs(namespace: string, name: string, container?: string): Promise<string> {
+    return this.call({ verb: 'get', resource: 'pods', subresource: 'log', namespace, name }, () =>
+      this.core.readNamespacedPodLog({ name, namespace, ...(container ? { container } : {}) }),
+    );
+  }
+
+  async addEphemeralContainer(namespace: string, pod: string, spec: EphemeralContainerSpec): Promise<void> {
+    const body = {
+      spec: {
+        ephemeralContainers: [
+          {
+            name: spec.name,
+            image: spec.image,
+            command: spec.command,
+            ...(spec.targetContainerName ? { targetContainerName: spec.targetContainerName } : {}),
+          },
+        ],
+      },
+    };
+    await this.call({ verb: 'patch', resource: 'pods', subresource: 'ephemeralcontainers', namespace, name: pod }, () =>
+      this.core.patchNamespacedPodEphemeralcontainers({ name: pod, namespace, body }, strategicPatch()),
+    );
+  }
+
+  async podProxyGet(namespace: string, pod: string, port: number, path: string): Promise<string> {
+    return this.call({ verb: 'get', resource: 'pods', subresource: 'proxy', namespace, name: pod }, () =>
+      this.core.connectGetNamespacedPodProxyWithPath({ name: `${pod}:${port}`, namespace, path: path.replace(/^\//, '') }),
+    );
+  }
+
+  async readWorkload(kind: WorkloadKind, namespace: string, name: string): Promise<WorkloadInfo> {
+    const ctx: CallContext = { verb: 'get', resource: resourceOf(kind), namespace, name };
+    const obj =
+      kind === 'Deployment'
+        ? await this.call(ctx, () => this.apps.readNamespacedDeployment({ name, namespace }))
+        : kind === 'StatefulSet'
+          ? await this.call(ctx, () => this.apps.readNamespacedStatefulSet({ name, namespace }))
+          : await this.call(ctx, () => this.apps.readNamespacedDaemonSet({ name, namespace }));
+    return toWorkload(kind, namespace, name, obj);
+  }
+
+  async patchWorkload(kind: WorkloadKind, namespace: string, name: string, patch: Record<string, unknown>, opts: WriteOptions): Promise<WorkloadInfo> {
+    const body = { ...patch, metadata: { ...((patch.metadata as Record<string, unknown> | undefined) ?? {}), resourceVersion: opts.resourceVersion } };
+    const params = { name, namespace, body, ...(opts.dryRun ? { dryRun: 'All' } : {}) };
+    const ctx: CallContext = { verb: 'patch', resource: resourceOf(kind), namespace, name };
+    const obj =
+      kind === 'Deployment'
+        ? await this.call(ctx, () => this.apps.patchNamespacedDeployment(params, strategicPatch()))
+        : kind === 'StatefulSet'
+          ? await this.call(ctx, () => this.apps.patchNamespacedStatefulSet(params, strategicPatch()))
+          : await this.call(ctx, () => this.apps.patchNamespacedDaemonSet(params, strategicPatch()));
+    return toWorkload(kind, namespace, name, obj);
+  }
+
+  async restartDeployment(namespace: string, name: string): Promise<WorkloadInfo> {
+    const body = { spec: { template: { metadata: { annotations: { 'kubectl.kubernetes.io/restartedAt': new Date().toISOString() } } } } };
+    const d = await this.call({ verb: 'patch', resource: 'deployments', namespace, name }, () =>
+      this.apps.patchNamespacedDeployment({ name, namespace, body }, strategicPatch()),
+    );
+    return toWorkload('Deployment', namespace, name, d);
+  }
+}
+
+function resourceOf(kind: WorkloadKind): string {
+  return kind === 'Deployment' ? 'deployments' : kind === 'StatefulSet' ? 'statefulsets' : 'daemonsets';
+}
+
+interface WorkloadLike {
+  metadata?: { resourceVersion?: string };
+  spec?: { template?: unknown; selector?: { matchLabels?: Record<string, string> }; replicas?: number };
+  status?: { readyReplicas?: number; numberReady?: number };
+}
+
+function toWorkload(kind: WorkloadKind, namespace: string, name: string, obj: WorkloadLike): WorkloadInfo {
+  const ready = obj.status?.readyReplicas ?? obj.status?.numberReady;
+  return {
+    kind,
+    namespace,
+    name,
+    resourceVersion: obj.metadata?.resourceVersion ?? '',
+    template: plain(obj.spec?.template),
+    selector: { ...(obj.spec?.selector?.matchLabels ?? {}) },
+    ...(obj.spec?.replicas !== undefined ? { replicas: obj.spec.replicas } : {}),
+    ...(ready !== undefined ? { readyReplicas: ready } : {}),
+  };
+}
