@@ -81,6 +81,11 @@ export class LabNetwork {
     return undefined;
   }
 
+  /** Where a TCP SYN goes to be dropped (connect() then times out). */
+  get synBlackHole(): { host: string; port: number } {
+    return { host: this.blackHole.host, port: this.blackHole.port };
+  }
+
   /** Who sent from `host:port`, as seen by a receiver at cluster address `dstIp`. */
   identify(host: string, port: number, dstIp: string): LabClient {
     const sourceIp = this.map.clusterIpOf(host) ?? host.replace(/^::ffff:/, '');

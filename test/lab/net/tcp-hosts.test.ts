@@ -1,0 +1,66 @@
+import { afterEach, describe, expect, it } from 'vitest';
+import type { ClusterState } from '../../../src/core/model/k8s.js';
+import { AddressMap } from '../../../src/lab/net/address-map.js';
+import { LabNetwork } from '../../../src/lab/net/lab-network.js';
+import { NetworkRules, type NetworkRuleSpec } from '../../../src/lab/net/network-rules.js';
+import { TcpHosts } from '../../../src/lab/net/tcp-hosts.js';
+import { tcpConnect } from './tcp-probe.js';
+import { twoZoneTopology } from './topology-fixture.js';
+
+let labNet: LabNetwork | undefined;
+let hosts: TcpHosts | undefined;
+afterEach(async () => {
+  await hosts?.stop();
+  await labNet?.close();
+  hosts = undefined;
+  labNet = undefined;
+});
+
+function clusterWith(ready: boolean): ClusterState {
+  return {
+    namespaces: ['default'],
+    services: [{ namespace: 'default', name: 'nginx', type: 'ClusterIP', clusterIP: '10.96.3.4', ports: [{ name: 'http', port: 80, protocol: 'TCP', targetPort: 8080 }] }],
+    endpoints: [{ namespace: 'default', service: 'nginx', addresses: [{ ip: '10.245.0.20', ready }], ports: [{ name: 'http', port: 8080, protocol: 'TCP' }] }],
+    pods: [{ namespace: 'default', name: 'nginx-1', ip: '10.245.0.20' }],
+  };
+}
+
+async function start(rules: NetworkRuleSpec[], state: () => ClusterState): Promise<AddressMap> {
+  const map = new AddressMap(202);
+  const topo = twoZoneTopology();
+  labNet = await LabNetwork.start(map, topo, new NetworkRules(rules, topo, 1));
+  hosts = await new TcpHosts(labNet, [{ ip: '10.118.163.242', tcp: [80, 443] }], state, 1).start();
+  return map;
+}
+
+describe('TCP hosts', () => {
+  it('hosts[].tcp ports accept; other ports and unknown IPs refuse', async () => {
+    const map = await start([], () => clusterWith(true));
+    expect(await tcpConnect(map, '10.245.4.17', '10.118.163.242', 443)).toBe('connected');
+    expect(await tcpConnect(map, '10.245.4.17', '10.118.163.242', 22)).toBe('refused');
+    expect(await tcpConnect(map, '10.245.4.17', '10.118.163.250', 80)).toBe('refused');
+  });
+
+  it('a Service IP accepts while it has ready endpoints; the pod accepts on the target port', async () => {
+    let ready = true;
+    const map = await start([], () => clusterWith(ready));
+    expect(await tcpConnect(map, '10.245.4.17', '10.96.3.4', 80)).toBe('connected');
+    expect(await tcpConnect(map, '10.245.4.17', '10.245.0.20', 8080)).toBe('connected');
+    ready = false;
+    expect(await tcpConnect(map, '10.245.4.17', '10.96.3.4', 80)).toBe('refused');
+    expect(await tcpConnect(map, '10.245.4.17', '10.96.3.4', 80, 600, false)).toBe('reset');
+  });
+
+  it('rules: a drop to the endpoint behind a Service times out; a reject refuses', async () => {
+    const map = await start(
+      [
+        { from: 'node:gpu-zone1', to: 'node:dev-master', proto: 'tcp', action: 'drop' },
+        { from: 'node:gpu-zone2', to: '10.118.163.0/24', action: 'reject' },
+      ],
+      () => clusterWith(true),
+    );
+    expect(await tcpConnect(map, '10.245.4.17', '10.96.3.4', 80)).toBe('timeout');
+    expect(await tcpConnect(map, '10.245.5.9', '10.96.3.4', 80)).toBe('connected');
+    expect(await tcpConnect(map, '10.245.5.9', '10.118.163.242', 80)).toBe('refused');
+  });
+});
