@@ -28,6 +28,11 @@ export interface DirectiveNode {
   /** Lines of the nested `{ … }` block, or null when there is none. */
   block: DirectiveNode[] | null;
   pos: SourcePos;
+  /**
+   * For a directive line of a server block: every token CoreDNS hands to the plugin's setup() for
+   * this occurrence (the name, arguments, braces and nested lines, env-substituted), in order.
+   */
+  tokens?: Tok[];
 }
 
 export type ServerTransport = 'dns' | 'tls' | 'quic' | 'grpc' | 'https' | 'https3' | 'unix';
@@ -91,4 +96,8 @@ export interface ParseOptions {
   file?: string;
   env?: Record<string, string | undefined>;
   files?: FileSource;
+  /** CoreDNS version whose directive list applies (default: the newest modelled, see version.ts). */
+  corednsVersion?: string;
+  /** The `-dns.port` flag: default port of dns:// keys (53). */
+  dnsPort?: number;
 }

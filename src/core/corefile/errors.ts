@@ -1,0 +1,46 @@
+/**
+ * Errors and diagnostics of the Corefile engine. Messages use CoreDNS's own wording; the position
+ * is kept apart so the CLI can print `FILE:LINE:COL message`.
+ */
+import type { Diagnostic, SourcePos } from './model.js';
+
+/** A parse or setup error at a place in a Corefile (what caddy's Dispenser.Err returns). */
+export class CorefileError extends Error {
+  readonly code = 'corefile-error';
+  constructor(
+    message: string,
+    readonly pos: SourcePos,
+    readonly plugin?: string,
+  ) {
+    super(message);
+    this.name = 'CorefileError';
+  }
+
+  /** The error as a diagnostic of the given severity. */
+  toDiagnostic(severity: Diagnostic['severity'] = 'error'): Diagnostic {
+    const d: Diagnostic = { severity, message: this.message, pos: this.pos };
+    if (this.plugin !== undefined) d.plugin = this.plugin;
+    return d;
+  }
+}
+
+/** Builds a diagnostic (convenience for validators). */
+export function diag(
+  severity: Diagnostic['severity'],
+  message: string,
+  pos?: SourcePos,
+  plugin?: string,
+): Diagnostic {
+  const d: Diagnostic = { severity, message };
+  if (pos) d.pos = pos;
+  if (plugin !== undefined) d.plugin = plugin;
+  return d;
+}
+
+/** `FILE:LINE:COL message` (or `FILE message` without a position), the CLI's line format. */
+export function formatDiagnostic(d: Diagnostic, fallbackFile = 'Corefile'): string {
+  const where = d.pos ? `${d.pos.file}:${d.pos.line}:${d.pos.col}` : fallbackFile;
+  const plugin = d.plugin ? `plugin/${d.plugin}: ` : '';
+  const sev = d.severity === 'error' ? '' : `${d.severity}: `;
+  return `${where}: ${sev}${plugin}${d.message}`;
+}
