@@ -95,6 +95,10 @@ export interface LookupEvidence extends EvidenceBase {
   queries: StubQuery[];
   result: { ok: boolean; addresses: string[]; error?: 'NXDOMAIN' | 'NODATA' | 'TIMEOUT' | 'SERVFAIL' | (string & {}); answeredBy?: string; finalName?: string };
   totalMs: number;
+  /** Wall time the probe really spent, when it shrank libc's timeouts (totalMs stays libc-equivalent). */
+  probeMs?: number;
+  /** Factor applied to libc's per-try timeouts by the probe (1 = none). */
+  timeoutScale?: number;
 }
 
 /** Output of a DNS tool the pod's image has (getent, nslookup, dig), with what we parsed from it. */
@@ -203,6 +207,8 @@ export interface NetworkPoliciesEvidence extends EvidenceBase {
   /** Labels of the target pod and of the CoreDNS pods / namespaces, for selector matching. */
   podLabels: Record<string, string>;
   namespaceLabels: Record<string, Record<string, string>>;
+  /** Labels of each CoreDNS pod by pod name (for podSelector peers); optional, added by CHECKS. */
+  corednsPodLabels?: Record<string, Record<string, string>>;
 }
 
 export interface PodSpecEvidence extends EvidenceBase {
