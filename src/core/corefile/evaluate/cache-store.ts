@@ -1,0 +1,37 @@
+/** Per-server-block cache state for CorefileServer: entries expire by the stored duration; TTLs count down on hits. */
+import type { Res } from './types.js';
+
+interface Entry { res: Res; storedMs: number; ttl: number }
+
+/** One map per block (each block has its own cache, as in CoreDNS). */
+export class CacheStore {
+  private readonly blocks = new Map<number, Map<string, Entry>>();
+
+  constructor(private readonly capacity = 10000) {}
+
+  /** A fresh copy with TTLs counted down, or undefined when absent or expired. */
+  get(block: number, key: string, nowMs: number): Res | undefined {
+    const m = this.blocks.get(block);
+    const e = m?.get(key);
+    if (!e) return undefined;
+    const left = e.ttl - Math.floor((nowMs - e.storedMs) / 1000);
+    if (left <= 0) {
+      m!.delete(key);
+      return undefined;
+    }
+    const set = (rs: Res['answers']) => rs.map((r) => ({ ...r, ttl: Math.min(r.ttl, left) }));
+    return { ...e.res, aa: true, answers: set(e.res.answers), authority: set(e.res.authority), additional: set(e.res.additional), fromCache: true };
+  }
+
+  set(block: number, key: string, res: Res, ttl: number, nowMs: number): void {
+    let m = this.blocks.get(block);
+    if (!m) { m = new Map(); this.blocks.set(block, m); }
+    if (m.size >= this.capacity && !m.has(key)) m.delete(m.keys().next().value!);
+    m.set(key, { res, storedMs: nowMs, ttl });
+  }
+
+  /** Number of entries in a block's cache (metrics, tests). */
+  size(block: number): number {
+    return this.blocks.get(block)?.size ?? 0;
+  }
+}

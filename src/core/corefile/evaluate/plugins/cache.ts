@@ -1,0 +1,41 @@
+/**
+ * cache as a chain member: looks up the block's cache state (server mode) before the plugins below it
+ * run, and stores written replies on the way back. explain() has no cache state: it reports a miss and
+ * what would be stored.
+ */
+import type { DirectiveNode } from '../../model.js';
+import { cacheDecision, cacheKey, parseCacheConfig, type CacheConfig } from '../cache-policy.js';
+import type { Outcome, PluginInstance, Req, Res } from '../types.js';
+import type { BlockContext } from './common.js';
+
+/** The cache configuration of a block's first `cache` directive, or null. */
+export function blockCacheConfig(directives: DirectiveNode[], ctx: BlockContext): CacheConfig | null {
+  const d = directives.find((x) => x.name === 'cache');
+  return d ? parseCacheConfig(d, ctx) : null;
+}
+
+/** Builds the cache plugin (once per block). */
+export function cachePlugin(directives: DirectiveNode[], ctx: BlockContext): PluginInstance[] {
+  const d = directives[0]!;
+  const cfg = parseCacheConfig(d, ctx);
+  const serve = (req: Req, c: Parameters<PluginInstance['serve']>[1]): Outcome => {
+    const key = cacheKey(req.name, req.type, req.class, req.do);
+    const hit = c.cacheGet?.(c.block, key, c.now);
+    if (hit) return { kind: 'answer', res: hit, note: `cache (line ${d.pos.line}) has a fresh copy of ${req.name} ${req.type}.` };
+    const post = (res: Res, r: Req): Res => {
+      if (res.fromCache) return res;
+      const dec = cacheDecision(cfg, r.name, res);
+      if (!dec.cache) return res;
+      const ttled: Res = {
+        ...res,
+        answers: res.answers.map((x) => ({ ...x, ttl: dec.ttl })),
+        authority: res.authority.map((x) => ({ ...x, ttl: dec.ttl })),
+        additional: res.additional.map((x) => ({ ...x, ttl: dec.ttl })),
+      };
+      c.cacheSet?.(c.block, key, ttled, dec.ttl, c.now);
+      return ttled;
+    };
+    return { kind: 'next', post, note: c.cacheGet ? `cache (line ${d.pos.line}): miss for ${req.name} ${req.type}.` : undefined };
+  };
+  return [{ name: 'cache', line: d.pos.line, serve }];
+}

@@ -1,0 +1,119 @@
+/**
+ * forward (coredns plugin/forward): one instance per `forward` directive, chained in Corefile order.
+ * Matches names under FROM minus `except` subtrees; otherwise passes to the next plugin. The decision
+ * to send upstream is returned as a plan: explain reports it, the server executes it.
+ */
+import ipaddr from 'ipaddr.js';
+import type { DirectiveNode } from '../../model.js';
+import { fqdn, isSubdomain, matchZone } from '../names.js';
+import type { ForwardPlan, Outcome, PluginInstance, Req, Upstream } from '../types.js';
+import { normalizeZones, type BlockContext } from './common.js';
+
+/** Result of reading a forward directive's TO list. */
+export interface ForwardTargets {
+  upstreams: Upstream[];
+  problems: string[];
+  notes: string[];
+}
+
+/** Parses resolv.conf text the way miekg's ClientConfigFromReader does: every nameserver, port 53. */
+export function resolvConfNameservers(text: string): string[] {
+  const out: string[] = [];
+  for (const line of text.split(/\r?\n/)) {
+    const f = line.trim().split(/\s+/);
+    if (f[0] === 'nameserver' && f[1]) out.push(f[1].replace(/%.*$/, ''));
+  }
+  return out;
+}
+
+/** Resolves the TO arguments of a forward directive into upstreams (dedup, max 15). */
+export function forwardTargets(tos: readonly string[], ctx: BlockContext): ForwardTargets {
+  const upstreams: Upstream[] = [];
+  const problems: string[] = [];
+  const notes: string[] = [];
+  const add = (ip: string, port: number, tls = false) => {
+    if (!upstreams.some((u) => u.ip === ip && u.port === port)) upstreams.push({ ip, port, ...(tls ? { tls } : {}) });
+  };
+  if (tos.length > 15) problems.push(`more than 15 upstreams (${tos.length}): CoreDNS refuses to start`);
+  for (const to of tos) {
+    let t = to;
+    let tls = false;
+    let defPort = 53;
+    if (t.startsWith('dns://')) t = t.slice(6);
+    else if (t.startsWith('tls://')) { t = t.slice(6); tls = true; defPort = 853; }
+    else if (t.startsWith('https://')) { t = t.slice(8); tls = true; defPort = 443; }
+    else if (/^[a-z0-9]+:\/\//.test(t)) { problems.push(`'${to}' is not supported as a destination protocol in forward`); continue; }
+    t = t.replace(/%[^:\]]*/, '');
+    const v6port = /^\[([^\]]+)\](?::(\d+))?$/.exec(t);
+    if (v6port && ipaddr.isValid(v6port[1]!)) { add(v6port[1]!, Number(v6port[2] ?? defPort), tls); continue; }
+    if (ipaddr.isValid(t)) { add(ipaddr.parse(t).toString(), defPort, tls); continue; }
+    const hp = /^([^:]+):(\d+)$/.exec(t);
+    if (hp && ipaddr.IPv4.isValidFourPartDecimal(hp[1]!)) { add(hp[1]!, Number(hp[2]), tls); continue; }
+    if (t.startsWith('/') || t.startsWith('.')) {
+      let servers: string[] | undefined;
+      if (t === '/etc/resolv.conf' && ctx.world.nodeResolvers) {
+        servers = ctx.world.nodeResolvers;
+        notes.push(`/etc/resolv.conf is the node's resolv.conf (CoreDNS runs with dnsPolicy Default): ${servers.join(', ') || 'no nameservers'}`);
+      } else {
+        const text = ctx.world.files?.read(t);
+        if (typeof text === 'string') {
+          servers = resolvConfNameservers(text);
+          notes.push(`${t} lists ${servers.join(', ') || 'no nameservers'}`);
+        }
+      }
+      if (!servers) { problems.push(`${t}: contents unknown (no node resolvers / file given)`); continue; }
+      if (servers.length === 0) problems.push(`${t}: no valid upstream addresses found`);
+      for (const s of servers) if (ipaddr.isValid(s)) add(ipaddr.parse(s).toString(), 53);
+      continue;
+    }
+    problems.push(`'${to}' is not an IP address or file`);
+  }
+  return { upstreams, problems, notes };
+}
+
+const rcodeNames = ['NOERROR', 'FORMERR', 'SERVFAIL', 'NXDOMAIN', 'NOTIMP', 'REFUSED'];
+
+/** Builds one forward instance per directive. */
+export function forwardPlugin(directives: DirectiveNode[], ctx: BlockContext): PluginInstance[] {
+  return directives.map((d, i) => {
+    const args = d.args.map((t) => t.text);
+    const from = normalizeZones(args.slice(0, 1))[0] ?? '.';
+    const lines = d.block ?? [];
+    const except = normalizeZones(lines.filter((l) => l.name === 'except').flatMap((l) => l.args.map((t) => t.text)));
+    const targets = forwardTargets(args.slice(1), ctx);
+    const opt = (k: string) => lines.find((l) => l.name === k);
+    const policyText = opt('policy')?.args[0]?.text ?? 'random';
+    const policy = (['random', 'round_robin', 'sequential'].includes(policyText) ? policyText : 'random') as ForwardPlan['policy'];
+    const maxFailsText = opt('max_fails')?.args[0]?.text;
+    const nextRcodes = (opt('next')?.args ?? []).map((t) => t.text.toUpperCase()).filter((r) => rcodeNames.includes(r));
+    const plan: ForwardPlan = {
+      upstreams: targets.upstreams,
+      policy,
+      forceTcp: !!opt('force_tcp'),
+      preferUdp: !!opt('prefer_udp'),
+      maxFails: maxFailsText !== undefined && /^\d+$/.test(maxFailsText) ? Number(maxFailsText) : 2,
+      nextRcodes,
+      nextOnNodata: !!opt('next_on_nodata'),
+      failfast: !!opt('failfast_all_unhealthy_upstreams'),
+      id: `${ctx.block.index}:${i}`,
+    };
+    const label = `forward ${args.join(' ')} (line ${d.pos.line})`;
+    const serve = (req: Req): Outcome => {
+      const name = req.name;
+      if (!isSubdomain(name, from)) return { kind: 'next', note: `${label}: ${name} is not under ${from}.` };
+      if (name !== fqdn(from) && matchZone(except, name) !== '') {
+        return { kind: 'next', note: `${label}: ${name} is under except ${matchZone(except, name)}.` };
+      }
+      if (plan.upstreams.length === 0) {
+        return { kind: 'forward', plan, note: `${label}: no usable upstream (${targets.problems.join('; ') || 'empty list'}).` };
+      }
+      const extra = [...targets.notes, ...targets.problems].join('; ');
+      return {
+        kind: 'forward',
+        plan,
+        note: `${label} takes ${name}: forwarded to ${plan.upstreams.map((u) => `${u.ip}:${u.port}`).join(', ')} with policy ${policy}${extra ? ` (${extra})` : ''}.`,
+      };
+    };
+    return { name: 'forward', line: d.pos.line, serve };
+  });
+}

@@ -1,0 +1,35 @@
+/** Which plugins the evaluator models, and how each is built. Plugins absent here never answer. */
+import { aclPlugin } from './acl.js';
+import { anyPlugin } from './any.js';
+import { cachePlugin } from './cache.js';
+import type { PluginFactory } from './common.js';
+import { forwardPlugin } from './forward.js';
+import { hostsPlugin } from './hosts.js';
+import { kubernetesPlugin } from './kubernetes.js';
+import { loadbalancePlugin } from './loadbalance.js';
+import { localPlugin } from './local.js';
+import { rewritePlugin } from './rewrite.js';
+import { templatePlugin } from './template.js';
+import { whoamiPlugin } from './whoami.js';
+
+/** Factories of the modelled plugins. */
+export const pluginFactories: Readonly<Record<string, PluginFactory>> = {
+  acl: aclPlugin,
+  any: anyPlugin,
+  cache: cachePlugin,
+  forward: forwardPlugin,
+  hosts: hostsPlugin,
+  kubernetes: kubernetesPlugin,
+  loadbalance: loadbalancePlugin,
+  local: localPlugin,
+  rewrite: rewritePlugin,
+  template: templatePlugin,
+  whoami: whoamiPlugin,
+};
+
+/** Plugins that never answer and do not change answers (logging, metrics, process settings, filters). */
+export const passivePlugins: ReadonlySet<string> = new Set([
+  'errors', 'log', 'health', 'ready', 'prometheus', 'reload', 'loop', 'metadata', 'bufsize', 'bind', 'debug',
+  'trace', 'pprof', 'view', 'root', 'nsid', 'dnstap', 'timeouts', 'cancel', 'header', 'minimal', 'tls',
+  'import', 'multisocket', 'shed', 'geoip', 'proxyproto',
+]);

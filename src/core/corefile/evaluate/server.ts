@@ -1,0 +1,188 @@
+/**
+ * CorefileServer: the evaluator's route + chain pipeline run on real DNS messages, with injected I/O
+ * (clock, RNG, upstream exchange). It keeps per-block cache state and per-upstream failure counts, and
+ * executes the forward plans that explain() only reports. No sockets here: callers (the lab) own them.
+ */
+import type { CorefileModel } from '../model.js';
+import { CacheStore } from './cache-store.js';
+import { applyPosts, buildChain, nextIsForward, walk, type Chain, type PostEntry } from './chain.js';
+import { flagBits, fromWire, rcodeNumbers, rcodeOf, toWire, type DnsMessage } from './message.js';
+import { toReq } from './request.js';
+import { route } from './route.js';
+import { reply, type ChainContext, type EvalWorld, type ForwardPlan, type Req, type Res, type Upstream } from './types.js';
+
+export type { DnsMessage } from './message.js';
+
+/** Injected I/O. */
+export interface ServerIo {
+  /** Milliseconds clock (cache TTLs). */
+  now(): number;
+  /** Seeded RNG in [0,1) (forward random policy, loadbalance). */
+  random(): number;
+  /** Sends `query` to an upstream and returns its reply; throws on timeout or error. */
+  exchange(upstream: { ip: string; port: number }, query: DnsMessage, proto: 'udp' | 'tcp'): Promise<DnsMessage>;
+}
+
+/** Where a query came from. */
+export interface ClientInfo {
+  ip: string;
+  port: number;
+  proto: 'udp' | 'tcp';
+  /** Listener port the query arrived on (default 53). */
+  serverPort?: number;
+  /** Listener address the query arrived on (view `server_ip()`). */
+  serverIp?: string;
+}
+
+/** One forward exchange, for tests and metrics. */
+export interface ForwardEvent { upstream: Upstream; ok: boolean; rcode?: string; error?: string }
+
+const maxChase = 8;
+
+/** The runnable Corefile. */
+export class CorefileServer {
+  private readonly chains = new Map<number, Chain>();
+  private readonly cache = new CacheStore();
+  private readonly fails = new Map<string, number>();
+  private readonly rr = new Map<string, number>();
+  /** Every upstream exchange attempted, in order (bounded to the last 10,000). */
+  readonly forwardLog: ForwardEvent[] = [];
+
+  constructor(private readonly model: CorefileModel, private readonly world: EvalWorld, private readonly io: ServerIo) {
+    for (const b of model.blocks) this.chains.set(b.index, buildChain(b, world));
+  }
+
+  /** Answers one query; null means no reply (acl drop). */
+  async handle(query: DnsMessage, client: ClientInfo): Promise<DnsMessage | null> {
+    const q = query.questions?.[0];
+    if (!q) return this.bare(query, 'SERVFAIL');
+    const opt = query.additionals?.find((a) => a.type === 'OPT');
+    const req = toReq({
+      name: q.name || '.', type: String(q.type), class: q.class ?? 'IN', client: client.ip, clientPort: client.port, proto: client.proto,
+      port: client.serverPort ?? 53, serverIp: client.serverIp, id: query.id ?? 0,
+      ...(opt ? { bufsize: Number(opt.udpPayloadSize ?? 512), do: Boolean(opt.flag_do ?? ((Number(opt.flags ?? 0) & 0x8000) !== 0)) } : {}),
+    });
+    const res = await this.resolve(req, query, 0);
+    if (res === null) return null;
+    return this.toMessage(query, res);
+  }
+
+  /** Cache entries of a block (tests). */
+  cacheSize(block: number): number {
+    return this.cache.size(block);
+  }
+
+  private ctx(block: number): ChainContext {
+    return {
+      world: this.world, block, now: this.io.now(), random: () => this.io.random(), notes: [],
+      cacheGet: (b, k, now) => this.cache.get(b, k, now),
+      cacheSet: (b, k, res, ttl, now) => this.cache.set(b, k, res, ttl, now),
+    };
+  }
+
+  private async resolve(req: Req, query: DnsMessage, depth: number): Promise<Res | null> {
+    const r = route(this.model, req, this.world);
+    if (!r.block || r.serverRcode) return reply(r.serverRcode ?? 'REFUSED', { written: false });
+    const chain = this.chains.get(r.block.index)!;
+    const ctx = this.ctx(r.block.index);
+    let w = walk(chain, req, ctx);
+    for (;;) {
+      if (w.kind === 'drop') return null;
+      if (w.kind === 'end') return reply('SERVFAIL', { written: false });
+      if (w.kind === 'answer') {
+        let res = w.res;
+        if (w.chase && depth < maxChase) {
+          const sub = await this.resolve(toReq({ name: w.chase.name, type: w.chase.type, client: req.client, clientPort: req.clientPort, proto: req.proto, port: req.serverPort, transport: req.transport, serverIp: req.serverIp }), { ...query, questions: [{ name: w.chase.name.replace(/\.$/, ''), type: w.chase.type, class: 'IN' }] }, depth + 1);
+          if (sub) res = { ...res, answers: [...res.answers, ...sub.answers] };
+        }
+        return applyPosts(res, w.posts, ctx);
+      }
+      const got = await this.forward(w.plan, w.req, query);
+      const nodata = got.rcode === 'NOERROR' && got.answers.length === 0;
+      if ((w.plan.nextRcodes.includes(got.rcode) || (w.plan.nextOnNodata && nodata)) && nextIsForward(chain, w.index)) {
+        w = walk(chain, w.req, ctx, w.index + 1, w.posts as PostEntry[]);
+        continue;
+      }
+      return applyPosts(got, w.posts, ctx);
+    }
+  }
+
+  private order(plan: ForwardPlan): Upstream[] {
+    const list = plan.upstreams.slice();
+    if (plan.policy === 'random') {
+      for (let i = list.length - 1; i > 0; i--) {
+        const j = Math.floor(this.io.random() * (i + 1));
+        [list[i], list[j]] = [list[j]!, list[i]!];
+      }
+    } else if (plan.policy === 'round_robin') {
+      const n = this.rr.get(plan.id) ?? 0;
+      this.rr.set(plan.id, n + 1);
+      const k = n % list.length;
+      return [...list.slice(k), ...list.slice(0, k)];
+    }
+    return list;
+  }
+
+  private isDown(plan: ForwardPlan, u: Upstream): boolean {
+    return plan.maxFails > 0 && (this.fails.get(`${u.ip}:${u.port}`) ?? 0) > plan.maxFails;
+  }
+
+  private log(e: ForwardEvent): void {
+    this.forwardLog.push(e);
+    if (this.forwardLog.length > 10000) this.forwardLog.shift();
+  }
+
+  private async forward(plan: ForwardPlan, req: Req, query: DnsMessage): Promise<Res> {
+    if (plan.upstreams.length === 0) return reply('SERVFAIL', { written: false });
+    let candidates = this.order(plan).filter((u) => !this.isDown(plan, u));
+    if (candidates.length === 0) {
+      if (plan.failfast) return reply('SERVFAIL', { written: false });
+      // All upstreams marked down: CoreDNS picks one at random and tries anyway.
+      candidates = [plan.upstreams[Math.floor(this.io.random() * plan.upstreams.length)]!];
+    }
+    const proto = plan.forceTcp ? 'tcp' : req.proto;
+    const out: DnsMessage = { ...query, type: 'query', questions: [{ name: req.name === '.' ? '.' : req.name.slice(0, -1), type: req.type, class: req.class }] };
+    for (const u of candidates) {
+      const key = `${u.ip}:${u.port}`;
+      try {
+        const m = await this.io.exchange({ ip: u.ip, port: u.port }, out, proto);
+        this.fails.set(key, 0);
+        const rcode = rcodeOf(m);
+        this.log({ upstream: u, ok: true, rcode });
+        const flags = m.flags ?? 0;
+        return {
+          rcode, aa: Boolean(m.flag_aa ?? (flags & flagBits.AA)), written: true, tc: Boolean(m.flag_tc ?? (flags & flagBits.TC)),
+          answers: (m.answers ?? []).map(fromWire),
+          authority: (m.authorities ?? []).map(fromWire),
+          additional: (m.additionals ?? []).filter((a) => a.type !== 'OPT').map(fromWire),
+        };
+      } catch (err) {
+        this.fails.set(key, (this.fails.get(key) ?? 0) + 1);
+        this.log({ upstream: u, ok: false, error: (err as Error).message });
+      }
+    }
+    return reply('SERVFAIL', { written: false });
+  }
+
+  private bare(query: DnsMessage, rcode: string): DnsMessage {
+    return this.toMessage(query, reply(rcode, { written: false }));
+  }
+
+  private toMessage(query: DnsMessage, res: Res): DnsMessage {
+    const rd = (query.flags ?? 0) & flagBits.RD || (query.flag_rd ? flagBits.RD : 0);
+    let flags = flagBits.QR | rd | (rcodeNumbers[res.rcode] ?? 2);
+    if (res.aa) flags |= flagBits.AA;
+    if (res.tc) flags |= flagBits.TC;
+    const opt = query.additionals?.find((a) => a.type === 'OPT');
+    return {
+      id: query.id ?? 0,
+      type: 'response',
+      flags,
+      rcode: res.rcode,
+      questions: query.questions ?? [],
+      answers: res.answers.map(toWire),
+      authorities: res.authority.map(toWire),
+      additionals: [...res.additional.map(toWire), ...(opt ? [{ name: '.', type: 'OPT', udpPayloadSize: 1232, flags: 0 } as never] : [])],
+    };
+  }
+}
