@@ -113,6 +113,11 @@ export interface WriteOptions {
   dryRun?: boolean;
 }
 
+/** Options of a workload patch: strategic merge (default) or JSON merge patch (lists replaced whole: exact rollbacks). */
+export interface WorkloadWriteOptions extends WriteOptions {
+  patchType?: 'strategic' | 'merge';
+}
+
 /** Completion of a pod or container. */
 export interface CompletionResult {
   phase: 'Succeeded' | 'Failed' | 'Running' | 'Pending' | 'Unknown' | (string & {});
@@ -159,8 +164,8 @@ export interface ClusterAccess {
   podProxyGet(namespace: string, pod: string, port: number, path: string): Promise<string>;
 
   readWorkload(kind: WorkloadKind, namespace: string, name: string): Promise<WorkloadInfo>;
-  /** Strategic merge patch of the workload (body is the patch, e.g. {spec:{template:{spec:{hostAliases:[…]}}}}). */
-  patchWorkload(kind: WorkloadKind, namespace: string, name: string, patch: Record<string, unknown>, opts: WriteOptions): Promise<WorkloadInfo>;
+  /** Patch the workload (body e.g. {spec:{template:{spec:{hostAliases:[…]}}}}), strategic merge unless opts.patchType is 'merge'. */
+  patchWorkload(kind: WorkloadKind, namespace: string, name: string, patch: Record<string, unknown>, opts: WorkloadWriteOptions): Promise<WorkloadInfo>;
   /** `kubectl rollout restart`: sets the restartedAt annotation on the pod template. */
   restartDeployment(namespace: string, name: string): Promise<WorkloadInfo>;
 }

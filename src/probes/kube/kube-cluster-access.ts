@@ -27,6 +27,7 @@ import type {
   ProbePodSpec,
   WorkloadInfo,
   WorkloadKind,
+  WorkloadWriteOptions,
   WriteOptions,
 } from '../../core/cluster-access.js';
 import { NotFoundError, TransientError } from '../../core/cluster-access.js';
@@ -341,16 +342,17 @@ export class KubeClusterAccess implements ClusterAccess {
     return toWorkload(kind, namespace, name, obj);
   }
 
-  async patchWorkload(kind: WorkloadKind, namespace: string, name: string, patch: Record<string, unknown>, opts: WriteOptions): Promise<WorkloadInfo> {
+  async patchWorkload(kind: WorkloadKind, namespace: string, name: string, patch: Record<string, unknown>, opts: WorkloadWriteOptions): Promise<WorkloadInfo> {
     const body = { ...patch, metadata: { ...((patch.metadata as Record<string, unknown> | undefined) ?? {}), resourceVersion: opts.resourceVersion } };
     const params = { name, namespace, body, ...(opts.dryRun ? { dryRun: 'All' } : {}) };
     const ctx: CallContext = { verb: 'patch', resource: resourceOf(kind), namespace, name };
+    const type = () => (opts.patchType === 'merge' ? mergePatch() : strategicPatch());
     const obj =
       kind === 'Deployment'
-        ? await this.call(ctx, () => this.apps.patchNamespacedDeployment(params, strategicPatch()))
+        ? await this.call(ctx, () => this.apps.patchNamespacedDeployment(params, type()))
         : kind === 'StatefulSet'
-          ? await this.call(ctx, () => this.apps.patchNamespacedStatefulSet(params, strategicPatch()))
-          : await this.call(ctx, () => this.apps.patchNamespacedDaemonSet(params, strategicPatch()));
+          ? await this.call(ctx, () => this.apps.patchNamespacedStatefulSet(params, type()))
+          : await this.call(ctx, () => this.apps.patchNamespacedDaemonSet(params, type()));
     return toWorkload(kind, namespace, name, obj);
   }
 
