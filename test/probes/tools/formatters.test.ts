@@ -72,7 +72,7 @@ describe('formatDig matches the real dig', () => {
   });
 });
 
-const base = { server: { ip: '10.96.0.10', port: 53 }, qtype: 'A', answers: [], authority: [], latencyMs: 1, tries: 1, transport: 'udp' } as const;
+const base: Omit<DnsQueryResult, 'qname' | 'outcome'> = { server: { ip: '10.96.0.10', port: 53 }, qtype: 'A', answers: [], authority: [], latencyMs: 1, tries: 1, transport: 'udp' };
 const answer = (qname: string, qtype: string, rcode: string, data: string[], aa = true): DnsQueryResult => ({
   ...base,
   qname,
