@@ -34,22 +34,44 @@ function zoneMatches(zone: string, name: string): boolean {
   return z === '' || z === '.' || n === z || n.endsWith(`.${z}`);
 }
 
+/** Zone of a server block key: `dns://cloud-b.example:53` → `cloud-b.example`. */
+function keyZone(key: string): string {
+  const k = key.replace(/^[a-z0-9]+:\/\//i, '');
+  const z = k.replace(/:\d+$/, '');
+  return z === '' ? '.' : z;
+}
+
 /**
- * Explicit forward targets of every `forward FROM TO…` line whose FROM zone covers `name`
- * (all of them when `name` is undefined), deduplicated, in Corefile order.
+ * Explicit forward targets of every `forward FROM TO…` line that can apply to `name` (all of them
+ * when `name` is undefined): its server block's zones and its FROM zone must both cover the name.
+ * Lines outside any block (coredns-custom `*.override` snippets) count for every name.
+ * Deduplicated, in Corefile order.
  */
 export function scanForwardTargets(texts: string[], name?: string): Upstream[] {
   const out: Upstream[] = [];
   for (const text of texts) {
+    let depth = 0;
+    let blockZones: string[] = ['.'];
     for (const raw of text.split(/\r?\n/)) {
       const line = raw.replace(/#.*/, '').trim();
-      const m = /^forward\s+(\S+)\s+([^{]+)/.exec(line);
-      if (!m) continue;
-      if (name !== undefined && m[1] !== '.' && !m[1]!.split(/\s+/).some((z) => zoneMatches(z, name))) continue;
-      for (const tok of m[2]!.trim().split(/\s+/)) {
-        const u = parseForwardTarget(tok);
-        if (u && !out.some((o) => o.ip === u.ip && o.port === u.port)) out.push(u);
+      if (!line) continue;
+      const opens = (line.match(/\{/g) ?? []).length;
+      const closes = (line.match(/\}/g) ?? []).length;
+      if (depth === 0 && opens > 0 && !/^forward\s/.test(line)) {
+        blockZones = line.replace(/\{.*/, '').trim().split(/[\s,]+/).filter(Boolean).map(keyZone);
       }
+      const m = /^forward\s+(\S+)\s+([^{]+)/.exec(line);
+      if (m) {
+        const covers = name === undefined || (zoneMatches(m[1]!, name) && (depth === 0 || blockZones.some((z) => zoneMatches(z, name))));
+        if (covers) {
+          for (const tok of m[2]!.trim().split(/\s+/)) {
+            const u = parseForwardTarget(tok);
+            if (u && !out.some((o) => o.ip === u.ip && o.port === u.port)) out.push(u);
+          }
+        }
+      }
+      depth = Math.max(0, depth + opens - closes);
+      if (depth === 0) blockZones = ['.'];
     }
   }
   return out;

@@ -93,7 +93,8 @@ export function corednsMetricsFrom(samples: Sample[]): CorednsMetrics {
         add(m.healthcheckFailures, s.labels.to ?? 'all', s.value);
         break;
       case 'coredns_reload_version_info':
-        if (s.labels.hash) m.reloadHash = s.labels.hash;
+        // CoreDNS labels it {hash="sha512", value="<hex digest>"}: the digest is in `value`.
+        if (s.labels.value) m.reloadHash = s.labels.value;
         break;
       case 'coredns_panics_total':
       case 'coredns_panic_count_total':
