@@ -70,6 +70,8 @@ export type FixKind = Fix['kind'];
 
 export interface Finding {
   checkId: string;
+  /** Stable message id within the check (the check README's "Findings" section lists them). */
+  messageId?: string;
   severity: Severity;
   title: string;
   /** Plain language, citing evidence. */

@@ -28,6 +28,8 @@ export interface Report {
   evidence: Evidence[];
   startedAt: string;
   durationMs: number;
+  /** Checks that could not run (one check throwing never stops the others), in plain words. */
+  notes?: string[];
   /** Number of Kubernetes API requests made while gathering evidence. */
   apiRequests?: number;
 }

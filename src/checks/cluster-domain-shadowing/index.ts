@@ -1,0 +1,82 @@
+/**
+ * cluster-domain-shadowing (seed 004): the name lies in a zone a plugin answers with authority (the
+ * kubernetes plugin's zone, or a file/hosts/template zone without fallthrough), so CoreDNS answers
+ * NXDOMAIN itself and never asks upstream, though upstream knows the name.
+ */
+import type { Finding } from '../../core/model/index.js';
+import { defineCheck, docsUrlFor, type CheckMeta } from '../define-check.js';
+import { explainName, parsedCorefile } from '../lib/corefile-engine.js';
+import { factsOf, type Facts } from '../lib/facts.js';
+import { makeFinding } from '../lib/finding.js';
+import { isUnder, listText, normName } from '../lib/names.js';
+import { shadowingFixes } from './fix.js';
+
+const id = 'cluster-domain-shadowing';
+
+/** Plugins that answer with authority for their zones unless told to fall through. */
+export const authoritativePlugins = ['kubernetes', 'file', 'auto', 'hosts', 'template', 'k8s_external', 'secondary'];
+
+const meta: CheckMeta = {
+  title: 'A Corefile zone shadows a real domain',
+  severity: 'error',
+  needs: ['corefile', 'dns-query', 'node-resolv-conf'],
+  docsUrl: docsUrlFor(id),
+  messages: {
+    'zone-shadows-name': { severity: 'error', text: 'CoreDNS answers NXDOMAIN for the name itself because a plugin owns its zone, though upstream knows it' },
+  },
+};
+
+/** The zone of `plugin` in server block `block` that contains `name` (longest), from the parsed Corefile. */
+export function pluginZone(f: Facts, block: number, plugin: string, name: string): string | undefined {
+  const p = parsedCorefile(f);
+  const b = p?.model.blocks.find((x) => x.index === block);
+  if (!b) return undefined;
+  const d = b.directives.find((x) => x.name === plugin);
+  const argZones = (d?.args ?? []).map((t) => t.text).filter((t) => /^[a-z0-9.-]+\.?$/i.test(t) && !/^\d+(\.\d+){3}$/.test(t));
+  const zones = argZones.length > 0 && plugin !== 'hosts' ? argZones : b.addresses.map((a) => a.zone);
+  const inside = zones.map(normName).filter((z) => isUnder(name, z));
+  return inside.sort((a, b) => b.length - a.length)[0];
+}
+
+export const clusterDomainShadowing = defineCheck({
+  id,
+  meta,
+  run(input): Finding[] {
+    const f = factsOf(input);
+    const name = f.queryName;
+    const ex = explainName(f, name, f.pod.ip);
+    if (!ex || !ex.plugin || !authoritativePlugins.includes(ex.plugin) || ex.forwardTo) return [];
+    const negative = ex.rcode === 'NXDOMAIN' || (ex.rcode === 'NOERROR' && ex.answers.length === 0);
+    if (!negative) return [];
+    // Upstream knows the name: some resolver (seen from a CoreDNS node first, else from any node) answers it.
+    const nodes = new Set(f.corednsNodes);
+    const ups = f.upstreamViews().filter((u) => u.outcome === 'answer' && u.addresses.length > 0);
+    const fromCoredns = ups.filter((u) => (u.evidence.resolver.seenFromNodes ?? []).some((n) => nodes.has(n)) || (u.node !== undefined && nodes.has(u.node)));
+    const knowing = fromCoredns.length > 0 ? fromCoredns : ups;
+    if (knowing.length === 0) return [];
+    const svc = f.queriesFor('dns-service').filter((q) => q.evidence.qtype === 'A');
+    // The live answer must agree that the cluster DNS says the name does not exist (when we have it).
+    if (svc.length > 0 && svc.some((q) => q.addresses.length > 0)) return [];
+    const block = ex.serverBlock;
+    const zone = block ? pluginZone(f, block.index, ex.plugin, name) : undefined;
+    const where = block ? `server block ${block.keys.join(' ')} (line ${block.line})` : 'the Corefile';
+    const svcText = svc.length > 0 ? ` The DNS Service answered ${listText([...new Set(svc.map((q) => `${q.rcode ?? q.outcome}${q.soa ? ` with the SOA of ${q.soa.owner}` : ''}`))])}.` : '';
+    const upstreams = [...new Set(knowing.map((u) => u.resolver))];
+    const explanation = [
+      `The ${ex.plugin} plugin in ${where} is authoritative for ${zone ?? 'a zone containing the name'}${ex.plugin === 'kubernetes' ? ' (the cluster domain)' : ''}, and ${name} lies inside it.`,
+      `${name} is not one of its records, so CoreDNS answers ${ex.rcode}${ex.rcode === 'NOERROR' ? ' with no records' : ''} itself and never asks upstream (no fallthrough for this zone).${svcText}`,
+      `Upstream knows the name: ${knowing.map((u) => `${u.resolver}${u.node ? ` (asked from ${f.describeNode(u.node)})` : ''} answers ${u.addresses.join(', ')}`).join('; ')}.`,
+    ].join(' ');
+    return [
+      makeFinding(id, meta, 'zone-shadows-name', {
+        explanation,
+        evidenceRefs: [...(f.corefile ? [f.corefile.id] : []), ...svc.map((q) => q.evidence.id), ...knowing.map((u) => u.evidence.id)],
+        fixes: shadowingFixes(f, { name, plugin: ex.plugin, block: block?.index, zone, upstreams }),
+        confidence: 0.95,
+        decisive: { name, plugin: ex.plugin, zone: zone ?? null, upstream: [...new Set(knowing.flatMap((u) => u.addresses))].sort() },
+      }),
+    ];
+  },
+});
+
+export default clusterDomainShadowing;

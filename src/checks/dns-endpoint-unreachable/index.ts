@@ -1,0 +1,87 @@
+/**
+ * dns-endpoint-unreachable (seed 003): some CoreDNS endpoints do not answer from this pod, typically
+ * those on other nodes (a security group, firewall or CNI problem between nodes). The DNS Service
+ * spreads queries over all endpoints, so the share of lookups that land on a dead one fails.
+ */
+import type { Finding } from '../../core/model/index.js';
+import { defineCheck, docsUrlFor, type CheckMeta } from '../define-check.js';
+import { endpointMatrix, rowText, type EndpointRow } from '../lib/endpoint-matrix.js';
+import { factsOf, type Facts } from '../lib/facts.js';
+import { makeFinding } from '../lib/finding.js';
+import { listText } from '../lib/names.js';
+import { dnsEgressVerdict } from '../lib/network-policy.js';
+
+const id = 'dns-endpoint-unreachable';
+
+const meta: CheckMeta = {
+  title: 'Some CoreDNS endpoints do not answer from this pod',
+  severity: 'error',
+  needs: ['dns-query', 'endpoints', 'nodes', 'network-policies'],
+  docsUrl: docsUrlFor(id),
+  messages: {
+    'some-endpoints-unreachable': { severity: 'error', text: 'CoreDNS endpoints on other nodes do not answer from this pod' },
+    'no-endpoint-answers': { severity: 'error', text: 'No CoreDNS endpoint answers from this pod' },
+  },
+};
+
+function adviceSteps(f: Facts, dead: EndpointRow[]): string[] {
+  const src = f.node(f.pod.node);
+  const from = `${f.pod.node}${src?.podCIDR ? ` (pod CIDR ${src.podCIDR}, node ${src.ip})` : ''}`;
+  const targets = [...new Set(dead.map((r) => r.node ?? r.ip))].map((n) => {
+    const node = f.node(n);
+    return node ? `${n} (node ${node.ip}${node.podCIDR ? `, pod CIDR ${node.podCIDR}` : ''})` : n;
+  });
+  return [
+    `Allow UDP and TCP port 53 from ${from} to ${listText(targets)} in the security group / firewall / network ACL between the nodes; a node group that kept another cluster's security group is the classic cause.`,
+    `Check that the CNI's traffic between those nodes is allowed too (e.g. VXLAN UDP 8472 for flannel, IP-in-IP or BGP TCP 179 for Calico, the cloud route table for VPC-routed pod CIDRs): dead cross-node pod traffic breaks more than DNS.`,
+    `Until then, a CoreDNS replica on every node (or NodeLocal DNSCache) keeps lookups on the node.`,
+  ];
+}
+
+export const dnsEndpointUnreachable = defineCheck({
+  id,
+  meta,
+  run(input): Finding[] {
+    const f = factsOf(input);
+    const { rows } = endpointMatrix(f);
+    const dead = rows.filter((r) => r.verdict === 'unreachable');
+    if (dead.length === 0) return [];
+    const alive = rows.filter((r) => r.verdict === 'answers');
+    const matrix = rows.filter((r) => r.verdict !== 'untested').map((r) => rowText(r, f)).join('; ');
+    const svc = f.queries.filter((q) => q.resolver.role === 'dns-service');
+    const svcText = svc.length > 0 ? ` Through the DNS Service: ${svc.map((q) => `${q.transport.toUpperCase()} ${q.outcome === 'answer' ? (q.rcode ?? 'answer') : q.outcome}`).join(', ')}.` : '';
+    const refs = [...rows.flatMap((r) => r.refs), ...svc.map((q) => q.id), ...(f.endpoints ? [f.endpoints.id] : [])];
+    if (alive.length === 0) {
+      // Every endpoint is dead: a NetworkPolicy that denies DNS egress explains it better.
+      if (dnsEgressVerdict(f).blocked) return [];
+      return [
+        makeFinding(id, meta, 'no-endpoint-answers', {
+          explanation: `From ${f.podText}, none of the ${dead.length} CoreDNS endpoints answers a direct query: ${matrix}.${svcText} No NetworkPolicy in the evidence denies it, so look at the network between this node and the CoreDNS nodes.`,
+          evidenceRefs: refs,
+          fixes: [{ kind: 'advice', title: 'Open DNS between this node and the CoreDNS nodes', blastRadius: 'Network rules between nodes.', risk: 'medium', steps: adviceSteps(f, dead) }],
+          confidence: 0.8,
+          decisive: { podNode: f.pod.node, dead: dead.map((r) => r.ip).sort() },
+        }),
+      ];
+    }
+    const deadNodes = [...new Set(dead.map((r) => f.describeNode(r.node)))];
+    const aliveNodes = [...new Set(alive.map((r) => f.describeNode(r.node)))];
+    const share = `${dead.length} of ${rows.filter((r) => r.verdict !== 'untested').length}`;
+    const explanation = [
+      `From ${f.podText}, CoreDNS endpoints answer by node: ${matrix}.`,
+      `Endpoints on ${listText(deadNodes)} never answer, while those on ${listText(aliveNodes)} do, so traffic from this pod to ${deadNodes.length > 1 ? 'those nodes' : 'that node'} is dropped.`,
+      `The DNS Service spreads queries over all endpoints, so about ${share} lookups land on one that never answers and fail or wait for the resolver's timeout: resolution works some of the time.${svcText}`,
+    ].join(' ');
+    return [
+      makeFinding(id, meta, 'some-endpoints-unreachable', {
+        explanation,
+        evidenceRefs: refs,
+        fixes: [{ kind: 'advice', title: `Allow DNS from ${f.pod.node} to ${listText([...new Set(dead.map((r) => r.node ?? r.ip))])}`, blastRadius: 'Network rules between nodes (security groups, firewalls, CNI).', risk: 'medium', steps: adviceSteps(f, dead) }],
+        confidence: 0.95,
+        decisive: { podNode: f.pod.node, dead: dead.map((r) => r.ip).sort(), alive: alive.map((r) => r.ip).sort() },
+      }),
+    ];
+  },
+});
+
+export default dnsEndpointUnreachable;

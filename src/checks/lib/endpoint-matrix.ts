@@ -1,0 +1,62 @@
+/**
+ * Reachability of every CoreDNS endpoint from the pod's position: what the twin probe saw when it
+ * queried each endpoint directly over UDP and TCP, with each endpoint's node and zone.
+ */
+import type { DnsQueryEvidence } from '../../core/model/index.js';
+import type { Facts } from './facts.js';
+
+export interface EndpointRow {
+  ip: string;
+  pod?: string;
+  node?: string;
+  zone?: string;
+  ready: boolean;
+  udp: string;
+  tcp: string;
+  /** answers: some query got a reply; unreachable: every query failed; untested: none sent. */
+  verdict: 'answers' | 'unreachable' | 'untested';
+  refs: string[];
+}
+
+function outcomeText(qs: DnsQueryEvidence[]): string {
+  if (qs.length === 0) return 'not tested';
+  const ok = qs.find((q) => q.outcome === 'answer');
+  if (ok) return `${ok.rcode ?? 'answer'} in ${Math.round(ok.latencyMs)} ms`;
+  const q = qs[0]!;
+  return q.outcome === 'timeout' ? `timeout after ${q.tries} ${q.tries === 1 ? 'try' : 'tries'}` : q.outcome === 'refused' ? 'refused' : `error${q.error ? ` (${q.error})` : ''}`;
+}
+
+/** One row per CoreDNS endpoint (from the endpoints evidence, plus any endpoint queried that it lacks). */
+export function endpointMatrix(f: Facts): { rows: EndpointRow[] } {
+  const qs = f.queries.filter((q) => q.resolver.role === 'coredns-endpoint');
+  const known = new Map<string, { ip: string; pod?: string; node?: string; zone?: string; ready: boolean }>();
+  for (const e of f.endpoints?.endpoints ?? []) known.set(e.ip, { ip: e.ip, ...(e.pod ? { pod: e.pod } : {}), ...(e.node ? { node: e.node } : {}), ...(e.zone ? { zone: e.zone } : {}), ready: e.ready });
+  for (const p of f.corednsPods) if (!known.has(p.ip)) known.set(p.ip, { ip: p.ip, pod: p.name, node: p.node, ...(p.zone ? { zone: p.zone } : {}), ready: p.ready });
+  for (const q of qs) if (!known.has(q.resolver.ip)) known.set(q.resolver.ip, { ip: q.resolver.ip, ...(q.resolver.label ? { pod: q.resolver.label } : {}), ready: true });
+  const rows: EndpointRow[] = [];
+  for (const e of known.values()) {
+    const mine = qs.filter((q) => q.resolver.ip === e.ip);
+    const udp = mine.filter((q) => q.transport === 'udp');
+    const tcp = mine.filter((q) => q.transport === 'tcp');
+    const pod = e.pod ?? f.corednsPods.find((p) => p.ip === e.ip)?.name;
+    const node = e.node ?? f.corednsPods.find((p) => p.ip === e.ip)?.node;
+    const zone = e.zone ?? f.zoneOf(node);
+    rows.push({
+      ip: e.ip,
+      ...(pod ? { pod } : {}),
+      ...(node ? { node } : {}),
+      ...(zone ? { zone } : {}),
+      ready: e.ready,
+      udp: outcomeText(udp),
+      tcp: outcomeText(tcp),
+      verdict: mine.length === 0 ? 'untested' : mine.some((q) => q.outcome === 'answer') ? 'answers' : 'unreachable',
+      refs: mine.map((q) => q.id),
+    });
+  }
+  return { rows };
+}
+
+/** "coredns-x (10.0.0.1) on node-a (zone-1): UDP timeout after 2 tries, TCP timeout after 1 try". */
+export function rowText(r: EndpointRow, f: Facts): string {
+  return `${r.pod ?? r.ip} (${r.ip}) on ${f.describeNode(r.node)}: UDP ${r.udp}, TCP ${r.tcp}`;
+}

@@ -1,0 +1,123 @@
+/**
+ * NetworkPolicy egress semantics (networking.k8s.io/v1), enough to answer "may this pod send DNS to
+ * the CoreDNS pods?": policyTypes (default Ingress, plus Egress when spec.egress is present),
+ * podSelector on the policy, peers (ipBlock with except, podSelector, namespaceSelector, both), and
+ * ports (protocol default TCP, numeric or named port, endPort). Policies are additive: traffic is
+ * allowed when any policy that selects the pod for egress allows it, and denied when policies select
+ * the pod for egress but none allows it.
+ */
+import ipaddr from 'ipaddr.js';
+import { evidenceOfKind, type NetworkPoliciesEvidence } from '../../core/model/index.js';
+import type { Facts } from './facts.js';
+
+type Labels = Record<string, string>;
+interface LabelSelector { matchLabels?: Labels; matchExpressions?: { key: string; operator: string; values?: string[] }[] }
+interface Peer { ipBlock?: { cidr: string; except?: string[] }; podSelector?: LabelSelector; namespaceSelector?: LabelSelector }
+interface PortRule { protocol?: string; port?: number | string; endPort?: number }
+interface EgressRule { to?: Peer[]; ports?: PortRule[] }
+interface Policy { metadata?: { name?: string; namespace?: string }; spec?: { podSelector?: LabelSelector; policyTypes?: string[]; egress?: EgressRule[] } }
+
+/** Whether a label selector matches; an empty selector matches everything. */
+export function selectorMatches(sel: LabelSelector | undefined, labels: Labels): boolean {
+  if (!sel) return true;
+  for (const [k, v] of Object.entries(sel.matchLabels ?? {})) if (labels[k] !== v) return false;
+  for (const e of sel.matchExpressions ?? []) {
+    const has = Object.prototype.hasOwnProperty.call(labels, e.key);
+    const val = labels[e.key];
+    switch (e.operator) {
+      case 'In': if (!has || !(e.values ?? []).includes(val!)) return false; break;
+      case 'NotIn': if (has && (e.values ?? []).includes(val!)) return false; break;
+      case 'Exists': if (!has) return false; break;
+      case 'DoesNotExist': if (has) return false; break;
+      default: return false;
+    }
+  }
+  return true;
+}
+
+function inCidr(ip: string, cidr: string): boolean {
+  try {
+    const addr = ipaddr.parse(ip);
+    const [range, bits] = ipaddr.parseCIDR(cidr);
+    return addr.kind() === range.kind() && addr.match([range, bits]);
+  } catch {
+    return false;
+  }
+}
+
+/** A DNS destination: one CoreDNS pod. */
+export interface DnsDest { ip: string; namespace: string; labels: Labels | undefined; pod: string }
+
+type Tri = boolean | 'unknown';
+
+function peerMatches(p: Peer, policyNs: string, d: DnsDest, nsLabels: Record<string, Labels>): Tri {
+  if (p.ipBlock) return inCidr(d.ip, p.ipBlock.cidr) && !(p.ipBlock.except ?? []).some((c) => inCidr(d.ip, c));
+  const dNsLabels = { 'kubernetes.io/metadata.name': d.namespace, ...(nsLabels[d.namespace] ?? {}) };
+  if (p.namespaceSelector && !selectorMatches(p.namespaceSelector, dNsLabels)) return false;
+  if (!p.namespaceSelector && d.namespace !== policyNs) return false;
+  if (p.podSelector) {
+    if (Object.keys(p.podSelector).length === 0 || (!p.podSelector.matchLabels && !p.podSelector.matchExpressions)) return true;
+    if (!d.labels) return 'unknown';
+    return selectorMatches(p.podSelector, d.labels);
+  }
+  return true;
+}
+
+// Named ports resolve against the destination pod's container ports; the standard CoreDNS manifests
+// name them "dns" (UDP 53) and "dns-tcp" (TCP 53).
+const namedDnsPorts: Record<string, string> = { dns: 'UDP', 'dns-tcp': 'TCP' };
+
+function portMatches(r: PortRule, proto: 'UDP' | 'TCP'): boolean {
+  if ((r.protocol ?? 'TCP').toUpperCase() !== proto) return false;
+  if (r.port === undefined) return true;
+  if (typeof r.port === 'string' && !/^\d+$/.test(r.port)) return namedDnsPorts[r.port] === proto;
+  const p = Number(r.port);
+  return r.endPort !== undefined ? p <= 53 && 53 <= r.endPort : p === 53;
+}
+
+function ruleAllows(rule: EgressRule, policyNs: string, d: DnsDest, proto: 'UDP' | 'TCP', nsLabels: Record<string, Labels>): Tri {
+  if (rule.ports && rule.ports.length > 0 && !rule.ports.some((r) => portMatches(r, proto))) return false;
+  if (!rule.to || rule.to.length === 0) return true;
+  const results = rule.to.map((p) => peerMatches(p, policyNs, d, nsLabels));
+  if (results.includes(true)) return true;
+  return results.includes('unknown') ? 'unknown' : false;
+}
+
+export interface EgressVerdict {
+  /** Some policy selects the pod for egress. */
+  applies: boolean;
+  udp: Tri;
+  tcp: Tri;
+  /** UDP 53 to every CoreDNS pod denied. */
+  blocked: boolean;
+  policies: string[];
+  refs: string[];
+  evidence?: NetworkPoliciesEvidence;
+}
+
+/** Policies that select the pod for egress, and whether they allow UDP/TCP 53 to any CoreDNS pod. */
+export function dnsEgressVerdict(f: Facts): EgressVerdict {
+  const ev = evidenceOfKind(f.evidence, 'network-policies').find((n) => n.namespace === f.pod.namespace);
+  if (!ev) return { applies: false, udp: 'unknown', tcp: 'unknown', blocked: false, policies: [], refs: [] };
+  const podLabels = Object.keys(ev.podLabels).length > 0 ? ev.podLabels : f.pod.labels;
+  const selecting = (ev.policies as Policy[]).filter((p) => {
+    const spec = p.spec ?? {};
+    const types = spec.policyTypes ?? (spec.egress ? ['Ingress', 'Egress'] : ['Ingress']);
+    return types.includes('Egress') && selectorMatches(spec.podSelector, podLabels);
+  });
+  const names = selecting.map((p) => p.metadata?.name ?? '(unnamed)');
+  if (selecting.length === 0) return { applies: false, udp: true, tcp: true, blocked: false, policies: [], refs: [ev.id], evidence: ev };
+  const dests: DnsDest[] = f.corednsPods.map((p) => ({ ip: p.ip, namespace: p.namespace, labels: ev.corednsPodLabels?.[p.name], pod: p.name }));
+  const allowed = (proto: 'UDP' | 'TCP'): Tri => {
+    if (dests.length === 0) return 'unknown';
+    const per = dests.map((d) => {
+      const rs = selecting.flatMap((p) => (p.spec?.egress ?? []).map((r) => ruleAllows(r, p.metadata?.namespace ?? ev.namespace, d, proto, ev.namespaceLabels)));
+      return rs.includes(true) ? true : rs.includes('unknown') ? 'unknown' : false;
+    });
+    if (per.includes(true)) return true;
+    return per.includes('unknown') ? 'unknown' : false;
+  };
+  const udp = allowed('UDP');
+  const tcp = allowed('TCP');
+  return { applies: true, udp, tcp, blocked: udp === false, policies: names, refs: [ev.id], evidence: ev };
+}

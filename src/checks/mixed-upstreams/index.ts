@@ -1,0 +1,72 @@
+/**
+ * mixed-upstreams (seed 002): the upstreams CoreDNS forwards the name to disagree — some answer it,
+ * some say NXDOMAIN. forward picks an upstream per query (random by default) and cache keeps the
+ * negative answer for the SOA's negative TTL, so the name works for a while, then fails for a while.
+ */
+import type { Finding } from '../../core/model/index.js';
+import { defineCheck, docsUrlFor, type CheckMeta } from '../define-check.js';
+import { factsOf, type QueryView } from '../lib/facts.js';
+import { corednsUpstreams } from '../lib/upstreams.js';
+import { makeFinding } from '../lib/finding.js';
+import { isUnder, listText, parentOf } from '../lib/names.js';
+import { mixedUpstreamFixes } from './fix.js';
+
+const id = 'mixed-upstreams';
+
+const meta: CheckMeta = {
+  title: 'CoreDNS forwards to upstreams that disagree about the name',
+  severity: 'error',
+  needs: ['corefile', 'dns-query', 'node-resolv-conf', 'endpoints'],
+  docsUrl: docsUrlFor(id),
+  messages: {
+    'upstreams-disagree': { severity: 'error', text: 'Some upstreams answer the name and others say it does not exist' },
+  },
+};
+
+/** The zone to route to the good upstreams: the negative answers' SOA owner, or the name's parent. */
+export function internalZone(name: string, negatives: QueryView[]): string {
+  const owners = negatives.map((n) => n.soa?.owner).filter((o): o is string => !!o && o.split('.').length >= 2 && isUnder(name, o));
+  if (owners.length > 0) return owners.sort((a, b) => b.length - a.length)[0]!;
+  const p = parentOf(name);
+  return p.split('.').length >= 2 ? p : name;
+}
+
+function uniq(xs: string[]): string[] {
+  return [...new Set(xs)];
+}
+
+export const mixedUpstreams = defineCheck({
+  id,
+  meta,
+  run(input): Finding[] {
+    const f = factsOf(input);
+    const up = corednsUpstreams(f);
+    if (!up.forwarded) return [];
+    const positive = up.views.filter((v) => v.outcome === 'answer' && v.addresses.length > 0);
+    const negative = up.views.filter((v) => v.outcome === 'answer' && (v.rcode === 'NXDOMAIN' || (v.rcode === 'NOERROR' && v.addresses.length === 0)));
+    const good = uniq(positive.map((v) => v.resolver));
+    const bad = uniq(negative.map((v) => v.resolver)).filter((r) => !good.includes(r));
+    if (good.length === 0 || bad.length === 0) return [];
+    const zone = internalZone(f.name, negative);
+    const negTtl = Math.min(...negative.map((n) => (n.soa ? Math.min(n.soa.ttl, n.soa.minimum ?? n.soa.ttl) : Infinity)));
+    const svc = f.queriesFor('dns-service').filter((q) => q.evidence.qtype === 'A');
+    const svcText = svc.length > 0 ? ` In this run the DNS Service answered ${svc.map((q) => (q.addresses.length > 0 ? q.addresses.join(', ') : (q.rcode ?? q.outcome))).join(' / ')}.` : '';
+    const nodes = uniq(up.views.flatMap((v) => v.evidence.resolver.seenFromNodes ?? (v.node ? [v.node] : [])));
+    const explanation = [
+      `CoreDNS (${listText(f.corednsPods.map((p) => `${p.name} on ${f.describeNode(p.node)}`))}) forwards ${f.name} to ${listText(up.forwardTo ?? uniq(up.views.map((v) => v.resolver)))}${up.policy ? ` (policy ${up.policy})` : ''}.`,
+      `Asked one by one from ${listText(nodes)}: ${listText(good)} answer ${listText(uniq(positive.flatMap((v) => v.addresses)))}, while ${listText(bad)} answer ${uniq(negative.map((v) => v.rcode ?? 'no data')).join('/')}${negative[0]?.soa ? ` with the SOA of ${negative[0].soa.owner}` : ''}.`,
+      `forward sends each query to one upstream, so the answer depends on which one it picks; a negative answer is then cached${Number.isFinite(negTtl) ? ` for up to ${negTtl} s (the SOA negative TTL${up.cacheNote ? `; ${up.cacheNote}` : ', capped by the cache plugin'})` : ''}, so the name works for a while, then fails for a while.${svcText}`,
+    ].join(' ');
+    return [
+      makeFinding(id, meta, 'upstreams-disagree', {
+        explanation,
+        evidenceRefs: [...up.views.map((v) => v.evidence.id), ...svc.map((q) => q.evidence.id), ...(f.corefile ? [f.corefile.id] : [])],
+        fixes: mixedUpstreamFixes(f, zone, good, bad, nodes),
+        confidence: 0.95,
+        decisive: { name: f.name, good: good.sort(), bad: bad.sort() },
+      }),
+    ];
+  },
+});
+
+export default mixedUpstreams;

@@ -1,0 +1,98 @@
+/**
+ * network-policy-blocks-dns: a NetworkPolicy selects the pod for egress and none of the policies
+ * that select it allows UDP (or TCP) port 53 to the CoreDNS pods, so every lookup times out (or,
+ * TCP only, every truncated answer fails).
+ */
+import type { Finding } from '../../core/model/index.js';
+import { defineCheck, docsUrlFor, type CheckMeta } from '../define-check.js';
+import { endpointMatrix } from '../lib/endpoint-matrix.js';
+import { factsOf } from '../lib/facts.js';
+import { makeFinding } from '../lib/finding.js';
+import { listText } from '../lib/names.js';
+import { dnsEgressVerdict } from '../lib/network-policy.js';
+
+const id = 'network-policy-blocks-dns';
+
+const meta: CheckMeta = {
+  title: 'A NetworkPolicy blocks DNS from the pod',
+  severity: 'error',
+  needs: ['network-policies', 'endpoints', 'dns-query', 'pod'],
+  docsUrl: docsUrlFor(id),
+  messages: {
+    'udp-denied': { severity: 'error', text: 'NetworkPolicy egress rules deny UDP port 53 to CoreDNS' },
+    'tcp-denied': { severity: 'warn', text: 'NetworkPolicy egress rules allow UDP but deny TCP port 53 to CoreDNS' },
+    'selectors-unknown': { severity: 'info', text: 'NetworkPolicies restrict egress; whether they allow DNS could not be decided' },
+  },
+};
+
+function ruleYaml(ns: string, podNs: string): string {
+  return [
+    'egress:',
+    '  - to:',
+    '      - namespaceSelector:',
+    `          matchLabels: { kubernetes.io/metadata.name: ${ns} }`,
+    '        podSelector:',
+    '          matchLabels: { k8s-app: kube-dns }',
+    '    ports:',
+    '      - { protocol: UDP, port: 53 }',
+    '      - { protocol: TCP, port: 53 }',
+    `(add to a policy in namespace ${podNs} that selects the pod, or as a new policy with policyTypes: [Egress])`,
+  ].join('\n');
+}
+
+export const networkPolicyBlocksDns = defineCheck({
+  id,
+  meta,
+  run(input): Finding[] {
+    const f = factsOf(input);
+    const v = dnsEgressVerdict(f);
+    if (!v.applies) return [];
+    const dnsNs = f.corednsPods[0]?.namespace ?? f.endpoints?.service.namespace ?? 'kube-system';
+    const rows = endpointMatrix(f).rows.filter((r) => r.verdict !== 'untested');
+    const probeText = rows.length > 0 ? ` Direct queries from the pod's position: ${rows.map((r) => `${r.pod ?? r.ip} UDP ${r.udp}, TCP ${r.tcp}`).join('; ')}.` : '';
+    const refs = [...v.refs, ...rows.flatMap((r) => r.refs)];
+    const pols = `${listText(v.policies)} in ${f.pod.namespace}`;
+    const advice = {
+      kind: 'advice' as const,
+      title: 'Allow DNS egress to CoreDNS',
+      blastRadius: `Pods selected by ${listText(v.policies)}.`,
+      risk: 'low' as const,
+      steps: [`Add an egress rule allowing UDP and TCP 53 to the CoreDNS pods:\n${ruleYaml(dnsNs, f.pod.namespace)}`],
+    };
+    if (v.udp === false) {
+      return [
+        makeFinding(id, meta, 'udp-denied', {
+          explanation: `NetworkPolicies ${pols} select ${f.pod.namespace}/${f.pod.name} for egress, and none of their rules allows UDP port 53 to the CoreDNS pods (${listText(f.corednsPods.map((p) => `${p.name} ${p.ip}`))}); once a policy selects a pod for egress, everything it does not allow is denied.${probeText}`,
+          evidenceRefs: refs,
+          fixes: [advice],
+          confidence: rows.length > 0 && rows.every((r) => r.verdict === 'unreachable') ? 0.95 : 0.8,
+          decisive: { policies: [...v.policies].sort(), udp: false, tcp: v.tcp },
+        }),
+      ];
+    }
+    if (v.udp === true && v.tcp === false) {
+      return [
+        makeFinding(id, meta, 'tcp-denied', {
+          explanation: `NetworkPolicies ${pols} allow UDP port 53 to CoreDNS but not TCP port 53. Answers larger than 512 bytes (or 1232 with EDNS) come back truncated and the resolver retries over TCP, which is denied: large answers fail.${probeText}`,
+          evidenceRefs: refs,
+          fixes: [advice],
+          confidence: 0.7,
+          decisive: { policies: [...v.policies].sort(), udp: true, tcp: false },
+        }),
+      ];
+    }
+    if (v.udp === 'unknown') {
+      return [
+        makeFinding(id, meta, 'selectors-unknown', {
+          explanation: `NetworkPolicies ${pols} select the pod for egress; whether they allow DNS depends on the CoreDNS pods' labels, which the evidence does not include.${probeText}`,
+          evidenceRefs: refs,
+          confidence: 0.3,
+          decisive: { policies: [...v.policies].sort() },
+        }),
+      ];
+    }
+    return [];
+  },
+});
+
+export default networkPolicyBlocksDns;

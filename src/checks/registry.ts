@@ -1,0 +1,43 @@
+/**
+ * The checks, in the order they run and are listed (explicit, like typescript-eslint's rule index:
+ * no discovery, no import side effects). Order is also the tie-break between findings of equal
+ * severity and confidence, so the root-cause checks come first.
+ */
+import type { Check } from './define-check.js';
+import { noReadyDnsEndpoints } from './no-ready-dns-endpoints/index.js';
+import { networkPolicyBlocksDns } from './network-policy-blocks-dns/index.js';
+import { dnsEndpointUnreachable } from './dns-endpoint-unreachable/index.js';
+import { podDnsPolicy } from './pod-dns-policy/index.js';
+import { hostsFileOverride } from './hosts-file-override/index.js';
+import { clusterDomainShadowing } from './cluster-domain-shadowing/index.js';
+import { staticAnswerUnreachable } from './static-answer-unreachable/index.js';
+import { upstreamSplitHorizon } from './upstream-split-horizon/index.js';
+import { mixedUpstreams } from './mixed-upstreams/index.js';
+import { upstreamFailure } from './upstream-failure/index.js';
+import { nameDoesNotExist } from './name-does-not-exist/index.js';
+import { intermittentTimeouts } from './intermittent-timeouts/index.js';
+import { searchPathAmplification } from './search-path-amplification/index.js';
+import { healthy } from './healthy/index.js';
+
+/** Every check, in run order. */
+export const checks: readonly Check[] = [
+  noReadyDnsEndpoints,
+  networkPolicyBlocksDns,
+  dnsEndpointUnreachable,
+  podDnsPolicy,
+  hostsFileOverride,
+  clusterDomainShadowing,
+  staticAnswerUnreachable,
+  upstreamSplitHorizon,
+  mixedUpstreams,
+  upstreamFailure,
+  nameDoesNotExist,
+  intermittentTimeouts,
+  searchPathAmplification,
+  healthy,
+];
+
+/** A check by id, or undefined. */
+export function checkById(id: string): Check | undefined {
+  return checks.find((c) => c.id === id);
+}

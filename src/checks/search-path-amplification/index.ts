@@ -1,0 +1,89 @@
+/**
+ * search-path-amplification (seed 001 tips): ndots and the search list turn one lookup into N
+ * queries, and the name is answered only after N−1 NXDOMAINs. Reported as a warning only when it
+ * hurts (the wasted queries leave the cluster, time out, are slow, or are many); otherwise info, so
+ * that every ordinary external lookup with the Kubernetes defaults is not a warning.
+ */
+import type { Finding, StubQuery } from '../../core/model/index.js';
+import { countDots } from '../../core/resolver/index.js';
+import { defineCheck, docsUrlFor, type CheckMeta } from '../define-check.js';
+import { factsOf } from '../lib/facts.js';
+import { makeFinding } from '../lib/finding.js';
+import { isUnder, listText, normName } from '../lib/names.js';
+import { amplificationFixes } from './fix.js';
+
+const id = 'search-path-amplification';
+
+/** Wasted time before the winning query that makes the amplification worth a warning. */
+export const slowWasteMs = 250;
+/** Total queries for one lookup that make it worth a warning by themselves. */
+export const manyQueries = 12;
+
+const meta: CheckMeta = {
+  title: 'The search list turns one lookup into many queries',
+  severity: 'warn',
+  needs: ['lookup', 'resolv-conf'],
+  docsUrl: docsUrlFor(id),
+  messages: {
+    'amplified-hurts': { severity: 'warn', text: 'The search list sends queries that fail before the name is tried as written, and it costs time' },
+    'amplified': { severity: 'info', text: 'The search list sends queries that fail before the name is tried as written' },
+  },
+};
+
+function qText(q: StubQuery): string {
+  const res = q.outcome === 'answer' ? (q.answers.length > 0 ? q.answers.join(', ') : (q.rcode ?? 'answer')) : q.outcome;
+  return `${normName(q.qname)} ${q.qtype} → ${res} (${Math.round(q.latencyMs)} ms)`;
+}
+
+export const searchPathAmplification = defineCheck({
+  id,
+  meta,
+  run(input): Finding[] {
+    const f = factsOf(input);
+    const l = f.lookup;
+    if (!l || !l.result.ok || l.queries.length === 0) return [];
+    const candidates = [...new Set(l.queries.map((q) => normName(q.qname)))];
+    const winnerName = l.result.finalName ? normName(l.result.finalName) : normName(l.queries.find((q) => q.outcome === 'answer' && q.answers.length > 0)?.qname ?? '');
+    const wi = candidates.indexOf(winnerName);
+    if (wi < 2) return [];
+    const wasted = candidates.slice(0, wi);
+    const wastedQueries = l.queries.filter((q) => wasted.includes(normName(q.qname)));
+    const winnerStart = Math.min(...l.queries.filter((q) => normName(q.qname) === winnerName).map((q) => q.atMs));
+    const firstStart = Math.min(...l.queries.map((q) => q.atMs));
+    const delay = Math.max(0, winnerStart - firstStart);
+    const domain = f.clusterDomain;
+    const leaving = wasted.filter((n) => !isUnder(n, domain));
+    const failed = wastedQueries.filter((q) => q.outcome !== 'answer');
+    const reasons: string[] = [];
+    if (leaving.length > 0) reasons.push(`${listText(leaving)} ${leaving.length > 1 ? 'are' : 'is'} outside ${domain}, so CoreDNS forwards ${leaving.length > 1 ? 'them' : 'it'} to the upstream resolver every time`);
+    if (failed.length > 0) reasons.push(`${failed.length} of the wasted queries did not get an answer at all (${failed.map((q) => `${normName(q.qname)} ${q.qtype} ${q.outcome}`).join(', ')})`);
+    if (delay >= slowWasteMs) reasons.push(`the name was first tried as written only after ${Math.round(delay)} ms`);
+    if (l.queries.length >= manyQueries) reasons.push(`${l.queries.length} queries for one lookup`);
+    const hurts = reasons.length > 0;
+    const ndots = f.resolvConf?.options.ndots;
+    const dots = countDots(f.name);
+    const conf = ndots !== undefined ? `ndots:${ndots} and ${f.resolvConf!.search.length} search domains (${f.resolvConf!.search.join(' ')})` : 'the pod\'s ndots and search list';
+    const explanation = [
+      `${f.name} has ${dots} dot${dots === 1 ? '' : 's'}, fewer than ${ndots !== undefined ? `ndots:${ndots}` : 'ndots'}, so with ${conf} the ${l.libc} resolver in ${f.pod.namespace}/${f.pod.name} tries every search suffix first: ${l.queries.length} queries, and the answer came only from the ${ordinal(wi + 1)} name.`,
+      `Queries: ${l.queries.map(qText).join('; ')}.`,
+      hurts ? `This costs: ${reasons.join('; ')}.` : `All wasted queries stayed inside ${domain} and were answered at once (${Math.round(delay)} ms before the real name), so this is only overhead.`,
+    ].join(' ');
+    return [
+      makeFinding(id, meta, hurts ? 'amplified-hurts' : 'amplified', {
+        explanation,
+        evidenceRefs: [l.id, ...(f.resolvConfEvidence ? [f.resolvConfEvidence.id] : [])],
+        fixes: amplificationFixes(f, dots),
+        confidence: hurts ? 0.8 : 0.5,
+        decisive: { name: f.name, wasted, leaving, failed: failed.length > 0 },
+      }),
+    ];
+  },
+});
+
+function ordinal(n: number): string {
+  const s = ['th', 'st', 'nd', 'rd'];
+  const v = n % 100;
+  return `${n}${s[(v - 20) % 10] ?? s[v] ?? s[0]}`;
+}
+
+export default searchPathAmplification;

@@ -1,0 +1,28 @@
+/** Fixes for static-answer-unreachable: a view for this zone's pod CIDRs, or hostAliases on the owner. */
+import type { Fix } from '../../core/model/index.js';
+import type { Facts } from '../lib/facts.js';
+import { hostAliasesFix } from '../lib/workload.js';
+import { zoneViewFix } from '../lib/zone-view-fix.js';
+import type { ZoneAnswers } from '../lib/zone-answers.js';
+
+export function staticAnswerFixes(f: Facts, z: ZoneAnswers): Fix[] {
+  const fixes: Fix[] = [];
+  const view = zoneViewFix(f, z.reachableLocal);
+  if (view.fix) fixes.push(view.fix);
+  const ha = hostAliasesFix(f.pod, f.name, z.reachableLocal, {
+    title: `Pin ${f.name} to ${z.reachableLocal.join(', ')} for this workload only`,
+    risk: 'medium',
+  });
+  if (ha) fixes.push(ha);
+  fixes.push({
+    kind: 'advice',
+    title: 'Replace the static pin with per-zone resolution',
+    blastRadius: 'Every client of the cluster DNS.',
+    risk: 'medium',
+    steps: [
+      'Static answers in the shared Corefile apply to every zone. Keep them per zone (view blocks keyed on each zone\'s pod CIDRs) or remove them and let each zone resolve through its own resolver (a CoreDNS replica or NodeLocal DNSCache per zone).',
+      'Constrain workloads that need zone-specific endpoints to that zone (node affinity) so the pin and the placement cannot drift apart.',
+    ],
+  });
+  return fixes;
+}

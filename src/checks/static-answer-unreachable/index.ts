@@ -1,0 +1,77 @@
+/**
+ * static-answer-unreachable (seed 000 §2.2): the answer comes from a static source in the Corefile
+ * (`hosts`, `template`) and does not accept TCP from this pod's zone, while the zone's own resolver
+ * answers an address that does: a one-size-fits-all fix for one zone broke another.
+ */
+import type { Finding } from '../../core/model/index.js';
+import { defineCheck, docsUrlFor, type CheckMeta } from '../define-check.js';
+import { explainName } from '../lib/corefile-engine.js';
+import { factsOf, type Facts } from '../lib/facts.js';
+import { makeFinding } from '../lib/finding.js';
+import { listText } from '../lib/names.js';
+import { compareZoneAnswers, reachRefs, reachText, workingPin } from '../lib/zone-answers.js';
+import { staticAnswerFixes } from './fix.js';
+
+const id = 'static-answer-unreachable';
+
+const meta: CheckMeta = {
+  title: 'A static Corefile answer is unreachable from this zone',
+  severity: 'error',
+  needs: ['corefile', 'dns-query', 'tcp-connect', 'nodes', 'node-resolv-conf'],
+  docsUrl: docsUrlFor(id),
+  messages: {
+    'static-unreachable': { severity: 'error', text: 'The Corefile pins the name to an address this pod\'s zone cannot reach' },
+  },
+};
+
+/** Which static plugin answered, and where: from explain, else from the Corefile text. */
+function staticSource(f: Facts, addrs: string[]): { plugin: string; where: string } | undefined {
+  const ex = explainName(f, f.queryName, f.pod.ip);
+  if (ex) {
+    if (ex.plugin !== 'hosts' && ex.plugin !== 'template') return undefined;
+    const block = ex.serverBlock ? `server block ${ex.serverBlock.keys.join(' ')} (line ${ex.serverBlock.line})` : 'the Corefile';
+    return { plugin: ex.plugin, where: `${ex.plugin} in ${block}${ex.view ? `, view ${ex.view}` : ''}` };
+  }
+  // Without the evaluator: an inline hosts line "ADDR NAME" in the Corefile is the same fact, read literally.
+  const text = f.corefile?.text;
+  if (!text) return undefined;
+  const lines = text.split(/\r?\n/);
+  const hit = lines.findIndex((l) => {
+    const toks = l.trim().toLowerCase().split(/\s+/);
+    return addrs.includes(toks[0] ?? '') && toks.slice(1).some((t) => t.replace(/\.$/, '') === f.name);
+  });
+  return hit >= 0 ? { plugin: 'hosts', where: `hosts entries in the Corefile (line ${hit + 1})` } : undefined;
+}
+
+export const staticAnswerUnreachable = defineCheck({
+  id,
+  meta,
+  run(input): Finding[] {
+    const f = factsOf(input);
+    // A working /etc/hosts pin means this pod never uses the DNS answer.
+    if (workingPin(f)) return [];
+    const z = compareZoneAnswers(f);
+    if (z.clusterAddrs.length === 0 || !z.clusterUnreachable || z.reachableLocal.length === 0) return [];
+    const src = staticSource(f, z.clusterAddrs);
+    if (!src) return [];
+    const svc = f.dnsServiceIp ? `the cluster DNS Service ${f.dnsServiceIp}` : 'the cluster DNS';
+    const localResolvers = [...new Set(z.local.map((u) => u.resolver))];
+    const explanation = [
+      `From ${f.podText}, ${svc} answered ${f.name} with ${listText(z.clusterAddrs)}, a fixed answer from ${src.where} that every client gets.`,
+      `From ${f.describeNode(f.pod.node)} those addresses do not accept TCP (${reachText(z, z.clusterAddrs)}).`,
+      `The resolver this zone uses (${listText(localResolvers)}) answers ${listText(z.localAddrs)}, and ${listText(z.reachableLocal)} ${z.reachableLocal.length > 1 ? 'do' : 'does'} accept TCP (${reachText(z, z.reachableLocal)}).`,
+      'A static answer that suits one zone breaks the others: the answer has to depend on where the client is.',
+    ].join(' ');
+    return [
+      makeFinding(id, meta, 'static-unreachable', {
+        explanation,
+        evidenceRefs: [...z.clusterRefs, ...(f.corefile ? [f.corefile.id] : []), ...z.local.map((u) => u.evidence.id), ...reachRefs(z, [...z.clusterAddrs, ...z.reachableLocal])],
+        fixes: staticAnswerFixes(f, z),
+        confidence: 0.95,
+        decisive: { name: f.name, plugin: src.plugin, cluster: z.clusterAddrs, local: z.reachableLocal, podZone: f.podZone ?? f.pod.node },
+      }),
+    ];
+  },
+});
+
+export default staticAnswerUnreachable;

@@ -1,0 +1,81 @@
+/**
+ * upstream-failure: the resolvers CoreDNS forwards the name to (or, for a pod with dnsPolicy Default,
+ * the node's resolvers) time out or answer SERVFAIL/REFUSED.
+ */
+import { evidenceOfKind, type Finding } from '../../core/model/index.js';
+import { defineCheck, docsUrlFor, type CheckMeta } from '../define-check.js';
+import { factsOf, type QueryView } from '../lib/facts.js';
+import { makeFinding } from '../lib/finding.js';
+import { listText } from '../lib/names.js';
+import { corednsUpstreams } from '../lib/upstreams.js';
+
+const id = 'upstream-failure';
+
+const meta: CheckMeta = {
+  title: 'Upstream resolvers fail',
+  severity: 'error',
+  needs: ['dns-query', 'corefile', 'node-resolv-conf', 'metrics'],
+  docsUrl: docsUrlFor(id),
+  messages: {
+    'all-upstreams-fail': { severity: 'error', text: 'Every upstream resolver fails for the name' },
+    'some-upstreams-fail': { severity: 'warn', text: 'Some upstream resolvers fail for the name' },
+  },
+};
+
+/** A failed upstream answer: no reply, or SERVFAIL/REFUSED. */
+export function failed(v: QueryView): boolean {
+  return v.outcome !== 'answer' || v.rcode === 'SERVFAIL' || v.rcode === 'REFUSED';
+}
+
+function viewText(v: QueryView): string {
+  const what = v.outcome !== 'answer' ? `${v.outcome}${v.evidence.error ? ` (${v.evidence.error})` : ''} after ${Math.round(v.evidence.latencyMs)} ms` : v.addresses.length > 0 ? v.addresses.join(', ') : (v.rcode ?? 'answer');
+  return `${v.resolver}${v.node ? ` from ${v.node}` : ''}: ${what}`;
+}
+
+export const upstreamFailure = defineCheck({
+  id,
+  meta,
+  run(input): Finding[] {
+    const f = factsOf(input);
+    const viaCoredns = f.pod.dnsPolicy !== 'Default';
+    const views = viaCoredns ? corednsUpstreams(f).views : f.upstreamsSeenFrom(f.pod.node);
+    if (views.length === 0) return [];
+    const bad = views.filter(failed);
+    if (bad.length === 0) return [];
+    const good = views.filter((v) => !failed(v));
+    const badResolvers = [...new Set(bad.map((v) => v.resolver))];
+    const goodResolvers = [...new Set(good.map((v) => v.resolver))].filter((r) => !badResolvers.includes(r));
+    const metrics = evidenceOfKind(f.evidence, 'metrics');
+    const servfails = metrics.flatMap((m) => Object.entries(m.metrics.forwardResponsesByRcode).map(([to, rc]) => ({ pod: m.pod, to, n: rc['SERVFAIL'] ?? 0 }))).filter((x) => x.n > 0);
+    const hc = metrics.flatMap((m) => Object.entries(m.metrics.healthcheckFailures).map(([to, n]) => ({ pod: m.pod, to, n }))).filter((x) => x.n > 0);
+    const metricText = [
+      servfails.length > 0 ? `CoreDNS metrics count SERVFAIL from upstreams (${servfails.map((x) => `${x.pod} → ${x.to}: ${x.n}`).join(', ')})` : '',
+      hc.length > 0 ? `forward health checks failed (${hc.map((x) => `${x.pod} → ${x.to}: ${x.n}`).join(', ')})` : '',
+    ].filter(Boolean).join('; ');
+    const who = viaCoredns ? `The upstreams CoreDNS forwards ${f.queryName} to` : `The node resolvers ${f.pod.namespace}/${f.pod.name} uses (dnsPolicy Default)`;
+    const all = goodResolvers.length === 0;
+    const explanation = `${who}, asked one by one: ${views.map(viewText).join('; ')}. ${all ? 'None of them answers, so the name cannot resolve' : `${listText(badResolvers)} fail${badResolvers.length === 1 ? 's' : ''} while ${listText(goodResolvers)} answer${goodResolvers.length === 1 ? 's' : ''}: the queries sent to the failing ones fail or wait for a retry`}.${metricText ? ` ${metricText}.` : ''}`;
+    return [
+      makeFinding(id, meta, all ? 'all-upstreams-fail' : 'some-upstreams-fail', {
+        explanation,
+        evidenceRefs: [...views.map((v) => v.evidence.id), ...metrics.map((m) => m.id)],
+        fixes: [
+          {
+            kind: 'advice',
+            title: 'Restore or replace the failing upstream resolvers',
+            blastRadius: viaCoredns ? 'Every external name the cluster resolves.' : 'This pod and anything else on the node using those resolvers.',
+            risk: 'medium',
+            steps: [
+              `Check ${listText(badResolvers)} from the node: reachability on UDP/TCP 53, rate limits, and whether it serves ${f.queryName}'s zone (REFUSED means it will not recurse for this client).`,
+              all ? 'Add a working resolver to the node\'s resolv.conf or to the Corefile\'s forward list.' : 'Remove the failing resolvers from the list CoreDNS forwards to (node resolv.conf or the forward line), or set forward\'s health_check so failing ones are skipped quickly.',
+            ],
+          },
+        ],
+        confidence: all ? 0.9 : 0.6,
+        decisive: { name: f.queryName, bad: badResolvers.sort(), good: goodResolvers.sort() },
+      }),
+    ];
+  },
+});
+
+export default upstreamFailure;

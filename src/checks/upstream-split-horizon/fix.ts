@@ -1,0 +1,30 @@
+/** Fixes for upstream-split-horizon: a per-zone view in the Corefile, hostAliases on the owner, and advice. */
+import type { Fix } from '../../core/model/index.js';
+import type { Facts } from '../lib/facts.js';
+import { hostAliasesFix } from '../lib/workload.js';
+import { zoneViewFix } from '../lib/zone-view-fix.js';
+import type { ZoneAnswers } from '../lib/zone-answers.js';
+
+export function splitHorizonFixes(f: Facts, z: ZoneAnswers): Fix[] {
+  const fixes: Fix[] = [];
+  const view = zoneViewFix(f, z.reachableLocal);
+  if (view.fix) fixes.push(view.fix);
+  const ha = hostAliasesFix(f.pod, f.name, z.reachableLocal, {
+    title: `Pin ${f.name} to ${z.reachableLocal.join(', ')} in the workload's hostAliases`,
+    risk: 'medium',
+  });
+  if (ha) fixes.push(ha);
+  const zone = f.podZone ?? f.pod.node;
+  fixes.push({
+    kind: 'advice',
+    title: `Resolve external names inside ${zone}`,
+    blastRadius: 'Cluster-wide DNS topology; plan it as a change.',
+    risk: 'medium',
+    steps: [
+      `Run a CoreDNS replica in ${zone} (a second Deployment pinned to the zone, or topology spread) and keep the DNS Service's traffic in-zone (trafficDistribution: PreferClose / topology-aware routing), so this zone's queries are forwarded to this zone's resolver.`,
+      `Or install NodeLocal DNSCache and let it forward external names to the node's own resolver (${[...new Set(z.local.map((u) => u.resolver))].join(', ')}) instead of to CoreDNS.`,
+      `Static pins (hostAliases, Corefile hosts) go stale when the provider changes the addresses; prefer the resolver-based fixes for the long term.`,
+    ],
+  });
+  return fixes;
+}
