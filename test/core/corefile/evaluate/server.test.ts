@@ -148,7 +148,7 @@ describe('CorefileServer (fake ServerIo)', () => {
     expect(r!.questions![0]!.name).toBe('db.internal');
     expect(r!.answers![0]).toMatchObject({ name: 'db.internal', data: '10.96.12.7' });
     const wire = dnsPacket.decode(dnsPacket.encode(r as dnsPacket.Packet));
-    expect(wire.rcode).toBe('NOERROR');
+    expect((wire as { rcode?: string }).rcode).toBe('NOERROR');
     expect(wire.flag_aa).toBe(true);
     expect((wire.answers![0] as { data: string }).data).toBe('10.96.12.7');
   });

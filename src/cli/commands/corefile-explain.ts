@@ -1,0 +1,113 @@
+/**
+ * `dnswhy corefile explain FILE NAME`: which server block, view and plugin answer NAME, with what, and
+ * what the cache does with it. The Corefile's directory is mounted as /etc/coredns (imports, hosts files),
+ * as in a CoreDNS pod; cluster objects the kubernetes plugin answers from come from `--services FILE.yaml`.
+ * Exit 0 explained, 1 when the Corefile does not parse, 2 on usage errors.
+ */
+import { readdirSync, readFileSync, statSync } from 'node:fs';
+import { basename, dirname, join, relative } from 'node:path';
+import { Command, InvalidArgumentError } from 'commander';
+import { parse as parseYaml } from 'yaml';
+import { explain, type EvalWorld, type Explanation } from '../../core/corefile/evaluate/index.js';
+import { clusterFromDocument } from '../../core/corefile/evaluate/cluster-input.js';
+import { memoryFileSource } from '../../core/corefile/imports.js';
+import { parseCorefile } from '../../core/corefile/parse.js';
+import type { ClusterState } from '../../core/model/k8s.js';
+import { exitCodes } from '../exit-codes.js';
+
+
+interface ExplainOptions {
+  type: string;
+  client: string;
+  port: number;
+  json?: boolean;
+  services?: string;
+  nodeResolvers?: string[];
+  tcp?: boolean;
+}
+
+/** Files next to the Corefile, as CoreDNS would see them under /etc/coredns (bounded). */
+function mountDir(dir: string): Record<string, string> {
+  const out: Record<string, string> = {};
+  const walkDir = (d: string, depth: number) => {
+    if (depth > 2 || Object.keys(out).length > 500) return;
+    for (const entry of readdirSync(d)) {
+      const p = join(d, entry);
+      const st = statSync(p);
+      if (st.isDirectory()) walkDir(p, depth + 1);
+      else if (st.isFile() && st.size < 5_000_000) out[`/etc/coredns/${relative(dir, p).split('\\').join('/')}`] = readFileSync(p, 'utf8');
+    }
+  };
+  walkDir(dir, 0);
+  return out;
+}
+
+function port(v: string): number {
+  const n = Number(v);
+  if (!Number.isInteger(n) || n < 1 || n > 65535) throw new InvalidArgumentError('expected a port number 1-65535');
+  return n;
+}
+
+/** Human rendering of an explanation. */
+export function renderExplanation(e: Explanation): string {
+  const lines = [e.summary, ''];
+  lines.push(`listener:     ${e.listener.transport}://:${e.listener.port}`);
+  lines.push(`server block: ${e.serverBlock ? `${e.serverBlock.keys.join(' ')} (line ${e.serverBlock.line})` : 'none'}${e.view ? `, view ${e.view}` : ''}`);
+  for (const v of e.viewsConsidered) lines.push(`  view ${v.view} (block ${v.block}): ${v.matched ? 'matched' : 'not matched'} — ${v.reason}`);
+  lines.push(`plugins:      ${e.plugins.join(' → ') || '(none)'}`);
+  lines.push(`answered by:  ${e.plugin ?? 'the server'}`);
+  lines.push(`rcode:        ${e.rcode}${e.dropped ? ' (dropped: no reply)' : ''}`);
+  if (e.forwardTo) lines.push(`forwarded to: ${e.forwardTo.map((u) => `${u.ip}:${u.port}`).join(', ')} (policy ${e.policy})`);
+  for (const a of e.answers) lines.push(`  answer      ${a.name} ${a.ttl} ${a.type} ${a.data}`);
+  for (const a of e.authority) lines.push(`  authority   ${a.name} ${a.ttl} ${a.type} ${a.data}`);
+  lines.push(`cache:        ${e.cache.note}`);
+  lines.push('', 'why:');
+  e.steps.forEach((s, i) => lines.push(`  ${i + 1}. ${s}`));
+  return `${lines.join('\n')}\n`;
+}
+
+/** The `explain` sub-command of `dnswhy corefile`. */
+export function explainCommand(): Command {
+  return new Command('explain')
+    .description('explain which server block and plugin answer NAME, with what, and what the cache does with it')
+    .argument('<file>', 'the Corefile (its directory is mounted as /etc/coredns for imports and hosts files)')
+    .argument('<name>', 'the query name')
+    .option('--type <type>', 'query type', 'A')
+    .option('--client <ip>', 'client (pod) IP the query comes from', '10.244.0.10')
+    .option('--port <port>', 'listener port', port, 53)
+    .option('--tcp', 'the query arrives over TCP')
+    .option('--json', 'print the explanation as JSON')
+    .option('--services <file.yaml>', 'cluster objects for the kubernetes plugin (ClusterState YAML or a kubectl List)')
+    .option('--node-resolvers <ips>', 'nameservers of the CoreDNS node resolv.conf (for forward . /etc/resolv.conf), comma-separated', (v) => v.split(',').map((s) => s.trim()).filter(Boolean))
+    .action((file: string, name: string, opts: ExplainOptions, cmd: Command) => {
+      let text: string;
+      try {
+        text = readFileSync(file, 'utf8');
+      } catch (err) {
+        cmd.error(`dnswhy corefile explain: cannot read ${file}: ${(err as Error).message}`, { exitCode: exitCodes.usage });
+        return;
+      }
+      const files = memoryFileSource(mountDir(dirname(file)));
+      const parsed = parseCorefile(text, { file: `/etc/coredns/${basename(file)}`, files });
+      const errors = parsed.diagnostics.filter((d) => d.severity === 'error');
+      if (!parsed.ok && parsed.model.blocks.length === 0) {
+        for (const d of errors) process.stderr.write(`${file}:${d.pos?.line ?? 0}:${d.pos?.col ?? 0} ${d.message}\n`);
+        process.exitCode = exitCodes.finding;
+        return;
+      }
+      let cluster: ClusterState | undefined;
+      if (opts.services) {
+        try {
+          cluster = clusterFromDocument(parseYaml(readFileSync(opts.services, 'utf8')));
+        } catch (err) {
+          cmd.error(`dnswhy corefile explain: --services ${opts.services}: ${(err as Error).message}`, { exitCode: exitCodes.usage });
+          return;
+        }
+      }
+      const world: EvalWorld = { files, ...(cluster ? { cluster } : {}), ...(opts.nodeResolvers ? { nodeResolvers: opts.nodeResolvers } : {}) };
+      const e = explain(parsed.model, { name, type: opts.type.toUpperCase(), client: opts.client, port: opts.port, proto: opts.tcp ? 'tcp' : 'udp' }, world);
+      for (const d of errors) process.stderr.write(`warning: ${file}:${d.pos?.line ?? 0}:${d.pos?.col ?? 0} ${d.message} (CoreDNS would not start with this Corefile)\n`);
+      process.stdout.write(opts.json ? `${JSON.stringify(e, null, 2)}\n` : renderExplanation(e));
+      process.exitCode = exitCodes.ok;
+    });
+}
