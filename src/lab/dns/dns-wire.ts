@@ -45,6 +45,15 @@ export interface ResponseParts {
   authorities?: Answer[];
 }
 
+/**
+ * dns-packet encodes the rcode from the low 4 bits of `flags` only; engines that set the `rcode`
+ * mnemonic get it copied into the flags here.
+ */
+export function withRcodeFlags<T extends Packet & { rcode?: string }>(p: T): T {
+  if (!p.rcode) return p;
+  return { ...p, flags: ((p.flags ?? 0) & ~0xf) | rcodeNumber(p.rcode) };
+}
+
 /** Builds a response packet to `q`. */
 export function responseTo(q: Packet, parts: ResponseParts): Packet {
   let flags = rcodeNumber(parts.rcode);

@@ -10,15 +10,16 @@ import type { NetworkPosition } from '../../core/network-position.js';
 export const closedPort = 1;
 
 /**
- * Decides, for a sender that said who it is (`from`), where its packets really go: a network rule
- * may send a TCP SYN into a black hole or make the kernel refuse at once (see README.md). Returns
- * undefined to leave the normal mapping alone.
+ * Decides where packets really go before any listener sees them: a network rule may send a TCP
+ * SYN into a black hole or make the kernel refuse at once, kube-proxy may reject a Service without
+ * endpoints (see README.md). `from` is the sender's identity when it gave one. Returns undefined to
+ * leave the normal mapping alone.
  */
 export type DialGuard = (
   ip: string,
   port: number,
   proto: 'udp' | 'tcp',
-  from: string,
+  from: string | undefined,
 ) => { host: string; port: number } | undefined;
 
 export class AddressMap implements NetworkPosition {
@@ -80,11 +81,9 @@ export class AddressMap implements NetworkPosition {
 
   /** Where to send for `ip:port/proto`; with `from`, network rules the kernel would apply are honoured. */
   dial(ip: string, port: number, proto: 'udp' | 'tcp', from?: string): { host: string; port: number } {
-    if (from !== undefined) {
-      for (const guard of this.guards) {
-        const to = guard(ip, port, proto, from);
-        if (to) return to;
-      }
+    for (const guard of this.guards) {
+      const to = guard(ip, port, proto, from);
+      if (to) return to;
     }
     return { host: this.loopbackFor(ip), port: this.served.get(`${proto}|${ip}|${port}`) ?? closedPort };
   }

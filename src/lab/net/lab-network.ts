@@ -71,7 +71,8 @@ export class LabNetwork {
    * closed port, so the kernel itself answers RST or ICMP port unreachable); TCP drop → the SYN is
    * never answered (the black hole). Loss and delay are applied by the receiving server.
    */
-  private dialGuard(ip: string, port: number, proto: 'udp' | 'tcp', from: string): { host: string; port: number } | undefined {
+  private dialGuard(ip: string, port: number, proto: 'udp' | 'tcp', from: string | undefined): { host: string; port: number } | undefined {
+    if (from === undefined) return undefined;
     const src = this.topo.effectiveSource(from, ip);
     const i = this.rules.firstMatch({ from: src, to: ip, proto, port });
     if (i < 0) return undefined;

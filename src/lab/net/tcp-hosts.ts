@@ -53,6 +53,7 @@ export class TcpHosts {
       if (!svc) return undefined;
       const backends = this.readyEndpoints(svc);
       if (backends.length === 0) return { host: this.labNet.map.loopbackFor(ip), port: closedPort };
+      if (from === undefined) return undefined;
       // kube-proxy picks the endpoint at SYN time; a rule to that endpoint then decides the SYN.
       const backend = backends[Math.floor(this.rng() * backends.length)]!;
       const src = this.labNet.topo.effectiveSource(from, ip);

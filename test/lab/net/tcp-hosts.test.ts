@@ -48,7 +48,7 @@ describe('TCP hosts', () => {
     expect(await tcpConnect(map, '10.245.4.17', '10.245.0.20', 8080)).toBe('connected');
     ready = false;
     expect(await tcpConnect(map, '10.245.4.17', '10.96.3.4', 80)).toBe('refused');
-    expect(await tcpConnect(map, '10.245.4.17', '10.96.3.4', 80, 600, false)).toBe('reset');
+    expect(await tcpConnect(map, '10.245.4.17', '10.96.3.4', 80, 600, false)).toBe('refused');
   });
 
   it('rules: a drop to the endpoint behind a Service times out; a reject refuses', async () => {

@@ -1,0 +1,199 @@
+/**
+ * One CoreDNS replica: a real DNS server (UDP and TCP, port 53 as the cluster sees it) on its
+ * pod's mapped address, answering with the Corefile engine. Upstream queries are real packets
+ * from the replica's NODE address (the pod's traffic to resolvers outside the cluster is SNATed),
+ * with forward's 2 s read timeout (scalable), so views and network rules see the node.
+ * Reload follows CoreDNS: a ConfigMap change is picked up only when the RUNNING config has
+ * `reload`; an invalid new Corefile keeps the old one running and counts a failed reload.
+ */
+import { createHash } from 'node:crypto';
+import dnsPacket from 'dns-packet';
+import type { ClusterState } from '../../core/model/k8s.js';
+import { ExchangeError, exchangeFrom } from '../net/lab-exchange.js';
+import type { LabClient, LabNetwork, LabServer } from '../net/lab-network.js';
+import { rngStream, type Rng } from '../net/seeded-rng.js';
+import { CorefileLoadError, type CorefileEngine, type EngineEvent, type EngineIo, type RunningConfig } from './corefile-engine.js';
+import { clientUdpSize, encodeResponse, firstQuestion, responseTo, safeDecode, withRcodeFlags, type DnsMessage } from './dns-wire.js';
+import { ReplicaMetrics } from './replica-metrics.js';
+
+/** A CoreDNS pod as the scenario (or a rollout) describes it. */
+export interface ReplicaSpec {
+  name: string;
+  node: string;
+  ip: string;
+  ready: boolean;
+}
+
+export interface ReplicaDeps {
+  labNet: LabNetwork;
+  engine: CorefileEngine;
+  /** The node's IP (source of upstream traffic). */
+  nodeIp: string;
+  /** Nameservers of the node's resolv.conf (CoreDNS's /etc/resolv.conf under dnsPolicy Default). */
+  nodeResolvers: string[];
+  cluster: () => ClusterState;
+  seed: number;
+  /** forward's per-upstream read timeout; CoreDNS uses 2000 ms. */
+  forwardReadTimeoutMs?: number;
+  /** The replica's clock (cache TTLs); default Date.now. Tests inject one to step over TTLs. */
+  now?: () => number;
+}
+
+/** sha512 hex of a Corefile, as the reload plugin and coredns_reload_version_info use it. */
+export function corefileHash(text: string): string {
+  return createHash('sha512').update(text).digest('hex');
+}
+
+export class CorednsReplica {
+  private running: RunningConfig | undefined;
+  private metrics = new ReplicaMetrics();
+  private readonly servers: LabServer[] = [];
+  private rng: Rng;
+  private restarts = 0;
+  /** Why the replica is not serving (a Corefile CoreDNS refused at start-up), if it is not. */
+  lastError: string | undefined;
+
+  constructor(
+    readonly spec: ReplicaSpec,
+    private readonly deps: ReplicaDeps,
+  ) {
+    this.rng = rngStream(deps.seed, `coredns:${spec.name}:0`);
+  }
+
+  /** True when the replica answers DNS (ready and running a config). */
+  get serving(): boolean {
+    return this.spec.ready && this.running !== undefined;
+  }
+
+  /** The loaded Corefile's sha512, when one is running. */
+  get loadedHash(): string | undefined {
+    return this.running ? this.metrics.loadedHash : undefined;
+  }
+
+  private io(): EngineIo {
+    const metrics = this.metrics;
+    const { labNet, nodeIp } = this.deps;
+    const timeout = this.deps.forwardReadTimeoutMs ?? 2000;
+    return {
+      now: this.deps.now ?? (() => Date.now()),
+      random: () => this.rng(),
+      observe: (e: EngineEvent) => metrics.cache(e.result, e.type),
+      exchange: async (upstream, query, proto) => {
+        const to = `${upstream.ip}:${upstream.port}`;
+        metrics.forwardRequests.inc({ to });
+        const wire = dnsPacket.encode(query);
+        try {
+          const reply = await exchangeFrom(labNet.map, nodeIp, upstream, wire, proto, timeout);
+          const decoded = safeDecode(reply);
+          if (!decoded) throw new ExchangeError('error', `${to}: malformed reply`);
+          metrics.forwardResponses.inc({ to, rcode: decoded.rcode ?? 'NOERROR' });
+          return decoded;
+        } catch (err) {
+          // CoreDNS health-checks an upstream right after a failed exchange; in the lab the check
+          // would cross the same network, so a failed exchange counts as one failed health check.
+          metrics.healthcheckFailures.inc({ to });
+          throw err instanceof ExchangeError ? err : new ExchangeError('error', (err as Error).message);
+        }
+      },
+    };
+  }
+
+  private load(text: string, files: Record<string, string>): RunningConfig {
+    const cluster = this.deps.cluster;
+    const world = {
+      get cluster(): ClusterState {
+        return cluster();
+      },
+      nodeResolvers: this.deps.nodeResolvers,
+      files,
+    };
+    return this.deps.engine(text, world, this.io());
+  }
+
+  /**
+   * Starts the process with `text` (a pod start or restart): counters and cache start empty.
+   * A Corefile CoreDNS refuses leaves the replica not serving (CrashLoopBackOff).
+   */
+  async start(text: string, files: Record<string, string>): Promise<void> {
+    await this.closeServers();
+    this.metrics = new ReplicaMetrics();
+    this.rng = rngStream(this.deps.seed, `coredns:${this.spec.name}:${this.restarts++}`);
+    this.running = undefined;
+    this.lastError = undefined;
+    try {
+      this.running = this.load(text, files);
+      this.metrics.loadedHash = corefileHash(text);
+    } catch (err) {
+      if (!(err instanceof CorefileLoadError)) throw err;
+      this.lastError = err.message;
+      return;
+    }
+    if (!this.spec.ready) return;
+    const handler = (msg: Buffer, client: LabClient, proto: 'udp' | 'tcp'): Promise<Buffer | null> => this.handle(msg, client, proto);
+    this.servers.push(await this.deps.labNet.serveDnsUdp(this.spec.ip, 53, handler));
+    this.servers.push(await this.deps.labNet.serveDnsTcp(this.spec.ip, 53, handler));
+  }
+
+  /**
+   * The ConfigMap changed. Returns what happened: `reloaded`, `failed` (invalid; old config kept),
+   * `ignored` (the running config has no `reload`), `unchanged`, or `not-running`.
+   */
+  reload(text: string, files: Record<string, string>): 'reloaded' | 'failed' | 'ignored' | 'unchanged' | 'not-running' {
+    if (!this.running) return 'not-running';
+    if (!this.running.hasReload) return 'ignored';
+    const hash = corefileHash(text);
+    if (hash === this.metrics.loadedHash) return 'unchanged';
+    try {
+      this.running = this.load(text, files);
+    } catch (err) {
+      if (!(err instanceof CorefileLoadError)) throw err;
+      this.metrics.reloadFailed.inc();
+      this.lastError = err.message;
+      return 'failed';
+    }
+    this.metrics.loadedHash = hash;
+    return 'reloaded';
+  }
+
+  /**
+   * Answers one DNS message from `client` (also called in-process by the DNS Service VIP, with the
+   * original client address, as kube-proxy keeps the source). Null: nothing is sent back.
+   */
+  async handle(msg: Buffer, client: LabClient, proto: 'udp' | 'tcp'): Promise<Buffer | null> {
+    const running = this.running;
+    if (!running || !this.spec.ready) return null;
+    const q = safeDecode(msg);
+    if (!q || q.type !== 'query') return null;
+    const question = firstQuestion(q);
+    this.metrics.request(proto, question?.type ?? 'other');
+    let reply: DnsMessage | null;
+    try {
+      reply = await running.handle(q, { ip: client.ip, port: client.port, proto });
+    } catch {
+      // An engine bug must not take the lab down: answer as CoreDNS does for a plugin error.
+      reply = { ...(responseTo(q, { rcode: 'SERVFAIL' }) as DnsMessage), rcode: 'SERVFAIL' };
+    }
+    if (!reply) return null;
+    const rcode = reply.rcode ?? 'NOERROR';
+    this.metrics.response(rcode);
+    try {
+      return encodeResponse(withRcodeFlags({ ...reply, type: 'response' }), proto, clientUdpSize(q));
+    } catch {
+      return encodeResponse(responseTo(q, { rcode: 'SERVFAIL' }), proto);
+    }
+  }
+
+  /** Prometheus text for :9153/metrics. */
+  metricsText(): string {
+    return this.metrics.text();
+  }
+
+  private async closeServers(): Promise<void> {
+    await Promise.all(this.servers.splice(0).map((s) => s.close()));
+  }
+
+  async stop(): Promise<void> {
+    await this.closeServers();
+    this.running = undefined;
+  }
+}

@@ -1,0 +1,54 @@
+/**
+ * The seam between a lab CoreDNS replica and the Corefile engine: load a Corefile into something
+ * that answers queries. The real engine (EVAL's CorefileServer) is wired in corefile-server-engine.ts;
+ * tests of the replica's own behaviour (sockets, reload rules, metrics) may pass a small fake.
+ */
+import type { ClusterState } from '../../core/model/k8s.js';
+import type { DnsMessage } from './dns-wire.js';
+
+/** Who asked, as the engine sees it. */
+export interface EngineClient {
+  ip: string;
+  port: number;
+  proto: 'udp' | 'tcp';
+}
+
+/** What the lab gives the engine for I/O (CoreDNS's clock, RNG and upstream exchange). */
+export interface EngineIo {
+  now(): number;
+  random(): number;
+  /** Sends `query` to an upstream with real packets; throws on timeout or error. */
+  exchange(upstream: { ip: string; port: number }, query: DnsMessage, proto: 'udp' | 'tcp'): Promise<DnsMessage>;
+  /** Optional events from the engine (cache lookups, health checks) for the metrics. */
+  observe?(e: EngineEvent): void;
+}
+
+/** Events an engine may report (cache lookups, for coredns_cache_hits_total / misses). */
+export type EngineEvent = { kind: 'cache'; result: 'hit' | 'miss'; type?: 'success' | 'denial'; block?: number };
+
+/** The world a replica runs in. `cluster` is read at query time (the lab's objects change). */
+export interface EngineWorld {
+  readonly cluster: ClusterState;
+  nodeResolvers: string[];
+  /** ConfigMap keys as mounted under /etc/coredns (NodeHosts, imported files). */
+  files: Record<string, string>;
+}
+
+/** A loaded, running configuration. */
+export interface RunningConfig {
+  handle(query: DnsMessage, client: EngineClient): Promise<DnsMessage | null>;
+  /** True when the config has the `reload` plugin (it then picks up ConfigMap changes). */
+  hasReload: boolean;
+}
+
+/** A Corefile that cannot be loaded; CoreDNS refuses it at start-up or reload. */
+export class CorefileLoadError extends Error {
+  readonly code = 'LAB_COREFILE_LOAD';
+  constructor(message: string) {
+    super(message);
+    this.name = 'CorefileLoadError';
+  }
+}
+
+/** Loads a Corefile; throws CorefileLoadError when CoreDNS would refuse it. */
+export type CorefileEngine = (text: string, world: EngineWorld, io: EngineIo) => RunningConfig;

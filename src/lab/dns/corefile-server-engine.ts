@@ -1,0 +1,56 @@
+/**
+ * The real Corefile engine for lab replicas: SYNTAX's parser and EVAL's CorefileServer. A Corefile
+ * with errors is refused (CorefileLoadError), as CoreDNS refuses to start or reload with it.
+ * ConfigMap keys are visible under /etc/coredns/, where the CoreDNS Deployment mounts them.
+ */
+import picomatch from 'picomatch';
+import { CorefileServer } from '../../core/corefile/evaluate/server.js';
+import type { EvalWorld } from '../../core/corefile/evaluate/types.js';
+import type { FileSource } from '../../core/corefile/model.js';
+import { parseCorefile } from '../../core/corefile/parse.js';
+import type { ClusterState } from '../../core/model/k8s.js';
+import { CorefileLoadError, type CorefileEngine } from './corefile-engine.js';
+
+const mountDir = '/etc/coredns/';
+
+/** The ConfigMap volume as a FileSource. */
+export function configMapFiles(files: Record<string, string>): FileSource {
+  const paths = Object.keys(files).map((k) => mountDir + k);
+  return {
+    read: (path) => (path.startsWith(mountDir) ? files[path.slice(mountDir.length)] : undefined),
+    glob: (pattern) => paths.filter((p) => picomatch(pattern)(p)).sort(),
+  };
+}
+
+/** Whether any server block has the `reload` plugin (reload is process-wide). */
+function hasReloadPlugin(blocks: { directives: { name: string }[] }[]): boolean {
+  return blocks.some((b) => b.directives.some((d) => d.name === 'reload'));
+}
+
+export const corefileServerEngine: CorefileEngine = (text, world, io) => {
+  const files = configMapFiles(world.files);
+  const parsed = parseCorefile(text, { file: `${mountDir}Corefile`, files });
+  const errors = parsed.diagnostics.filter((d) => d.severity === 'error');
+  if (!parsed.ok || errors.length > 0) {
+    const first = errors[0];
+    const where = first?.pos ? `${first.pos.file}:${first.pos.line}:${first.pos.col}: ` : '';
+    throw new CorefileLoadError(`${where}${first?.message ?? 'the Corefile does not parse'}`);
+  }
+  const evalWorld: EvalWorld = {
+    get cluster(): ClusterState {
+      return world.cluster;
+    },
+    nodeResolvers: world.nodeResolvers,
+    files,
+  };
+  // Both message types are dns-packet's Packet shape; only their declared optional fields differ.
+  const server = new CorefileServer(parsed.model, evalWorld, {
+    now: () => io.now(),
+    random: () => io.random(),
+    exchange: async (upstream, query, proto) => (await io.exchange(upstream, query as never, proto)) as never,
+  });
+  return {
+    handle: (query, client) => server.handle(query as never, client) as never,
+    hasReload: hasReloadPlugin(parsed.model.blocks),
+  };
+};
