@@ -1,6 +1,6 @@
 /**
  * `kubectl rollout restart` of the CoreDNS Deployment (for a Corefile without `reload`), then a
- * bounded wait until every Running replica was created after the restart and is Ready.
+ * bounded wait until every replica is one that did not exist before the restart, and is Ready.
  */
 import type { ClusterAccess } from '../core/cluster-access.js';
 import { defaultCorednsLocation, type CorednsLocation } from '../probes/gather/cluster-reads.js';
@@ -31,13 +31,15 @@ export async function restartCoredns(
   const loc = { ...defaultCorednsLocation, ...opts.coredns };
   const name = await corednsDeployment(access, loc);
   const startedAt = new Date().toISOString();
+  // Replicas are new when their names were not there before the restart (timestamps have 1 s resolution).
+  const oldPods = new Set((await access.listPods(loc.namespace, { labelSelector: loc.labelSelector })).map((p) => p.name));
   await access.restartDeployment(loc.namespace, name);
   log.add('restart', true, `Deployment ${loc.namespace}/${name} restarted (kubectl.kubernetes.io/restartedAt=${startedAt})`);
   const deadline = Date.now() + (opts.reloadTimeoutMs ?? 90_000);
   const pollMs = opts.pollMs ?? 2000;
   for (;;) {
     const pods = (await access.listPods(loc.namespace, { labelSelector: loc.labelSelector })).filter((p) => p.phase !== 'Succeeded' && p.phase !== 'Failed');
-    const fresh = pods.filter((p) => (p.createdAt ?? '') >= startedAt.slice(0, 19));
+    const fresh = pods.filter((p) => !oldPods.has(p.name));
     if (pods.length > 0 && fresh.length === pods.length && pods.every((p) => p.ready)) {
       log.add('rollout', true, `new CoreDNS replicas Ready: ${pods.map((p) => p.name).join(', ')}`);
       return { namespace: loc.namespace, name, ready: true };
