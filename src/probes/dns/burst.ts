@@ -1,0 +1,263 @@
+/**
+ * A bounded burst of identical queries to one DNS server: latency histogram, percentiles, timeouts,
+ * retries, queries per second. It retries like libc (re-send after the per-try timeout), so a lost
+ * UDP datagram shows up as an answer at ≈ the timeout: the 5 s signature of conntrack races and
+ * lossy paths. Waits can be scaled down (timeoutScale); latencies are reported libc-equivalent.
+ *
+ * Built for throughput: one connected socket per in-flight slot, reused for all of that slot's
+ * queries; the query is encoded once and only its id changes; replies are checked on the header
+ * and the raw question bytes (no full decode); one sweep timer handles every deadline.
+ */
+import { createSocket, type Socket } from 'node:dgram';
+import type { BurstEvidence, EvidenceOrigin, ResolverRole } from '../../core/model/evidence.js';
+import type { RecordType } from '../../core/model/dns.js';
+import { type NetworkPosition, directNetwork } from '../../core/network-position.js';
+import { encodeQuery } from './wire.js';
+
+/**
+ * Upper bounds (ms) of the latency histogram buckets, per bucket (not cumulative). An answer that
+ * needed one retry after glibc's 5 s timeout lands in the 10000 bucket; the last (+Inf) bucket
+ * holds only the queries that never got an answer (so it is null once serialised to JSON).
+ */
+export const burstBuckets = [1, 2, 5, 10, 20, 50, 100, 200, 500, 1000, 2000, 5000, 10000, Infinity] as const;
+
+/** How to run a burst. */
+export interface BurstOptions {
+  network?: NetworkPosition;
+  sourceIp?: string;
+  /** Queries in total (default 200). Ignored when durationMs is set. */
+  count?: number;
+  /** Queries in flight at once (default 20). */
+  concurrency?: number;
+  /** Send for this long instead of a fixed count (benchmarks). */
+  durationMs?: number;
+  /** libc's per-try timeout (default 5000 ms, glibc's). */
+  tryTimeoutMs?: number;
+  /** Multiplies the real per-try wait (default 1). */
+  timeoutScale?: number;
+  /** Sends per query before it counts as a timeout (default 2, glibc's attempts). */
+  tries?: number;
+  /** Send an EDNS0 OPT record (default false, like glibc). */
+  edns?: boolean;
+}
+
+/** BurstEvidence without the EvidenceBase fields and the target's role. */
+export type BurstResult = Omit<BurstEvidence, 'id' | 'from' | 'at' | 'ms' | 'kind' | 'target'> & {
+  target: { ip: string; port: number };
+  /** Real wall time of the burst. */
+  elapsedMs: number;
+  /** Replies by rcode. */
+  rcodes: Record<string, number>;
+  /** Real per-try wait used. */
+  tryWaitMs: number;
+};
+
+const rcodeNames = ['NOERROR', 'FORMERR', 'SERVFAIL', 'NXDOMAIN', 'NOTIMP', 'REFUSED'];
+
+interface Slot {
+  socket: Socket;
+  buf: Buffer;
+  id: number;
+  active: boolean;
+  firstSent: number;
+  deadline: number;
+  tries: number;
+}
+
+/** Compares the reply's question bytes with ours, ASCII case-insensitively (0x20-bit randomisation safe). */
+function sameQuestion(msg: Buffer, q: Buffer): boolean {
+  if (msg.length < 12 + q.length) return false;
+  for (let i = 0; i < q.length; i++) {
+    let a = msg[12 + i]!;
+    let b = q[i]!;
+    if (a >= 0x41 && a <= 0x5a) a |= 0x20;
+    if (b >= 0x41 && b <= 0x5a) b |= 0x20;
+    if (a !== b) return false;
+  }
+  return true;
+}
+
+function percentile(sorted: Float64Array, p: number): number {
+  if (sorted.length === 0) return 0;
+  const i = Math.min(sorted.length - 1, Math.max(0, Math.ceil((p / 100) * sorted.length) - 1));
+  return Math.round(sorted[i]! * 100) / 100;
+}
+
+/** Runs the burst against `server` (a cluster address; port 53 by default). Never rejects for network trouble. */
+export async function runBurst(server: { ip: string; port?: number }, qname: string, qtype: RecordType, opts: BurstOptions = {}): Promise<BurstResult> {
+  const network = opts.network ?? directNetwork;
+  const port = server.port ?? 53;
+  const dest = network.dial(server.ip, port, 'udp');
+  const bind = network.bindAddress(opts.sourceIp);
+  const byDuration = opts.durationMs !== undefined;
+  const count = byDuration ? Number.POSITIVE_INFINITY : Math.max(1, opts.count ?? 200);
+  const concurrency = Math.max(1, Math.min(opts.concurrency ?? 20, Number.isFinite(count) ? count : Number.MAX_SAFE_INTEGER));
+  const libcTry = opts.tryTimeoutMs ?? 5000;
+  const wait = Math.max(1, libcTry * (opts.timeoutScale ?? 1));
+  const maxTries = Math.max(1, opts.tries ?? 2);
+  const template = encodeQuery(0, { name: qname, type: qtype }, { edns: opts.edns === true });
+  const question = template.subarray(12, template.length - (opts.edns === true ? 11 : 0));
+
+  let latencies = new Float64Array(Number.isFinite(count) ? count : 65536);
+  let done = 0;
+  let issued = 0;
+  let ok = 0;
+  let timeouts = 0;
+  let errors = 0;
+  let retried = 0;
+  const rcodes: Record<string, number> = {};
+  const started = performance.now();
+  const stopAt = byDuration ? started + opts.durationMs! : Number.POSITIVE_INFINITY;
+
+  const record = (ms: number): void => {
+    if (done >= latencies.length) {
+      const bigger = new Float64Array(latencies.length * 2);
+      bigger.set(latencies);
+      latencies = bigger;
+    }
+    latencies[done++] = ms;
+  };
+
+  const slots: Slot[] = [];
+  let finish: () => void = () => undefined;
+  const finished = new Promise<void>((resolve) => (finish = resolve));
+
+  const issue = (s: Slot): void => {
+    if (issued >= count || performance.now() >= stopAt) {
+      s.active = false;
+      if (slots.every((x) => !x.active)) finish();
+      return;
+    }
+    issued++;
+    s.id = (Math.random() * 65536) | 0;
+    s.buf.writeUInt16BE(s.id, 0);
+    s.tries = 1;
+    s.active = true;
+    s.firstSent = performance.now();
+    s.deadline = s.firstSent + wait;
+    s.socket.send(s.buf);
+  };
+
+  const complete = (s: Slot, kind: 'ok' | 'error' | 'timeout', now: number): void => {
+    const real = now - s.firstSent;
+    // libc-equivalent: each retry would have waited the unscaled timeout.
+    const equivalent = real + (s.tries - 1) * (libcTry - wait);
+    if (kind === 'timeout') timeouts++;
+    else {
+      if (kind === 'ok') ok++;
+      else errors++;
+      if (s.tries > 1) retried++;
+      record(equivalent);
+    }
+    issue(s);
+  };
+
+  const onMessage = (s: Slot, msg: Buffer): void => {
+    if (!s.active || msg.length < 12 || msg.readUInt16BE(0) !== s.id || (msg[2]! & 0x80) === 0 || msg.readUInt16BE(4) !== 1) return;
+    if (!sameQuestion(msg, question)) return;
+    const rcode = msg[3]! & 0x0f;
+    const name = rcodeNames[rcode] ?? `RCODE${rcode}`;
+    rcodes[name] = (rcodes[name] ?? 0) + 1;
+    complete(s, rcode === 0 || rcode === 3 ? 'ok' : 'error', performance.now());
+  };
+
+  for (let i = 0; i < concurrency; i++) {
+    const socket = createSocket(dest.host.includes(':') ? 'udp6' : 'udp4');
+    const slot: Slot = { socket, buf: Buffer.from(template), id: 0, active: false, firstSent: 0, deadline: 0, tries: 0 };
+    socket.on('message', (msg) => onMessage(slot, msg));
+    socket.on('error', (err: NodeJS.ErrnoException) => {
+      if (!slot.active) return;
+      const key = err.code === 'ECONNREFUSED' ? 'connection refused' : (err.code ?? 'error');
+      rcodes[key] = (rcodes[key] ?? 0) + 1;
+      complete(slot, 'error', performance.now());
+    });
+    await new Promise<void>((resolve, reject) => {
+      socket.once('error', reject);
+      const connectNow = (): void => socket.connect(dest.port, dest.host, () => {
+        socket.off('error', reject);
+        resolve();
+      });
+      if (bind) socket.bind({ address: bind, port: 0 }, connectNow);
+      else connectNow();
+    }).catch((err: Error) => {
+      throw new Error(`burst: cannot open a UDP socket to ${dest.host}:${dest.port}: ${err.message}`);
+    });
+    slots.push(slot);
+  }
+
+  const tick = Math.max(5, Math.min(50, wait / 10));
+  const sweep = setInterval(() => {
+    const now = performance.now();
+    for (const s of slots) {
+      if (!s.active || now < s.deadline) continue;
+      if (s.tries < maxTries) {
+        s.tries++;
+        s.deadline = now + wait;
+        s.socket.send(s.buf);
+      } else complete(s, 'timeout', now);
+    }
+  }, tick);
+
+  for (const s of slots) issue(s);
+  await finished;
+  clearInterval(sweep);
+  const elapsedMs = performance.now() - started;
+  for (const s of slots) s.socket.close();
+
+  const answered = latencies.slice(0, done).sort();
+  // Timeouts count at what libc waited in total; they fill the last (+Inf) bucket.
+  const all = new Float64Array(done + timeouts);
+  all.set(answered);
+  all.fill(maxTries * libcTry, done);
+  all.sort();
+  const histogram = burstBuckets.map((leMs) => ({ leMs, count: 0 }));
+  for (const v of answered) (histogram.find((h) => v <= h.leMs) ?? histogram[histogram.length - 1]!).count++;
+  histogram[histogram.length - 1]!.count += timeouts;
+  const total = done + timeouts;
+  return {
+    target: { ip: server.ip, port },
+    qname,
+    qtype,
+    count: total,
+    concurrency,
+    ok,
+    timeouts,
+    errors,
+    retried,
+    histogram,
+    p50Ms: percentile(all, 50),
+    p90Ms: percentile(all, 90),
+    p99Ms: percentile(all, 99),
+    maxMs: total > 0 ? Math.round(all[total - 1]! * 100) / 100 : 0,
+    qps: elapsedMs > 0 ? Math.round((total / elapsedMs) * 1000) : 0,
+    elapsedMs: Math.round(elapsedMs),
+    rcodes,
+    tryWaitMs: wait,
+  };
+}
+
+/** The BurstEvidence item for a result. */
+export function toBurstEvidence(r: BurstResult, meta: { id: string; from: EvidenceOrigin; at: string; role: ResolverRole; label?: string }): BurstEvidence {
+  return {
+    id: meta.id,
+    kind: 'burst',
+    from: meta.from,
+    at: meta.at,
+    ms: r.elapsedMs,
+    target: { ...r.target, role: meta.role, ...(meta.label !== undefined ? { label: meta.label } : {}) },
+    qname: r.qname,
+    qtype: r.qtype,
+    count: r.count,
+    concurrency: r.concurrency,
+    ok: r.ok,
+    timeouts: r.timeouts,
+    errors: r.errors,
+    retried: r.retried,
+    histogram: r.histogram,
+    p50Ms: r.p50Ms,
+    p90Ms: r.p90Ms,
+    p99Ms: r.p99Ms,
+    maxMs: r.maxMs,
+    qps: r.qps,
+  };
+}
