@@ -232,7 +232,10 @@ export async function startDnsWorld(
       resolvers.push(r);
       await r.start();
     }
-    tcpHosts = await new TcpHosts(labNet, scenario.hosts, cluster, opts.seed).start();
+    // The DNS Service VIP and every CoreDNS pod's :53 are served by the VIP and the replicas.
+    const corednsIps = new Set(scenario.coredns.pods.map((p) => p.ip));
+    const servedElsewhere = (ip: string, port: number): boolean => port === 53 && (ip === scenario.cluster.dnsService.ip || corednsIps.has(ip) || map.isServed(ip, 53, 'udp'));
+    tcpHosts = await new TcpHosts(labNet, scenario.hosts, cluster, opts.seed, servedElsewhere).start();
     return await new LabDnsWorld(scenario, labNet, resolvers, tcpHosts, cluster, { ...opts, engine }).start();
   } catch (err) {
     await Promise.all(resolvers.map((r) => r.stop()));

@@ -40,6 +40,8 @@ export class TcpHosts {
     private readonly hosts: readonly TcpHostSpec[],
     private readonly cluster: () => ClusterState,
     seed: number,
+    /** Addresses served by someone else (the DNS Service VIP, CoreDNS replicas on :53). */
+    private readonly servedElsewhere: (ip: string, port: number) => boolean = () => false,
   ) {
     this.rng = rngStream(seed, 'kube-proxy:tcp');
   }
@@ -48,7 +50,7 @@ export class TcpHosts {
   async start(): Promise<this> {
     // A Service without ready endpoints: kube-proxy's REJECT rule refuses the SYN at once.
     this.removeGuard = this.labNet.map.addDialGuard((ip, port, proto, from) => {
-      if (proto !== 'tcp') return undefined;
+      if (proto !== 'tcp' || this.servedElsewhere(ip, port)) return undefined;
       const svc = this.serviceAt(ip, port);
       if (!svc) return undefined;
       const backends = this.readyEndpoints(svc);
@@ -91,7 +93,7 @@ export class TcpHosts {
       for (const p of tcpPorts) podPorts.add(typeof p.targetPort === 'number' ? p.targetPort : p.port);
       for (const a of eps.addresses) for (const port of podPorts) if (!out.has(key(a.ip, port))) out.set(key(a.ip, port), { ip: a.ip, port, kind: 'pod' });
     }
-    return [...out.values()];
+    return [...out.values()].filter((d) => !this.servedElsewhere(d.ip, d.port));
   }
 
   /** Reconciles listeners with the current cluster state (call after Services/Endpoints change). */

@@ -1,0 +1,99 @@
+/** The DnsWorld contract (interfaces.md) with the real Corefile engine and real sockets. */
+import { afterEach, describe, expect, it } from 'vitest';
+import type { LabDnsWorld } from '../../../src/lab/dns/dns-world.js';
+import { corefileHash } from '../../../src/lab/dns/coredns-replica.js';
+import { resolvConfNameservers } from '../../../src/lab/dns/dns-world.js';
+import type { AddressMap } from '../../../src/lab/net/address-map.js';
+import { ask, datas } from './dns-test-client.js';
+import { startFixtureWorld } from './world-fixture.js';
+
+let world: LabDnsWorld | undefined;
+afterEach(async () => {
+  await world?.stop();
+  world = undefined;
+});
+
+const podResolv = 'search default.svc.cluster.local svc.cluster.local cluster.local\nnameserver 172.21.0.10\noptions ndots:5\n';
+const podHosts = '127.0.0.1\tlocalhost\n172.20.0.219\tbusybox\n';
+
+async function start(file: string): Promise<AddressMap> {
+  const started = await startFixtureWorld(file, { podFiles: () => ({ resolvConf: podResolv, hosts: podHosts }), toolTimeoutScale: 0.05 });
+  world = started.world;
+  return started.map;
+}
+
+describe('DnsWorld', () => {
+  it('reloadCorefile: replicas running `reload` take the new Corefile; the hash in metrics follows', async () => {
+    const map = await start('split-horizon.yaml');
+    const next = world!.scenario.coredns.corefile.replace('cache 30', 'cache 10');
+    world!.reloadCorefile(next);
+    expect(world!.loadedCorefileHash('coredns-a')).toBe(corefileHash(next));
+    expect(world!.metricsText('coredns-a')).toContain(`value="${corefileHash(next)}"`);
+    // an invalid Corefile is refused; the previous one keeps answering
+    world!.reloadCorefile('.:53 {\n    forward . 10.0.0.1\n');
+    expect(world!.loadedCorefileHash('coredns-a')).toBe(corefileHash(next));
+    expect(world!.metricsText('coredns-a')).toContain('coredns_reload_failed_total 1');
+    expect(datas(await ask(map, '10.245.4.17', '10.96.0.10', 's3.cloud-b.example'))).toEqual(['10.118.163.249']);
+  });
+
+  it('without `reload`, a ConfigMap change waits for restartReplica', async () => {
+    const map = await start('cross-node-blocked.yaml');
+    const withHosts = world!.scenario.coredns.corefile.replace('cache 30', 'hosts {\n          198.51.100.9 legacy.example.org\n          fallthrough\n        }\n        cache 30');
+    world!.reloadCorefile(withHosts);
+    expect(world!.loadedCorefileHash('coredns-on-1')).toBe(corefileHash(world!.scenario.coredns.corefile));
+    expect((await ask(map, '172.20.0.219', '172.20.0.205', 'legacy.example.org')).rcode).not.toBe('NOERROR');
+    world!.restartReplica('coredns-on-1');
+    await new Promise((r) => setTimeout(r, 50));
+    expect(world!.loadedCorefileHash('coredns-on-1')).toBe(corefileHash(withHosts));
+    expect(world!.loadedCorefileHash('coredns-on-2')).toBe(corefileHash(world!.scenario.coredns.corefile));
+    expect(datas(await ask(map, '172.20.0.219', '172.20.0.205', 'legacy.example.org'))).toEqual(['198.51.100.9']);
+  });
+
+  it('setReplicas rolls CoreDNS out; with no ready replica the Service refuses at once', async () => {
+    const map = await start('cross-node-blocked.yaml');
+    await world!.setReplicas([{ name: 'coredns-new', node: 'ecs-1', ip: '172.20.0.210' }]);
+    expect(world!.metricsText('coredns-on-1')).toBeUndefined();
+    expect((await ask(map, '172.20.0.219', '172.21.0.10', 'nginx.default.svc.cluster.local')).rcode).toBe('NOERROR');
+    await world!.setReplicas([{ name: 'coredns-new', node: 'ecs-1', ip: '172.20.0.210', ready: false }]);
+    await expect(ask(map, '172.20.0.219', '172.21.0.10', 'nginx.default.svc.cluster.local', 'A', { timeoutMs: 500 })).rejects.toMatchObject({ reason: 'refused' });
+    await expect(ask(map, '172.20.0.219', '172.21.0.10', 'nginx.default.svc.cluster.local', 'A', { timeoutMs: 500, proto: 'tcp' })).rejects.toMatchObject({ reason: 'refused' });
+  });
+
+  it('runTool: getent, nslookup and dig print what the real tools print, from the pod\'s address', async () => {
+    await start('cross-node-blocked.yaml');
+    const pod = { namespace: 'default', name: 'busybox', ip: '172.20.0.219', node: 'ecs-1' };
+    // direct to the replica on the pod's node
+    const dig = await world!.runTool(pod, ['dig', '@172.20.0.205', 'nginx.default.svc.cluster.local', '+short']);
+    expect(dig).toEqual({ stdout: '172.21.9.31\n', stderr: '', exitCode: 0 });
+    const full = await world!.runTool(pod, ['dig', '@172.20.0.205', 'nginx.default.svc.cluster.local']);
+    expect(full.stdout).toMatch(/status: NOERROR/);
+    expect(full.stdout).toMatch(/;; SERVER: 172\.20\.0\.205#53\(172\.20\.0\.205\) \(UDP\)/);
+    // the replica on the other node is blocked
+    const blocked = await world!.runTool(pod, ['dig', '@172.20.0.146', 'nginx.default.svc.cluster.local']);
+    expect(blocked.exitCode).toBe(9);
+    expect(blocked.stdout).toContain(';; communications error to 172.20.0.146#53: timed out');
+    const ns = await world!.runTool(pod, ['nslookup', 'nginx.default.svc.cluster.local', '172.20.0.205']);
+    expect(ns.stdout).toContain('Name:\tnginx.default.svc.cluster.local\nAddress: 172.21.9.31\n');
+    const nx = await world!.runTool(pod, ['nslookup', 'nope.default.svc.cluster.local', '172.20.0.205']);
+    expect(nx.exitCode).toBe(1);
+    expect(nx.stdout).toContain("** server can't find nope.default.svc.cluster.local: NXDOMAIN");
+    const hosts = await world!.runTool(pod, ['getent', 'hosts', 'busybox']);
+    expect(hosts).toEqual({ stdout: '172.20.0.219    busybox\n', stderr: '', exitCode: 0 });
+    expect((await world!.runTool(pod, ['getent', 'passwdx', 'x'])).stderr).toContain('Unknown database: passwdx');
+  });
+
+  it('stop() closes every socket and timer it opened', async () => {
+    const before = process.getActiveResourcesInfo().filter((r) => r !== 'TTYWrap').length;
+    const map = await start('split-horizon.yaml');
+    await ask(map, '10.245.4.17', '10.96.0.10', 's3.cloud-b.example');
+    await ask(map, '10.245.4.17', '10.96.0.10', 's3.cloud-b.example', 'A', { proto: 'tcp' });
+    await world!.stop();
+    world = undefined;
+    await new Promise((r) => setTimeout(r, 20));
+    expect(process.getActiveResourcesInfo().filter((r) => r !== 'TTYWrap').length).toBeLessThanOrEqual(before);
+  });
+
+  it('reads every nameserver of the node resolv.conf as CoreDNS does', () => {
+    expect(resolvConfNameservers('nameserver 10.0.0.2\n# x\nnameserver fe80::1%eth0\nnameserver 10.0.0.3\nnameserver 10.0.0.4\n')).toEqual(['10.0.0.2', 'fe80::1', '10.0.0.3', '10.0.0.4']);
+  });
+});
