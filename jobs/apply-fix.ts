@@ -1,0 +1,71 @@
+/**
+ * apply-fix: runs on the cluster's worker after an approval moved the proposal to `applying`.
+ * Applies through the remediation layer (re-read, dry run, resourceVersion precondition, reload
+ * wait), records what was kept before verifying (a re-run never applies twice), re-runs the
+ * diagnosis, and hands the outcome to the post queue.
+ */
+import { UnrecoverableError, type Job } from 'bullmq';
+import type { ApplyFixJobData, ApplyFixJobResult, PostReportJobData } from '../src/queue/job-data.js';
+import { jobId } from '../src/queue/job-id.js';
+import { postJobOptions } from '../src/queue/job-options.js';
+import { postJobName } from '../src/queue/names.js';
+import type { ProposalStore } from '../src/queue/proposal-store.js';
+import type { Queues } from '../src/queue/queues.js';
+import type { ClusterRuntime } from './cluster-runtime.js';
+import { describeError, isConflict, isPermanent } from './classify-error.js';
+
+export interface ApplyFixDeps {
+  runtime: ClusterRuntime;
+  queues: Queues;
+  proposals: ProposalStore;
+}
+
+/** Builds the apply-fix processor. */
+export function createApplyFixProcessor(deps: ApplyFixDeps) {
+  return async (job: Job<ApplyFixJobData, ApplyFixJobResult>): Promise<ApplyFixJobResult> => {
+    const { proposalId, approvedBy } = job.data;
+    const post = (data: PostReportJobData, step: string) => deps.queues.post.add(postJobName, data, { ...postJobOptions, jobId: jobId('applied', proposalId, step) });
+    const p = await deps.proposals.get(proposalId);
+    if (!p) throw new UnrecoverableError(`proposal ${proposalId} not found`);
+    if (p.status !== 'applying') return { outcome: 'skipped' };
+    let record = p.applied;
+    let message = record ? 'Applied (recovered after a worker restart).' : '';
+    let reloadNote: string | undefined;
+    if (!record) {
+      try {
+        const outcome = await deps.runtime.applyFix(p.fix);
+        record = outcome.record;
+        message = outcome.message;
+        reloadNote = outcome.reloadNote;
+        await deps.proposals.recordApplied(proposalId, record);
+      } catch (err) {
+        if (isConflict(err)) {
+          await deps.proposals.transition(proposalId, 'applying', 'conflict', approvedBy);
+          await post({ kind: 'apply-result', proposalId, outcome: 'conflict', message: describeError(err).message }, 'conflict');
+          return { outcome: 'conflict' };
+        }
+        const lastAttempt = job.attemptsMade + 1 >= (job.opts.attempts ?? 1);
+        if (isPermanent(err) || lastAttempt) {
+          await deps.proposals.transition(proposalId, 'applying', 'failed', approvedBy);
+          await post({ kind: 'apply-result', proposalId, outcome: 'failed', message: describeError(err).message }, 'failed');
+          throw new UnrecoverableError(describeError(err).message);
+        }
+        throw err;
+      }
+    }
+    // Verification: the finding this fix addresses must be gone and the verdict healthy.
+    let verified = false;
+    let verification: string;
+    try {
+      const report = await deps.runtime.diagnose(p.target, () => undefined);
+      const still = report.findings.some((f) => f.fingerprint === p.fingerprint);
+      verified = report.verdict === 'healthy' && !still;
+      verification = `Re-run: ${report.summary}${still ? ` (the ${p.checkId} finding is still there)` : ''}`;
+    } catch (err) {
+      verification = `The verification diagnosis failed: ${describeError(err).message}`;
+    }
+    await deps.proposals.transition(proposalId, 'applying', 'applied', approvedBy);
+    await post({ kind: 'apply-result', proposalId, outcome: 'applied', message, verified, verification, ...(reloadNote ? { reloadNote } : {}) }, 'done');
+    return { outcome: 'applied', verified };
+  };
+}

@@ -1,0 +1,28 @@
+/**
+ * What a cluster worker needs from the cluster it serves: diagnose, apply a fix, roll it back.
+ * The real implementation (open-cluster-runtime.ts) wraps the diagnosis orchestrator and the
+ * remediation layer; tests pass a fake that needs no cluster.
+ */
+import type { Report } from '../src/core/model/index.js';
+import type { JobTarget } from '../src/queue/job-data.js';
+import type { AppliedRecord, ApplicableFix } from '../src/queue/proposal-store.js';
+
+/** What applying a fix kept and said. */
+export interface ApplyOutcome {
+  record: AppliedRecord;
+  /** Steps in plain words (re-read, dry run, patch, reload), for the thread. */
+  message: string;
+  /** "CoreDNS reloaded (hash …)" or "restart needed". */
+  reloadNote?: string;
+}
+
+export interface ClusterRuntime {
+  readonly name: string;
+  /** Runs one diagnosis; throws PodNotFoundError / ForbiddenError (permanent) or other errors (retried). */
+  diagnose(target: JobTarget, onProgress: (step: string, done: number, total: number) => void): Promise<Report>;
+  /** Applies a fix; throws a ConflictError when the target changed since the proposal. */
+  applyFix(fix: ApplicableFix): Promise<ApplyOutcome>;
+  /** Restores what applyFix kept; throws a ConflictError when the object moved on since. */
+  rollbackFix(applied: AppliedRecord): Promise<{ message: string }>;
+  close(): Promise<void>;
+}

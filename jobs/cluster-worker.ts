@@ -1,0 +1,89 @@
+/**
+ * The worker entry for one cluster: consumes `dnswhy-cluster-<name>` (diagnose, apply-fix,
+ * rollback), announces itself with a heartbeat so the app can route to it, and shuts down
+ * gracefully: running jobs finish within the grace period, or are handed back (their lock is
+ * released and BullMQ's stalled-job check gives them to another worker).
+ */
+import { randomUUID } from 'node:crypto';
+import { hostname } from 'node:os';
+import { Worker, type ConnectionOptions, type Job } from 'bullmq';
+import type { Redis } from 'ioredis';
+import { ClusterRegistry } from '../src/queue/cluster-registry.js';
+import type { QueueLogger } from '../src/queue/connection.js';
+import { clusterJobNames, clusterQueueName } from '../src/queue/names.js';
+import { ProposalStore } from '../src/queue/proposal-store.js';
+import type { Queues } from '../src/queue/queues.js';
+import { createApplyFixProcessor } from './apply-fix.js';
+import type { ClusterRuntime } from './cluster-runtime.js';
+import { createDiagnoseProcessor } from './diagnose.js';
+import { createRollbackProcessor } from './rollback.js';
+
+export interface ClusterWorkerOptions {
+  connection: ConnectionOptions;
+  redis: Redis;
+  queues: Queues;
+  runtime: ClusterRuntime;
+  cluster: string;
+  concurrency?: number;
+  log: QueueLogger;
+  heartbeatMs?: number;
+  progressIntervalMs?: number;
+  /** Lock duration; a job whose worker died is retried after about this long (stalled check). */
+  lockDurationMs?: number;
+}
+
+export interface RunningWorker {
+  worker: Worker;
+  instance: string;
+  /** Stops taking jobs; waits for running ones up to graceMs, then hands them back. */
+  close(graceMs?: number): Promise<void>;
+}
+
+/** Starts a cluster worker. */
+export async function startClusterWorker(o: ClusterWorkerOptions): Promise<RunningWorker> {
+  const proposals = new ProposalStore(o.redis);
+  const processors: Record<string, (job: Job) => Promise<unknown>> = {
+    [clusterJobNames.diagnose]: createDiagnoseProcessor({ runtime: o.runtime, queues: o.queues, log: o.log, ...(o.progressIntervalMs !== undefined ? { progressIntervalMs: o.progressIntervalMs } : {}) }),
+    [clusterJobNames.applyFix]: createApplyFixProcessor({ runtime: o.runtime, queues: o.queues, proposals }),
+    [clusterJobNames.rollback]: createRollbackProcessor({ runtime: o.runtime, queues: o.queues, proposals }),
+  };
+  const worker = new Worker(
+    clusterQueueName(o.cluster),
+    async (job: Job) => {
+      const p = processors[job.name];
+      if (!p) throw new Error(`unknown job "${job.name}" on the cluster queue`);
+      return p(job);
+    },
+    { connection: o.connection, concurrency: o.concurrency ?? 2, lockDuration: o.lockDurationMs ?? 30_000, stalledInterval: Math.min(30_000, o.lockDurationMs ?? 30_000), maxStalledCount: 2 },
+  );
+  worker.on('error', (err) => o.log.warn({ err: err.message, cluster: o.cluster }, 'worker error'));
+  worker.on('failed', (job, err) => o.log.warn({ job: job?.id, name: job?.name, err: err.message, attempts: job?.attemptsMade }, 'job failed'));
+  await worker.waitUntilReady();
+
+  const registry = new ClusterRegistry(o.redis);
+  const instance = `${hostname()}-${process.pid}-${randomUUID().slice(0, 8)}`;
+  const beatMs = o.heartbeatMs ?? 10_000;
+  const beat = () => registry.beat(o.cluster, instance, beatMs * 3).catch((err: Error) => o.log.warn({ err: err.message }, 'heartbeat failed'));
+  await beat();
+  const timer = setInterval(beat, beatMs);
+  timer.unref();
+
+  return {
+    worker,
+    instance,
+    async close(graceMs = 25_000) {
+      clearInterval(timer);
+      await registry.leave(o.cluster, instance).catch(() => undefined);
+      const graceful = worker.close();
+      let timeout: NodeJS.Timeout | undefined;
+      const expired = new Promise<'expired'>((r) => {
+        timeout = setTimeout(() => r('expired'), graceMs);
+      });
+      if ((await Promise.race([graceful.then(() => 'done' as const), expired])) === 'expired') {
+        o.log.warn({ cluster: o.cluster }, 'grace period over: handing running jobs back');
+        await worker.close(true);
+      }
+      clearTimeout(timeout);
+    },
+  };
+}

@@ -1,0 +1,58 @@
+/**
+ * diagnose: runs the diagnosis on the cluster's worker and hands the report to the post queue
+ * (delivery is a separate job: a Slack failure never re-runs the diagnosis). Progress is sent at
+ * most once per interval. Permanent failures (pod not found, forbidden) are reported once and not
+ * retried; transient ones retry with backoff and are reported when the last attempt fails.
+ */
+import { UnrecoverableError, type Job } from 'bullmq';
+import type { DiagnoseJobData, DiagnoseJobResult, PostReportJobData } from '../src/queue/job-data.js';
+import { jobId } from '../src/queue/job-id.js';
+import { postJobOptions } from '../src/queue/job-options.js';
+import { postJobName } from '../src/queue/names.js';
+import type { Queues } from '../src/queue/queues.js';
+import type { ClusterRuntime } from './cluster-runtime.js';
+import { describeError, isPermanent } from './classify-error.js';
+
+export interface DiagnoseDeps {
+  runtime: ClusterRuntime;
+  queues: Queues;
+  /** Minimum spacing of progress updates. */
+  progressIntervalMs?: number;
+  log: { warn(obj: unknown, msg?: string): void };
+}
+
+/** Builds the diagnose processor. */
+export function createDiagnoseProcessor(deps: DiagnoseDeps) {
+  return async (job: Job<DiagnoseJobData, DiagnoseJobResult>): Promise<DiagnoseJobResult> => {
+    const d = job.data;
+    const id = job.id!;
+    const post = (data: PostReportJobData, pid: string, opts = postJobOptions) => deps.queues.post.add(postJobName, data, { ...opts, jobId: pid });
+    let lastProgress = 0;
+    let seq = 0;
+    const onProgress = (step: string, done: number, total: number) => {
+      const now = Date.now();
+      if (now - lastProgress < (deps.progressIntervalMs ?? 1000) && done < total) return;
+      lastProgress = now;
+      seq += 1;
+      post({ kind: 'progress', thread: d.thread, progressTs: d.progressTs, target: d.target, cluster: d.cluster, step, done, total }, jobId('progress', id, String(job.attemptsMade), String(seq)), { attempts: 2, removeOnComplete: true, removeOnFail: true }).catch((err: Error) =>
+        deps.log.warn({ err: err.message }, 'could not enqueue a progress update'),
+      );
+    };
+    let report;
+    try {
+      report = await deps.runtime.diagnose(d.target, onProgress);
+    } catch (err) {
+      const permanent = isPermanent(err);
+      const lastAttempt = job.attemptsMade + 1 >= (job.opts.attempts ?? 1);
+      if (permanent || lastAttempt) {
+        const { message, candidates } = describeError(err);
+        await post({ kind: 'diagnosis-failed', thread: d.thread, progressTs: d.progressTs, cluster: d.cluster, target: d.target, message, ...(candidates ? { candidates } : {}), dedupeKey: d.dedupeKey, diagnoseJobId: id }, jobId('failed', id));
+      }
+      if (permanent) throw new UnrecoverableError(describeError(err).message);
+      throw err;
+    }
+    const postJobId = jobId('report', id);
+    await post({ kind: 'report', thread: d.thread, progressTs: d.progressTs, cluster: d.cluster, report: { ...report, cluster: report.cluster ?? d.cluster }, diagnoseJobId: id, requestedBy: d.requestedBy, dedupeKey: d.dedupeKey }, postJobId);
+    return { verdict: report.verdict, findings: report.findings.length, postJobId };
+  };
+}

@@ -1,0 +1,55 @@
+/**
+ * The real ClusterRuntime: a kubeconfig / in-cluster API, or an in-process lab (DNSWHY_LAB),
+ * diagnosed with the orchestrator and changed only through the remediation layer.
+ */
+import { openCluster, type OpenedCluster } from '../src/diagnosis/open-cluster.js';
+import { runDiagnosis } from '../src/diagnosis/run-diagnosis.js';
+import { applyFix } from '../src/remediation/apply-fix.js';
+import type { ApplyResult } from '../src/remediation/apply-types.js';
+import { rollbackFix } from '../src/remediation/rollback.js';
+import type { ApplyOutcome, ClusterRuntime } from './cluster-runtime.js';
+
+export interface OpenRuntimeOptions {
+  /** The name workers register under (DNSWHY_CLUSTER). */
+  name: string;
+  kubeconfig?: string;
+  lab?: string;
+  /** How long apply-fix waits for CoreDNS to load a new Corefile. */
+  reloadTimeoutMs?: number;
+  /** Burst probe size (smaller in labs and tests). */
+  burst?: { count: number; concurrency: number };
+}
+
+/** A runtime plus, when it runs a lab, the lab itself (tests inspect it). */
+export type OpenedRuntime = ClusterRuntime & { lab?: OpenedCluster['lab'] };
+
+function describeApply(r: ApplyResult): Pick<ApplyOutcome, 'message' | 'reloadNote'> {
+  const message = r.steps.map((s) => `${s.ok ? '✓' : '✗'} ${s.step}: ${s.detail}`).join('\n');
+  const reloadNote = r.needsRestart
+    ? 'CoreDNS has not loaded the new Corefile everywhere: restart the CoreDNS Deployment to be sure.'
+    : r.reloaded.length > 0
+      ? `CoreDNS reloaded on ${r.reloaded.map((x) => x.pod).join(', ')}.`
+      : undefined;
+  return { message, ...(reloadNote ? { reloadNote } : {}) };
+}
+
+/** Opens the cluster (or starts the lab) and returns the runtime. */
+export async function openClusterRuntime(o: OpenRuntimeOptions): Promise<OpenedRuntime> {
+  const cluster = await openCluster({ ...(o.kubeconfig ? { kubeconfig: o.kubeconfig } : {}), ...(o.lab ? { lab: o.lab } : {}) });
+  const handle = { access: cluster.access, network: cluster.network, name: o.name };
+  const applyOpts = { reloadTimeoutMs: o.reloadTimeoutMs ?? 90_000 };
+  return {
+    name: o.name,
+    ...(cluster.lab ? { lab: cluster.lab } : {}),
+    diagnose: (target, onProgress) => runDiagnosis(handle, target, { onProgress, ...(o.burst ? { burst: o.burst } : {}) }),
+    async applyFix(fix) {
+      const r = await applyFix(cluster.access, fix, applyOpts);
+      return { record: { ...(r.newResourceVersion ? { resourceVersion: r.newResourceVersion } : {}), previous: r.previous, result: r, appliedAt: new Date().toISOString() }, ...describeApply(r) };
+    },
+    async rollbackFix(applied) {
+      const r = await rollbackFix(cluster.access, applied.result as ApplyResult, applyOpts);
+      return { message: describeApply(r).message };
+    },
+    close: () => cluster.close(),
+  };
+}

@@ -1,0 +1,51 @@
+/**
+ * rollback: restores the version apply-fix kept, with the same safety rules (the remediation layer
+ * refuses when the object moved on since the apply), and hands the outcome to the post queue.
+ */
+import { UnrecoverableError, type Job } from 'bullmq';
+import type { PostReportJobData, RollbackJobData, RollbackJobResult } from '../src/queue/job-data.js';
+import { jobId } from '../src/queue/job-id.js';
+import { postJobOptions } from '../src/queue/job-options.js';
+import { postJobName } from '../src/queue/names.js';
+import type { ProposalStore } from '../src/queue/proposal-store.js';
+import type { Queues } from '../src/queue/queues.js';
+import type { ClusterRuntime } from './cluster-runtime.js';
+import { describeError, isConflict, isPermanent } from './classify-error.js';
+
+export interface RollbackDeps {
+  runtime: ClusterRuntime;
+  queues: Queues;
+  proposals: ProposalStore;
+}
+
+/** Builds the rollback processor. */
+export function createRollbackProcessor(deps: RollbackDeps) {
+  return async (job: Job<RollbackJobData, RollbackJobResult>): Promise<RollbackJobResult> => {
+    const { proposalId, approvedBy } = job.data;
+    const post = (data: PostReportJobData, step: string) => deps.queues.post.add(postJobName, data, { ...postJobOptions, jobId: jobId('rolledback', proposalId, step) });
+    const p = await deps.proposals.get(proposalId);
+    if (!p) throw new UnrecoverableError(`proposal ${proposalId} not found`);
+    if (p.status !== 'rolling-back') return { outcome: 'skipped' };
+    if (!p.applied) throw new UnrecoverableError(`proposal ${proposalId} has no applied record to roll back`);
+    try {
+      const { message } = await deps.runtime.rollbackFix(p.applied);
+      await deps.proposals.transition(proposalId, 'rolling-back', 'rolled-back', approvedBy);
+      await post({ kind: 'rollback-result', proposalId, outcome: 'rolled-back', message }, 'done');
+      return { outcome: 'rolled-back' };
+    } catch (err) {
+      if (isConflict(err)) {
+        // Back to applied: the fix is still in place; a later rollback may be asked again after a look.
+        await deps.proposals.transition(proposalId, 'rolling-back', 'applied', approvedBy);
+        await post({ kind: 'rollback-result', proposalId, outcome: 'conflict', message: describeError(err).message }, `conflict-${job.attemptsMade}`);
+        return { outcome: 'conflict' };
+      }
+      const lastAttempt = job.attemptsMade + 1 >= (job.opts.attempts ?? 1);
+      if (isPermanent(err) || lastAttempt) {
+        await deps.proposals.transition(proposalId, 'rolling-back', 'applied', approvedBy);
+        await post({ kind: 'rollback-result', proposalId, outcome: 'failed', message: describeError(err).message }, `failed-${job.attemptsMade}`);
+        throw new UnrecoverableError(describeError(err).message);
+      }
+      throw err;
+    }
+  };
+}

@@ -1,0 +1,77 @@
+/**
+ * Payload and result types of every job (`<Job>JobData` / `<Job>JobResult`). Plain JSON: they are
+ * stored in Redis by BullMQ and read by processes of other versions, so only data, no classes.
+ */
+import type { Report } from '../core/model/index.js';
+
+/** What to diagnose: the same shape as the diagnosis orchestrator's DiagnosisTarget. */
+export interface JobTarget {
+  /** 'ns/pod' | 'deploy/name' | a unique prefix */
+  pod: string;
+  namespace?: string;
+  name: string;
+  port?: number;
+}
+
+/** A Slack thread: the parent message of a diagnosis. */
+export interface ThreadRef {
+  channel: string;
+  /** ts of the parent message. */
+  threadTs: string;
+}
+
+/** diagnose: runs on the cluster's worker. */
+export interface DiagnoseJobData {
+  cluster: string;
+  target: JobTarget;
+  /** Slack user id of who asked first (others join through the running-diagnosis set). */
+  requestedBy: string;
+  thread: ThreadRef;
+  /** ts of the progress message in the thread (updated as steps finish). */
+  progressTs: string;
+  /** Key of the running-diagnosis entry (same cluster+pod+name+port joins). */
+  dedupeKey: string;
+  /** Set when this diagnosis re-checks an applied fix (verification), not a user request. */
+  verifiesProposal?: string;
+}
+
+export interface DiagnoseJobResult {
+  verdict: Report['verdict'];
+  findings: number;
+  /** Id of the post-report job that delivers the report. */
+  postJobId: string;
+}
+
+/** apply-fix: runs on the cluster's worker after an approver's click moved the proposal to `applying`. */
+export interface ApplyFixJobData {
+  proposalId: string;
+  approvedBy: string;
+}
+
+export interface ApplyFixJobResult {
+  outcome: 'applied' | 'conflict' | 'failed' | 'skipped';
+  verified?: boolean;
+}
+
+/** rollback: restores the version kept by apply-fix. */
+export interface RollbackJobData {
+  proposalId: string;
+  approvedBy: string;
+}
+
+export interface RollbackJobResult {
+  outcome: 'rolled-back' | 'conflict' | 'failed' | 'skipped';
+}
+
+/** What a post-report job delivers. Each kind is posted idempotently (ledger keyed by job id + step). */
+export type PostReportJobData =
+  | { kind: 'progress'; thread: ThreadRef; progressTs: string; target: JobTarget; cluster: string; step: string; done: number; total: number }
+  | { kind: 'report'; thread: ThreadRef; progressTs: string; cluster: string; report: Report; diagnoseJobId: string; requestedBy: string; dedupeKey: string }
+  | { kind: 'diagnosis-failed'; thread: ThreadRef; progressTs: string; cluster: string; target: JobTarget; message: string; candidates?: string[]; dedupeKey: string; diagnoseJobId: string }
+  | { kind: 'apply-result'; proposalId: string; outcome: 'applied' | 'conflict' | 'failed'; message: string; verified?: boolean; verification?: string; reloadNote?: string }
+  | { kind: 'rollback-result'; proposalId: string; outcome: 'rolled-back' | 'conflict' | 'failed'; message: string };
+
+export interface PostReportJobResult {
+  /** ts of every message posted (or found already posted), by step. */
+  posted: Record<string, string>;
+}

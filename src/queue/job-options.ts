@@ -1,0 +1,18 @@
+/**
+ * Retry policy per job: transient failures retry with exponential backoff; failures retrying
+ * cannot fix (pod not found, forbidden, invalid input) are thrown as UnrecoverableError by the
+ * processors. Finished jobs are kept a day so a re-enqueue with the same id is ignored by BullMQ
+ * (idempotent enqueue after a crash) instead of running twice.
+ */
+import type { JobsOptions } from 'bullmq';
+
+const keep = { removeOnComplete: { age: 24 * 3600, count: 5000 }, removeOnFail: { age: 7 * 24 * 3600, count: 5000 } };
+
+/** diagnose: a probe pod may be slow to schedule or the API may blip. */
+export const diagnoseJobOptions: JobsOptions = { attempts: 3, backoff: { type: 'exponential', delay: 2000 }, ...keep };
+
+/** apply-fix / rollback: retried only on transient errors (a conflict is an answer, not an error). */
+export const changeJobOptions: JobsOptions = { attempts: 3, backoff: { type: 'exponential', delay: 2000 }, ...keep };
+
+/** post-report: Slack outages and rate limits retry for a long time without re-running the diagnosis. */
+export const postJobOptions: JobsOptions = { attempts: 10, backoff: { type: 'exponential', delay: 1000 }, ...keep };

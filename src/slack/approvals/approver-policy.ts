@@ -1,0 +1,51 @@
+/**
+ * Who may apply or roll back a fix (DESIGN.md §8): listed user ids, or members of listed user
+ * groups (usergroups.users.list, cached briefly), and optionally never the person who asked for
+ * the diagnosis.
+ */
+import type { WebClient } from '@slack/web-api';
+
+export type ApprovalDecision = { ok: true } | { ok: false; reason: string };
+
+export interface ApproverConfig {
+  users: string[];
+  groups: string[];
+  forbidSelfApproval: boolean;
+}
+
+export class ApproverPolicy {
+  private cache = new Map<string, { members: Set<string>; until: number }>();
+
+  constructor(private readonly client: WebClient, private readonly cfg: ApproverConfig, private readonly cacheMs = 60_000) {}
+
+  private async members(group: string): Promise<Set<string>> {
+    const hit = this.cache.get(group);
+    if (hit && hit.until > Date.now()) return hit.members;
+    const res = await this.client.usergroups.users.list({ usergroup: group });
+    const members = new Set(res.users ?? []);
+    this.cache.set(group, { members, until: Date.now() + this.cacheMs });
+    return members;
+  }
+
+  /** True when the user is an approver (directly or through a group). */
+  async isApprover(user: string): Promise<boolean> {
+    if (this.cfg.users.includes(user)) return true;
+    for (const g of this.cfg.groups) if ((await this.members(g)).has(user)) return true;
+    return false;
+  }
+
+  /**
+   * Decides whether `user` may approve a change requested by `requester`.
+   * @param requester - who asked for the diagnosis that proposed the fix
+   */
+  async check(user: string, requester: string): Promise<ApprovalDecision> {
+    if (!(await this.isApprover(user))) {
+      const who = this.cfg.users.length + this.cfg.groups.length === 0 ? 'No approver is configured (DNSWHY_APPROVERS).' : 'Ask an approver.';
+      return { ok: false, reason: `You are not an approver for dnswhy fixes, so nothing was changed. ${who}` };
+    }
+    if (this.cfg.forbidSelfApproval && user === requester) {
+      return { ok: false, reason: 'You asked for this diagnosis, and approving your own fix is not allowed here (DNSWHY_FORBID_SELF_APPROVAL). Ask another approver; nothing was changed.' };
+    }
+    return { ok: true };
+  }
+}

@@ -1,0 +1,41 @@
+/** The single progress message of a diagnosis, updated in place as steps finish. */
+import type { RenderedMessage } from './block-types.js';
+import { blockLimits } from './limits.js';
+import { escapeMrkdwn, truncate } from './text.js';
+
+export interface ProgressState {
+  name: string;
+  pod: string;
+  cluster: string;
+  step: string;
+  done: number;
+  total: number;
+  /** 'running' while probes run, 'done' once the report is posted, 'failed' on a final error. */
+  phase: 'queued' | 'running' | 'done' | 'failed';
+}
+
+/** A ten-cell bar: ▰▰▰▱▱▱▱▱▱▱ */
+export function progressBar(done: number, total: number): string {
+  const ratio = total > 0 ? Math.min(1, Math.max(0, done / total)) : 0;
+  const full = Math.round(ratio * 10);
+  return '▰'.repeat(full) + '▱'.repeat(10 - full);
+}
+
+/** Renders the progress message. */
+export function renderProgress(s: ProgressState): RenderedMessage {
+  const icon = { queued: ':hourglass:', running: ':mag:', done: ':white_check_mark:', failed: ':warning:' }[s.phase];
+  const line =
+    s.phase === 'queued'
+      ? `${icon} Queued on cluster *${escapeMrkdwn(s.cluster)}*: waiting for a worker…`
+      : s.phase === 'running'
+        ? `${icon} ${progressBar(s.done, s.total)} ${s.done}/${s.total} ${escapeMrkdwn(s.step)}`
+        : `${icon} ${escapeMrkdwn(s.step)}`;
+  const text = truncate(line, blockLimits.sectionText).text;
+  return {
+    text: `Diagnosing ${s.name} from ${s.pod}: ${s.phase === 'running' ? `${s.done}/${s.total} ${s.step}` : s.step}`,
+    blocks: [
+      { type: 'section', text: { type: 'mrkdwn', text } },
+      { type: 'context', elements: [{ type: 'mrkdwn', text: truncate(`\`${escapeMrkdwn(s.name)}\` from \`${escapeMrkdwn(s.pod)}\` on ${escapeMrkdwn(s.cluster)}`, blockLimits.contextText).text }] },
+    ],
+  };
+}

@@ -1,0 +1,64 @@
+/**
+ * Parses the text of `/dns …`. Pure: no Slack, no Redis; the listener acks with the usage error
+ * (ephemeral, with an example) before doing any work.
+ */
+
+/** A parsed /dns command. */
+export type DnsCommand =
+  | { kind: 'help' }
+  | { kind: 'clusters' }
+  | { kind: 'why'; cluster?: string; pod: string; namespace?: string; name: string; port?: number }
+  | { kind: 'usage-error'; message: string };
+
+const dnsName = /^(?=.{1,253}\.?$)([A-Za-z0-9_]([A-Za-z0-9_-]{0,61}[A-Za-z0-9_])?)(\.[A-Za-z0-9_]([A-Za-z0-9_-]{0,61}[A-Za-z0-9_])?)*\.?$/;
+const k8sName = /^[a-z0-9]([a-z0-9.-]{0,251}[a-z0-9])?$/;
+
+function parseName(raw: string): { name: string; port?: number } | string {
+  // NAME:PORT, but an IPv6 literal is not a name we diagnose.
+  const m = /^(.+?)(?::(\d{1,5}))?$/.exec(raw);
+  const name = m?.[1] ?? raw;
+  const port = m?.[2] !== undefined ? Number(m[2]) : undefined;
+  if (!dnsName.test(name)) return `"${raw}" is not a DNS name (letters, digits, '-', '_' and dots; labels up to 63 characters)`;
+  if (port !== undefined && (port < 1 || port > 65535)) return `port ${port} is out of range (1-65535)`;
+  return { name, ...(port !== undefined ? { port } : {}) };
+}
+
+function checkPod(pod: string): string | undefined {
+  const parts = pod.split('/');
+  if (parts.length > 3) return `"${pod}" has too many '/': use ns/pod, deploy/name, or cluster/ns/pod`;
+  for (const p of parts) if (!k8sName.test(p)) return `"${pod}" is not a pod reference (lowercase names separated by '/')`;
+  return undefined;
+}
+
+/**
+ * Parses the command text.
+ * @param text - what the user typed after `/dns`
+ */
+export function parseDnsCommand(text: string): DnsCommand {
+  const words = text.trim().split(/\s+/).filter((w) => w.length > 0);
+  const verb = (words.shift() ?? 'help').toLowerCase();
+  if (verb === 'help') return { kind: 'help' };
+  if (verb === 'clusters') return words.length === 0 ? { kind: 'clusters' } : { kind: 'usage-error', message: '`/dns clusters` takes no argument' };
+  if (verb !== 'why') return { kind: 'usage-error', message: `unknown command "${verb.slice(0, 40)}"` };
+
+  let namespace: string | undefined;
+  const rest: string[] = [];
+  for (let i = 0; i < words.length; i++) {
+    const w = words[i]!;
+    if (w === '-n' || w === '--namespace') {
+      const ns = words[++i];
+      if (!ns || !k8sName.test(ns)) return { kind: 'usage-error', message: `${w} needs a namespace name` };
+      namespace = ns;
+    } else rest.push(w);
+  }
+  if (rest.length !== 2) return { kind: 'usage-error', message: '`/dns why` needs a pod and a name' };
+  const [podArg, nameArg] = rest as [string, string];
+  const podProblem = checkPod(podArg);
+  if (podProblem) return { kind: 'usage-error', message: podProblem };
+  const parsed = parseName(nameArg);
+  if (typeof parsed === 'string') return { kind: 'usage-error', message: parsed };
+  const segments = podArg.split('/');
+  const cluster = segments.length === 3 ? segments[0] : undefined;
+  const pod = segments.length === 3 ? segments.slice(1).join('/') : podArg;
+  return { kind: 'why', ...(cluster ? { cluster } : {}), pod, ...(namespace ? { namespace } : {}), ...parsed };
+}

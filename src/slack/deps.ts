@@ -1,0 +1,24 @@
+/** What the Slack listeners need, built once by the app and passed to each listener. */
+import type { Redis } from 'ioredis';
+import type { ClusterRegistry } from '../queue/cluster-registry.js';
+import type { QueueLogger } from '../queue/connection.js';
+import type { PostLedger } from '../queue/post-ledger.js';
+import type { ProposalStore } from '../queue/proposal-store.js';
+import type { Queues } from '../queue/queues.js';
+import type { RunningDiagnoses } from '../queue/running-diagnoses.js';
+import type { ApproverPolicy } from './approvals/approver-policy.js';
+import type { SlackPoster } from './poster/slack-poster.js';
+
+export interface SlackDeps {
+  redis: Redis;
+  queues: Queues;
+  poster: SlackPoster;
+  ledger: PostLedger;
+  proposals: ProposalStore;
+  running: RunningDiagnoses;
+  clusters: ClusterRegistry;
+  approvers: ApproverPolicy;
+  log: QueueLogger;
+  /** Cluster used when the command names none and several workers are live. */
+  defaultCluster?: string;
+}

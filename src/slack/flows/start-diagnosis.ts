@@ -1,0 +1,68 @@
+/**
+ * Starts (or joins) a diagnosis for a /dns why: picks the cluster, de-duplicates the same question
+ * while one runs, posts the parent message and the progress message, and enqueues the job on the
+ * cluster's queue. Runs after the command was acked.
+ */
+import { diagnoseJobOptions } from '../../queue/job-options.js';
+import type { DiagnoseJobData, JobTarget } from '../../queue/job-data.js';
+import { newJobId } from '../../queue/job-id.js';
+import { clusterJobNames } from '../../queue/names.js';
+import { RunningDiagnoses } from '../../queue/running-diagnoses.js';
+import { renderNotice } from '../blocks/apply-blocks.js';
+import { renderParent } from '../blocks/command-blocks.js';
+import { renderProgress } from '../blocks/progress-blocks.js';
+import type { SlackDeps } from '../deps.js';
+
+export interface DiagnosisRequest {
+  channel: string;
+  user: string;
+  cluster?: string;
+  target: JobTarget;
+}
+
+/** Picks the cluster for a request, or explains why it cannot. */
+export async function chooseCluster(deps: SlackDeps, asked: string | undefined): Promise<{ cluster: string } | { error: string }> {
+  const live = (await deps.clusters.live()).map((c) => c.name);
+  if (asked) return live.includes(asked) ? { cluster: asked } : { error: `No live worker for cluster "${asked}". Live clusters: ${live.length ? live.join(', ') : 'none'}.` };
+  if (live.length === 1) return { cluster: live[0]! };
+  if (live.length === 0) return { error: 'No cluster has a live worker right now; start one with `dnswhy serve --role worker`.' };
+  if (deps.defaultCluster && live.includes(deps.defaultCluster)) return { cluster: deps.defaultCluster };
+  return { error: `Several clusters are live (${live.join(', ')}): name one, e.g. \`/dns why ${live[0]}/ns/pod NAME\`.` };
+}
+
+/**
+ * Starts or joins a diagnosis.
+ * @returns what happened, for logs and tests
+ */
+export async function startDiagnosis(deps: SlackDeps, req: DiagnosisRequest): Promise<{ outcome: 'started' | 'joined' | 'refused'; jobId?: string }> {
+  const here = { channel: req.channel };
+  const choice = await chooseCluster(deps, req.cluster);
+  if ('error' in choice) {
+    await deps.poster.ephemeral(here, req.user, renderNotice(`:warning: ${choice.error}`));
+    return { outcome: 'refused' };
+  }
+  const cluster = choice.cluster;
+  const podRef = req.target.namespace ? `${req.target.namespace}/${req.target.pod}` : req.target.pod;
+  const dedupeKey = RunningDiagnoses.keyFor(cluster, podRef, req.target.name, req.target.port);
+  const jobId = newJobId('diag');
+  const claim = await deps.running.claimOrJoin(dedupeKey, jobId, req.user);
+  if (!claim.owner) {
+    const where = claim.running.thread ? await deps.poster.permalink(claim.running.thread.channel, claim.running.thread.threadTs).catch(() => undefined) : undefined;
+    await deps.poster.ephemeral(here, req.user, renderNotice(`:link: A diagnosis of \`${req.target.name}\` from \`${podRef}\` on ${cluster} is already running${where ? ` (<${where}|thread>)` : ''}. You joined it: you will be mentioned when the report lands.`));
+    return { outcome: 'joined', jobId: claim.running.jobId };
+  }
+  try {
+    const parentTs = await deps.poster.post(here, renderParent({ name: req.target.name, pod: podRef, cluster, user: req.user }));
+    const thread = { channel: req.channel, threadTs: parentTs };
+    const progressTs = await deps.poster.post({ channel: req.channel, threadTs: parentTs }, renderProgress({ name: req.target.name, pod: podRef, cluster, step: 'queued', done: 0, total: 1, phase: 'queued' }));
+    await deps.running.setThread(dedupeKey, jobId, thread);
+    const data: DiagnoseJobData = { cluster, target: req.target, requestedBy: req.user, thread, progressTs, dedupeKey };
+    await deps.queues.cluster(cluster).add(clusterJobNames.diagnose, data, { ...diagnoseJobOptions, jobId });
+    return { outcome: 'started', jobId };
+  } catch (err) {
+    await deps.running.finish(dedupeKey, jobId);
+    deps.log.error({ err: (err as Error).message }, 'could not start a diagnosis');
+    await deps.poster.ephemeral(here, req.user, renderNotice(`:x: Could not start the diagnosis: ${(err as Error).message}`)).catch(() => undefined);
+    return { outcome: 'refused' };
+  }
+}

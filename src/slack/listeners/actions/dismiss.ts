@@ -1,0 +1,29 @@
+/** "Dismiss": an approver or the requester closes a proposal without applying it. */
+import type { AllMiddlewareArgs, BlockAction, ButtonAction, SlackActionMiddlewareArgs } from '@slack/bolt';
+import { renderNotice } from '../../blocks/apply-blocks.js';
+import { renderFixDecided } from '../../blocks/fix-blocks.js';
+import { slackDate } from '../../blocks/text.js';
+import type { SlackDeps } from '../../deps.js';
+import { postOnce } from '../../poster/idempotent-post.js';
+import { readClick } from './click.js';
+import { explainRefusal } from './refusal.js';
+
+/** The dismiss listener. */
+export function dismissFix(deps: SlackDeps) {
+  return async (args: SlackActionMiddlewareArgs<BlockAction<ButtonAction>> & AllMiddlewareArgs): Promise<void> => {
+    await args.ack();
+    const click = readClick(args);
+    if (!click) return;
+    const p = await deps.proposals.get(click.proposalId);
+    if (!p) return deps.poster.ephemeral({ channel: click.channel }, click.user, renderNotice('This proposal is unknown or was removed.'));
+    const thread = { channel: click.channel, threadTs: p.thread.threadTs };
+    if (click.user !== p.requestedBy && !(await deps.approvers.isApprover(click.user))) {
+      return deps.poster.ephemeral(thread, click.user, renderNotice(':no_entry: Only an approver or the person who asked can dismiss this fix; nothing was changed.'));
+    }
+    const moved = await deps.proposals.transition(p.id, 'pending', 'dismissed', click.user);
+    if (!moved.ok) return deps.poster.ephemeral(thread, click.user, renderNotice(explainRefusal(moved, 'dismiss')));
+    const at = new Date().toISOString();
+    await postOnce(deps.poster, deps.ledger, `${p.id}-dismissed`, p.thread, renderNotice(`:wastebasket: <@${click.user}> dismissed *${p.fix.title}* ${slackDate(at)}. Nothing was changed.`));
+    if (p.messageTs) await deps.poster.update(p.thread.channel, p.messageTs, renderFixDecided(p.fix, p.id, `Dismissed by <@${click.user}> ${slackDate(at)}.`)).catch(() => undefined);
+  };
+}

@@ -1,0 +1,20 @@
+/** Plain words for a refused status transition. */
+import type { TransitionResult } from '../../../queue/proposal-store.js';
+
+/** Why a click did nothing. */
+export function explainRefusal(r: Exclude<TransitionResult, { ok: true }>, what: 'apply' | 'dismiss' | 'rollback'): string {
+  if (r.reason === 'missing') return 'This proposal is unknown or was removed; nothing was changed.';
+  if (r.reason === 'expired') return ':hourglass: This proposal has expired; run `/dns why` again for a fresh diagnosis. Nothing was changed.';
+  const by = r.actor ? ` by <@${r.actor}>` : '';
+  const state: Record<string, string> = {
+    applying: `is already being applied${by}`,
+    applied: `was already applied${by}`,
+    'rolling-back': `is being rolled back${by}`,
+    'rolled-back': `was rolled back${by}`,
+    dismissed: `was dismissed${by}`,
+    conflict: 'was refused because the target changed since the diagnosis',
+    failed: 'failed to apply earlier',
+    pending: 'has not been applied yet',
+  };
+  return `Cannot ${what}: this fix ${state[r.status] ?? r.status}. Nothing was changed.`;
+}

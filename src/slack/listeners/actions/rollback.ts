@@ -1,0 +1,31 @@
+/** "Rollback": same approval rules as applying; applied→rolling-back atomically, then the rollback job. */
+import type { AllMiddlewareArgs, BlockAction, ButtonAction, SlackActionMiddlewareArgs } from '@slack/bolt';
+import { changeJobOptions } from '../../../queue/job-options.js';
+import type { RollbackJobData } from '../../../queue/job-data.js';
+import { jobId } from '../../../queue/job-id.js';
+import { clusterJobNames } from '../../../queue/names.js';
+import { renderNotice } from '../../blocks/apply-blocks.js';
+import { slackDate } from '../../blocks/text.js';
+import type { SlackDeps } from '../../deps.js';
+import { postOnce } from '../../poster/idempotent-post.js';
+import { readClick } from './click.js';
+import { explainRefusal } from './refusal.js';
+
+/** The rollback listener. */
+export function rollbackFix(deps: SlackDeps) {
+  return async (args: SlackActionMiddlewareArgs<BlockAction<ButtonAction>> & AllMiddlewareArgs): Promise<void> => {
+    await args.ack();
+    const click = readClick(args);
+    if (!click) return;
+    const p = await deps.proposals.get(click.proposalId);
+    if (!p) return deps.poster.ephemeral({ channel: click.channel }, click.user, renderNotice('This proposal is unknown or was removed.'));
+    const thread = { channel: click.channel, threadTs: p.thread.threadTs };
+    const allowed = await deps.approvers.check(click.user, p.requestedBy);
+    if (!allowed.ok) return deps.poster.ephemeral(thread, click.user, renderNotice(`:no_entry: ${allowed.reason}`));
+    const moved = await deps.proposals.transition(p.id, 'applied', 'rolling-back', click.user);
+    if (!moved.ok) return deps.poster.ephemeral(thread, click.user, renderNotice(explainRefusal(moved, 'rollback')));
+    await postOnce(deps.poster, deps.ledger, `${p.id}-rollback-requested`, p.thread, renderNotice(`:leftwards_arrow_with_hook: <@${click.user}> asked to roll back *${p.fix.title}* ${slackDate(new Date().toISOString())}; restoring the previous version…`));
+    const data: RollbackJobData = { proposalId: p.id, approvedBy: click.user };
+    await deps.queues.cluster(p.cluster).add(clusterJobNames.rollback, data, { ...changeJobOptions, jobId: jobId('rollback', p.id) });
+  };
+}

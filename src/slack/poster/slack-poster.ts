@@ -1,0 +1,121 @@
+/**
+ * Everything dnswhy sends to Slack goes through here: per-channel pacing (≈1 message/s), 429
+ * handling that waits for Retry-After and tries again, files.uploadV2 for long content, and a
+ * lookup of our own posts by metadata (so a job that died after posting does not post twice).
+ */
+import type { WebClient } from '@slack/web-api';
+import type { RenderedFile, RenderedMessage } from '../blocks/block-types.js';
+import { postMetadataType } from '../ids.js';
+import { ChannelPacer } from './channel-pacer.js';
+
+/** Error code of @slack/web-api's rate-limit error (thrown when rejectRateLimitedCalls is set). */
+const rateLimited = 'slack_webapi_rate_limited_error';
+
+export interface PosterOptions {
+  /** Spacing of messages in one channel. */
+  channelIntervalMs?: number;
+  /** How many 429s in a row one call tolerates before giving up (the job then retries later). */
+  maxRateLimitRetries?: number;
+  sleep?: (ms: number) => Promise<void>;
+}
+
+/** Where a post goes. */
+export interface PostTarget {
+  channel: string;
+  threadTs?: string;
+}
+
+export class SlackPoster {
+  private readonly pacer: ChannelPacer;
+  private readonly sleep: (ms: number) => Promise<void>;
+  private readonly maxRetries: number;
+  /** Number of 429 answers seen (for tests and benchmarks). */
+  rateLimitedCount = 0;
+
+  constructor(private readonly client: WebClient, opts: PosterOptions = {}) {
+    this.sleep = opts.sleep ?? ((ms) => new Promise<void>((r) => setTimeout(r, ms)));
+    this.pacer = new ChannelPacer(opts.channelIntervalMs ?? 1000, this.sleep);
+    this.maxRetries = opts.maxRateLimitRetries ?? 5;
+  }
+
+  /** Runs a call, waiting out 429s (Retry-After seconds) up to maxRetries times. */
+  private async withRateLimit<T>(channel: string | undefined, call: () => Promise<T>): Promise<T> {
+    for (let attempt = 0; ; attempt++) {
+      try {
+        return await call();
+      } catch (err) {
+        const e = err as { code?: string; retryAfter?: number };
+        if (e.code !== rateLimited || attempt >= this.maxRetries) throw err;
+        this.rateLimitedCount += 1;
+        const waitMs = Math.max(1, e.retryAfter ?? 1) * 1000;
+        if (channel) this.pacer.defer(channel, waitMs);
+        await this.sleep(waitMs);
+      }
+    }
+  }
+
+  /**
+   * Posts a message (in a thread when threadTs is set).
+   * @param postKey - stored in the message metadata, to find the post again after a crash
+   * @returns the message ts
+   */
+  async post(to: PostTarget, msg: RenderedMessage, postKey?: string): Promise<string> {
+    return this.withRateLimit(to.channel, async () => {
+      await this.pacer.slot(to.channel);
+      const res = await this.client.chat.postMessage({
+        channel: to.channel,
+        ...(to.threadTs ? { thread_ts: to.threadTs } : {}),
+        text: msg.text,
+        blocks: msg.blocks,
+        unfurl_links: false,
+        ...(postKey ? { metadata: { event_type: postMetadataType, event_payload: { key: postKey } } } : {}),
+      });
+      if (!res.ts) throw new Error('chat.postMessage returned no ts');
+      return res.ts;
+    });
+  }
+
+  /** Replaces a message (the progress message, a proposal after a decision). */
+  async update(channel: string, ts: string, msg: RenderedMessage): Promise<void> {
+    await this.withRateLimit(undefined, () => this.client.chat.update({ channel, ts, text: msg.text, blocks: msg.blocks }));
+  }
+
+  /** A message only one user sees. */
+  async ephemeral(to: PostTarget, user: string, msg: RenderedMessage): Promise<void> {
+    await this.withRateLimit(undefined, () =>
+      this.client.chat.postEphemeral({ channel: to.channel, user, text: msg.text, blocks: msg.blocks, ...(to.threadTs ? { thread_ts: to.threadTs } : {}) }),
+    );
+  }
+
+  /** Uploads a text file into a thread with the files.uploadV2 flow (getUploadURLExternal → upload → completeUploadExternal). */
+  async upload(to: PostTarget, file: RenderedFile, comment?: string): Promise<void> {
+    await this.withRateLimit(to.channel, async () => {
+      await this.pacer.slot(to.channel);
+      await this.client.filesUploadV2({
+        channel_id: to.channel,
+        ...(to.threadTs ? { thread_ts: to.threadTs } : {}),
+        filename: file.filename,
+        title: file.title,
+        content: file.content,
+        ...(comment ? { initial_comment: comment } : {}),
+      } as Parameters<WebClient['filesUploadV2']>[0]);
+    });
+  }
+
+  /** A permanent link to a message. */
+  async permalink(channel: string, ts: string): Promise<string> {
+    const res = await this.withRateLimit(undefined, () => this.client.chat.getPermalink({ channel, message_ts: ts }));
+    if (!res.permalink) throw new Error('chat.getPermalink returned no permalink');
+    return res.permalink;
+  }
+
+  /** Finds our earlier post with this key in a thread (metadata), if any. */
+  async findPosted(channel: string, threadTs: string, postKey: string): Promise<string | undefined> {
+    const res = await this.withRateLimit(undefined, () => this.client.conversations.replies({ channel, ts: threadTs, include_all_metadata: true, limit: 200 }));
+    for (const m of res.messages ?? []) {
+      const meta = (m as { metadata?: { event_type?: string; event_payload?: { key?: string } } }).metadata;
+      if (meta?.event_type === postMetadataType && meta.event_payload?.key === postKey && m.ts) return m.ts;
+    }
+    return undefined;
+  }
+}

@@ -1,0 +1,108 @@
+/**
+ * Starts the whole bot for a test: a private redis-server, the Slack emulator, the app (HTTP or
+ * Socket Mode) and one cluster worker with the given runtime. Everything is real except the
+ * runtime, which tests pass (a fake diagnosis, or the lab).
+ */
+import { pino } from 'pino';
+import { Redis } from 'ioredis';
+import { startClusterWorker, type RunningWorker } from '../../../jobs/cluster-worker.js';
+import type { ClusterRuntime } from '../../../jobs/cluster-runtime.js';
+import { bullConnection } from '../../../src/queue/connection.js';
+import { Queues } from '../../../src/queue/queues.js';
+import { startSlackApp, type RunningSlackApp } from '../../../src/slack/app.js';
+import { startSlackEmulator, type EmulatorOptions, type SlackEmulator } from '../../../src/slack/emulator/slack-emulator.js';
+import { startRedis, type RedisHandle } from '../../helpers/redis-server.js';
+
+export const secret = 'test-signing-secret-0123456789';
+export const channel = 'C0INCIDENT';
+export const approver = 'U0APPROVER';
+export const approver2 = 'U0APPROVER2';
+export const groupMember = 'U0ONCALL';
+export const requester = 'U0ASKER';
+export const bystander = 'U0BYSTANDER';
+
+export interface Harness {
+  redisServer: RedisHandle;
+  redis: Redis;
+  slack: SlackEmulator;
+  bot: RunningSlackApp;
+  worker?: RunningWorker;
+  queues: Queues;
+  stop(): Promise<void>;
+}
+
+export interface HarnessOptions {
+  runtime?: ClusterRuntime;
+  socketMode?: boolean;
+  emulator?: EmulatorOptions;
+  forbidSelfApproval?: boolean;
+  channelIntervalMs?: number;
+}
+
+/** Starts redis, emulator, app and worker. */
+export async function startHarness(o: HarnessOptions = {}): Promise<Harness> {
+  const log = pino({ level: process.env.DNSWHY_TEST_LOG ?? 'silent' });
+  const redisServer = await startRedis();
+  const redis = new Redis(redisServer.url, { maxRetriesPerRequest: null });
+  redis.on('error', () => undefined);
+  const slack = await startSlackEmulator({
+    users: { [approver]: 'approver', [approver2]: 'approver2', [requester]: 'asker', [bystander]: 'bystander', [groupMember]: 'oncall' },
+    // The requester is an approver through a user group: self-approval is what stops them.
+    usergroups: { S0ONCALL: [groupMember, requester] },
+    ...o.emulator,
+  });
+  const connection = bullConnection(redisServer.url);
+  const queues = new Queues(connection, log);
+  const bot = await startSlackApp({
+    botToken: 'xoxb-emulator',
+    ...(o.socketMode ? { appToken: 'xapp-emulator' } : { signingSecret: secret }),
+    apiUrl: slack.apiUrl,
+    port: 0,
+    host: '127.0.0.1',
+    redis,
+    connection,
+    queues,
+    log,
+    approvers: { users: [approver, approver2], groups: ['S0ONCALL'] },
+    forbidSelfApproval: o.forbidSelfApproval ?? true,
+    proposalTtlSeconds: 3600,
+    dedupeWindowSeconds: 3600,
+    channelIntervalMs: o.channelIntervalMs ?? 0,
+    webRetries: 0,
+  });
+  const worker = o.runtime
+    ? await startClusterWorker({ connection, redis, queues, runtime: o.runtime, cluster: o.runtime.name, log, heartbeatMs: 1000, progressIntervalMs: 0, lockDurationMs: 5000 })
+    : undefined;
+  return {
+    redisServer,
+    redis,
+    slack,
+    bot,
+    ...(worker ? { worker } : {}),
+    queues,
+    async stop() {
+      await worker?.close(2000);
+      await bot.stop();
+      await queues.close();
+      await o.runtime?.close();
+      redis.disconnect();
+      await slack.stop();
+      await redisServer.stop();
+    },
+  };
+}
+
+/** Text of every block of a message, joined (for assertions on what a reader sees). */
+export function messageText(m: { text: string; blocks?: unknown[] }): string {
+  return m.text + '\n' + JSON.stringify(m.blocks ?? []);
+}
+
+/** Button values of a message by action id. */
+export function buttons(m: { blocks?: unknown[] }): Record<string, string> {
+  const out: Record<string, string> = {};
+  for (const b of (m.blocks ?? []) as { type: string; elements?: { type: string; action_id?: string; value?: string }[] }[]) {
+    if (b.type !== 'actions') continue;
+    for (const e of b.elements ?? []) if (e.action_id && e.value) out[e.action_id] = e.value;
+  }
+  return out;
+}
