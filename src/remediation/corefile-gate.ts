@@ -2,20 +2,9 @@
  * The gate every Corefile write passes first: the new text must parse and validate with no error,
  * with the ConfigMaps' other keys available to `import` as mounted files. Never a partial write.
  */
-import picomatch from 'picomatch';
 import { parseCorefile } from '../core/corefile/parse.js';
-import type { CorefileModel, Diagnostic, FileSource } from '../core/corefile/model.js';
-
-/** Files by absolute path → a FileSource for imports. */
-export function fileSourceOf(files: Record<string, string>): FileSource {
-  return {
-    read: (path) => files[path],
-    glob: (pattern) => {
-      const match = picomatch(pattern);
-      return Object.keys(files).filter((f) => match(f)).sort();
-    },
-  };
-}
+import type { CorefileModel, Diagnostic } from '../core/corefile/model.js';
+import { fileSourceOf } from '../probes/gather/file-source.js';
 
 export interface CorefileGateResult {
   ok: boolean;

@@ -1,10 +1,14 @@
 /**
  * The explicit upstreams a Corefile forwards a name to (`forward ZONE IP[:PORT]…`), for the
- * node-view probes to ask directly. `/etc/resolv.conf` targets are not listed: the node-view
- * probe asks the node's own resolvers anyway. A plain scan of the text (comments stripped,
- * imported coredns-custom files included): forwarding to a few extra upstreams costs one query
- * each, missing one would hide the answer that matters.
+ * node-view probes to ask directly: first what EVAL's explain says CoreDNS does for this client
+ * (views, zones, policy), then a plain scan of the text (comments stripped, coredns-custom files
+ * included): asking a few extra upstreams costs one query each, missing one would hide the answer
+ * that matters. `/etc/resolv.conf` targets are not listed: node-view probes ask the node's own
+ * resolvers anyway.
  */
+import { explain } from '../../core/corefile/evaluate/index.js';
+import { parseCorefile } from '../../core/corefile/parse.js';
+import { fileSourceOf } from './file-source.js';
 
 export interface Upstream {
   ip: string;
@@ -73,6 +77,37 @@ export function scanForwardTargets(texts: string[], name?: string): Upstream[] {
       depth = Math.max(0, depth + opens - closes);
       if (depth === 0) blockZones = ['.'];
     }
+  }
+  return out;
+}
+
+/**
+ * The upstreams CoreDNS would forward `name` to for a query from `client` (views and all), by
+ * evaluating the Corefile; [] when it would not forward, undefined when it cannot be evaluated.
+ */
+export function explainedUpstreams(corefile: string, files: Record<string, string>, name: string, client: string): Upstream[] | undefined {
+  try {
+    const parsed = parseCorefile(corefile, { file: '/etc/coredns/Corefile', files: fileSourceOf(files) });
+    if (!parsed.ok) return undefined;
+    const fqdn = name.endsWith('.') ? name : `${name}.`;
+    const out: Upstream[] = [];
+    for (const type of ['A', 'AAAA'] as const) {
+      for (const u of explain(parsed.model, { name: fqdn, type, client }, { files: fileSourceOf(files) }).forwardTo ?? []) {
+        if (!out.some((o) => o.ip === u.ip && o.port === u.port)) out.push({ ip: u.ip, port: u.port });
+      }
+    }
+    return out;
+  } catch {
+    // The evaluator not modelling something is not a reason to lose the scan's answer.
+    return undefined;
+  }
+}
+
+/** Explained upstreams first (what CoreDNS really does for this client), then every other explicit target for the name. */
+export function forwardTargetsFor(corefile: string, files: Record<string, string>, name: string, client: string): Upstream[] {
+  const out = [...(explainedUpstreams(corefile, files, name, client) ?? [])];
+  for (const u of scanForwardTargets([corefile, ...Object.values(files)], name)) {
+    if (!out.some((o) => o.ip === u.ip && o.port === u.port)) out.push(u);
   }
   return out;
 }

@@ -18,7 +18,7 @@ import {
   type CorednsLocation,
   type DnsSide,
 } from './cluster-reads.js';
-import { scanForwardTargets, type Upstream } from './forward-targets.js';
+import { forwardTargetsFor, type Upstream } from './forward-targets.js';
 import { podOrigin, readPodFiles, runPodTools } from './pod-exec.js';
 import { defaultProbeImage, probeCommand, probeName, probePodLabels, runEphemeralProbe, runProbePod, type ProbeSpecJson } from './probe-pods.js';
 import { parseCorednsMetrics } from './prometheus-metrics.js';
@@ -155,8 +155,7 @@ export async function gatherEvidence(access: ClusterAccess, target: GatherTarget
         const node = a.nodeName ?? cp?.node;
         return { ip: a.ip, ...(podName ? { pod: podName } : {}), ...(node ? { node } : {}) };
       });
-    const corefileTexts = corefile.ok ? [corefile.value.text, ...Object.values(corefile.value.files)] : [];
-    const upstreams: Upstream[] = scanForwardTargets(corefileTexts, target.name);
+    const upstreams: Upstream[] = corefile.ok ? forwardTargetsFor(corefile.value.text, corefile.value.files, target.name, pod.ip) : [];
     const tcpPorts = target.port ? [target.port] : [80, 443];
     const deadline = Math.max(1000, to.deepMs - elapsed(t));
     progress('starting probe pods');

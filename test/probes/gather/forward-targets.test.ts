@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { parseForwardTarget, scanForwardTargets } from '../../../src/probes/gather/forward-targets.js';
+import { explainedUpstreams, forwardTargetsFor, parseForwardTarget, scanForwardTargets } from '../../../src/probes/gather/forward-targets.js';
 
 describe('forward targets', () => {
   it('parses the target forms forward accepts, and skips non-dns transports', () => {
@@ -23,5 +23,16 @@ describe('forward targets', () => {
     ]);
     expect(scanForwardTargets([custom], 'db.corp.internal')).toEqual([{ ip: '172.16.0.53', port: 53 }]);
     expect(scanForwardTargets([main], 'www.example.com')).toEqual([{ ip: '10.0.0.2', port: 53 }]);
+  });
+
+  it('puts what CoreDNS does for this client first (views), using the Corefile evaluator', () => {
+    const corefile = `cloud-b.example {\n  view zone-b {\n    expr incidr(client_ip(), '10.244.2.0/24')\n  }\n  forward . 10.20.0.2\n}\ncloud-b.example {\n  forward . 192.168.7.2\n}\n.:53 {\n  forward . /etc/resolv.conf\n}\n`;
+    expect(explainedUpstreams(corefile, {}, 's3.cloud-b.example', '10.244.2.7')).toEqual([{ ip: '10.20.0.2', port: 53 }]);
+    expect(explainedUpstreams(corefile, {}, 's3.cloud-b.example', '10.244.1.7')).toEqual([{ ip: '192.168.7.2', port: 53 }]);
+    expect(forwardTargetsFor(corefile, {}, 's3.cloud-b.example', '10.244.1.7')).toEqual([
+      { ip: '192.168.7.2', port: 53 },
+      { ip: '10.20.0.2', port: 53 },
+    ]);
+    expect(explainedUpstreams('.:53 {\n  forwrd . 1.1.1.1\n', {}, 'x.example', '10.0.0.1')).toBeUndefined();
   });
 });
