@@ -1,0 +1,122 @@
+/**
+ * `dnswhy serve [--role app|worker|all]`: runs the Slack app (commands, buttons, delivery), a
+ * cluster worker (diagnose, apply-fix, rollback for DNSWHY_CLUSTER), or both. Configuration comes
+ * from the environment (.env.example). Without REDIS_URL a local redis-server is started for
+ * development. SIGTERM/SIGINT shut down gracefully: the app stops taking requests, running jobs
+ * finish within the grace period or are handed back to other workers.
+ */
+import { Command, InvalidArgumentError } from 'commander';
+import { pino } from 'pino';
+import { startClusterWorker, type RunningWorker } from '../../../jobs/cluster-worker.js';
+import { openClusterRuntime, type OpenedRuntime } from '../../../jobs/open-cluster-runtime.js';
+import { ConfigError, loadConfig, type ServeRole } from '../../config.js';
+import { bullConnection, openRedis } from '../../queue/connection.js';
+import { startLocalRedis, type LocalRedis } from '../../queue/local-redis.js';
+import { Queues } from '../../queue/queues.js';
+import { startSlackApp, type RunningSlackApp } from '../../slack/app.js';
+import { exitCodes } from '../exit-codes.js';
+
+/** What a running `serve` holds, for a clean stop. */
+export interface RunningServe {
+  eventsUrl?: string;
+  redisUrl: string;
+  stop(): Promise<void>;
+}
+
+/**
+ * Starts the parts of the bot a role needs.
+ * @param env - the environment (process.env)
+ * @param say - where start-up lines go (stderr)
+ */
+export async function startServe(role: ServeRole, env: Record<string, string | undefined>, say: (line: string) => void): Promise<RunningServe> {
+  const config = loadConfig(env, role);
+  const log = pino({ level: config.logLevel }, pino.destination(2));
+  let local: LocalRedis | undefined;
+  let redisUrl = config.redisUrl;
+  if (!redisUrl) {
+    local = await startLocalRedis();
+    redisUrl = local.url;
+    say(`REDIS_URL is not set: started a local redis-server at ${redisUrl} for development (data is not kept).`);
+  }
+  const redis = openRedis(redisUrl, log);
+  const connection = bullConnection(redisUrl);
+  const queues = new Queues(connection, log);
+  let runtime: OpenedRuntime | undefined;
+  let worker: RunningWorker | undefined;
+  let app: RunningSlackApp | undefined;
+  const stop = async () => {
+    await app?.stop().catch((err: Error) => log.warn({ err: err.message }, 'app stop'));
+    await worker?.close().catch((err: Error) => log.warn({ err: err.message }, 'worker stop'));
+    await queues.close();
+    await runtime?.close().catch(() => undefined);
+    redis.disconnect();
+    await local?.stop();
+  };
+  try {
+    if (role !== 'app') {
+      runtime = await openClusterRuntime({ name: config.cluster, ...(config.kubeconfig ? { kubeconfig: config.kubeconfig } : {}), ...(config.lab ? { lab: config.lab } : {}) });
+      worker = await startClusterWorker({ connection, redis, queues, runtime, cluster: config.cluster, concurrency: config.workerConcurrency, log });
+      say(`worker for cluster "${config.cluster}"${config.lab ? ` (lab ${config.lab})` : ''} consuming dnswhy-cluster-${config.cluster}`);
+    }
+    if (role !== 'worker') {
+      app = await startSlackApp({
+        botToken: config.slack.botToken!,
+        ...(config.slack.signingSecret ? { signingSecret: config.slack.signingSecret } : {}),
+        ...(config.slack.appToken ? { appToken: config.slack.appToken } : {}),
+        ...(config.slack.apiUrl ? { apiUrl: config.slack.apiUrl } : {}),
+        port: config.slack.port,
+        redis,
+        connection,
+        queues,
+        log,
+        approvers: config.approvers,
+        forbidSelfApproval: config.forbidSelfApproval,
+        proposalTtlSeconds: config.proposalTtlSeconds,
+        dedupeWindowSeconds: config.dedupeWindowSeconds,
+        defaultCluster: config.cluster,
+      });
+      say(config.slack.mode === 'socket' ? 'Slack app connected in Socket Mode' : `Slack app listening on :${config.slack.port}/slack/events (HTTP mode)`);
+    }
+  } catch (err) {
+    await stop();
+    throw err;
+  }
+  return { ...(app?.eventsUrl ? { eventsUrl: app.eventsUrl } : {}), redisUrl, stop };
+}
+
+function parseRole(v: string): ServeRole {
+  if (v === 'app' || v === 'worker' || v === 'all') return v;
+  throw new InvalidArgumentError('use app, worker or all');
+}
+
+/** The `serve` sub-command. */
+export function serveCommand(): Command {
+  return new Command('serve')
+    .description('Run the Slack app and/or a cluster worker (configuration from the environment, see .env.example)')
+    .option('--role <role>', 'app | worker | all', parseRole, 'all' as ServeRole)
+    .action(async (opts: { role: ServeRole }) => {
+      const say = (line: string) => process.stderr.write(`dnswhy serve: ${line}\n`);
+      let running: RunningServe;
+      try {
+        running = await startServe(opts.role, process.env, say);
+      } catch (err) {
+        if (err instanceof ConfigError) {
+          say(err.message);
+          process.exitCode = exitCodes.finding;
+          return;
+        }
+        throw err;
+      }
+      await new Promise<void>((resolve) => {
+        const shutdown = (signal: string) => {
+          say(`${signal}: shutting down (running jobs finish or are handed back)`);
+          running.stop().then(resolve, (err: Error) => {
+            say(`shutdown error: ${err.message}`);
+            resolve();
+          });
+        };
+        process.once('SIGTERM', () => shutdown('SIGTERM'));
+        process.once('SIGINT', () => shutdown('SIGINT'));
+      });
+    });
+}
