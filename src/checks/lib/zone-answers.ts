@@ -30,11 +30,17 @@ export function clusterAnswer(f: Facts): { addrs: string[]; refs: string[] } {
 
 /** The pod's own view of the name: upstream answers seen from its node, else from other nodes of its zone. */
 export function localUpstreams(f: Facts): QueryView[] {
-  const own = f.upstreamsSeenFrom(f.pod.node).filter((u) => u.outcome === 'answer' && u.addresses.length > 0);
+  // Only the node's own nameservers count as "the zone's resolver" (node-view probes also ask the
+  // Corefile's explicit forward targets, which may be anywhere).
+  const ownResolvers = (node: string) => {
+    const ns = f.nodeNameservers(node);
+    return f.upstreamsSeenFrom(node).filter((u) => u.outcome === 'answer' && u.addresses.length > 0 && (!ns || ns.includes(u.resolver)));
+  };
+  const own = ownResolvers(f.pod.node);
   if (own.length > 0) return own;
   const zone = f.podZone;
   if (!zone) return [];
-  return f.upstreamViews().filter((u) => u.zone === zone && u.outcome === 'answer' && u.addresses.length > 0);
+  return f.nodes.filter((n) => n.zone === zone && n.name !== f.pod.node).flatMap((n) => ownResolvers(n.name));
 }
 
 export function compareZoneAnswers(f: Facts): ZoneAnswers {

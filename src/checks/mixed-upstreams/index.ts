@@ -55,7 +55,7 @@ export const mixedUpstreams = defineCheck({
     const explanation = [
       `CoreDNS (${listText(f.corednsPods.map((p) => `${p.name} on ${f.describeNode(p.node)}`))}) forwards ${f.name} to ${listText(up.forwardTo ?? uniq(up.views.map((v) => v.resolver)))}${up.policy ? ` (policy ${up.policy})` : ''}.`,
       `Asked one by one from ${listText(nodes)}: ${listText(good)} answer ${listText(uniq(positive.flatMap((v) => v.addresses)))}, while ${listText(bad)} answer ${uniq(negative.map((v) => v.rcode ?? 'no data')).join('/')}${negative[0]?.soa ? ` with the SOA of ${negative[0].soa.owner}` : ''}.`,
-      `forward sends each query to one upstream, so the answer depends on which one it picks; a negative answer is then cached${Number.isFinite(negTtl) ? ` for up to ${negTtl} s (the SOA negative TTL${up.cacheNote ? `; ${up.cacheNote}` : ', capped by the cache plugin'})` : ''}, so the name works for a while, then fails for a while.${svcText}`,
+      `forward sends each query to one upstream, so the answer depends on which one it picks; a negative answer is then cached${Number.isFinite(negTtl) ? ` (the upstream's SOA allows ${negTtl} s${up.cacheNote ? `; in this Corefile: ${up.cacheNote}` : ', capped by the cache plugin'})` : ''}, so the name works for a while, then fails for a while.${svcText}`,
     ].join(' ');
     return [
       makeFinding(id, meta, 'upstreams-disagree', {

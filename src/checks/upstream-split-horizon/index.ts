@@ -40,7 +40,13 @@ export function forwardingReplicas(f: Facts, clusterAddrs: string[]): { pod: str
 function explanation(f: Facts, z: ZoneAnswers, replicas: ReturnType<typeof forwardingReplicas>): string {
   const svc = f.dnsServiceIp ? `the cluster DNS Service ${f.dnsServiceIp}` : 'the cluster DNS';
   const parts = [`From ${f.podText}, ${svc} answered ${f.name} with ${listText(z.clusterAddrs)}.`];
-  for (const r of replicas) parts.push(`${r.pod} on ${f.describeNode(r.node)} forwards to ${r.resolver}, which answered ${listText(r.addrs)}.`);
+  // One sentence per upstream: "a on n1 and b on n2 forward to R, which answered X".
+  const byResolver = new Map<string, typeof replicas>();
+  for (const r of replicas) byResolver.set(`${r.resolver} ${r.addrs.join(',')}`, [...(byResolver.get(`${r.resolver} ${r.addrs.join(',')}`) ?? []), r]);
+  for (const group of byResolver.values()) {
+    const r0 = group[0]!;
+    parts.push(`${listText(group.map((r) => `${r.pod} on ${f.describeNode(r.node)}`))} forward${group.length > 1 ? '' : 's'} to ${r0.resolver}, which answered ${listText(r0.addrs)}.`);
+  }
   parts.push(`From ${f.describeNode(f.pod.node)} that answer does not accept TCP (${reachText(z, z.clusterAddrs)}).`);
   const localResolvers = [...new Set(z.local.map((u) => u.resolver))];
   parts.push(`The resolver the pod's own zone uses (${listText(localResolvers)}) answers ${listText(z.localAddrs)}, and ${listText(z.reachableLocal)} ${z.reachableLocal.length > 1 ? 'do' : 'does'} accept TCP (${reachText(z, z.reachableLocal)}).`);
