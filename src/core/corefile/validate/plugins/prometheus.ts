@@ -1,0 +1,30 @@
+/** prometheus: `prometheus [ADDRESS] { runtime_metrics | tls CONFIG }` (plugin/metrics/setup.go), once per block. */
+import type { PluginValidator } from '../context.js';
+import { splitOrThrow } from './health.js';
+
+export const validatePrometheus: PluginValidator = (ctx) => {
+  const c = ctx.c;
+  let i = 0;
+  while (c.next()) {
+    if (i++ > 0) throw ctx.errOnce();
+    const args = c.remainingArgs();
+    if (args.length > 1) throw c.argErr();
+    if (args.length === 1) splitOrThrow(ctx, args[0]);
+    let tls = false;
+    while (c.nextBlock()) {
+      switch (c.val()) {
+        case 'runtime_metrics':
+          if (c.remainingArgs().length !== 0) throw c.argErr();
+          break;
+        case 'tls': {
+          if (tls) throw c.err('tls block already specified');
+          tls = true;
+          if (c.remainingArgs().length !== 1) throw c.argErr();
+          break;
+        }
+        default:
+          throw c.err(`unknown option: ${c.val()}`);
+      }
+    }
+  }
+};
