@@ -1,0 +1,220 @@
+/**
+ * The lab behind the API server: admission of new pods (node, IP, files), the controllers run
+ * after writes (rollouts, ReplicaSet replacements, CoreDNS reloads and restarts), probe pods and
+ * ephemeral containers, exec, logs and the pod proxy.
+ */
+import type { NetworkPosition } from '../core/network-position.js';
+import type { ApiBackend, ProxyResponse } from './apiserver/backend.js';
+import { podHostname } from './kubelet/hosts-file.js';
+import { execInPod, type ExecResult } from './pods/exec-command.js';
+import type { LabDnsPort } from './pods/lab-dns-port.js';
+import { isProbeCommand, type ProbePodRuntime, type ProbeRunner } from './pods/probe-runner.js';
+import type { RbacDenial } from './scenario/schema.js';
+import { DeploymentController } from './state/deployment-controller.js';
+import { defaultPodSpec, podStatus } from './state/kube-objects.js';
+import type { LabState } from './state/lab-state.js';
+import type { KubeObject } from './state/object-store.js';
+import type { ResourceType } from './state/resources.js';
+
+/** Executables of well-known images, for pods created through the API. */
+function commandsOfImage(image: string): string[] {
+  const i = image.toLowerCase();
+  const has = (...names: string[]) => names.some((n) => i.includes(n));
+  const out = ['cat'];
+  if (has('busybox')) out.push('nslookup', 'hostname');
+  if (has('alpine')) out.push('nslookup', 'getent', 'hostname');
+  if (has('ubuntu', 'debian')) out.push('getent', 'hostname');
+  if (has('dnsutils', 'netshoot', 'dnswhy')) out.push('dig', 'nslookup', 'host', 'getent', 'hostname');
+  if (has('dnswhy')) out.push('dnswhy');
+  return [...new Set(out)];
+}
+
+const stamp = () => new Date().toISOString().replace(/\.\d+Z$/, 'Z');
+
+export interface LabBackendDeps {
+  network: NetworkPosition;
+  probeRunner: ProbeRunner;
+  dns?: LabDnsPort;
+  deny: RbacDenial[];
+  user: string;
+}
+
+export class LabBackend implements ApiBackend {
+  readonly store;
+  readonly user: string;
+  readonly deployments: DeploymentController;
+  /** Work started after a response (probe runs, pod starts): awaited by stop() and by tests. */
+  private readonly pending = new Set<Promise<void>>();
+  dns: LabDnsPort | undefined;
+
+  constructor(
+    readonly lab: LabState,
+    private readonly deps: LabBackendDeps,
+  ) {
+    this.store = lab.store;
+    this.user = deps.user;
+    this.dns = deps.dns;
+    this.deployments = new DeploymentController(lab);
+  }
+
+  /** Resolves when every background task (probe runs, pod starts) has finished. */
+  async idle(): Promise<void> {
+    while (this.pending.size) await Promise.allSettled([...this.pending]);
+  }
+
+  isDenied(verb: string, resource: string, _group: string, namespace: string | undefined): boolean {
+    return this.deps.deny.some(
+      (d) => d.verb === verb && (d.resource === resource || d.resource === '*') && (d.namespace === undefined || d.namespace === namespace),
+    );
+  }
+
+  admitCreate(t: ResourceType, obj: KubeObject): KubeObject {
+    if (t.plural !== 'pods') return obj;
+    const o = obj as any;
+    const spec = defaultPodSpec(o.spec ?? {});
+    const node: string = spec.nodeName && this.lab.nodes.has(spec.nodeName) ? spec.nodeName : this.lab.pickNode();
+    spec.nodeName = node;
+    const ip = spec.hostNetwork ? this.lab.nodes.get(node)!.ip : this.lab.allocateIp(node);
+    const ns = o.metadata.namespace;
+    const image = spec.containers?.[0]?.image ?? '';
+    const probe = isProbeCommand(spec.containers?.[0]?.command);
+    this.lab.runtime.set(`${ns}/${o.metadata.name}`, { commands: [...commandsOfImage(image), ...(probe ? ['dnswhy'] : [])], logs: new Map() });
+    return {
+      ...obj,
+      metadata: { ...o.metadata, labels: o.metadata.labels ?? {} },
+      spec,
+      status: podStatus({ ip, hostIP: this.lab.nodes.get(node)!.ip, phase: 'Pending', ready: false, startedAt: stamp(), containers: spec.containers }),
+    };
+  }
+
+  async afterWrite(t: ResourceType, type: 'ADDED' | 'MODIFIED' | 'DELETED', obj: KubeObject, previous?: KubeObject): Promise<void> {
+    const o = obj as any;
+    const ns = o.metadata.namespace as string;
+    const c = this.lab.scenario.coredns;
+    const isCoredns = (p: any) => p.metadata.namespace === c.namespace && Object.entries(c.labels).every(([k, v]) => p.metadata.labels?.[k] === v);
+    switch (t.plural) {
+      case 'pods':
+        if (type === 'ADDED') this.background(this.startPod(ns, o.metadata.name));
+        if (type === 'DELETED') {
+          this.lab.runtime.delete(`${ns}/${o.metadata.name}`);
+          const replacement = this.deployments.replaceDeleted(obj);
+          if (isCoredns(o) || (replacement && isCoredns(replacement))) await this.dns?.setReplicas(this.lab.corednsPods());
+        }
+        if (type === 'MODIFIED') {
+          const before = new Set(((previous as any)?.spec?.ephemeralContainers ?? []).map((x: any) => x.name));
+          for (const ec of o.spec.ephemeralContainers ?? []) {
+            if (!before.has(ec.name)) this.background(this.runEphemeral(ns, o.metadata.name, ec));
+          }
+        }
+        break;
+      case 'deployments': {
+        const prev = previous as any;
+        const changed = type === 'MODIFIED' && (JSON.stringify(prev?.spec?.template) !== JSON.stringify(o.spec.template) || prev?.spec?.replicas !== o.spec.replicas);
+        if (changed) {
+          const podsChanged = this.deployments.reconcile(ns, o.metadata.name);
+          if (podsChanged && ns === c.namespace && o.metadata.name === c.deployment) await this.dns?.setReplicas(this.lab.corednsPods());
+        }
+        break;
+      }
+      case 'configmaps':
+        if (ns === c.namespace && o.metadata.name === c.configMap && type !== 'DELETED') {
+          const { Corefile, ...files } = (o.data ?? {}) as Record<string, string>;
+          if (Corefile !== undefined && JSON.stringify(o.data) !== JSON.stringify((previous as any)?.data)) this.dns?.reloadCorefile(Corefile, files);
+        }
+        break;
+    }
+    if (t.plural === 'pods' || t.plural === 'services' || t.plural === 'deployments') await this.dns?.clusterChanged?.();
+  }
+
+  private background(p: Promise<void>): void {
+    const tracked = p.catch(() => undefined).finally(() => this.pending.delete(tracked));
+    this.pending.add(tracked);
+  }
+
+  /** The pod's containers start; a probe command runs to completion and becomes the log. */
+  private async startPod(ns: string, name: string): Promise<void> {
+    await new Promise((r) => setImmediate(r));
+    const pod = this.lab.pod(ns, name) as any;
+    if (!pod) return;
+    this.lab.setPodPhase(ns, name, 'Running');
+    this.lab.refreshWorkloadStatus(ns);
+    const command: string[] | undefined = pod.spec.containers?.[0]?.command;
+    if (!isProbeCommand(command)) return;
+    const argv = [...command!, ...(pod.spec.containers[0].args ?? [])];
+    const r = await this.deps.probeRunner(argv, this.probeRuntime(ns, name));
+    const rt = this.lab.runtime.get(`${ns}/${name}`);
+    rt?.logs.set(pod.spec.containers[0].name, r.stdout + r.stderr);
+    if (this.lab.pod(ns, name)) this.lab.setPodPhase(ns, name, r.exitCode === 0 ? 'Succeeded' : 'Failed', r.exitCode);
+  }
+
+  private async runEphemeral(ns: string, name: string, ec: any): Promise<void> {
+    const setStatus = (state: unknown) => {
+      const pod = this.lab.pod(ns, name) as any;
+      if (!pod) return;
+      const others = (pod.status.ephemeralContainerStatuses ?? []).filter((s: any) => s.name !== ec.name);
+      const status = { name: ec.name, image: ec.image, imageID: '', containerID: `containerd://${'e'.repeat(64)}`, ready: false, restartCount: 0, state };
+      this.store.update('pods', { ...pod, status: { ...pod.status, ephemeralContainerStatuses: [...others, status] } });
+    };
+    const started = stamp();
+    await new Promise((r) => setImmediate(r));
+    setStatus({ running: { startedAt: started } });
+    const argv = [...(ec.command ?? []), ...(ec.args ?? [])];
+    let r: ExecResult = { stdout: '', stderr: '', exitCode: 0 };
+    if (isProbeCommand(argv)) r = await this.deps.probeRunner(argv, this.probeRuntime(ns, name));
+    this.lab.runtime.get(`${ns}/${name}`)?.logs.set(ec.name, r.stdout + r.stderr);
+    setStatus({ terminated: { exitCode: r.exitCode, reason: r.exitCode === 0 ? 'Completed' : 'Error', startedAt: started, finishedAt: stamp() } });
+  }
+
+  private probeRuntime(ns: string, name: string): ProbePodRuntime {
+    const pod = this.lab.pod(ns, name) as any;
+    const files = this.lab.podFiles(ns, name)!;
+    return { network: this.deps.network, podIp: pod.status.podIP, resolvConf: files.resolvConf, hosts: files.hosts };
+  }
+
+  podLog(ns: string, name: string, container: string): { text: string } | { error: string } {
+    const pod = this.lab.pod(ns, name) as any;
+    const statuses: any[] = [...(pod?.status?.containerStatuses ?? []), ...(pod?.status?.ephemeralContainerStatuses ?? [])];
+    const st = statuses.find((s) => s.name === container);
+    if (!st || st.state?.waiting) {
+      return { error: `container "${container}" in pod "${name}" is waiting to start: ${st?.state?.waiting?.reason ?? 'ContainerCreating'}` };
+    }
+    return { text: this.lab.runtime.get(`${ns}/${name}`)?.logs.get(container) ?? '' };
+  }
+
+  async exec(ns: string, name: string, container: string, argv: string[]): Promise<ExecResult> {
+    const pod = this.lab.pod(ns, name) as any;
+    const rt = this.lab.runtime.get(`${ns}/${name}`);
+    const ephemeral = (pod.spec.ephemeralContainers ?? []).some((c: any) => c.name === container);
+    // An ephemeral container runs its own image: its executables are that image's.
+    const commands = ephemeral ? commandsOfImage((pod.spec.ephemeralContainers ?? []).find((c: any) => c.name === container).image) : (rt?.commands ?? ['cat']);
+    return execInPod(
+      { namespace: ns, name, ip: pod.status.podIP, node: pod.spec.nodeName, hostname: podHostname({ name, hostname: pod.spec.hostname }), commands, files: this.lab.podFiles(ns, name)! },
+      argv,
+      { ...(this.dns ? { dns: this.dns } : {}), probeRunner: this.deps.probeRunner, probeRuntime: () => this.probeRuntime(ns, name) },
+    );
+  }
+
+  async proxyPod(ns: string, name: string, port: number | undefined, path: string): Promise<ProxyResponse> {
+    const pod = this.lab.pod(ns, name) as any;
+    const ports: number[] = (pod.spec.containers ?? []).flatMap((c: any) => (c.ports ?? []).map((p: any) => p.containerPort));
+    const target = port ?? ports[0] ?? 80;
+    const c = this.lab.scenario.coredns;
+    const coredns = ns === c.namespace && Object.entries(c.labels).every(([k, v]) => pod.metadata.labels?.[k] === v);
+    const refused = (): ProxyResponse => ({
+      code: 503,
+      contentType: 'application/json',
+      body: JSON.stringify({ kind: 'Status', apiVersion: 'v1', metadata: {}, status: 'Failure', message: `error trying to reach service: dial tcp ${pod.status.podIP}:${target}: connect: connection refused`, reason: 'ServiceUnavailable', code: 503 }),
+    });
+    if (!coredns || !this.dns) return refused();
+    const clean = path.replace(/^\/+/, '');
+    if (target === 9153 && clean === 'metrics') {
+      const text = this.dns.metricsText(name);
+      if (text === undefined) return refused();
+      return { code: 200, contentType: 'text/plain; version=0.0.4; charset=utf-8', body: text };
+    }
+    if (target === 8080 && clean === 'health') return this.dns.metricsText(name) === undefined ? refused() : { code: 200, contentType: 'text/plain; charset=utf-8', body: 'OK' };
+    if (target === 8181 && clean === 'ready') return this.dns.metricsText(name) === undefined ? refused() : { code: 200, contentType: 'text/plain; charset=utf-8', body: 'OK' };
+    if (target === 9153 || target === 8080 || target === 8181) return { code: 404, contentType: 'text/plain; charset=utf-8', body: '404 page not found\n' };
+    return refused();
+  }
+}

@@ -1,0 +1,126 @@
+/**
+ * Starts a lab from a scenario: the in-memory cluster, the DNS world (LABDNS) on the address map,
+ * and the Kubernetes API server on loopback, in parallel; writes a kubeconfig for it. `stop()`
+ * closes every server and socket it opened.
+ */
+import { randomBytes } from 'node:crypto';
+import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join, resolve } from 'node:path';
+import type { ClusterState } from '../core/model/k8s.js';
+import { startApiServer, type RunningApiServer } from './apiserver/api-server.js';
+import { labKubeconfig } from './kubeconfig.js';
+import { LabBackend } from './lab-backend.js';
+import { AddressMap } from './net/address-map.js';
+import type { LabDnsPort } from './pods/lab-dns-port.js';
+import { defaultProbeRunner, type ProbeRunner } from './pods/probe-runner.js';
+import { loadScenarioFile, type Scenario } from './scenario/load-scenario.js';
+import type { RbacDenial } from './scenario/schema.js';
+import { LabState } from './state/lab-state.js';
+
+export type { ProbeRunner } from './pods/probe-runner.js';
+export { LabState } from './state/lab-state.js';
+
+/** Starts the DNS side of a lab (LABDNS's startDnsWorld has this shape). */
+export type DnsStarter = (
+  scenario: Scenario,
+  map: AddressMap,
+  cluster: () => ClusterState,
+  opts: { seed: number; podFiles: (ns: string, name: string) => { resolvConf: string; hosts: string } | undefined } & Record<string, unknown>,
+) => Promise<LabDnsPort>;
+
+export interface StartLabOptions {
+  /** 127.<secondOctet>.x.y is the lab's loopback range (random by default). */
+  secondOctet?: number;
+  /** Where to write the kubeconfig (a new temporary folder by default, removed by stop()). */
+  kubeconfigDir?: string;
+  /** Runs `dnswhy probe` in probe pods (default: DNSPROBE's runPodProbe). */
+  probeRunner?: ProbeRunner;
+  /** The DNS world: `false` runs the API side alone; a function replaces LABDNS's startDnsWorld. */
+  dns?: false | DnsStarter;
+  /** Extra options for startDnsWorld (e.g. shorter timeouts in tests). */
+  dnsOptions?: Record<string, unknown>;
+  /** RBAC denials added to the scenario's `rbac.deny`. */
+  deny?: RbacDenial[];
+  /** The user 403 messages name. */
+  user?: string;
+  /** API server port (0: any free port). */
+  port?: number;
+}
+
+/** A running lab. */
+export interface Lab {
+  scenario: Scenario;
+  kubeconfigPath: string;
+  kubeconfig: string;
+  apiUrl: string;
+  network: AddressMap;
+  /** The DNS world, or undefined when started with `dns: false`. */
+  dns: LabDnsPort | undefined;
+  state: LabState;
+  backend: LabBackend;
+  stop(): Promise<void>;
+}
+
+// A variable specifier: the API side must not load the DNS world (and the Corefile engine) when started without it.
+const dnsWorldModule = './dns/dns-world.js';
+
+async function defaultDnsStarter(...args: Parameters<DnsStarter>): Promise<LabDnsPort> {
+  const mod = (await import(dnsWorldModule)) as { startDnsWorld: DnsStarter };
+  return mod.startDnsWorld(...args);
+}
+
+export async function startLab(scenarioOrPath: Scenario | string, opts: StartLabOptions = {}): Promise<Lab> {
+  const scenario = typeof scenarioOrPath === 'string' ? loadScenarioFile(scenarioOrPath) : scenarioOrPath;
+  const network = new AddressMap(opts.secondOctet);
+  const state = new LabState(scenario);
+  const backend = new LabBackend(state, {
+    network,
+    probeRunner: opts.probeRunner ?? defaultProbeRunner,
+    deny: [...(scenario.rbac?.deny ?? []), ...(opts.deny ?? [])],
+    user: opts.user ?? 'system:serviceaccount:dnswhy:dnswhy',
+  });
+  const token = randomBytes(16).toString('hex');
+  const starter = opts.dns === false ? undefined : (opts.dns ?? defaultDnsStarter);
+  const [api, dns] = await Promise.allSettled([
+    startApiServer(backend, { ...(opts.port !== undefined ? { port: opts.port } : {}) }),
+    starter
+      ? starter(scenario, network, () => state.clusterState(), { seed: scenario.seed, podFiles: (ns, name) => state.podFiles(ns, name), ...(opts.dnsOptions ?? {}) })
+      : Promise.resolve(undefined),
+  ]);
+  if (api.status === 'rejected' || dns.status === 'rejected') {
+    if (api.status === 'fulfilled') await api.value.close();
+    if (dns.status === 'fulfilled') await dns.value?.stop();
+    throw api.status === 'rejected' ? api.reason : (dns as PromiseRejectedResult).reason;
+  }
+  const server: RunningApiServer = api.value;
+  backend.dns = dns.value;
+
+  const ownDir = opts.kubeconfigDir === undefined;
+  const dir = resolve(opts.kubeconfigDir ?? mkdtempSync(join(tmpdir(), 'dnswhy-lab-')));
+  mkdirSync(dir, { recursive: true });
+  const kubeconfigPath = join(dir, 'kubeconfig');
+  const kubeconfig = labKubeconfig({ name: scenario.name, server: server.url, token });
+  writeFileSync(kubeconfigPath, kubeconfig, { mode: 0o600 });
+
+  let stopped: Promise<void> | undefined;
+  return {
+    scenario,
+    kubeconfigPath,
+    kubeconfig,
+    apiUrl: server.url,
+    network,
+    dns: dns.value,
+    state,
+    backend,
+    stop() {
+      stopped ??= (async () => {
+        await server.close();
+        await backend.idle();
+        await dns.value?.stop();
+        if (ownDir) rmSync(dir, { recursive: true, force: true });
+      })();
+      return stopped;
+    },
+  };
+}

@@ -1,0 +1,497 @@
+/**
+ * The lab cluster's state: the object store filled from a scenario, the pods' runtime side
+ * (which executables exist, logs), IP allocation and scheduling for new pods, the files kubelet
+ * writes for each pod, and the ClusterState the CoreDNS emulation answers from.
+ */
+import type { ClusterState, DnsPolicy, PodDnsConfig, ServiceFacts, ServiceEndpoints } from '../../core/model/k8s.js';
+import { nodeHostsFile, podHostsFile } from '../kubelet/hosts-file.js';
+import { podResolvConf } from '../kubelet/resolv-conf.js';
+import { rngStream, type Rng } from '../net/seeded-rng.js';
+import { cidrContains, nthAddress } from '../scenario/addresses.js';
+import type { Scenario } from '../scenario/schema.js';
+import { EndpointsController } from './endpoints-controller.js';
+import { defaultPodSpec, namespaceObject, nodeObject, podObject, podStatus } from './kube-objects.js';
+import { hashFromPodName, randomSuffix, templateHash } from './names.js';
+import { ObjectStore, type KubeObject } from './object-store.js';
+import { resourceByKind } from './resources.js';
+
+/** What the lab knows about a pod beyond its API object. */
+export interface PodRuntimeInfo {
+  /** Executables that exist in the container image. */
+  commands: string[];
+  libc?: 'glibc' | 'musl';
+  /** Log text by container name. */
+  logs: Map<string, string>;
+}
+
+export interface LabNode {
+  name: string;
+  ip: string;
+  podCIDR: string;
+  resolvConf: string;
+  labels: Record<string, string>;
+}
+
+const t = (kind: string) => resourceByKind(kind)!;
+const stamp = (d: Date) => d.toISOString().replace(/\.\d+Z$/, 'Z');
+
+export class LabState {
+  readonly store: ObjectStore;
+  readonly nodes: Map<string, LabNode>;
+  /** Runtime info by `namespace/name`. */
+  readonly runtime = new Map<string, PodRuntimeInfo>();
+  /** Executables of pods a Deployment creates, by `namespace/deployment`. */
+  readonly templateCommands = new Map<string, { commands: string[]; libc?: 'glibc' | 'musl' }>();
+  readonly endpoints: EndpointsController;
+  private readonly names: Rng;
+  readonly startedAt: Date;
+
+  constructor(
+    readonly scenario: Scenario,
+    opts: { now?: () => Date } = {},
+  ) {
+    const now = opts.now ?? (() => new Date());
+    this.startedAt = now();
+    const uidRng = rngStream(scenario.seed, 'lab-api-uid');
+    const uidPrefix = Array.from({ length: 18 }, () => Math.floor(uidRng() * 16).toString(16)).join('');
+    this.store = new ObjectStore(now, uidPrefix);
+    this.names = rngStream(scenario.seed, 'lab-api-names');
+    this.endpoints = new EndpointsController(this.store, rngStream(scenario.seed, 'lab-api-slices'));
+    this.nodes = new Map(scenario.nodes.map((n) => [n.name, { ...n }]));
+    this.build();
+  }
+
+  /** A fresh 5-character name suffix from the seeded stream. */
+  suffix(): string {
+    return randomSuffix(this.names);
+  }
+
+  // ---- building from the scenario -------------------------------------------------------------
+
+  private build(): void {
+    const s = this.scenario;
+    const started = stamp(this.startedAt);
+    const namespaces = new Set(['default', 'kube-node-lease', 'kube-public', 'kube-system', s.coredns.namespace, s.cluster.dnsService.namespace]);
+    for (const p of s.pods) namespaces.add(p.namespace);
+    for (const v of s.services) namespaces.add(v.namespace);
+    for (const np of s.networkPolicies) namespaces.add(np.metadata.namespace);
+    for (const ns of [...namespaces].sort()) this.store.create(t('Namespace'), namespaceObject(ns));
+    for (const n of s.nodes) this.store.create(t('Node'), nodeObject(n, started));
+
+    // CoreDNS: ConfigMap, Deployment, ReplicaSet, pods, Service.
+    const c = s.coredns;
+    this.store.create(t('ConfigMap'), {
+      apiVersion: 'v1',
+      kind: 'ConfigMap',
+      metadata: { name: c.configMap, namespace: c.namespace },
+      data: { Corefile: c.corefile, ...c.files },
+    });
+    const corednsTemplate = {
+      metadata: { labels: { ...c.labels } },
+      spec: defaultPodSpec({
+        containers: [
+          {
+            name: 'coredns',
+            image: c.image,
+            args: ['-conf', '/etc/coredns/Corefile'],
+            ports: [
+              { containerPort: 53, name: 'dns', protocol: 'UDP' },
+              { containerPort: 53, name: 'dns-tcp', protocol: 'TCP' },
+              { containerPort: 9153, name: 'metrics', protocol: 'TCP' },
+            ],
+            volumeMounts: [{ mountPath: '/etc/coredns', name: 'config-volume', readOnly: true }],
+          },
+        ],
+        dnsPolicy: 'Default',
+        priorityClassName: 'system-cluster-critical',
+        serviceAccountName: 'coredns',
+        volumes: [{ name: 'config-volume', configMap: { name: c.configMap, items: [{ key: 'Corefile', path: 'Corefile' }], defaultMode: 420 } }],
+      }),
+    };
+    this.templateCommands.set(`${c.namespace}/${c.deployment}`, { commands: [] });
+    this.createWorkload(
+      c.namespace,
+      c.deployment,
+      { ...c.labels },
+      corednsTemplate,
+      c.pods.map((p) => ({ name: p.name, node: p.node, ip: p.ip, ready: p.ready, phase: 'Running', hostNetwork: false })),
+      { commands: [] },
+    );
+
+    const d = s.cluster.dnsService;
+    this.store.create(t('Service'), {
+      apiVersion: 'v1',
+      kind: 'Service',
+      metadata: {
+        name: d.name,
+        namespace: d.namespace,
+        labels: { 'k8s-app': c.labels['k8s-app'] ?? 'kube-dns', 'kubernetes.io/cluster-service': 'true', 'kubernetes.io/name': 'CoreDNS' },
+        annotations: { 'prometheus.io/port': '9153', 'prometheus.io/scrape': 'true' },
+      },
+      spec: {
+        clusterIP: d.ip,
+        clusterIPs: [d.ip],
+        internalTrafficPolicy: 'Cluster',
+        ipFamilies: ['IPv4'],
+        ipFamilyPolicy: 'SingleStack',
+        ports: [
+          { name: 'dns', port: 53, protocol: 'UDP', targetPort: 53 },
+          { name: 'dns-tcp', port: 53, protocol: 'TCP', targetPort: 53 },
+          { name: 'metrics', port: 9153, protocol: 'TCP', targetPort: 9153 },
+        ],
+        selector: { ...c.labels },
+        sessionAffinity: 'None',
+        type: 'ClusterIP',
+      },
+      status: { loadBalancer: {} },
+    });
+
+    // Application pods, grouped by owner.
+    const groups = new Map<string, Scenario['pods']>();
+    for (const p of s.pods) {
+      const k = p.owner ? `${p.namespace}/${p.owner.kind}/${p.owner.name}` : `${p.namespace}//${p.name}`;
+      groups.set(k, [...(groups.get(k) ?? []), p]);
+    }
+    for (const pods of groups.values()) {
+      const first = pods[0]!;
+      const container = first.container ?? first.owner?.name ?? first.name;
+      const spec = defaultPodSpec({
+        containers: [{ name: container, image: first.image }],
+        dnsPolicy: first.dnsPolicy,
+        ...(first.dnsConfig ? { dnsConfig: first.dnsConfig } : {}),
+        ...(first.hostAliases.length ? { hostAliases: first.hostAliases } : {}),
+        ...(first.hostNetwork ? { hostNetwork: true } : {}),
+        ...(first.hostname ? { hostname: first.hostname } : {}),
+      });
+      const runtime = { commands: first.commands, ...(first.libc ? { libc: first.libc } : {}) };
+      if (first.owner?.kind === 'Deployment' || first.owner?.kind === 'ReplicaSet') {
+        const labels = Object.keys(first.labels).length ? { ...first.labels } : { app: first.owner.name };
+        if (first.owner.kind === 'Deployment') this.templateCommands.set(`${first.namespace}/${first.owner.name}`, runtime);
+        this.createWorkload(
+          first.namespace,
+          first.owner.name,
+          labels,
+          { metadata: { labels }, spec },
+          pods.map((p) => ({ name: p.name, node: p.node, ip: p.ip, ready: p.ready, phase: p.phase, hostNetwork: p.hostNetwork })),
+          runtime,
+          first.owner.kind === 'ReplicaSet',
+        );
+      } else {
+        for (const p of pods) {
+          const podSpec = defaultPodSpec({
+            ...spec,
+            dnsPolicy: p.dnsPolicy,
+            ...(p.dnsConfig ? { dnsConfig: p.dnsConfig } : {}),
+            ...(p.hostAliases.length ? { hostAliases: p.hostAliases } : {}),
+          });
+          if (!p.dnsConfig) delete podSpec['dnsConfig'];
+          if (!p.hostAliases.length) delete podSpec['hostAliases'];
+          const owner = p.owner
+            ? [{ apiVersion: p.owner.kind === 'Job' ? 'batch/v1' : 'apps/v1', kind: p.owner.kind, name: p.owner.name, uid: `${p.owner.kind.toLowerCase()}-${p.owner.name}`, controller: true, blockOwnerDeletion: true }]
+            : undefined;
+          this.addPod(p.namespace, p.name, p.labels, podSpec, p.node, p.ip, p.phase, p.ready, { commands: p.commands, ...(p.libc ? { libc: p.libc } : {}) }, owner);
+        }
+      }
+    }
+
+    // User Services.
+    for (const v of s.services) {
+      const type = v.type ?? (v.externalName ? 'ExternalName' : 'ClusterIP');
+      this.store.create(t('Service'), {
+        apiVersion: 'v1',
+        kind: 'Service',
+        metadata: { name: v.name, namespace: v.namespace, labels: v.labels },
+        spec: {
+          type,
+          ...(type === 'ExternalName'
+            ? { externalName: v.externalName }
+            : { clusterIP: v.clusterIP, clusterIPs: [v.clusterIP], ipFamilies: ['IPv4'], ipFamilyPolicy: 'SingleStack', internalTrafficPolicy: 'Cluster' }),
+          ports: v.ports.map((p) => ({ ...(p.name ? { name: p.name } : {}), port: p.port, protocol: p.protocol, targetPort: p.targetPort ?? p.port })),
+          ...(v.selector ? { selector: v.selector } : {}),
+          sessionAffinity: 'None',
+        },
+        status: { loadBalancer: {} },
+      });
+    }
+    for (const np of s.networkPolicies) this.store.create(t('NetworkPolicy'), structuredClone(np) as unknown as KubeObject);
+    this.endpoints.reconcile();
+    // Keep Endpoints in step with pods and Services from now on.
+    this.store.onChange((ch) => {
+      if (ch.resource === 'pods' || ch.resource === 'services') this.endpoints.reconcile(ch.object.metadata.namespace);
+    });
+  }
+
+  /** Creates a Deployment (unless `rsOnly`), its ReplicaSet and its pods. */
+  private createWorkload(
+    ns: string,
+    name: string,
+    selector: Record<string, string>,
+    template: { metadata: { labels: Record<string, string> }; spec: Record<string, any> },
+    pods: { name: string; node: string; ip: string; ready: boolean; phase: string; hostNetwork: boolean }[],
+    runtime: { commands: string[]; libc?: 'glibc' | 'musl' },
+    rsOnly = false,
+  ): void {
+    const hash = pods.map((p) => hashFromPodName(p.name, name)).find((h) => h) ?? templateHash(template);
+    let deployRef: { apiVersion: string; kind: string; name: string; uid: string; controller: boolean; blockOwnerDeletion: boolean }[] | undefined;
+    if (!rsOnly) {
+      const deploy = this.store.create(t('Deployment'), {
+        apiVersion: 'apps/v1',
+        kind: 'Deployment',
+        metadata: { name, namespace: ns, labels: { ...selector }, annotations: { 'deployment.kubernetes.io/revision': '1' } },
+        spec: {
+          replicas: pods.length,
+          selector: { matchLabels: { ...selector } },
+          template: structuredClone(template),
+          strategy: { type: 'RollingUpdate', rollingUpdate: { maxSurge: '25%', maxUnavailable: '25%' } },
+          revisionHistoryLimit: 10,
+          progressDeadlineSeconds: 600,
+        },
+        status: {},
+      });
+      deployRef = [{ apiVersion: 'apps/v1', kind: 'Deployment', name, uid: deploy.metadata.uid!, controller: true, blockOwnerDeletion: true }];
+    }
+    const rsName = rsOnly ? name : `${name}-${hash}`;
+    const rsLabels = rsOnly ? { ...selector } : { ...selector, 'pod-template-hash': hash };
+    const rs = this.store.create(t('ReplicaSet'), {
+      apiVersion: 'apps/v1',
+      kind: 'ReplicaSet',
+      metadata: {
+        name: rsName,
+        namespace: ns,
+        labels: rsLabels,
+        annotations: { 'deployment.kubernetes.io/revision': '1', 'deployment.kubernetes.io/desired-replicas': String(pods.length) },
+        ...(deployRef ? { ownerReferences: deployRef } : {}),
+      },
+      spec: {
+        replicas: pods.length,
+        selector: { matchLabels: rsLabels },
+        template: { metadata: { labels: rsLabels }, spec: structuredClone(template.spec) },
+      },
+      status: {},
+    });
+    const rsRef = [{ apiVersion: 'apps/v1', kind: 'ReplicaSet', name: rsName, uid: rs.metadata.uid!, controller: true, blockOwnerDeletion: true }];
+    for (const p of pods) {
+      const spec = { ...structuredClone(template.spec), ...(p.hostNetwork ? { hostNetwork: true } : {}) };
+      this.addPod(ns, p.name, rsLabels, spec, p.node, p.ip, p.phase, p.ready, runtime, rsRef);
+    }
+    this.refreshWorkloadStatus(ns);
+  }
+
+  /** Stores a scheduled pod with its IP, and its runtime info. */
+  addPod(
+    ns: string,
+    name: string,
+    labels: Record<string, string>,
+    spec: Record<string, any>,
+    node: string,
+    ip: string,
+    phase: string,
+    ready: boolean,
+    runtime: { commands: string[]; libc?: 'glibc' | 'musl' },
+    ownerReferences?: NonNullable<KubeObject['metadata']['ownerReferences']>,
+  ): KubeObject {
+    const hostIP = this.nodes.get(node)?.ip ?? '';
+    const obj = podObject({
+      namespace: ns,
+      name,
+      labels,
+      spec: { ...spec, nodeName: node },
+      ip,
+      hostIP,
+      phase,
+      ready,
+      startedAt: stamp(new Date()),
+      ...(ownerReferences ? { ownerReferences } : {}),
+    });
+    this.runtime.set(`${ns}/${name}`, { commands: [...runtime.commands], ...(runtime.libc ? { libc: runtime.libc } : {}), logs: new Map() });
+    return this.store.create(t('Pod'), obj);
+  }
+
+  // ---- queries --------------------------------------------------------------------------------
+
+  pod(ns: string, name: string): KubeObject | undefined {
+    return this.store.get('pods', ns, name);
+  }
+
+  /** /etc/resolv.conf and /etc/hosts of a pod, generated by kubelet's rules from its current spec. */
+  podFiles(ns: string, name: string): { resolvConf: string; hosts: string } | undefined {
+    const pod = this.pod(ns, name) as any;
+    if (!pod) return undefined;
+    const node = this.nodes.get(pod.spec.nodeName);
+    const spec = pod.spec;
+    const resolvConf = podResolvConf(
+      { namespace: ns, dnsPolicy: spec.dnsPolicy as DnsPolicy, dnsConfig: spec.dnsConfig as PodDnsConfig | undefined, hostNetwork: !!spec.hostNetwork },
+      { domain: this.scenario.cluster.domain, dnsServiceIp: this.scenario.cluster.dnsService.ip },
+      { resolvConf: node?.resolvConf ?? '' },
+    );
+    const hosts = podHostsFile(
+      {
+        name,
+        hostname: spec.hostname,
+        ...(spec.subdomain ? { hostDomain: `${spec.subdomain}.${ns}.svc.${this.scenario.cluster.domain}` } : {}),
+        ips: pod.status?.podIP ? [pod.status.podIP] : [],
+        hostAliases: spec.hostAliases ?? [],
+        hostNetwork: !!spec.hostNetwork,
+      },
+      node ? nodeHostsFile(node.name, node.ip) : '',
+    );
+    return { resolvConf, hosts };
+  }
+
+  /** The CoreDNS pods (by the DNS Service's selector) as LABDNS's replicas need them. */
+  corednsPods(): { name: string; node: string; ip: string; ready: boolean }[] {
+    const c = this.scenario.coredns;
+    return this.store
+      .list('pods', c.namespace)
+      .filter((p) => Object.entries(c.labels).every(([k, v]) => p.metadata.labels?.[k] === v))
+      .filter((p) => (p['status'] as any)?.podIP && !p.metadata.deletionTimestamp)
+      .map((p: any) => ({
+        name: p.metadata.name,
+        node: p.spec.nodeName,
+        ip: p.status.podIP,
+        ready: (p.status.conditions ?? []).some((x: any) => x.type === 'Ready' && x.status === 'True'),
+      }));
+  }
+
+  /** What the kubernetes plugin answers from. */
+  clusterState(): ClusterState {
+    const services: ServiceFacts[] = this.store.list('services').map((o: any) => ({
+      namespace: o.metadata.namespace,
+      name: o.metadata.name,
+      type: o.spec.type ?? 'ClusterIP',
+      ...(o.spec.clusterIP ? { clusterIP: o.spec.clusterIP } : {}),
+      ...(o.spec.clusterIPs ? { clusterIPs: o.spec.clusterIPs } : {}),
+      ...(o.spec.externalName ? { externalName: o.spec.externalName } : {}),
+      ports: (o.spec.ports ?? []).map((p: any) => ({ ...(p.name ? { name: p.name } : {}), port: p.port, protocol: p.protocol ?? 'TCP', ...(p.targetPort !== undefined ? { targetPort: p.targetPort } : {}) })),
+      ...(o.spec.selector ? { selector: o.spec.selector } : {}),
+    }));
+    const endpoints: ServiceEndpoints[] = this.store.list('endpointslices').map((o: any) => ({
+      namespace: o.metadata.namespace,
+      service: o.metadata.labels?.['kubernetes.io/service-name'] ?? o.metadata.name,
+      addresses: (o.endpoints ?? []).flatMap((e: any) =>
+        (e.addresses ?? []).map((ip: string) => ({
+          ip,
+          ready: e.conditions?.ready !== false,
+          ...(e.hostname ? { hostname: e.hostname } : {}),
+          ...(e.nodeName ? { nodeName: e.nodeName } : {}),
+          ...(e.zone ? { zone: e.zone } : {}),
+          ...(e.targetRef ? { targetPod: { namespace: e.targetRef.namespace, name: e.targetRef.name } } : {}),
+        })),
+      ),
+      ports: (o.ports ?? []).map((p: any) => ({ ...(p.name ? { name: p.name } : {}), port: p.port, protocol: p.protocol ?? 'TCP' })),
+    }));
+    return {
+      namespaces: this.store.list('namespaces').map((n) => n.metadata.name),
+      services,
+      endpoints,
+      pods: this.store
+        .list('pods')
+        .filter((p: any) => p.status?.podIP && !p.spec?.hostNetwork)
+        .map((p: any) => ({ namespace: p.metadata.namespace, name: p.metadata.name, ip: p.status.podIP })),
+    };
+  }
+
+  // ---- scheduling and addresses -------------------------------------------------------------
+
+  /** Every IP in use (nodes, pods, services, resolvers, hosts), so new pods never reuse one. */
+  private usedIps(): Set<string> {
+    const s = this.scenario;
+    const used = new Set<string>([s.cluster.dnsService.ip, ...s.nodes.map((n) => n.ip), ...s.resolvers.map((r) => r.ip), ...s.hosts.map((h) => h.ip)]);
+    for (const p of this.store.list('pods') as any[]) if (p.status?.podIP) used.add(p.status.podIP);
+    for (const v of this.store.list('services') as any[]) if (v.spec?.clusterIP) used.add(v.spec.clusterIP);
+    // Scenario pod IPs stay reserved even after their pods are replaced: a reply to an old IP never reaches a new pod.
+    for (const p of [...s.pods, ...s.coredns.pods]) used.add(p.ip);
+    for (const ip of this.retiredIps) used.add(ip);
+    return used;
+  }
+  private readonly retiredIps = new Set<string>();
+
+  /** The next free address of a node's podCIDR (x.x.x.2 upwards; .1 is the bridge). */
+  allocateIp(nodeName: string): string {
+    const node = this.nodes.get(nodeName);
+    if (!node) throw new Error(`no node ${nodeName}`);
+    const used = this.usedIps();
+    for (let n = 2; ; n++) {
+      const ip = nthAddress(node.podCIDR, n);
+      if (!ip) throw new Error(`node ${nodeName}: pod CIDR ${node.podCIDR} is full`);
+      if (!used.has(ip)) {
+        this.retiredIps.add(ip);
+        return ip;
+      }
+    }
+  }
+
+  /** The node a new pod without nodeName goes to: the one running fewest pods (name order breaks ties). */
+  pickNode(): string {
+    const counts = new Map([...this.nodes.keys()].map((n) => [n, 0]));
+    for (const p of this.store.list('pods') as any[]) counts.set(p.spec.nodeName, (counts.get(p.spec.nodeName) ?? 0) + 1);
+    return [...counts].sort((a, b) => a[1] - b[1] || a[0].localeCompare(b[0]))[0]![0];
+  }
+
+  nodeOfIp(ip: string): string | undefined {
+    for (const n of this.nodes.values()) if (cidrContains(n.podCIDR, ip)) return n.name;
+    return undefined;
+  }
+
+  /** Recomputes Deployment and ReplicaSet status from their pods. */
+  refreshWorkloadStatus(ns: string): void {
+    const pods = this.store.list('pods', ns) as any[];
+    const isReady = (p: any) => p.status?.phase === 'Running' && (p.status?.conditions ?? []).some((c: any) => c.type === 'Ready' && c.status === 'True');
+    for (const rs of this.store.list('replicasets', ns) as any[]) {
+      const mine = pods.filter((p) => p.metadata.ownerReferences?.some((r: any) => r.uid === rs.metadata.uid) && !p.metadata.deletionTimestamp);
+      const status = {
+        replicas: mine.length,
+        fullyLabeledReplicas: mine.length,
+        readyReplicas: mine.filter(isReady).length,
+        availableReplicas: mine.filter(isReady).length,
+        observedGeneration: rs.metadata.generation ?? 1,
+      };
+      if (JSON.stringify(status) !== JSON.stringify(rs.status)) this.store.update('replicasets', { ...rs, status });
+    }
+    for (const d of this.store.list('deployments', ns) as any[]) {
+      const sets = (this.store.list('replicasets', ns) as any[]).filter((rs) => rs.metadata.ownerReferences?.some((r: any) => r.uid === d.metadata.uid));
+      const current = sets.find((rs) => templateKey(rs.spec.template) === templateKey(d.spec.template));
+      const mine = pods.filter((p) => sets.some((rs) => p.metadata.ownerReferences?.some((r: any) => r.uid === rs.metadata.uid)) && !p.metadata.deletionTimestamp);
+      const updated = current ? mine.filter((p) => p.metadata.ownerReferences?.some((r: any) => r.uid === current.metadata.uid)) : [];
+      const ready = mine.filter(isReady).length;
+      const complete = updated.length === d.spec.replicas && mine.length === d.spec.replicas;
+      const at = stamp(new Date());
+      const status = {
+        observedGeneration: complete ? d.metadata.generation : (d.status?.observedGeneration ?? d.metadata.generation),
+        replicas: mine.length,
+        updatedReplicas: updated.length,
+        readyReplicas: ready,
+        availableReplicas: ready,
+        ...(mine.length - ready > 0 ? { unavailableReplicas: mine.length - ready } : {}),
+        conditions: [
+          { type: 'Available', status: ready >= d.spec.replicas - Math.floor(d.spec.replicas / 4) ? 'True' : 'False', reason: ready >= d.spec.replicas - Math.floor(d.spec.replicas / 4) ? 'MinimumReplicasAvailable' : 'MinimumReplicasUnavailable', message: ready >= d.spec.replicas - Math.floor(d.spec.replicas / 4) ? 'Deployment has minimum availability.' : 'Deployment does not have minimum availability.', lastUpdateTime: d.status?.conditions?.[0]?.lastUpdateTime ?? at, lastTransitionTime: d.status?.conditions?.[0]?.lastTransitionTime ?? at },
+          { type: 'Progressing', status: 'True', reason: complete ? 'NewReplicaSetAvailable' : 'ReplicaSetUpdated', message: `ReplicaSet "${current?.metadata.name ?? ''}" ${complete ? 'has successfully progressed.' : 'is progressing.'}`, lastUpdateTime: d.status?.conditions?.[1]?.lastUpdateTime ?? at, lastTransitionTime: d.status?.conditions?.[1]?.lastTransitionTime ?? at },
+        ],
+      };
+      const comparable = (x: any) => JSON.stringify({ ...x, conditions: x?.conditions?.map((c: any) => [c.type, c.status, c.reason]) });
+      if (comparable(status) !== comparable(d.status)) this.store.update('deployments', { ...d, status });
+    }
+  }
+
+  /** Marks a pod's phase (probe pods finishing), keeping the rest of its status. */
+  setPodPhase(ns: string, name: string, phase: string, exitCode?: number): void {
+    const pod = this.pod(ns, name) as any;
+    if (!pod) return;
+    const status = podStatus({
+      ip: pod.status.podIP,
+      hostIP: pod.status.hostIP,
+      phase,
+      ready: true,
+      startedAt: pod.status.startTime,
+      containers: pod.spec.containers,
+      ...(exitCode !== undefined ? { exitCode } : {}),
+    });
+    this.store.update('pods', { ...pod, status: { ...status, ephemeralContainerStatuses: pod.status.ephemeralContainerStatuses } });
+  }
+}
+
+/** A pod template's identity, without the pod-template-hash label the ReplicaSet adds. */
+export function templateKey(template: any): string {
+  const { 'pod-template-hash': _, ...labels } = template?.metadata?.labels ?? {};
+  return JSON.stringify({ labels, annotations: template?.metadata?.annotations ?? {}, spec: template?.spec ?? {} });
+}

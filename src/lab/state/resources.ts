@@ -1,0 +1,51 @@
+/** The API resources the lab serves, as discovery describes them (one table drives discovery and routing). */
+
+export interface ResourceType {
+  group: string; // '' for core
+  version: string;
+  plural: string;
+  singular: string;
+  kind: string;
+  namespaced: boolean;
+  shortNames?: string[];
+  verbs: string[];
+  categories?: string[];
+}
+
+const rw = ['create', 'delete', 'deletecollection', 'get', 'list', 'patch', 'update', 'watch'];
+
+export const resourceTypes: ResourceType[] = [
+  { group: '', version: 'v1', plural: 'namespaces', singular: 'namespace', kind: 'Namespace', namespaced: false, shortNames: ['ns'], verbs: rw },
+  { group: '', version: 'v1', plural: 'nodes', singular: 'node', kind: 'Node', namespaced: false, shortNames: ['no'], verbs: rw },
+  { group: '', version: 'v1', plural: 'pods', singular: 'pod', kind: 'Pod', namespaced: true, shortNames: ['po'], verbs: rw, categories: ['all'] },
+  { group: '', version: 'v1', plural: 'services', singular: 'service', kind: 'Service', namespaced: true, shortNames: ['svc'], verbs: rw, categories: ['all'] },
+  { group: '', version: 'v1', plural: 'endpoints', singular: 'endpoints', kind: 'Endpoints', namespaced: true, shortNames: ['ep'], verbs: rw },
+  { group: '', version: 'v1', plural: 'configmaps', singular: 'configmap', kind: 'ConfigMap', namespaced: true, shortNames: ['cm'], verbs: rw },
+  { group: 'apps', version: 'v1', plural: 'deployments', singular: 'deployment', kind: 'Deployment', namespaced: true, shortNames: ['deploy'], verbs: rw, categories: ['all'] },
+  { group: 'apps', version: 'v1', plural: 'replicasets', singular: 'replicaset', kind: 'ReplicaSet', namespaced: true, shortNames: ['rs'], verbs: rw, categories: ['all'] },
+  { group: 'discovery.k8s.io', version: 'v1', plural: 'endpointslices', singular: 'endpointslice', kind: 'EndpointSlice', namespaced: true, verbs: rw },
+  { group: 'networking.k8s.io', version: 'v1', plural: 'networkpolicies', singular: 'networkpolicy', kind: 'NetworkPolicy', namespaced: true, shortNames: ['netpol'], verbs: rw },
+];
+
+/** Subresources listed in discovery (name → verbs, kind). */
+export const subresources: { parent: string; name: string; kind: string; verbs: string[] }[] = [
+  { parent: 'pods', name: 'log', kind: 'Pod', verbs: ['get'] },
+  { parent: 'pods', name: 'exec', kind: 'PodExecOptions', verbs: ['create', 'get'] },
+  { parent: 'pods', name: 'proxy', kind: 'PodProxyOptions', verbs: ['create', 'delete', 'get', 'patch', 'update'] },
+  { parent: 'pods', name: 'status', kind: 'Pod', verbs: ['get', 'patch', 'update'] },
+  { parent: 'pods', name: 'ephemeralcontainers', kind: 'Pod', verbs: ['get', 'patch', 'update'] },
+  { parent: 'deployments', name: 'status', kind: 'Deployment', verbs: ['get', 'patch', 'update'] },
+  { parent: 'deployments', name: 'scale', kind: 'Scale', verbs: ['get', 'patch', 'update'] },
+];
+
+export function apiVersionOf(t: ResourceType): string {
+  return t.group ? `${t.group}/${t.version}` : t.version;
+}
+
+export function findResource(group: string, version: string, plural: string): ResourceType | undefined {
+  return resourceTypes.find((t) => t.group === group && t.version === version && t.plural === plural);
+}
+
+export function resourceByKind(kind: string): ResourceType | undefined {
+  return resourceTypes.find((t) => t.kind === kind);
+}
