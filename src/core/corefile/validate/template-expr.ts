@@ -47,17 +47,21 @@ export function compileTemplateExpr(source: string, vars: ReadonlyMap<string, Ex
   }
 }
 
-function typeOf(n: Expression, vars: ReadonlyMap<string, ExprType>): ExprType {
+/** jsep nodes, read loosely (their shape depends on the node type). */
+type Node = { type: string; [k: string]: unknown };
+
+function typeOf(expr: Expression, vars: ReadonlyMap<string, ExprType>): ExprType {
+  const n = expr as unknown as Node;
   switch (n.type) {
     case 'Literal': {
-      const v = (n as { value: unknown }).value;
+      const v = n.value;
       if (typeof v === 'string') return 'string';
       if (typeof v === 'boolean') return 'bool';
       if (typeof v === 'number') return Number.isInteger(v) && !String((n as { raw?: string }).raw ?? '').includes('.') ? 'int' : 'float';
       return 'any';
     }
     case 'Identifier': {
-      const name = String((n as { name: string }).name);
+      const name = String(n.name);
       if (name === 'true' || name === 'false') return 'bool';
       if (name === 'nil') return 'any';
       if (vars.has(name)) return vars.get(name)!;
@@ -65,11 +69,11 @@ function typeOf(n: Expression, vars: ReadonlyMap<string, ExprType>): ExprType {
       throw new Error(`unknown name ${name}`);
     }
     case 'CallExpression': {
-      const callee = (n as { callee: Expression }).callee;
-      const args = (n as { arguments: Expression[] }).arguments;
+      const callee = n.callee as Expression;
+      const args = n.arguments as Expression[];
       for (const a of args) typeOf(a, vars);
       if (callee.type === 'Identifier') {
-        const name = String((callee as { name: string }).name);
+        const name = String((callee as unknown as Node).name);
         if (templateEnv.has(name)) return templateEnv.get(name)!;
         if (builtins.has(name)) return 'any';
         if (vars.has(name)) return 'any';
@@ -78,9 +82,9 @@ function typeOf(n: Expression, vars: ReadonlyMap<string, ExprType>): ExprType {
       return 'any';
     }
     case 'BinaryExpression': {
-      const op = String((n as { operator: string }).operator);
-      const l = typeOf((n as { left: Expression }).left, vars);
-      const r = typeOf((n as { right: Expression }).right, vars);
+      const op = String(n.operator);
+      const l = typeOf(n.left as Expression, vars);
+      const r = typeOf(n.right as Expression, vars);
       if (['==', '!=', '<', '>', '<=', '>=', 'and', 'or', '&&', '||', 'in', 'matches', 'contains', 'startsWith', 'endsWith'].includes(op)) return 'bool';
       if (op === '+' && l !== 'any' && r !== 'any') {
         if (l === 'string' && r === 'string') return 'string';
@@ -92,10 +96,10 @@ function typeOf(n: Expression, vars: ReadonlyMap<string, ExprType>): ExprType {
       return 'any';
     }
     case 'UnaryExpression':
-      typeOf((n as { argument: Expression }).argument, vars);
-      return String((n as { operator: string }).operator) === '-' ? 'any' : 'bool';
+      typeOf(n.argument as Expression, vars);
+      return String(n.operator) === '-' ? 'any' : 'bool';
     case 'ConditionalExpression':
-      typeOf((n as { test: Expression }).test, vars);
+      typeOf(n.test as Expression, vars);
       return 'any';
     case 'Compound':
       throw new Error('unexpected token');
