@@ -194,7 +194,8 @@ export async function readNetworkPolicies(
       return;
     }
     const podLabels = ns === pod.namespace ? pod.labels : (cdPods[0]?.labels ?? {});
-    out.push({ id: '', kind: 'network-policies', from: api, at: t.at, ms: elapsed(t), namespace: ns, policies: r.value, podLabels, namespaceLabels: nsLabels });
+    const corednsPodLabels = Object.fromEntries(cdPods.map((p) => [p.name, p.labels]));
+    out.push({ id: '', kind: 'network-policies', from: api, at: t.at, ms: elapsed(t), namespace: ns, policies: r.value, podLabels, namespaceLabels: nsLabels, corednsPodLabels });
   });
   return out;
 }

@@ -100,6 +100,11 @@ export class KubeClusterAccess implements ClusterAccess {
     return new KubeClusterAccess(kc, opts);
   }
 
+  /** The kubeconfig context in use ("in-cluster" for service-account credentials). */
+  contextName(): string {
+    return this.clusterName ?? 'in-cluster';
+  }
+
   get apiRequests(): number {
     return this.requests;
   }

@@ -68,6 +68,15 @@ describe('gatherEvidence against the fake-apiserver (mocked cluster)', () => {
       ['10.244.1.2', 'coredns-5d78c-aaaaa', 'zone-a'],
       ['10.244.2.2', 'coredns-5d78c-bbbbb', 'zone-b'],
     ]);
+    const netpol = r.evidence.filter((e) => e.kind === 'network-policies');
+    expect(netpol.map((e) => e.kind === 'network-policies' && e.namespace)).toEqual(['shop', 'kube-system']);
+    const shopPol = netpol[0]!;
+    expect(shopPol.kind === 'network-policies' && [shopPol.policies.length, shopPol.podLabels, shopPol.namespaceLabels['kube-system'], Object.keys(shopPol.corednsPodLabels ?? {})]).toEqual([
+      1,
+      { app: 'web' },
+      { 'kubernetes.io/metadata.name': 'kube-system' },
+      ['coredns-5d78c-aaaaa', 'coredns-5d78c-bbbbb'],
+    ]);
     const hostsEv = r.evidence.find((e) => e.kind === 'hosts-file');
     expect(hostsEv?.kind === 'hosts-file' && hostsEv.entries).toContainEqual({ ip: '10.1.1.1', names: ['legacy.internal'] });
     const tool = r.evidence.find((e) => e.kind === 'tool-output');
