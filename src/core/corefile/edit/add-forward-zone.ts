@@ -3,6 +3,7 @@
  * that subtree on that port and shares nothing with `.:53`; it must not duplicate a served zone+port.
  */
 import ipaddr from 'ipaddr.js';
+import type { Diagnostic } from '../model.js';
 import { parseCorefile } from '../parse.js';
 import { fqdn } from '../evaluate/names.js';
 import { failedEdit, finishEdit } from './finish.js';
@@ -29,6 +30,13 @@ export function checkUpstreams(upstreams: string[]): string | undefined {
   return undefined;
 }
 
+/** Warnings for upstreams that are legal but dangerous: loopback addresses are the CoreDNS pod itself (loop). */
+export function upstreamWarnings(upstreams: string[]): Diagnostic[] {
+  return upstreams
+    .filter((u) => { const ip = u.replace(/^\[/, '').replace(/\]?:\d+$/, ''); return ipaddr.isValid(ip) && ipaddr.parse(ip).range() === 'loopback'; })
+    .map((u) => ({ severity: 'warning' as const, message: `upstream ${u} is a loopback address: inside the CoreDNS pod that is CoreDNS itself (the loop plugin would stop it)`, plugin: 'forward' }));
+}
+
 /** Adds a forwarding server block for a sub-zone. */
 export function addForwardZoneBlock(text: string, opts: AddForwardZoneOptions, ctx: EditContext = {}): EditResult {
   const port = opts.port ?? 53;
@@ -49,5 +57,5 @@ export function addForwardZoneBlock(text: string, opts: AddForwardZoneOptions, c
   const at = last ? last.lineEnd : text.length;
   const lead = at > 0 && !text.slice(0, at).endsWith('\n') ? eol : '';
   const after = applySplices(text, [{ start: at, end: at, text: `${lead}${at > 0 ? eol : ''}${block}` }]);
-  return finishEdit(text, after, description, ctx);
+  return finishEdit(text, after, description, ctx, upstreamWarnings(opts.upstreams));
 }

@@ -9,7 +9,7 @@ import { parseCorefile } from '../parse.js';
 import type { SyntaxBlock, SyntaxTree } from '../syntax.js';
 import { failedEdit, finishEdit } from './finish.js';
 import { checkEntries, hostsSplices } from './hosts-splices.js';
-import { bodyIndent, findBlock, findLine, nestedIndent } from './locate.js';
+import { beforeClose, bodyIndent, findBlock, findLine, nestedIndent } from './locate.js';
 import { applySplices, type Splice } from './splice.js';
 import type { BlockRef, EditContext, EditResult, HostsEntry } from './types.js';
 
@@ -58,7 +58,8 @@ export function addViewBlock(text: string, opts: AddViewOptions, ctx: EditContex
     const splices: Splice[] = [];
     if (missing.length && expr) splices.push({ start: expr.end, end: expr.end, text: ` or ${viewExpr(missing)}` });
     else if (missing.length && v.closeBrace !== undefined) {
-      splices.push({ start: v.closeBrace, end: v.closeBrace, text: `${nestedIndent(tree, v).slice(v.indent.length)}expr ${viewExpr(missing)}${tree.eol}${v.indent}` });
+      const { at, prefix } = beforeClose(text, v.closeBrace);
+      splices.push({ start: at, end: at, text: `${prefix}${nestedIndent(tree, v)}expr ${viewExpr(missing)}${tree.eol}` });
     }
     after = applySplices(text, splices);
     blockIndex = existing.index!;

@@ -1,7 +1,7 @@
 /** replaceForwardUpstreams: swap the TO list of one `forward FROM …` line, keeping its options block. */
 import { parseCorefile } from '../parse.js';
 import { fqdn } from '../evaluate/names.js';
-import { checkUpstreams } from './add-forward-zone.js';
+import { checkUpstreams, upstreamWarnings } from './add-forward-zone.js';
 import { failedEdit, finishEdit } from './finish.js';
 import { findBlock } from './locate.js';
 import { applySplices } from './splice.js';
@@ -38,5 +38,5 @@ export function replaceForwardUpstreams(text: string, opts: ReplaceForwardOption
   const start = tos.length ? tos[0]!.start : fromTok.end;
   const end = tos.length ? tos[tos.length - 1]!.end : fromTok.end;
   const after = applySplices(text, [{ start, end, text: `${tos.length ? '' : ' '}${opts.upstreams.join(' ')}` }]);
-  return finishEdit(text, after, `${description} (was ${tos.map((t) => t.text).join(' ') || 'nothing'}) in ${block.keys.map((k) => k.text).join(' ')}`, ctx);
+  return finishEdit(text, after, `${description} (was ${tos.map((t) => t.text).join(' ') || 'nothing'}) in ${block.keys.map((k) => k.text).join(' ')}`, ctx, upstreamWarnings(opts.upstreams));
 }

@@ -1,9 +1,9 @@
-/** Parse + validation diagnostics of a Corefile text (validation runs when the parse succeeded). */
+/** Parse + validation diagnostics of a Corefile text (SYNTAX's checkCorefile: setup() runs only when it parses). */
 import type { Diagnostic, ParseOptions } from '../model.js';
-import { parseCorefile } from '../parse.js';
+import { checkCorefile } from '../validate.js';
 
-/** All diagnostics CoreDNS would report for `text`. */
-export function validateText(text: string, opts: ParseOptions, _corednsVersion?: string): Diagnostic[] {
-  const r = parseCorefile(text, opts);
-  return r.diagnostics;
+/** All diagnostics CoreDNS would report for `text` (infos about unmodelled plugins dropped). */
+export function validateText(text: string, opts: ParseOptions, corednsVersion?: string): Diagnostic[] {
+  const r = checkCorefile(text, { ...opts, ...(corednsVersion ? { corednsVersion } : {}) });
+  return r.diagnostics.filter((d) => d.severity !== 'info');
 }

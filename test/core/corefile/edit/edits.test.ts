@@ -124,6 +124,10 @@ describe('replaceForwardUpstreams', () => {
     expect(r.text).toContain('    forward . 10.0.0.53 10.0.1.53:5353 {\n       max_concurrent 1000\n    }');
     expect(r.effects[0]).toMatchObject({ before: 'forwarded to 192.168.1.1:53', after: 'forwarded to 10.0.0.53:53, 10.0.1.53:5353', changed: true });
   });
+  it('warns about loopback upstreams (CoreDNS would forward to its own pod)', () => {
+    const r = replaceForwardUpstreams(kubeadm, { upstreams: ['127.0.0.53'] });
+    expect(r.diagnostics.some((d) => d.severity === 'warning' && d.message.includes('loopback'))).toBe(true);
+  });
   it('refuses when there is no such forward', () => {
     expect(replaceForwardUpstreams(kubeadm, { from: 'corp.example', upstreams: ['10.0.0.1'] }).ok).toBe(false);
   });
@@ -151,5 +155,26 @@ describe('simulateEdit', () => {
     const s2 = simulateEdit(kubeadm, broken, { name: 's3.cloudb.example', type: 'A', client: zone1 }, controls.slice(0, 2), world);
     expect(s2.onlyFailingChanged).toBe(false);
     expect(s2.controls.map((c) => c.after)).toEqual(['SERVFAIL', 'SERVFAIL']);
+  });
+});
+
+describe('validation of edited Corefiles', () => {
+  it('an edit on a Corefile that already has errors is judged by the errors it adds', () => {
+    // seed 004 has `upstream` inside kubernetes (an error since 1.7.0); adding a forward block adds none.
+    const r = addForwardZoneBlock(seed004, { zone: 'downloads.oneprocloud.com', upstreams: ['223.5.5.5'] });
+    expect(r.ok).toBe(true);
+    expect(r.diagnostics.some((d) => d.severity === 'error' && d.message.includes('upstream'))).toBe(true);
+    expect(r.diagnostics.some((d) => d.message.includes('already had'))).toBe(true);
+  });
+
+  it('an edit producing an invalid Corefile returns ok:false with the diagnostics', () => {
+    // forward has no fallthrough option: the validator (CoreDNS setup) rejects the edited file.
+    const r = addFallthrough(kubeadm, { plugin: 'forward', zones: ['corp.example'] });
+    expect(r.ok).toBe(false);
+    expect(r.diagnostics.some((d) => d.severity === 'error' && d.plugin === 'forward')).toBe(true);
+    expect(r.diff).toContain('+       fallthrough corp.example');
+    const bad = replaceForwardUpstreams(kubeadm, { upstreams: ['dns.example'] });
+    expect(bad.ok).toBe(false);
+    expect(bad.diagnostics[0]!.message).toContain('not an IP address');
   });
 });
