@@ -8,6 +8,7 @@ import { evidenceOfKind } from '../../core/model/index.js';
 import { defineCheck, docsUrlFor, type CheckMeta } from '../define-check.js';
 import { factsOf, type Facts } from '../lib/facts.js';
 import { makeFinding } from '../lib/finding.js';
+import { normName } from '../lib/names.js';
 import { endpointMatrix } from '../lib/endpoint-matrix.js';
 import { timeoutFixes } from './fix.js';
 
@@ -83,7 +84,7 @@ export const intermittentTimeouts = defineCheck({
         return [
           makeFinding(id, meta, 'service-path-loss', {
             severity: severityFor(share),
-            explanation: `From ${f.podText}, a burst of ${worst.count} queries (${worst.concurrency} at a time) for ${worst.qname} to ${target}: ${burstText(worst)}. The same burst sent to the CoreDNS pods directly lost nothing (${epText}), so the packets are lost between the Service address and the pods: kube-proxy's conntrack NAT for UDP, not CoreDNS. Each lost query costs the application the resolver timeout (5 s with the default resolv.conf) before its retry.${ct.text}`,
+            explanation: `From ${f.podText}, a burst of ${worst.count} queries (${worst.concurrency} at a time) for ${normName(worst.qname)} to ${target}: ${burstText(worst)}. The same burst sent to the CoreDNS pods directly lost nothing (${epText}), so the packets are lost between the Service address and the pods: kube-proxy's conntrack NAT for UDP, not CoreDNS. Each lost query costs the application the resolver timeout (5 s with the default resolv.conf) before its retry.${ct.text}`,
             evidenceRefs: [worst.id, ...eps.map((b) => b.id), ...ct.refs],
             fixes: timeoutFixes(f, 'service'),
             confidence: 0.9,

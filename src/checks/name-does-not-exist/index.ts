@@ -5,6 +5,7 @@
 import { closest, distance } from 'fastest-levenshtein';
 import type { Finding } from '../../core/model/index.js';
 import { defineCheck, docsUrlFor, type CheckMeta } from '../define-check.js';
+import { usesClusterDns } from '../lib/dns-policy.js';
 import { factsOf, type Facts } from '../lib/facts.js';
 import { makeFinding } from '../lib/finding.js';
 import { isUnder, listText } from '../lib/names.js';
@@ -50,6 +51,8 @@ export const nameDoesNotExist = defineCheck({
     const lookupNx = l ? !l.result.ok && l.result.error === 'NXDOMAIN' : false;
     const directNx = !l && svc.length > 0 && svc.every((q) => q.rcode === 'NXDOMAIN');
     if (!lookupNx && !directNx) return [];
+    // A pod that does not ask the cluster DNS at all is pod-dns-policy's case.
+    if (!usesClusterDns(f).uses) return [];
     const ups = f.upstreamViews();
     if (ups.some((u) => u.outcome === 'answer' && u.addresses.length > 0)) return [];
     const cluster = isUnder(f.name, f.clusterDomain);
