@@ -5,6 +5,9 @@
  */
 import { Command, CommanderError } from 'commander';
 import { exitCodes } from './exit-codes.js';
+import { labCommand } from './commands/lab.js';
+import { probeCommand } from './commands/probe.js';
+import { corefileCommand } from './commands/corefile.js';
 import { serveCommand } from './commands/serve.js';
 
 export function buildProgram(): Command {
@@ -14,6 +17,9 @@ export function buildProgram(): Command {
     .showHelpAfterError()
     .exitOverride();
   // Sub-command families, one file each (keep this list sorted).
+  program.addCommand(labCommand());
+  program.addCommand(probeCommand());
+  program.addCommand(corefileCommand());
   program.addCommand(serveCommand());
   return program;
 }
