@@ -21,14 +21,15 @@ class Counter {
   ) {}
 
   inc(labels: Record<string, string> = {}, by = 1): void {
-    const k = labelText(labels);
+    // Label sets are built in a fixed key order by the callers, so values alone identify a sample.
+    const k = Object.values(labels).join('\u0000');
     const s = this.samples.get(k);
     if (s) s.value += by;
     else this.samples.set(k, { labels, value: by });
   }
 
   get(labels: Record<string, string> = {}): number {
-    return this.samples.get(labelText(labels))?.value ?? 0;
+    return this.samples.get(Object.values(labels).join('\u0000'))?.value ?? 0;
   }
 
   text(type = 'counter'): string {

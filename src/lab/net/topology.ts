@@ -36,16 +36,30 @@ export interface TopologyInput {
   dnsService: { namespace: string; name: string; ip: string };
 }
 
+const parsedCidrs = new Map<string, [ipaddr.IPv4 | ipaddr.IPv6, number] | null>();
+const parsedIps = new Map<string, ipaddr.IPv4 | ipaddr.IPv6 | null>();
+
+/** Parses with a small memo: the same few addresses are matched on every packet. */
+function memo<T>(cache: Map<string, T | null>, key: string, parse: () => T): T | null {
+  let v = cache.get(key);
+  if (v === undefined) {
+    try {
+      v = parse();
+    } catch {
+      v = null;
+    }
+    if (cache.size > 10000) cache.clear();
+    cache.set(key, v);
+  }
+  return v;
+}
+
 /** True when `ip` is inside `cidr` (both of the same family); false for malformed input. */
 export function inCidr(ip: string, cidr: string): boolean {
-  try {
-    const addr = ipaddr.parse(ip);
-    const [net, bits] = ipaddr.parseCIDR(cidr);
-    if (addr.kind() !== net.kind()) return false;
-    return addr.match(net, bits);
-  } catch {
-    return false;
-  }
+  const addr = memo(parsedIps, ip, () => ipaddr.parse(ip));
+  const net = memo(parsedCidrs, cidr, () => ipaddr.parseCIDR(cidr));
+  if (!addr || !net || addr.kind() !== net[0].kind()) return false;
+  return addr.match(net);
 }
 
 export class Topology {
