@@ -5,6 +5,7 @@
  */
 import { Command, CommanderError } from 'commander';
 import { exitCodes } from './exit-codes.js';
+import { probeCommand } from './commands/probe.js';
 import { labCommand } from './commands/lab.js';
 import { probeCommand } from './commands/probe.js';
 import { corefileCommand } from './commands/corefile.js';
@@ -17,6 +18,7 @@ export function buildProgram(): Command {
     .showHelpAfterError()
     .exitOverride();
   // Sub-command families, one file each (keep this list sorted).
+  program.addCommand(probeCommand());
   program.addCommand(labCommand());
   program.addCommand(probeCommand());
   program.addCommand(corefileCommand());

@@ -1,0 +1,214 @@
+/**
+ * The program a probe pod runs (DESIGN.md §4.3, interfaces.md "Probe pods"). Every probe runs with
+ * short timeouts; probes that do not depend on each other run in parallel; a probe that throws
+ * becomes a probe-error item instead of failing the run.
+ *
+ * - twin: the name through the stub resolver with the pod's own resolv.conf and hosts; the DNS
+ *   Service IP and every CoreDNS endpoint directly over UDP and TCP; TCP connects to the answers;
+ *   a bounded burst against the Service IP.
+ * - node-view: the node's resolv.conf as evidence; each of its nameservers and each given upstream
+ *   asked for the name individually (role upstream, seen from this node); TCP connects to the answers.
+ */
+import type { Evidence, EvidenceOrigin } from '../../core/model/evidence.js';
+import type { NetworkPosition } from '../../core/network-position.js';
+import { candidateNames } from '../../core/resolver/candidate-names.js';
+import { parseHostsFile } from '../../core/resolver/hosts-file.js';
+import { parseResolvConf, usableNameservers } from '../../core/resolver/resolv-conf.js';
+import { runBurst, toBurstEvidence } from '../dns/burst.js';
+import { queryDns, toDnsQueryEvidence } from '../dns/dns-client.js';
+import { lookup } from '../dns/stub-resolver.js';
+import { tcpConnect, toTcpConnectEvidence } from '../dns/tcp-connect.js';
+import { type PodProbeSpec, parsePodProbeSpec } from './spec.js';
+
+/** The pod a probe runs in, as the probe sees it. */
+export interface PodRuntime {
+  network: NetworkPosition;
+  podIp: string;
+  /** Text of the pod's /etc/resolv.conf. */
+  resolvConf: string;
+  /** Text of the pod's /etc/hosts. */
+  hosts: string;
+  /** ms clock for evidence timestamps (default Date.now). */
+  now?: () => number;
+  /** Node the pod runs on, when known. */
+  node?: string;
+}
+
+/** What the probe prints: JSON-serialisable (the burst's +Inf bucket becomes null in JSON). */
+export interface PodProbeOutput {
+  evidence: Evidence[];
+}
+
+/** Per-try timeout of direct queries and connects unless the spec says otherwise (DESIGN.md §4.5: about 1.5 s). */
+const defaultQueryTimeoutMs = 1500;
+/** At most this many answer addresses are TCP-connected (× ports). */
+const maxConnectTargets = 8;
+
+/** Runs the probe described by `spec` (validated here too) from the pod described by `rt`. */
+export async function runPodProbe(specInput: unknown, rt: PodRuntime): Promise<PodProbeOutput> {
+  const spec = parsePodProbeSpec(specInput);
+  const ctx = new ProbeContext(spec, rt);
+  if (spec.mode === 'node-view') await nodeView(spec, rt, ctx);
+  else await twin(spec, rt, ctx);
+  return { evidence: ctx.evidence };
+}
+
+/** Hands out ids (p1, p2, …), timestamps and the origin; turns thrown probes into probe-error items. */
+class ProbeContext {
+  readonly evidence: Evidence[] = [];
+  readonly from: EvidenceOrigin;
+  private n = 0;
+  private readonly clock: () => number;
+
+  constructor(spec: PodProbeSpec, rt: PodRuntime) {
+    this.clock = rt.now ?? Date.now;
+    const node = spec.origin?.node ?? spec.node ?? rt.node;
+    this.from = {
+      kind: 'probe-pod',
+      namespace: spec.origin?.namespace ?? 'unknown',
+      name: spec.origin?.name ?? 'dnswhy-probe',
+      ip: rt.podIp,
+      ...(node !== undefined ? { node } : {}),
+      twinOf: spec.origin?.twinOf ?? '',
+    };
+  }
+
+  nextId(): string {
+    return `p${++this.n}`;
+  }
+
+  now(): string {
+    return new Date(this.clock()).toISOString();
+  }
+
+  add(e: Evidence): void {
+    this.evidence.push(e);
+  }
+
+  /** Runs one probe; if it throws, records what could not be learned and why. */
+  async guard(probe: string, what: string, fn: (at: string, started: number) => Promise<void>): Promise<void> {
+    const at = this.now();
+    const started = performance.now();
+    try {
+      await fn(at, started);
+    } catch (err) {
+      this.add({ id: this.nextId(), kind: 'probe-error', from: this.from, at, ms: Math.round(performance.now() - started), probe, what, reason: (err as Error).message });
+    }
+  }
+}
+
+/** The absolute name to ask servers directly: what the lookup resolved, else the name as an application most likely meant it. */
+function directName(spec: PodProbeSpec, rtConf: ReturnType<typeof parseResolvConf>, resolved: string | undefined): string {
+  if (resolved) return resolved;
+  if (spec.name.endsWith('.') || spec.name.includes('.')) return spec.name.endsWith('.') ? spec.name : `${spec.name}.`;
+  return candidateNames(spec.name, rtConf, spec.libc)[0] ?? `${spec.name}.`;
+}
+
+function connectPorts(spec: PodProbeSpec): number[] {
+  const ports = [...new Set([...(spec.port !== undefined ? [spec.port] : []), ...spec.tcpPorts])];
+  return ports.length > 0 ? ports : [80, 443];
+}
+
+async function connectAll(targets: Map<string, string>, spec: PodProbeSpec, rt: PodRuntime, ctx: ProbeContext): Promise<void> {
+  const ports = connectPorts(spec);
+  const jobs = [...targets.entries()].slice(0, maxConnectTargets).flatMap(([ip, forName]) =>
+    ports.map((port) =>
+      ctx.guard(`tcp connect ${ip}:${port}`, `whether ${ip} accepts TCP on ${port}`, async (at) => {
+        const r = await tcpConnect(ip, port, { network: rt.network, sourceIp: rt.podIp, timeoutMs: spec.queryTimeoutMs ?? defaultQueryTimeoutMs });
+        ctx.add(toTcpConnectEvidence(r, { id: ctx.nextId(), from: ctx.from, at, forName }));
+      }),
+    ),
+  );
+  await Promise.all(jobs);
+}
+
+function isAddress(s: string): boolean {
+  return /^\d{1,3}(\.\d{1,3}){3}$/.test(s) || s.includes(':');
+}
+
+async function twin(spec: PodProbeSpec, rt: PodRuntime, ctx: ProbeContext): Promise<void> {
+  const conf = parseResolvConf(rt.resolvConf);
+  const scale = spec.timeoutScale ?? 0.1;
+  const at0 = ctx.now();
+  ctx.add({ id: ctx.nextId(), kind: 'resolv-conf', from: ctx.from, at: at0, ms: 0, text: rt.resolvConf });
+  ctx.add({ id: ctx.nextId(), kind: 'hosts-file', from: ctx.from, at: at0, ms: 0, text: rt.hosts, entries: parseHostsFile(rt.hosts) });
+
+  // The lookup goes first: the name it resolved (through the search list) is what the direct queries ask for,
+  // so that "api.prod" is asked as api.prod.svc.cluster.local. and not as a name that never existed.
+  let resolved: string | undefined;
+  const targets = new Map<string, string>();
+  await ctx.guard('stub resolver', `how ${spec.libc} resolves ${spec.name} with the pod's resolv.conf`, async (at, started) => {
+    const r = await lookup(spec.name, conf, { libc: spec.libc, network: rt.network, sourceIp: rt.podIp, timeoutScale: scale, hosts: rt.hosts });
+    ctx.add({ id: ctx.nextId(), from: ctx.from, at, ms: Math.round(performance.now() - started), ...r });
+    if (r.result.ok && r.result.answeredBy !== 'hosts-file') resolved = r.result.finalName;
+    for (const a of r.result.addresses) if (isAddress(a)) targets.set(a, spec.name);
+  });
+  const qname = directName(spec, conf, resolved);
+
+  const servers: { ip: string; role: 'dns-service' | 'coredns-endpoint'; label?: string }[] = [
+    { ip: spec.dnsServiceIp, role: 'dns-service' },
+    ...spec.endpoints.map((e) => ({ ip: e.ip, role: 'coredns-endpoint' as const, ...(e.pod !== undefined ? { label: e.pod } : {}) })),
+  ];
+  const direct = servers.flatMap((s) =>
+    (['udp', 'tcp'] as const).map((transport) =>
+      ctx.guard(`query ${s.ip} over ${transport}`, `what ${s.label ?? s.ip} answers for ${qname} over ${transport}`, async (at) => {
+        const r = await queryDns({ ip: s.ip }, qname, 'A', { network: rt.network, sourceIp: rt.podIp, transport, timeoutMs: spec.queryTimeoutMs ?? defaultQueryTimeoutMs, tries: 2 });
+        ctx.add(toDnsQueryEvidence(r, { id: ctx.nextId(), from: ctx.from, at, role: s.role, ...(s.label !== undefined ? { label: s.label } : {}) }));
+        for (const a of r.answers) if (a.type === 'A' && !targets.has(a.data)) targets.set(a.data, qname.replace(/\.$/, ''));
+      }),
+    ),
+  );
+  await Promise.all(direct);
+
+  const burst = spec.burst ?? { count: 200, concurrency: 20 };
+  const burstProbe =
+    burst.count > 0
+      ? ctx.guard('burst', `latency of ${burst.count} queries to the DNS Service`, async (at) => {
+          const r = await runBurst({ ip: spec.dnsServiceIp }, qname, 'A', {
+            network: rt.network,
+            sourceIp: rt.podIp,
+            count: burst.count,
+            concurrency: burst.concurrency,
+            tryTimeoutMs: conf.options.timeout * 1000,
+            timeoutScale: scale,
+            tries: conf.options.attempts,
+          });
+          ctx.add(toBurstEvidence(r, { id: ctx.nextId(), from: ctx.from, at, role: 'dns-service' }));
+        })
+      : Promise.resolve();
+  await Promise.all([connectAll(targets, spec, rt, ctx), burstProbe]);
+}
+
+async function nodeView(spec: PodProbeSpec, rt: PodRuntime, ctx: ProbeContext): Promise<void> {
+  const conf = parseResolvConf(rt.resolvConf);
+  const node = spec.node ?? spec.origin?.node ?? rt.node ?? 'unknown';
+  const nameservers = usableNameservers(conf);
+  ctx.add({
+    id: ctx.nextId(),
+    kind: 'node-resolv-conf',
+    from: ctx.from,
+    at: ctx.now(),
+    ms: 0,
+    node,
+    ...(spec.zone !== undefined ? { zone: spec.zone } : {}),
+    text: rt.resolvConf,
+    nameservers,
+  });
+  // CoreDNS forwards the fully qualified name; ask each resolver for it as-is.
+  const qname = spec.name.endsWith('.') ? spec.name : `${spec.name}.`;
+  const resolvers = [
+    ...nameservers.map((ip) => ({ ip, port: 53, label: `${node} resolv.conf` })),
+    ...spec.upstreams.map((u) => ({ ip: u.ip, port: u.port ?? 53, label: 'forward' })),
+  ].filter((r, i, all) => all.findIndex((x) => x.ip === r.ip && x.port === r.port) === i);
+  const targets = new Map<string, string>();
+  await Promise.all(
+    resolvers.map((res) =>
+      ctx.guard(`query upstream ${res.ip}:${res.port}`, `what ${res.ip} answers for ${qname} as seen from ${node}`, async (at) => {
+        const r = await queryDns({ ip: res.ip, port: res.port }, qname, 'A', { network: rt.network, sourceIp: rt.podIp, timeoutMs: spec.queryTimeoutMs ?? defaultQueryTimeoutMs, tries: 2 });
+        ctx.add(toDnsQueryEvidence(r, { id: ctx.nextId(), from: ctx.from, at, role: 'upstream', label: res.label, seenFromNodes: [node] }));
+        for (const a of r.answers) if (a.type === 'A' && !targets.has(a.data)) targets.set(a.data, qname.replace(/\.$/, ''));
+      }),
+    ),
+  );
+  await connectAll(targets, spec, rt, ctx);
+}
