@@ -172,15 +172,16 @@ export async function gatherEvidence(access: ClusterAccess, target: GatherTarget
     };
     const twinP: Promise<Evidence[]> =
       probeMode === 'ephemeral'
-        ? runEphemeralProbe(access, pod, image, twinSpec, deadline, opts.pollMs)
+        ? runEphemeralProbe(access, pod, image, { ...twinSpec, origin: { namespace: pod.namespace, name: pod.name, ...(pod.node ? { node: pod.node } : {}) } }, deadline, opts.pollMs)
         : (() => {
             const name = probeName('dnswhy-twin');
+            const specOrigin = { namespace: pod.namespace, name, ...(pod.node ? { node: pod.node } : {}), twinOf: `${pod.namespace}/${pod.name}` };
             const spec: ProbePodSpec = {
               namespace: pod.namespace,
               name,
               labels: { ...probePodLabels, 'dnswhy.io/role': 'twin' },
               image,
-              command: probeCommand(twinSpec),
+              command: probeCommand({ ...twinSpec, origin: specOrigin }),
               ...(pod.node ? { nodeName: pod.node } : {}),
               dnsPolicy: pod.dnsPolicy,
               ...(pod.dnsConfig ? { dnsConfig: pod.dnsConfig } : {}),
@@ -210,8 +211,18 @@ export async function gatherEvidence(access: ClusterAccess, target: GatherTarget
     const nodeViewP = Promise.all(
       viewNodes.map((node) => {
         const name = probeName('dnswhy-node');
-        const spec: ProbeSpecJson = { mode: 'node-view', name: target.name, dnsServiceIp, endpoints, tcpPorts, upstreams: upstreams.map((u) => ({ ip: u.ip, port: u.port })) };
-        const nodeIp = nodeList?.find((n) => n.name === node)?.ip;
+        const facts = nodeList?.find((n) => n.name === node);
+        const nodeIp = facts?.ip;
+        const spec: ProbeSpecJson = {
+          mode: 'node-view',
+          name: target.name,
+          dnsServiceIp,
+          endpoints,
+          tcpPorts,
+          upstreams: upstreams.map((u) => ({ ip: u.ip, port: u.port })),
+          node,
+          ...(facts?.zone ? { zone: facts.zone } : {}),
+        };
         return runProbePod(access, {
           label: `node-view probe on ${node}`,
           what: `what ${node}'s own resolvers${upstreams.length ? ' and the Corefile upstreams' : ''} answer for ${target.name} as seen from that node`,
@@ -237,8 +248,9 @@ export async function gatherEvidence(access: ClusterAccess, target: GatherTarget
     return { twin, nodeView };
   })();
 
+  // Metrics after the deep probes: the counters then include what CoreDNS did with the probes' queries.
   const metricsE = (async (): Promise<Evidence[]> => {
-    const dns = await dnsSide;
+    const [dns] = await Promise.all([dnsSide, deepE]);
     const running = (dns?.corednsPods ?? []).filter((p) => p.phase === 'Running');
     progress('reading CoreDNS metrics');
     return Promise.all(running.map((p) => readMetrics(access, p, loc, to.metricsMs)));

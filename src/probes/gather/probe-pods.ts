@@ -11,20 +11,11 @@ import { randomBytes } from 'node:crypto';
 import type { ClusterAccess, ClusterPod, ProbePodSpec } from '../../core/cluster-access.js';
 import { ForbiddenError } from '../../core/cluster-access.js';
 import type { Evidence, EvidenceOrigin } from '../../core/model/index.js';
+import type { PodProbeSpecInput } from '../pod-probe/spec.js';
 import { elapsed, probeError, startTiming, withTimeout, type Timing } from './steps.js';
 
-/** The spec the pod-side program reads (`dnswhy probe --spec JSON`); mirrors DNSPROBE's PodProbeSpec. */
-export interface ProbeSpecJson {
-  mode: 'twin' | 'node-view';
-  name: string;
-  port?: number;
-  dnsServiceIp: string;
-  endpoints: { ip: string; pod?: string; node?: string }[];
-  tcpPorts: number[];
-  burst?: { count: number; concurrency: number };
-  libc?: 'glibc' | 'musl';
-  upstreams?: { ip: string; port?: number }[];
-}
+/** The spec the pod-side program reads (`dnswhy probe --spec JSON`): DNSPROBE's PodProbeSpec input form. */
+export type ProbeSpecJson = PodProbeSpecInput;
 
 /** Labels every probe pod carries (for cleanup by selector and for RBAC scoping). */
 export const probePodLabels = { 'app.kubernetes.io/name': 'dnswhy-probe', 'app.kubernetes.io/managed-by': 'dnswhy' };
