@@ -9,6 +9,7 @@ import { probeCommand } from './commands/probe.js';
 import { labCommand } from './commands/lab.js';
 import { probeCommand } from './commands/probe.js';
 import { corefileCommand } from './commands/corefile.js';
+import { corefileCommand } from './commands/corefile.js';
 import { serveCommand } from './commands/serve.js';
 
 export function buildProgram(): Command {
@@ -21,6 +22,7 @@ export function buildProgram(): Command {
   program.addCommand(probeCommand());
   program.addCommand(labCommand());
   program.addCommand(probeCommand());
+  program.addCommand(corefileCommand());
   program.addCommand(corefileCommand());
   program.addCommand(serveCommand());
   return program;

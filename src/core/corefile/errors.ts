@@ -37,10 +37,14 @@ export function diag(
   return d;
 }
 
-/** `FILE:LINE:COL message` (or `FILE message` without a position), the CLI's line format. */
-export function formatDiagnostic(d: Diagnostic, fallbackFile = 'Corefile'): string {
-  const where = d.pos ? `${d.pos.file}:${d.pos.line}:${d.pos.col}` : fallbackFile;
+/**
+ * `FILE:LINE:COL message` (or `FILE message` without a position), the CLI's line format. Errors
+ * carry no severity word; warnings and infos say so. Plugin errors are prefixed `plugin/NAME: ` as
+ * CoreDNS prints them.
+ */
+export function formatDiagnostic(d: Diagnostic, fallbackFile = 'Corefile', fileName: (f: string) => string = (f) => f): string {
+  const where = d.pos ? `${fileName(d.pos.file)}:${d.pos.line}:${d.pos.col}` : fallbackFile;
   const plugin = d.plugin ? `plugin/${d.plugin}: ` : '';
   const sev = d.severity === 'error' ? '' : `${d.severity}: `;
-  return `${where}: ${sev}${plugin}${d.message}`;
+  return `${where} ${sev}${plugin}${d.message}`;
 }

@@ -57,7 +57,9 @@ function stanza(ctx: PluginContext): void {
       continue;
     }
     if (kind === 'invalid') throw c.err(`invalid address: "${addr}"`);
-    // A path or a hostname: only the pod can tell.
+    // A path or a hostname: only the pod can tell. /etc/resolv.conf is always there: in Kubernetes it
+    // is the node's resolv.conf (CoreDNS runs with dnsPolicy: Default).
+    if (addr === '/etc/resolv.conf') continue;
     if (addr.startsWith('/') || addr.startsWith('.') || /\.conf$|resolv/.test(addr)) {
       ctx.warn(`${addr} must be a resolv.conf-style file on the CoreDNS pod with at least one nameserver`, t.pos);
     } else if (isHostEntry(addr) && ctx.atLeast('1.14.4')) {

@@ -1,0 +1,169 @@
+/**
+ * `dnswhy corefile check FILE` and `dnswhy corefile fmt FILE` (and `explain`, from corefile-explain.ts).
+ * The Corefile's directory is mounted as /etc/coredns, as in a CoreDNS pod, so `import` and relative
+ * paths resolve the way CoreDNS resolves them; positions are printed with the file names you gave.
+ * Exit codes: 0 valid, 1 invalid (with `FILE:LINE:COL message` lines), 2 usage.
+ */
+import { readdirSync, readFileSync, statSync } from 'node:fs';
+import { basename, dirname, join, relative } from 'node:path';
+import { Command, InvalidArgumentError } from 'commander';
+import { formatDiagnostic } from '../../core/corefile/errors.js';
+import { formatCorefile } from '../../core/corefile/fmt.js';
+import { memoryFileSource } from '../../core/corefile/imports.js';
+import type { Diagnostic } from '../../core/corefile/model.js';
+import { checkCorefile } from '../../core/corefile/validate.js';
+import { newestCorednsVersion, parseVersion } from '../../core/corefile/version.js';
+import { exitCodes } from '../exit-codes.js';
+// EVAL's sub-command (dnswhy corefile explain FILE NAME …):
+import { explainCommand } from './corefile-explain.js';
+
+const mountRoot = '/etc/coredns';
+
+/** Files under the Corefile's directory as CoreDNS would see them under /etc/coredns (bounded walk). */
+function mountDir(dir: string): Record<string, string> {
+  const out: Record<string, string> = {};
+  const walk = (d: string, depth: number) => {
+    if (depth > 3) return;
+    let entries: string[];
+    try {
+      entries = readdirSync(d);
+    } catch {
+      return;
+    }
+    for (const entry of entries) {
+      if (Object.keys(out).length >= 1000) return;
+      const p = join(d, entry);
+      let st;
+      try {
+        st = statSync(p);
+      } catch {
+        continue;
+      }
+      if (st.isDirectory()) walk(p, depth + 1);
+      else if (st.isFile() && st.size < 5_000_000) out[`${mountRoot}/${relative(dir, p).split('\\').join('/')}`] = readFileSync(p, 'utf8');
+    }
+  };
+  walk(dir, 0);
+  return out;
+}
+
+function versionArg(v: string): string {
+  if (!parseVersion(v)) throw new InvalidArgumentError('expected a CoreDNS version like 1.11.3');
+  return v.replace(/^v/, '');
+}
+
+function envArg(v: string, prev: Record<string, string> = {}): Record<string, string> {
+  const eq = v.indexOf('=');
+  if (eq <= 0) throw new InvalidArgumentError('expected NAME=VALUE');
+  return { ...prev, [v.slice(0, eq)]: v.slice(eq + 1) };
+}
+
+/** Reads FILE or fails the command with a usage error. */
+function readCorefile(file: string, cmd: Command): string {
+  try {
+    return readFileSync(file, 'utf8');
+  } catch (err) {
+    cmd.error(`dnswhy corefile: cannot read ${file}: ${(err as Error).message}`, { exitCode: exitCodes.usage });
+    throw err; // not reached: cmd.error throws
+  }
+}
+
+/** Maps /etc/coredns/... back to the paths the user knows. */
+function localName(file: string): (f: string) => string {
+  const mounted = `${mountRoot}/${basename(file)}`;
+  return (f) => (f === mounted ? file : f.startsWith(`${mountRoot}/`) ? join(dirname(file), f.slice(mountRoot.length + 1)) : f);
+}
+
+interface CheckOptions {
+  json?: boolean;
+  corednsVersion: string;
+  env?: Record<string, string>;
+  verbose?: boolean;
+}
+
+function checkAction(file: string, opts: CheckOptions, cmd: Command): void {
+  const text = readCorefile(file, cmd);
+  const result = checkCorefile(text, {
+    file: `${mountRoot}/${basename(file)}`,
+    files: memoryFileSource(mountDir(dirname(file))),
+    env: opts.env ?? {},
+    corednsVersion: opts.corednsVersion,
+  });
+  const name = localName(file);
+  const shown = result.diagnostics.filter((d) => opts.verbose || opts.json || d.severity !== 'info');
+  if (opts.json) {
+    const json = {
+      file,
+      ok: result.ok,
+      corednsVersion: opts.corednsVersion,
+      usedDefault: result.model.usedDefault,
+      blocks: result.model.blocks.map((b) => ({
+        keys: b.keys.map((k) => k.text),
+        addresses: b.addresses.map((a) => `${a.transport}://${a.zone}:${a.port}`),
+        file: name(b.pos.file),
+        line: b.pos.line,
+        plugins: [...new Set(b.directives.map((d) => d.name))],
+      })),
+      importedFiles: result.model.importedFiles.map(name),
+      diagnostics: shown.map((d: Diagnostic) => ({
+        severity: d.severity,
+        message: d.message,
+        plugin: d.plugin,
+        file: d.pos ? name(d.pos.file) : file,
+        line: d.pos?.line,
+        col: d.pos?.col,
+      })),
+    };
+    process.stdout.write(`${JSON.stringify(json, null, 2)}\n`);
+  } else {
+    for (const d of shown) process.stdout.write(`${formatDiagnostic(d, file, name)}\n`);
+    if (result.ok) process.stdout.write(`${file}: valid for CoreDNS ${opts.corednsVersion}\n`);
+  }
+  process.exitCode = result.ok ? exitCodes.ok : exitCodes.finding;
+}
+
+function fmtAction(file: string, opts: { indent?: string }, cmd: Command): void {
+  const text = readCorefile(file, cmd);
+  const result = checkCorefile(text, { file });
+  if (!result.syntax.complete) {
+    for (const d of result.diagnostics.filter((x) => x.severity === 'error')) process.stderr.write(`${formatDiagnostic(d, file)}\n`);
+    process.stdout.write(text);
+    process.exitCode = exitCodes.finding;
+    return;
+  }
+  const indent = opts.indent === undefined ? undefined : opts.indent === 'tab' ? '\t' : ' '.repeat(Number(opts.indent));
+  process.stdout.write(formatCorefile(result.syntax, indent === undefined ? {} : { indent }));
+}
+
+function indentArg(v: string): string {
+  if (v === 'tab' || /^[1-8]$/.test(v)) return v;
+  throw new InvalidArgumentError("expected 1-8 (spaces) or 'tab'");
+}
+
+/** The `corefile` command family. */
+export function corefileCommand(): Command {
+  const check = new Command('check')
+    .description('check a Corefile as CoreDNS would load it: grammar, server block keys, plugin arguments')
+    .argument('<file>', 'the Corefile (its directory is mounted as /etc/coredns for imports)')
+    .option('--json', 'print the result as JSON')
+    .option('--coredns-version <version>', 'judge against this CoreDNS version', versionArg, newestCorednsVersion)
+    .option('--env <NAME=VALUE>', 'environment of the CoreDNS container for {$NAME} substitution (repeatable)', envArg)
+    .option('--verbose', 'also print informational notes (e.g. plugins not modelled)')
+    .exitOverride()
+    .action((file: string, opts: CheckOptions, cmd: Command) => checkAction(file, opts, cmd));
+  const fmt = new Command('fmt')
+    .description('print the Corefile with normalised indentation (nothing else changes)')
+    .argument('<file>', 'the Corefile')
+    .option('--indent <n|tab>', 'one indentation level: 1-8 spaces or tab (default: what the file uses, else 4 spaces)', indentArg)
+    .exitOverride()
+    .action((file: string, opts: { indent?: string }, cmd: Command) => fmtAction(file, opts, cmd));
+  return (
+    new Command('corefile')
+      .description('check, format and explain CoreDNS Corefiles')
+      .exitOverride()
+      .addCommand(check)
+      .addCommand(fmt)
+      // EVAL: `dnswhy corefile explain` (src/cli/commands/corefile-explain.ts)
+      .addCommand(explainCommand().exitOverride())
+  );
+}
