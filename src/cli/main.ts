@@ -5,10 +5,8 @@
  */
 import { Command, CommanderError } from 'commander';
 import { exitCodes } from './exit-codes.js';
-import { probeCommand } from './commands/probe.js';
 import { labCommand } from './commands/lab.js';
 import { probeCommand } from './commands/probe.js';
-import { corefileCommand } from './commands/corefile.js';
 import { corefileCommand } from './commands/corefile.js';
 import { serveCommand } from './commands/serve.js';
 
@@ -19,10 +17,8 @@ export function buildProgram(): Command {
     .showHelpAfterError()
     .exitOverride();
   // Sub-command families, one file each (keep this list sorted).
-  program.addCommand(probeCommand());
   program.addCommand(labCommand());
   program.addCommand(probeCommand());
-  program.addCommand(corefileCommand());
   program.addCommand(corefileCommand());
   program.addCommand(serveCommand());
   return program;
