@@ -125,7 +125,7 @@ export async function startSlackEmulator(opts: EmulatorOptions = {}): Promise<Sl
     for (const n of names) if (args[n] === undefined || args[n] === '') throw new SlackApiError(n === 'channel' || n === 'channel_id' ? 'channel_not_found' : 'invalid_arguments', { errors: [`missing required field: ${n}`] });
   };
   const channelOk = (c: unknown) => {
-    if (typeof c !== 'string' || !/^[CGD][A-Z0-9]{2,}$/.test(c)) throw new SlackApiError('channel_not_found');
+    if (typeof c !== 'string' || !/^[CGD][A-Z0-9]+$/.test(c)) throw new SlackApiError('channel_not_found');
     return c;
   };
   const checkBlocks = (args: Record<string, unknown>) => {
@@ -280,11 +280,17 @@ export async function startSlackEmulator(opts: EmulatorOptions = {}): Promise<Sl
     if (request.method === 'POST' && api) return void handleApi(request, res, api[1]!, url);
     const upload = /^\/upload\/(F\d+)$/.exec(url.pathname);
     if (request.method === 'POST' && upload) {
-      void readBody(request).then((raw) => {
+      void readBody(request).then(async (raw) => {
         const up = uploads.get(upload[1]!);
         calls.push({ method: 'upload', args: { file_id: upload[1], bytes: raw.length }, ok: !!up, status: up ? 200 : 404, at: Date.now() });
         if (!up) return void res.writeHead(404).end('file not found');
-        up.content = raw.toString('utf8');
+        // The upload URL takes the raw bytes or a multipart form (web-api sends the latter).
+        const type = request.headers['content-type'] ?? '';
+        if (type.startsWith('multipart/form-data')) {
+          const form = await new Response(raw, { headers: { 'content-type': type } }).formData();
+          const part = [...form.values()][0];
+          up.content = part === undefined ? '' : typeof part === 'string' ? part : await part.text();
+        } else up.content = raw.toString('utf8');
         res.writeHead(200, { 'content-type': 'text/plain' }).end(`OK - ${raw.length}`);
       });
       return;
