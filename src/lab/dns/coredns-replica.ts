@@ -37,6 +37,8 @@ export interface ReplicaDeps {
   forwardReadTimeoutMs?: number;
   /** The replica's clock (cache TTLs); default Date.now. Tests inject one to step over TTLs. */
   now?: () => number;
+  /** CoreDNS version of the image (e.g. "1.11.3"). */
+  corednsVersion?: string;
 }
 
 /** sha512 hex of a Corefile, as the reload plugin and coredns_reload_version_info use it. */
@@ -106,6 +108,7 @@ export class CorednsReplica {
       },
       nodeResolvers: this.deps.nodeResolvers,
       files,
+      ...(this.deps.corednsVersion ? { corednsVersion: this.deps.corednsVersion } : {}),
     };
     return this.deps.engine(text, world, this.io());
   }

@@ -32,6 +32,8 @@ export interface EngineWorld {
   nodeResolvers: string[];
   /** ConfigMap keys as mounted under /etc/coredns (NodeHosts, imported files). */
   files: Record<string, string>;
+  /** CoreDNS version of the image ("1.11.3"), which decides what a Corefile may contain. */
+  corednsVersion?: string;
 }
 
 /** A loaded, running configuration. */

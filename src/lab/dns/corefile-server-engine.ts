@@ -8,6 +8,7 @@ import { CorefileServer } from '../../core/corefile/evaluate/server.js';
 import type { EvalWorld } from '../../core/corefile/evaluate/types.js';
 import type { FileSource } from '../../core/corefile/model.js';
 import { parseCorefile } from '../../core/corefile/parse.js';
+import { validateCorefile } from '../../core/corefile/validate.js';
 import type { ClusterState } from '../../core/model/k8s.js';
 import { CorefileLoadError, type CorefileEngine } from './corefile-engine.js';
 
@@ -29,8 +30,11 @@ function hasReloadPlugin(blocks: { directives: { name: string }[] }[]): boolean 
 
 export const corefileServerEngine: CorefileEngine = (text, world, io) => {
   const files = configMapFiles(world.files);
-  const parsed = parseCorefile(text, { file: `${mountDir}Corefile`, files });
-  const errors = parsed.diagnostics.filter((d) => d.severity === 'error');
+  const version = world.corednsVersion ? { corednsVersion: world.corednsVersion } : {};
+  const parsed = parseCorefile(text, { file: `${mountDir}Corefile`, files, ...version });
+  // Plugin setup errors refuse the Corefile too, as CoreDNS's setup functions do at start and reload.
+  const diagnostics = parsed.ok ? [...parsed.diagnostics, ...validateCorefile(parsed.model, version)] : parsed.diagnostics;
+  const errors = diagnostics.filter((d) => d.severity === 'error');
   if (!parsed.ok || errors.length > 0) {
     const first = errors[0];
     const where = first?.pos ? `${first.pos.file}:${first.pos.line}:${first.pos.col}: ` : '';

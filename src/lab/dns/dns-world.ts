@@ -85,6 +85,11 @@ export function resolvConfNameservers(text: string): string[] {
 
 const zoneLabel = 'topology.kubernetes.io/zone';
 
+/** The CoreDNS version in an image reference ("registry.k8s.io/coredns/coredns:v1.11.3" → "1.11.3"). */
+export function imageVersion(image: string): string | undefined {
+  return /:v?(\d+\.\d+\.\d+)(?:[-@].*)?$/.exec(image)?.[1];
+}
+
 /** The network's view of a scenario. */
 export function topologyOf(scenario: Scenario): Topology {
   return new Topology({
@@ -135,6 +140,7 @@ export class LabDnsWorld implements DnsWorld {
         seed: this.opts.seed,
         forwardReadTimeoutMs: this.opts.forwardReadTimeoutMs,
         now: this.opts.now,
+        corednsVersion: imageVersion(this.scenario.coredns.image),
       },
     );
   }

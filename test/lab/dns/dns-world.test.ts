@@ -2,7 +2,7 @@
 import { afterEach, describe, expect, it } from 'vitest';
 import type { LabDnsWorld } from '../../../src/lab/dns/dns-world.js';
 import { corefileHash } from '../../../src/lab/dns/coredns-replica.js';
-import { resolvConfNameservers } from '../../../src/lab/dns/dns-world.js';
+import { imageVersion, resolvConfNameservers } from '../../../src/lab/dns/dns-world.js';
 import type { AddressMap } from '../../../src/lab/net/address-map.js';
 import { ask, datas } from './dns-test-client.js';
 import { startFixtureWorld } from './world-fixture.js';
@@ -33,6 +33,10 @@ describe('DnsWorld', () => {
     world!.reloadCorefile('.:53 {\n    forward . 10.0.0.1\n');
     expect(world!.loadedCorefileHash('coredns-a')).toBe(corefileHash(next));
     expect(world!.metricsText('coredns-a')).toContain('coredns_reload_failed_total 1');
+    // a plugin setup error (forward without a destination) is refused the same way
+    world!.reloadCorefile('.:53 {\n    forward\n    reload\n}\n');
+    expect(world!.loadedCorefileHash('coredns-a')).toBe(corefileHash(next));
+    expect(world!.metricsText('coredns-a')).toContain('coredns_reload_failed_total 2');
     expect(datas(await ask(map, '10.245.4.17', '10.96.0.10', 's3.cloud-b.example'))).toEqual(['10.118.163.249']);
   });
 
@@ -91,6 +95,12 @@ describe('DnsWorld', () => {
     world = undefined;
     await new Promise((r) => setTimeout(r, 20));
     expect(process.getActiveResourcesInfo().filter((r) => r !== 'TTYWrap').length).toBeLessThanOrEqual(before);
+  });
+
+  it('reads the CoreDNS version from the image tag', () => {
+    expect(imageVersion('registry.k8s.io/coredns/coredns:v1.11.3')).toBe('1.11.3');
+    expect(imageVersion('coredns/coredns:1.8.7')).toBe('1.8.7');
+    expect(imageVersion('coredns/coredns:latest')).toBeUndefined();
   });
 
   it('reads every nameserver of the node resolv.conf as CoreDNS does', () => {
