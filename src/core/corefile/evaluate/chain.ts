@@ -5,6 +5,7 @@
  * loadbalance) of the plugins it passed, so each caller only decides what to do about forwarding.
  */
 import type { CorefileModel, DirectiveNode, ServerBlockNode } from '../model.js';
+import { parseCacheConfig, type CacheConfig } from './cache-policy.js';
 import { pluginRank } from './plugin-order.js';
 import { passivePlugins, pluginFactories } from './plugins/registry.js';
 import type { BlockContext } from './plugins/common.js';
@@ -17,6 +18,10 @@ export interface Chain {
   instances: PluginInstance[];
   /** Notes about the chain itself (plugins not modelled). */
   notes: string[];
+  /** Zones of the block's keys. */
+  zones: string[];
+  /** The block's cache settings, or null without a cache plugin. */
+  cache: CacheConfig | null;
 }
 
 /** Builds the chain of `block`. */
@@ -41,7 +46,8 @@ export function buildChain(block: ServerBlockNode, world: EvalWorld): Chain {
       instances.push({ name, line: d.pos.line, serve: () => ({ kind: 'next', note: `${name}: not modelled, assumed to pass the query on.` }) });
     }
   }
-  return { block, names, instances, notes };
+  const cacheDir = byName.get('cache')?.[0];
+  return { block, names, instances, notes, zones: ctx.zones, cache: cacheDir ? parseCacheConfig(cacheDir, ctx) : null };
 }
 
 const chainCache = new WeakMap<CorefileModel, WeakMap<EvalWorld, Map<number, Chain>>>();

@@ -4,7 +4,7 @@
  */
 import type { CorefileModel } from '../model.js';
 import type { DnsRecord } from '../../model/dns.js';
-import { cacheDecision, parseCacheConfig } from './cache-policy.js';
+import { cacheDecision } from './cache-policy.js';
 import { applyPosts, chainFor, walk, type Chain } from './chain.js';
 import { toReq } from './request.js';
 import { route } from './route.js';
@@ -16,10 +16,9 @@ function fmt(r: DnsRecord): string {
   return `${r.name} ${r.ttl} ${r.type} ${r.data}`;
 }
 
-function cacheVerdictFor(chain: Chain, name: string, res: Res | null, world: EvalWorld): CacheVerdict {
-  const d = chain.block.directives.find((x) => x.name === 'cache');
-  if (!d) return { plugin: false, note: 'this block has no cache plugin: nothing is cached' };
-  const cfg = parseCacheConfig(d, { block: chain.block, zones: [...new Set(chain.block.addresses.map((a) => a.zone))], world });
+function cacheVerdictFor(chain: Chain, name: string, res: Res | null): CacheVerdict {
+  const cfg = chain.cache;
+  if (!cfg) return { plugin: false, note: 'this block has no cache plugin: nothing is cached' };
   if (!res) {
     return {
       plugin: true,
@@ -66,7 +65,7 @@ function explainAt(model: CorefileModel, q: EvalQuery, world: EvalWorld, depth: 
   const blockText = `${serverBlock.keys.join(' ')} (line ${serverBlock.line})${r.view ? ` view ${r.view}` : ''}`;
   if (w.kind === 'forward') {
     const forwardTo = w.plan.upstreams.map((u) => ({ ip: u.ip, port: u.port }));
-    const cache = cacheVerdictFor(chain, w.req.name, null, world);
+    const cache = cacheVerdictFor(chain, w.req.name, null);
     steps.push(`Cache: ${cache.note}.`);
     return {
       ...common, plugin: 'forward', rcode: forwardTo.length ? 'NOERROR' : 'SERVFAIL', forwardTo, policy: w.plan.policy, cache,
@@ -100,7 +99,7 @@ function explainAt(model: CorefileModel, q: EvalQuery, world: EvalWorld, depth: 
       res = { ...res, answers: [...res.answers, ...chased.answers] };
     }
   }
-  const cache = cacheVerdictFor(chain, w.req.name, res, world);
+  const cache = cacheVerdictFor(chain, w.req.name, res);
   steps.push(`Cache: ${cache.note}.`);
   const final = applyPosts(res, w.posts, ctx);
   const what = final.answers.length

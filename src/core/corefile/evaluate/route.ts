@@ -20,9 +20,17 @@ export interface RouteResult {
 
 interface Config { block: ServerBlockNode; address: ZoneAddress }
 
-/** Blocks and their addresses on one listener, grouped by zone in Corefile order. */
+const listenerCache = new WeakMap<CorefileModel, Map<string, Map<string, Config[]>>>();
+
+/** Blocks and their addresses on one listener, grouped by zone in Corefile order (cached per model). */
 function zonesOnListener(model: CorefileModel, transport: string, port: number): Map<string, Config[]> {
+  let byListener = listenerCache.get(model);
+  if (!byListener) { byListener = new Map(); listenerCache.set(model, byListener); }
+  const key = `${transport}:${port}`;
+  const hit = byListener.get(key);
+  if (hit) return hit;
   const zones = new Map<string, Config[]>();
+  byListener.set(key, zones);
   for (const block of model.blocks) {
     for (const address of block.addresses) {
       if (address.transport !== transport || address.port !== port) continue;

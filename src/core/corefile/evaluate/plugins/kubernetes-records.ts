@@ -153,18 +153,24 @@ export function kubeLookup(name: string, type: RecordType, zone: string, cluster
   return { ok: true, records: recs, why: `ClusterIP service ${r.namespace}/${r.service} (${clusterIps(svc).join(', ')})` };
 }
 
+/** Same address? IPv4 text compares directly; IPv6 is normalised first (many spellings). */
+function sameIp(a: string, b: string): boolean {
+  if (!a.includes(':') && !b.includes(':')) return a === b;
+  return ipaddr.isValid(a) && ipaddr.isValid(b) && ipaddr.parse(a).toString() === ipaddr.parse(b).toString();
+}
+
 /** PTR lookup: ClusterIPs, then endpoint addresses, named under the primary zone. */
 export function kubeReverse(ip: string, cluster: ClusterState, o: KubeOptions): string[] {
   const out: string[] = [];
   for (const s of cluster.services) {
     if (!exposed(s.namespace, cluster, o)) continue;
-    if (clusterIps(s).some((c) => ipaddr.isValid(c) && ipaddr.parse(c).toString() === ip)) out.push(`${s.name}.${s.namespace}.svc.${o.primary}`);
+    if (clusterIps(s).some((c) => sameIp(c, ip))) out.push(`${s.name}.${s.namespace}.svc.${o.primary}`);
   }
   if (out.length) return out;
   for (const e of cluster.endpoints) {
     if (!exposed(e.namespace, cluster, o)) continue;
     for (const a of e.addresses) {
-      if (ipaddr.isValid(a.ip) && ipaddr.parse(a.ip).toString() === ip) {
+      if (sameIp(a.ip, ip)) {
         out.push(`${a.hostname ?? (o.endpointPodNames && a.targetPod ? a.targetPod.name : dashed(a.ip))}.${e.service}.${e.namespace}.svc.${o.primary}`);
       }
     }
