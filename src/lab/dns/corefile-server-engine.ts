@@ -52,7 +52,9 @@ export const corefileServerEngine: CorefileEngine = (text, world, io) => {
     now: () => io.now(),
     random: () => io.random(),
     exchange: async (upstream, query, proto) => (await io.exchange(upstream, query as never, proto)) as never,
-  });
+    // Passed through for when the server reports cache lookups (requested from EVAL, additive).
+    ...(io.observe ? { observe: io.observe } : {}),
+  } as ConstructorParameters<typeof CorefileServer>[2]);
   return {
     handle: (query, client) => server.handle(query as never, client) as never,
     hasReload: hasReloadPlugin(parsed.model.blocks),
