@@ -70,6 +70,7 @@ export type WalkResult =
   | { kind: 'answer'; res: Res; plugin: string; index: number; req: Req; posts: PostEntry[]; chase?: { name: string; type: string } }
   | { kind: 'forward'; plan: ForwardPlan; index: number; req: Req; posts: PostEntry[] }
   | { kind: 'drop'; plugin: string; posts: PostEntry[]; req: Req }
+  | { kind: 'search'; candidates: string[]; index: number; req: Req; posts: PostEntry[] }
   | { kind: 'end'; req: Req; posts: PostEntry[] };
 
 /** Walks `chain` from instance `from` with `req`; notes go to ctx.notes. */
@@ -90,6 +91,8 @@ export function walk(chain: Chain, req: Req, ctx: ChainContext, from = 0, posts:
         return { kind: 'forward', plan: o.plan, index: i, req: cur, posts };
       case 'drop':
         return { kind: 'drop', plugin: p.name, posts, req: cur };
+      case 'search':
+        return { kind: 'search', candidates: o.candidates, index: i, req: cur, posts };
     }
   }
   return { kind: 'end', req: cur, posts };

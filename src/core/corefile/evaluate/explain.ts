@@ -5,7 +5,8 @@
 import type { CorefileModel } from '../model.js';
 import type { DnsRecord } from '../../model/dns.js';
 import { cacheDecision } from './cache-policy.js';
-import { applyPosts, chainFor, walk, type Chain } from './chain.js';
+import { applyPosts, chainFor, walk, type Chain, type WalkResult } from './chain.js';
+import { withAutopathCname } from './plugins/autopath.js';
 import { toReq } from './request.js';
 import { route } from './route.js';
 import type { CacheVerdict, ChainContext, EvalQuery, EvalWorld, Explanation, Res } from './types.js';
@@ -27,6 +28,32 @@ function cacheVerdictFor(chain: Chain, name: string, res: Res | null): CacheVerd
   }
   const dec = cacheDecision(cfg, name, res);
   return dec.cache ? { plugin: true, ttlSeconds: dec.ttl, note: dec.note } : { plugin: true, note: dec.note };
+}
+
+/**
+ * autopath in explain(): walk the candidates through the rest of the chain; the first written
+ * non-NXDOMAIN answer wins (with a CNAME from the asked name); a forwarded candidate stops the
+ * walk, since only the upstream's answer decides whether the search goes on.
+ */
+function pickCandidate(chain: Chain, w: Extract<WalkResult, { kind: 'search' }>, ctx: ChainContext): Exclude<WalkResult, { kind: 'search' }> & { searched: true } {
+  const original = w.req.name;
+  let first: Exclude<WalkResult, { kind: 'search' }> | null = null;
+  for (const name of w.candidates) {
+    const wc = walk(chain, { ...w.req, name }, ctx, w.index + 1, []);
+    if (wc.kind === 'search') continue;
+    first ??= wc;
+    if (wc.kind === 'forward') {
+      ctx.notes.push(`autopath: ${name} is forwarded; if the upstream says NXDOMAIN the search goes on with the next candidate.`);
+      return { ...wc, posts: [...w.posts, ...wc.posts], searched: true };
+    }
+    if (wc.kind === 'answer' && wc.res.written && wc.res.rcode !== 'NXDOMAIN') {
+      ctx.notes.push(`autopath: ${name} answers ${wc.res.rcode}; returned with a CNAME ${original} → ${name}.`);
+      const cname = { hook: (res: Res) => withAutopathCname(res, original), req: w.req };
+      return { ...wc, posts: [...w.posts, cname, ...wc.posts], searched: true };
+    }
+  }
+  ctx.notes.push('autopath: every candidate is NXDOMAIN; the first reply is returned and the client walks its search list itself.');
+  return { ...first!, posts: [...w.posts, ...first!.posts], searched: true };
 }
 
 /** Explains how the Corefile `model` answers `q` in `world`. Never throws for well-formed models. */
@@ -58,9 +85,10 @@ function explainAt(model: CorefileModel, q: EvalQuery, world: EvalWorld, depth: 
   const serverBlock = { keys: r.block.keys.map((k) => k.text), line: r.block.pos.line, index: r.block.index, zone: r.address!.zone };
   steps.push(`Plugins run in plugin.cfg order: ${chain.names.join(', ')}.`, ...chain.notes);
   const ctx: ChainContext = { world, block: r.block.index, now: 0, notes: [] };
-  const w = walk(chain, req, ctx);
+  const w0 = walk(chain, req, ctx);
+  const w: Exclude<WalkResult, { kind: 'search' }> & { searched?: boolean } = w0.kind === 'search' ? pickCandidate(chain, w0, ctx) : w0;
   steps.push(...ctx.notes);
-  const rewrittenName = w.req.name !== req.name ? w.req.name : undefined;
+  const rewrittenName = w.req.name !== req.name && !w.searched ? w.req.name : undefined;
   const common = { ...base, serverBlock, view: r.view, viewsConsidered: r.viewsConsidered, plugins: chain.names, ...(rewrittenName ? { rewrittenName } : {}) };
   const blockText = `${serverBlock.keys.join(' ')} (line ${serverBlock.line})${r.view ? ` view ${r.view}` : ''}`;
   if (w.kind === 'forward') {

@@ -5,7 +5,8 @@
  */
 import type { CorefileModel } from '../model.js';
 import { CacheStore } from './cache-store.js';
-import { applyPosts, buildChain, nextIsForward, walk, type Chain, type PostEntry } from './chain.js';
+import { applyPosts, buildChain, nextIsForward, walk, type Chain, type PostEntry, type WalkResult } from './chain.js';
+import { withAutopathCname } from './plugins/autopath.js';
 import { flagBits, fromWire, rcodeNumbers, rcodeOf, toWire, type DnsMessage } from './message.js';
 import { toReq } from './request.js';
 import { route } from './route.js';
@@ -85,17 +86,31 @@ export class CorefileServer {
     if (!r.block || r.serverRcode) return reply(r.serverRcode ?? 'REFUSED', { written: false });
     const chain = this.chains.get(r.block.index)!;
     const ctx = this.ctx(r.block.index);
-    let w = walk(chain, req, ctx);
+    return this.complete(chain, ctx, walk(chain, req, ctx), query, depth);
+  }
+
+  /** Runs a walk to its reply: executes forwards (and `next` hand-overs), CNAME chases and autopath searches. */
+  private async complete(chain: Chain, ctx: ChainContext, start: WalkResult, query: DnsMessage, depth: number): Promise<Res | null> {
+    let w = start;
     for (;;) {
       if (w.kind === 'drop') return null;
       if (w.kind === 'end') return reply('SERVFAIL', { written: false });
       if (w.kind === 'answer') {
         let res = w.res;
         if (w.chase && depth < maxChase) {
-          const sub = await this.resolve(toReq({ name: w.chase.name, type: w.chase.type, client: req.client, clientPort: req.clientPort, proto: req.proto, port: req.serverPort, transport: req.transport, serverIp: req.serverIp }), { ...query, questions: [{ name: w.chase.name.replace(/\.$/, ''), type: w.chase.type, class: 'IN' }] }, depth + 1);
+          const sub = await this.resolve(toReq({ name: w.chase.name, type: w.chase.type, client: w.req.client, clientPort: w.req.clientPort, proto: w.req.proto, port: w.req.serverPort, transport: w.req.transport, serverIp: w.req.serverIp }), { ...query, questions: [{ name: w.chase.name.replace(/\.$/, ''), type: w.chase.type, class: 'IN' }] }, depth + 1);
           if (sub) res = { ...res, answers: [...res.answers, ...sub.answers] };
         }
         return applyPosts(res, w.posts, ctx);
+      }
+      if (w.kind === 'search') {
+        let first: Res | null | undefined;
+        for (const name of w.candidates) {
+          const got = await this.complete(chain, ctx, walk(chain, { ...w.req, name }, ctx, w.index + 1, []), query, depth);
+          if (first === undefined) first = got;
+          if (got && got.written && got.rcode !== 'NXDOMAIN') return applyPosts(withAutopathCname(got, w.req.name), w.posts, ctx);
+        }
+        return first ? applyPosts(first, w.posts, ctx) : null;
       }
       const got = await this.forward(w.plan, w.req, query);
       const nodata = got.rcode === 'NOERROR' && got.answers.length === 0;

@@ -34,6 +34,8 @@ export interface EvalWorld {
   cluster?: ClusterState;
   /** Nameservers of the CoreDNS pod's node resolv.conf, for `forward . /etc/resolv.conf`. */
   nodeResolvers?: string[];
+  /** Search list of the CoreDNS pod's resolv.conf (the node's), appended by autopath @kubernetes. */
+  nodeSearch?: string[];
   /** Files readable by CoreDNS (hosts files, resolv.conf files other than /etc/resolv.conf). */
   files?: FileSource;
   env?: Record<string, string>;
@@ -154,7 +156,9 @@ export type Outcome =
   | { kind: 'next'; req?: Req; post?: PostHook; note?: string }
   | { kind: 'answer'; res: Res; note: string; chase?: { name: string; type: RecordType } }
   | { kind: 'forward'; plan: ForwardPlan; note: string }
-  | { kind: 'drop'; note: string };
+  | { kind: 'drop'; note: string }
+  /** autopath: try these names through the rest of the chain; the first non-NXDOMAIN reply wins. */
+  | { kind: 'search'; candidates: string[]; note: string };
 
 /** Services the chain runner offers plugins (the same in explain and in the server). */
 export interface ChainContext {

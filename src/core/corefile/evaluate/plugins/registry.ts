@@ -1,6 +1,7 @@
 /** Which plugins the evaluator models, and how each is built. Plugins absent here never answer. */
 import { aclPlugin } from './acl.js';
 import { anyPlugin } from './any.js';
+import { autopathPlugin } from './autopath.js';
 import { cachePlugin } from './cache.js';
 import type { PluginFactory } from './common.js';
 import { forwardPlugin } from './forward.js';
@@ -16,6 +17,7 @@ import { whoamiPlugin } from './whoami.js';
 export const pluginFactories: Readonly<Record<string, PluginFactory>> = {
   acl: aclPlugin,
   any: anyPlugin,
+  autopath: autopathPlugin,
   cache: cachePlugin,
   forward: forwardPlugin,
   hosts: hostsPlugin,
