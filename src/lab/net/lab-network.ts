@@ -110,6 +110,7 @@ export class LabNetwork {
 
   /** Serves DNS over UDP at cluster address `ip:port`. */
   async serveDnsUdp(ip: string, port: number, handler: DnsHandler, opts: ServeOptions = {}): Promise<LabServer> {
+    this.assertOpen(ip, port);
     const sock = dgram.createSocket('udp4');
     await new Promise<void>((resolve, reject) => {
       sock.once('error', reject);
@@ -160,6 +161,7 @@ export class LabNetwork {
     onConnection: (sock: net.Socket, client: LabClient, verdict: Verdict) => void,
     opts: ServeOptions = {},
   ): Promise<LabServer> {
+    this.assertOpen(ip, port);
     const srv = net.createServer({ allowHalfOpen: false }, (sock) => {
       this.sockets.add(sock);
       sock.on('close', () => this.sockets.delete(sock));
@@ -217,6 +219,10 @@ export class LabNetwork {
       },
       opts,
     );
+  }
+
+  private assertOpen(ip: string, port: number): void {
+    if (this.closed) throw new Error(`lab network is closed: cannot serve ${ip}:${port}`);
   }
 
   /** Closes every server, pending delay timer and accepted socket, and the black hole. */

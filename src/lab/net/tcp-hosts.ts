@@ -34,6 +34,7 @@ export class TcpHosts {
   private readonly rng: Rng;
   private removeGuard: (() => void) | undefined;
   private refreshing: Promise<void> = Promise.resolve();
+  private stopped = false;
 
   constructor(
     private readonly labNet: LabNetwork,
@@ -99,6 +100,7 @@ export class TcpHosts {
   /** Reconciles listeners with the current cluster state (call after Services/Endpoints change). */
   refresh(): Promise<void> {
     this.refreshing = this.refreshing.then(async () => {
+      if (this.stopped) return;
       const want = this.desired();
       const wantKeys = new Set(want.map((d) => key(d.ip, d.port)));
       for (const [k, server] of this.listening) {
@@ -133,6 +135,7 @@ export class TcpHosts {
   }
 
   async stop(): Promise<void> {
+    this.stopped = true;
     await this.refreshing;
     this.removeGuard?.();
     await Promise.all([...this.listening.values()].map((s) => s.close()));
