@@ -168,7 +168,7 @@ export class LabBackend implements ApiBackend {
   private probeRuntime(ns: string, name: string): ProbePodRuntime {
     const pod = this.lab.pod(ns, name) as any;
     const files = this.lab.podFiles(ns, name)!;
-    return { network: this.deps.network, podIp: pod.status.podIP, resolvConf: files.resolvConf, hosts: files.hosts };
+    return { network: this.deps.network, podIp: pod.status.podIP, node: pod.spec.nodeName, resolvConf: files.resolvConf, hosts: files.hosts };
   }
 
   podLog(ns: string, name: string, container: string): { text: string } | { error: string } {

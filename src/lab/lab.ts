@@ -62,12 +62,11 @@ export interface Lab {
   stop(): Promise<void>;
 }
 
-// A variable specifier: the API side must not load the DNS world (and the Corefile engine) when started without it.
-const dnsWorldModule = './dns/dns-world.js';
-
+/** LABDNS's startDnsWorld, imported on use: a lab started without DNS never loads the Corefile engine. */
 async function defaultDnsStarter(...args: Parameters<DnsStarter>): Promise<LabDnsPort> {
-  const mod = (await import(dnsWorldModule)) as { startDnsWorld: DnsStarter };
-  return mod.startDnsWorld(...args);
+  const { startDnsWorld } = await import('./dns/dns-world.js');
+  const [scenario, map, cluster, opts] = args;
+  return startDnsWorld(scenario, map, cluster, opts);
 }
 
 export async function startLab(scenarioOrPath: Scenario | string, opts: StartLabOptions = {}): Promise<Lab> {

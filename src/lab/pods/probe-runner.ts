@@ -11,6 +11,8 @@ export interface ProbePodRuntime {
   podIp: string;
   resolvConf: string;
   hosts: string;
+  /** The node the pod runs on. */
+  node?: string;
   now?: () => number;
 }
 
@@ -28,36 +30,28 @@ export function isProbeCommand(argv: readonly string[] | undefined): boolean {
   return !!argv && argv.length >= 2 && /(^|\/)dnswhy$/.test(argv[0]!) && argv[1] === 'probe';
 }
 
-/** The JSON after `--spec` (or `--spec=`), parsed; an error message when it is missing or not JSON. */
-export function probeSpecFromArgv(argv: readonly string[]): { spec: unknown } | { error: string } {
+/**
+ * The default runner: DNSPROBE's runPodProbe, loaded on first use (kept off the lab's start-up
+ * path), with the same spec handling and output as `dnswhy probe` (src/cli/commands/probe.ts):
+ * one JSON line on stdout; a bad spec exits 2 naming the wrong fields.
+ */
+export const defaultProbeRunner: ProbeRunner = async (argv, rt) => {
   let text: string | undefined;
   for (let i = 2; i < argv.length; i++) {
     if (argv[i] === '--spec') text = argv[i + 1];
     else if (argv[i]!.startsWith('--spec=')) text = argv[i]!.slice('--spec='.length);
   }
-  if (text === undefined) return { error: 'dnswhy probe: missing --spec <json>' };
+  if (text === undefined) return { stdout: '', stderr: "error: required option '--spec <json>' not specified\n", exitCode: 1 };
+  const { PodProbeSpecError, parsePodProbeSpec, runPodProbe } = await import('../../probes/pod-probe/index.js');
+  let spec;
   try {
-    return { spec: JSON.parse(text) };
+    spec = parsePodProbeSpec(text);
   } catch (e) {
-    return { error: `dnswhy probe: --spec is not JSON: ${(e as Error).message}` };
-  }
-}
-
-// A variable specifier keeps this file compiling before DNSPROBE's module exists.
-const podProbeModule = '../../probes/pod-probe/index.js';
-
-/** The default runner: DNSPROBE's runPodProbe, loaded on first use (kept off the lab's start-up path). */
-export const defaultProbeRunner: ProbeRunner = async (argv, rt) => {
-  const parsed = probeSpecFromArgv(argv);
-  if ('error' in parsed) return { stdout: '', stderr: `${parsed.error}\n`, exitCode: 2 };
-  let mod: { runPodProbe: (spec: unknown, rt: ProbePodRuntime) => Promise<unknown> };
-  try {
-    mod = await import(podProbeModule);
-  } catch (e) {
-    return { stdout: '', stderr: `dnswhy probe: the pod probe is not available: ${(e as Error).message}\n`, exitCode: 1 };
+    if (!(e instanceof PodProbeSpecError)) throw e;
+    return { stdout: '', stderr: `dnswhy probe: ${e.message}\n`, exitCode: 2 };
   }
   try {
-    const output = await mod.runPodProbe(parsed.spec, rt);
+    const output = await runPodProbe(spec, rt);
     return { stdout: `${JSON.stringify(output)}\n`, stderr: '', exitCode: 0 };
   } catch (e) {
     return { stdout: '', stderr: `dnswhy probe: ${(e as Error).message}\n`, exitCode: 1 };

@@ -142,7 +142,7 @@ describe('ephemeral containers', () => {
 describe('pods/proxy', () => {
   it("reaches a CoreDNS pod's :9153/metrics (FAKE DNS world's text) and refuses other pods and ports like the real proxy", async () => {
     const text = await t.core.connectGetNamespacedPodProxyWithPath({ namespace: 'kube-system', name: 'coredns-5d78c9869d-aaaaa:9153', path: 'metrics' });
-    expect(text).toContain('coredns_reload_version_info{hash="fake-coredns-5d78c9869d-aaaaa"');
+    expect(text).toContain('coredns_reload_version_info{hash="sha512",value="fake-coredns-5d78c9869d-aaaaa"}');
     const res = await t.raw('/api/v1/namespaces/shop/pods/tools:8080/proxy/metrics');
     expect(res.status).toBe(503);
     expect(await res.json()).toMatchObject({ reason: 'ServiceUnavailable', message: 'error trying to reach service: dial tcp 10.244.2.9:8080: connect: connection refused' });

@@ -28,7 +28,7 @@ export class FakeDnsWorld implements LabDnsPort {
     this.replicas = new Set(pods.map((p) => p.name));
   }
   metricsText(podName: string): string | undefined {
-    return this.replicas.has(podName) ? `# fake metrics\ncoredns_reload_version_info{hash="fake-${podName}",value="sha512"} 1\n` : undefined;
+    return this.replicas.has(podName) ? `# fake metrics\ncoredns_reload_version_info{hash="sha512",value="fake-${podName}"} 1\n` : undefined;
   }
   loadedCorefileHash(podName: string): string | undefined {
     return this.replicas.has(podName) ? `fake-${podName}` : undefined;
