@@ -1,0 +1,72 @@
+/**
+ * buildReport: findings + evidence → the Report an on-call engineer reads. The verdict is "broken" iff
+ * any finding is at warn or error; the summary is one plain line naming the root cause (the first
+ * finding after ordering) or saying the name resolves fine.
+ */
+import type { Evidence, Finding, PodFacts, Report } from '../model/index.js';
+import { severityRank } from '../model/index.js';
+import { resolutionPath } from './resolution-path.js';
+
+/** The diagnosed pod and name with the evidence (the same shape as the checks' CheckInput). */
+export interface ReportInput {
+  target: { pod: PodFacts; name: string; port?: number };
+  evidence: Evidence[];
+}
+
+/** What the caller knows about the run itself. */
+export interface ReportMeta {
+  startedAt: string;
+  durationMs: number;
+  cluster?: string;
+  apiRequests?: number;
+  /** How the pod was picked ("deploy/mos-model"), when not given as ns/pod. */
+  resolvedFrom?: string;
+  /** Checks that could not run. */
+  notes?: string[];
+}
+
+/** Orders findings by severity, then confidence (stable). */
+function ordered(findings: Finding[]): Finding[] {
+  return findings
+    .map((f, i) => ({ f, i }))
+    .sort((a, b) => severityRank[b.f.severity] - severityRank[a.f.severity] || b.f.confidence - a.f.confidence || a.i - b.i)
+    .map(({ f }) => f);
+}
+
+/**
+ * Builds the report.
+ * @param input - the pod, the name and the evidence
+ * @param findings - what the checks found (any order)
+ * @param meta - timing and provenance of the run
+ */
+export function buildReport(input: ReportInput, findings: Finding[], meta: ReportMeta): Report {
+  const pod = input.target.pod;
+  const name = input.target.name.replace(/\.$/, '');
+  const list = ordered(findings);
+  const bad = list.filter((f) => f.severity !== 'info');
+  const verdict = bad.length > 0 ? 'broken' : 'healthy';
+  const who = `${pod.namespace}/${pod.name}`;
+  let summary: string;
+  if (bad.length > 0) {
+    const more = bad.length > 1 ? ` (+${bad.length - 1} more finding${bad.length > 2 ? 's' : ''})` : '';
+    summary = `${name} is broken from ${who}: ${bad[0]!.title}${more}`;
+  } else {
+    const healthy = list.find((f) => f.checkId === 'healthy');
+    summary = healthy?.title ?? `${name} from ${who}: no DNS problem found`;
+  }
+  return {
+    pod: { namespace: pod.namespace, name: pod.name, node: pod.node, ip: pod.ip, ...(pod.zone ? { zone: pod.zone } : {}), ...(meta.resolvedFrom ? { resolvedFrom: meta.resolvedFrom } : {}) },
+    name,
+    ...(input.target.port !== undefined ? { port: input.target.port } : {}),
+    ...(meta.cluster ? { cluster: meta.cluster } : {}),
+    verdict,
+    summary,
+    findings: list,
+    path: resolutionPath(pod, name, input.evidence, input.target.port),
+    evidence: input.evidence,
+    startedAt: meta.startedAt,
+    durationMs: meta.durationMs,
+    ...(meta.notes && meta.notes.length > 0 ? { notes: meta.notes } : {}),
+    ...(meta.apiRequests !== undefined ? { apiRequests: meta.apiRequests } : {}),
+  };
+}

@@ -1,0 +1,49 @@
+/**
+ * JSON: the contract of lab-scenario.md — `{"verdict","findings":[{"checkId","severity","title",
+ * "explanation","fixes":[{"kind",...}]}],"path":[...]}` — plus summary, pod, name, timing, notes and,
+ * unless left out, the evidence.
+ */
+import type { Report } from '../model/index.js';
+
+export interface JsonOptions {
+  /** Include the evidence items (default true). */
+  evidence?: boolean;
+  /** Pretty-print with two spaces (default true). */
+  pretty?: boolean;
+}
+
+/** The JSON object (before stringification). */
+export function reportJson(report: Report, opts: JsonOptions = {}): Record<string, unknown> {
+  return {
+    verdict: report.verdict,
+    summary: report.summary,
+    name: report.name,
+    ...(report.port !== undefined ? { port: report.port } : {}),
+    pod: report.pod,
+    ...(report.cluster ? { cluster: report.cluster } : {}),
+    findings: report.findings.map((f) => ({
+      checkId: f.checkId,
+      ...(f.messageId ? { messageId: f.messageId } : {}),
+      severity: f.severity,
+      title: f.title,
+      explanation: f.explanation,
+      fixes: f.fixes,
+      evidenceRefs: f.evidenceRefs,
+      confidence: f.confidence,
+      fingerprint: f.fingerprint,
+      docsUrl: f.docsUrl,
+      ...(f.sensitive ? { sensitive: f.sensitive } : {}),
+    })),
+    path: report.path,
+    ...(report.notes ? { notes: report.notes } : {}),
+    startedAt: report.startedAt,
+    durationMs: report.durationMs,
+    ...(report.apiRequests !== undefined ? { apiRequests: report.apiRequests } : {}),
+    ...(opts.evidence === false ? {} : { evidence: report.evidence }),
+  };
+}
+
+/** Renders a report as JSON text. */
+export function renderJson(report: Report, opts: JsonOptions = {}): string {
+  return JSON.stringify(reportJson(report, opts), null, opts.pretty === false ? undefined : 2) + '\n';
+}
