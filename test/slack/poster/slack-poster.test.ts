@@ -1,0 +1,85 @@
+/**
+ * Posting against the emulator's rate limits: 429 + Retry-After is waited out and retried (no post
+ * lost, none doubled); per-channel pacing avoids 429s; a post whose process died before recording
+ * it is found again by its metadata instead of being posted twice.
+ */
+import { WebClient } from '@slack/web-api';
+import { Redis } from 'ioredis';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { PostLedger } from '../../../src/queue/post-ledger.js';
+import { startSlackEmulator, type SlackEmulator } from '../../../src/slack/emulator/slack-emulator.js';
+import { postOnce } from '../../../src/slack/poster/idempotent-post.js';
+import { SlackPoster } from '../../../src/slack/poster/slack-poster.js';
+import { startRedis, type RedisHandle } from '../../helpers/redis-server.js';
+
+const msg = (text: string) => ({ text, blocks: [{ type: 'section' as const, text: { type: 'mrkdwn' as const, text } }] });
+
+describe('SlackPoster', () => {
+  let slack: SlackEmulator;
+  let client: WebClient;
+  let server: RedisHandle;
+  let redis: Redis;
+
+  beforeAll(async () => {
+    slack = await startSlackEmulator({ rateLimits: { channelBurst: 1, channelPerSecond: 1 } });
+    client = new WebClient('xoxb-emulator', { slackApiUrl: slack.apiUrl, retryConfig: { retries: 0 }, rejectRateLimitedCalls: true });
+    server = await startRedis();
+    redis = new Redis(server.url, { maxRetriesPerRequest: null });
+  });
+  afterAll(async () => {
+    redis.disconnect();
+    await server.stop();
+    await slack.stop();
+  });
+
+  it('waits out 429 Retry-After and delivers every message exactly once', async () => {
+    const poster = new SlackPoster(client, { channelIntervalMs: 0 });
+    const ts = await Promise.all(['a', 'b', 'c'].map((t) => poster.post({ channel: 'C100' }, msg(t))));
+    expect(new Set(ts).size).toBe(3);
+    expect(slack.messages.filter((m) => m.channel === 'C100').map((m) => m.text).sort()).toEqual(['a', 'b', 'c']);
+    expect(poster.rateLimitedCount).toBeGreaterThan(0);
+    expect(slack.callsOf('chat.postMessage').filter((c) => c.status === 429).length).toBe(poster.rateLimitedCount);
+  });
+
+  it('paces one channel at about one message per second, so Slack never has to refuse', async () => {
+    const poster = new SlackPoster(client, { channelIntervalMs: 1100 });
+    const before = slack.callsOf('chat.postMessage').filter((c) => c.status === 429).length;
+    await Promise.all(['x', 'y', 'z'].map((t) => poster.post({ channel: 'C101' }, msg(t))));
+    expect(slack.messages.filter((m) => m.channel === 'C101')).toHaveLength(3);
+    expect(poster.rateLimitedCount).toBe(0);
+    expect(slack.callsOf('chat.postMessage').filter((c) => c.status === 429).length).toBe(before);
+  });
+
+  it('gives up after too many 429s so the job can retry later', async () => {
+    const poster = new SlackPoster(client, { channelIntervalMs: 0, maxRateLimitRetries: 0 });
+    await poster.post({ channel: 'C102' }, msg('first'));
+    await expect(poster.post({ channel: 'C102' }, msg('second'))).rejects.toMatchObject({ code: 'slack_webapi_rate_limited_error' });
+  });
+
+  it('posts once per key, and finds a post made by a run that died before recording it', async () => {
+    const poster = new SlackPoster(client, { channelIntervalMs: 1100 });
+    const ledger = new PostLedger(redis);
+    const parent = await poster.post({ channel: 'C103' }, msg('parent'));
+    const to = { channel: 'C103', threadTs: parent };
+    const first = await postOnce(poster, ledger, 'job-1-report-0', to, msg('report'));
+    const again = await postOnce(poster, ledger, 'job-1-report-0', to, msg('report'));
+    expect(again).toEqual({ ts: first.ts, posted: false });
+    // A run that reserved, posted, and died before recording the ts:
+    await ledger.reserve('job-2-report-0');
+    const orphan = await poster.post(to, msg('report 2'), 'job-2-report-0');
+    const recovered = await postOnce(poster, ledger, 'job-2-report-0', to, msg('report 2'));
+    expect(recovered).toEqual({ ts: orphan, posted: false });
+    // A run that reserved and died before posting: the retry posts.
+    await ledger.reserve('job-3-report-0');
+    expect((await postOnce(poster, ledger, 'job-3-report-0', to, msg('report 3'))).posted).toBe(true);
+    expect(slack.thread('C103', parent).map((m) => m.text)).toEqual(['parent', 'report', 'report 2', 'report 3']);
+  });
+
+  it('uploads long content as a file in the thread', async () => {
+    const poster = new SlackPoster(client, { channelIntervalMs: 1100 });
+    const parent = await poster.post({ channel: 'C104' }, msg('parent'));
+    await poster.upload({ channel: 'C104', threadTs: parent }, { filename: 'evidence.json', title: 'Evidence', content: 'z'.repeat(100_000) });
+    const shared = slack.thread('C104', parent).find((m) => m.files);
+    expect(shared?.files?.[0]?.content).toHaveLength(100_000);
+  });
+});
