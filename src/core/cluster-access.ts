@@ -65,6 +65,8 @@ export interface WorkloadInfo {
   namespace: string;
   name: string;
   resourceVersion: string;
+  /** metadata.generation: moves with spec changes only (undefined when the server does not set it). */
+  generation?: number;
   /** spec.template (metadata + spec) as plain JSON. */
   template: Record<string, unknown>;
   /** spec.selector.matchLabels */

@@ -12,6 +12,7 @@ import { FixRejectedError, StaleTargetError, type ApplyResult, type ApplyStep, t
 import { describeDiagnostics, gateCorefile, hasReload } from './corefile-gate.js';
 import { corednsHashes, waitForReload } from './reload-wait.js';
 import { restartCoredns } from './restart-coredns.js';
+import { templateHash } from './template-hash.js';
 
 export interface ApplyOptions {
   /** Where CoreDNS runs (its pods' label selector, metrics port). */
@@ -239,12 +240,19 @@ async function applyWorkloadFix(access: ClusterAccess, fix: WorkloadPatchFix, _o
   }
   log.add('validate', true, `patch changes only the pod template (${[...Object.keys(touched.spec), ...Object.keys(touched.metadata).map((k) => `metadata.${k}`)].join(', ')})`);
   const current = await access.readWorkload(kind, namespace, name);
-  if (fix.target.resourceVersion !== undefined && current.resourceVersion !== fix.target.resourceVersion) {
-    const detail = `${kind} ${namespace}/${name} changed since proposed (resourceVersion ${fix.target.resourceVersion} → ${current.resourceVersion}); re-diagnose`;
+  const stale = workloadChangedSince(fix.target, current);
+  if (stale) {
+    const detail = `${kind} ${namespace}/${name} changed since proposed (${stale}); re-diagnose`;
     log.add('re-read', false, detail);
     throw new StaleTargetError(detail, log.steps);
   }
-  log.add('re-read', true, `${kind} ${namespace}/${name} unchanged since proposed (resourceVersion ${current.resourceVersion})`);
+  log.add(
+    're-read',
+    true,
+    fix.target.generation !== undefined || fix.target.resourceVersion !== undefined
+      ? `${kind} ${namespace}/${name} spec unchanged since proposed (generation ${current.generation ?? '?'}, resourceVersion ${current.resourceVersion})`
+      : `${kind} ${namespace}/${name} read (resourceVersion ${current.resourceVersion}); the proposal carried no version to compare`,
+  );
   const previous = previousFields(current, touched);
   const written = await writeWorkloadPatch(access, current, fix.patch, 'strategic', log);
   return {
@@ -253,10 +261,25 @@ async function applyWorkloadFix(access: ClusterAccess, fix: WorkloadPatchFix, _o
     target: { kind, namespace, name },
     previous,
     newResourceVersion: written.resourceVersion,
+    appliedTemplateHash: templateHash(written.template),
     reloaded: [],
     needsRestart: false,
     steps: log.steps,
   };
+}
+
+/**
+ * Why a workload is no longer what a proposal saw, or undefined. With a generation, only spec
+ * changes count (status writes move resourceVersion all the time); otherwise resourceVersion.
+ */
+export function workloadChangedSince(target: WorkloadPatchFix['target'], current: WorkloadInfo): string | undefined {
+  if (target.generation !== undefined && current.generation !== undefined) {
+    return current.generation !== target.generation ? `generation ${target.generation} → ${current.generation}` : undefined;
+  }
+  if (target.resourceVersion !== undefined && current.resourceVersion !== target.resourceVersion) {
+    return `resourceVersion ${target.resourceVersion} → ${current.resourceVersion}`;
+  }
+  return undefined;
 }
 
 /**

@@ -38,6 +38,11 @@ export interface ApplyResult {
   previous: PreviousVersion;
   /** resourceVersion after the write (rollback refuses if the object moved on since). */
   newResourceVersion?: string;
+  /**
+   * Workloads: sha256 of the pod template as written. Rollback compares templates, not
+   * resourceVersions, because controllers rewrite a workload's status (and its resourceVersion) all the time.
+   */
+  appliedTemplateHash?: string;
   /** CoreDNS replicas that loaded the new Corefile, with the hash they report. */
   reloaded: { pod: string; hash: string }[];
   /** The Corefile has no `reload`, or not every replica loaded it in time: restart CoreDNS to be sure. */

@@ -9,6 +9,7 @@ import { settleCoredns, StepLog, writeCorefileData, writeWorkloadPatch, type App
 import { StaleTargetError, type ApplyResult, type PreviousVersion } from './apply-types.js';
 import { mergePatchTo } from './merge-patch.js';
 import { corednsHashes } from './reload-wait.js';
+import { templateHash } from './template-hash.js';
 import { NotFoundError } from '../core/cluster-access.js';
 
 function asRecord(v: unknown): Record<string, unknown> {
@@ -59,12 +60,17 @@ export async function rollbackFix(access: ClusterAccess, applied: ApplyResult, o
 
   const current = await access.readWorkload(prev.kind, prev.namespace, prev.name);
   const what = `${prev.kind} ${prev.namespace}/${prev.name}`;
-  if (applied.newResourceVersion !== undefined && current.resourceVersion !== applied.newResourceVersion) {
-    const detail = staleDetail(what, applied, current.resourceVersion);
+  // Controllers write a workload's status (and so its resourceVersion) constantly: compare the template.
+  const moved =
+    applied.appliedTemplateHash !== undefined
+      ? templateHash(current.template) !== applied.appliedTemplateHash
+      : applied.newResourceVersion !== undefined && current.resourceVersion !== applied.newResourceVersion;
+  if (moved) {
+    const detail = `${what}'s pod template changed since the fix was applied; rolling back would undo someone else's change: re-diagnose`;
     log.add('re-read', false, detail);
     throw new StaleTargetError(detail, log.steps);
   }
-  log.add('re-read', true, `${what} unchanged since the fix was applied (resourceVersion ${current.resourceVersion})`);
+  log.add('re-read', true, `${what} pod template unchanged since the fix was applied`);
   const tplSpec = asRecord(current.template.spec);
   const tplMeta = asRecord(current.template.metadata);
   const pick = (from: Record<string, unknown>, keys: string[]) => Object.fromEntries(keys.map((k) => [k, from[k] === undefined ? null : structuredClone(from[k])]));
@@ -87,6 +93,7 @@ export async function rollbackFix(access: ClusterAccess, applied: ApplyResult, o
     target: { kind: prev.kind, namespace: prev.namespace, name: prev.name },
     previous: { ...prev, resourceVersion: current.resourceVersion, templateSpec: curSpec, templateMetadata: curMeta },
     newResourceVersion: written.resourceVersion,
+    appliedTemplateHash: templateHash(written.template),
     reloaded: [],
     needsRestart: false,
     steps: log.steps,

@@ -52,7 +52,11 @@ export interface CorefilePatchFix extends FixBase {
 
 export interface WorkloadPatchFix extends FixBase {
   kind: 'workload-patch';
-  target: { kind: 'Deployment' | 'StatefulSet' | 'DaemonSet'; namespace: string; name: string; resourceVersion?: string };
+  /**
+   * `generation` (from PodFacts.owner) lets apply tell a spec change (refuse) from a status update
+   * (resourceVersion moves on every status write of a Deployment).
+   */
+  target: { kind: 'Deployment' | 'StatefulSet' | 'DaemonSet'; namespace: string; name: string; resourceVersion?: string; generation?: number };
   /** Strategic merge patch body for the owner's pod template. */
   patch: Record<string, unknown>;
   diff: string;

@@ -16,6 +16,10 @@ export interface HostAlias {
 export interface OwnerRef {
   kind: 'Deployment' | 'StatefulSet' | 'DaemonSet' | 'ReplicaSet' | 'Job' | (string & {});
   name: string;
+  /** The owning workload's resourceVersion when it was read (KUBE fills it for Deployment/StatefulSet/DaemonSet). */
+  resourceVersion?: string;
+  /** The owning workload's metadata.generation (changes with its spec, not with its status). */
+  generation?: number;
 }
 
 /** The target pod, as read from the API. `owner` is the top-level controller (a ReplicaSet is resolved to its Deployment). */

@@ -5,7 +5,7 @@
  * `probe-error` evidence item; evidence ids are numbered e1..eN in a fixed order at the end.
  */
 import type { ClusterAccess, ClusterPod, NamespaceInfo, ProbePodSpec } from '../../core/cluster-access.js';
-import type { Evidence, EvidenceOrigin, MetricsEvidence, NodeFacts, PodFacts } from '../../core/model/index.js';
+import type { Evidence, EvidenceOrigin, MetricsEvidence, NodeFacts, OwnerRef, PodFacts } from '../../core/model/index.js';
 import type { NetworkPosition } from '../../core/network-position.js';
 import {
   defaultCorednsLocation,
@@ -107,7 +107,7 @@ export async function gatherEvidence(access: ClusterAccess, target: GatherTarget
   progress(`resolving pod ${target.pod}`);
   const resolved = await resolvePodArgument(access, target.pod, target.namespace);
   const pod = resolved.pod;
-  const owner = pod.directOwner ? await settle(access.resolveOwner(pod.namespace, pod.directOwner)) : undefined;
+  const owner = pod.directOwner ? await settle(ownerWithVersion(access, pod.namespace, pod.directOwner)) : undefined;
   const container = target.container ?? pod.containers[0] ?? '';
   const podT = startTiming();
 
@@ -297,6 +297,15 @@ export async function gatherEvidence(access: ClusterAccess, target: GatherTarget
     apiRequests: access.apiRequests - startRequests,
     ...(resolved.resolvedFrom ? { resolvedFrom: resolved.resolvedFrom } : {}),
   };
+}
+
+/** The top-level owner, with the workload's resourceVersion and generation (what a workload fix is proposed against). */
+async function ownerWithVersion(access: ClusterAccess, namespace: string, direct: OwnerRef): Promise<OwnerRef> {
+  const top = await access.resolveOwner(namespace, direct);
+  const kind = (['Deployment', 'StatefulSet', 'DaemonSet'] as const).find((k) => k === top.kind);
+  if (!kind) return top;
+  const w = await settle(access.readWorkload(kind, namespace, top.name));
+  return w ? { ...top, resourceVersion: w.resourceVersion, ...(w.generation !== undefined ? { generation: w.generation } : {}) } : top;
 }
 
 function toPodFacts(p: ClusterPod, owner: PodFacts['owner'], zone: string | undefined): PodFacts {

@@ -375,7 +375,7 @@ function resourceOf(kind: WorkloadKind): string {
 }
 
 interface WorkloadLike {
-  metadata?: { resourceVersion?: string };
+  metadata?: { resourceVersion?: string; generation?: number };
   spec?: { template?: unknown; selector?: { matchLabels?: Record<string, string> }; replicas?: number };
   status?: { readyReplicas?: number; numberReady?: number };
 }
@@ -387,6 +387,7 @@ function toWorkload(kind: WorkloadKind, namespace: string, name: string, obj: Wo
     namespace,
     name,
     resourceVersion: obj.metadata?.resourceVersion ?? '',
+    ...(obj.metadata?.generation !== undefined ? { generation: obj.metadata.generation } : {}),
     template: plain(obj.spec?.template),
     selector: { ...(obj.spec?.selector?.matchLabels ?? {}) },
     ...(obj.spec?.replicas !== undefined ? { replicas: obj.spec.replicas } : {}),

@@ -29,6 +29,9 @@ describe('gatherEvidence in the lab (seed 000: hybrid-cloud split horizon)', () 
     const r = await gatherEvidence(access, { pod: 'mos/mos-model', name: 's3.cloud-b.example', port: 80 }, opts(lab));
     expect(r.pod).toMatchObject({ namespace: 'mos', node: 'gpu-zone1', zone: 'cloud-b-1', owner: { kind: 'Deployment', name: 'mos-model' } });
     expect(r.resolvedFrom).toBe('prefix mos-model');
+    // The owner carries the version a workload fix is proposed against.
+    expect(r.pod.owner?.resourceVersion).toMatch(/^\d+$/);
+    expect(r.pod.owner?.generation).toBeGreaterThan(0);
     expect(ofKind(r.evidence, 'probe-error')).toEqual([]);
     // The image's getent, through the pod's own resolv.conf: the public address.
     expect(ofKind(r.evidence, 'tool-output')[0]).toMatchObject({ tool: 'getent', parsed: { addresses: ['10.118.163.249'] } });
