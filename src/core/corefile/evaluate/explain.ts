@@ -95,10 +95,13 @@ function explainAt(model: CorefileModel, q: EvalQuery, world: EvalWorld, depth: 
     const forwardTo = w.plan.upstreams.map((u) => ({ ip: u.ip, port: u.port }));
     const cache = cacheVerdictFor(chain, w.req.name, null);
     steps.push(`Cache: ${cache.note}.`);
+    const files = w.plan.unknownSources;
+    const targets = [...forwardTo.map((u) => `${u.ip}:${u.port}`), ...files.map((f) => `nameservers of ${f}`)];
     return {
-      ...common, plugin: 'forward', rcode: forwardTo.length ? 'NOERROR' : 'SERVFAIL', forwardTo, policy: w.plan.policy, cache,
-      summary: forwardTo.length
-        ? `${req.name} ${req.type} → block ${blockText}: forwarded to [${forwardTo.map((u) => `${u.ip}:${u.port}`).join(', ')}] with policy ${w.plan.policy}; the answer is whatever the upstream says.`
+      ...common, plugin: 'forward', rcode: targets.length ? 'NOERROR' : 'SERVFAIL', forwardTo, policy: w.plan.policy, cache,
+      ...(files.length ? { forwardToFiles: files } : {}),
+      summary: targets.length
+        ? `${req.name} ${req.type} → block ${blockText}: forwarded to [${targets.join(', ')}] with policy ${w.plan.policy}; the answer is whatever the upstream says.`
         : `${req.name} ${req.type} → block ${blockText}: forward has no usable upstream: SERVFAIL.`,
       steps,
     };

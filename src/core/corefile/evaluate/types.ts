@@ -81,6 +81,8 @@ export interface Explanation {
   additional: DnsRecord[];
   /** Upstreams in the order the forward plugin lists them, when the query is forwarded. */
   forwardTo: { ip: string; port: number }[] | null;
+  /** Resolv.conf files the query is forwarded to whose nameservers were not given (e.g. /etc/resolv.conf without nodeResolvers). */
+  forwardToFiles?: string[];
   policy?: string;
   /** True when no reply is sent (acl drop). */
   dropped: boolean;
@@ -134,6 +136,8 @@ export type PostHook = (res: Res, req: Req, ctx: ChainContext) => Res;
 /** A forward plugin's decision to send the query upstream. */
 export interface ForwardPlan {
   upstreams: Upstream[];
+  /** Resolv.conf paths whose nameservers the evaluator was not given (explain reports them as targets). */
+  unknownSources: string[];
   policy: 'random' | 'round_robin' | 'sequential';
   forceTcp: boolean;
   preferUdp: boolean;

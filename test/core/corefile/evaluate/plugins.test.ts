@@ -131,6 +131,12 @@ describe('forward', () => {
     expect(ask(t, 'x.skip.corp.example').forwardTo).toEqual([{ ip: '192.0.2.1', port: 53 }]);
     expect(ask(t, 'google.com').forwardTo).toEqual([{ ip: '192.0.2.1', port: 53 }]);
   });
+  it('without the node resolvers, /etc/resolv.conf is reported as the target file', () => {
+    const e = explain(model(kubeadm), { name: 'example.com', type: 'A', client: c }, { cluster });
+    expect(e).toMatchObject({ plugin: 'forward', forwardTo: [], forwardToFiles: ['/etc/resolv.conf'] });
+    expect(e.summary).toContain('nameservers of /etc/resolv.conf');
+  });
+
   it('reports policy and more than 15 upstreams', () => {
     const many = Array.from({ length: 16 }, (_, i) => `192.0.2.${i + 1}`).join(' ');
     const e = ask(`.:53 {\n    forward . ${many} {\n        policy sequential\n    }\n}\n`, 'x.example');
@@ -163,6 +169,12 @@ describe('template', () => {
     expect(ask(t, 'x.echo.test', 'TXT').answers[0]!.data).toBe('TXT IN');
     expect(ask(t, 'x.echo.test', 'A').plugin).toBe('forward');
   });
+  it('expr lines use the view expression language; false → fallthrough', () => {
+    const t = ".:53 {\n    template IN A example {\n        match .*\n        expr incidr(client_ip(), '10.245.0.0/16')\n        answer \"{{ .Name }} 60 IN A 10.9.9.9\"\n        fallthrough\n    }\n    forward . 192.0.2.1\n}\n";
+    expect(explain(model(t), { name: 'a.example', type: 'A', client: '10.245.1.1' }, {}).answers[0]!.data).toBe('10.9.9.9');
+    expect(explain(model(t), { name: 'a.example', type: 'A', client: '10.1.1.1' }, {}).plugin).toBe('forward');
+  });
+
   it('zone match without regex match and without fallthrough is SERVFAIL', () => {
     const t = '.:53 {\n    template ANY ANY example {\n        match ^only[.]example[.]$\n        rcode NXDOMAIN\n    }\n    forward . 192.0.2.1\n}\n';
     expect(ask(t, 'other.example')).toMatchObject({ plugin: 'template', rcode: 'SERVFAIL' });

@@ -12,6 +12,8 @@ import { normalizeZones, type BlockContext } from './common.js';
 /** Result of reading a forward directive's TO list. */
 export interface ForwardTargets {
   upstreams: Upstream[];
+  /** Resolv.conf files whose nameservers are not known to the evaluator (e.g. the node's, not given). */
+  unknown: string[];
   problems: string[];
   notes: string[];
 }
@@ -29,6 +31,7 @@ export function resolvConfNameservers(text: string): string[] {
 /** Resolves the TO arguments of a forward directive into upstreams (dedup, max 15). */
 export function forwardTargets(tos: readonly string[], ctx: BlockContext): ForwardTargets {
   const upstreams: Upstream[] = [];
+  const unknown: string[] = [];
   const problems: string[] = [];
   const notes: string[] = [];
   const add = (ip: string, port: number, tls = false) => {
@@ -61,14 +64,14 @@ export function forwardTargets(tos: readonly string[], ctx: BlockContext): Forwa
           notes.push(`${t} lists ${servers.join(', ') || 'no nameservers'}`);
         }
       }
-      if (!servers) { problems.push(`${t}: contents unknown (no node resolvers / file given)`); continue; }
+      if (!servers) { unknown.push(t); continue; }
       if (servers.length === 0) problems.push(`${t}: no valid upstream addresses found`);
       for (const s of servers) if (ipaddr.isValid(s)) add(ipaddr.parse(s).toString(), 53);
       continue;
     }
     problems.push(`'${to}' is not an IP address or file`);
   }
-  return { upstreams, problems, notes };
+  return { upstreams, unknown, problems, notes };
 }
 
 const rcodeNames = ['NOERROR', 'FORMERR', 'SERVFAIL', 'NXDOMAIN', 'NOTIMP', 'REFUSED'];
@@ -88,6 +91,7 @@ export function forwardPlugin(directives: DirectiveNode[], ctx: BlockContext): P
     const nextRcodes = (opt('next')?.args ?? []).map((t) => t.text.toUpperCase()).filter((r) => rcodeNames.includes(r));
     const plan: ForwardPlan = {
       upstreams: targets.upstreams,
+      unknownSources: targets.unknown,
       policy,
       forceTcp: !!opt('force_tcp'),
       preferUdp: !!opt('prefer_udp'),
@@ -103,6 +107,9 @@ export function forwardPlugin(directives: DirectiveNode[], ctx: BlockContext): P
       if (!isSubdomain(name, from)) return { kind: 'next', note: `${label}: ${name} is not under ${from}.` };
       if (name !== fqdn(from) && matchZone(except, name) !== '') {
         return { kind: 'next', note: `${label}: ${name} is under except ${matchZone(except, name)}.` };
+      }
+      if (plan.upstreams.length === 0 && plan.unknownSources.length > 0) {
+        return { kind: 'forward', plan, note: `${label} takes ${name}: forwarded to the nameservers of ${plan.unknownSources.join(', ')}${plan.unknownSources.includes('/etc/resolv.conf') ? " (the CoreDNS node's resolv.conf; its nameservers were not given)" : ' (contents not given)'} with policy ${policy}.` };
       }
       if (plan.upstreams.length === 0) {
         return { kind: 'forward', plan, note: `${label}: no usable upstream (${targets.problems.join('; ') || 'empty list'}).` };

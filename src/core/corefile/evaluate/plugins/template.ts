@@ -6,6 +6,8 @@
 import type { DirectiveNode } from '../../model.js';
 import type { DnsRecord } from '../../../model/dns.js';
 import { compileGoRegex } from '../go-regex.js';
+import { compileViewExpr, evaluateViewExpr, joinExprTokens, type CompiledViewExpr } from '../../view-expr/index.js';
+import { viewEnv } from '../view-filter.js';
 import { executeGoTemplate, type TemplateData } from '../go-template.js';
 import { matchZone } from '../names.js';
 import { parseZoneRr } from '../zone-rr.js';
@@ -24,7 +26,7 @@ interface Stanza {
   authority: string[];
   rcode: string;
   fall: Fall;
-  hasExpr: boolean;
+  exprs: CompiledViewExpr[];
 }
 
 function parseStanza(d: DirectiveNode, ctx: BlockContext): Stanza {
@@ -36,7 +38,7 @@ function parseStanza(d: DirectiveNode, ctx: BlockContext): Stanza {
     type: (args[1] ?? 'ANY').toUpperCase(),
     zones: args.length > 2 ? normalizeZones(args.slice(2)) : [...ctx.zones],
     regexes: [], badRegex: [], answer: [], additional: [], authority: [], rcode: 'NOERROR',
-    fall: parseFall(lines), hasExpr: false,
+    fall: parseFall(lines), exprs: [],
   };
   for (const l of lines) {
     const a = l.args.map((t) => t.text);
@@ -51,7 +53,7 @@ function parseStanza(d: DirectiveNode, ctx: BlockContext): Stanza {
     } else if (l.name === 'rcode') {
       s.rcode = (a[0] ?? 'NOERROR').toUpperCase();
     } else if (l.name === 'expr') {
-      s.hasExpr = true;
+      s.exprs.push(compileViewExpr(joinExprTokens(a)));
     }
   }
   if (s.regexes.length === 0 && s.badRegex.length === 0) s.regexes.push({ re: /.*/, groups: [], src: '.*' });
@@ -72,9 +74,12 @@ export function templatePlugin(directives: DirectiveNode[], ctx: BlockContext): 
       let m: RegExpExecArray | null = null;
       let hit: Stanza['regexes'][number] | undefined;
       for (const r of s.regexes) { m = r.re.exec(req.name); if (m) { hit = r; break; } }
-      if (!m || !hit) {
-        if (fallsThrough(s.fall, req.name)) return { kind: 'next', note: `${label}: no match regex matches ${req.name}; fallthrough passes it on.` };
-        return { kind: 'answer', res: reply('SERVFAIL', { written: false }), note: `${label}: ${req.name} is in its zone but matches no regex and there is no fallthrough: SERVFAIL.` };
+      const env = s.exprs.length ? viewEnv(req, ctx.world) : null;
+      const failedExpr = env ? s.exprs.find((e) => !evaluateViewExpr(e, env).matched) : undefined;
+      if (!m || !hit || failedExpr) {
+        const why = failedExpr ? `expr \`${failedExpr.source}\` is not true` : 'no match regex matches';
+        if (fallsThrough(s.fall, req.name)) return { kind: 'next', note: `${label}: ${why} for ${req.name}; fallthrough passes it on.` };
+        return { kind: 'answer', res: reply('SERVFAIL', { written: false }), note: `${label}: ${req.name} is in its zone but ${why} and there is no fallthrough: SERVFAIL.` };
       }
       const data: TemplateData = {
         Name: req.name, Type: req.type, Class: req.class, Zone: zone, Remote: req.client,
@@ -99,14 +104,13 @@ export function templatePlugin(directives: DirectiveNode[], ctx: BlockContext): 
         if (typeof part === 'string') return { kind: 'answer', res: reply('SERVFAIL', { written: false }), note: `${label}: template RR failed at query time (${part}): SERVFAIL.` };
       }
       const res = reply(s.rcode, { aa: true, answers: answers as DnsRecord[], authority: authority as DnsRecord[], additional: additional as DnsRecord[] });
-      const exprNote = s.hasExpr ? ' (its expr lines are not evaluated here and assumed true)' : '';
-      if (s.rcode === 'SERVFAIL') return { kind: 'answer', res: { ...res, written: false }, note: `${label}: matched ${hit.src}; rcode SERVFAIL${exprNote}.` };
+      if (s.rcode === 'SERVFAIL') return { kind: 'answer', res: { ...res, written: false }, note: `${label}: matched ${hit.src}; rcode SERVFAIL.` };
       const first = (answers as DnsRecord[])[0];
       const chase = first && first.type === 'CNAME' && (req.type === 'A' || req.type === 'AAAA') ? { name: first.data, type: req.type } : undefined;
       return {
         kind: 'answer',
         res,
-        note: `${label}: ${req.name} matches ${hit.src}: ${s.rcode}${(answers as DnsRecord[]).length ? ` with ${(answers as DnsRecord[]).map((a) => `${a.type} ${a.data}`).join(', ')}` : ''}${exprNote}.`,
+        note: `${label}: ${req.name} matches ${hit.src}: ${s.rcode}${(answers as DnsRecord[]).length ? ` with ${(answers as DnsRecord[]).map((a) => `${a.type} ${a.data}`).join(', ')}` : ''}.`,
         ...(chase ? { chase } : {}),
       };
     };
