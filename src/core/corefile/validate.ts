@@ -6,7 +6,7 @@
  */
 import { directiveRank } from './directives.js';
 import { CorefileError } from './errors.js';
-import type { CorefileModel, Diagnostic, ParseOptions, Tok } from './model.js';
+import type { CorefileModel, Diagnostic, FileSource, ParseOptions, Tok } from './model.js';
 import { parseCorefile, type ParseResult } from './parse.js';
 import { PluginContext } from './validate/context.js';
 import { GoError } from './validate/go.js';
@@ -17,6 +17,8 @@ import { newestCorednsVersion } from './version.js';
 export interface ValidateOptions {
   /** CoreDNS version to judge against (default: the newest modelled, 1.14.7). */
   corednsVersion?: string;
+  /** The CoreDNS pod's files (hosts files, zone files, resolv.conf upstreams), when known. */
+  files?: FileSource;
 }
 
 /** Setup-level diagnostics for every server block of a model. */
@@ -41,7 +43,7 @@ export function validateCorefile(model: CorefileModel, opts: ValidateOptions = {
         }
         continue;
       }
-      const ctx = new PluginContext(name, tokens, block, version);
+      const ctx = new PluginContext(name, tokens, block, version, opts.files);
       try {
         validator(ctx);
       } catch (e) {

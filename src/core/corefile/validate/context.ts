@@ -6,7 +6,8 @@
 import { Dispenser } from '../dispenser.js';
 import { CorefileError } from '../errors.js';
 import { addressString } from '../keys.js';
-import type { Diagnostic, ServerBlockNode, SourcePos, Tok } from '../model.js';
+import { posix } from 'node:path';
+import type { Diagnostic, FileSource, ServerBlockNode, SourcePos, Tok } from '../model.js';
 import { atLeast, newestCorednsVersion } from '../version.js';
 
 /** The context of one plugin's setup() in one server block. */
@@ -21,6 +22,7 @@ export class PluginContext {
     tokens: Tok[],
     readonly block: ServerBlockNode,
     readonly version: string = newestCorednsVersion,
+    readonly files?: FileSource,
   ) {
     this.c = new Dispenser(tokens, tokens[0]?.pos.file ?? 'Corefile', plugin);
     this.serverBlockKeys = block.addresses.map((a) => addressString(a));
@@ -49,6 +51,36 @@ export class PluginContext {
   /** An informational note. */
   info(message: string, pos: SourcePos = this.c.pos()): void {
     this.notes.push({ severity: 'info', message, pos, plugin: this.plugin });
+  }
+
+  /**
+   * Notes a file the plugin reads on the CoreDNS pod. With a FileSource (the pod's view of its
+   * files) a missing file is a warning, as CoreDNS logs it; without one, an info that it was not checked.
+   */
+  podFile(path: string, what: string, pos: SourcePos = this.c.pos()): void {
+    // Every CoreDNS pod has these (in Kubernetes, resolv.conf is the node's: dnsPolicy Default).
+    if (path === '/etc/hosts' || path === '/etc/resolv.conf') return;
+    if (!this.files || !posix.isAbsolute(path)) {
+      this.info(`${what} ${path} is read on the CoreDNS pod (not checked here)`, pos);
+      return;
+    }
+    let text: string | undefined | null;
+    try {
+      text = this.files.read(path);
+    } catch {
+      text = null;
+    }
+    if (text === undefined) this.warn(`${what} ${path} does not exist on the CoreDNS pod`, pos);
+    else if (text === null) this.warn(`${what} ${path} is a directory`, pos);
+  }
+
+  /** The file's text when a FileSource is given and the file exists. */
+  readPodFile(path: string): string | undefined {
+    try {
+      return this.files?.read(path) ?? undefined;
+    } catch {
+      return undefined;
+    }
   }
 
   /** True when another directive is present in the same block. */

@@ -17,7 +17,7 @@ export const validateAutopath: PluginValidator = (ctx) => {
     } else if (resolv === '') {
       throw c.err('failed to parse "": open : no such file or directory');
     } else {
-      ctx.warn(`${resolv} must be a resolv.conf file on the CoreDNS pod (read at startup)`);
+      ctx.podFile(resolv, 'resolv.conf');
     }
   }
 };

@@ -3,6 +3,7 @@
  * (plugin/file/setup.go). The zone file is on the CoreDNS pod: a missing one is only a warning here
  * (CoreDNS itself only warns unless `reload 0`).
  */
+import { CorefileError } from '../../errors.js';
 import type { PluginValidator } from '../context.js';
 import { parseDuration } from '../go.js';
 
@@ -37,11 +38,10 @@ export const validateFile: PluginValidator = (ctx) => {
           throw c.err(`unknown property '${c.val()}'`);
       }
     }
-    ctx.warn(
-      reloadZero
-        ? `zone file ${file} must exist on the CoreDNS pod (with reload 0 a missing file stops CoreDNS)`
-        : `zone file ${file} is read on the CoreDNS pod (a missing file is retried every reload)`,
-      pos,
-    );
+    if (reloadZero && ctx.files && file.startsWith('/') && ctx.readPodFile(file) === undefined) {
+      // With reload 0 CoreDNS refuses to start without the zone file.
+      throw new CorefileError(`open ${file}: no such file or directory`, pos, 'file');
+    }
+    ctx.podFile(file, 'zone file', pos);
   }
 };

@@ -60,8 +60,11 @@ function stanza(ctx: PluginContext): void {
     // A path or a hostname: only the pod can tell. /etc/resolv.conf is always there: in Kubernetes it
     // is the node's resolv.conf (CoreDNS runs with dnsPolicy: Default).
     if (addr === '/etc/resolv.conf') continue;
-    if (addr.startsWith('/') || addr.startsWith('.') || /\.conf$|resolv/.test(addr)) {
-      ctx.warn(`${addr} must be a resolv.conf-style file on the CoreDNS pod with at least one nameserver`, t.pos);
+    const podText = ctx.readPodFile(addr);
+    if (podText !== undefined) {
+      if (!/^\s*nameserver\s+\S+/m.test(podText)) ctx.warn(`${addr} has no nameserver line: no valid upstream addresses found`, t.pos);
+    } else if (addr.startsWith('/') || addr.startsWith('.') || /\.conf$|resolv/.test(addr)) {
+      ctx.podFile(addr, 'upstream file (resolv.conf)', t.pos);
     } else if (isHostEntry(addr) && ctx.atLeast('1.14.4')) {
       ctx.warn(`${addr} is not an IP address: CoreDNS resolves it at startup, or reads it as a file on the pod`, t.pos);
     } else if (isHostEntry(addr)) {
@@ -178,7 +181,7 @@ function option(ctx: PluginContext, o: { expire: number; maxAge: number; tlsServ
     case 'tls': {
       const a = c.remainingArgs();
       if (a.length > 3) throw c.argErr();
-      if (a.length > 0) ctx.warn(`TLS files (${a.join(', ')}) must exist on the CoreDNS pod`);
+      for (const f of a) ctx.podFile(f, 'TLS file');
       break;
     }
     case 'tls_servername':

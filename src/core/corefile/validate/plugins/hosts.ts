@@ -11,8 +11,8 @@ export const validateHosts: PluginValidator = (ctx) => {
     if (i++ > 0) throw ctx.errOnce();
     const args = c.remainingArgs();
     if (args.length >= 1) {
-      // The first argument is always the file; it is read on the CoreDNS pod (a missing file is only logged).
-      ctx.warn(`hosts file ${args[0]} is read on the CoreDNS pod: if it does not exist there, only inline entries answer`);
+      // The first argument is always the file; CoreDNS only logs a missing one (inline entries still answer).
+      ctx.podFile(args[0], 'hosts file');
     }
     while (c.nextBlock()) {
       const v = c.val();

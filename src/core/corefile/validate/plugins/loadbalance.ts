@@ -25,7 +25,7 @@ export const validateLoadbalance: PluginValidator = (ctx) => {
               throw c.err(`invalid reload duration '${t[0]}'`);
             }
           }
-          ctx.warn(`weight file ${args[1]} must exist on the CoreDNS pod (read at startup)`);
+          ctx.podFile(args[1], 'weight file');
           break;
         default:
           throw c.err(`unknown policy: ${args[0]}`);
