@@ -116,9 +116,10 @@ describe('queryDns against small loopback servers', () => {
   it('accepts the answer to a retry when the first datagram was lost', async () => {
     let n = 0;
     const s = await start((q) => (n++ === 0 ? null : reply(q, 'NOERROR', [{ type: 'A', name: 'late.example', ttl: 1, data: '10.2.2.2' }])));
-    const r = await queryDns({ ip: s.host, port: s.port }, 'late.example', 'A', { timeoutMs: 60, tries: 2 });
-    expect(r).toMatchObject({ outcome: 'answer', tries: 2 });
-    expect(r.latencyMs).toBeGreaterThanOrEqual(60);
+    const r = await queryDns({ ip: s.host, port: s.port }, 'late.example', 'A', { timeoutMs: 150, tries: 3 });
+    expect(r).toMatchObject({ outcome: 'answer' });
+    expect(r.tries).toBeGreaterThanOrEqual(2);
+    expect(r.latencyMs).toBeGreaterThanOrEqual(150);
   });
 
   it('reports ICMP port unreachable as outcome refused', async () => {

@@ -103,7 +103,7 @@ describe('lookup (glibc) against misbehaving servers, timeouts shrunk', () => {
   });
 
   it('first nameserver drops, second answers: every name loses one try at the first (measured)', async () => {
-    const r = await lookup('s3.example.com', k8s('nameserver 10.0.0.66\nnameserver 10.96.0.10\n', 'timeout:1 attempts:2'), { libc: 'glibc', network, timeoutScale: 0.05, minTryMs: 30 });
+    const r = await lookup('s3.example.com', k8s('nameserver 10.0.0.66\nnameserver 10.96.0.10\n', 'timeout:1 attempts:2'), { libc: 'glibc', network, timeoutScale: 0.25 });
     expect(r.result.ok).toBe(true);
     expect(r.queries.filter((q) => q.server === '10.0.0.66')).toHaveLength(8);
     expect(r.queries.filter((q) => q.outcome === 'timeout')).toHaveLength(8);
@@ -154,7 +154,7 @@ describe('lookup (musl)', () => {
   });
 
   it('asks every nameserver at once and takes the first real answer; a dropping server costs nothing', async () => {
-    const r = await lookup('s3.example.com.', parseResolvConf('nameserver 10.0.0.66\nnameserver 10.96.0.10\noptions timeout:1 attempts:1\n'), { libc: 'musl', network, timeoutScale: 0.05, minTryMs: 30 });
+    const r = await lookup('s3.example.com.', parseResolvConf('nameserver 10.0.0.66\nnameserver 10.96.0.10\noptions timeout:1 attempts:1\n'), { libc: 'musl', network, timeoutScale: 0.3 });
     expect(r.result).toMatchObject({ ok: true, addresses: ['203.0.113.9'], answeredBy: '10.96.0.10' });
     expect(new Set(r.queries.map((q) => q.server))).toEqual(new Set(['10.0.0.66', '10.96.0.10']));
   });

@@ -72,7 +72,7 @@ describe('runPodProbe twin', () => {
         ],
         tcpPorts: [443, 80],
         burst: { count: 40, concurrency: 4 },
-        queryTimeoutMs: 100,
+        queryTimeoutMs: 400,
         origin: { namespace: 'default', name: 'dnswhy-probe-1', node: 'worker-1', twinOf: 'default/web-0' },
       },
       rt(),
@@ -112,7 +112,7 @@ describe('runPodProbe twin', () => {
 
   it('a name answered by the hosts file (hostAliases) sends no lookup queries; direct queries still ask for it', async () => {
     const { evidence } = await runPodProbe(
-      { name: 's3.example.com', dnsServiceIp: '10.96.0.10', endpoints: [], tcpPorts: [443], burst: { count: 0, concurrency: 1 }, queryTimeoutMs: 100 },
+      { name: 's3.example.com', dnsServiceIp: '10.96.0.10', endpoints: [], tcpPorts: [443], burst: { count: 0, concurrency: 1 }, queryTimeoutMs: 400 },
       { ...rt(), hosts: `${hosts}203.0.113.77 s3.example.com\n` },
     );
     expect(byKind(evidence, 'lookup')[0]).toMatchObject({ queries: [], result: { answeredBy: 'hosts-file', addresses: ['203.0.113.77'] } });
@@ -123,7 +123,7 @@ describe('runPodProbe twin', () => {
 
   it('a probe that throws becomes a probe-error item naming what could not be learned', async () => {
     const { evidence } = await runPodProbe(
-      { name: 'api', dnsServiceIp: '10.96.0.10', endpoints: [{ ip: '10.244.0.99', pod: 'coredns-x' }], tcpPorts: [443], burst: { count: 0, concurrency: 1 }, queryTimeoutMs: 100 },
+      { name: 'api', dnsServiceIp: '10.96.0.10', endpoints: [{ ip: '10.244.0.99', pod: 'coredns-x' }], tcpPorts: [443], burst: { count: 0, concurrency: 1 }, queryTimeoutMs: 400 },
       rt(),
     );
     const errors = byKind(evidence, 'probe-error');
@@ -136,7 +136,7 @@ describe('runPodProbe twin', () => {
 describe('runPodProbe node-view', () => {
   it("emits the node's resolv.conf and asks each nameserver and upstream individually, seen from the node", async () => {
     const { evidence } = await runPodProbe(
-      { mode: 'node-view', name: 's3.example.com', dnsServiceIp: '10.96.0.10', endpoints: [], tcpPorts: [443], upstreams: [{ ip: '192.168.1.2' }], node: 'gpu-zone1', zone: 'cloud-b', queryTimeoutMs: 100 },
+      { mode: 'node-view', name: 's3.example.com', dnsServiceIp: '10.96.0.10', endpoints: [], tcpPorts: [443], upstreams: [{ ip: '192.168.1.2' }], node: 'gpu-zone1', zone: 'cloud-b', queryTimeoutMs: 400 },
       { ...rt(), resolvConf: 'nameserver 10.0.0.2\nnameserver 10.0.0.3\n' },
     );
     expect(byKind(evidence, 'node-resolv-conf')[0]).toMatchObject({ node: 'gpu-zone1', zone: 'cloud-b', nameservers: ['10.0.0.2', '10.0.0.3'] });
