@@ -5,10 +5,13 @@
  */
 import { Command, CommanderError } from 'commander';
 import { exitCodes } from './exit-codes.js';
-import { labCommand } from './commands/lab.js';
-import { probeCommand } from './commands/probe.js';
 import { corefileCommand } from './commands/corefile.js';
+import { demoCommand } from './commands/demo.js';
+import { labCommand } from './commands/lab.js';
+import { labTestCommand } from './commands/lab-test.js';
+import { probeCommand } from './commands/probe.js';
 import { serveCommand } from './commands/serve.js';
+import { whyCommand } from './commands/why.js';
 
 export function buildProgram(): Command {
   const program = new Command('dnswhy')
@@ -17,10 +20,12 @@ export function buildProgram(): Command {
     .showHelpAfterError()
     .exitOverride();
   // Sub-command families, one file each (keep this list sorted).
-  program.addCommand(labCommand());
-  program.addCommand(probeCommand());
   program.addCommand(corefileCommand());
+  program.addCommand(demoCommand());
+  program.addCommand(labCommand([labTestCommand()]));
+  program.addCommand(probeCommand());
   program.addCommand(serveCommand());
+  program.addCommand(whyCommand());
   return program;
 }
 

@@ -1,0 +1,61 @@
+/**
+ * `dnswhy lab test FILE...`: checks every scenario's `expect` list against real diagnoses in the lab.
+ * One line per expectation; `--json` prints the contract shape of lab-scenario.md. Exit 0 when all hold.
+ */
+import { Command } from 'commander';
+import pc from 'picocolors';
+import { testScenarioFile, type ExpectationOutcome, type ScenarioOutcome } from '../../diagnosis/lab-expectations.js';
+import { exitCodes } from '../exit-codes.js';
+
+export function labTestCommand(): Command {
+  return new Command('test')
+    .description("run each scenario's expectations against the diagnosis (a fresh lab per expectation)")
+    .argument('<files...>', 'scenario files')
+    .option('--json', 'print {"scenarios":[...]} as JSON')
+    .option('--burst <count>', 'burst probe size', (v) => Number(v), 200)
+    .action(async (files: string[], opts: { json?: boolean; burst: number }) => {
+      const color = Boolean(process.stdout.isTTY) && !opts.json;
+      const results: ScenarioOutcome[] = [];
+      for (const file of files) {
+        try {
+          const outcome = await testScenarioFile(file, {
+            burst: { count: opts.burst, concurrency: 20 },
+            onExpectation: (e) => {
+              if (!opts.json) process.stdout.write(`${line(file, e, color)}\n`);
+            },
+          });
+          results.push(outcome);
+        } catch (err) {
+          const failed: ScenarioOutcome = {
+            file,
+            name: file,
+            expectations: [{ pod: '-', name: '-', ok: false, verdict: 'error', findings: [], problems: [(err as Error).message] }],
+          };
+          results.push(failed);
+          if (!opts.json) process.stdout.write(`${line(file, failed.expectations[0]!, color)}\n`);
+        }
+      }
+      const all = results.flatMap((r) => r.expectations);
+      const failed = all.filter((e) => !e.ok).length;
+      if (opts.json) {
+        const json = {
+          scenarios: results.map((r) => ({
+            name: r.name,
+            file: r.file,
+            expectations: r.expectations.map(({ pod, name, ok, verdict, findings, problems }) => ({ pod, name, ok, verdict, findings, problems })),
+          })),
+        };
+        process.stdout.write(`${JSON.stringify(json, null, 2)}\n`);
+      } else {
+        process.stdout.write(`${all.length - failed} of ${all.length} expectations hold\n`);
+      }
+      process.exitCode = failed === 0 ? exitCodes.ok : exitCodes.finding;
+    });
+}
+
+function line(file: string, e: ExpectationOutcome, color: boolean): string {
+  const mark = e.ok ? (color ? pc.green('ok  ') : 'ok  ') : color ? pc.red('FAIL') : 'FAIL';
+  const fixed = e.applied ? ` → applied ${e.applied.fix.kind}, re-run ${e.applied.rerun.verdict}` : '';
+  const head = `${mark} ${file}: why ${e.pod} ${e.name}: ${e.verdict} [${e.findings.join(', ')}]${fixed}`;
+  return e.problems.length ? `${head}\n${e.problems.map((p) => `       - ${p}`).join('\n')}` : head;
+}

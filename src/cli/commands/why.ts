@@ -1,0 +1,75 @@
+/**
+ * `dnswhy why POD NAME[:PORT]`: diagnose one lookup against the user's cluster, or an in-process lab.
+ * Exit 0 when the name resolves and connects, 1 when a problem is reported or the pod is unknown, 2 on usage errors.
+ */
+import { Command, InvalidArgumentError, Option } from 'commander';
+import { InputError, parseTargetName } from '../../core/input/target-name.js';
+import { renderJson } from '../../core/report/render-json.js';
+import { renderMarkdown } from '../../core/report/render-markdown.js';
+import { renderText } from '../../core/report/render-text.js';
+import { openCluster } from '../../diagnosis/open-cluster.js';
+import { runDiagnosis } from '../../diagnosis/run-diagnosis.js';
+import { exitCodes } from '../exit-codes.js';
+import { progressReporter } from '../progress.js';
+
+export function whyCommand(): Command {
+  return new Command('why')
+    .description('explain why POD cannot resolve NAME (or show that it can)')
+    .argument('<pod>', 'ns/pod, pod (with -n), deploy/name, or a unique prefix of a pod name')
+    .argument('<name>', 'the DNS name, optionally NAME:PORT with the TCP port the application connects to')
+    .option('-n, --namespace <ns>', 'namespace of the pod')
+    .option('--context <ctx>', 'kubeconfig context')
+    .option('--kubeconfig <path>', 'kubeconfig file (default: $KUBECONFIG or ~/.kube/config)')
+    .option('--lab <file>', 'diagnose an in-process embedded lab started from this scenario file')
+    .addOption(new Option('--json', 'print the report as JSON').conflicts('markdown'))
+    .option('--markdown', 'print the report as Markdown')
+    .option('--burst <count>', 'burst probe size (queries)', (v) => positiveInt(v, '--burst'), 200)
+    .option('--concurrency <n>', 'burst probe concurrency', (v) => positiveInt(v, '--concurrency'), 20)
+    .action(async (podArg: string, nameArg: string, opts: WhyOptions, cmd: Command) => {
+      let target;
+      try {
+        target = parseTargetName(nameArg);
+      } catch (err) {
+        if (err instanceof InputError) cmd.error(`dnswhy why: ${err.message}`, { exitCode: exitCodes.usage });
+        throw err;
+      }
+      const cluster = await openCluster({ lab: opts.lab, kubeconfig: opts.kubeconfig, context: opts.context });
+      const progress = progressReporter(process.stderr);
+      try {
+        const report = await runDiagnosis(
+          cluster,
+          { pod: podArg, namespace: opts.namespace, name: target.name, port: target.port },
+          { burst: { count: opts.burst, concurrency: opts.concurrency }, onProgress: progress.update },
+        );
+        progress.done();
+        const out = opts.json ? renderJson(report) : opts.markdown ? renderMarkdown(report) : renderText(report, { color: Boolean(process.stdout.isTTY) });
+        process.stdout.write(out.endsWith('\n') ? out : `${out}\n`);
+        process.exitCode = report.verdict === 'healthy' ? exitCodes.ok : exitCodes.finding;
+      } catch (err) {
+        progress.done();
+        const candidates = (err as { candidates?: string[] }).candidates;
+        process.stderr.write(`dnswhy why: ${(err as Error).message}\n`);
+        if (candidates?.length) process.stderr.write(`closest pods: ${candidates.join(', ')}\n`);
+        process.exitCode = exitCodes.finding;
+      } finally {
+        await cluster.close();
+      }
+    });
+}
+
+interface WhyOptions {
+  namespace?: string;
+  context?: string;
+  kubeconfig?: string;
+  lab?: string;
+  json?: boolean;
+  markdown?: boolean;
+  burst: number;
+  concurrency: number;
+}
+
+function positiveInt(value: string, flag: string): number {
+  const n = Number(value);
+  if (!Number.isInteger(n) || n < 1) throw new InvalidArgumentError(`${flag} must be a positive whole number, got "${value}"`);
+  return n;
+}

@@ -1,0 +1,40 @@
+/**
+ * Opens the cluster a diagnosis runs against: the user's kubeconfig (or in-cluster credentials), or an
+ * in-process embedded lab started from a scenario file. The lab is imported only when asked for, so a
+ * real-cluster run never loads it.
+ */
+import type { ClusterAccess } from '../core/cluster-access.js';
+import { directNetwork, type NetworkPosition } from '../core/network-position.js';
+import { KubeClusterAccess } from '../probes/kube/kube-cluster-access.js';
+
+export interface OpenClusterOptions {
+  kubeconfig?: string;
+  context?: string;
+  /** A lab scenario file: start the embedded lab in-process and diagnose it. */
+  lab?: string;
+}
+
+export interface OpenedCluster {
+  access: ClusterAccess;
+  network: NetworkPosition;
+  name: string;
+  /** The running lab, when one was started (for applying fixes and inspecting state in tests). */
+  lab?: import('../lab/lab.js').Lab;
+  close(): Promise<void>;
+}
+
+export async function openCluster(opts: OpenClusterOptions = {}): Promise<OpenedCluster> {
+  if (opts.lab) {
+    const { startLab } = await import('../lab/lab.js');
+    const lab = await startLab(opts.lab);
+    try {
+      const access = KubeClusterAccess.fromKubeconfig(lab.kubeconfigPath);
+      return { access, network: lab.network, name: `lab:${lab.scenario.name}`, lab, close: () => lab.stop() };
+    } catch (err) {
+      await lab.stop();
+      throw err;
+    }
+  }
+  const access = KubeClusterAccess.fromKubeconfig(opts.kubeconfig, opts.context);
+  return { access, network: directNetwork, name: opts.context ?? access.contextName(), close: async () => {} };
+}

@@ -1,0 +1,62 @@
+/**
+ * One diagnosis: gather evidence from the pod's position and the cluster, run every check, build the
+ * report. Used identically by the CLI, the Slack worker and `lab test`; only the cluster handle differs.
+ */
+import type { ClusterAccess } from '../core/cluster-access.js';
+import type { Report } from '../core/model/report.js';
+import type { NetworkPosition } from '../core/network-position.js';
+import { buildReport } from '../core/report/build-report.js';
+import { runChecks } from '../checks/run-checks.js';
+import { gatherEvidence } from '../probes/gather/gather-evidence.js';
+
+/** What to diagnose: a pod argument as a person types it, and the name (optionally with the TCP port the app uses). */
+export interface DiagnosisTarget {
+  /** `ns/pod`, `pod` (with namespace), `deploy/name`, or a unique prefix. */
+  pod: string;
+  namespace?: string;
+  name: string;
+  port?: number;
+}
+
+/** A cluster to diagnose: its API access, how to reach its addresses, and its display name. */
+export interface ClusterHandle {
+  access: ClusterAccess;
+  network: NetworkPosition;
+  name: string;
+}
+
+export interface DiagnosisOptions {
+  onProgress?: (step: string, done: number, total: number) => void;
+  /** Burst probe size; the default (200 at 20) is the issue's. */
+  burst?: { count: number; concurrency: number };
+  probeMode?: 'twin-pod' | 'ephemeral';
+}
+
+export async function runDiagnosis(cluster: ClusterHandle, target: DiagnosisTarget, opts: DiagnosisOptions = {}): Promise<Report> {
+  const startedAt = new Date();
+  const steps = ['gather evidence', 'run checks', 'build report'];
+  opts.onProgress?.(steps[0]!, 0, steps.length);
+  const gathered = await gatherEvidence(
+    cluster.access,
+    { pod: target.pod, namespace: target.namespace, name: target.name, port: target.port },
+    {
+      network: cluster.network,
+      burst: opts.burst,
+      probeMode: opts.probeMode,
+      onProgress: (step) => opts.onProgress?.(step, 0, steps.length),
+    },
+  );
+  opts.onProgress?.(steps[1]!, 1, steps.length);
+  const input = { target: { pod: gathered.pod, name: target.name, port: target.port }, evidence: gathered.evidence };
+  const findings = runChecks(input);
+  opts.onProgress?.(steps[2]!, 2, steps.length);
+  const report = buildReport(input, findings, {
+    cluster: cluster.name,
+    startedAt: startedAt.toISOString(),
+    durationMs: Date.now() - startedAt.getTime(),
+    apiRequests: gathered.apiRequests,
+    resolvedFrom: gathered.resolvedFrom,
+  });
+  opts.onProgress?.('done', steps.length, steps.length);
+  return report;
+}
