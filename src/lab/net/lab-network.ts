@@ -30,6 +30,13 @@ export type DnsHandler = (msg: Buffer, client: LabClient, proto: 'udp' | 'tcp') 
 /** `apply` (default): the server applies the rules to what it receives. `none`: the handler decides (the Service VIP). */
 export interface ServeOptions {
   rules?: 'apply' | 'none';
+  /**
+   * What a TCP server does with a connection a `drop` rule matches but the kernel already accepted
+   * (the sender did not dial with its identity): `silent` (default) holds it open and writes nothing,
+   * so a DNS client times out; `reset` closes it with RST, so a bare connect probe does not report
+   * a dropped destination as reachable.
+   */
+  dropAfterAccept?: 'silent' | 'reset';
 }
 
 /** A running lab server. */
@@ -170,6 +177,7 @@ export class LabNetwork {
       const verdict: Verdict = opts.rules === 'none' ? { action: 'deliver', delayMs: 0 } : this.rules.decide({ from: client.ip, to: ip, proto: 'tcp', port });
       if (verdict.action === 'reject') return void sock.resetAndDestroy();
       if (verdict.action === 'drop' && !(verdict.lost ?? false)) {
+        if (opts.dropAfterAccept === 'reset') return void sock.resetAndDestroy();
         // Silent: nothing is ever written; the client's own timeout ends it.
         return;
       }

@@ -115,7 +115,7 @@ export class TcpHosts {
         const server =
           d.kind === 'service'
             ? await this.labNet.serveTcp(d.ip, d.port, (sock, client) => this.acceptService(sock, client, d), { rules: 'none' })
-            : await this.labNet.serveTcp(d.ip, d.port, (sock) => sock.end());
+            : await this.labNet.serveTcp(d.ip, d.port, (sock) => sock.end(), { dropAfterAccept: 'reset' });
         this.listening.set(k, server);
       }
     });
@@ -129,8 +129,9 @@ export class TcpHosts {
     const backend = backends[Math.floor(this.rng() * backends.length)]!;
     const verdict = this.labNet.rules.decideTranslated({ from: client.ip, to: d.ip, proto: 'tcp', port: d.port }, { ip: backend, port: d.port });
     if (verdict.action === 'reject') return void sock.resetAndDestroy();
-    // Dropped after the handshake (the sender did not dial with its identity): stay silent.
-    if (verdict.action === 'drop' && !verdict.lost) return;
+    // Dropped after the handshake (the sender did not dial with its identity): reset, so a bare
+    // connect probe does not take the destination for reachable (see README).
+    if (verdict.action === 'drop' && !verdict.lost) return void sock.resetAndDestroy();
     sock.end();
   }
 
