@@ -63,7 +63,13 @@ export class CorefileServer {
       port: client.serverPort ?? 53, serverIp: client.serverIp, id: query.id ?? 0,
       ...(opt ? { bufsize: Number(opt.udpPayloadSize ?? 512), do: Boolean(opt.flag_do ?? ((Number(opt.flags ?? 0) & 0x8000) !== 0)) } : {}),
     });
-    const res = await this.resolve(req, query, 0);
+    let res: Res | null;
+    try {
+      res = await this.resolve(req, query, 0);
+    } catch {
+      // CoreDNS recovers a panicking plugin and answers SERVFAIL; so do we for an unexpected error.
+      return this.bare(query, 'SERVFAIL');
+    }
     if (res === null) return null;
     return this.toMessage(query, res);
   }

@@ -92,7 +92,8 @@ export function kubernetesPlugin(directives: DirectiveNode[], ctx: BlockContext)
     const lookupType = ['A', 'AAAA', 'SRV', 'CNAME'].includes(req.type) ? req.type : 'A';
     const r = kubeLookup(name, lookupType, zone, cluster, o);
     if (!r.ok) return nameError(r.why);
-    if (lookupType !== req.type) return r.records.length > 0 || r.cname ? nodata(r.why) : nodata(r.why);
+    // Other types on an existing name: NODATA (CoreDNS does a fake A lookup to tell NODATA from NXDOMAIN).
+    if (lookupType !== req.type) return nodata(r.why);
     if (r.cname) {
       if (req.type === 'A' || req.type === 'AAAA') return answer(r.records, `${r.why}, target resolved through this listener`, r.cname);
       return answer(r.records, r.why);
