@@ -14,8 +14,9 @@ export interface OpenRuntimeOptions {
   name: string;
   kubeconfig?: string;
   lab?: string;
-  /** How long apply-fix waits for CoreDNS to load a new Corefile. */
+  /** How long apply-fix waits for CoreDNS to load a new Corefile, and how often it looks. */
   reloadTimeoutMs?: number;
+  pollMs?: number;
   /** Burst probe size (smaller in labs and tests). */
   burst?: { count: number; concurrency: number };
 }
@@ -37,7 +38,7 @@ function describeApply(r: ApplyResult): Pick<ApplyOutcome, 'message' | 'reloadNo
 export async function openClusterRuntime(o: OpenRuntimeOptions): Promise<OpenedRuntime> {
   const cluster = await openCluster({ ...(o.kubeconfig ? { kubeconfig: o.kubeconfig } : {}), ...(o.lab ? { lab: o.lab } : {}) });
   const handle = { access: cluster.access, network: cluster.network, name: o.name };
-  const applyOpts = { reloadTimeoutMs: o.reloadTimeoutMs ?? 90_000 };
+  const applyOpts = { reloadTimeoutMs: o.reloadTimeoutMs ?? 90_000, ...(o.pollMs ? { pollMs: o.pollMs } : {}) };
   return {
     name: o.name,
     ...(cluster.lab ? { lab: cluster.lab } : {}),

@@ -1,0 +1,83 @@
+/**
+ * End to end with the real parts: a real redis-server, the embedded lab (seed 000, hybrid-cloud
+ * split horizon) diagnosed by the real orchestrator, the app in HTTP mode with signed requests,
+ * the Slack emulator, and the real kubectl to look at the lab's ConfigMap.
+ */
+import { execFile } from 'node:child_process';
+import { join } from 'node:path';
+import { promisify } from 'node:util';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { openClusterRuntime, type OpenedRuntime } from '../../jobs/open-cluster-runtime.js';
+import { ProposalStore } from '../../src/queue/proposal-store.js';
+import { actionIds } from '../../src/slack/ids.js';
+import { blockActionsBody, sendSigned, slashCommandBody } from '../../src/slack/emulator/signed-request.js';
+import { approver, approver2, bystander, buttons, channel, messageText, requester, secret, startHarness, type Harness } from '../slack/helpers/bot-harness.js';
+
+const scenario = join(import.meta.dirname, '..', '..', 'scenarios', '000-hybrid-cloud-split-horizon.yaml');
+
+describe('Slack bot over the lab (seed 000: hybrid-cloud split horizon)', { timeout: 120_000 }, () => {
+  let h: Harness;
+  let runtime: OpenedRuntime;
+
+  beforeAll(async () => {
+    runtime = await openClusterRuntime({ name: 'lab', lab: scenario, burst: { count: 20, concurrency: 5 }, reloadTimeoutMs: 10_000, pollMs: 100 });
+    h = await startHarness({ runtime });
+  }, 120_000);
+  afterAll(async () => h?.stop());
+
+  async function kubectl(...args: string[]): Promise<string> {
+    const kubeconfig = runtime.lab!.kubeconfigPath;
+    const { stdout } = await promisify(execFile)('kubectl', ['--kubeconfig', kubeconfig, ...args], { encoding: 'utf8', env: { ...process.env, HOME: kubeconfig.replace(/\/[^/]+$/, '') } });
+    return stdout;
+  }
+  const corefile = () => kubectl('-n', 'kube-system', 'get', 'configmap', 'coredns', '-o', 'jsonpath={.data.Corefile}');
+  const click = (user: string, actionId: string, value: string, messageTs: string) => sendSigned(h.bot.eventsUrl!, secret, blockActionsBody({ user, channel, messageTs, actionId, value }));
+
+  let parentTs = '';
+  let fixTs = '';
+  let proposalId = '';
+  let original = '';
+
+  it('answers a signed /dns why with a thread carrying the upstream-split-horizon finding and a Corefile fix', async () => {
+    original = await corefile();
+    const res = await sendSigned(h.bot.eventsUrl!, secret, slashCommandBody({ text: 'why mos/mos-model-6c9f7b5d8-x2k4p s3.cloud-b.example', user: requester, channel }));
+    expect(res.status).toBe(200);
+    const parent = await h.slack.waitFor('parent', () => h.slack.messages.find((m) => m.channel === channel && !m.threadTs));
+    parentTs = parent.ts;
+    const report = await h.slack.waitFor('report', () => h.slack.thread(channel, parentTs).find((m) => messageText(m).includes('Resolution path')), 90_000);
+    expect(messageText(report)).toContain('upstream-split-horizon');
+    const fix = await h.slack.waitFor('Corefile fix', () => h.slack.thread(channel, parentTs).find((m) => buttons(m)[actionIds.approveFix] && messageText(m).includes('ConfigMap kube-system/coredns')), 30_000);
+    fixTs = fix.ts;
+    proposalId = buttons(fix)[actionIds.approveFix]!;
+    const p = await new ProposalStore(h.redis).get(proposalId);
+    expect(p).toMatchObject({ checkId: 'upstream-split-horizon', status: 'pending', object: { kind: 'ConfigMap', namespace: 'kube-system', name: 'coredns' } });
+  });
+
+  it("ignores a non-approver's click: the ConfigMap is unchanged (kubectl)", async () => {
+    await click(bystander, actionIds.approveFix, proposalId, fixTs);
+    await h.slack.waitFor('refusal', () => h.slack.ephemerals.find((e) => e.user === bystander && e.text.includes('not an approver')));
+    expect(await corefile()).toBe(original);
+    expect((await new ProposalStore(h.redis).get(proposalId))?.status).toBe('pending');
+  });
+
+  it('applies once on two concurrent approvals, patches the ConfigMap (kubectl), and verifies', async () => {
+    await Promise.all([click(approver, actionIds.approveFix, proposalId, fixTs), click(approver2, actionIds.approveFix, proposalId, fixTs)]);
+    const result = await h.slack.waitFor('apply result', () => h.slack.thread(channel, parentTs).find((m) => buttons(m)[actionIds.rollbackFix]), 60_000);
+    const p = (await new ProposalStore(h.redis).get(proposalId))!;
+    expect(await corefile()).toBe(p.fix.kind === 'corefile-patch' ? p.fix.after : '');
+    expect(await corefile()).not.toBe(original);
+    expect(messageText(result)).toContain('Verified');
+    const audit = await new ProposalStore(h.redis).audit(proposalId);
+    expect(audit.filter((l) => l.endsWith('pending->applying'))).toHaveLength(1);
+    expect(h.slack.thread(channel, parentTs).filter((m) => m.text.startsWith('applied:'))).toHaveLength(1);
+    expect(await h.queues.cluster('lab').getJobs(['completed', 'failed', 'active', 'wait'])).toSatisfy((jobs: { name: string }[]) => jobs.filter((j) => j.name === 'apply-fix').length === 1);
+  });
+
+  it('rolls back to the old Corefile on an approver click', async () => {
+    const result = h.slack.thread(channel, parentTs).find((m) => buttons(m)[actionIds.rollbackFix])!;
+    await click(approver, actionIds.rollbackFix, proposalId, result.ts);
+    await h.slack.waitFor('rolled back', () => h.slack.thread(channel, parentTs).find((m) => m.text.startsWith('Rolled back')), 60_000);
+    expect(await corefile()).toBe(original);
+    expect((await new ProposalStore(h.redis).get(proposalId))?.status).toBe('rolled-back');
+  });
+});
