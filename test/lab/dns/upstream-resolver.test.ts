@@ -98,6 +98,15 @@ describe('upstream resolver (real UDP/TCP)', () => {
     expect((await ask(map, '10.245.4.17', '10.0.9.2', 'x.example.net')).rcode).toBe('SERVFAIL');
   });
 
+  it('truncates a UDP answer that does not fit 512 bytes; TCP carries it whole', async () => {
+    const many = Array.from({ length: 60 }, (_, i) => `198.51.100.${i + 1}`);
+    const { map } = await world([{ ...publicDns, records: [{ name: 'big.example.org', type: 'A', values: many, ttl: 60 }] }]);
+    const udp = await ask(map, '10.245.4.17', '203.0.113.53', 'big.example.org');
+    expect(udp.flag_tc).toBe(true);
+    expect(udp.answers).toEqual([]);
+    expect(datas(await ask(map, '10.245.4.17', '203.0.113.53', 'big.example.org', 'A', { proto: 'tcp' }))).toHaveLength(60);
+  });
+
   it('ignores malformed packets and keeps serving', async () => {
     const { map } = await world([publicDns]);
     const dst = map.dial('203.0.113.53', 53, 'udp');
