@@ -20,6 +20,7 @@ import {
 } from './cluster-reads.js';
 import { forwardTargetsFor, type Upstream } from './forward-targets.js';
 import { podOrigin, readPodFiles, runPodTools } from './pod-exec.js';
+import { workerQueries, type WorkerTarget } from './worker-view.js';
 import { defaultProbeImage, probeCommand, probeName, probePodLabels, runEphemeralProbe, runProbePod, type ProbeSpecJson } from './probe-pods.js';
 import { parseCorednsMetrics } from './prometheus-metrics.js';
 import { resolvePodArgument } from './resolve-pod.js';
@@ -138,14 +139,14 @@ export async function gatherEvidence(access: ClusterAccess, target: GatherTarget
     return ev;
   });
 
-  const deepE = (async (): Promise<{ twin: Evidence[]; nodeView: Evidence[] }> => {
-    if (probeMode === 'none') return { twin: [], nodeView: [] };
+  const deepE = (async (): Promise<{ twin: Evidence[]; nodeView: Evidence[]; worker: Evidence[] }> => {
+    if (probeMode === 'none') return { twin: [], nodeView: [], worker: [] };
     const t = startTiming();
     const [dns, corefile, files, nodeList] = await Promise.all([dnsSide, corefileR, filesE, nodes]);
     const dnsServiceIp = dns?.service?.clusterIP && dns.service.clusterIP !== 'None' ? dns.service.clusterIP : firstNameserver(files);
     if (!dnsServiceIp) {
       const err = new Error('neither the DNS Service nor the pod resolv.conf could be read, so there is no DNS server address to probe');
-      return { twin: [probeError('deep probes', 'what the pod position sees (stub resolver, CoreDNS endpoints, TCP)', err, t)], nodeView: [] };
+      return { twin: [probeError('deep probes', 'what the pod position sees (stub resolver, CoreDNS endpoints, TCP)', err, t)], nodeView: [], worker: [] };
     }
     const endpoints = (dns?.endpoints?.addresses.length ? dns.endpoints.addresses : (dns?.corednsPods ?? []).map((p) => ({ ip: p.ip, targetPod: { namespace: p.namespace, name: p.name }, nodeName: p.node })))
       .filter((a) => a.ip)
@@ -245,7 +246,16 @@ export async function gatherEvidence(access: ClusterAccess, target: GatherTarget
 
     const [twin, nodeView] = await Promise.all([twinP, nodeViewP]);
     progress('probe pods finished');
-    return { twin, nodeView };
+    // Probe pods could not run: ask from the worker what can still be asked (marked from: worker).
+    const fallback: WorkerTarget[] = [];
+    if (!twin.some((e) => e.kind === 'dns-query')) {
+      fallback.push({ ip: dnsServiceIp, port: 53, role: 'dns-service' }, ...endpoints.map((e) => ({ ip: e.ip, port: 53, role: 'coredns-endpoint' as const, ...(e.pod ? { label: e.pod } : {}) })));
+    }
+    if (!nodeView.some((e) => e.kind === 'dns-query' && e.resolver.role === 'upstream')) {
+      fallback.push(...upstreams.map((u) => ({ ip: u.ip, port: u.port, role: 'upstream' as const })));
+    }
+    const worker = fallback.length ? await workerQueries(opts.network, target.name, fallback) : [];
+    return { twin, nodeView, worker };
   })();
 
   // Metrics after the deep probes: the counters then include what CoreDNS did with the probes' queries.
@@ -288,6 +298,7 @@ export async function gatherEvidence(access: ClusterAccess, target: GatherTarget
     ...tools,
     ...deep.twin,
     ...deep.nodeView,
+    ...deep.worker,
     ...metrics,
   ]);
   progress('evidence gathered');

@@ -1,15 +1,23 @@
-import { afterEach, describe, expect, it } from 'vitest';
+import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import type { Evidence } from '../../../src/core/model/index.js';
-import { directNetwork } from '../../../src/core/network-position.js';
 import { gatherEvidence, PodNotFoundError, type GatherOptions } from '../../../src/probes/gather/gather-evidence.js';
 import { KubeClusterAccess } from '../../../src/probes/kube/kube-cluster-access.js';
 import type { FakeApiServer, FakeOptions, Obj } from '../kube/fake-apiserver.js';
 import { startFakeCluster } from '../kube/fake-cluster.js';
+import { startLoopbackDns, type LoopbackDns } from '../kube/loopback-dns.js';
 
 let fake: FakeApiServer | undefined;
+let net: LoopbackDns;
+beforeAll(async () => {
+  net = await startLoopbackDns();
+});
+afterAll(async () => {
+  await net.stop();
+});
 afterEach(async () => {
   await fake?.stop();
   fake = undefined;
+  net.asked.length = 0;
 });
 
 const resolvConf = 'search shop.svc.cluster.local svc.cluster.local cluster.local\nnameserver 10.96.0.10\noptions ndots:5\n';
@@ -55,7 +63,7 @@ describe('gatherEvidence against the fake-apiserver (mocked cluster)', () => {
   it('gathers every kind of evidence for ns/pod, numbers it e1..eN, and cleans up its probe pods', async () => {
     const { fake, access } = await setup();
     const steps: string[] = [];
-    const r = await gatherEvidence(access, { pod: 'shop/web-6f7d9-zz9q1', name: 's3.cloud-b.example' }, { network: directNetwork, ...fast, onProgress: (s) => steps.push(s) });
+    const r = await gatherEvidence(access, { pod: 'shop/web-6f7d9-zz9q1', name: 's3.cloud-b.example' }, { network: net.network, ...fast, onProgress: (s) => steps.push(s) });
     expect(r.pod).toMatchObject({ namespace: 'shop', name: 'web-6f7d9-zz9q1', node: 'node-b', zone: 'zone-b', owner: { kind: 'Deployment', name: 'web' } });
     expect(r.resolvedFrom).toBeUndefined();
     expect(r.evidence.map((e) => e.id)).toEqual(r.evidence.map((_, i) => `e${i + 1}`));
@@ -108,6 +116,8 @@ describe('gatherEvidence against the fake-apiserver (mocked cluster)', () => {
     expect(JSON.parse(twin.spec.containers[0].command[3])).toMatchObject({ mode: 'twin', name: 's3.cloud-b.example', dnsServiceIp: '10.96.0.10', tcpPorts: [80, 443], libc: 'glibc' });
     expect(created.filter((p) => p.metadata.labels['dnswhy.io/role'] === 'node-view').map((p) => p.spec.dnsPolicy)).toEqual(['Default', 'Default']);
     expect(probePodsLeft(fake)).toEqual([]);
+    // The probe pods answered, so the worker asked nothing itself.
+    expect(net.asked).toEqual([]);
     expect(r.apiRequests).toBe(fake.requests.length);
     expect(steps[0]).toMatch(/resolving pod/);
     expect(steps.at(-1)).toBe('evidence gathered');
@@ -115,35 +125,35 @@ describe('gatherEvidence against the fake-apiserver (mocked cluster)', () => {
 
   it('resolves deploy/name to a Ready pod and says so', async () => {
     const { access } = await setup();
-    const r = await gatherEvidence(access, { pod: 'deploy/web', namespace: 'shop', name: 'api.shop', port: 8080 }, { network: directNetwork, ...fast, probeMode: 'none' });
+    const r = await gatherEvidence(access, { pod: 'deploy/web', namespace: 'shop', name: 'api.shop', port: 8080 }, { network: net.network, ...fast, probeMode: 'none' });
     expect(r.pod.name).toBe('web-6f7d9-zz9q1');
     expect(r.resolvedFrom).toBe('deploy/web');
   });
 
   it('resolves a unique prefix and a bare pod name with -n', async () => {
     const { access } = await setup();
-    const a = await gatherEvidence(access, { pod: 'work', namespace: 'shop', name: 'x.example' }, { network: directNetwork, ...fast, probeMode: 'none' });
+    const a = await gatherEvidence(access, { pod: 'work', namespace: 'shop', name: 'x.example' }, { network: net.network, ...fast, probeMode: 'none' });
     expect([a.pod.name, a.resolvedFrom]).toEqual(['worker-0', 'prefix work']);
-    const b = await gatherEvidence(access, { pod: 'worker-0', namespace: 'shop', name: 'x.example' }, { network: directNetwork, ...fast, probeMode: 'none' });
+    const b = await gatherEvidence(access, { pod: 'worker-0', namespace: 'shop', name: 'x.example' }, { network: net.network, ...fast, probeMode: 'none' });
     expect([b.pod.name, b.resolvedFrom]).toEqual(['worker-0', undefined]);
   });
 
   it('throws PodNotFoundError with the closest names for an unknown pod or an ambiguous prefix', async () => {
     const { access } = await setup();
-    const e1 = await gatherEvidence(access, { pod: 'shop/wrker-0', name: 'x' }, { network: directNetwork }).catch((e) => e);
+    const e1 = await gatherEvidence(access, { pod: 'shop/wrker-0', name: 'x' }, { network: net.network }).catch((e) => e);
     expect(e1).toBeInstanceOf(PodNotFoundError);
     expect((e1 as PodNotFoundError).candidates[0]).toBe('shop/worker-0');
-    const e2 = await gatherEvidence(access, { pod: 'web-6f7d9', namespace: 'shop', name: 'x' }, { network: directNetwork }).catch((e) => e);
+    const e2 = await gatherEvidence(access, { pod: 'web-6f7d9', namespace: 'shop', name: 'x' }, { network: net.network }).catch((e) => e);
     expect(e2).toBeInstanceOf(PodNotFoundError);
     expect((e2 as PodNotFoundError).candidates).toEqual(['shop/web-6f7d9-k2x8p', 'shop/web-6f7d9-zz9q1']);
-    const e3 = await gatherEvidence(access, { pod: 'deploy/wbe', namespace: 'shop', name: 'x' }, { network: directNetwork }).catch((e) => e);
+    const e3 = await gatherEvidence(access, { pod: 'deploy/wbe', namespace: 'shop', name: 'x' }, { network: net.network }).catch((e) => e);
     expect(e3).toBeInstanceOf(PodNotFoundError);
     expect((e3 as PodNotFoundError).candidates[0]).toBe('deploy/web');
   });
 
   it('turns RBAC denials into probe-errors naming the missing verb and resource', async () => {
     const { fake, access } = await setup({ deny: ['create pods/exec shop', 'create pods shop', 'get pods/proxy kube-system', 'list networkpolicies *'] });
-    const r = await gatherEvidence(access, { pod: 'shop/web-6f7d9-zz9q1', name: 'api.shop' }, { network: directNetwork, ...fast });
+    const r = await gatherEvidence(access, { pod: 'shop/web-6f7d9-zz9q1', name: 'api.shop' }, { network: net.network, ...fast });
     const errs = r.evidence.filter((e) => e.kind === 'probe-error');
     const rbac = errs.map((e) => e.kind === 'probe-error' && e.rbac && `${e.rbac.verb} ${e.rbac.resource}${e.rbac.subresource ? `/${e.rbac.subresource}` : ''} ${e.rbac.namespace}`);
     expect(rbac).toContain('create pods/exec shop');
@@ -154,13 +164,21 @@ describe('gatherEvidence against the fake-apiserver (mocked cluster)', () => {
     expect(execErr).toMatchObject({ what: expect.stringContaining('resolv.conf'), reason: expect.stringContaining('create pods/exec in namespace shop') });
     // Nothing was created, so nothing to delete.
     expect(fake.requests.filter((q) => q.method === 'DELETE')).toEqual([]);
+    // What the probe pods could not ask, the worker asked itself (marked as the worker's view).
+    const workerQs = r.evidence.filter((e) => e.kind === 'dns-query' && e.from.kind === 'worker');
+    expect(workerQs.map((e) => e.kind === 'dns-query' && `${e.resolver.role} ${e.resolver.ip} ${e.answers.map((a) => a.data)}`)).toEqual([
+      'dns-service 10.96.0.10 10.9.8.7',
+      'coredns-endpoint 10.244.1.2 10.9.8.7',
+      'coredns-endpoint 10.244.2.2 10.9.8.7',
+    ]);
+    expect(net.asked.sort()).toEqual(['10.244.1.2', '10.244.2.2', '10.96.0.10']);
     // What could be read still was.
     expect(kinds(r.evidence)).toContain('corefile');
   });
 
   it('deletes probe pods that never finish, and reports the timeout', async () => {
     const { fake, access } = await setup({ probe: () => 'hang' });
-    const r = await gatherEvidence(access, { pod: 'shop/web-6f7d9-zz9q1', name: 'api.shop' }, { network: directNetwork, ...fast, timeouts: { deepMs: 1200 } });
+    const r = await gatherEvidence(access, { pod: 'shop/web-6f7d9-zz9q1', name: 'api.shop' }, { network: net.network, ...fast, timeouts: { deepMs: 1200 } });
     const errs = r.evidence.filter((e) => e.kind === 'probe-error' && /probe/.test(e.probe));
     expect(errs.length).toBe(3);
     expect(errs[0]).toMatchObject({ reason: expect.stringMatching(/did not finish within/) });
@@ -170,7 +188,7 @@ describe('gatherEvidence against the fake-apiserver (mocked cluster)', () => {
 
   it('deletes probe pods that fail, and says why', async () => {
     const { fake, access } = await setup({ probe: () => ({ fail: 'panic: no network' }) });
-    const r = await gatherEvidence(access, { pod: 'shop/web-6f7d9-zz9q1', name: 'api.shop' }, { network: directNetwork, ...fast });
+    const r = await gatherEvidence(access, { pod: 'shop/web-6f7d9-zz9q1', name: 'api.shop' }, { network: net.network, ...fast });
     const twinErr = r.evidence.find((e) => e.kind === 'probe-error' && e.probe === 'twin probe pod');
     expect(twinErr).toMatchObject({ reason: expect.stringMatching(/probe pod failed \(exit 1, Error\).*panic: no network/) });
     expect(probePodsLeft(fake)).toEqual([]);
@@ -178,7 +196,7 @@ describe('gatherEvidence against the fake-apiserver (mocked cluster)', () => {
 
   it('runs the deep probe in an ephemeral container when asked', async () => {
     const { fake, access } = await setup();
-    const r = await gatherEvidence(access, { pod: 'shop/worker-0', name: 'api.shop' }, { network: directNetwork, ...fast, probeMode: 'ephemeral', nodeView: false });
+    const r = await gatherEvidence(access, { pod: 'shop/worker-0', name: 'api.shop' }, { network: net.network, ...fast, probeMode: 'ephemeral', nodeView: false });
     const q = r.evidence.find((e) => e.kind === 'dns-query');
     expect(q?.from).toMatchObject({ kind: 'pod', namespace: 'shop', name: 'worker-0' });
     const patch = fake.requests.find((x) => x.path.endsWith('/ephemeralcontainers'))!;

@@ -91,5 +91,9 @@ describe('gatherEvidence in the lab with RBAC denials', () => {
     expect(errs.find((e) => e.probe === 'twin probe pod')!.reason).toMatch(/forbidden.*create pods in namespace mos/);
     expect(ofKind(r.evidence, 'corefile')).toHaveLength(1);
     expect(ofKind(r.evidence, 'endpoints')).toHaveLength(1);
+    // No probe pod could run: the worker asked the DNS Service and each CoreDNS endpoint itself.
+    const fromWorker = ofKind(r.evidence, 'dns-query').filter((q) => q.from.kind === 'worker');
+    expect(fromWorker.map((q) => `${q.resolver.role} ${q.resolver.ip}`)).toEqual(['dns-service 10.96.0.10', 'coredns-endpoint 10.245.1.33', 'coredns-endpoint 10.245.0.7']);
+    expect(fromWorker.every((q) => q.outcome === 'answer')).toBe(true);
   });
 });
