@@ -45,6 +45,7 @@ export class CorefileServer {
   private readonly chains = new Map<number, Chain>();
   private readonly cache = new CacheStore();
   private readonly fails = new Map<string, number>();
+  private readonly lastFail = new Map<string, number>();
   private readonly rr = new Map<string, number>();
   /** Every upstream exchange attempted, in order (bounded to the last 10,000). */
   readonly forwardLog: ForwardEvent[] = [];
@@ -144,8 +145,14 @@ export class CorefileServer {
     return list;
   }
 
+  /**
+   * Down after more than max_fails consecutive failures. CoreDNS health-checks a down upstream in the
+   * background every health_check interval; here the next query after that interval is its probe.
+   */
   private isDown(plan: ForwardPlan, u: Upstream): boolean {
-    return plan.maxFails > 0 && (this.fails.get(`${u.ip}:${u.port}`) ?? 0) > plan.maxFails;
+    const key = `${u.ip}:${u.port}`;
+    if (plan.maxFails === 0 || (this.fails.get(key) ?? 0) <= plan.maxFails) return false;
+    return this.io.now() - (this.lastFail.get(key) ?? 0) < plan.healthCheckMs;
   }
 
   private log(e: ForwardEvent): void {
@@ -179,6 +186,7 @@ export class CorefileServer {
         };
       } catch (err) {
         this.fails.set(key, (this.fails.get(key) ?? 0) + 1);
+        this.lastFail.set(key, this.io.now());
         this.log({ upstream: u, ok: false, error: (err as Error).message });
       }
     }

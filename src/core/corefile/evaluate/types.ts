@@ -142,6 +142,8 @@ export interface ForwardPlan {
   forceTcp: boolean;
   preferUdp: boolean;
   maxFails: number;
+  /** Health-check interval in ms (`health_check`, default 500): a down upstream is probed again after it. */
+  healthCheckMs: number;
   nextRcodes: Rcode[];
   nextOnNodata: boolean;
   failfast: boolean;

@@ -71,6 +71,11 @@ describe('CorefileServer (fake ServerIo)', () => {
     expect(before).toBe(3);
     await srv.handle(query('n9.example'), client);
     expect(io.calls.filter((c) => c.upstream === '192.0.2.1:53').length).toBe(3);
+    // After the health-check interval (0.5 s) it is probed again; once it answers it is up.
+    io.upstreams.set('192.0.2.1:53', upstreamAnswering('198.51.100.1'));
+    io.clock += 600;
+    expect((await srv.handle(query('n10.example'), client))!.answers![0]!.data).toBe('198.51.100.1');
+    expect((await srv.handle(query('n11.example'), client))!.answers![0]!.data).toBe('198.51.100.1');
   });
 
   it('spreads first tries evenly over upstreams with policy random (seeded RNG)', async () => {

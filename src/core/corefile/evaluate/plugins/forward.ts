@@ -74,6 +74,13 @@ export function forwardTargets(tos: readonly string[], ctx: BlockContext): Forwa
   return { upstreams, unknown, problems, notes };
 }
 
+/** A Go duration like 500ms, 2s, 1m (the forms Corefiles use), in ms. */
+export function durationMs(text: string | undefined): number | undefined {
+  const m = text === undefined ? null : /^(\d+(?:\.\d+)?)(ms|s|m|h)$/.exec(text);
+  if (!m) return undefined;
+  return Number(m[1]) * ({ ms: 1, s: 1000, m: 60_000, h: 3_600_000 } as Record<string, number>)[m[2]!]!;
+}
+
 const rcodeNames = ['NOERROR', 'FORMERR', 'SERVFAIL', 'NXDOMAIN', 'NOTIMP', 'REFUSED'];
 
 /** Builds one forward instance per directive. */
@@ -96,6 +103,7 @@ export function forwardPlugin(directives: DirectiveNode[], ctx: BlockContext): P
       forceTcp: !!opt('force_tcp'),
       preferUdp: !!opt('prefer_udp'),
       maxFails: maxFailsText !== undefined && /^\d+$/.test(maxFailsText) ? Number(maxFailsText) : 2,
+      healthCheckMs: durationMs(opt('health_check')?.args[0]?.text) ?? 500,
       nextRcodes,
       nextOnNodata: !!opt('next_on_nodata'),
       failfast: !!opt('failfast_all_unhealthy_upstreams'),
