@@ -186,3 +186,31 @@ describe('parser: import and snippets (coredns-semantics §1.4)', () => {
     expect(errorsOf('import loop', { files: self })[0]).toMatch(/maximum file import depth \(10000\) exceeded/);
   });
 });
+
+describe('parser: token lines and other §1 bullets', () => {
+  it('counts the newlines inside a quoted token when deciding what is on the same line', () => {
+    expect(shape('. {\n log "a\nb" c\n whoami\n}')[0].dirs).toEqual(['log a\nb c', 'whoami']);
+  });
+  it('treats a change of file as a new line, whatever the line numbers', () => {
+    const files = memoryFileSource({ '/etc/coredns/deep.inc': '\n\n\n\n\nlog a.org' });
+    expect(shape('. {\n import deep.inc\n whoami\n}', { files })[0].dirs).toEqual(['log a.org', 'whoami']);
+  });
+  it('recognises import only at the start of a line (elsewhere it is an argument)', () => {
+    expect(shape('. {\n log import x\n}')[0].dirs).toEqual(['log import x']);
+  });
+  it('substitutes {$x} inside Go template braces ({{$x}})', () => {
+    expect(shape('. {\n log {{$X}}\n}', { env: { X: 'abc' } })[0].dirs).toEqual(['log {abc}']);
+  });
+  it('does not validate snippet bodies until they are imported', () => {
+    const r = parseCorefile('(s) {\n bogus directive\n}\n. {\n whoami\n}');
+    expect(r.ok).toBe(true);
+    expect(errorsOf('(s) {\n bogus directive\n}\n. {\n import s\n}')).toEqual(["2:2 Unknown directive 'bogus'"]);
+  });
+  it('runs an unterminated quote to EOF, which then lacks the closing brace', () => {
+    expect(errorsOf('. {\n log "abc\n}\n')).toEqual(['2:6 Syntax error: Unexpected token \'abc\n}\n\', expecting \'}\'']);
+  });
+  it('keeps comments glued to words out of the tokens', () => {
+    expect(shape('. {\n forward . 8.8.8.8#dc1 1.1.1.1 # upstreams\n}')[0].dirs).toEqual(['forward . 8.8.8.8 1.1.1.1']);
+  });
+});
+

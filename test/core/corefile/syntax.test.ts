@@ -80,6 +80,13 @@ describe('fmt', () => {
     const t = '. {\r\n template ANY ANY {\r\n answer "a\r\n   b"\r\n }\r\n}\r\n';
     expect(formatCorefile(parseCorefile(t).syntax, { indent: '  ' })).toBe('. {\r\n  template ANY ANY {\r\n    answer "a\r\n   b"\r\n  }\r\n}\r\n');
   });
+  it('formats files with directives unknown to this CoreDNS version (structure does not depend on plugins)', () => {
+    const t = '. {\nproxy . 1.1.1.1\n  whoami\n}\n';
+    const r = parseCorefile(t);
+    expect(r.ok).toBe(false);
+    expect(r.syntax.complete).toBe(true);
+    expect(formatCorefile(r.syntax)).toBe('. {\n  proxy . 1.1.1.1\n  whoami\n}\n');
+  });
   it('changes nothing in a file that does not parse', () => {
     const t = '. {\n      whoami }\n';
     expect(formatCorefile(parseCorefile(t).syntax)).toBe(t);
