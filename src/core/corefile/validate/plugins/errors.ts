@@ -15,8 +15,10 @@ export const validateErrors: PluginValidator = (ctx) => {
     while (c.nextBlock()) {
       switch (c.val()) {
         case 'stacktrace':
+          if (!ctx.atLeast('1.9.3')) throw c.syntaxErr(`Unknown field ${c.val()}`);
           break;
         case 'consolidate': {
+          if (!ctx.atLeast('1.2.6')) throw c.syntaxErr(`Unknown field ${c.val()}`);
           const a = c.remainingArgs();
           if (a.length < 2 || a.length > 4) throw c.argErr();
           try {
@@ -34,7 +36,7 @@ export const validateErrors: PluginValidator = (ctx) => {
               if (level) throw c.err('multiple log levels specified in consolidate');
               if (showFirst) throw c.err('log level must come before show_first in consolidate');
               level = true;
-            } else if (opt === 'show_first') showFirst = true;
+            } else if (opt === 'show_first' && ctx.atLeast('1.14.0')) showFirst = true;
             else throw c.err(`unknown option in consolidate: ${opt}`);
           }
           break;

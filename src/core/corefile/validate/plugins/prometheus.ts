@@ -14,9 +14,11 @@ export const validatePrometheus: PluginValidator = (ctx) => {
     while (c.nextBlock()) {
       switch (c.val()) {
         case 'runtime_metrics':
+          if (!ctx.atLeast('1.14.3')) throw c.err(`unknown option: ${c.val()}`);
           if (c.remainingArgs().length !== 0) throw c.argErr();
           break;
         case 'tls': {
+          if (!ctx.atLeast('1.14.3')) throw c.err(`unknown option: ${c.val()}`);
           if (tls) throw c.err('tls block already specified');
           tls = true;
           if (c.remainingArgs().length !== 1) throw c.argErr();
