@@ -64,22 +64,29 @@ export async function lookup(name: string, conf: ResolvConf, opts: LookupOptions
     bindHost: (opts.network ?? directNetwork).bindAddress(opts.sourceIp),
     scale,
     minTryMs: opts.minTryMs ?? 100,
+    channels: new Map(),
+    ids: new Map(),
+    candidate: -1,
   };
-  for (let i = 0; i < maxSteps; i++) {
-    const step = machine.next();
-    if (step.kind === 'done') {
-      const { outcome } = step;
-      const result: LookupResult['result'] = { ok: outcome.ok, addresses: outcome.addresses };
-      if (outcome.error !== undefined) result.error = outcome.error;
-      if (outcome.answeredBy !== undefined) result.answeredBy = outcome.answeredBy;
-      if (outcome.finalName !== undefined) result.finalName = outcome.finalName;
-      return done({ queries, result, totalMs: Math.round(outcome.totalMs) });
+  try {
+    for (let i = 0; i < maxSteps; i++) {
+      const step = machine.next();
+      if (step.kind === 'done') {
+        const { outcome } = step;
+        const result: LookupResult['result'] = { ok: outcome.ok, addresses: outcome.addresses };
+        if (outcome.error !== undefined) result.error = outcome.error;
+        if (outcome.answeredBy !== undefined) result.answeredBy = outcome.answeredBy;
+        if (outcome.finalName !== undefined) result.finalName = outcome.finalName;
+        return done({ queries, result, totalMs: Math.round(outcome.totalMs) });
+      }
+      const { results, sent } = step.libc === 'glibc' ? await glibcTry(step, ctx) : await muslRound(step, ctx);
+      queries.push(...sent);
+      machine.observe(results);
     }
-    const { results, sent } = step.libc === 'glibc' ? await glibcTry(step, ctx) : await muslRound(step, ctx);
-    queries.push(...sent);
-    machine.observe(results);
+    throw new Error(`lookup of ${name}: the stub resolver did not finish after ${maxSteps} exchanges`);
+  } finally {
+    closeChannels(ctx);
   }
-  throw new Error(`lookup of ${name}: the stub resolver did not finish after ${maxSteps} exchanges`);
 }
 
 interface ExecContext {
@@ -87,6 +94,34 @@ interface ExecContext {
   bindHost: string | undefined;
   scale: number;
   minTryMs: number;
+  /**
+   * glibc keeps one socket per server while it tries one name (re-sends go out on it with the same
+   * ids); the next name gets new sockets (measured: "new source port per name").
+   */
+  channels: Map<string, UdpChannel>;
+  ids: Map<string, number>;
+  candidate: number;
+}
+
+function closeChannels(ctx: ExecContext): void {
+  for (const ch of ctx.channels.values()) ch.close();
+  ctx.channels.clear();
+}
+
+/** The channel for this server and socket mode during the current name, opened on first use. */
+async function channelFor(ctx: ExecContext, step: ExchangeStep, server: string, key: string): Promise<UdpChannel | ChannelAnswer> {
+  if (step.candidateIndex !== ctx.candidate) {
+    closeChannels(ctx);
+    ctx.ids.clear();
+    ctx.candidate = step.candidateIndex;
+  }
+  const k = `${server}|${key}`;
+  const cached = ctx.channels.get(k);
+  if (cached && !cached.refused) return cached;
+  cached?.close();
+  const ch = await openChannel(server, ctx);
+  if (ch instanceof UdpChannel) ctx.channels.set(k, ch);
+  return ch;
 }
 
 function realWait(libcMs: number, ctx: ExecContext): number {
@@ -121,7 +156,9 @@ function stubQuery(r: DnsQueryResult, server: string, atMs: number, libcTimeoutM
 
 async function askOn(channel: UdpChannel, step: ExchangeStep, qtype: RecordType, server: string, waitMs: number, ctx: ExecContext): Promise<DnsQueryResult> {
   const base = { server: { ip: server, port: 53 }, qname: step.qname, qtype, transport: 'udp' as const };
-  const a = await channel.ask({ name: step.qname, type: qtype }, { timeoutMs: waitMs, tries: 1, edns: step.edns });
+  const id = ctx.ids.get(qtype);
+  const a = await channel.ask({ name: step.qname, type: qtype }, { timeoutMs: waitMs, tries: 1, edns: step.edns, ...(id !== undefined ? { id } : {}) });
+  ctx.ids.set(qtype, channel.lastIds.get(qtype)!);
   // glibc re-asks a truncated reply over TCP.
   if (a.kind === 'answer' && a.packet?.flag_tc) return viaTcp(step, qtype, server, waitMs, ctx);
   return channelResult(base, a);
@@ -156,40 +193,30 @@ async function glibcTry(step: ExchangeStep, ctx: ExecContext): Promise<{ results
   } else if (step.mode === 'separate') {
     const each = await Promise.all(
       step.families.map(async (f) => {
-        const ch = await openChannel(server, ctx);
+        const ch = await channelFor(ctx, step, server, `separate-${f}`);
         if (!(ch instanceof UdpChannel)) return fail(f, ch);
-        try {
-          return await askOn(ch, step, f, server, waitMs, ctx);
-        } finally {
-          ch.close();
-        }
+        return askOn(ch, step, f, server, waitMs, ctx);
       }),
     );
     results.push(...each);
     at.push(...step.families.map(() => step.atMs));
   } else {
-    const ch = await openChannel(server, ctx);
+    const ch = await channelFor(ctx, step, server, 'shared');
     if (!(ch instanceof UdpChannel)) {
       results.push(...step.families.map((f) => fail(f, ch)));
       at.push(...step.families.map(() => step.atMs));
+    } else if (step.mode === 'shared') {
+      results.push(...(await Promise.all(step.families.map((f) => askOn(ch, step, f, server, waitMs, ctx)))));
+      at.push(...step.families.map(() => step.atMs));
     } else {
-      try {
-        if (step.mode === 'shared') {
-          results.push(...(await Promise.all(step.families.map((f) => askOn(ch, step, f, server, waitMs, ctx)))));
-          at.push(...step.families.map(() => step.atMs));
-        } else {
-          // single-request: the next family only after the previous one was answered.
-          let clock = step.atMs;
-          for (const f of step.families) {
-            const r = await askOn(ch, step, f, server, waitMs, ctx);
-            results.push(r);
-            at.push(clock);
-            if (r.outcome !== 'answer') break;
-            clock += r.latencyMs;
-          }
-        }
-      } finally {
-        ch.close();
+      // single-request: the next family only after the previous one was answered.
+      let clock = step.atMs;
+      for (const f of step.families) {
+        const r = await askOn(ch, step, f, server, waitMs, ctx);
+        results.push(r);
+        at.push(clock);
+        if (r.outcome !== 'answer') break;
+        clock += r.latencyMs;
       }
     }
   }

@@ -38,6 +38,8 @@ export class UdpChannel {
   private failed: string | undefined;
   /** Datagrams that did not decode or did not match any question (kept for diagnostics). */
   ignored = 0;
+  /** Id of the last question asked, by record type (for re-sending with the same id). */
+  readonly lastIds = new Map<string, number>();
 
   constructor(
     private readonly dest: { host: string; port: number },
@@ -65,17 +67,26 @@ export class UdpChannel {
     });
   }
 
-  /** Sends one question and waits for its strictly matching reply, re-sending after each per-try timeout. */
-  ask(q: WireQuestion, opts: { timeoutMs: number; tries: number; edns?: boolean; recursionDesired?: boolean }): Promise<ChannelAnswer> {
-    let id = randomInt(65536);
+  /**
+   * Sends one question and waits for its strictly matching reply, re-sending after each per-try
+   * timeout. `id` re-uses a query id (glibc re-sends a name with the same id on the same socket).
+   */
+  ask(q: WireQuestion, opts: { timeoutMs: number; tries: number; edns?: boolean; recursionDesired?: boolean; id?: number }): Promise<ChannelAnswer> {
+    let id = opts.id !== undefined && !this.pending.has(opts.id) ? opts.id : randomInt(65536);
     while (this.pending.has(id)) id = randomInt(65536);
     const buf = encodeQuery(id, q, opts);
+    this.lastIds.set(q.type, id);
     return new Promise<ChannelAnswer>((resolve) => {
       const p: Pending = { id, q, buf, started: performance.now(), tries: 0, maxTries: Math.max(1, opts.tries), timeoutMs: opts.timeoutMs, resolve };
       this.pending.set(id, p);
       if (this.failed) return this.finish(p, { kind: 'refused', error: this.failed });
       this.send(p);
     });
+  }
+
+  /** True once the server refused (ICMP): glibc closes such a socket and opens a new one. */
+  get refused(): boolean {
+    return this.failed !== undefined;
   }
 
   close(): void {

@@ -141,6 +141,45 @@ describe('lookup (glibc) against misbehaving servers, timeouts shrunk', () => {
   });
 });
 
+describe('lookup (glibc): A/AAAA socket handling, timeouts shrunk', () => {
+  const conf = (extra: string) => parseResolvConf(`search ns.svc.cluster.local svc.cluster.local cluster.local\nnameserver 10.0.0.44\noptions ndots:5 timeout:2 attempts:1 ${extra}\n`);
+  let aaaaDropper: FakeServer;
+  let net: ReturnType<typeof mapNetwork>;
+  beforeAll(async () => {
+    // Answers A (the bare name exists, the search names do not) and never answers AAAA.
+    aaaaDropper = await startFakeDns((q) => {
+      const qq = q.questions![0]!;
+      if (qq.type === 'AAAA') return null;
+      return qq.name === 's3.example.com' ? reply(q, 'NOERROR', [{ type: 'A', name: qq.name, ttl: 5, data: '203.0.113.9' }]) : reply(q, 'NXDOMAIN');
+    });
+    net = mapNetwork({ '10.0.0.44': { host: aaaaDropper.host, port: aaaaDropper.port } });
+  });
+  afterAll(async () => {
+    await aaaaDropper?.stop();
+  });
+
+  it('default: the pair re-sent once on the same socket with the same ids, then separate sockets; 12 s libc-equivalent (measured)', async () => {
+    aaaaDropper.seen.length = 0;
+    const r = await lookup('s3.example.com', conf(''), { libc: 'glibc', network: net, timeoutScale: 0.1 });
+    expect(r).toMatchObject({ totalMs: 12000, result: { ok: true, addresses: ['203.0.113.9'] } });
+    expect(r.queries.filter((q) => q.qtype === 'AAAA').map((q) => q.atMs)).toEqual([0, 2000, 4000, 6000, 8000, 10000]);
+    const first = aaaaDropper.seen.filter((q) => q.name === 's3.example.com.ns.svc.cluster.local');
+    // Tries 1 and 2: one socket for A and AAAA, ids kept; try 3: A and AAAA from two new sockets.
+    expect(new Set(first.slice(0, 4).map((q) => q.fromPort)).size).toBe(1);
+    expect(first[2]!.id === first[0]!.id || first[2]!.id === first[1]!.id).toBe(true);
+    expect(new Set(first.slice(4).map((q) => q.fromPort)).size).toBe(2);
+    expect(first.slice(4).some((q) => q.fromPort === first[0]!.fromPort)).toBe(false);
+  });
+
+  it('single-request-reopen: 8 s; single-request: 10 s (measured)', async () => {
+    const reopen = await lookup('s3.example.com', conf('single-request-reopen'), { libc: 'glibc', network: net, timeoutScale: 0.1 });
+    expect(reopen.totalMs).toBe(8000);
+    const single = await lookup('s3.example.com', conf('single-request'), { libc: 'glibc', network: net, timeoutScale: 0.1 });
+    expect(single.totalMs).toBe(10000);
+    expect(single.result.ok).toBe(true);
+  });
+});
+
 describe('lookup (musl)', () => {
   it('resolves through the search list against unbound', async () => {
     const r = await lookup('api', k8s('nameserver 10.96.0.10\n'), { libc: 'musl', network });
