@@ -11,7 +11,7 @@ import { parse as parseYaml } from 'yaml';
 import { explain, type EvalWorld, type Explanation } from '../../core/corefile/evaluate/index.js';
 import { clusterFromDocument } from '../../core/corefile/evaluate/cluster-input.js';
 import { memoryFileSource } from '../../core/corefile/imports.js';
-import { parseCorefile } from '../../core/corefile/parse.js';
+import { checkCorefile } from '../../core/corefile/validate.js';
 import type { ClusterState } from '../../core/model/k8s.js';
 import { exitCodes } from '../exit-codes.js';
 
@@ -88,7 +88,7 @@ export function explainCommand(): Command {
         return;
       }
       const files = memoryFileSource(mountDir(dirname(file)));
-      const parsed = parseCorefile(text, { file: `/etc/coredns/${basename(file)}`, files });
+      const parsed = checkCorefile(text, { file: `/etc/coredns/${basename(file)}`, files });
       const errors = parsed.diagnostics.filter((d) => d.severity === 'error');
       if (!parsed.ok && parsed.model.blocks.length === 0) {
         for (const d of errors) process.stderr.write(`${file}:${d.pos?.line ?? 0}:${d.pos?.col ?? 0} ${d.message}\n`);

@@ -79,7 +79,8 @@ export function walk(chain: Chain, req: Req, ctx: ChainContext, from = 0, posts:
   for (let i = from; i < chain.instances.length; i++) {
     const p = chain.instances[i]!;
     const o: Outcome = p.serve(cur, ctx);
-    if (o.note) ctx.notes.push(o.note);
+    // Names end in a dot; keep sentences from ending in two.
+    if (o.note) ctx.notes.push(o.note.replace(/\.\.$/, '.'));
     switch (o.kind) {
       case 'next':
         if (o.post) posts.push({ hook: o.post, req: o.req ?? cur });

@@ -50,6 +50,20 @@ describe('corefile explain CLI', () => {
     expect(out).toMatch(/why:\n {2}1\. Query downloads\.oneprocloud\.com\. AAAA/);
   });
 
+  it('still explains a Corefile CoreDNS would refuse, and says why on stderr', async () => {
+    let err = '';
+    const spy = vi.spyOn(process.stderr, 'write').mockImplementation((chunk: string | Uint8Array) => {
+      err += String(chunk);
+      return true;
+    });
+    try {
+      await run([join(dir, 'Corefile'), 'downloads.oneprocloud.com', '--json']);
+    } finally {
+      spy.mockRestore();
+    }
+    expect(err).toMatch(/warning: .*Corefile:\d+:\d+ .*upstream.*CoreDNS would not start/);
+  });
+
   it('rejects a bad port as a usage error', async () => {
     await expect(run([join(dir, 'Corefile'), 'x', '--port', '70000'])).rejects.toMatchObject({ exitCode: 1, code: 'commander.invalidArgument' });
   });

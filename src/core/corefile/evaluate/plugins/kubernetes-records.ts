@@ -55,8 +55,13 @@ export function parseKubeName(name: string, zone: string): KubeName | 'invalid' 
   return r;
 }
 
+/** Namespaces that exist: the listed ones plus any that hold a service or pod (objects cannot outlive theirs). */
+function namespaceExists(ns: string, cluster: ClusterState): boolean {
+  return cluster.namespaces.includes(ns) || cluster.services.some((s) => s.namespace === ns) || cluster.pods.some((p) => p.namespace === ns);
+}
+
 function exposed(ns: string, cluster: ClusterState, o: KubeOptions): boolean {
-  if (!cluster.namespaces.includes(ns)) return false;
+  if (!namespaceExists(ns, cluster)) return false;
   return o.namespaces === null || o.namespaces.includes(ns);
 }
 
@@ -94,7 +99,7 @@ export function kubeLookup(name: string, type: RecordType, zone: string, cluster
   if (r.podOrSvc === '') return { ok: true, records: [], why: `${name} is the zone apex (or svc/pod label): NODATA` };
   if (r.namespace === '') return { ok: true, records: [], why: `${name} is ${r.podOrSvc}.${zone}: NODATA` };
   if (!exposed(r.namespace, cluster, o)) {
-    return { ok: false, why: `namespace ${r.namespace} ${cluster.namespaces.includes(r.namespace) ? 'is not exposed by `namespaces`' : 'does not exist'}` };
+    return { ok: false, why: `namespace ${r.namespace} ${namespaceExists(r.namespace, cluster) ? 'is not exposed by `namespaces`' : 'does not exist'}` };
   }
   if (r.podOrSvc === 'pod') {
     if (o.pods === 'disabled') return { ok: false, why: 'pod records are disabled (`pods disabled`, the default)' };
