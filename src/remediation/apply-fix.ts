@@ -9,7 +9,7 @@ import { ConflictError, ForbiddenError, InvalidRequestError, NotFoundError } fro
 import type { CorefilePatchFix, WorkloadPatchFix } from '../core/model/index.js';
 import { defaultCorednsLocation, type CorednsLocation } from '../probes/gather/cluster-reads.js';
 import { FixRejectedError, StaleTargetError, type ApplyResult, type ApplyStep, type PreviousVersion } from './apply-types.js';
-import { describeDiagnostics, gateCorefile, hasReload } from './corefile-gate.js';
+import { describeDiagnostics, gateCorefile, hasReload, versionFromImage } from './corefile-gate.js';
 import { corednsHashes, waitForReload } from './reload-wait.js';
 import { restartCoredns } from './restart-coredns.js';
 import { templateHash } from './template-hash.js';
@@ -62,18 +62,19 @@ export async function writeCorefileData(
   newData: Record<string, string>,
   log: StepLog,
   customFiles: Record<string, string>,
+  corednsVersion?: string,
 ): Promise<ConfigMapData> {
   const what = `ConfigMap ${current.namespace}/${current.name}`;
   const text = newData[key];
   if (text === undefined) throw new FixRejectedError(`${what}: the new data has no ${key} key`, log.steps);
   const files: Record<string, string> = { ...customFiles };
   for (const [k, v] of Object.entries(newData)) if (k !== key) files[`/etc/coredns/${k}`] = v;
-  const gate = gateCorefile(text, files);
+  const gate = gateCorefile(text, files, corednsVersion);
   if (!gate.ok) {
     log.add('validate', false, describeDiagnostics(gate.errors));
     throw new FixRejectedError(`the new Corefile does not validate: ${describeDiagnostics(gate.errors)}`, log.steps);
   }
-  log.add('validate', true, 'Corefile parses and validates');
+  log.add('validate', true, `Corefile parses and validates${corednsVersion ? ` for CoreDNS ${corednsVersion}` : ''}`);
   // Keys that are in the ConfigMap now but not in the new data are removed (null in a merge patch).
   const patch: Record<string, string | null> = { ...newData };
   for (const k of Object.keys(current.data)) if (!(k in newData)) patch[k] = null;
@@ -93,7 +94,17 @@ export async function writeCorefileData(
   return written;
 }
 
-async function readCustomFiles(access: ClusterAccess, loc: CorednsLocation): Promise<Record<string, string>> {
+/** The CoreDNS version the replicas run, from their image (undefined when it cannot be told). */
+export async function corednsVersion(access: ClusterAccess, loc: CorednsLocation): Promise<string | undefined> {
+  try {
+    const pods = await access.listPods(loc.namespace, { labelSelector: loc.labelSelector });
+    return pods.map((p) => versionFromImage(p.images?.[0])).find(Boolean);
+  } catch {
+    return undefined;
+  }
+}
+
+export async function readCustomFiles(access: ClusterAccess, loc: CorednsLocation): Promise<Record<string, string>> {
   try {
     const cm = await access.readConfigMap(loc.namespace, loc.customConfigMap);
     return Object.fromEntries(Object.entries(cm.data).map(([k, v]) => [`/etc/coredns/custom/${k}`, v]));
@@ -156,9 +167,9 @@ async function applyCorefileFix(access: ClusterAccess, fix: CorefilePatchFix, op
   log.add('re-read', true, `ConfigMap ${namespace}/${name} unchanged since proposed (resourceVersion ${current.resourceVersion})`);
   const before = await corednsHashes(access, loc).catch(() => []);
   const oldHashes = new Set(before.map((h) => h.hash).filter((h): h is string => !!h));
-  const custom = await readCustomFiles(access, loc);
+  const [custom, version] = await Promise.all([readCustomFiles(access, loc), corednsVersion(access, loc)]);
   const previous: PreviousVersion = { kind: 'ConfigMap', namespace, name, key, resourceVersion: current.resourceVersion, data: { ...current.data } };
-  const written = await writeCorefileData(access, current, key, { ...current.data, [key]: fix.after }, log, custom);
+  const written = await writeCorefileData(access, current, key, { ...current.data, [key]: fix.after }, log, custom, version);
   const settled = await settleCoredns(access, loc, fix.after, oldHashes, log, opts);
   return {
     applied: true,

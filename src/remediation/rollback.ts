@@ -5,12 +5,11 @@
  */
 import type { ClusterAccess } from '../core/cluster-access.js';
 import { defaultCorednsLocation } from '../probes/gather/cluster-reads.js';
-import { settleCoredns, StepLog, writeCorefileData, writeWorkloadPatch, type ApplyOptions } from './apply-fix.js';
+import { corednsVersion, readCustomFiles, settleCoredns, StepLog, writeCorefileData, writeWorkloadPatch, type ApplyOptions } from './apply-fix.js';
 import { StaleTargetError, type ApplyResult, type PreviousVersion } from './apply-types.js';
 import { mergePatchTo } from './merge-patch.js';
 import { corednsHashes } from './reload-wait.js';
 import { templateHash } from './template-hash.js';
-import { NotFoundError } from '../core/cluster-access.js';
 
 function asRecord(v: unknown): Record<string, unknown> {
   return typeof v === 'object' && v !== null && !Array.isArray(v) ? (v as Record<string, unknown>) : {};
@@ -37,15 +36,9 @@ export async function rollbackFix(access: ClusterAccess, applied: ApplyResult, o
     }
     log.add('re-read', true, `ConfigMap ${prev.namespace}/${prev.name} unchanged since the fix was applied (resourceVersion ${current.resourceVersion})`);
     const oldHashes = new Set((await corednsHashes(access, loc).catch(() => [])).map((h) => h.hash).filter((h): h is string => !!h));
-    let custom: Record<string, string> = {};
-    try {
-      const cm = await access.readConfigMap(loc.namespace, loc.customConfigMap);
-      custom = Object.fromEntries(Object.entries(cm.data).map(([k, v]) => [`/etc/coredns/custom/${k}`, v]));
-    } catch (err) {
-      if (!(err instanceof NotFoundError)) throw err;
-    }
+    const [custom, version] = await Promise.all([readCustomFiles(access, loc), corednsVersion(access, loc)]);
     const before: PreviousVersion = { kind: 'ConfigMap', namespace: prev.namespace, name: prev.name, key: prev.key, resourceVersion: current.resourceVersion, data: { ...current.data } };
-    const written = await writeCorefileData(access, current, prev.key, prev.data, log, custom);
+    const written = await writeCorefileData(access, current, prev.key, prev.data, log, custom, version);
     const settled = await settleCoredns(access, loc, prev.data[prev.key] ?? '', oldHashes, log, opts);
     return {
       applied: true,

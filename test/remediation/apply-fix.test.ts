@@ -67,6 +67,8 @@ describe('applyFix / rollbackFix against the fake-apiserver (mocked cluster)', (
     const r = await applyFix(access, corefileFix({}, rv), { ...fast, onStep: (s) => seen.push(s.step) });
     expect(r).toMatchObject({ applied: true, dryRunOk: true, needsRestart: false, target: { kind: 'ConfigMap', name: 'coredns', key: 'Corefile' } });
     expect(seen).toEqual(['re-read', 'validate', 'dry-run', 'patch', 'reload']);
+    // Validated for the version the replicas run (from their image).
+    expect(r.steps[1]!.detail).toBe('Corefile parses and validates for CoreDNS 1.11.1');
     expect(r.reloaded.map((x) => [x.pod, x.hash])).toEqual([
       ['coredns-5d78c-aaaaa', sha(fixed)],
       ['coredns-5d78c-bbbbb', sha(fixed)],
@@ -98,6 +100,10 @@ describe('applyFix / rollbackFix against the fake-apiserver (mocked cluster)', (
     const err = await applyFix(access, corefileFix({ after: '.:53 {\n  forward . 10.0.0.1\n' }), fast).catch((e) => e);
     expect(err).toBeInstanceOf(FixRejectedError);
     expect(err.steps.at(-1)).toMatchObject({ step: 'validate', ok: false });
+    // Parses, but CoreDNS's setup would refuse it: a plugin used twice in one server block.
+    const twice = await applyFix(access, corefileFix({ after: fixed.replace('cache 30', 'cache 30\n    cache 60') }), fast).catch((e) => e);
+    expect(twice).toBeInstanceOf(FixRejectedError);
+    expect(twice.message).toMatch(/only be used once per Server Block/);
     expect(patches(fake)).toEqual([]);
   });
 
