@@ -6,11 +6,11 @@
  */
 import { directiveRank } from './directives.js';
 import { CorefileError } from './errors.js';
-import type { CorefileModel, Diagnostic, FileSource, ParseOptions, Tok } from './model.js';
+import type { CorefileModel, Diagnostic, DirectiveNode, FileSource, ParseOptions, Tok } from './model.js';
 import { parseCorefile, type ParseResult } from './parse.js';
 import { PluginContext } from './validate/context.js';
 import { GoError } from './validate/go.js';
-import { pluginValidators } from './validate/registry.js';
+import { onceOnlyPlugins, pluginValidators } from './validate/registry.js';
 import { versionNotes } from './validate/version-notes.js';
 import { newestCorednsVersion } from './version.js';
 
@@ -28,7 +28,9 @@ export function validateCorefile(model: CorefileModel, opts: ValidateOptions = {
   const notModelled = new Set<string>();
   for (const block of model.blocks) {
     const byName = new Map<string, Tok[]>();
+    const occurrences = new Map<string, DirectiveNode[]>();
     for (const d of block.directives) {
+      occurrences.set(d.name, [...(occurrences.get(d.name) ?? []), d]);
       const toks = d.tokens ?? [{ text: d.name, pos: d.pos, quoted: false }, ...d.args];
       byName.set(d.name, [...(byName.get(d.name) ?? []), ...toks]);
     }
@@ -37,6 +39,9 @@ export function validateCorefile(model: CorefileModel, opts: ValidateOptions = {
       const tokens = byName.get(name)!;
       const validator = pluginValidators[name];
       if (!validator) {
+        const once = onceOnlyPlugins[name];
+        const all = occurrences.get(name) ?? [];
+        if (once && all.length > 1) out.push({ severity: 'error', message: once, pos: all[1].pos, plugin: name });
         if (!notModelled.has(name)) {
           notModelled.add(name);
           out.push({ severity: 'info', message: `plugin ${name} is not modelled: grammar only, arguments not checked`, pos: tokens[0].pos, plugin: name });

@@ -191,6 +191,12 @@ describe('plugin validation in CoreDNS wording', () => {
     expect(infos.sort()).toEqual(['chaos', 'dnstap', 'erratic', 'nsid']);
   });
 
+  it('checks only the once-per-block rule of ErrOnce plugins it does not otherwise model', () => {
+    expect(errors(block('nsid a\nnsid b'))).toEqual(['3:1 plugin/nsid: this plugin can only be used once per Server Block']);
+    expect(errors(block('geoip /a.mmdb\ngeoip /b.mmdb'))).toEqual(['3:1 plugin/geoip: configuring multiple databases is not supported']);
+    expect(errors(block('nsid a\ndnstap /x\ndnstap /y'))).toEqual([]);
+  });
+
   it('validates a model directly and concatenates repeated directives like CoreDNS', () => {
     const m = parseCorefile(block('log a.org\ncache 30\nlog {\n class denial\n}\ncache 10')).model;
     expect(validateCorefile(m).filter((d) => d.severity === 'error').map((d) => d.message)).toEqual([

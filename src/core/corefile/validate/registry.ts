@@ -64,3 +64,17 @@ export const pluginValidators: Readonly<Record<string, PluginValidator>> = {
 export function isModelled(directive: string): boolean {
   return Object.hasOwn(pluginValidators, directive);
 }
+
+/**
+ * Plugins not otherwise modelled whose setup() refuses a second occurrence in a block (plugin.ErrOnce,
+ * or geoip's own message): that rule alone is checked for them.
+ */
+export const onceOnlyPlugins: Readonly<Record<string, string>> = {
+  dnssec: 'this plugin can only be used once per Server Block',
+  grpc: 'this plugin can only be used once per Server Block',
+  nsid: 'this plugin can only be used once per Server Block',
+  pprof: 'this plugin can only be used once per Server Block',
+  shed: 'this plugin can only be used once per Server Block',
+  tsig: 'this plugin can only be used once per Server Block',
+  geoip: 'configuring multiple databases is not supported',
+};
