@@ -70,6 +70,11 @@ export interface GatherOptions {
   timeouts?: Partial<GatherTimeouts>;
   /** Poll interval while waiting for probe pods (default 200 ms). */
   pollMs?: number;
+  /**
+   * Called once the cheap evidence (API reads, exec in the pod) is in, before the deep probes end
+   * (DESIGN.md §4.5: post early findings, refine later). Its ids stay valid in the final result.
+   */
+  onEarlyEvidence?: (early: { pod: PodFacts; evidence: Evidence[]; resolvedFrom?: string }) => void;
 }
 
 export interface GatherResult {
@@ -266,7 +271,8 @@ export async function gatherEvidence(access: ClusterAccess, target: GatherTarget
     return Promise.all(running.map((p) => readMetrics(access, p, loc, to.metricsMs)));
   })();
 
-  const [nodesRes, nsEv, dnsRes, corefileRes, services, netpol, nodeLocal, files, tools, deep, metrics] = await Promise.all([
+  // The cheap evidence first (reads and exec): it is a prefix of the final list, so its ids stay valid.
+  const [nodesRes, nsEv, dnsRes, corefileRes, services, netpol, nodeLocal, files, tools] = await Promise.all([
     nodesR,
     nsEvidence,
     dnsR,
@@ -276,26 +282,23 @@ export async function gatherEvidence(access: ClusterAccess, target: GatherTarget
     nodeLocalE,
     filesE,
     toolsE,
-    deepE,
-    metricsE,
   ]);
-
   const nodeFacts = nodesRes.ok ? nodesRes.value : [];
   const zone = nodeFacts.find((n) => n.name === pod.node)?.zone;
   const podFacts: PodFacts = toPodFacts(pod, owner ?? pod.directOwner, zone);
   const podEv: Evidence = { id: '', kind: 'pod', from: { kind: 'api' }, at: podT.at, ms: 0, pod: podFacts };
+  const cheap = [podEv, ...nodesRes.evidence, ...dnsRes.evidence, ...corefileRes.evidence, ...services, ...nsEv, ...netpol, ...nodeLocal, ...files, ...tools];
+  if (opts.onEarlyEvidence) {
+    try {
+      opts.onEarlyEvidence({ pod: podFacts, evidence: renumber(cheap), ...(resolved.resolvedFrom ? { resolvedFrom: resolved.resolvedFrom } : {}) });
+    } catch {
+      // A failing listener (e.g. a Slack post) must not lose the diagnosis.
+    }
+  }
+  const [deep, metrics] = await Promise.all([deepE, metricsE]);
 
   const evidence = renumber([
-    podEv,
-    ...nodesRes.evidence,
-    ...dnsRes.evidence,
-    ...corefileRes.evidence,
-    ...services,
-    ...nsEv,
-    ...netpol,
-    ...nodeLocal,
-    ...files,
-    ...tools,
+    ...cheap,
     ...deep.twin,
     ...deep.nodeView,
     ...deep.worker,

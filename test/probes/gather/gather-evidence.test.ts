@@ -63,7 +63,12 @@ describe('gatherEvidence against the fake-apiserver (mocked cluster)', () => {
   it('gathers every kind of evidence for ns/pod, numbers it e1..eN, and cleans up its probe pods', async () => {
     const { fake, access } = await setup();
     const steps: string[] = [];
-    const r = await gatherEvidence(access, { pod: 'shop/web-6f7d9-zz9q1', name: 's3.cloud-b.example' }, { network: net.network, ...fast, onProgress: (s) => steps.push(s) });
+    let early: Evidence[] = [];
+    const r = await gatherEvidence(access, { pod: 'shop/web-6f7d9-zz9q1', name: 's3.cloud-b.example' }, { network: net.network, ...fast, onProgress: (s) => steps.push(s), onEarlyEvidence: (e) => (early = e.evidence) });
+    // Early evidence: the API reads and exec results, a prefix of the final list (same ids).
+    expect(kinds(early)).not.toContain('dns-query');
+    expect(kinds(early)).toContain('resolv-conf');
+    expect(r.evidence.slice(0, early.length)).toEqual(early);
     expect(r.pod).toMatchObject({ namespace: 'shop', name: 'web-6f7d9-zz9q1', node: 'node-b', zone: 'zone-b', owner: { kind: 'Deployment', name: 'web' } });
     expect(r.resolvedFrom).toBeUndefined();
     expect(r.evidence.map((e) => e.id)).toEqual(r.evidence.map((_, i) => `e${i + 1}`));
