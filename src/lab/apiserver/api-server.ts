@@ -135,7 +135,7 @@ export async function startApiServer(backend: ApiBackend, opts: ApiServerOptions
     async close() {
       for (const w of openWatches) w.end();
       for (const ws of exec.sockets) ws.terminate();
-      exec.wss.close();
+      if (exec.wss) (await exec.wss).close();
       const closed = new Promise<void>((resolve) => server.close(() => resolve()));
       for (const s of sockets) s.destroy();
       await closed;

@@ -5,23 +5,28 @@
  */
 import type { IncomingMessage } from 'node:http';
 import type { Duplex } from 'node:stream';
-import { WebSocketServer, type WebSocket } from 'ws';
+import type { WebSocket, WebSocketServer } from 'ws';
 import type { ApiBackend } from './backend.js';
 import { badRequest, type KubeStatus, ApiError, forbidden, notFound } from './status.js';
 
 export const execProtocols = ['v5.channel.k8s.io', 'v4.channel.k8s.io'];
 
 export interface ExecUpgrade {
-  wss: WebSocketServer;
+  /** Created on the first exec (ws is kept off the lab's start-up path). */
+  wss?: Promise<WebSocketServer>;
   sockets: Set<WebSocket>;
 }
 
 export function createExecServer(): ExecUpgrade {
-  const wss = new WebSocketServer({
-    noServer: true,
-    handleProtocols: (offered) => execProtocols.find((p) => offered.has(p)) ?? false,
-  });
-  return { wss, sockets: new Set() };
+  return { sockets: new Set() };
+}
+
+function execWss(ex: ExecUpgrade): Promise<WebSocketServer> {
+  ex.wss ??= import('ws').then(
+    ({ WebSocketServer }) =>
+      new WebSocketServer({ noServer: true, handleProtocols: (offered) => execProtocols.find((p) => offered.has(p)) ?? false }),
+  );
+  return ex.wss;
 }
 
 function writeHttpError(socket: Duplex, status: KubeStatus): void {
@@ -52,7 +57,7 @@ export function handleExecUpgrade(req: IncomingMessage, socket: Duplex, head: Bu
     if (pod.status?.phase !== 'Running') {
       throw badRequest(`cannot exec into a container in a completed pod; current phase is ${pod.status?.phase}`);
     }
-    ex.wss.handleUpgrade(req, socket, head, (ws) => {
+    void execWss(ex).then((wss) => wss.handleUpgrade(req, socket, head, (ws) => {
       ex.sockets.add(ws);
       ws.on('close', () => ex.sockets.delete(ws));
       ws.on('message', () => {
@@ -80,7 +85,7 @@ export function handleExecUpgrade(req: IncomingMessage, socket: Duplex, head: Bu
           frame(3, JSON.stringify(status));
           ws.close(1000);
         });
-    });
+    }));
   } catch (e) {
     if (e instanceof ApiError) writeHttpError(socket, e.status);
     else socket.destroy();

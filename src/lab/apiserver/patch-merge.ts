@@ -8,7 +8,9 @@ import type * as FastJsonPatch from 'fast-json-patch';
 import { badRequest, ApiError } from './status.js';
 
 // fast-json-patch is CommonJS marked __esModule: a default import differs between Node and vitest, require does not.
-const fastJsonPatch = createRequire(import.meta.url)('fast-json-patch') as typeof FastJsonPatch;
+// Loaded on first use to keep it off the lab's start-up path.
+let fastJsonPatchModule: typeof FastJsonPatch | undefined;
+const jsonPatchLib = () => (fastJsonPatchModule ??= createRequire(import.meta.url)('fast-json-patch') as typeof FastJsonPatch);
 
 type Json = null | boolean | number | string | Json[] | { [k: string]: Json };
 const isObject = (v: unknown): v is Record<string, Json> => typeof v === 'object' && v !== null && !Array.isArray(v);
@@ -117,6 +119,7 @@ export function applyJsonPatch(target: Json, ops: unknown): Json {
   }
   const doc = structuredClone(target);
   try {
+    const fastJsonPatch = jsonPatchLib();
     const err = fastJsonPatch.validate(ops as FastJsonPatch.Operation[], doc);
     if (err) throw err;
     return fastJsonPatch.applyPatch(doc, ops as FastJsonPatch.Operation[], false, true).newDocument as Json;

@@ -3,7 +3,7 @@
  * is reported with the file, the path, the line and what was expected, all at once.
  */
 import { readFileSync } from 'node:fs';
-import { closest } from 'fastest-levenshtein';
+import { createRequire } from 'node:module';
 import { isMap, isSeq, LineCounter, parseDocument, type Document } from 'yaml';
 import type { z } from 'zod';
 import { crossCheck } from './cross-check.js';
@@ -73,7 +73,7 @@ function problemFromIssue(issue: z.core.$ZodIssue, doc: Document): ScenarioProbl
     const key = issue.keys[0]!;
     const path = [...issue.path, key];
     const known = knownKeys(issue.path);
-    const hint = known.length ? `; did you mean "${closest(key, known)}"? (known fields: ${known.join(', ')})` : '';
+    const hint = known.length ? `; did you mean "${closestName(key, known)}"? (known fields: ${known.join(', ')})` : '';
     const more = issue.keys.length > 1 ? ` (also unknown: ${issue.keys.slice(1).join(', ')})` : '';
     return { path: formatPath(path), line: lineOf(doc, path, true), message: `unknown field${more}${hint}` };
   }
@@ -145,4 +145,10 @@ function unwrap(s: unknown): unknown {
     else if (def.type === 'pipe') s = def.in;
     else return s;
   }
+}
+
+/** fastest-levenshtein's closest(), loaded only when a file has an unknown field. */
+function closestName(key: string, known: string[]): string {
+  const { closest } = createRequire(import.meta.url)('fastest-levenshtein') as typeof import('fastest-levenshtein');
+  return closest(key, known);
 }
