@@ -1,7 +1,15 @@
 import { describe, expect, it } from 'vitest';
 import { memoryFileSource } from '../../../src/core/corefile/imports.js';
-import { parseCorefile } from '../../../src/core/corefile/parse.js';
+import { parseCorefile as parseOnly } from '../../../src/core/corefile/parse.js';
+import { printSyntax } from '../../../src/core/corefile/print.js';
+import type { ParseOptions } from '../../../src/core/corefile/model.js';
 
+/** Every Corefile parsed in these tests must also print back byte for byte. */
+const parseCorefile = (text: string, opts: ParseOptions = {}) => {
+  const r = parseOnly(text, opts);
+  expect(printSyntax(r.syntax)).toBe(text);
+  return r;
+};
 const errorsOf = (text: string, opts = {}) =>
   parseCorefile(text, opts).diagnostics.filter((d) => d.severity === 'error').map((d) => `${d.pos?.line}:${d.pos?.col} ${d.message}`);
 const shape = (text: string, opts = {}) =>

@@ -9,8 +9,13 @@ import { parseCorefile } from '../../../src/core/corefile/parse.js';
 
 const fixture = (name: string) => readFileSync(join(import.meta.dirname, 'fixtures', name), 'utf8');
 const errors = (text: string, opts: CheckOptions = {}) =>
-  checkCorefile(text, opts).diagnostics.filter((d) => d.severity === 'error').map((d) => `${d.pos?.line}:${d.pos?.col} ${d.plugin ? `plugin/${d.plugin}: ` : ''}${d.message}`);
+  roundTrip(checkCorefile(text, opts), text).diagnostics.filter((d) => d.severity === 'error').map((d) => `${d.pos?.line}:${d.pos?.col} ${d.plugin ? `plugin/${d.plugin}: ` : ''}${d.message}`);
 const block = (body: string) => `. {\n${body}\n}\n`;
+/** Every Corefile checked in these tests must also print back byte for byte. */
+function roundTrip<T extends { syntax: Parameters<typeof printSyntax>[0] }>(r: T, text: string): T {
+  expect(printSyntax(r.syntax)).toBe(text);
+  return r;
+}
 
 describe('real default Corefiles (coredns-semantics §6) parse, validate and round-trip', () => {
   const aksFiles = memoryFileSource({
