@@ -40,12 +40,27 @@ export interface ForwardEvent { upstream: Upstream; ok: boolean; rcode?: string;
 
 const maxChase = 8;
 
+function isTruncated(m: DnsMessage): boolean {
+  return Boolean(m.flag_tc ?? ((m.flags ?? 0) & flagBits.TC));
+}
+
+/** An upstream reply as a chain reply (relayed verbatim). */
+function toRes(m: DnsMessage, rcode: string): Res {
+  return {
+    rcode, aa: Boolean(m.flag_aa ?? ((m.flags ?? 0) & flagBits.AA)), written: true, tc: isTruncated(m),
+    answers: (m.answers ?? []).map(fromWire),
+    authority: (m.authorities ?? []).map(fromWire),
+    additional: (m.additionals ?? []).filter((a) => a.type !== 'OPT').map(fromWire),
+  };
+}
+
 /** The runnable Corefile. */
 export class CorefileServer {
   private readonly chains = new Map<number, Chain>();
   private readonly cache = new CacheStore();
   private readonly fails = new Map<string, number>();
   private readonly lastFail = new Map<string, number>();
+  private readonly inflight = new Map<string, number>();
   private readonly rr = new Map<string, number>();
   /** Every upstream exchange attempted, in order (bounded to the last 10,000). */
   readonly forwardLog: ForwardEvent[] = [];
@@ -162,35 +177,47 @@ export class CorefileServer {
 
   private async forward(plan: ForwardPlan, req: Req, query: DnsMessage): Promise<Res> {
     if (plan.upstreams.length === 0) return reply('SERVFAIL', { written: false });
+    const inflight = this.inflight.get(plan.id) ?? 0;
+    // max_concurrent: queries beyond the limit are refused, not queued.
+    if (plan.maxConcurrent > 0 && inflight >= plan.maxConcurrent) return reply('REFUSED', { written: false });
+    this.inflight.set(plan.id, inflight + 1);
+    try {
+      return await this.exchangeWithRetry(plan, req, query);
+    } finally {
+      this.inflight.set(plan.id, (this.inflight.get(plan.id) ?? 1) - 1);
+    }
+  }
+
+  private async exchangeWithRetry(plan: ForwardPlan, req: Req, query: DnsMessage): Promise<Res> {
     let candidates = this.order(plan).filter((u) => !this.isDown(plan, u));
     if (candidates.length === 0) {
       if (plan.failfast) return reply('SERVFAIL', { written: false });
       // All upstreams marked down: CoreDNS picks one at random and tries anyway.
       candidates = [plan.upstreams[Math.floor(this.io.random() * plan.upstreams.length)]!];
     }
-    const proto = plan.forceTcp ? 'tcp' : req.proto;
+    // force_tcp wins; prefer_udp sends TCP clients' queries over UDP (retrying over TCP when truncated).
+    const proto: 'udp' | 'tcp' = plan.forceTcp ? 'tcp' : plan.preferUdp ? 'udp' : req.proto;
     const out: DnsMessage = { ...query, type: 'query', questions: [{ name: req.name === '.' ? '.' : req.name.slice(0, -1), type: req.type, class: req.class }] };
+    let last: Res | null = null;
     for (const u of candidates) {
       const key = `${u.ip}:${u.port}`;
       try {
-        const m = await this.io.exchange({ ip: u.ip, port: u.port }, out, proto);
+        let m = await this.io.exchange({ ip: u.ip, port: u.port }, out, proto);
+        if (plan.preferUdp && req.proto === 'tcp' && isTruncated(m)) m = await this.io.exchange({ ip: u.ip, port: u.port }, out, 'tcp');
         this.fails.set(key, 0);
         const rcode = rcodeOf(m);
         this.log({ upstream: u, ok: true, rcode });
-        const flags = m.flags ?? 0;
-        return {
-          rcode, aa: Boolean(m.flag_aa ?? (flags & flagBits.AA)), written: true, tc: Boolean(m.flag_tc ?? (flags & flagBits.TC)),
-          answers: (m.answers ?? []).map(fromWire),
-          authority: (m.authorities ?? []).map(fromWire),
-          additional: (m.additionals ?? []).filter((a) => a.type !== 'OPT').map(fromWire),
-        };
+        last = toRes(m, rcode);
+        // failover RCODE...: try the next upstream on these replies.
+        if (plan.failover.includes(rcode)) continue;
+        return last;
       } catch (err) {
         this.fails.set(key, (this.fails.get(key) ?? 0) + 1);
         this.lastFail.set(key, this.io.now());
         this.log({ upstream: u, ok: false, error: (err as Error).message });
       }
     }
-    return reply('SERVFAIL', { written: false });
+    return last ?? reply('SERVFAIL', { written: false });
   }
 
   private bare(query: DnsMessage, rcode: string): DnsMessage {

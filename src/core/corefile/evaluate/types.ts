@@ -146,6 +146,10 @@ export interface ForwardPlan {
   healthCheckMs: number;
   nextRcodes: Rcode[];
   nextOnNodata: boolean;
+  /** Rcodes after which the next upstream is tried (`failover`). */
+  failover: Rcode[];
+  /** `max_concurrent` (0 = unlimited): queries beyond it are REFUSED. */
+  maxConcurrent: number;
   failfast: boolean;
   /** Identity of this forward instance (block index + position) for health state. */
   id: string;

@@ -13,7 +13,7 @@ export function seededRandom(seed: number): () => number {
   };
 }
 
-export type UpstreamHandler = (q: DnsMessage, proto: 'udp' | 'tcp') => DnsMessage;
+export type UpstreamHandler = (q: DnsMessage, proto: 'udp' | 'tcp') => DnsMessage | Promise<DnsMessage>;
 
 /** Fake I/O: `clock` is advanced by tests; `upstreams` maps "ip:port" to a handler (missing = timeout). */
 export class FakeServerIo implements ServerIo {

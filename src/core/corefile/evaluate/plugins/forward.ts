@@ -106,6 +106,8 @@ export function forwardPlugin(directives: DirectiveNode[], ctx: BlockContext): P
       healthCheckMs: durationMs(opt('health_check')?.args[0]?.text) ?? 500,
       nextRcodes,
       nextOnNodata: !!opt('next_on_nodata'),
+      failover: (opt('failover')?.args ?? []).map((t) => t.text.toUpperCase()).filter((r) => rcodeNames.includes(r)),
+      maxConcurrent: /^\d+$/.test(opt('max_concurrent')?.args[0]?.text ?? '') ? Number(opt('max_concurrent')!.args[0]!.text) : 0,
       failfast: !!opt('failfast_all_unhealthy_upstreams'),
       id: `${ctx.block.index}:${i}`,
     };
