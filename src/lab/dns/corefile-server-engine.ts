@@ -7,8 +7,7 @@ import picomatch from 'picomatch';
 import { CorefileServer } from '../../core/corefile/evaluate/server.js';
 import type { EvalWorld } from '../../core/corefile/evaluate/types.js';
 import type { FileSource } from '../../core/corefile/model.js';
-import { parseCorefile } from '../../core/corefile/parse.js';
-import { validateCorefile } from '../../core/corefile/validate.js';
+import { checkCorefile } from '../../core/corefile/validate.js';
 import type { ClusterState } from '../../core/model/k8s.js';
 import { CorefileLoadError, type CorefileEngine } from './corefile-engine.js';
 
@@ -31,14 +30,15 @@ function hasReloadPlugin(blocks: { directives: { name: string }[] }[]): boolean 
 export const corefileServerEngine: CorefileEngine = (text, world, io) => {
   const files = configMapFiles(world.files);
   const version = world.corednsVersion ? { corednsVersion: world.corednsVersion } : {};
-  const parsed = parseCorefile(text, { file: `${mountDir}Corefile`, files, ...version });
-  // Plugin setup errors refuse the Corefile too, as CoreDNS's setup functions do at start and reload.
-  const diagnostics = parsed.ok ? [...parsed.diagnostics, ...validateCorefile(parsed.model, version)] : parsed.diagnostics;
-  const errors = diagnostics.filter((d) => d.severity === 'error');
+  // Parse, then plugin setup checks: CoreDNS refuses a Corefile failing either, at start and reload
+  // (the same gate KUBE applies before patching the ConfigMap).
+  const parsed = checkCorefile(text, { file: `${mountDir}Corefile`, files, ...version });
+  const errors = parsed.diagnostics.filter((d) => d.severity === 'error');
   if (!parsed.ok || errors.length > 0) {
     const first = errors[0];
     const where = first?.pos ? `${first.pos.file}:${first.pos.line}:${first.pos.col}: ` : '';
-    throw new CorefileLoadError(`${where}${first?.message ?? 'the Corefile does not parse'}`);
+    const plugin = first?.plugin ? `plugin/${first.plugin}: ` : '';
+    throw new CorefileLoadError(`${where}${plugin}${first?.message ?? 'the Corefile does not parse'}`);
   }
   const evalWorld: EvalWorld = {
     get cluster(): ClusterState {
