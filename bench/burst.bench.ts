@@ -5,8 +5,10 @@
  * default), one client, for BENCH_SECONDS each (default 2), alternating over BENCH_ROUNDS rounds
  * (default 3) so that load from other processes hits both alike; the ratio uses the medians.
  * The burst runs twice per round: with one shared socket (its fastest setting) and with its default
- * of one socket per in-flight slot. The machine's load average is recorded: on a busy 2-core box
- * the figures move a lot. Also records the default probe burst (200 at 20).
+ * of one socket per in-flight slot. The machine's load average and the CPU time per query of both
+ * clients are recorded: on a busy 2-core box the rates move a lot, the CPU cost per query does not
+ * (measured: Node's dgram send + receive path costs about 9 µs of CPU per datagram pair before any
+ * DNS work, dnsperf about 5 µs in all). Also records the default probe burst (200 at 20).
  * Writes bench/results/burst.json. Run: npx tsx bench/burst.bench.ts
  */
 import { execFile } from 'node:child_process';
@@ -29,13 +31,27 @@ function median(xs: number[]): number {
   return s.length % 2 ? s[m]! : Math.round((s[m - 1]! + s[m]!) / 2);
 }
 
-async function dnsperf(host: string, port: number, dataFile: string): Promise<{ qps: number; lost: number }> {
-  const { stdout } = await run('dnsperf', ['-s', host, '-p', String(port), '-d', dataFile, '-l', String(seconds), '-q', String(inFlight), '-c', '1', '-T', '1'], { timeout: (seconds + 20) * 1000 });
+/** Runs dnsperf under /usr/bin/time to learn its CPU time as well. */
+async function dnsperf(host: string, port: number, dataFile: string): Promise<{ qps: number; lost: number; completed: number; cpuMs: number }> {
+  const args = ['-f', 'cpu %U %S', 'dnsperf', '-s', host, '-p', String(port), '-d', dataFile, '-l', String(seconds), '-q', String(inFlight), '-c', '1', '-T', '1'];
+  const { stdout, stderr } = await run('/usr/bin/time', args, { timeout: (seconds + 20) * 1000 });
   const qps = stdout.match(/Queries per second:\s+([\d.]+)/);
   const lost = stdout.match(/Queries lost:\s+(\d+)/);
+  const completed = stdout.match(/Queries completed:\s+(\d+)/);
+  const cpu = stderr.match(/cpu ([\d.]+) ([\d.]+)/);
   if (!qps) throw new Error(`dnsperf printed no "Queries per second" line:\n${stdout}`);
-  return { qps: Math.round(Number(qps[1])), lost: Number(lost?.[1] ?? 0) };
+  return { qps: Math.round(Number(qps[1])), lost: Number(lost?.[1] ?? 0), completed: Number(completed?.[1] ?? 0), cpuMs: cpu ? (Number(cpu[1]) + Number(cpu[2])) * 1000 : 0 };
 }
+
+/** Runs the burst and measures this process's CPU time while it runs. */
+async function burst(target: { ip: string; port: number }, sockets: number | undefined): Promise<{ qps: number; count: number; timeouts: number; cpuMs: number }> {
+  const before = process.cpuUsage();
+  const r = await runBurst(target, qname, 'A', { durationMs: seconds * 1000, concurrency: inFlight, tryTimeoutMs: 1000, ...(sockets !== undefined ? { sockets } : {}) });
+  const used = process.cpuUsage(before);
+  return { qps: r.qps, count: r.count, timeouts: r.timeouts, cpuMs: (used.user + used.system) / 1000 };
+}
+
+const perQueryUs = (cpuMs: number[], counts: number[]): number => Math.round((cpuMs.reduce((a, b) => a + b, 0) * 1000 * 10) / Math.max(1, counts.reduce((a, b) => a + b, 0))) / 10;
 
 async function main(): Promise<void> {
   const unbound = await startUnbound(['local-zone: "cluster.local." static', `local-data: "${qname}. 30 IN A 10.96.0.20"`]);
@@ -51,15 +67,20 @@ async function main(): Promise<void> {
     const theirs: number[] = [];
     let ourTimeouts = 0;
     let theirLost = 0;
+    const cpu = { ours: [] as number[], oursCount: [] as number[], theirs: [] as number[], theirsCount: [] as number[] };
     const load = [loadavg()[0]!];
     for (let i = 0; i < rounds; i++) {
-      const r = await runBurst(target, qname, 'A', { durationMs: seconds * 1000, concurrency: inFlight, sockets: 1, tryTimeoutMs: 1000 });
+      const r = await burst(target, 1);
       ours.push(r.qps);
       ourTimeouts += r.timeouts;
+      cpu.ours.push(r.cpuMs);
+      cpu.oursCount.push(r.count);
       const d = await dnsperf(unbound.host, unbound.port, dataFile);
       theirs.push(d.qps);
       theirLost += d.lost;
-      const slotted = await runBurst(target, qname, 'A', { durationMs: seconds * 1000, concurrency: inFlight, tryTimeoutMs: 1000 });
+      cpu.theirs.push(d.cpuMs);
+      cpu.theirsCount.push(d.completed);
+      const slotted = await burst(target, undefined);
       perSlot.push(slotted.qps);
       load.push(loadavg()[0]!);
       console.error(`round ${i + 1}: burst ${r.qps} qps (1 socket), ${slotted.qps} qps (socket per slot), dnsperf ${d.qps} qps`);
@@ -84,6 +105,8 @@ async function main(): Promise<void> {
       ratioPerSlotSockets: Math.round((median(perSlot) / median(theirs)) * 100) / 100,
       goal: 0.7,
       goalMet: ratio >= 0.7,
+      /** CPU (user + system) per query: why the ratio is what it is (Node's per-datagram send/receive path vs C). */
+      cpuPerQueryUs: { burst: perQueryUs(cpu.ours, cpu.oursCount), dnsperf: perQueryUs(cpu.theirs, cpu.theirsCount) },
       burstTimeouts: ourTimeouts,
       dnsperfLost: theirLost,
       defaultProbeBurst: { count: probe.count, concurrency: probe.concurrency, qps: probe.qps, p50Ms: probe.p50Ms, p99Ms: probe.p99Ms, elapsedMs: probe.elapsedMs },
