@@ -10,6 +10,7 @@ import { parseResolvConf } from '../../../src/core/resolver/resolv-conf.js';
 import type { LabDnsWorld } from '../../../src/lab/dns/dns-world.js';
 import type { AddressMap } from '../../../src/lab/net/address-map.js';
 import { lookup } from '../../../src/probes/dns/stub-resolver.js';
+import { tcpConnect as probeTcpConnect } from '../../../src/probes/dns/tcp-connect.js';
 import { tcpConnect } from '../net/tcp-probe.js';
 import { ask, datas } from './dns-test-client.js';
 import { startFixtureWorld } from './world-fixture.js';
@@ -54,6 +55,10 @@ describe('seed 000: hybrid-cloud split horizon', () => {
     // the zone-2 node's own resolver view has the address that works from zone 2
     expect(datas(await ask(map, '10.245.5.9', '10.119.0.2', 's3.cloud-b.example'))).toEqual(['10.118.119.244']);
     expect(await tcpConnect(map, '10.245.5.9', '10.118.119.244', 80)).toBe('connected');
+    // dnswhy's own TCP probe (the code a probe pod runs) sees the same: not reachable from zone 2
+    const probe = await probeTcpConnect('10.118.163.242', 80, { network: map, sourceIp: '10.245.5.9', timeoutMs: 500 });
+    expect(probe.ok).toBe(false);
+    expect((await probeTcpConnect('10.118.163.242', 80, { network: map, sourceIp: '10.245.4.17', timeoutMs: 500 })).ok).toBe(true);
   });
 });
 
