@@ -97,6 +97,10 @@ export function parseResolvConf(text: string): ResolvConf {
         warnings.push(`line ${lineNo}: unknown keyword "${keyword}"`);
     }
   });
+  if (search.length > 6 || search.join(' ').length > 255) {
+    // glibc before 2.26 (MAXDNSRCH 6, 256 bytes) and musl (256 bytes) drop the rest of the list.
+    warnings.push(`search list has ${search.length} entries (${search.join(' ').length} characters): glibc < 2.26 keeps 6 entries / 256 characters, musl 256 characters`);
+  }
   if (nameservers.length > maxNameservers) {
     warnings.push(`${nameservers.length} nameservers listed; libc uses only the first ${maxNameservers}`);
   }

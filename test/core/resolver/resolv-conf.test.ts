@@ -61,5 +61,7 @@ describe('parseResolvConf', () => {
     const musl = usableSearch(c, 'musl');
     expect(musl.length).toBeLessThan(10);
     expect(musl.join(' ').length).toBeLessThan(256);
+    expect(c.warnings[0]).toMatch(/search list has 10 entries .*glibc < 2\.26 keeps 6 entries/);
+    expect(parseResolvConf('search a b c d e f\n').warnings).toEqual([]);
   });
 });
