@@ -197,8 +197,29 @@ describe('rewrite', () => {
     // `prefix foo bar` is really `foo.` → `bar.`: "foobar.x" does not match.
     expect(ask(k('rewrite name prefix nginx x'), 'nginxy.default.svc.cluster.local').rewrittenName).toBeUndefined();
   });
+  it('block form with a regex name rule and an answer name rule (the common in-cluster alias pattern)', () => {
+    const rule = 'rewrite stop {\n        name regex (.*)\\.corp\\.example\\. {1}.default.svc.cluster.local\n        answer name (.*)\\.default\\.svc\\.cluster\\.local\\. {1}.corp.example\n    }';
+    const e = ask(k(rule), 'nginx.corp.example');
+    expect(e.rewrittenName).toBe('nginx.default.svc.cluster.local.');
+    expect(e.answers[0]).toMatchObject({ name: 'nginx.corp.example.', data: '10.96.12.7' });
+    expect(ask(k(rule), 'google.com').plugin).toBe('forward');
+  });
+
   it('substring rewrite', () => {
     expect(ask(k('rewrite name substring service svc'), 'nginx.default.service.cluster.local').answers[0]!.data).toBe('10.96.12.7');
+  });
+});
+
+describe('k8s_external', () => {
+  const t = '.:53 {\n    kubernetes cluster.local\n    k8s_external example.com\n    forward . 192.0.2.1\n}\n';
+  const w: EvalWorld = { cluster: { ...cluster, services: [...cluster.services, { namespace: 'shop', name: 'web', type: 'LoadBalancer', clusterIP: '10.96.50.1', externalIPs: ['203.0.113.10'], ports: [{ port: 443, protocol: 'TCP' }] }] } };
+  it('answers service.namespace.ZONE with external IPs, NXDOMAIN with its SOA otherwise', () => {
+    expect(ask(t, 'web.shop.example.com', 'A', w)).toMatchObject({ plugin: 'k8s_external', answers: [{ data: '203.0.113.10', ttl: 5 }] });
+    const miss = ask(t, 'nginx.default.example.com', 'A', w);
+    expect(miss).toMatchObject({ plugin: 'k8s_external', rcode: 'NXDOMAIN' });
+    expect(miss.authority[0]!.data).toBe('ns1.dns.example.com. hostmaster.dns.example.com. 12345 7200 1800 86400 5');
+    expect(ask(t, 'example.com', 'NS', w).answers[0]!.data).toBe('ns1.dns.example.com.');
+    expect(ask(t, 'www.other.org', 'A', w).plugin).toBe('forward');
   });
 });
 

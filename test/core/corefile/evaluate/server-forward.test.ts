@@ -12,7 +12,7 @@ describe('CorefileServer forward options (fake ServerIo)', () => {
   it('refuses queries beyond max_concurrent while upstream answers are outstanding', async () => {
     const io = new FakeServerIo();
     const release: (() => void)[] = [];
-    io.upstreams.set('192.0.2.1:53', (q) => new Promise<DnsMessage>((resolve) => release.push(() => resolve(upstreamAnswering('198.51.100.1')(q) as DnsMessage))));
+    io.upstreams.set('192.0.2.1:53', (q) => new Promise<DnsMessage>((resolve) => release.push(() => resolve(upstreamAnswering('198.51.100.1')(q, 'udp') as DnsMessage))));
     const srv = new CorefileServer(model('.:53 {\n    forward . 192.0.2.1 {\n        max_concurrent 2\n    }\n}\n'), {}, io);
     const pending = [srv.handle(query('a.example'), udp), srv.handle(query('b.example'), udp)];
     const third = await srv.handle(query('c.example'), udp);

@@ -6,6 +6,7 @@ import { cachePlugin } from './cache.js';
 import type { PluginFactory } from './common.js';
 import { forwardPlugin } from './forward.js';
 import { hostsPlugin } from './hosts.js';
+import { k8sExternalPlugin } from './k8s-external.js';
 import { kubernetesPlugin } from './kubernetes.js';
 import { loadbalancePlugin } from './loadbalance.js';
 import { localPlugin } from './local.js';
@@ -21,6 +22,7 @@ export const pluginFactories: Readonly<Record<string, PluginFactory>> = {
   cache: cachePlugin,
   forward: forwardPlugin,
   hosts: hostsPlugin,
+  k8s_external: k8sExternalPlugin,
   kubernetes: kubernetesPlugin,
   loadbalance: loadbalancePlugin,
   local: localPlugin,
