@@ -47,7 +47,13 @@ export async function startUnbound(zoneLines: string[], opts: { host?: string; l
     let stderr = '';
     child.stderr!.on('data', (d) => (stderr += String(d)));
     const exited = new Promise<void>((resolve) => child.once('exit', () => resolve()));
+    // If this process dies without calling stop() (a crash), take unbound with it.
+    const onExit = (): void => {
+      if (child.exitCode === null) child.kill('SIGTERM');
+    };
+    process.once('exit', onExit);
     const stop = async (): Promise<void> => {
+      process.off('exit', onExit);
       if (child.exitCode === null) child.kill('SIGTERM');
       await exited;
       rmSync(dir, { recursive: true, force: true });
