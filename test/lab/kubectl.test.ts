@@ -87,6 +87,17 @@ describe('real kubectl against the lab', () => {
     expect(row.slice(1, 4)).toEqual(['IPv4', '53,53,9153', '10.244.1.2,10.244.2.2']);
   });
 
+  it('rollout restart replaces the CoreDNS replicas and rollout status sees it complete (watch)', async () => {
+    const before = t.fake.replicaSets.length;
+    const r = await kubectl('rollout', 'restart', 'deployment/coredns', '-n', 'kube-system');
+    expect(r.stdout.trim()).toBe('deployment.apps/coredns restarted');
+    expect(t.fake.replicaSets.length).toBe(before + 1);
+    const status = await kubectl('rollout', 'status', 'deployment/coredns', '-n', 'kube-system', '--timeout=10s');
+    expect(status.stdout.trim()).toBe('deployment "coredns" successfully rolled out');
+    const pods = await kubectl('get', 'pods', '-n', 'kube-system', '-l', 'k8s-app=kube-dns', '-o', 'name');
+    expect(pods.stdout.trim().split('\n').sort()).toEqual(t.fake.replicaSets.at(-1)!.map((p) => `pod/${p.name}`).sort());
+  });
+
   it('a missing pod is reported as kubectl reports a 404', async () => {
     const r = await kubectl('get', 'pod', '-n', 'shop', 'nope');
     expect(r.code).toBe(1);

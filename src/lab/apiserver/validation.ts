@@ -92,6 +92,7 @@ export function validateObject(kind: string, obj: KubeObject, old?: KubeObject):
     }
     case 'Pod':
       out.push(...validatePodSpec(o.spec, 'spec'));
+      if (old) out.push(...podSpecUpdate(o.spec, (old as any).spec));
       break;
   }
   return out;
@@ -116,4 +117,24 @@ export function validateEphemeralUpdate(next: any, old: any): StatusCause[] {
     }
   }
   return out;
+}
+
+/** Pod specs are immutable but for images, activeDeadlineSeconds and added tolerations (ephemeral containers go through their subresource). */
+function podSpecUpdate(next: any, old: any): StatusCause[] {
+  const strip = (spec: any) => ({
+    ...spec,
+    containers: (spec?.containers ?? []).map((c: any) => ({ ...c, image: undefined })),
+    initContainers: (spec?.initContainers ?? []).map((c: any) => ({ ...c, image: undefined })),
+    activeDeadlineSeconds: undefined,
+    tolerations: undefined,
+    ephemeralContainers: undefined,
+  });
+  if (JSON.stringify(strip(next)) === JSON.stringify(strip(old))) return [];
+  return [
+    cause(
+      'spec',
+      'Forbidden: pod updates may not change fields other than `spec.containers[*].image`,`spec.initContainers[*].image`,`spec.activeDeadlineSeconds`,`spec.tolerations` (only additions to existing tolerations),`spec.terminationGracePeriodSeconds` (allow it to be set to 1 if it was previously negative)',
+      'FieldValueForbidden',
+    ),
+  ];
 }

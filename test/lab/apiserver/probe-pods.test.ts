@@ -78,6 +78,15 @@ describe('probe pods', () => {
     expect(await statusOf(t.core.createNamespacedPod({ namespace: 'shop', body: bad }))).toMatchObject({ httpCode: 422, message: 'Pod "bad" is invalid: spec.containers[0].image: Required value' });
   });
 
+  it('a pod spec is immutable through the pod itself (422 Forbidden), labels are not', async () => {
+    const merge = setHeaderOptions('Content-Type', PatchStrategy.MergePatch);
+    const s = await statusOf(t.core.patchNamespacedPod({ namespace: 'shop', name: 'tools', body: { spec: { dnsPolicy: 'Default' } } }, merge));
+    expect(s).toMatchObject({ httpCode: 422, reason: 'Invalid', details: { causes: [{ field: 'spec', reason: 'FieldValueForbidden' }] } });
+    expect(s.message).toContain('Pod "tools" is invalid: spec: Forbidden: pod updates may not change fields other than');
+    const p = await t.core.patchNamespacedPod({ namespace: 'shop', name: 'tools', body: { metadata: { labels: { team: 'dns' } } } }, merge);
+    expect(p.metadata!.labels).toEqual({ team: 'dns' });
+  });
+
   it('dryRun=All on create stores nothing', async () => {
     await t.core.createNamespacedPod({ namespace: 'shop', dryRun: 'All', body: probePod('dry-pod', 'node-a', 'x') });
     expect((await statusOf(t.core.readNamespacedPod({ namespace: 'shop', name: 'dry-pod' }))).httpCode).toBe(404);

@@ -134,6 +134,30 @@ describe('lab API server: get and list with client-node', () => {
   });
 });
 
+describe('lab API server: watch', () => {
+  it('streams ADDED for current objects, then changes, filtered by field selector', async () => {
+    const ac = new AbortController();
+    const res = await t.raw('/api/v1/namespaces/kube-system/configmaps?watch=true&fieldSelector=metadata.name%3Dcoredns', { signal: ac.signal });
+    const reader = res.body!.getReader();
+    let buf = '';
+    const next = async (): Promise<any> => {
+      while (!buf.includes('\n')) buf += new TextDecoder().decode((await reader.read()).value);
+      const i = buf.indexOf('\n');
+      const line = buf.slice(0, i);
+      buf = buf.slice(i + 1);
+      return JSON.parse(line);
+    };
+    expect(await next()).toMatchObject({ type: 'ADDED', object: { kind: 'ConfigMap', metadata: { name: 'coredns' } } });
+    await t.raw('/api/v1/namespaces/kube-system/configmaps/coredns', {
+      method: 'PATCH',
+      headers: { 'content-type': 'application/merge-patch+json' },
+      body: JSON.stringify({ metadata: { labels: { watched: 'yes' } } }),
+    });
+    expect(await next()).toMatchObject({ type: 'MODIFIED', object: { metadata: { name: 'coredns', labels: { watched: 'yes' } } } });
+    ac.abort();
+  });
+});
+
 describe('lab API server: Table responses for kubectl get', () => {
   it('prints pods with READY, STATUS, RESTARTS, AGE and (wide) IP and NODE', async () => {
     const table = (await (await t.raw('/api/v1/pods?limit=500', { headers: { accept: tableAccept } })).json()) as any;

@@ -25,6 +25,7 @@ const fakeEngine: CorefileEngine = (text, _world, io) => {
   const forward = lines.find((l) => l[0] === 'forward')?.[1];
   return {
     hasReload: lines.some((l) => l[0] === 'reload'),
+    plugins: lines.map((l) => l[0]!).filter((p) => p === 'log' || p === 'errors'),
     handle: async (q) => {
       const name = q.questions![0]!.name;
       const ip = answers.get(name);
@@ -85,8 +86,10 @@ describe('CoreDNS replica (fake engine)', () => {
     await r.start('forward 10.119.0.2\n', {});
     expect(datas(await ask(map, '10.245.4.17', '10.245.0.7', 'x.example.org'))).toEqual(['198.51.100.7']);
     expect(resolver.log.at(-1)?.client).toBe('192.168.1.130');
-    await r.start('forward 10.119.0.3\n', {});
+    await r.start('forward 10.119.0.3\nerrors\n', {});
     expect((await ask(map, '10.245.4.17', '10.245.0.7', 'x.example.org')).rcode).toBe('SERVFAIL');
+    // the errors plugin's line, with the socket as Go prints it (the pod's address inside the pod)
+    expect(r.logsText()).toMatch(/\[ERROR\] plugin\/errors: 2 x\.example\.org\. A: read udp 10\.245\.0\.7:\d+->10\.119\.0\.3:53: i\/o timeout\n/);
     expect(r.metricsText()).toContain('coredns_forward_healthcheck_failures_total{to="10.119.0.3:53"} 1');
     expect(r.metricsText()).toContain('coredns_forward_requests_total{to="10.119.0.3:53"} 1');
   });

@@ -40,6 +40,18 @@ describe('DnsWorld', () => {
     expect(datas(await ask(map, '10.245.4.17', '10.96.0.10', 's3.cloud-b.example'))).toEqual(['10.118.163.249']);
   });
 
+  it('replicaLogs: start-up banner, reloads, and one `log` line per query once the Corefile has `log`', async () => {
+    const map = await start('split-horizon.yaml');
+    const first = world!.replicaLogs('coredns-a')!;
+    expect(first).toContain(`.:53\n[INFO] plugin/reload: Running configuration SHA512 = ${corefileHash(world!.scenario.coredns.corefile)}\n`);
+    const withLog = world!.scenario.coredns.corefile.replace('errors', 'errors\n        log');
+    world!.reloadCorefile(withLog);
+    await ask(map, '10.245.4.17', '10.96.0.10', 's3.cloud-b.example');
+    const logs = world!.replicaLogs('coredns-a')!;
+    expect(logs).toContain(`[INFO] Reloading\n.:53\n[INFO] plugin/reload: Running configuration SHA512 = ${corefileHash(withLog)}\n[INFO] Reloading complete\n`);
+    expect(logs).toMatch(/\[INFO\] 10\.245\.4\.17:\d+ - \d+ "A IN s3\.cloud-b\.example\. udp \d+ false 512" NOERROR qr,rd,ra \d+ [\d.]+s\n/);
+  });
+
   it('without `reload`, a ConfigMap change waits for restartReplica', async () => {
     const map = await start('cross-node-blocked.yaml');
     const withHosts = world!.scenario.coredns.corefile.replace('cache 30', 'hosts {\n          198.51.100.9 legacy.example.org\n          fallthrough\n        }\n        cache 30');
