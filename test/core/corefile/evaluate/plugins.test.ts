@@ -210,6 +210,43 @@ describe('rewrite', () => {
   });
 });
 
+describe('file', () => {
+  const zone = [
+    '$ORIGIN corp.example.',
+    '$TTL 300',
+    '@   IN SOA ns1 hostmaster (',
+    '        2024010101 ; serial',
+    '        7200 1800 86400 60 )',
+    '    IN NS ns1',
+    'ns1 IN A 10.0.0.53',
+    'www 600 IN A 10.0.0.80',
+    'api IN CNAME www',
+    'ext IN CNAME nginx.default.svc.cluster.local.',
+    '*.apps IN A 10.0.0.99',
+    'deep.empty IN TXT "x"',
+  ].join('\n');
+  const files = fakeFiles({ '/etc/coredns/corp.db': zone });
+  const t = '.:53 {\n    file /etc/coredns/corp.db corp.example\n    kubernetes cluster.local\n    forward . 192.0.2.1\n}\n';
+  const w: EvalWorld = { cluster, files };
+  it('answers from the zone file: records, CNAME chased, wildcard, NODATA, NXDOMAIN with the SOA', () => {
+    expect(ask(t, 'www.corp.example', 'A', w).answers).toEqual([{ name: 'www.corp.example.', type: 'A', ttl: 600, data: '10.0.0.80' }]);
+    expect(ask(t, 'api.corp.example', 'A', w).answers.map((a) => a.data)).toEqual(['www.corp.example.', '10.0.0.80']);
+    expect(ask(t, 'ext.corp.example', 'A', w).answers.map((a) => a.data)).toEqual(['nginx.default.svc.cluster.local.', '10.96.12.7']);
+    expect(ask(t, 'x.apps.corp.example', 'A', w).answers[0]!.data).toBe('10.0.0.99');
+    expect(ask(t, 'www.corp.example', 'AAAA', w)).toMatchObject({ rcode: 'NOERROR', answers: [] });
+    expect(ask(t, 'empty.corp.example', 'A', w)).toMatchObject({ rcode: 'NOERROR', answers: [] });
+    const nx = ask(t, 'nope.corp.example', 'A', w);
+    expect(nx).toMatchObject({ plugin: 'file', rcode: 'NXDOMAIN' });
+    expect(nx.authority[0]).toMatchObject({ type: 'SOA', ttl: 300, data: 'ns1.corp.example. hostmaster.corp.example. 2024010101 7200 1800 86400 60' });
+    expect(ask(t, 'google.com', 'A', w).plugin).toBe('forward');
+  });
+  it('a zone file that is missing or does not parse gives SERVFAIL', () => {
+    expect(ask(t, 'www.corp.example', 'A', { cluster })).toMatchObject({ plugin: 'file', rcode: 'SERVFAIL' });
+    const broken = fakeFiles({ '/etc/coredns/corp.db': 'www IN A 10.0.0.1\n' });
+    expect(ask(t, 'www.corp.example', 'A', { cluster, files: broken }).steps.join('\n')).toContain('no SOA record');
+  });
+});
+
 describe('k8s_external', () => {
   const t = '.:53 {\n    kubernetes cluster.local\n    k8s_external example.com\n    forward . 192.0.2.1\n}\n';
   const w: EvalWorld = { cluster: { ...cluster, services: [...cluster.services, { namespace: 'shop', name: 'web', type: 'LoadBalancer', clusterIP: '10.96.50.1', externalIPs: ['203.0.113.10'], ports: [{ port: 443, protocol: 'TCP' }] }] } };

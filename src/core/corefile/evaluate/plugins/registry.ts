@@ -4,6 +4,7 @@ import { anyPlugin } from './any.js';
 import { autopathPlugin } from './autopath.js';
 import { cachePlugin } from './cache.js';
 import type { PluginFactory } from './common.js';
+import { filePlugin } from './file.js';
 import { forwardPlugin } from './forward.js';
 import { hostsPlugin } from './hosts.js';
 import { k8sExternalPlugin } from './k8s-external.js';
@@ -20,6 +21,7 @@ export const pluginFactories: Readonly<Record<string, PluginFactory>> = {
   any: anyPlugin,
   autopath: autopathPlugin,
   cache: cachePlugin,
+  file: filePlugin,
   forward: forwardPlugin,
   hosts: hostsPlugin,
   k8s_external: k8sExternalPlugin,
