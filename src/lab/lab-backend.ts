@@ -72,7 +72,7 @@ export class LabBackend implements ApiBackend {
     if (t.plural !== 'pods') return obj;
     const o = obj as any;
     const spec = defaultPodSpec(o.spec ?? {});
-    const node: string = spec.nodeName && this.lab.nodes.has(spec.nodeName) ? spec.nodeName : this.lab.pickNode();
+    const node = this.schedule(spec);
     spec.nodeName = node;
     const ip = spec.hostNetwork ? this.lab.nodes.get(node)!.ip : this.lab.allocateIp(node);
     const ns = o.metadata.namespace;
@@ -85,6 +85,23 @@ export class LabBackend implements ApiBackend {
       spec,
       status: podStatus({ ip, hostIP: this.lab.nodes.get(node)!.ip, phase: 'Pending', ready: false, startedAt: stamp(), containers: spec.containers }),
     };
+  }
+
+  /**
+   * The scheduler's choice: spec.nodeName when it names a node, else a node matching
+   * spec.nodeSelector (kubernetes.io/hostname or zone labels), else the least busy node.
+   */
+  private schedule(spec: any): string {
+    if (spec.nodeName && this.lab.nodes.has(spec.nodeName)) return spec.nodeName;
+    const selector: Record<string, string> = spec.nodeSelector ?? {};
+    if (Object.keys(selector).length) {
+      const fits = this.store
+        .list('nodes')
+        .filter((n) => Object.entries(selector).every(([k, v]) => n.metadata.labels?.[k] === v))
+        .map((n) => n.metadata.name);
+      if (fits.length) return this.lab.pickNode(fits);
+    }
+    return this.lab.pickNode();
   }
 
   async afterWrite(t: ResourceType, type: 'ADDED' | 'MODIFIED' | 'DELETED', obj: KubeObject, previous?: KubeObject): Promise<void> {

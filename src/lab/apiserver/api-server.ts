@@ -133,7 +133,7 @@ export async function startApiServer(backend: ApiBackend, opts: ApiServerOptions
     url: `http://${address}`,
     server,
     async close() {
-      for (const w of openWatches) w.end();
+      for (const w of openWatches(backend)) w.end();
       for (const ws of exec.sockets) ws.terminate();
       if (exec.wss) (await exec.wss).close();
       const closed = new Promise<void>((resolve) => server.close(() => resolve()));

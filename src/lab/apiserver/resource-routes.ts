@@ -3,7 +3,7 @@
  * (merge, strategic, JSON) with resourceVersion preconditions and dryRun, delete: for every resource.
  */
 import type { IncomingMessage, ServerResponse } from 'node:http';
-import type { KubeObject } from '../state/object-store.js';
+import type { Change, KubeObject } from '../state/object-store.js';
 import { apiVersionOf, type ResourceType } from '../state/resources.js';
 import type { ApiBackend } from './backend.js';
 import { readBody, readJson, sendJson } from './http-util.js';
@@ -111,29 +111,36 @@ function list(req: IncomingMessage, res: ServerResponse, url: URL, { t, namespac
   });
 }
 
-/** Open watches, closed when the server stops. */
-export const openWatches = new Set<ServerResponse>();
+/** Open watches per lab (by its store), ended when that lab's server stops. */
+const watchesByStore = new WeakMap<object, Set<ServerResponse>>();
+
+export function openWatches(backend: ApiBackend): Set<ServerResponse> {
+  let set = watchesByStore.get(backend.store);
+  if (!set) watchesByStore.set(backend.store, (set = new Set()));
+  return set;
+}
 
 function watch(req: IncomingMessage, res: ServerResponse, url: URL, t: ResourceType, namespace: string | undefined, backend: ApiBackend, match: (o: KubeObject) => boolean): void {
   res.writeHead(200, { 'Content-Type': 'application/json', 'Transfer-Encoding': 'chunked', 'Cache-Control': 'no-cache, private' });
-  openWatches.add(res);
+  const watches = openWatches(backend);
+  watches.add(res);
   const send = (type: string, o: KubeObject) => {
     if (!res.writableEnded) res.write(`${JSON.stringify({ type, object: withType(t, o) })}\n`);
   };
   const since = url.searchParams.get('resourceVersion');
   if (!since || since === '0') for (const o of backend.store.list(t.plural, namespace).filter(match)) send('ADDED', o);
-  let open = true;
-  backend.store.onChange((ch) => {
-    if (!open || ch.resource !== t.plural) return;
+  const listener = (ch: Change) => {
+    if (ch.resource !== t.plural) return;
     if (namespace && ch.object.metadata.namespace !== namespace) return;
     if (match(ch.object)) send(ch.type, ch.object);
-  });
+  };
+  backend.store.onChange(listener);
   const timeout = Number(url.searchParams.get('timeoutSeconds') ?? 0);
   const timer = timeout > 0 ? setTimeout(() => res.end(), timeout * 1000) : undefined;
   const close = () => {
-    open = false;
+    backend.store.offChange(listener);
     if (timer) clearTimeout(timer);
-    openWatches.delete(res);
+    watches.delete(res);
   };
   req.on('close', close);
   res.on('close', close);

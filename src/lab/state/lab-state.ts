@@ -422,9 +422,9 @@ export class LabState {
   }
 
   /** The node a new pod without nodeName goes to: the one running fewest pods (name order breaks ties). */
-  pickNode(): string {
-    const counts = new Map([...this.nodes.keys()].map((n) => [n, 0]));
-    for (const p of this.store.list('pods') as any[]) counts.set(p.spec.nodeName, (counts.get(p.spec.nodeName) ?? 0) + 1);
+  pickNode(among: string[] = [...this.nodes.keys()]): string {
+    const counts = new Map(among.map((n) => [n, 0]));
+    for (const p of this.store.list('pods') as any[]) if (counts.has(p.spec.nodeName)) counts.set(p.spec.nodeName, counts.get(p.spec.nodeName)! + 1);
     return [...counts].sort((a, b) => a[1] - b[1] || a[0].localeCompare(b[0]))[0]![0];
   }
 

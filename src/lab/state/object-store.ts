@@ -62,6 +62,11 @@ export class ObjectStore {
     this.listeners.push(listener);
   }
 
+  offChange(listener: ChangeListener): void {
+    const i = this.listeners.indexOf(listener);
+    if (i >= 0) this.listeners.splice(i, 1);
+  }
+
   get(resource: string, namespace: string | undefined, name: string): KubeObject | undefined {
     return this.byResource.get(resource)?.get(key(namespace, name));
   }

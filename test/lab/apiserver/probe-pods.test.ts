@@ -57,6 +57,19 @@ describe('probe pods', () => {
     expect(run.rt.network.dial('10.96.0.10', 53, 'udp').host).toMatch(/^127\./);
   });
 
+  it('without nodeName, a nodeSelector picks the node (kubernetes.io/hostname or zone label)', async () => {
+    const byHost = probePod('sel-host', 'x', 'a.example');
+    delete byHost.spec!.nodeName;
+    byHost.spec!.nodeSelector = { 'kubernetes.io/hostname': 'node-a' };
+    const a = await t.core.createNamespacedPod({ namespace: 'shop', body: byHost });
+    expect([a.spec!.nodeName, a.status!.podIP!.startsWith('10.244.1.')]).toEqual(['node-a', true]);
+    const byZone = probePod('sel-zone', 'x', 'a.example');
+    delete byZone.spec!.nodeName;
+    byZone.spec!.nodeSelector = { 'topology.kubernetes.io/zone': 'zone-b' };
+    const b = await t.core.createNamespacedPod({ namespace: 'shop', body: byZone });
+    expect([b.spec!.nodeName, b.status!.podIP!.startsWith('10.244.2.')]).toEqual(['node-b', true]);
+  });
+
   it('a failing probe marks the pod Failed with its exit code, and its stderr is the log', async () => {
     await t.core.createNamespacedPod({ namespace: 'shop', body: probePod('dnswhy-probe-2', 'node-a', 'fail.example') });
     const done = await waitForPhase('dnswhy-probe-2', ['Succeeded', 'Failed']);
