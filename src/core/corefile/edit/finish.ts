@@ -5,7 +5,6 @@
  */
 import { createTwoFilesPatch } from 'diff';
 import type { Diagnostic } from '../model.js';
-import { parseCorefile } from '../parse.js';
 import { validateText } from './validate-text.js';
 import { explain } from '../evaluate/index.js';
 import { answerSignature } from './signature.js';
@@ -17,9 +16,9 @@ const key = (d: Diagnostic) => `${d.plugin ?? ''}|${d.message}`;
 export function finishEdit(before: string, after: string, description: string, ctx: EditContext = {}, notes: Diagnostic[] = []): EditResult {
   const popts = { file: 'Corefile', ...ctx.parseOptions };
   const old = validateText(before, popts, ctx.corednsVersion);
-  const next = parseCorefile(after, popts);
-  const diagnostics = validateText(after, popts, ctx.corednsVersion);
-  const oldErrors = new Set(old.filter((d) => d.severity === 'error').map(key));
+  const next = validateText(after, popts, ctx.corednsVersion);
+  const diagnostics = next.problems;
+  const oldErrors = new Set(old.problems.filter((d) => d.severity === 'error').map(key));
   const introduced = diagnostics.filter((d) => d.severity === 'error' && !oldErrors.has(key(d)));
   const inherited = diagnostics.filter((d) => d.severity === 'error' && oldErrors.has(key(d)));
   const extra: Diagnostic[] = [...notes];
@@ -28,9 +27,8 @@ export function finishEdit(before: string, after: string, description: string, c
   const world = ctx.world ?? {};
   const effects: EditEffect[] = [];
   if (next.model.blocks.length > 0) {
-    const oldModel = parseCorefile(before, popts).model;
     for (const q of ctx.controls ?? []) {
-      const b = answerSignature(explain(oldModel, q, world));
+      const b = answerSignature(explain(old.model, q, world));
       const a = answerSignature(explain(next.model, q, world));
       effects.push({ query: q, before: b, after: a, changed: a !== b });
     }
