@@ -14,7 +14,13 @@ function hasView(b: ServerBlockNode | undefined): boolean {
 
 /** Resolves a block reference; default: the first unfiltered block serving `.` on port 53. */
 export function findBlock(tree: SyntaxTree, model: CorefileModel, ref: BlockRef | undefined): SyntaxBlock | string {
-  if (typeof ref === 'number') return tree.blocks[ref] ?? `there is no server block ${ref} (the file has ${tree.blocks.length})`;
+  if (typeof ref === 'number') {
+    // A number is the model's block index (Explanation.serverBlock.index): imported blocks count too.
+    const mb = model.blocks[ref];
+    if (!mb) return `there is no server block ${ref} (the Corefile has ${model.blocks.length})`;
+    if (mb.pos.file !== tree.file) return `server block ${ref} comes from the imported file ${mb.pos.file}; edit that file instead`;
+    return tree.blocks.find((b) => b.line === mb.pos.line && mb.keys[0]?.pos.col === b.col) ?? `server block ${ref} (line ${mb.pos.line}) was not found in the syntax tree`;
+  }
   if (typeof ref === 'string') {
     const want = ref.trim();
     const hit = tree.blocks.find((b) => b.keys.map((k) => k.text).join(' ') === want || b.keys.some((k) => k.text.replace(/,$/, '') === want));

@@ -24,7 +24,7 @@ export interface EditResult {
   description: string;
 }
 
-/** A server block: its index among the file's server blocks, or its keys as written ('.:53', 'example.org:53'). */
+/** A server block: its model index (as in Explanation.serverBlock.index; imported blocks count), or its keys as written ('.:53'). */
 export type BlockRef = number | string;
 
 /** Shared inputs of every edit. */

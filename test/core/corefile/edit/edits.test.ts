@@ -178,3 +178,20 @@ describe('validation of edited Corefiles', () => {
     expect(bad.diagnostics[0]!.message).toContain('not an IP address');
   });
 });
+
+describe('block references', () => {
+  it('a numeric block is the model index (imported blocks count), as explain reports it', () => {
+    const files = { '/etc/coredns/custom/a.server': 'corp.example:53 {\n    forward . 10.0.0.1\n}\n' };
+    const fs = { read: (p: string) => files[p as keyof typeof files], glob: (p: string) => (p === '/etc/coredns/custom/*.server' ? Object.keys(files) : []) };
+    const text = 'import custom/*.server\n.:53 {\n    forward . 192.0.2.1\n}\n';
+    const ctx = { parseOptions: { file: '/etc/coredns/Corefile', files: fs } };
+    const m = parseCorefile(text, ctx.parseOptions).model;
+    const e = explain(m, { name: 'x.example', type: 'A', client: zone1 }, {});
+    expect(e.serverBlock!.index).toBe(1);
+    const r = addHostsEntries(text, { block: e.serverBlock!.index, entries: [{ ip: '10.1.1.1', names: ['x.example'] }] }, ctx);
+    expect(r.ok).toBe(true);
+    expect(r.text).toContain('.:53 {\n    hosts {\n        10.1.1.1 x.example\n        fallthrough\n    }\n    forward . 192.0.2.1');
+    const imported = addHostsEntries(text, { block: 0, entries: [{ ip: '10.1.1.1', names: ['x.corp.example'] }] }, ctx);
+    expect(imported).toMatchObject({ ok: false, diagnostics: [expect.objectContaining({ message: expect.stringContaining('imported file') })] });
+  });
+});
