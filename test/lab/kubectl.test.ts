@@ -98,6 +98,14 @@ describe('real kubectl against the lab', () => {
     expect(pods.stdout.trim().split('\n').sort()).toEqual(t.fake.replicaSets.at(-1)!.map((p) => `pod/${p.name}`).sort());
   });
 
+  it('describe pod works (events list is served, empty)', async () => {
+    const r = await kubectl('describe', 'pod', '-n', 'shop', 'tools');
+    expect(r.code).toBe(0);
+    expect(r.stdout).toMatch(/^Node:\s+node-b\/10\.0\.1\.10$/m);
+    expect(r.stdout).toMatch(/^IP:\s+10\.244\.2\.9$/m);
+    expect(r.stdout).toMatch(/^Events:\s+<none>$/m);
+  });
+
   it('a missing pod is reported as kubectl reports a 404', async () => {
     const r = await kubectl('get', 'pod', '-n', 'shop', 'nope');
     expect(r.code).toBe(1);

@@ -78,6 +78,11 @@ const fieldsByResource: Record<string, Record<string, (o: any) => string | undef
     'spec.schedulerName': (o) => o.spec?.schedulerName ?? '',
     'spec.serviceAccountName': (o) => o.spec?.serviceAccountName ?? '',
   },
+  events: Object.fromEntries(
+    ['kind', 'namespace', 'name', 'uid', 'apiVersion', 'resourceVersion', 'fieldPath']
+      .map((f) => [`involvedObject.${f}`, (o: any) => o.involvedObject?.[f] ?? ''] as [string, (o: any) => string])
+      .concat([['reason', (o: any) => o.reason ?? ''], ['type', (o: any) => o.type ?? ''], ['source', (o: any) => o.source?.component ?? '']]),
+  ),
   nodes: { 'spec.unschedulable': (o) => String(o.spec?.unschedulable ?? false) },
   namespaces: { 'status.phase': (o) => o.status?.phase ?? '' },
   replicasets: { 'status.replicas': (o) => String(o.status?.replicas ?? 0) },
