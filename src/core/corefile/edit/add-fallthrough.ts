@@ -6,6 +6,7 @@ import { beforeClose, findBlock, findLine, nestedIndent } from './locate.js';
 import { applySplices, type Splice } from './splice.js';
 import type { BlockRef, EditContext, EditResult } from './types.js';
 
+/** What addFallthrough changes: which plugin of which block, for which zones. */
 export interface AddFallthroughOptions {
   block?: BlockRef;
   plugin: string;

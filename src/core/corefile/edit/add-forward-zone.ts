@@ -11,6 +11,7 @@ import { bodyIndent } from './locate.js';
 import { applySplices } from './splice.js';
 import type { EditContext, EditResult } from './types.js';
 
+/** The sub-zone, its upstreams (IP or IP:port, at most 15) and the listener port (default 53). */
 export interface AddForwardZoneOptions {
   zone: string;
   upstreams: string[];

@@ -9,6 +9,7 @@ import { findBlock, findLine, modelBlockOf } from './locate.js';
 import { applySplices } from './splice.js';
 import type { BlockRef, EditContext, EditResult, HostsEntry } from './types.js';
 
+/** Entries to pin and the block to put them in (default: the unfiltered `.` block on port 53). */
 export interface AddHostsOptions {
   block?: BlockRef;
   entries: HostsEntry[];

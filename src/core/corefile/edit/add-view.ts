@@ -13,6 +13,7 @@ import { beforeClose, bodyIndent, findBlock, findLine, nestedIndent } from './lo
 import { applySplices, type Splice } from './splice.js';
 import type { BlockRef, EditContext, EditResult, HostsEntry } from './types.js';
 
+/** The view name, the client CIDRs it takes, the block it copies, and hosts entries it answers with. */
 export interface AddViewOptions {
   name: string;
   cidrs: string[];

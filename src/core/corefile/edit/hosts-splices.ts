@@ -9,6 +9,7 @@ import { beforeClose, bodyIndent, findLine, nestedIndent } from './locate.js';
 import type { Splice } from './splice.js';
 import type { HostsEntry } from './types.js';
 
+/** Entries to add to one block's hosts plugin. */
 export interface HostsSpliceOptions {
   entries: HostsEntry[];
   fallthrough: boolean;

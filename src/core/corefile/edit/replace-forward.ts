@@ -7,6 +7,7 @@ import { findBlock } from './locate.js';
 import { applySplices } from './splice.js';
 import type { BlockRef, EditContext, EditResult } from './types.js';
 
+/** Which forward line (block and FROM) gets which new upstream list. */
 export interface ReplaceForwardOptions {
   block?: BlockRef;
   /** The forward's FROM zone (default "."). */

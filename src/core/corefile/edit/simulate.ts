@@ -5,6 +5,7 @@ import type { Diagnostic, ParseOptions } from '../model.js';
 import { answerSignature } from './signature.js';
 import type { EditEffect } from './types.js';
 
+/** How the failing query and the control queries are answered before and after. */
 export interface SimulationResult {
   failing: EditEffect;
   controls: EditEffect[];

@@ -1,5 +1,6 @@
 /** Text splices on the original Corefile text (the lossless tree's offsets make these exact). */
 
+/** Replace text[start, end) with `text`. */
 export interface Splice {
   start: number;
   end: number;

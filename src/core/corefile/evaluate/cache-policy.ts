@@ -9,6 +9,7 @@ import { matchZone } from './names.js';
 import { normalizeZones, type BlockContext } from './plugins/common.js';
 import type { Res } from './types.js';
 
+/** A block's cache settings (durations in seconds). */
 export interface CacheConfig {
   zones: string[];
   successMax: number;
@@ -57,6 +58,7 @@ export function parseCacheConfig(d: DirectiveNode, ctx: BlockContext): CacheConf
   return cfg;
 }
 
+/** How the cache classifies a reply. */
 export type ReplyKind = 'success' | 'denial' | 'servfail' | 'other';
 
 /** response.Typify, reduced to what caching needs. */

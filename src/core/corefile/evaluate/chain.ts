@@ -11,6 +11,7 @@ import { passivePlugins, pluginFactories } from './plugins/registry.js';
 import type { BlockContext } from './plugins/common.js';
 import type { ChainContext, EvalWorld, ForwardPlan, Outcome, PluginInstance, PostHook, Req, Res } from './types.js';
 
+/** A block's plugin instances in execution order. */
 export interface Chain {
   block: ServerBlockNode;
   /** Directive names in execution order (each name once). */
@@ -63,6 +64,7 @@ export function chainFor(model: CorefileModel, block: ServerBlockNode, world: Ev
   return c;
 }
 
+/** A post hook and the request as it was when its plugin passed it on. */
 export interface PostEntry { hook: PostHook; req: Req }
 
 /** Where a walk stopped. */

@@ -11,6 +11,7 @@ const posix: Record<string, string> = {
   upper: 'A-Z', word: '0-9A-Za-z_', xdigit: '0-9A-Fa-f',
 };
 
+/** A compiled pattern (with its named groups) or the error Go would report. */
 export type GoRegexResult = { ok: true; re: RegExp; groupNames: string[] } | { ok: false; error: string };
 
 /** Compiles a Go regular expression; `error` mirrors the failure Go would report at setup time. */

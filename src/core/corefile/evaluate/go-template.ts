@@ -4,6 +4,7 @@
  * `{{ index .Group "name" }}`. Anything else is an error (CoreDNS would fail to execute the template).
  */
 
+/** The fields a template RR can use. */
 export interface TemplateData {
   Name: string;
   Type: string;
@@ -14,6 +15,7 @@ export interface TemplateData {
   Group: Record<string, string>;
 }
 
+/** The executed text or the execution error. */
 export type TemplateResult = { ok: true; text: string } | { ok: false; error: string };
 
 /** Executes `tpl` with `data`. */

@@ -32,8 +32,10 @@ export interface DnsMessage {
 /** A chain record that may carry wire data we do not render as text. */
 export type WireRecord = DnsRecord & { raw?: unknown };
 
+/** DNS header flag bits. */
 export const flagBits = { QR: 0x8000, AA: 0x0400, TC: 0x0200, RD: 0x0100, RA: 0x0080, AD: 0x0020, CD: 0x0010 } as const;
 
+/** Response codes by mnemonic. */
 export const rcodeNumbers: Record<string, number> = {
   NOERROR: 0, FORMERR: 1, SERVFAIL: 2, NXDOMAIN: 3, NOTIMP: 4, REFUSED: 5, YXDOMAIN: 6, YXRRSET: 7, NXRRSET: 8, NOTAUTH: 9, NOTZONE: 10,
 };

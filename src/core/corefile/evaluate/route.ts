@@ -8,6 +8,7 @@ import { suffixes } from './names.js';
 import { passesView, viewOf } from './view-filter.js';
 import type { EvalWorld, Req, ViewConsidered } from './types.js';
 
+/** The block config chosen for a query (or the server's own reply), with the views considered. */
 export interface RouteResult {
   block: ServerBlockNode | null;
   address: ZoneAddress | null;

@@ -155,6 +155,7 @@ export interface ForwardPlan {
   id: string;
 }
 
+/** One forward destination. */
 export interface Upstream {
   ip: string;
   port: number;

@@ -7,6 +7,7 @@ import type { DnsRecord } from '../../model/dns.js';
 import { fqdn } from './names.js';
 import { parseZoneRr } from './zone-rr.js';
 
+/** The records of a zone file, or why it cannot be loaded. */
 export type ZoneFileResult = { ok: true; records: DnsRecord[] } | { ok: false; error: string };
 
 /** Splits a line into fields, keeping quoted strings whole and dropping `;` comments. */

@@ -2,6 +2,7 @@
 import type { DnsRecord } from '../../model/dns.js';
 import { fqdn } from './names.js';
 
+/** One parsed RR or the reason it does not parse. */
 export type RrParse = { ok: true; rr: DnsRecord; class: string } | { ok: false; error: string };
 
 const classes = new Set(['IN', 'CH', 'HS', 'CS', 'ANY']);

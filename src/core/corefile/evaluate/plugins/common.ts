@@ -13,6 +13,7 @@ export interface BlockContext {
   world: EvalWorld;
 }
 
+/** Builds the instances of one plugin from all of its directives in a block (Corefile order). */
 export type PluginFactory = (directives: DirectiveNode[], ctx: BlockContext) => PluginInstance[];
 
 /** Normalises zone arguments (`plugin.Host.NormalizeExact`): schemes/ports stripped, CIDRs to reverse zones. */

@@ -8,6 +8,7 @@ import type { DnsRecord, RecordType } from '../../../model/dns.js';
 import { fqdn, labelsBelow } from '../names.js';
 import { rr } from './common.js';
 
+/** The kubernetes plugin settings that shape answers. */
 export interface KubeOptions {
   zones: string[];
   primary: string;
