@@ -14,6 +14,7 @@ import type { LabClient, LabNetwork, LabServer } from '../net/lab-network.js';
 import { rngStream, type Rng } from '../net/seeded-rng.js';
 import { CorefileLoadError, type CorefileEngine, type EngineEvent, type EngineIo, type RunningConfig } from './corefile-engine.js';
 import { clientUdpSize, encodeResponse, firstQuestion, responseTo, safeDecode, withRcodeFlags, type DnsMessage } from './dns-wire.js';
+import { ReplicaLog } from './replica-log.js';
 import { ReplicaMetrics } from './replica-metrics.js';
 
 /** A CoreDNS pod as the scenario (or a rollout) describes it. */
@@ -49,6 +50,9 @@ export function corefileHash(text: string): string {
 export class CorednsReplica {
   private running: RunningConfig | undefined;
   private metrics = new ReplicaMetrics();
+  private log = new ReplicaLog();
+  /** The last failed upstream exchange (for the `errors` plugin's line of the request it failed). */
+  private lastExchangeError: { at: number; detail: string } | undefined;
   private readonly servers: LabServer[] = [];
   private rng: Rng;
   private restarts = 0;
@@ -94,6 +98,10 @@ export class CorednsReplica {
           // CoreDNS health-checks an upstream right after a failed exchange; in the lab the check
           // would cross the same network, so a failed exchange counts as one failed health check.
           metrics.healthcheckFailures.inc({ to });
+          const reason = err instanceof ExchangeError ? (err.reason === 'timeout' ? 'i/o timeout' : err.reason === 'refused' ? 'connection refused' : err.message) : (err as Error).message;
+          const local = err instanceof ExchangeError && err.localPort !== undefined ? err.localPort : 0;
+          // Inside the pod the socket has the pod's address; SNAT to the node happens on the way out.
+          this.lastExchangeError = { at: performance.now(), detail: `read ${proto} ${this.spec.ip}:${local}->${to}: ${reason}` };
           throw err instanceof ExchangeError ? err : new ExchangeError('error', (err as Error).message);
         }
       },
@@ -120,15 +128,18 @@ export class CorednsReplica {
   async start(text: string, files: Record<string, string>): Promise<void> {
     await this.closeServers();
     this.metrics = new ReplicaMetrics();
+    this.log = new ReplicaLog();
     this.rng = rngStream(this.deps.seed, `coredns:${this.spec.name}:${this.restarts++}`);
     this.running = undefined;
     this.lastError = undefined;
     try {
       this.running = this.load(text, files);
       this.metrics.loadedHash = corefileHash(text);
+      this.log.started(this.running.serverAddresses ?? ['.:53'], this.metrics.loadedHash, this.deps.corednsVersion);
     } catch (err) {
       if (!(err instanceof CorefileLoadError)) throw err;
       this.lastError = err.message;
+      this.log.failedStart(err.message);
       return;
     }
     if (!this.spec.ready) return;
@@ -152,9 +163,11 @@ export class CorednsReplica {
       if (!(err instanceof CorefileLoadError)) throw err;
       this.metrics.reloadFailed.inc();
       this.lastError = err.message;
+      this.log.failedReload(err.message);
       return 'failed';
     }
     this.metrics.loadedHash = hash;
+    this.log.reloaded(this.running.serverAddresses ?? ['.:53'], hash);
     return 'reloaded';
   }
 
@@ -169,6 +182,7 @@ export class CorednsReplica {
     if (!q || q.type !== 'query') return null;
     const question = firstQuestion(q);
     this.metrics.request(proto, question?.type ?? 'other');
+    const started = performance.now();
     let reply: DnsMessage | null;
     try {
       reply = await running.handle(q, { ip: client.ip, port: client.port, proto });
@@ -179,11 +193,39 @@ export class CorednsReplica {
     if (!reply) return null;
     const rcode = reply.rcode ?? 'NOERROR';
     this.metrics.response(rcode);
+    let wire: Buffer;
     try {
-      return encodeResponse(withRcodeFlags({ ...reply, type: 'response' }), proto, clientUdpSize(q));
+      wire = encodeResponse(withRcodeFlags({ ...reply, type: 'response' }), proto, clientUdpSize(q));
     } catch {
-      return encodeResponse(responseTo(q, { rcode: 'SERVFAIL' }), proto);
+      wire = encodeResponse(responseTo(q, { rcode: 'SERVFAIL' }), proto);
     }
+    this.writeLogs(running, q, msg.length, wire, client, proto, started, question);
+    return wire;
+  }
+
+  /** The `log` and `errors` plugins' lines for one request, when the Corefile has them. */
+  private writeLogs(running: RunningConfig, q: DnsMessage, size: number, wire: Buffer, client: LabClient, proto: 'udp' | 'tcp', started: number, question: { name: string; type: string } | undefined): void {
+    const plugins = running.plugins ?? [];
+    if (!question || plugins.length === 0) return;
+    const decoded = safeDecode(wire);
+    const rcode = decoded?.rcode ?? 'SERVFAIL';
+    if (plugins.includes('log')) {
+      const flags = decoded ? (['qr', decoded.flag_aa && 'aa', decoded.flag_tc && 'tc', decoded.flag_rd && 'rd', decoded.flag_ra && 'ra'].filter(Boolean) as string[]).join(',') : 'qr';
+      const opt = q.additionals?.find((a) => a.type === 'OPT') as { udpPayloadSize?: number; flag_do?: boolean } | undefined;
+      this.log.query({
+        client: client.ip, port: client.port, id: q.id ?? 0, type: question.type, name: question.name || '.', proto, size,
+        do: opt?.flag_do ?? false, bufsize: opt?.udpPayloadSize ?? 512, rcode, flags, rsize: wire.length, ms: performance.now() - started,
+      });
+    }
+    if (plugins.includes('errors') && rcode === 'SERVFAIL') {
+      const e = this.lastExchangeError;
+      this.log.error(question.name || '.', question.type, e && e.at >= started ? e.detail : 'no upstream answered');
+    }
+  }
+
+  /** What `kubectl logs` shows for this pod's current container. */
+  logsText(): string {
+    return this.log.text();
   }
 
   /** Prometheus text for :9153/metrics. */

@@ -41,6 +41,10 @@ export interface RunningConfig {
   handle(query: DnsMessage, client: EngineClient): Promise<DnsMessage | null>;
   /** True when the config has the `reload` plugin (it then picks up ConfigMap changes). */
   hasReload: boolean;
+  /** Server addresses as CoreDNS prints them at start ("." + ":53" → ".:53"), when known. */
+  serverAddresses?: string[];
+  /** Plugins used anywhere in the config (for the `log` and `errors` lines the replica writes). */
+  plugins?: string[];
 }
 
 /** A Corefile that cannot be loaded; CoreDNS refuses it at start-up or reload. */

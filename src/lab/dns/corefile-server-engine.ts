@@ -58,5 +58,7 @@ export const corefileServerEngine: CorefileEngine = (text, world, io) => {
   return {
     handle: (query, client) => server.handle(query as never, client) as never,
     hasReload: hasReloadPlugin(parsed.model.blocks),
+    serverAddresses: [...new Set(parsed.model.blocks.flatMap((b) => b.addresses.map((a) => `${a.transport === 'dns' ? '' : `${a.transport}://`}${a.zone}:${a.port}`)))],
+    plugins: [...new Set(parsed.model.blocks.flatMap((b) => b.directives.map((d) => d.name)))],
   };
 };

@@ -11,6 +11,8 @@ import { FrameReader, frame } from './dns-framing.js';
 /** Why an exchange failed. */
 export class ExchangeError extends Error {
   readonly code = 'LAB_EXCHANGE';
+  /** The local port the exchange used, when a socket was bound (for log lines like Go's net errors). */
+  localPort?: number;
   constructor(readonly reason: 'timeout' | 'refused' | 'error', message: string) {
     super(message);
     this.name = 'ExchangeError';
@@ -37,6 +39,13 @@ function exchangeUdp(map: AddressMap, from: string, to: ExchangeTarget, msg: Buf
       if (done) return;
       done = true;
       clearTimeout(timer);
+      if (err instanceof ExchangeError) {
+        try {
+          err.localPort = sock.address().port;
+        } catch {
+          // never bound
+        }
+      }
       try {
         sock.close();
       } catch {
@@ -73,6 +82,7 @@ function exchangeTcp(map: AddressMap, from: string, to: ExchangeTarget, msg: Buf
       if (done) return;
       done = true;
       clearTimeout(timer);
+      if (err instanceof ExchangeError && sock.localPort !== undefined) err.localPort = sock.localPort;
       sock.destroy();
       if (err) reject(err);
       else resolve(reply!);

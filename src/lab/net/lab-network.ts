@@ -63,20 +63,26 @@ export class LabNetwork {
     readonly topo: Topology,
     readonly rules: NetworkRules,
     private readonly blackHole: SynBlackHole,
+    private readonly sink: { host: string; port: number; sock: dgram.Socket },
   ) {}
 
-  /** Starts the network (the SYN black hole) and installs the rule-aware dial guard in the map. */
+  /** Starts the network (the SYN black hole, the UDP sink) and installs the rule-aware dial guard in the map. */
   static async start(map: AddressMap, topo: Topology, rules: NetworkRules): Promise<LabNetwork> {
     const hole = await SynBlackHole.start(map.loopbackFor(blackHoleName));
-    const labNet = new LabNetwork(map, topo, rules, hole);
+    const sinkSock = dgram.createSocket('udp4');
+    await new Promise<void>((resolve) => sinkSock.bind({ address: hole.host, port: 0 }, () => resolve()));
+    sinkSock.on('message', () => {});
+    sinkSock.on('error', () => {});
+    const labNet = new LabNetwork(map, topo, rules, hole, { host: hole.host, port: sinkSock.address().port, sock: sinkSock });
     labNet.removeGuard = map.addDialGuard((ip, port, proto, from) => labNet.dialGuard(ip, port, proto, from));
     return labNet;
   }
 
   /**
    * What the kernel would do before any listener sees the packet: reject → refused at once (a
-   * closed port, so the kernel itself answers RST or ICMP port unreachable); TCP drop → the SYN is
-   * never answered (the black hole). Loss and delay are applied by the receiving server.
+   * closed port, so the kernel itself answers RST or ICMP port unreachable); drop → never answered
+   * (TCP: the SYN black hole; UDP: a sink that discards). Loss and delay are applied by the
+   * receiving server.
    */
   private dialGuard(ip: string, port: number, proto: 'udp' | 'tcp', from: string | undefined): { host: string; port: number } | undefined {
     if (from === undefined) return undefined;
@@ -85,8 +91,16 @@ export class LabNetwork {
     if (i < 0) return undefined;
     const action = this.rules.rule(i)!.action;
     if (action === 'reject') return { host: this.map.loopbackFor(ip), port: closedPort };
-    if (action === 'drop' && proto === 'tcp') return { host: this.blackHole.host, port: this.blackHole.port };
+    if (action === 'drop') return proto === 'tcp' ? this.synBlackHole : this.udpSink();
     return undefined;
+  }
+
+  /**
+   * Where a dropped datagram goes: a socket that reads and discards, so the sender times out even
+   * when nothing serves the destination (a closed port would make the kernel answer ICMP instead).
+   */
+  private udpSink(): { host: string; port: number } {
+    return { host: this.sink.host, port: this.sink.port };
   }
 
   /** Where a TCP SYN goes to be dropped (connect() then times out). */
@@ -242,6 +256,7 @@ export class LabNetwork {
     for (const s of this.sockets) s.destroy();
     await Promise.all([...this.servers].map((s) => s.close()));
     this.removeGuard?.();
+    await new Promise<void>((resolve) => this.sink.sock.close(() => resolve()));
     await this.blackHole.stop();
   }
 }

@@ -49,7 +49,7 @@ describe('DnsWorld', () => {
     await ask(map, '10.245.4.17', '10.96.0.10', 's3.cloud-b.example');
     const logs = world!.replicaLogs('coredns-a')!;
     expect(logs).toContain(`[INFO] Reloading\n.:53\n[INFO] plugin/reload: Running configuration SHA512 = ${corefileHash(withLog)}\n[INFO] Reloading complete\n`);
-    expect(logs).toMatch(/\[INFO\] 10\.245\.4\.17:\d+ - \d+ "A IN s3\.cloud-b\.example\. udp \d+ false 512" NOERROR qr,rd,ra \d+ [\d.]+s\n/);
+    expect(logs).toMatch(/\[INFO\] 10\.245\.4\.17:\d+ - \d+ "A IN s3\.cloud-b\.example\. udp \d+ false 512" NOERROR qr[a-z,]* \d+ [\d.]+s\n/);
   });
 
   it('without `reload`, a ConfigMap change waits for restartReplica', async () => {
