@@ -3,7 +3,11 @@
  * packets on loopback; kubeconfig; clean stop.
  */
 import { CoreV1Api, KubeConfig, PatchStrategy, setHeaderOptions } from '@kubernetes/client-node';
-import { existsSync, readFileSync } from 'node:fs';
+import { execFile } from 'node:child_process';
+import { existsSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { promisify } from 'node:util';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startLab, type Lab } from '../../src/lab/lab.js';
 import { fixture } from './helpers/test-lab.js';
@@ -36,6 +40,19 @@ describe('startLab with the real DNS world and pod probe', () => {
   it('exec getent in a pod resolves through CoreDNS and the node resolver with the pod search list', async () => {
     const r = await lab.backend.exec('shop', 'web-6c9f7b5d8-x2k4p', 'web', ['getent', 'hosts', 's3.corp.example']);
     expect(r).toMatchObject({ exitCode: 0, stdout: expect.stringMatching(/^10\.50\.0\.1\s+s3\.corp\.example\n$/) });
+  });
+
+  it('the real kubectl execs nslookup in a pod: real DNS packets from the pod address through the DNS Service', async () => {
+    const home = mkdtempSync(join(tmpdir(), 'kubectl-home-'));
+    try {
+      const r = await promisify(execFile)('kubectl', ['exec', '-n', 'shop', 'web-6c9f7b5d8-x2k4p', '--', 'nslookup', 'web.shop.svc.cluster.local'], {
+        env: { PATH: process.env['PATH'], HOME: home, KUBECONFIG: lab.kubeconfigPath },
+      });
+      expect(r.stdout).toContain('Address: 10.96.3.4');
+      expect(r.stdout).toContain('10.96.0.10');
+    } finally {
+      rmSync(home, { recursive: true, force: true });
+    }
   });
 
   it("pods/proxy reaches a CoreDNS replica's metrics, whose reload hash changes after a ConfigMap patch", async () => {

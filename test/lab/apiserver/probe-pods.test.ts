@@ -149,6 +149,21 @@ describe('ephemeral containers', () => {
     expect(await t.core.readNamespacedPodLog({ namespace: 'shop', name: 'web-6c9f7b5d8-x2k4p' })).toBe('');
   });
 
+  it('PUT on ephemeralcontainers adds a container too (kubectl debug uses PATCH, other clients PUT)', async () => {
+    const pod = await t.core.readNamespacedPodEphemeralcontainers({ namespace: 'shop', name: 'tools' });
+    const spec = JSON.stringify({ name: 'put.example', dnsServiceIp: '10.96.0.10' });
+    pod.spec!.ephemeralContainers = [...(pod.spec!.ephemeralContainers ?? []), { name: 'put-debug', image: 'dnswhy:dev', command: ['dnswhy', 'probe', '--spec', spec] }];
+    await t.core.replaceNamespacedPodEphemeralcontainers({ namespace: 'shop', name: 'tools', body: pod });
+    let log = '';
+    for (;;) {
+      const p = await t.core.readNamespacedPod({ namespace: 'shop', name: 'tools' });
+      if (p.status!.ephemeralContainerStatuses?.find((s) => s.name === 'put-debug')?.state?.terminated) break;
+      await new Promise((r) => setTimeout(r, 10));
+    }
+    log = await t.core.readNamespacedPodLog({ namespace: 'shop', name: 'tools', container: 'put-debug' });
+    expect(JSON.parse(log).evidence[0]).toMatchObject({ name: 'put.example', podIp: '10.244.2.9' });
+  });
+
   it('an existing ephemeral container may not be changed (422)', async () => {
     const s = await statusOf(
       t.core.patchNamespacedPodEphemeralcontainers(
