@@ -1,0 +1,85 @@
+/**
+ * Fix proofs, checked independently of the code that built them: every corefile-patch offered by a
+ * raise fixture, re-parsed and evaluated from the pod's IP, answers the failing name with an address
+ * the evidence shows accepting TCP from the pod's node (or forwards it only to upstreams the evidence
+ * shows answering it); its control queries evaluate the same before and after; its diff turns the old
+ * text into the new one. Workload patches target the owner's pod template, never the pod.
+ */
+import { applyPatch } from 'diff';
+import { describe, expect, it } from 'vitest';
+import { runChecks } from '../../src/checks/run-checks.js';
+import { Facts } from '../../src/checks/lib/facts.js';
+import { evalWorld } from '../../src/checks/lib/corefile-engine.js';
+import { explain } from '../../src/core/corefile/evaluate/index.js';
+import { parseCorefile } from '../../src/core/corefile/parse.js';
+import type { CorefilePatchFix, WorkloadPatchFix } from '../../src/core/model/index.js';
+import { checkFolders, loadFixtures } from './load-fixtures.js';
+
+const cases = checkFolders().flatMap((c) => loadFixtures(c, 'raise'));
+
+function signature(text: string, q: { name: string; type: string; client: string }, world: ReturnType<typeof evalWorld>): string {
+  const e = explain(parseCorefile(text).model, q, world);
+  return JSON.stringify({ rcode: e.rcode, answers: e.answers.map((a) => `${a.type} ${a.data}`).sort(), forward: e.forwardTo?.map((u) => u.ip) ?? null });
+}
+
+describe('corefile-patch proofs', () => {
+  const withPatches = cases.map((fx) => ({ fx, patches: runChecks(fx.input).flatMap((f) => f.fixes).filter((x): x is CorefilePatchFix => x.kind === 'corefile-patch') })).filter((c) => c.patches.length > 0);
+
+  it('the seeds with Corefile fixes offer them (the proof loop below is not empty)', () => {
+    expect(withPatches.map((c) => c.fx.check).sort()).toEqual(expect.arrayContaining(['cluster-domain-shadowing', 'mixed-upstreams', 'static-answer-unreachable', 'upstream-split-horizon']));
+  });
+
+  for (const { fx, patches } of withPatches) {
+    for (const p of patches) {
+      it(`${fx.check}/${fx.file}: ${p.title}`, () => {
+        const f = new Facts(fx.input);
+        const world = evalWorld(f);
+        const after = parseCorefile(p.after);
+        expect(after.ok, after.diagnostics.map((d) => d.message).join('; ')).toBe(true);
+        expect(p.before).toBe(f.corefile!.text);
+        expect(applyPatch(p.before, p.diff)).toBe(p.after);
+        expect(p.target).toMatchObject({ namespace: f.corefile!.configMap.namespace, name: f.corefile!.configMap.name, key: 'Corefile' });
+
+        // The failing query, from the pod's address, now gets something the evidence shows working.
+        const q = { name: p.simulation.failing.name, type: 'A', client: f.pod.ip };
+        expect(q.name.replace(/\.$/, '')).toBe(f.queryName);
+        const ex = explain(after.model, q, world);
+        const addrs = ex.answers.filter((a) => a.type === 'A').map((a) => a.data);
+        if (addrs.length > 0) {
+          for (const ip of addrs) expect(f.reach(ip).verdict, `${ip} accepts TCP from ${f.pod.node}`).toBe('reachable');
+        } else {
+          const to = ex.forwardTo?.map((u) => u.ip) ?? [];
+          expect(to.length).toBeGreaterThan(0);
+          const answering = new Set(f.upstreamViews().filter((u) => u.addresses.length > 0).map((u) => u.resolver));
+          for (const ip of to) expect(answering.has(ip), `${ip} answered ${f.name}`).toBe(true);
+        }
+        expect(signature(p.before, q, world)).not.toBe(signature(p.after, q, world));
+
+        // Controls: unchanged, re-evaluated here rather than trusted from the simulation.
+        expect(p.simulation.controls.length).toBeGreaterThanOrEqual(2);
+        for (const c of p.simulation.controls) {
+          expect(signature(p.after, c, world), `${c.name} from ${c.client}`).toBe(signature(p.before, c, world));
+        }
+        expect(p.needsRestart).toBe(!/^\s*reload\s*$/m.test(p.before));
+      });
+    }
+  }
+});
+
+describe('workload-patch targets', () => {
+  for (const fx of cases) {
+    const patches = runChecks(fx.input).flatMap((f) => f.fixes).filter((x): x is WorkloadPatchFix => x.kind === 'workload-patch');
+    if (patches.length === 0) continue;
+    it(`${fx.check}/${fx.file}: patches the owner's pod template, never the pod`, () => {
+      for (const p of patches) {
+        expect(p.target.name).toBe(fx.input.target.pod.owner!.name);
+        expect(p.target.kind).toBe(fx.input.target.pod.owner!.kind);
+        expect(p.target.namespace).toBe(fx.input.target.pod.namespace);
+        expect(Object.keys(p.patch)).toEqual(['spec']);
+        expect(Object.keys((p.patch as { spec: Record<string, unknown> }).spec)).toEqual(['template']);
+        expect(p.diff).toContain('template:');
+        expect(p.blastRadius.length).toBeGreaterThan(10);
+      }
+    });
+  }
+});
