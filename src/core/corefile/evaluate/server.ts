@@ -48,6 +48,7 @@ function isTruncated(m: DnsMessage): boolean {
 function toRes(m: DnsMessage, rcode: string): Res {
   return {
     rcode, aa: Boolean(m.flag_aa ?? ((m.flags ?? 0) & flagBits.AA)), written: true, tc: isTruncated(m),
+    ra: Boolean(m.flag_ra ?? ((m.flags ?? 0) & flagBits.RA)),
     answers: (m.answers ?? []).map(fromWire),
     authority: (m.authorities ?? []).map(fromWire),
     additional: (m.additionals ?? []).filter((a) => a.type !== 'OPT').map(fromWire),
@@ -229,6 +230,7 @@ export class CorefileServer {
     let flags = flagBits.QR | rd | (rcodeNumbers[res.rcode] ?? 2);
     if (res.aa) flags |= flagBits.AA;
     if (res.tc) flags |= flagBits.TC;
+    if (res.ra) flags |= flagBits.RA;
     const opt = query.additionals?.find((a) => a.type === 'OPT');
     return {
       id: query.id ?? 0,

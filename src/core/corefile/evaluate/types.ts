@@ -128,6 +128,8 @@ export interface Res {
   fromCache?: boolean;
   /** Truncated reply (never cached). */
   tc?: boolean;
+  /** Recursion available: set on replies relayed from an upstream (CoreDNS's own answers leave it clear). */
+  ra?: boolean;
 }
 
 /** Adjusts a written reply on its way back up the chain (cache store, rewrite restore, loadbalance). */

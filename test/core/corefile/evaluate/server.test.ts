@@ -43,8 +43,13 @@ describe('CorefileServer (fake ServerIo)', () => {
     await srv.handle(query('gone.example'), client);
     expect(io.calls).toHaveLength(1);
     io.clock = 31_000;
-    await srv.handle(query('gone.example'), client);
+    const again = await srv.handle(query('gone.example'), client);
     expect(io.calls).toHaveLength(2);
+    // Relayed replies keep the upstream's RA bit; CoreDNS's own answers (kubernetes) do not set it.
+    expect(again!.flags! & 0x0080).toBe(0x0080);
+    const own = await srv.handle(query('nginx.default.svc.cluster.local'), client);
+    expect(own!.flags! & 0x0080).toBe(0);
+    expect(own!.flags! & 0x0400).toBe(0x0400);
   });
 
   it('does not cache SERVFAIL written by the server when every upstream fails, and retries the next upstream', async () => {
