@@ -10,6 +10,7 @@ import { withAutopathCname } from './plugins/autopath.js';
 import { flagBits, fromWire, rcodeNumbers, rcodeOf, toWire, type DnsMessage } from './message.js';
 import { toReq } from './request.js';
 import { route } from './route.js';
+import { truncateTo } from './truncate.js';
 import { reply, type ChainContext, type EvalWorld, type ForwardPlan, type Req, type Res, type Upstream } from './types.js';
 
 export type { DnsMessage } from './message.js';
@@ -88,6 +89,7 @@ export class CorefileServer {
       return this.bare(query, 'SERVFAIL');
     }
     if (res === null) return null;
+    if (client.proto === 'udp') res = truncateTo(res, req.origName, opt ? Math.max(512, req.bufsize) : 512, !!opt);
     return this.toMessage(query, res);
   }
 

@@ -168,3 +168,33 @@ describe('CorefileServer (fake ServerIo)', () => {
     expect((await srv.handle(query('google.com'), client))!.rcode).toBe('REFUSED');
   });
 });
+
+describe('CorefileServer UDP size limit (fake ServerIo)', () => {
+  const many = Array.from({ length: 60 }, (_, i) => `        10.0.${i >> 8}.${i & 255} big.example`).join('\n');
+  const text = `.:53 {\n    hosts {\n${many}\n    }\n}\n`;
+  let udpLimitAnswers = 0;
+
+  it('truncates a reply larger than 512 bytes over UDP without EDNS and sets TC; TCP gets everything', async () => {
+    const srv = new CorefileServer(model(text), {}, new FakeServerIo());
+    const udpReply = await srv.handle(query('big.example'), client);
+    udpLimitAnswers = udpReply!.answers!.length;
+    expect(udpReply!.flags! & 0x0200).toBe(0x0200);
+    expect(udpReply!.answers!.length).toBeLessThan(60);
+    expect(dnsPacket.encode(udpReply as dnsPacket.Packet).length).toBeLessThanOrEqual(512);
+    const tcpReply = await srv.handle(query('big.example'), { ...client, proto: 'tcp' });
+    expect(tcpReply!.answers).toHaveLength(60);
+    expect(tcpReply!.flags! & 0x0200).toBe(0);
+  });
+
+  it('honours the EDNS buffer size', async () => {
+    const srv = new CorefileServer(model(text), {}, new FakeServerIo());
+    const edns = (size: number) => ({ ...query('big.example'), additionals: [{ name: '.', type: 'OPT', udpPayloadSize: size, flags: 0 }] });
+    const big = await srv.handle(edns(4096), client);
+    expect(big!.answers).toHaveLength(60);
+    expect(big!.flags! & 0x0200).toBe(0);
+    const mid = await srv.handle(edns(1232), client);
+    expect(mid!.flags! & 0x0200).toBe(0x0200);
+    expect(mid!.answers!.length).toBeGreaterThan(udpLimitAnswers);
+    expect(dnsPacket.encode(mid as dnsPacket.Packet).length).toBeLessThanOrEqual(1232);
+  });
+});
