@@ -85,6 +85,22 @@ export function crossCheck(s: Scenario): CrossCheckResult {
     }
   });
 
+  // Pods of one owner share one template: say when the scenario gives them different ones.
+  const firstOfOwner = new Map<string, number>();
+  s.pods.forEach((p, i) => {
+    if (!p.owner) return;
+    const k = `${p.namespace}/${p.owner.kind}/${p.owner.name}`;
+    const j = firstOfOwner.get(k);
+    if (j === undefined) return void firstOfOwner.set(k, i);
+    const q = s.pods[j]!;
+    const fields = (['dnsPolicy', 'dnsConfig', 'hostAliases', 'image', 'commands', 'hostNetwork'] as const).filter(
+      (f) => JSON.stringify(p[f]) !== JSON.stringify(q[f]),
+    );
+    if (fields.length) {
+      warn(`pods[${i}]`, `differs from pods[${j}] of the same ${p.owner.kind} ${p.owner.name} in ${fields.join(', ')}; the ${p.owner.kind}'s template is pods[${j}]'s`);
+    }
+  });
+
   // Node pod CIDRs must not overlap (kube-controller-manager hands out disjoint ranges).
   s.nodes.forEach((a, i) =>
     s.nodes.forEach((b, j) => {

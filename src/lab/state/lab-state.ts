@@ -155,14 +155,18 @@ export class LabState {
     for (const pods of groups.values()) {
       const first = pods[0]!;
       const container = first.container ?? first.owner?.name ?? first.name;
-      const spec = defaultPodSpec({
-        containers: [{ name: container, image: first.image }],
-        dnsPolicy: first.dnsPolicy,
-        ...(first.dnsConfig ? { dnsConfig: first.dnsConfig } : {}),
-        ...(first.hostAliases.length ? { hostAliases: first.hostAliases } : {}),
-        ...(first.hostNetwork ? { hostNetwork: true } : {}),
-        ...(first.hostname ? { hostname: first.hostname } : {}),
-      });
+      const specOf = (p: Scenario['pods'][number]) =>
+        defaultPodSpec({
+          containers: [{ name: container, image: p.image }],
+          dnsPolicy: p.dnsPolicy,
+          ...(p.dnsConfig ? { dnsConfig: p.dnsConfig } : {}),
+          ...(p.hostAliases.length ? { hostAliases: p.hostAliases } : {}),
+          ...(p.hostNetwork ? { hostNetwork: true } : {}),
+          ...(p.hostname ? { hostname: p.hostname } : {}),
+        });
+      // The Deployment's template is the first pod's; a pod that differs keeps its own spec (as a
+      // pod of an older ReplicaSet would), and the scenario check warns about it.
+      const spec = specOf(first);
       const runtime = { commands: first.commands, ...(first.libc ? { libc: first.libc } : {}) };
       if (first.owner?.kind === 'Deployment' || first.owner?.kind === 'ReplicaSet') {
         const labels = Object.keys(first.labels).length ? { ...first.labels } : { app: first.owner.name };
@@ -172,7 +176,7 @@ export class LabState {
           first.owner.name,
           labels,
           { metadata: { labels }, spec },
-          pods.map((p) => ({ name: p.name, node: p.node, ip: p.ip, ready: p.ready, phase: p.phase, hostNetwork: p.hostNetwork })),
+          pods.map((p) => ({ name: p.name, node: p.node, ip: p.ip, ready: p.ready, phase: p.phase, hostNetwork: p.hostNetwork, spec: specOf(p) })),
           runtime,
           first.owner.kind === 'ReplicaSet',
         );
@@ -227,7 +231,7 @@ export class LabState {
     name: string,
     selector: Record<string, string>,
     template: { metadata: { labels: Record<string, string> }; spec: Record<string, any> },
-    pods: { name: string; node: string; ip: string; ready: boolean; phase: string; hostNetwork: boolean }[],
+    pods: { name: string; node: string; ip: string; ready: boolean; phase: string; hostNetwork: boolean; spec?: Record<string, any> }[],
     runtime: { commands: string[]; libc?: 'glibc' | 'musl' },
     rsOnly = false,
   ): void {
@@ -271,7 +275,7 @@ export class LabState {
     });
     const rsRef = [{ apiVersion: 'apps/v1', kind: 'ReplicaSet', name: rsName, uid: rs.metadata.uid!, controller: true, blockOwnerDeletion: true }];
     for (const p of pods) {
-      const spec = { ...structuredClone(template.spec), ...(p.hostNetwork ? { hostNetwork: true } : {}) };
+      const spec = { ...structuredClone(p.spec ?? template.spec), ...(p.hostNetwork ? { hostNetwork: true } : {}) };
       this.addPod(ns, p.name, rsLabels, spec, p.node, p.ip, p.phase, p.ready, runtime, rsRef);
     }
     this.refreshWorkloadStatus(ns);

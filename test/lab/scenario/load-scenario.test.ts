@@ -157,3 +157,12 @@ describe('scenario loading', () => {
     expect(() => loadScenarioFile(file)).toThrow(new RegExp(`${file}:2: extra: unknown field`));
   });
 });
+
+describe('pods of one owner', () => {
+  it('warns when pods of the same Deployment differ in their template fields', () => {
+    const data = parse(base);
+    data.pods.push({ ...data.pods[0], name: 'web-6c9f7b5d8-zzzzz', ip: '10.244.1.18', hostAliases: [] });
+    const { warnings } = parseScenarioDetailed(stringify(data), 'w.yaml');
+    expect(warnings).toEqual(["w.yaml: pods[2]: differs from pods[0] of the same Deployment web in hostAliases; the Deployment's template is pods[0]'s"]);
+  });
+});
