@@ -20,6 +20,9 @@ export interface CacheConfig {
   disableSuccess: string[] | null;
   disableDenial: string[] | null;
   keepTtl: boolean;
+  /** serve_stale window in seconds (0 = off) and mode; `verify` is not modelled (treated as off). */
+  staleSeconds: number;
+  staleMode: 'immediate' | 'verify';
   line: number;
 }
 
@@ -28,7 +31,7 @@ export function parseCacheConfig(d: DirectiveNode, ctx: BlockContext): CacheConf
   const args = d.args.map((t) => t.text);
   const cfg: CacheConfig = {
     zones: [...ctx.zones], successMax: 3600, successMin: 5, denialMax: 1800, denialMin: 5, servfail: 5,
-    disableSuccess: null, disableDenial: null, keepTtl: false, line: d.pos.line,
+    disableSuccess: null, disableDenial: null, keepTtl: false, staleSeconds: 0, staleMode: 'immediate', line: d.pos.line,
   };
   let rest = args;
   if (args[0] !== undefined && /^\d+$/.test(args[0])) {
@@ -51,6 +54,10 @@ export function parseCacheConfig(d: DirectiveNode, ctx: BlockContext): CacheConf
       const zones = a.length > 1 ? normalizeZones(a.slice(1)) : [...cfg.zones];
       if (a[0] === 'success') cfg.disableSuccess = zones;
       if (a[0] === 'denial') cfg.disableDenial = zones;
+    } else if (l.name === 'serve_stale') {
+      const m = /^(\d+)(ms|s|m|h)?$/.exec(a[0] ?? '');
+      cfg.staleSeconds = m ? Number(m[1]) * ({ ms: 0.001, s: 1, m: 60, h: 3600 } as Record<string, number>)[m[2] ?? 's']! : 3600;
+      cfg.staleMode = a.includes('verify') ? 'verify' : 'immediate';
     } else if (l.name === 'keepttl') {
       cfg.keepTtl = true;
     }

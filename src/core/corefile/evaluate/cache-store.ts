@@ -9,18 +9,19 @@ export class CacheStore {
 
   constructor(private readonly capacity = 10000) {}
 
-  /** A fresh copy with TTLs counted down, or undefined when absent or expired. */
-  get(block: number, key: string, nowMs: number): Res | undefined {
+  /** A copy with TTLs counted down; expired entries only within `staleSeconds` (TTL 0, `stale`). */
+  get(block: number, key: string, nowMs: number, staleSeconds = 0): Res | undefined {
     const m = this.blocks.get(block);
     const e = m?.get(key);
     if (!e) return undefined;
     const left = e.ttl - Math.floor((nowMs - e.storedMs) / 1000);
-    if (left <= 0) {
+    if (left <= 0 && -left >= staleSeconds) {
       m!.delete(key);
       return undefined;
     }
-    const set = (rs: Res['answers']) => rs.map((r) => ({ ...r, ttl: Math.min(r.ttl, left) }));
-    return { ...e.res, aa: true, answers: set(e.res.answers), authority: set(e.res.authority), additional: set(e.res.additional), fromCache: true };
+    const ttl = Math.max(left, 0);
+    const set = (rs: Res['answers']) => rs.map((r) => ({ ...r, ttl: Math.min(r.ttl, ttl) }));
+    return { ...e.res, aa: true, answers: set(e.res.answers), authority: set(e.res.authority), additional: set(e.res.additional), fromCache: true, ...(left <= 0 ? { stale: true } : {}) };
   }
 
   set(block: number, key: string, res: Res, ttl: number, nowMs: number): void {

@@ -69,7 +69,7 @@ export interface PostEntry { hook: PostHook; req: Req }
 
 /** Where a walk stopped. */
 export type WalkResult =
-  | { kind: 'answer'; res: Res; plugin: string; index: number; req: Req; posts: PostEntry[]; chase?: { name: string; type: string } }
+  | { kind: 'answer'; res: Res; plugin: string; index: number; req: Req; posts: PostEntry[]; chase?: { name: string; type: string }; refresh?: PostHook }
   | { kind: 'forward'; plan: ForwardPlan; index: number; req: Req; posts: PostEntry[] }
   | { kind: 'drop'; plugin: string; posts: PostEntry[]; req: Req }
   | { kind: 'search'; candidates: string[]; index: number; req: Req; posts: PostEntry[] }
@@ -89,7 +89,7 @@ export function walk(chain: Chain, req: Req, ctx: ChainContext, from = 0, posts:
         if (o.req) cur = o.req;
         continue;
       case 'answer':
-        return { kind: 'answer', res: o.res, plugin: p.name, index: i, req: cur, posts, ...(o.chase ? { chase: o.chase } : {}) };
+        return { kind: 'answer', res: o.res, plugin: p.name, index: i, req: cur, posts, ...(o.chase ? { chase: o.chase } : {}), ...(o.refresh ? { refresh: o.refresh } : {}) };
       case 'forward':
         return { kind: 'forward', plan: o.plan, index: i, req: cur, posts };
       case 'drop':

@@ -101,7 +101,7 @@ export class CorefileServer {
   private ctx(block: number): ChainContext {
     return {
       world: this.world, block, now: this.io.now(), random: () => this.io.random(), notes: [],
-      cacheGet: (b, k, now) => this.cache.get(b, k, now),
+      cacheGet: (b, k, now, stale) => this.cache.get(b, k, now, stale),
       cacheSet: (b, k, res, ttl, now) => this.cache.set(b, k, res, ttl, now),
     };
   }
@@ -121,6 +121,11 @@ export class CorefileServer {
       if (w.kind === 'drop') return null;
       if (w.kind === 'end') return reply('SERVFAIL', { written: false });
       if (w.kind === 'answer') {
+        if (w.refresh) {
+          // serve_stale: refresh the entry through the rest of the chain without making the client wait.
+          const refresh: PostEntry = { hook: w.refresh, req: w.req };
+          void this.complete(chain, ctx, walk(chain, w.req, ctx, w.index + 1, [refresh]), query, depth).catch(() => undefined);
+        }
         let res = w.res;
         if (w.chase && depth < maxChase) {
           const sub = await this.resolve(toReq({ name: w.chase.name, type: w.chase.type, client: w.req.client, clientPort: w.req.clientPort, proto: w.req.proto, port: w.req.serverPort, transport: w.req.transport, serverIp: w.req.serverIp }), { ...query, questions: [{ name: w.chase.name.replace(/\.$/, ''), type: w.chase.type, class: 'IN' }] }, depth + 1);

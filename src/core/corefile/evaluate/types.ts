@@ -126,6 +126,8 @@ export interface Res {
   ede?: string;
   /** Set when the reply came from the cache. */
   fromCache?: boolean;
+  /** Set when the cached reply had expired and is served by `serve_stale`. */
+  stale?: boolean;
   /** Truncated reply (never cached). */
   tc?: boolean;
   /** Recursion available: set on replies relayed from an upstream (CoreDNS's own answers leave it clear). */
@@ -167,7 +169,7 @@ export interface Upstream {
 /** What one plugin decided. */
 export type Outcome =
   | { kind: 'next'; req?: Req; post?: PostHook; note?: string }
-  | { kind: 'answer'; res: Res; note: string; chase?: { name: string; type: RecordType } }
+  | { kind: 'answer'; res: Res; note: string; chase?: { name: string; type: RecordType }; refresh?: PostHook }
   | { kind: 'forward'; plan: ForwardPlan; note: string }
   | { kind: 'drop'; note: string }
   /** autopath: try these names through the rest of the chain; the first non-NXDOMAIN reply wins. */
@@ -179,7 +181,8 @@ export interface ChainContext {
   /** Index of the server block whose chain runs. */
   block: number;
   /** Reads the block's cache (server mode); explain has no cache state. */
-  cacheGet?: (block: number, key: string, now: number) => Res | undefined;
+  /** A fresh entry, or with `staleSeconds` > 0 an entry expired less than that long ago (marked `stale`). */
+  cacheGet?: (block: number, key: string, now: number, staleSeconds?: number) => Res | undefined;
   cacheSet?: (block: number, key: string, res: Res, ttlSeconds: number, now: number) => void;
   now: number;
   /** RNG for shuffles; absent in explain(), where order-changing plugins only say what they would do. */

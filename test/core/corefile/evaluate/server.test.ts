@@ -198,3 +198,34 @@ describe('CorefileServer UDP size limit (fake ServerIo)', () => {
     expect(dnsPacket.encode(mid as dnsPacket.Packet).length).toBeLessThanOrEqual(1232);
   });
 });
+
+describe('CorefileServer serve_stale (fake ServerIo)', () => {
+  it('serves an expired entry with TTL 0 while the upstream is down, and refreshes it in the background', async () => {
+    const io = new FakeServerIo();
+    io.upstreams.set('192.0.2.1:53', upstreamAnswering('198.51.100.1', 300));
+    const text = '.:53 {\n    forward . 192.0.2.1\n    cache 30 {\n        serve_stale 1h\n    }\n}\n';
+    const srv = new CorefileServer(model(text), {}, io);
+    expect((await srv.handle(query('app.example'), client))!.answers![0]).toMatchObject({ data: '198.51.100.1', ttl: 30 });
+    io.upstreams.delete('192.0.2.1:53');
+    io.clock = 40_000;
+    const stale = await srv.handle(query('app.example'), client);
+    expect(stale!.answers![0]).toMatchObject({ data: '198.51.100.1', ttl: 0 });
+    await new Promise((r) => setImmediate(r));
+    expect(io.calls).toHaveLength(2); // the background refresh tried (and failed)
+    io.upstreams.set('192.0.2.1:53', upstreamAnswering('198.51.100.2', 300));
+    io.clock = 50_000;
+    expect((await srv.handle(query('app.example'), client))!.answers![0]!.data).toBe('198.51.100.1');
+    await new Promise((r) => setImmediate(r));
+    expect((await srv.handle(query('app.example'), client))!.answers![0]).toMatchObject({ data: '198.51.100.2', ttl: 30 });
+  });
+
+  it('without serve_stale an expired entry is a miss', async () => {
+    const io = new FakeServerIo();
+    io.upstreams.set('192.0.2.1:53', upstreamAnswering('198.51.100.1', 300));
+    const srv = new CorefileServer(model('.:53 {\n    forward . 192.0.2.1\n    cache 30\n}\n'), {}, io);
+    await srv.handle(query('app.example'), client);
+    io.upstreams.delete('192.0.2.1:53');
+    io.clock = 40_000;
+    expect((await srv.handle(query('app.example'), client))!.rcode).toBe('SERVFAIL');
+  });
+});

@@ -20,8 +20,8 @@ export function cachePlugin(directives: DirectiveNode[], ctx: BlockContext): Plu
   const cfg = parseCacheConfig(d, ctx);
   const serve = (req: Req, c: Parameters<PluginInstance['serve']>[1]): Outcome => {
     const key = cacheKey(req.name, req.type, req.class, req.do);
-    const hit = c.cacheGet?.(c.block, key, c.now);
-    if (hit) return { kind: 'answer', res: hit, note: `cache (line ${d.pos.line}) has a fresh copy of ${req.name} ${req.type}.` };
+    const stale = cfg.staleMode === 'immediate' ? cfg.staleSeconds : 0;
+    const hit = c.cacheGet?.(c.block, key, c.now, stale);
     const post = (res: Res, r: Req): Res => {
       if (res.fromCache) return res;
       const dec = cacheDecision(cfg, r.name, res);
@@ -35,7 +35,13 @@ export function cachePlugin(directives: DirectiveNode[], ctx: BlockContext): Plu
       c.cacheSet?.(c.block, key, ttled, dec.ttl, c.now);
       return ttled;
     };
-    return { kind: 'next', post, note: c.cacheGet ? `cache (line ${d.pos.line}): miss for ${req.name} ${req.type}.` : undefined };
+    if (hit?.stale) {
+      // serve_stale (immediate): answer with the expired entry (TTL 0) and refresh it in the background.
+      return { kind: 'answer', res: hit, refresh: post, note: `cache (line ${d.pos.line}) serves an expired copy of ${req.name} ${req.type} (serve_stale) and refreshes it.` };
+    }
+    if (hit) return { kind: 'answer', res: hit, note: `cache (line ${d.pos.line}) has a fresh copy of ${req.name} ${req.type}.` };
+    const staleNote = cfg.staleSeconds > 0 ? ` With serve_stale ${cfg.staleMode}, an expired copy is served for up to ${cfg.staleSeconds}s${cfg.staleMode === 'verify' ? ' when the refresh fails (verify is not simulated)' : ' while it is refreshed'}.` : '';
+    return { kind: 'next', post, note: c.cacheGet ? `cache (line ${d.pos.line}): miss for ${req.name} ${req.type}.` : staleNote ? `cache (line ${d.pos.line}):${staleNote}` : undefined };
   };
   return [{ name: 'cache', line: d.pos.line, serve }];
 }
