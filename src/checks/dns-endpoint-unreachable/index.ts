@@ -44,7 +44,9 @@ export const dnsEndpointUnreachable = defineCheck({
   run(input): Finding[] {
     const f = factsOf(input);
     const { rows } = endpointMatrix(f);
-    const dead = rows.filter((r) => r.verdict === 'unreachable');
+    // Endpoints that are not ready are not expected to answer (no-ready-dns-endpoints' case), and
+    // the Service does not send them queries.
+    const dead = rows.filter((r) => r.verdict === 'unreachable' && r.ready);
     if (dead.length === 0) return [];
     const alive = rows.filter((r) => r.verdict === 'answers');
     const matrix = rows.filter((r) => r.verdict !== 'untested').map((r) => rowText(r, f)).join('; ');

@@ -49,7 +49,14 @@ export const networkPolicyBlocksDns = defineCheck({
     if (!v.applies) return [];
     const dnsNs = f.corednsPods[0]?.namespace ?? f.endpoints?.service.namespace ?? 'kube-system';
     const rows = endpointMatrix(f).rows.filter((r) => r.verdict !== 'untested');
-    const probeText = rows.length > 0 ? ` Direct queries from the pod's position: ${rows.map((r) => `${r.pod ?? r.ip} UDP ${r.udp}, TCP ${r.tcp}`).join('; ')}.` : '';
+    const answered = rows.some((r) => r.verdict === 'answers');
+    // The twin probe pod carries dnswhy's labels, not the pod's, so policies selecting the pod by its
+    // labels do not apply to it: its answers do not contradict the policy.
+    const probeText = rows.length === 0
+      ? ''
+      : answered
+        ? ` The twin probe pod got answers (${rows.map((r) => `${r.pod ?? r.ip} UDP ${r.udp}`).join('; ')}), but it does not carry the pod's labels, so these policies do not select it; the pod itself is denied.`
+        : ` Direct queries from the pod's position: ${rows.map((r) => `${r.pod ?? r.ip} UDP ${r.udp}, TCP ${r.tcp}`).join('; ')}.`;
     const refs = [...v.refs, ...rows.flatMap((r) => r.refs)];
     const pols = `${listText(v.policies)} in ${f.pod.namespace}`;
     const advice = {
