@@ -205,6 +205,15 @@ describe('rewrite', () => {
     expect(ask(k(rule), 'google.com').plugin).toBe('forward');
   });
 
+  it('ttl and rcode rules rewrite the reply, not the question', () => {
+    const fixed = ask(k('rewrite ttl nginx.default.svc.cluster.local 3'), 'nginx.default.svc.cluster.local');
+    expect(fixed.answers[0]).toMatchObject({ data: '10.96.12.7', ttl: 3 });
+    expect(fixed.rewrittenName).toBeUndefined();
+    expect(ask(k('rewrite ttl regex .*\\.svc\\.cluster\\.local\\. 10-20'), 'nginx.default.svc.cluster.local').answers[0]!.ttl).toBe(10);
+    expect(ask(k('rewrite rcode suffix .cluster.local NXDOMAIN REFUSED'), 'nope.default.svc.cluster.local').rcode).toBe('REFUSED');
+    expect(ask(k('rewrite rcode suffix .cluster.local NXDOMAIN REFUSED'), 'nginx.default.svc.cluster.local').rcode).toBe('NOERROR');
+  });
+
   it('substring rewrite', () => {
     expect(ask(k('rewrite name substring service svc'), 'nginx.default.service.cluster.local').answers[0]!.data).toBe('10.96.12.7');
   });

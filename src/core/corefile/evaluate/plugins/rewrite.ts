@@ -13,10 +13,51 @@ import type { BlockContext } from './common.js';
 
 interface AnswerRule { kind: 'auto' | 'name' | 'value'; re?: RegExp; to?: string }
 
+interface Applied { req: Req; restore?: (name: string) => string; answers: AnswerRule[]; respond?: (res: Res) => Res }
+
 interface Rule {
   text: string;
   mode: 'stop' | 'continue';
-  apply(req: Req): { req: Req; restore?: (name: string) => string; answers: AnswerRule[] } | null;
+  apply(req: Req): Applied | null;
+}
+
+/** A name matcher (`exact` default, prefix/suffix/substring normalised, regex unanchored). */
+function nameMatcher(args: string[]): { test: (name: string) => boolean; rest: string[] } | null {
+  const kinds = ['exact', 'prefix', 'suffix', 'substring', 'regex'];
+  const kind = kinds.includes(args[0] ?? '') ? args[0]! : 'exact';
+  const rest = kinds.includes(args[0] ?? '') ? args.slice(1) : args;
+  if (rest.length < 2) return null;
+  if (kind === 'regex') {
+    const c = compileGoRegex(rest[0]!);
+    return c.ok ? { test: (n) => c.re.test(n), rest: rest.slice(1) } : null;
+  }
+  const v = fqdn(rest[0]!);
+  const test = kind === 'exact' ? (n: string) => n === v : kind === 'prefix' ? (n: string) => n.startsWith(v) : kind === 'suffix' ? (n: string) => n.endsWith(v) : (n: string) => n.includes(v);
+  return { test, rest: rest.slice(1) };
+}
+
+/** `rewrite ttl [match] NAME TTL|MIN-MAX`: answer TTLs set or clamped. */
+function ttlRule(args: string[], mode: 'stop' | 'continue', text: string): Rule | null {
+  const m = nameMatcher(args);
+  const r = m ? /^(\d*)(?:-(\d*))?$/.exec(m.rest[0] ?? '') : null;
+  if (!m || !r || (r[1] === '' && (r[2] ?? '') === '')) return null;
+  const fixed = r[2] === undefined;
+  const lo = r[1] === '' ? 0 : Number(r[1]);
+  const hi = fixed ? lo : r[2] === '' ? Infinity : Number(r[2]);
+  const set = (t: number) => (fixed ? lo : Math.min(Math.max(t, lo), hi));
+  return {
+    text, mode,
+    apply: (req) => (m.test(req.name) ? { req, answers: [], respond: (res) => ({ ...res, answers: res.answers.map((a) => ({ ...a, ttl: set(a.ttl) })) }) } : null),
+  };
+}
+
+/** `rewrite rcode [match] NAME FROM TO`: the reply's rcode changed. */
+function rcodeRule(args: string[], mode: 'stop' | 'continue', text: string): Rule | null {
+  const m = nameMatcher(args);
+  if (!m || m.rest.length < 2) return null;
+  const from = m.rest[0]!.toUpperCase();
+  const to = m.rest[1]!.toUpperCase();
+  return { text, mode, apply: (req) => (m.test(req.name) ? { req, answers: [], respond: (res) => (res.rcode === from ? { ...res, rcode: to } : res) } : null) };
 }
 
 const dnsName = /^([a-z0-9_*-]([a-z0-9_*-]{0,62})?\.)+$|^\.$/i;
@@ -102,6 +143,10 @@ function parseRules(directives: DirectiveNode[]): { rules: Rule[]; unmodelled: s
         const r = nameRule(l.slice(1), mode, answers, text);
         if (r) rules.push(r);
         else unmodelled.push(`${text}: not understood`);
+      } else if (l[0] === 'ttl' || l[0] === 'rcode') {
+        const r = (l[0] === 'ttl' ? ttlRule : rcodeRule)(l.slice(1), mode, text);
+        if (r) rules.push(r);
+        else unmodelled.push(`${text}: not understood`);
       } else if (l[0] === 'type' && l[1] && l[2]) {
         const from = l[1].toUpperCase();
         const to = l[2].toUpperCase();
@@ -138,12 +183,12 @@ export function rewritePlugin(directives: DirectiveNode[], _ctx: BlockContext): 
   const { rules, unmodelled } = parseRules(directives);
   const serve = (req: Req): Outcome => {
     let cur = req;
-    const applied: { restore?: (n: string) => string; answers: AnswerRule[]; text: string }[] = [];
+    const applied: (Applied & { text: string })[] = [];
     for (const rule of rules) {
       const r = rule.apply(cur);
       if (!r) continue;
       cur = r.req;
-      applied.push({ restore: r.restore, answers: r.answers, text: rule.text });
+      applied.push({ ...r, text: rule.text });
       if (rule.mode === 'stop') break;
     }
     const extra = unmodelled.length ? ` (${unmodelled.join('; ')})` : '';
@@ -152,15 +197,20 @@ export function rewritePlugin(directives: DirectiveNode[], _ctx: BlockContext): 
       return { kind: 'answer', res: { rcode: 'SERVFAIL', aa: false, answers: [], authority: [], additional: [], written: false }, note: `rewrite produced ${cur.name}, not a valid domain name: SERVFAIL.` };
     }
     const post: PostHook = (res: Res): Res => {
-      let answers = res.answers;
-      for (const a of [...applied].reverse()) answers = answers.map((x) => mapAnswer(x, a.restore, a.answers));
-      return { ...res, answers };
+      let out = res;
+      for (const a of [...applied].reverse()) {
+        out = { ...out, answers: out.answers.map((x) => mapAnswer(x, a.restore, a.answers)) };
+        if (a.respond) out = a.respond(out);
+      }
+      return out;
     };
     return {
       kind: 'next',
       req: cur,
       post,
-      note: `${applied.map((a) => a.text).join(', ')} rewrote ${req.name} ${req.type} to ${cur.name} ${cur.type}; the server block chosen for ${req.name} stays, the question is restored in the reply${extra}.`,
+      note: cur.name === req.name && cur.type === req.type
+        ? `${applied.map((a) => a.text).join(', ')} will rewrite the reply to ${req.name}${extra}.`
+        : `${applied.map((a) => a.text).join(', ')} rewrote ${req.name} ${req.type} to ${cur.name} ${cur.type}; the server block chosen for ${req.name} stays, the question is restored in the reply${extra}.`,
     };
   };
   return [{ name: 'rewrite', line: directives[0]!.pos.line, serve }];
