@@ -34,7 +34,7 @@ export function createDiagnoseProcessor(deps: DiagnoseDeps) {
       if (now - lastProgress < (deps.progressIntervalMs ?? 1000) && done < total) return;
       lastProgress = now;
       seq += 1;
-      post({ kind: 'progress', thread: d.thread, progressTs: d.progressTs, target: d.target, cluster: d.cluster, step, done, total }, jobId('progress', id, String(job.attemptsMade), String(seq)), { attempts: 2, removeOnComplete: true, removeOnFail: true }).catch((err: Error) =>
+      post({ kind: 'progress', thread: d.thread, progressTs: d.progressTs, target: d.target, cluster: d.cluster, step, done, total, seq: job.attemptsMade * 10_000 + seq }, jobId('progress', id, String(job.attemptsMade), String(seq)), { attempts: 2, removeOnComplete: true, removeOnFail: true }).catch((err: Error) =>
         deps.log.warn({ err: err.message }, 'could not enqueue a progress update'),
       );
     };

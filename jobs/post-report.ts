@@ -113,7 +113,7 @@ export function createPostReportProcessor(deps: PostReportDeps) {
     const key = (step: string) => `${job.id}-${step}`;
     switch (d.kind) {
       case 'progress': {
-        if (await ledger.advanceProgress(d.progressTs, d.done)) {
+        if (await ledger.advanceProgress(d.progressTs, d.seq)) {
           await poster.update(d.thread.channel, d.progressTs, renderProgress({ name: d.target.name, pod: d.target.namespace ? `${d.target.namespace}/${d.target.pod}` : d.target.pod, cluster: d.cluster, step: d.step, done: d.done, total: d.total, phase: 'running' }));
         }
         return { posted };

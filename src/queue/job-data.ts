@@ -65,7 +65,7 @@ export interface RollbackJobResult {
 
 /** What a post-report job delivers. Each kind is posted idempotently (ledger keyed by job id + step). */
 export type PostReportJobData =
-  | { kind: 'progress'; thread: ThreadRef; progressTs: string; target: JobTarget; cluster: string; step: string; done: number; total: number }
+  | { kind: 'progress'; thread: ThreadRef; progressTs: string; target: JobTarget; cluster: string; step: string; done: number; total: number; /** Order of updates within the diagnosis (deliveries may arrive out of order). */ seq: number }
   | { kind: 'report'; thread: ThreadRef; progressTs: string; cluster: string; report: Report; diagnoseJobId: string; requestedBy: string; dedupeKey: string }
   | { kind: 'diagnosis-failed'; thread: ThreadRef; progressTs: string; cluster: string; target: JobTarget; message: string; candidates?: string[]; dedupeKey: string; diagnoseJobId: string }
   | { kind: 'apply-result'; proposalId: string; outcome: 'applied' | 'conflict' | 'failed'; message: string; verified?: boolean; verification?: string; reloadNote?: string }

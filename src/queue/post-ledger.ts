@@ -42,7 +42,7 @@ export class PostLedger {
   }
 
   /**
-   * Moves a progress message forward: true when `done` is past what it shows (progress jobs may
+   * Moves a progress message forward: true when `done` (a sequence number) is past what it shows (progress jobs may
    * be delivered out of order; the final state is written with Infinity and never overwritten).
    */
   async advanceProgress(progressTs: string, done: number): Promise<boolean> {

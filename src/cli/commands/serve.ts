@@ -14,6 +14,9 @@ import { bullConnection, openRedis } from '../../queue/connection.js';
 import { startLocalRedis, type LocalRedis } from '../../queue/local-redis.js';
 import { Queues } from '../../queue/queues.js';
 import { startSlackApp, type RunningSlackApp } from '../../slack/app.js';
+import { runEmulatorConsole } from '../../slack/emulator/console.js';
+import { startSlackEmulator } from '../../slack/emulator/slack-emulator.js';
+import { randomBytes } from 'node:crypto';
 import { exitCodes } from '../exit-codes.js';
 
 /** What a running `serve` holds, for a clean stop. */
@@ -94,18 +97,47 @@ export function serveCommand(): Command {
   return new Command('serve')
     .description('Run the Slack app and/or a cluster worker (configuration from the environment, see .env.example)')
     .option('--role <role>', 'app | worker | all', parseRole, 'all' as ServeRole)
-    .action(async (opts: { role: ServeRole }) => {
+    .option('--emulator', 'try the bot without a workspace: a local Slack emulator, and this terminal as the channel')
+    .action(async (opts: { role: ServeRole; emulator?: boolean }) => {
       const say = (line: string) => process.stderr.write(`dnswhy serve: ${line}\n`);
+      let env: Record<string, string | undefined> = process.env;
+      let emulator: Awaited<ReturnType<typeof startSlackEmulator>> | undefined;
+      if (opts.emulator) {
+        if (opts.role !== 'all') {
+          say('--emulator needs --role all (the app and a worker in this process)');
+          process.exitCode = exitCodes.usage;
+          return;
+        }
+        emulator = await startSlackEmulator({ users: { U0DEMO: 'you', U0APPROVER: 'approver' } });
+        // The emulator's own credentials; approvals by the demo user are allowed unless configured otherwise.
+        env = {
+          ...process.env,
+          SLACK_BOT_TOKEN: 'xoxb-emulator',
+          SLACK_SIGNING_SECRET: randomBytes(16).toString('hex'),
+          SLACK_APP_TOKEN: '',
+          SLACK_API_URL: emulator.apiUrl,
+          DNSWHY_APPROVERS: process.env.DNSWHY_APPROVERS ?? 'U0DEMO',
+          DNSWHY_FORBID_SELF_APPROVAL: process.env.DNSWHY_FORBID_SELF_APPROVAL ?? 'false',
+        };
+        say(`Slack emulator at ${emulator.apiUrl}`);
+      }
       let running: RunningServe;
       try {
-        running = await startServe(opts.role, process.env, say);
+        running = await startServe(opts.role, env, say);
       } catch (err) {
+        await emulator?.stop();
         if (err instanceof ConfigError) {
           say(err.message);
           process.exitCode = exitCodes.finding;
           return;
         }
         throw err;
+      }
+      if (emulator && running.eventsUrl) {
+        await runEmulatorConsole({ emulator, eventsUrl: running.eventsUrl, signingSecret: env.SLACK_SIGNING_SECRET!, input: process.stdin, output: process.stdout });
+        await running.stop();
+        await emulator.stop();
+        return;
       }
       await new Promise<void>((resolve) => {
         const shutdown = (signal: string) => {

@@ -14,6 +14,8 @@ const rateLimited = 'slack_webapi_rate_limited_error';
 export interface PosterOptions {
   /** Spacing of messages in one channel. */
   channelIntervalMs?: number;
+  /** Messages one channel may take at once before the spacing applies (Slack tolerates short bursts). */
+  channelBurst?: number;
   /** How many 429s in a row one call tolerates before giving up (the job then retries later). */
   maxRateLimitRetries?: number;
   sleep?: (ms: number) => Promise<void>;
@@ -34,7 +36,7 @@ export class SlackPoster {
 
   constructor(private readonly client: WebClient, opts: PosterOptions = {}) {
     this.sleep = opts.sleep ?? ((ms) => new Promise<void>((r) => setTimeout(r, ms)));
-    this.pacer = new ChannelPacer(opts.channelIntervalMs ?? 1000, this.sleep);
+    this.pacer = new ChannelPacer(opts.channelIntervalMs ?? 1000, this.sleep, opts.channelBurst ?? 3);
     this.maxRetries = opts.maxRateLimitRetries ?? 5;
   }
 

@@ -42,7 +42,7 @@ describe('SlackPoster', () => {
   });
 
   it('paces one channel at about one message per second, so Slack never has to refuse', async () => {
-    const poster = new SlackPoster(client, { channelIntervalMs: 1100 });
+    const poster = new SlackPoster(client, { channelIntervalMs: 1100, channelBurst: 1 });
     const before = slack.callsOf('chat.postMessage').filter((c) => c.status === 429).length;
     await Promise.all(['x', 'y', 'z'].map((t) => poster.post({ channel: 'C101' }, msg(t))));
     expect(slack.messages.filter((m) => m.channel === 'C101')).toHaveLength(3);
@@ -57,7 +57,7 @@ describe('SlackPoster', () => {
   });
 
   it('posts once per key, and finds a post made by a run that died before recording it', async () => {
-    const poster = new SlackPoster(client, { channelIntervalMs: 1100 });
+    const poster = new SlackPoster(client, { channelIntervalMs: 1100, channelBurst: 1 });
     const ledger = new PostLedger(redis);
     const parent = await poster.post({ channel: 'C103' }, msg('parent'));
     const to = { channel: 'C103', threadTs: parent };
@@ -76,7 +76,7 @@ describe('SlackPoster', () => {
   });
 
   it('uploads long content as a file in the thread', async () => {
-    const poster = new SlackPoster(client, { channelIntervalMs: 1100 });
+    const poster = new SlackPoster(client, { channelIntervalMs: 1100, channelBurst: 1 });
     const parent = await poster.post({ channel: 'C104' }, msg('parent'));
     await poster.upload({ channel: 'C104', threadTs: parent }, { filename: 'evidence.json', title: 'Evidence', content: 'z'.repeat(100_000) });
     const shared = slack.thread('C104', parent).find((m) => m.files);
