@@ -286,7 +286,9 @@ export class KubeClusterAccess implements ClusterAccess {
 
   async waitForCompletion(namespace: string, name: string, opts: { timeoutMs: number; pollMs?: number; ephemeralContainer?: string }): Promise<CompletionResult> {
     const deadline = Date.now() + opts.timeoutMs;
-    const pollMs = opts.pollMs ?? 200;
+    // Poll quickly at first (lab probes finish in a few hundred ms), then back off to 1 s so a
+    // slow probe does not cost dozens of API requests.
+    let pollMs = opts.pollMs ?? 200;
     let last: ClusterPod | undefined;
     for (;;) {
       last = await this.readPod(namespace, name);
@@ -303,6 +305,7 @@ export class KubeClusterAccess implements ClusterAccess {
       const left = deadline - Date.now();
       if (left <= 0) return { phase: last.phase, ...(last.waitingReason ? { reason: last.waitingReason } : {}), timedOut: true, ...ip };
       await sleep(Math.min(pollMs, left));
+      pollMs = Math.min(Math.round(pollMs * 1.5), Math.max(1000, opts.pollMs ?? 0));
     }
   }
 
