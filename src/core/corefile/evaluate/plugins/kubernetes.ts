@@ -52,7 +52,8 @@ export function kubernetesPlugin(directives: DirectiveNode[], ctx: BlockContext)
       res: reply('NOERROR', { aa: true, authority: [soa] }),
       note: `${label}: ${why}; no ${req.type} record: NODATA with SOA.`,
     });
-    const nameError = (why: string): Outcome => {
+    const nameError = (reason: string): Outcome => {
+      const why = ctx.world.cluster ? reason : `${reason} (no cluster objects were given to the evaluator)`;
       if (fallsThrough(fall, name)) return { kind: 'next', note: `${label}: ${why}; fallthrough covers ${name}, passed on.` };
       return {
         kind: 'answer',
