@@ -183,9 +183,16 @@ export class LabNetwork {
     opts: ServeOptions = {},
   ): Promise<LabServer> {
     this.assertOpen(ip, port);
+    // This server's own connections: a silently held (dropped) one never ends by itself, and
+    // net.Server#close waits for every connection, so close() must destroy them first.
+    const connections = new Set<net.Socket>();
     const srv = net.createServer({ allowHalfOpen: false }, (sock) => {
       this.sockets.add(sock);
-      sock.on('close', () => this.sockets.delete(sock));
+      connections.add(sock);
+      sock.on('close', () => {
+        this.sockets.delete(sock);
+        connections.delete(sock);
+      });
       sock.on('error', () => {});
       const client = this.identify(sock.remoteAddress ?? '', sock.remotePort ?? 0, ip);
       const verdict: Verdict = opts.rules === 'none' ? { action: 'deliver', delayMs: 0 } : this.rules.decide({ from: client.ip, to: ip, proto: 'tcp', port });
@@ -212,6 +219,7 @@ export class LabNetwork {
       close: () => {
         this.servers.delete(server);
         this.map.unregisterServer(ip, port, 'tcp');
+        for (const sock of connections) sock.destroy();
         return new Promise<void>((resolve) => srv.close(() => resolve()));
       },
     };

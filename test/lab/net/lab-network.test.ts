@@ -55,6 +55,21 @@ describe('lab network servers (real packets on loopback)', () => {
     }
   });
 
+  it('closing a TCP server ends the connections it holds silently for a drop rule', async () => {
+    const { labNet: n, map } = await start([{ from: 'zone:cloud-b-2', to: '10.118.163.0/24', proto: 'tcp', action: 'drop' }]);
+    const server = await n.serveTcp('10.118.163.242', 80, (sock) => sock.end());
+    // Connect straight to the bound port (bypassing the dial guard): the kernel completes the
+    // handshake and the lab holds the connection open and silent, as for a dropped SYN.
+    const held = net.connect({ host: map.loopbackFor('10.118.163.242'), port: server.boundPort, localAddress: map.loopbackFor('10.245.5.9') });
+    held.on('error', () => {});
+    const ended = new Promise<void>((resolve) => held.once('close', () => resolve()));
+    await new Promise<void>((resolve) => held.once('connect', () => resolve()));
+    await new Promise((r) => setTimeout(r, 50));
+    const outcome = await Promise.race([server.close().then(() => 'closed'), new Promise((r) => setTimeout(() => r('hung'), 3000))]);
+    expect(outcome).toBe('closed');
+    await ended;
+  });
+
   it('TCP drop: a sender that dials with its identity never completes the handshake', async () => {
     const { labNet: n, map } = await start([{ from: 'zone:cloud-b-2', to: '10.118.163.0/24', proto: 'tcp', action: 'drop' }]);
     await n.serveTcp('10.118.163.242', 80, (sock) => sock.end());
