@@ -195,6 +195,11 @@ export class LabBackend implements ApiBackend {
     if (!st || st.state?.waiting) {
       return { error: `container "${container}" in pod "${name}" is waiting to start: ${st?.state?.waiting?.reason ?? 'ContainerCreating'}` };
     }
+    const c = this.lab.scenario.coredns;
+    const coredns = ns === c.namespace && Object.entries(c.labels).every(([k, v]) => pod?.metadata?.labels?.[k] === v);
+    if (coredns && container === pod.spec.containers?.[0]?.name && this.dns?.replicaLogs) {
+      return { text: this.dns.replicaLogs(name) ?? '' };
+    }
     return { text: this.lab.runtime.get(`${ns}/${name}`)?.logs.get(container) ?? '' };
   }
 

@@ -93,6 +93,11 @@ describe('startLab with the real DNS world and pod probe', () => {
     expect(JSON.stringify(lookup)).toContain('10.50.0.1');
   });
 
+  it("kubectl logs of a CoreDNS pod shows the replica's start-up banner", async () => {
+    const log = await core.readNamespacedPodLog({ namespace: 'kube-system', name: 'coredns-5d78c9869d-bbbbb' });
+    expect(log).toMatch(/CoreDNS-\d+\.\d+\.\d+/);
+  });
+
   it('a bad probe spec fails the pod with exit code 2 and the spec error in the log', async () => {
     await core.createNamespacedPod({
       namespace: 'shop',

@@ -13,5 +13,7 @@ export interface LabDnsPort {
     argv: string[],
   ): Promise<{ stdout: string; stderr: string; exitCode: number }>;
   clusterChanged?(): Promise<void>;
+  /** What `kubectl logs` shows for a CoreDNS pod (start-up banner, reloads, errors, `log` lines). */
+  replicaLogs?(podName: string): string | undefined;
   stop(): Promise<void>;
 }

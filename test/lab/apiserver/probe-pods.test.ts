@@ -176,6 +176,13 @@ describe('ephemeral containers', () => {
   });
 });
 
+describe('CoreDNS pod logs', () => {
+  it("come from the DNS world's replica log (FAKE DNS world here)", async () => {
+    const log = await t.core.readNamespacedPodLog({ namespace: 'kube-system', name: 'coredns-5d78c9869d-aaaaa' });
+    expect(log).toBe('.:53\nCoreDNS-fake coredns-5d78c9869d-aaaaa\n');
+  });
+});
+
 describe('pods/proxy', () => {
   it("reaches a CoreDNS pod's :9153/metrics (FAKE DNS world's text) and refuses other pods and ports like the real proxy", async () => {
     const text = await t.core.connectGetNamespacedPodProxyWithPath({ namespace: 'kube-system', name: 'coredns-5d78c9869d-aaaaa:9153', path: 'metrics' });

@@ -37,6 +37,9 @@ export class FakeDnsWorld implements LabDnsPort {
     this.tools.push({ pod, argv });
     return { stdout: `fake ${argv[0]} from ${pod.ip}\n`, stderr: argv.includes('--fail') ? 'fake failure\n' : '', exitCode: argv.includes('--fail') ? 9 : 0 };
   }
+  replicaLogs(podName: string): string | undefined {
+    return this.replicas.has(podName) ? `.:53\nCoreDNS-fake ${podName}\n` : undefined;
+  }
   async clusterChanged(): Promise<void> {
     this.clusterChanges++;
   }
