@@ -3,7 +3,7 @@
  * (clock, RNG, upstream exchange). It keeps per-block cache state and per-upstream failure counts, and
  * executes the forward plans that explain() only reports. No sockets here: callers (the lab) own them.
  */
-import type { CorefileModel } from '../model.js';
+import type { CorefileModel, ServerTransport } from '../model.js';
 import { CacheStore } from './cache-store.js';
 import { applyPosts, buildChain, nextIsForward, walk, type Chain, type PostEntry, type WalkResult } from './chain.js';
 import { withAutopathCname } from './plugins/autopath.js';
@@ -34,6 +34,8 @@ export interface ClientInfo {
   serverPort?: number;
   /** Listener address the query arrived on (view `server_ip()`). */
   serverIp?: string;
+  /** Listener transport (default dns); blocks of other transports never see the query. */
+  transport?: ServerTransport;
 }
 
 /** One forward exchange, for tests and metrics. */
@@ -78,7 +80,7 @@ export class CorefileServer {
     const opt = query.additionals?.find((a) => a.type === 'OPT');
     const req = toReq({
       name: q.name || '.', type: String(q.type), class: q.class ?? 'IN', client: client.ip, clientPort: client.port, proto: client.proto,
-      port: client.serverPort ?? 53, serverIp: client.serverIp, id: query.id ?? 0,
+      port: client.serverPort ?? 53, serverIp: client.serverIp, id: query.id ?? 0, transport: client.transport ?? 'dns',
       ...(opt ? { bufsize: Number(opt.udpPayloadSize ?? 512), do: Boolean(opt.flag_do ?? ((Number(opt.flags ?? 0) & 0x8000) !== 0)) } : {}),
     });
     let res: Res | null;
