@@ -113,7 +113,8 @@ export async function gatherEvidence(access: ClusterAccess, target: GatherTarget
   progress(`resolving pod ${target.pod}`);
   const resolved = await resolvePodArgument(access, target.pod, target.namespace);
   const pod = resolved.pod;
-  const owner = pod.directOwner ? await settle(ownerWithVersion(access, pod.namespace, pod.directOwner)) : undefined;
+  // The owner (ReplicaSet → Deployment, with its version) is read alongside everything else.
+  const ownerP = pod.directOwner ? settle(ownerWithVersion(access, pod.namespace, pod.directOwner)) : Promise.resolve(undefined);
   const container = target.container ?? pod.containers[0] ?? '';
   const podT = startTiming();
 
@@ -272,7 +273,8 @@ export async function gatherEvidence(access: ClusterAccess, target: GatherTarget
   })();
 
   // The cheap evidence first (reads and exec): it is a prefix of the final list, so its ids stay valid.
-  const [nodesRes, nsEv, dnsRes, corefileRes, services, netpol, nodeLocal, files, tools] = await Promise.all([
+  const [owner, nodesRes, nsEv, dnsRes, corefileRes, services, netpol, nodeLocal, files, tools] = await Promise.all([
+    ownerP,
     nodesR,
     nsEvidence,
     dnsR,
