@@ -69,6 +69,9 @@ async function defaultDnsStarter(...args: Parameters<DnsStarter>): Promise<LabDn
   return startDnsWorld(scenario, map, cluster, opts);
 }
 
+/** How long stop() lets background probe runs finish before closing the DNS world under them. */
+const stopGraceMs = 500;
+
 export async function startLab(scenarioOrPath: Scenario | string, opts: StartLabOptions = {}): Promise<Lab> {
   const scenario = typeof scenarioOrPath === 'string' ? loadScenarioFile(scenarioOrPath) : scenarioOrPath;
   const network = new AddressMap(opts.secondOctet);
@@ -115,7 +118,9 @@ export async function startLab(scenarioOrPath: Scenario | string, opts: StartLab
     stop() {
       stopped ??= (async () => {
         await server.close();
-        await backend.idle();
+        // Let probe runs that are finishing write their logs, but never wait on one that hangs
+        // (e.g. a connect to an address whose SYNs are dropped): stopping the DNS world ends it.
+        await Promise.race([backend.idle(), new Promise((r) => setTimeout(r, stopGraceMs).unref())]);
         await dns.value?.stop();
         if (ownDir) rmSync(dir, { recursive: true, force: true });
       })();
