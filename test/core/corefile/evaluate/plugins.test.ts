@@ -137,6 +137,12 @@ describe('forward', () => {
     expect(e.summary).toContain('nameservers of /etc/resolv.conf');
   });
 
+  it('warns that a loopback upstream (systemd-resolved stub on the node) is CoreDNS itself', () => {
+    const e = explain(model(kubeadm), { name: 'example.com', type: 'A', client: c }, { cluster, nodeResolvers: ['127.0.0.53'] });
+    expect(e.forwardTo).toEqual([{ ip: '127.0.0.53', port: 53 }]);
+    expect(e.steps.join('\n')).toContain('loop plugin detects the forwarding loop');
+  });
+
   it('reports policy and more than 15 upstreams', () => {
     const many = Array.from({ length: 16 }, (_, i) => `192.0.2.${i + 1}`).join(' ');
     const e = ask(`.:53 {\n    forward . ${many} {\n        policy sequential\n    }\n}\n`, 'x.example');

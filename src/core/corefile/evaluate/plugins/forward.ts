@@ -112,6 +112,7 @@ export function forwardPlugin(directives: DirectiveNode[], ctx: BlockContext): P
       id: `${ctx.block.index}:${i}`,
     };
     const label = `forward ${args.join(' ')} (line ${d.pos.line})`;
+    const hasLoop = ctx.block.directives.some((x) => x.name === 'loop');
     const serve = (req: Req): Outcome => {
       const name = req.name;
       if (!isSubdomain(name, from)) return { kind: 'next', note: `${label}: ${name} is not under ${from}.` };
@@ -124,7 +125,11 @@ export function forwardPlugin(directives: DirectiveNode[], ctx: BlockContext): P
       if (plan.upstreams.length === 0) {
         return { kind: 'forward', plan, note: `${label}: no usable upstream (${targets.problems.join('; ') || 'empty list'}).` };
       }
-      const extra = [...targets.notes, ...targets.problems].join('; ');
+      const loopback = plan.upstreams.filter((u) => ipaddr.parse(u.ip).range() === 'loopback');
+      const loopNote = loopback.length
+        ? [`${loopback.map((u) => u.ip).join(', ')} is a loopback address: inside the CoreDNS pod that is CoreDNS itself${hasLoop ? ', so the loop plugin detects the forwarding loop and CoreDNS exits (CrashLoopBackOff)' : ', a forwarding loop'}`]
+        : [];
+      const extra = [...targets.notes, ...targets.problems, ...loopNote].join('; ');
       return {
         kind: 'forward',
         plan,
