@@ -12,14 +12,18 @@ export interface ShadowFacts {
   upstreams: string[];
 }
 
-export function shadowingFixes(f: Facts, s: ShadowFacts): Fix[] {
+/** The fixes, and why Corefile patches are missing when they are (said in the explanation). */
+export function shadowingFixes(f: Facts, s: ShadowFacts): { fixes: Fix[]; notes: string[] } {
   const fixes: Fix[] = [];
+  const notes: string[] = [];
   // Narrowest first: only this name leaves the shadowed zone.
   const narrow = forwardZoneFix(f, s.name, s.upstreams, `Forward ${s.name} to ${s.upstreams.join(', ')} in its own server block`);
   if (narrow.fix) fixes.push(narrow.fix);
+  else if (narrow.why) notes.push(`No server block for ${s.name} is offered: ${narrow.why}.`);
   if (s.block !== undefined && s.zone) {
     const ft = fallthroughFix(f, s.block, s.plugin, s.zone, s.name);
     if (ft.fix) fixes.push(ft.fix);
+    else if (ft.why) notes.push(`No fallthrough patch is offered: ${ft.why}.`);
   }
   fixes.push({
     kind: 'advice',
@@ -31,5 +35,5 @@ export function shadowingFixes(f: Facts, s: ShadowFacts): Fix[] {
       'Until then, give each real name the cluster must reach its own server block (the patch above) rather than adding cluster Services with the same names.',
     ],
   });
-  return fixes;
+  return { fixes, notes };
 }

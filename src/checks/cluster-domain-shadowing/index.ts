@@ -67,11 +67,12 @@ export const clusterDomainShadowing = defineCheck({
       `${name} is not one of its records, so CoreDNS answers ${ex.rcode}${ex.rcode === 'NOERROR' ? ' with no records' : ''} itself and never asks upstream (no fallthrough for this zone).${svcText}`,
       `Upstream knows the name: ${knowing.map((u) => `${u.resolver}${u.node ? ` (asked from ${f.describeNode(u.node)})` : ''} answers ${u.addresses.join(', ')}`).join('; ')}.`,
     ].join(' ');
+    const { fixes, notes } = shadowingFixes(f, { name, plugin: ex.plugin, block: block?.index, zone, upstreams });
     return [
       makeFinding(id, meta, 'zone-shadows-name', {
-        explanation,
+        explanation: [explanation, ...notes].join(' '),
         evidenceRefs: [...(f.corefile ? [f.corefile.id] : []), ...svc.map((q) => q.evidence.id), ...knowing.map((u) => u.evidence.id)],
-        fixes: shadowingFixes(f, { name, plugin: ex.plugin, block: block?.index, zone, upstreams }),
+        fixes,
         confidence: 0.95,
         decisive: { name, plugin: ex.plugin, zone: zone ?? null, upstream: [...new Set(knowing.flatMap((u) => u.addresses))].sort() },
       }),

@@ -33,6 +33,15 @@ export function parsedCorefile(f: Facts): ParseResult | undefined {
   return p && p.ok ? p : undefined;
 }
 
+/** Why the Corefile cannot be used ("no Corefile…", "does not parse: …"), or undefined when it can. */
+export function corefileProblem(f: Facts): string | undefined {
+  if (!f.corefile) return 'no Corefile in the evidence';
+  if (parsedCorefile(f)) return undefined;
+  const p = parsed.get(f);
+  const err = p?.diagnostics.find((d) => d.severity === 'error');
+  return `the Corefile in ${f.corefile.configMap.namespace}/${f.corefile.configMap.name} does not parse${err ? ` (${err.message}${err.pos ? `, line ${err.pos.line}` : ''})` : ''}`;
+}
+
 /** What the cluster looks like to the kubernetes plugin, as far as the evidence shows it. */
 export function clusterState(f: Facts): ClusterState {
   return { namespaces: f.services?.namespaces ?? [], services: f.services?.services ?? [], endpoints: [], pods: [] };

@@ -6,7 +6,7 @@
 import { addFallthrough } from '../../core/corefile/edit/index.js';
 import type { EvalQuery } from '../../core/corefile/evaluate/index.js';
 import type { CorefilePatchFix } from '../../core/model/index.js';
-import { evalWorld } from './corefile-engine.js';
+import { corefileProblem, evalWorld } from './corefile-engine.js';
 import { baseControls, proveCorefileFix } from './corefile-fix.js';
 import type { Facts } from './facts.js';
 import { answeringUpstreams } from './forward-zone-fix.js';
@@ -14,7 +14,8 @@ import { fqdn, listText } from './names.js';
 
 export function fallthroughFix(f: Facts, block: number, plugin: string, zone: string, name: string): { fix?: CorefilePatchFix; why?: string } {
   const ev = f.corefile;
-  if (!ev) return { why: 'no Corefile in the evidence' };
+  const problem = corefileProblem(f);
+  if (!ev || problem) return { why: problem ?? 'no Corefile in the evidence' };
   const world = evalWorld(f);
   const failing: EvalQuery = { name: fqdn(name), type: 'A', client: f.pod.ip };
   const controls = baseControls(f);

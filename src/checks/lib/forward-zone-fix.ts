@@ -7,7 +7,7 @@
 import { addForwardZoneBlock } from '../../core/corefile/edit/index.js';
 import type { EvalQuery } from '../../core/corefile/evaluate/index.js';
 import type { CorefilePatchFix } from '../../core/model/index.js';
-import { evalWorld } from './corefile-engine.js';
+import { corefileProblem, evalWorld } from './corefile-engine.js';
 import { baseControls, proveCorefileFix } from './corefile-fix.js';
 import type { Facts } from './facts.js';
 import { fqdn, listText } from './names.js';
@@ -21,7 +21,8 @@ export function answeringUpstreams(f: Facts): Map<string, string[]> {
 
 export function forwardZoneFix(f: Facts, zone: string, upstreams: string[], title: string): { fix?: CorefilePatchFix; why?: string } {
   const ev = f.corefile;
-  if (!ev) return { why: 'no Corefile in the evidence' };
+  const problem = corefileProblem(f);
+  if (!ev || problem) return { why: problem ?? 'no Corefile in the evidence' };
   const world = evalWorld(f);
   const failing: EvalQuery = { name: fqdn(f.queryName), type: 'A', client: f.pod.ip };
   const controls = baseControls(f, zone);

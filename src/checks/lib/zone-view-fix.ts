@@ -8,7 +8,7 @@ import ipaddr from 'ipaddr.js';
 import { addViewBlock } from '../../core/corefile/edit/index.js';
 import type { EvalQuery } from '../../core/corefile/evaluate/index.js';
 import type { CorefilePatchFix } from '../../core/model/index.js';
-import { evalWorld, explainName } from './corefile-engine.js';
+import { corefileProblem, evalWorld, explainName } from './corefile-engine.js';
 import { baseControls, proveCorefileFix } from './corefile-fix.js';
 import type { Facts } from './facts.js';
 import { fqdn, listText } from './names.js';
@@ -55,7 +55,8 @@ function otherZoneClients(f: Facts, cidrs: string[]): { zone: string; ip: string
  */
 export function zoneViewFix(f: Facts, addrs: string[]): { fix?: CorefilePatchFix; why?: string } {
   const ev = f.corefile;
-  if (!ev) return { why: 'no Corefile in the evidence' };
+  const problem = corefileProblem(f);
+  if (!ev || problem) return { why: problem ?? 'no Corefile in the evidence' };
   const { cidrs, nodes } = zoneCidrs(f);
   if (cidrs.length === 0) return { why: `the pod CIDRs of ${f.podZone ?? f.pod.node}'s nodes are unknown` };
   const ex = explainName(f, f.queryName, f.pod.ip);

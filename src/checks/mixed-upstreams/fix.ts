@@ -3,10 +3,13 @@ import type { Fix } from '../../core/model/index.js';
 import type { Facts } from '../lib/facts.js';
 import { forwardZoneFix } from '../lib/forward-zone-fix.js';
 
-export function mixedUpstreamFixes(f: Facts, zone: string, good: string[], bad: string[], nodes: string[]): Fix[] {
+/** The fixes, and why a Corefile patch is missing when it is (said in the explanation). */
+export function mixedUpstreamFixes(f: Facts, zone: string, good: string[], bad: string[], nodes: string[]): { fixes: Fix[]; notes: string[] } {
   const fixes: Fix[] = [];
+  const notes: string[] = [];
   const cf = forwardZoneFix(f, zone, good, `Forward ${zone} only to ${good.join(', ')}`);
   if (cf.fix) fixes.push(cf.fix);
+  else if (cf.why) notes.push(`No Corefile patch is offered: ${cf.why}.`);
   fixes.push({
     kind: 'advice',
     title: 'Remove the resolvers that do not know the internal names from the nodes\' resolver list',
@@ -17,5 +20,5 @@ export function mixedUpstreamFixes(f: Facts, zone: string, good: string[], bad: 
       'Check which file kubelet gives CoreDNS (kubelet --resolv-conf / resolvConf in the kubelet config) and restart CoreDNS after the node files change (forward reads resolv.conf at start).',
     ],
   });
-  return fixes;
+  return { fixes, notes };
 }

@@ -57,11 +57,12 @@ export const mixedUpstreams = defineCheck({
       `Asked one by one from ${listText(nodes)}: ${listText(good)} answer ${listText(uniq(positive.flatMap((v) => v.addresses)))}, while ${listText(bad)} answer ${uniq(negative.map((v) => v.rcode ?? 'no data')).join('/')}${negative[0]?.soa ? ` with the SOA of ${negative[0].soa.owner}` : ''}.`,
       `forward sends each query to one upstream, so the answer depends on which one it picks; a negative answer is then cached${Number.isFinite(negTtl) ? ` (the upstream's SOA allows ${negTtl} s${up.cacheNote ? `; in this Corefile: ${up.cacheNote}` : ', capped by the cache plugin'})` : ''}, so the name works for a while, then fails for a while.${svcText}`,
     ].join(' ');
+    const { fixes, notes } = mixedUpstreamFixes(f, zone, good, bad, nodes);
     return [
       makeFinding(id, meta, 'upstreams-disagree', {
-        explanation,
+        explanation: [explanation, ...notes].join(' '),
         evidenceRefs: [...up.views.map((v) => v.evidence.id), ...svc.map((q) => q.evidence.id), ...(f.corefile ? [f.corefile.id] : [])],
-        fixes: mixedUpstreamFixes(f, zone, good, bad, nodes),
+        fixes,
         confidence: 0.95,
         decisive: { name: f.name, good: good.sort(), bad: bad.sort() },
       }),

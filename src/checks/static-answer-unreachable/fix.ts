@@ -5,10 +5,13 @@ import { hostAliasesFix } from '../lib/workload.js';
 import { zoneViewFix } from '../lib/zone-view-fix.js';
 import type { ZoneAnswers } from '../lib/zone-answers.js';
 
-export function staticAnswerFixes(f: Facts, z: ZoneAnswers): Fix[] {
+/** The fixes, and why a Corefile patch is missing when it is (said in the explanation). */
+export function staticAnswerFixes(f: Facts, z: ZoneAnswers): { fixes: Fix[]; notes: string[] } {
   const fixes: Fix[] = [];
+  const notes: string[] = [];
   const view = zoneViewFix(f, z.reachableLocal);
   if (view.fix) fixes.push(view.fix);
+  else if (view.why) notes.push(`No Corefile patch is offered: ${view.why}.`);
   const ha = hostAliasesFix(f.pod, f.name, z.reachableLocal, {
     title: `Pin ${f.name} to ${z.reachableLocal.join(', ')} for this workload only`,
     risk: 'medium',
@@ -24,5 +27,5 @@ export function staticAnswerFixes(f: Facts, z: ZoneAnswers): Fix[] {
       'Constrain workloads that need zone-specific endpoints to that zone (node affinity) so the pin and the placement cannot drift apart.',
     ],
   });
-  return fixes;
+  return { fixes, notes };
 }

@@ -62,11 +62,12 @@ export const staticAnswerUnreachable = defineCheck({
       `The resolver this zone uses (${listText(localResolvers)}) answers ${listText(z.localAddrs)}, and ${listText(z.reachableLocal)} ${z.reachableLocal.length > 1 ? 'do' : 'does'} accept TCP (${reachText(z, z.reachableLocal)}).`,
       'A static answer that suits one zone breaks the others: the answer has to depend on where the client is.',
     ].join(' ');
+    const { fixes, notes } = staticAnswerFixes(f, z);
     return [
       makeFinding(id, meta, 'static-unreachable', {
-        explanation,
+        explanation: [explanation, ...notes].join(' '),
         evidenceRefs: [...z.clusterRefs, ...(f.corefile ? [f.corefile.id] : []), ...z.local.map((u) => u.evidence.id), ...reachRefs(z, [...z.clusterAddrs, ...z.reachableLocal])],
-        fixes: staticAnswerFixes(f, z),
+        fixes,
         confidence: 0.95,
         decisive: { name: f.name, plugin: src.plugin, cluster: z.clusterAddrs, local: z.reachableLocal, podZone: f.podZone ?? f.pod.node },
       }),

@@ -5,10 +5,13 @@ import { hostAliasesFix } from '../lib/workload.js';
 import { zoneViewFix } from '../lib/zone-view-fix.js';
 import type { ZoneAnswers } from '../lib/zone-answers.js';
 
-export function splitHorizonFixes(f: Facts, z: ZoneAnswers): Fix[] {
+/** The fixes, and why a Corefile patch is missing when it is (said in the explanation). */
+export function splitHorizonFixes(f: Facts, z: ZoneAnswers): { fixes: Fix[]; notes: string[] } {
   const fixes: Fix[] = [];
+  const notes: string[] = [];
   const view = zoneViewFix(f, z.reachableLocal);
   if (view.fix) fixes.push(view.fix);
+  else if (view.why) notes.push(`No Corefile patch is offered: ${view.why}.`);
   const ha = hostAliasesFix(f.pod, f.name, z.reachableLocal, {
     title: `Pin ${f.name} to ${z.reachableLocal.join(', ')} in the workload's hostAliases`,
     risk: 'medium',
@@ -26,5 +29,5 @@ export function splitHorizonFixes(f: Facts, z: ZoneAnswers): Fix[] {
       `Static pins (hostAliases, Corefile hosts) go stale when the provider changes the addresses; prefer the resolver-based fixes for the long term.`,
     ],
   });
-  return fixes;
+  return { fixes, notes };
 }

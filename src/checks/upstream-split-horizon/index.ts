@@ -88,11 +88,12 @@ export const upstreamSplitHorizon = defineCheck({
       ];
     }
     if (!z.clusterUnreachable || z.reachableLocal.length === 0) return [];
+    const { fixes, notes } = splitHorizonFixes(f, z);
     return [
       makeFinding(id, meta, 'other-zone-answer', {
-        explanation: explanation(f, z, replicas),
+        explanation: [explanation(f, z, replicas), ...notes].join(' '),
         evidenceRefs: [...refs, ...reachRefs(z, [...z.clusterAddrs, ...z.reachableLocal])],
-        fixes: splitHorizonFixes(f, z),
+        fixes,
         confidence: replicas.length > 0 ? 0.95 : 0.8,
         decisive: { name: f.name, cluster: z.clusterAddrs, local: z.reachableLocal, podZone: f.podZone ?? f.pod.node },
       }),
