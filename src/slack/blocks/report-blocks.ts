@@ -98,7 +98,9 @@ export function renderReport(report: Report, opts: ReportRenderOptions): { messa
       blocks.push(section(steps.text));
     }
     const proposed = f.fixes.length - advice.length;
-    blocks.push(context(`<${f.docsUrl}|About ${f.checkId}> · confidence ${Math.round(f.confidence * 100)}%${proposed > 0 ? ` · ${proposed} proven fix${proposed > 1 ? 'es' : ''} below` : ''}`));
+    // Slack links need an absolute URL; a repository path is shown as text.
+    const docs = /^https?:\/\//.test(f.docsUrl) ? `<${f.docsUrl}|About ${f.checkId}>` : `About ${f.checkId}: ${escapeMrkdwn(f.docsUrl)}`;
+    blocks.push(context(`${docs} · confidence ${Math.round(f.confidence * 100)}%${proposed > 0 ? ` · ${proposed} proven fix${proposed > 1 ? 'es' : ''} below` : ''}`));
   }
   if (report.findings.length === 0) blocks.push(section('No finding: every check passed.'));
   if (cut) blocks.push(context(`:paperclip: Some evidence was shortened here; the complete report is attached as \`${fileName}\`.`));
