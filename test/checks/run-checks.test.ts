@@ -67,7 +67,7 @@ describe('fingerprint', () => {
   });
 
   it('is the same for the same fault seen with different evidence ids and timings', () => {
-    const fx = loadFixtures('upstream-split-horizon', 'raise')[0]!;
+    const fx = loadFixtures('upstream-split-horizon', 'raise').find((f) => f.file === 'seed-000-cloud-b-gets-cloud-a-answer.json')!;
     const renumbered: CheckInput = {
       target: fx.input.target,
       evidence: fx.input.evidence.map((e, i) => ({ ...e, id: `x${100 + i}`, at: '2030-01-01T00:00:00.000Z', ms: 99 })),

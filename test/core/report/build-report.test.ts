@@ -13,7 +13,7 @@ function reportOf(check: string, kind: 'raise' | 'clean', file?: string) {
 
 describe('buildReport', () => {
   it('is broken iff a finding is at warn or error, and the summary names the root cause', () => {
-    const { report } = reportOf('upstream-split-horizon', 'raise');
+    const { report } = reportOf('upstream-split-horizon', 'raise', 'seed-000-cloud-b-gets-cloud-a-answer.json');
     expect(report.verdict).toBe('broken');
     expect(report.findings[0]!.checkId).toBe('upstream-split-horizon');
     expect(report.summary).toBe(`s3.cloud-b.example is broken from mos/mos-model-6c9f7b5d8-x2k4p: ${report.findings[0]!.title}`);
@@ -34,7 +34,7 @@ describe('buildReport', () => {
   });
 
   it('builds the resolution path hop by hop from the evidence', () => {
-    const { report } = reportOf('upstream-split-horizon', 'raise');
+    const { report } = reportOf('upstream-split-horizon', 'raise', 'seed-000-cloud-b-gets-cloud-a-answer.json');
     const steps = report.path.map((h) => h.step);
     expect(steps[0]).toBe('pod resolv.conf');
     expect(steps.filter((s) => s.startsWith('glibc query'))).toEqual([
@@ -59,7 +59,7 @@ describe('buildReport', () => {
   });
 
   it('keeps notes of checks that could not run', () => {
-    const fx = loadFixtures('healthy', 'raise')[0]!;
+    const fx = loadFixtures('healthy', 'raise').find((f) => f.file === 'external-name-resolves.json')!;
     const report = buildReport(fx.input, [], { ...meta, notes: ['x could not run: boom'] });
     expect(report.notes).toEqual(['x could not run: boom']);
     expect(report.verdict).toBe('healthy');

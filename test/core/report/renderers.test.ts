@@ -3,13 +3,14 @@ import { runChecksDetailed } from '../../../src/checks/run-checks.js';
 import { buildReport, renderJson, renderMarkdown, renderText } from '../../../src/core/report/index.js';
 import { loadFixtures } from '../../checks/load-fixtures.js';
 
-function report(check: string, kind: 'raise' | 'clean' = 'raise') {
-  const fx = loadFixtures(check, kind)[0]!;
+function report(check: string, file?: string) {
+  const all = loadFixtures(check, 'raise');
+  const fx = (file ? all.find((f) => f.file === file) : all[0])!;
   return buildReport(fx.input, runChecksDetailed(fx.input).findings, { startedAt: '2026-11-22T03:00:00.000Z', durationMs: 900 });
 }
 
 describe('renderText', () => {
-  const r = report('upstream-split-horizon');
+  const r = report('upstream-split-horizon', 'seed-000-cloud-b-gets-cloud-a-answer.json');
 
   it('puts the verdict on the first line and no colour unless asked', () => {
     const text = renderText(r);
@@ -34,7 +35,7 @@ describe('renderText', () => {
   });
 
   it('says HEALTHY for a healthy report', () => {
-    expect(renderText(report('healthy')).startsWith('HEALTHY api.example.org resolves fine')).toBe(true);
+    expect(renderText(report('healthy', 'external-name-resolves.json')).startsWith('HEALTHY api.example.org resolves fine')).toBe(true);
   });
 });
 
