@@ -26,6 +26,9 @@ const meta: CheckMeta = {
   },
 };
 
+/** From this share on, a burst that fails everywhere is a consistent failure, not an intermittent one. */
+const consistentFailureShare = 0.9;
+
 /** Share of the burst that timed out or needed a retry. */
 export function badShare(b: BurstEvidence): number {
   return b.count > 0 ? (b.timeouts + b.retried + b.errors) / b.count : 0;
@@ -72,6 +75,11 @@ export const intermittentTimeouts = defineCheck({
     // burst then loses the share of queries sent to them, which is not intermittent.
     const matrix = endpointMatrix(f);
     if (matrix.rows.some((r) => r.verdict === 'unreachable')) return [];
+    // When every burst, through the Service and to each pod, fails almost entirely, the failure is
+    // consistent (a dead upstream, a missing zone), not intermittent: upstream-failure and the
+    // other checks explain it, and calling it packet loss would send people to the wrong place.
+    const all = [...svc, ...eps];
+    if (all.length > 0 && all.every((b) => badShare(b) >= consistentFailureShare)) return [];
     const svcBad = svc.filter(burstHurts);
     const epBad = eps.filter(burstHurts);
     const ct = conntrackText(f);
