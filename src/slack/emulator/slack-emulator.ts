@@ -59,6 +59,11 @@ export interface SlackEmulator {
   thread(channel: string, threadTs: string): EmulatedMessage[];
   /** Calls of one method. */
   callsOf(method: string): RecordedCall[];
+  /**
+   * Makes the next `count` calls of a method fail (an outage): with a Slack error such as
+   * 'internal_error', or with an HTTP status such as 503.
+   */
+  inject(method: string, count: number, failure: { error: string } | { status: number }): void;
   /** Resolves when `pred` holds on the recorded state (polls; rejects after timeoutMs with a description). */
   waitFor<T>(what: string, pred: () => T | undefined | false, timeoutMs?: number): Promise<T>;
   stop(): Promise<void>;
@@ -114,6 +119,7 @@ export async function startSlackEmulator(opts: EmulatorOptions = {}): Promise<Sl
   const ephemerals: SlackEmulator['ephemerals'] = [];
   const uploads = new Map<string, { filename: string; length: number; content?: string }>();
   const socket = new SocketModeEndpoint();
+  const faults = new Map<string, { count: number; failure: { error: string } | { status: number } }>();
   let seq = 0;
   let baseUrl = '';
   const nextTs = () => {
@@ -264,6 +270,12 @@ export async function startSlackEmulator(opts: EmulatorOptions = {}): Promise<Sl
       const wantsApp = method === 'apps.connections.open';
       if (!botTokens.has(token) && !appTokens.has(token)) return reply(200, { ok: false, error: 'invalid_auth' });
       if (wantsApp !== appTokens.has(token)) return reply(200, { ok: false, error: 'not_allowed_token_type' });
+      const fault = faults.get(method);
+      if (fault && fault.count > 0) {
+        fault.count -= 1;
+        if ('status' in fault.failure) return reply(fault.failure.status, { ok: false, error: `http_${fault.failure.status}` });
+        return reply(200, { ok: false, error: fault.failure.error });
+      }
       const channel = typeof call.args.channel === 'string' ? call.args.channel : undefined;
       const retryAfter = limiter?.check(method, token, channel) ?? 0;
       if (retryAfter > 0) return reply(429, { ok: false, error: 'ratelimited' }, { 'retry-after': String(retryAfter) });
@@ -313,6 +325,9 @@ export async function startSlackEmulator(opts: EmulatorOptions = {}): Promise<Sl
     socket,
     thread: (channel, threadTs) => messages.filter((m) => m.channel === channel && (m.ts === threadTs || m.threadTs === threadTs)),
     callsOf: (method) => calls.filter((c) => c.method === method),
+    inject(method, count, failure) {
+      faults.set(method, { count, failure });
+    },
     async waitFor<T>(what: string, pred: () => T | undefined | false, timeoutMs = 15000): Promise<T> {
       const deadline = Date.now() + timeoutMs;
       for (;;) {
