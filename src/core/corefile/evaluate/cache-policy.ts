@@ -5,6 +5,7 @@
  * without SOA, truncated and other errors are not cached; `disable success|denial ZONES`.
  */
 import type { DirectiveNode } from '../model.js';
+import { atLeast } from '../version.js';
 import { matchZone } from './names.js';
 import { normalizeZones, type BlockContext } from './plugins/common.js';
 import type { Res } from './types.js';
@@ -23,6 +24,8 @@ export interface CacheConfig {
   /** serve_stale window in seconds (0 = off) and mode; `verify` is not modelled (treated as off). */
   staleSeconds: number;
   staleMode: 'immediate' | 'verify';
+  /** CoreDNS version (caching of SOA-less NXDOMAIN changed in 1.14.5). */
+  version?: string;
   line: number;
 }
 
@@ -32,6 +35,7 @@ export function parseCacheConfig(d: DirectiveNode, ctx: BlockContext): CacheConf
   const cfg: CacheConfig = {
     zones: [...ctx.zones], successMax: 3600, successMin: 5, denialMax: 1800, denialMin: 5, servfail: 5,
     disableSuccess: null, disableDenial: null, keepTtl: false, staleSeconds: 0, staleMode: 'immediate', line: d.pos.line,
+    ...(ctx.world.corednsVersion ? { version: ctx.world.corednsVersion } : {}),
   };
   let rest = args;
   if (args[0] !== undefined && /^\d+$/.test(args[0])) {
@@ -105,7 +109,7 @@ export function cacheDecision(cfg: CacheConfig, name: string, res: Res): CacheDe
       ? { cache: true, ttl: cfg.servfail, note: `SERVFAIL cached for ${cfg.servfail}s (servfail setting)` }
       : { cache: false, ttl: 0, note: 'servfail caching is off' };
   }
-  if (kind === 'denial' && res.rcode === 'NXDOMAIN' && !res.authority.some((r) => r.type === 'SOA')) {
+  if (kind === 'denial' && res.rcode === 'NXDOMAIN' && !res.authority.some((r) => r.type === 'SOA') && atLeast(cfg.version, '1.14.5')) {
     return { cache: false, ttl: 0, note: 'NXDOMAIN without SOA is not cached (CoreDNS ≥1.14.5)' };
   }
   const disabled = kind === 'success' ? cfg.disableSuccess : cfg.disableDenial;

@@ -41,6 +41,8 @@ export interface EvalWorld {
   env?: Record<string, string>;
   /** Metadata labels for the view `metadata()` function. */
   metadata?: Record<string, string>;
+  /** CoreDNS version the cluster runs (default the newest modelled); version-dependent behaviour follows it. */
+  corednsVersion?: string;
   /** SOA serial the kubernetes plugin reports (CoreDNS: time of the last API change). Default 1. */
   kubernetesSerial?: number;
 }

@@ -117,6 +117,15 @@ describe('hosts', () => {
     expect(ask(z, 'b.other.example').plugin).toBe('forward');
     expect(ask(z, 'nope.corp.example')).toMatchObject({ plugin: 'hosts', rcode: 'SERVFAIL' });
   });
+  it('types hosts cannot answer: NODATA, except with fallthrough on 1.14.5–1.14.6 or fallthrough_unsupported', () => {
+    const t = '.:53 {\n    hosts {\n        10.0.0.1 a.example\n        fallthrough\n    }\n    forward . 192.0.2.1\n}\n';
+    expect(explain(model(t), { name: 'a.example', type: 'MX', client: c }, {})).toMatchObject({ plugin: 'hosts', answers: [] });
+    expect(explain(model(t), { name: 'a.example', type: 'MX', client: c }, { corednsVersion: '1.14.5' }).plugin).toBe('forward');
+    expect(explain(model(t), { name: 'a.example', type: 'MX', client: c }, { corednsVersion: '1.11.3' }).plugin).toBe('hosts');
+    const opt = t.replace('        fallthrough\n', '        fallthrough\n        fallthrough_unsupported\n');
+    expect(explain(model(opt), { name: 'a.example', type: 'MX', client: c }, {}).plugin).toBe('forward');
+  });
+
   it('reads the hosts file through the injected FileSource', () => {
     const files = fakeFiles({ '/etc/hosts': '127.0.0.1 localhost\n10.9.9.9 fromfile.example # comment\n' });
     const e = explain(model('.:53 {\n    hosts {\n        fallthrough\n    }\n    forward . 192.0.2.1\n}\n'), { name: 'fromfile.example', type: 'A', client: c }, { files });

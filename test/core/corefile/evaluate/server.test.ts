@@ -3,6 +3,7 @@ import { describe, expect, it } from 'vitest';
 import dnsPacket from 'dns-packet';
 import { CorefileServer } from '../../../../src/core/corefile/evaluate/index.js';
 import type { ClusterState } from '../../../../src/core/model/k8s.js';
+import type { DnsMessage } from '../../../../src/core/corefile/evaluate/index.js';
 import { cluster as baseCluster, kubeadm, model } from './fixtures.js';
 import { FakeServerIo, query, upstreamAnswering } from './fake-io.js';
 
@@ -50,6 +51,19 @@ describe('CorefileServer (fake ServerIo)', () => {
     const own = await srv.handle(query('nginx.default.svc.cluster.local'), client);
     expect(own!.flags! & 0x0080).toBe(0);
     expect(own!.flags! & 0x0400).toBe(0x0400);
+  });
+
+  it('caches an SOA-less upstream NXDOMAIN before 1.14.5 (5 s), not since', async () => {
+    const noSoa = (q: DnsMessage): DnsMessage => ({ id: q.id, type: 'response', flags: 0x8180 | 3, questions: q.questions });
+    for (const [version, calls] of [['1.11.3', 1], ['1.14.7', 2]] as const) {
+      const io = new FakeServerIo();
+      io.upstreams.set('192.0.2.53:53', noSoa);
+      const srv = new CorefileServer(model(kubeadm), { nodeResolvers: ['192.0.2.53'], corednsVersion: version }, io);
+      await srv.handle(query('gone.example'), client);
+      io.clock = 4_000;
+      await srv.handle(query('gone.example'), client);
+      expect(io.calls).toHaveLength(calls);
+    }
   });
 
   it('does not cache SERVFAIL written by the server when every upstream fails, and retries the next upstream', async () => {

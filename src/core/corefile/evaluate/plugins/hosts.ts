@@ -5,6 +5,7 @@
  */
 import ipaddr from 'ipaddr.js';
 import type { DirectiveNode } from '../../model.js';
+import { atLeast } from '../../version.js';
 import { fqdn, matchZone, addressFromReverse } from '../names.js';
 import { reply, type Outcome, type PluginInstance, type Req } from '../types.js';
 import { fallsThrough, originsOrBlock, parseFall, rr, type BlockContext, type Fall } from './common.js';
@@ -68,6 +69,7 @@ export function hostsPlugin(directives: DirectiveNode[], ctx: BlockContext): Plu
   const ttl = ttlLine ? Number(ttlLine.args[0]?.text ?? 3600) : 3600;
   const noReverse = lines.some((l) => l.name === 'no_reverse');
   const fall: Fall = parseFall(lines);
+  const fallUnsupported = lines.some((l) => l.name === 'fallthrough_unsupported');
   const data: HostsData = { v4: new Map(), v6: new Map(), byAddr: new Map() };
   const path = file.startsWith('/') ? file : `/${file}`;
   let fileNote: string;
@@ -114,6 +116,12 @@ export function hostsPlugin(directives: DirectiveNode[], ctx: BlockContext): Plu
         res: reply('NOERROR', { aa: true, answers: ips.map((ip) => rr(name, req.type, ttl, ip)) }),
         note: `${where} has ${req.type} ${ips.join(', ')} for ${name}.`,
       };
+    }
+    const unsupported = req.type !== 'A' && req.type !== 'AAAA';
+    // 1.14.5–1.14.6: with fallthrough, types hosts cannot answer go on; ≥1.14.7 only with fallthrough_unsupported.
+    const passUnsupported = atLeast(ctx.world.corednsVersion, '1.14.7') ? fallUnsupported : atLeast(ctx.world.corednsVersion, '1.14.5') && fall !== null;
+    if (v4.length + v6.length > 0 && unsupported && passUnsupported && fallsThrough(fall, name)) {
+      return { kind: 'next', note: `${where}: ${req.type} is not a type hosts answers; passed on (fallthrough${fallUnsupported ? '_unsupported' : ''}).` };
     }
     if (v4.length + v6.length > 0) {
       return {
