@@ -50,7 +50,8 @@ export interface GatherTimeouts {
   metricsMs: number;
 }
 
-export const defaultTimeouts: GatherTimeouts = { readMs: 5000, execMs: 5000, toolMs: 8000, deepMs: 15000, metricsMs: 4000 };
+// toolMs: the image's getent waits as libc does (5 s per lost try), so it gets longer than an API read; it runs beside the deep probes.
+export const defaultTimeouts: GatherTimeouts = { readMs: 5000, execMs: 5000, toolMs: 12000, deepMs: 15000, metricsMs: 4000 };
 
 export interface GatherOptions {
   /** How this process reaches cluster addresses (identity in a real cluster, the lab's map in the lab). */
