@@ -12,6 +12,7 @@ import { explain, type EvalWorld, type Explanation } from '../../core/corefile/e
 import { clusterFromDocument } from '../../core/corefile/evaluate/cluster-input.js';
 import { memoryFileSource } from '../../core/corefile/imports.js';
 import { checkCorefile } from '../../core/corefile/validate.js';
+import { parseVersion } from '../../core/corefile/version.js';
 import type { ClusterState } from '../../core/model/k8s.js';
 import { exitCodes } from '../exit-codes.js';
 
@@ -24,6 +25,7 @@ interface ExplainOptions {
   services?: string;
   nodeResolvers?: string[];
   tcp?: boolean;
+  corednsVersion?: string;
 }
 
 /** Files next to the Corefile, as CoreDNS would see them under /etc/coredns (bounded). */
@@ -78,6 +80,10 @@ export function explainCommand(): Command {
     .option('--tcp', 'the query arrives over TCP')
     .option('--json', 'print the explanation as JSON')
     .option('--services <file.yaml>', 'cluster objects for the kubernetes plugin (ClusterState YAML or a kubectl List)')
+    .option('--coredns-version <version>', 'CoreDNS version the cluster runs (default: the newest modelled)', (v) => {
+      if (!parseVersion(v)) throw new InvalidArgumentError('expected a CoreDNS version like 1.11.3');
+      return v.replace(/^v/, '');
+    })
     .option('--node-resolvers <ips>', 'nameservers of the CoreDNS node resolv.conf (for forward . /etc/resolv.conf), comma-separated', (v) => v.split(',').map((s) => s.trim()).filter(Boolean))
     .action((file: string, name: string, opts: ExplainOptions, cmd: Command) => {
       let text: string;
@@ -88,7 +94,7 @@ export function explainCommand(): Command {
         return;
       }
       const files = memoryFileSource(mountDir(dirname(file)));
-      const parsed = checkCorefile(text, { file: `/etc/coredns/${basename(file)}`, files });
+      const parsed = checkCorefile(text, { file: `/etc/coredns/${basename(file)}`, files, ...(opts.corednsVersion ? { corednsVersion: opts.corednsVersion } : {}) });
       const errors = parsed.diagnostics.filter((d) => d.severity === 'error');
       if (!parsed.ok && parsed.model.blocks.length === 0) {
         for (const d of errors) process.stderr.write(`${file}:${d.pos?.line ?? 0}:${d.pos?.col ?? 0} ${d.message}\n`);
@@ -104,7 +110,7 @@ export function explainCommand(): Command {
           return;
         }
       }
-      const world: EvalWorld = { files, ...(cluster ? { cluster } : {}), ...(opts.nodeResolvers ? { nodeResolvers: opts.nodeResolvers } : {}) };
+      const world: EvalWorld = { files, ...(opts.corednsVersion ? { corednsVersion: opts.corednsVersion } : {}), ...(cluster ? { cluster } : {}), ...(opts.nodeResolvers ? { nodeResolvers: opts.nodeResolvers } : {}) };
       const e = explain(parsed.model, { name, type: opts.type.toUpperCase(), client: opts.client, port: opts.port, proto: opts.tcp ? 'tcp' : 'udp' }, world);
       for (const d of errors) process.stderr.write(`warning: ${file}:${d.pos?.line ?? 0}:${d.pos?.col ?? 0} ${d.message} (CoreDNS would not start with this Corefile)\n`);
       process.stdout.write(opts.json ? `${JSON.stringify(e, null, 2)}\n` : renderExplanation(e));

@@ -64,6 +64,12 @@ describe('corefile explain CLI', () => {
     expect(err).toMatch(/warning: .*Corefile:\d+:\d+ .*upstream.*CoreDNS would not start/);
   });
 
+  it('takes --coredns-version', async () => {
+    const j = JSON.parse(await run([join(dir, 'Corefile'), 'downloads.oneprocloud.com', '--json', '--coredns-version', 'v1.6.7']));
+    expect(j.rcode).toBe('NXDOMAIN');
+    await expect(run([join(dir, 'Corefile'), 'x', '--coredns-version', 'latest'])).rejects.toMatchObject({ code: 'commander.invalidArgument' });
+  });
+
   it('rejects a bad port as a usage error', async () => {
     await expect(run([join(dir, 'Corefile'), 'x', '--port', '70000'])).rejects.toMatchObject({ exitCode: 1, code: 'commander.invalidArgument' });
   });
