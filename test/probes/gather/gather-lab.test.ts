@@ -56,6 +56,17 @@ describe('gatherEvidence in the lab (seed 000: hybrid-cloud split horizon)', () 
     expect(r.apiRequests).toBeGreaterThan(10);
   });
 
+  it('runs the deep probe as an ephemeral container in the pod itself when asked', async () => {
+    const r = await gatherEvidence(access, { pod: 'mos/mos-model', name: 's3.cloud-b.example', port: 80 }, { ...opts(lab), probeMode: 'ephemeral', nodeView: false });
+    expect(ofKind(r.evidence, 'probe-error')).toEqual([]);
+    const lookup = ofKind(r.evidence, 'lookup')[0]!;
+    expect(lookup.from).toMatchObject({ kind: 'pod', namespace: 'mos', name: 'mos-model-6c9f7b5d8-x2k4p', node: 'gpu-zone1' });
+    expect(lookup.result.addresses).toContain('10.118.163.249');
+    const pod = await access.readPod('mos', 'mos-model-6c9f7b5d8-x2k4p');
+    expect(Object.keys(pod.ephemeral ?? {})).toHaveLength(1);
+    expect(probePods(lab)).toEqual([]);
+  });
+
   it('resolves deploy/name and reports an unknown pod with the closest names', async () => {
     const r = await gatherEvidence(access, { pod: 'deploy/mos-model', namespace: 'mos', name: 's3.cloud-b.example' }, { ...opts(lab), probeMode: 'none' });
     expect([r.pod.name, r.resolvedFrom]).toEqual(['mos-model-6c9f7b5d8-x2k4p', 'deploy/mos-model']);
