@@ -14,8 +14,11 @@ const run = promisify(execFile);
 let t: TestLab;
 let home: string;
 
+/** A FAKE probe runner (DNSPROBE's real one is exercised in lab.test.ts): prints what it was given. */
+const echoProbeRunner = async (argv: string[], rt: { podIp: string }) => ({ stdout: `${JSON.stringify({ argv: argv.slice(0, 3), podIp: rt.podIp })}\n`, stderr: '', exitCode: 0 });
+
 beforeAll(async () => {
-  t = await startTestLab();
+  t = await startTestLab('small.yaml', { probeRunner: echoProbeRunner });
   home = mkdtempSync(join(tmpdir(), 'kubectl-home-'));
 });
 afterAll(async () => {
@@ -104,6 +107,18 @@ describe('real kubectl against the lab', () => {
     expect(r.stdout).toMatch(/^Node:\s+node-b\/10\.0\.1\.10$/m);
     expect(r.stdout).toMatch(/^IP:\s+10\.244\.2\.9$/m);
     expect(r.stdout).toMatch(/^Events:\s+<none>$/m);
+  });
+
+  it('debug adds an ephemeral probe container; logs -c reads its output', async () => {
+    const r = await kubectl('debug', '-n', 'shop', 'tools', '--image=dnswhy:dev', '--target=tools', '-c', 'dbg', '--', 'dnswhy', 'probe', '--spec', '{"name":"x.example"}');
+    expect(r.code).toBe(0);
+    for (;;) {
+      const pod = await t.core.readNamespacedPod({ namespace: 'shop', name: 'tools' });
+      if (pod.status!.ephemeralContainerStatuses?.find((s) => s.name === 'dbg')?.state?.terminated) break;
+      await new Promise((res) => setTimeout(res, 10));
+    }
+    const logs = await kubectl('logs', '-n', 'shop', 'tools', '-c', 'dbg');
+    expect(JSON.parse(logs.stdout)).toEqual({ argv: ['dnswhy', 'probe', '--spec'], podIp: '10.244.2.9' });
   });
 
   it('a missing pod is reported as kubectl reports a 404', async () => {
