@@ -8,7 +8,9 @@ const needed: Record<string, string> = {
   'redis-server': 'redis-server',
   unbound: 'unbound',
   dnsperf: 'dnsperf',
-  kubectl: 'kubectl',
+  kubectl: 'kubernetes-client', // Debian's kubectl package
+  dig: 'bind9-dnsutils',
+  '/usr/bin/time': 'time',
 };
 
 function has(bin: string): boolean {
