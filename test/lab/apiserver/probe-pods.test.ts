@@ -1,4 +1,5 @@
 import { PatchStrategy, setHeaderOptions, type V1Pod } from '@kubernetes/client-node';
+import { request } from 'node:http';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { ProbePodRuntime } from '../../../src/lab/pods/probe-runner.js';
 import { startTestLab, statusOf, type TestLab } from '../helpers/test-lab.js';
@@ -14,7 +15,7 @@ async function fakeProbeRunner(argv: string[], rt: ProbePodRuntime) {
 
 let t: TestLab;
 beforeAll(async () => {
-  t = await startTestLab('small.yaml', { probeRunner: fakeProbeRunner, deny: [{ verb: 'create', resource: 'pods', namespace: 'locked' }] });
+  t = await startTestLab('small.yaml', { probeRunner: fakeProbeRunner, deny: [{ verb: 'create', resource: 'pods', namespace: 'locked' }, { verb: 'list', resource: 'configmaps' }, { verb: 'create', resource: 'pods/exec', namespace: 'kube-system' }] });
 });
 afterAll(async () => {
   await t.lab.stop();
@@ -119,6 +120,29 @@ describe('probe pods', () => {
       details: { kind: 'pods' },
       code: 403,
     });
+  });
+});
+
+describe('RBAC emulation for other verbs and subresources', () => {
+  it('list at the cluster scope and exec (create pods/exec) are denied with the authorizer wording', async () => {
+    const list = await statusOf(t.core.listConfigMapForAllNamespaces());
+    expect(list).toMatchObject({ httpCode: 403, reason: 'Forbidden' });
+    expect(list.message).toBe('configmaps is forbidden: User "system:serviceaccount:dnswhy:dnswhy" cannot list resource "configmaps" in API group "" at the cluster scope');
+    const res = await new Promise<{ code: number; body: string }>((resolve) => {
+      const r = request(`${t.lab.apiUrl}/api/v1/namespaces/kube-system/pods/coredns-5d78c9869d-aaaaa/exec?command=cat`, {
+        headers: { Connection: 'Upgrade', Upgrade: 'websocket', 'Sec-WebSocket-Version': '13', 'Sec-WebSocket-Key': 'dGhlIHNhbXBsZSBub25jZQ==', 'Sec-WebSocket-Protocol': 'v5.channel.k8s.io' },
+      });
+      r.on('response', (m) => {
+        let body = '';
+        m.on('data', (d) => (body += d));
+        m.on('end', () => resolve({ code: m.statusCode!, body }));
+      });
+      r.end();
+    });
+    expect(res.code).toBe(403);
+    expect(JSON.parse(res.body).message).toBe(
+      'pods "coredns-5d78c9869d-aaaaa" is forbidden: User "system:serviceaccount:dnswhy:dnswhy" cannot create resource "pods/exec" in API group "" in the namespace "kube-system"',
+    );
   });
 });
 
