@@ -79,8 +79,12 @@ export class KubeClusterAccess implements ClusterAccess {
    */
   static fromKubeconfig(path?: string, context?: string, opts?: KubeAccessOptions): KubeClusterAccess {
     const kc = new KubeConfig();
-    if (path) kc.loadFromFile(path);
-    else kc.loadFromDefault();
+    try {
+      if (path) kc.loadFromFile(path);
+      else kc.loadFromDefault();
+    } catch (err) {
+      throw new Error(`kubeconfig ${path ?? '(default: $KUBECONFIG, ~/.kube/config or in-cluster)'} cannot be loaded: ${(err as Error).message}`);
+    }
     if (context) {
       if (!kc.getContextObject(context)) {
         const known = kc.getContexts().map((c) => c.name);

@@ -134,6 +134,20 @@ describe('KubeClusterAccess against the fake-apiserver (mocked cluster)', () => 
   });
 });
 
+describe('KubeClusterAccess.fromKubeconfig', () => {
+  it('names the file or the context that cannot be used', async () => {
+    expect(() => KubeClusterAccess.fromKubeconfig('/nonexistent/kubeconfig')).toThrow(/kubeconfig \/nonexistent\/kubeconfig cannot be loaded/);
+    const { mkdtempSync, writeFileSync } = await import('node:fs');
+    const { join } = await import('node:path');
+    const { tmpdir } = await import('node:os');
+    const dir = mkdtempSync(join(tmpdir(), 'kube-test-'));
+    const f = join(dir, 'config');
+    writeFileSync(f, 'apiVersion: v1\nkind: Config\nclusters: [{ name: c, cluster: { server: "http://127.0.0.1:1", insecure-skip-tls-verify: true } }]\nusers: [{ name: u, user: { token: t } }]\ncontexts: [{ name: lab, context: { cluster: c, user: u } }]\ncurrent-context: lab\n');
+    expect(() => KubeClusterAccess.fromKubeconfig(f, 'prod')).toThrow('kubeconfig has no context "prod" (known: lab)');
+    expect(KubeClusterAccess.fromKubeconfig(f, 'lab').contextName()).toBe('lab');
+  });
+});
+
 describe('parseForbiddenMessage', () => {
   it('reads namespaced, cluster-scoped and subresource permissions', () => {
     expect(parseForbiddenMessage('pods "x" is forbidden: User "u" cannot create resource "pods/exec" in API group "" in the namespace "default"')).toEqual({
