@@ -70,6 +70,11 @@ describe('scenario loading', () => {
     expect(e.message).toMatch(/^broken\.yaml:\d+: YAML syntax error/);
   });
 
+  it('rejects duplicate keys and empty files', () => {
+    expect(() => parseScenario('version: 1\nname: a\nname: b\n', 'dup.yaml')).toThrow(/dup\.yaml:3: YAML syntax error: Map keys must be unique/);
+    expect(() => parseScenario('', 'empty.yaml')).toThrow(/empty\.yaml:1: expected a YAML mapping/);
+  });
+
   it('rejects a document that is not a mapping', () => {
     expect(() => parseScenario('- a\n- b\n', 'list.yaml')).toThrow(/list\.yaml:1: expected a YAML mapping/);
   });
