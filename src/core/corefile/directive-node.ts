@@ -10,7 +10,7 @@ export function buildDirectiveNode(tokens: Tok[], name = tokens[0]?.text ?? ''):
   const lines = splitLines(tokens);
   const first = lines[0] ? toNode(lines[0]) : { name, args: [], block: null, pos: tokens[0].pos };
   // Anything past the first line (only possible in malformed input) stays visible as arguments.
-  for (const extra of lines.slice(1)) first.args.push(...extra.tokens);
+  for (const extra of lines.slice(1)) for (const t of extra.tokens) first.args.push(t);
   return { ...first, name, tokens };
 }
 

@@ -52,6 +52,20 @@ export function lex(text: string, file: string): LexResult {
   let line = 1;
   let lineStart = 0; // offset where the current line begins (for columns)
   let prevEnd = 0;
+  // Column bookkeeping is incremental so that very long lines stay linear.
+  let colLine = -1;
+  let colOffset = 0;
+  let colValue = 1;
+  const columnAt = (at: number): number => {
+    if (colLine !== lineStart) {
+      colLine = lineStart;
+      colOffset = lineStart;
+      colValue = 1;
+    }
+    colValue += codePointLength(text, colOffset, at);
+    colOffset = at;
+    return colValue;
+  };
 
   // Each iteration of the outer loop is one call of caddy's next().
   for (;;) {
@@ -116,7 +130,7 @@ export function lex(text: string, file: string): LexResult {
         started = true;
         tokStart = at;
         tokLine = line;
-        tokCol = codePointLength(text, lineStart, at) + 1;
+        tokCol = columnAt(at);
         if (cp === 0x22) {
           quoted = true;
           continue;

@@ -28,20 +28,28 @@ export function sameLine(a: Tok, b: Tok): boolean {
   return a.pos.file === b.pos.file && a.pos.line + lineBreaks(a) === b.pos.line;
 }
 
+/**
+ * Nesting depth kept as structure. CoreDNS accepts any depth; past this one, braces stay arguments
+ * of the deepest line (the flat token list is unchanged), so walkers of the tree never recurse deeply.
+ */
+export const maxStructureDepth = 64;
+
 /** Parses all tokens into lines (top level: a stray `}` stays an argument). */
 export function splitLines<T extends Tok>(tokens: T[]): LineTree<T>[] {
-  return parseLines(tokens, 0, false)[0];
+  return parseLines(tokens, 0, false, 0)[0];
 }
 
-function parseLines<T extends Tok>(tokens: T[], i: number, nested: boolean): [LineTree<T>[], number] {
+function parseLines<T extends Tok>(tokens: T[], i: number, nested: boolean, depth: number): [LineTree<T>[], number] {
   const lines: LineTree<T>[] = [];
+  let flat = 0; // braces opened past maxStructureDepth, still to be closed as arguments
   while (i < tokens.length) {
     const t = tokens[i];
-    if (t.text === '}' && nested) return [lines, i];
+    if (t.text === '}' && nested && flat === 0) return [lines, i];
     const line: LineTree<T> = { head: t, args: [], children: [], tokens: [] };
     lines.push(line);
     if (t.text !== '{') {
       line.tokens.push(t);
+      if (t.text === '}' && flat > 0) flat--;
       i++;
     }
     for (;;) {
@@ -49,6 +57,13 @@ function parseLines<T extends Tok>(tokens: T[], i: number, nested: boolean): [Li
       const cur = tokens[i];
       const onLine = cur === t || (i > 0 && sameLine(tokens[i - 1], cur));
       if (!onLine) break;
+      if (flat > 0 && (cur.text === '{' || cur.text === '}')) {
+        flat += cur.text === '{' ? 1 : -1;
+        line.args.push(cur);
+        line.tokens.push(cur);
+        i++;
+        continue;
+      }
       if (cur.text === '}') {
         if (nested) break;
         line.args.push(cur); // a stray `}` (only in malformed input)
@@ -56,11 +71,20 @@ function parseLines<T extends Tok>(tokens: T[], i: number, nested: boolean): [Li
         i++;
         continue;
       }
+      if (cur.text === '{' && depth >= maxStructureDepth) {
+        flat++;
+        line.args.push(cur);
+        line.tokens.push(cur);
+        i++;
+        continue;
+      }
       if (cur.text === '{') {
-        const [child, close] = parseLines(tokens, i + 1, true);
+        const [child, close] = parseLines(tokens, i + 1, true, depth + 1);
         if (line.open === undefined) line.open = cur;
-        line.children.push(...child);
-        line.tokens.push(cur, ...child.flatMap((c) => c.tokens));
+        // Loops, not spread: a nested block may hold more lines than a call can take arguments.
+        for (const c of child) line.children.push(c);
+        line.tokens.push(cur);
+        for (const c of child) for (const x of c.tokens) line.tokens.push(x);
         if (close < tokens.length) {
           line.close = tokens[close];
           line.tokens.push(tokens[close]);

@@ -271,7 +271,7 @@ class Parser {
           throw d.err(`File to import not found: ${pattern}`);
         }
       }
-      for (const file of matches) imported.push(...this.singleImport(file));
+      for (const file of matches) imported = imported.concat(this.singleImport(file));
     }
     d.tokens = [...before, ...imported, ...after];
     d.cursor--;

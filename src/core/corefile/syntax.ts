@@ -102,7 +102,8 @@ export function buildSyntaxTree(text: string, file: string, opts: SyntaxOptions 
     const depth = r.open ? 1 : 0;
     const body = bodyLines.filter((l) => l.head && (l.head as PTok).idx !== undefined).map((l) => b.line(l, depth, 'directive'));
     const first = idxOf(keys[0]);
-    const last = Math.max(idxOf(r.close ?? r.open ?? keys[keys.length - 1]), ...body.map((l) => l.lastToken));
+    let last = idxOf(r.close ?? r.open ?? keys[keys.length - 1]);
+    for (const l of body) if (l.lastToken > last) last = l.lastToken; // a loop: bodies can be huge
     const block: SyntaxBlock = {
       ...b.span(first, last, 0),
       kind,
@@ -190,9 +191,13 @@ class Builder {
   }
 
   line(l: LineTree<PTok>, depth: number, kind: 'directive' | 'nested'): SyntaxLine {
-    const idxs = l.tokens.map((t) => t.idx!).filter((i) => i !== undefined);
-    const first = Math.min(...idxs, (l.head as PTok).idx ?? Infinity);
-    const last = Math.max(...idxs);
+    let first = (l.head as PTok).idx ?? Infinity;
+    let last = -1;
+    for (const t of l.tokens) {
+      if (t.idx === undefined) continue;
+      if (t.idx < first) first = t.idx;
+      if (t.idx > last) last = t.idx;
+    }
     const node: SyntaxLine = {
       ...this.span(first, last, depth),
       kind,

@@ -30,9 +30,13 @@ export function validateCorefile(model: CorefileModel, opts: ValidateOptions = {
     const byName = new Map<string, Tok[]>();
     const occurrences = new Map<string, DirectiveNode[]>();
     for (const d of block.directives) {
-      occurrences.set(d.name, [...(occurrences.get(d.name) ?? []), d]);
+      const occ = occurrences.get(d.name) ?? [];
+      occ.push(d);
+      occurrences.set(d.name, occ);
       const toks = d.tokens ?? [{ text: d.name, pos: d.pos, quoted: false }, ...d.args];
-      byName.set(d.name, [...(byName.get(d.name) ?? []), ...toks]);
+      const all = byName.get(d.name) ?? [];
+      for (const t of toks) all.push(t); // in place: blocks can repeat a directive many times
+      byName.set(d.name, all);
     }
     const names = [...byName.keys()].sort((a, b) => directiveRank(a) - directiveRank(b));
     for (const name of names) {

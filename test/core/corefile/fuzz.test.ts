@@ -67,3 +67,18 @@ describe('fuzz: mutated corpus Corefiles', () => {
     );
   });
 });
+
+describe('pathological sizes (no stack overflow, no quadratic blow-up)', () => {
+  it.each([
+    ['10,000 nested blocks', `. {\n log ${'{\n'.repeat(10000)}${'}\n'.repeat(10000)}}\n`],
+    ['40,000 braces on one line', `. {\n hosts ${'{ '.repeat(20000)}${'} '.repeat(20000)}\n}\n`],
+    ['20,000 repeated directives', `. {\n${' log\n'.repeat(20000)}}\n`],
+    ['one 30,000-line nested block', `. {\n hosts {\n${'  10.0.0.1 a.example.org\n'.repeat(30000)} }\n}\n`],
+  ])('%s', (_name, text) => {
+    const r = checkCorefile(text);
+    expect(printSyntax(r.syntax)).toBe(text);
+    expect(r.syntax.complete).toBe(true);
+    expect(lex(formatCorefile(r.syntax), 'f').tokens.length).toBe(r.syntax.tokens.length);
+  });
+});
+
