@@ -60,15 +60,6 @@ export function addressFromReverse(name: string): string {
   return '';
 }
 
-/** The reverse name of an IPv4 or IPv6 address. */
-export function reverseName(ip: string, expand: (ip: string) => string): string {
-  if (ip.includes(':')) {
-    const hex = expand(ip).replace(/:/g, '');
-    return `${hex.split('').reverse().join('.')}.ip6.arpa.`;
-  }
-  return `${ip.split('.').reverse().join('.')}.in-addr.arpa.`;
-}
-
 /** True for names in in-addr.arpa. or ip6.arpa. */
 export function isReverse(name: string): boolean {
   return name.endsWith('in-addr.arpa.') || name.endsWith('ip6.arpa.');

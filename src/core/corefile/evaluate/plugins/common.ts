@@ -56,13 +56,3 @@ export function fallsThrough(fall: Fall, name: string): boolean {
 export function rr(name: string, type: RecordType, ttl: number, data: string): DnsRecord {
   return { name, type, ttl, data };
 }
-
-/** First line named `key` inside a nested block. */
-export function option(lines: readonly DirectiveNode[] | null, key: string): DirectiveNode | undefined {
-  return lines?.find((l) => l.name === key);
-}
-
-/** Describes a list of zones for steps. */
-export function zoneList(zones: readonly string[]): string {
-  return zones.join(' ');
-}

@@ -28,7 +28,7 @@ function canonicalIp(text: string): string | null {
 }
 
 /** Parses /etc/hosts-format text into `data`, keeping only names inside `zones`. */
-export function addHostsLines(data: HostsData, text: string, zones: readonly string[], noReverse: boolean): void {
+function addHostsLines(data: HostsData, text: string, zones: readonly string[], noReverse: boolean): void {
   for (const raw of text.split(/\r?\n/)) {
     const line = raw.replace(/#.*$/, '').trim();
     if (!line) continue;
