@@ -31,9 +31,6 @@ export async function withTimeout<T>(step: string, ms: number, work: Promise<T>)
   }
 }
 
-/** Evidence before ids are assigned (ids are numbered e1..eN once everything is in). */
-export type Draft = Evidence;
-
 /** Timing of a step. */
 export interface Timing {
   at: string;
