@@ -39,18 +39,25 @@ export function createApplyFixProcessor(deps: ApplyFixDeps) {
         reloadNote = outcome.reloadNote;
         await deps.proposals.recordApplied(proposalId, record);
       } catch (err) {
-        if (isConflict(err)) {
+        // A conflict may be our own earlier write (a run that died after patching, before recording).
+        const mine = isConflict(err) ? await deps.runtime.alreadyApplied?.(p.fix).catch(() => undefined) : undefined;
+        if (mine) {
+          record = mine;
+          message = 'The target already holds this fix (applied by an earlier attempt that did not finish); recorded it.';
+          await deps.proposals.recordApplied(proposalId, record);
+        } else if (isConflict(err)) {
           await deps.proposals.transition(proposalId, 'applying', 'conflict', approvedBy);
           await post({ kind: 'apply-result', proposalId, outcome: 'conflict', message: describeError(err).message }, 'conflict');
           return { outcome: 'conflict' };
+        } else {
+          const lastAttempt = job.attemptsMade + 1 >= (job.opts.attempts ?? 1);
+          if (isPermanent(err) || lastAttempt) {
+            await deps.proposals.transition(proposalId, 'applying', 'failed', approvedBy);
+            await post({ kind: 'apply-result', proposalId, outcome: 'failed', message: describeError(err).message }, 'failed');
+            throw new UnrecoverableError(describeError(err).message);
+          }
+          throw err;
         }
-        const lastAttempt = job.attemptsMade + 1 >= (job.opts.attempts ?? 1);
-        if (isPermanent(err) || lastAttempt) {
-          await deps.proposals.transition(proposalId, 'applying', 'failed', approvedBy);
-          await post({ kind: 'apply-result', proposalId, outcome: 'failed', message: describeError(err).message }, 'failed');
-          throw new UnrecoverableError(describeError(err).message);
-        }
-        throw err;
       }
     }
     // Verification: the finding this fix addresses must be gone and the verdict healthy.

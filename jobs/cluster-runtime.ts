@@ -22,6 +22,11 @@ export interface ClusterRuntime {
   diagnose(target: JobTarget, onProgress: (step: string, done: number, total: number) => void): Promise<Report>;
   /** Applies a fix; throws a ConflictError when the target changed since the proposal. */
   applyFix(fix: ApplicableFix): Promise<ApplyOutcome>;
+  /**
+   * When the target already holds exactly what the fix would write (an earlier run applied it and
+   * died before recording it), what to keep for rollback; undefined otherwise.
+   */
+  alreadyApplied?(fix: ApplicableFix): Promise<AppliedRecord | undefined>;
   /** Restores what applyFix kept; throws a ConflictError when the object moved on since. */
   rollbackFix(applied: AppliedRecord): Promise<{ message: string }>;
   close(): Promise<void>;

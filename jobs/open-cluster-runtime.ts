@@ -47,6 +47,14 @@ export async function openClusterRuntime(o: OpenRuntimeOptions): Promise<OpenedR
       const r = await applyFix(cluster.access, fix, applyOpts);
       return { record: { ...(r.newResourceVersion ? { resourceVersion: r.newResourceVersion } : {}), previous: r.previous, result: r, appliedAt: new Date().toISOString() }, ...describeApply(r) };
     },
+    async alreadyApplied(fix) {
+      if (fix.kind !== 'corefile-patch') return undefined;
+      const cm = await cluster.access.readConfigMap(fix.target.namespace, fix.target.name);
+      if (cm.data[fix.target.key] !== fix.after) return undefined;
+      const previous = { kind: 'ConfigMap' as const, namespace: cm.namespace, name: cm.name, key: fix.target.key, resourceVersion: fix.target.resourceVersion ?? '', data: { ...cm.data, [fix.target.key]: fix.before } };
+      const result: ApplyResult = { applied: true, dryRunOk: true, target: { kind: 'ConfigMap', namespace: cm.namespace, name: cm.name, key: fix.target.key }, previous, newResourceVersion: cm.resourceVersion, reloaded: [], needsRestart: false, steps: [] };
+      return { resourceVersion: cm.resourceVersion, previous, result, appliedAt: new Date().toISOString() };
+    },
     async rollbackFix(applied) {
       const r = await rollbackFix(cluster.access, applied.result as ApplyResult, applyOpts);
       return { message: describeApply(r).message };

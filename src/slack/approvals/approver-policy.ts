@@ -39,7 +39,14 @@ export class ApproverPolicy {
    * @param requester - who asked for the diagnosis that proposed the fix
    */
   async check(user: string, requester: string): Promise<ApprovalDecision> {
-    if (!(await this.isApprover(user))) {
+    let approver: boolean;
+    try {
+      approver = await this.isApprover(user);
+    } catch (err) {
+      // Refuse rather than guess: a failed group lookup must never grant an apply.
+      return { ok: false, reason: `Could not check the approver groups (${(err as { data?: { error?: string } }).data?.error ?? (err as Error).message}); nothing was changed, try again.` };
+    }
+    if (!approver) {
       const who = this.cfg.users.length + this.cfg.groups.length === 0 ? 'No approver is configured (DNSWHY_APPROVERS).' : 'Ask an approver.';
       return { ok: false, reason: `You are not an approver for dnswhy fixes, so nothing was changed. ${who}` };
     }

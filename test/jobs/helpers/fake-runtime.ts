@@ -108,6 +108,11 @@ export class FakeRuntime implements ClusterRuntime {
     return { record: { resourceVersion: String(this.resourceVersion), previous, result: { previous }, appliedAt: new Date().toISOString() }, message: 'patched ConfigMap kube-system/coredns', reloadNote: 'CoreDNS reloaded on coredns-a.' };
   }
 
+  async alreadyApplied(fix: Parameters<ClusterRuntime['applyFix']>[0]): Promise<AppliedRecord | undefined> {
+    if (fix.kind !== 'corefile-patch' || this.corefile !== fix.after) return undefined;
+    return { resourceVersion: String(this.resourceVersion), previous: fix.before, result: { previous: fix.before }, appliedAt: new Date().toISOString() };
+  }
+
   async rollbackFix(applied: AppliedRecord): Promise<{ message: string }> {
     if (applied.resourceVersion !== String(this.resourceVersion)) throw new ConflictError('ConfigMap changed since the apply', 'changed');
     this.rollbacks += 1;

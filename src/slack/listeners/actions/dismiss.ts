@@ -17,7 +17,7 @@ export function dismissFix(deps: SlackDeps) {
     const p = await deps.proposals.get(click.proposalId);
     if (!p) return deps.poster.ephemeral({ channel: click.channel }, click.user, renderNotice('This proposal is unknown or was removed.'));
     const thread = { channel: click.channel, threadTs: p.thread.threadTs };
-    if (click.user !== p.requestedBy && !(await deps.approvers.isApprover(click.user))) {
+    if (click.user !== p.requestedBy && !(await deps.approvers.isApprover(click.user).catch(() => false))) {
       return deps.poster.ephemeral(thread, click.user, renderNotice(':no_entry: Only an approver or the person who asked can dismiss this fix; nothing was changed.'));
     }
     const moved = await deps.proposals.transition(p.id, 'pending', 'dismissed', click.user);
