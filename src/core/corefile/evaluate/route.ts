@@ -68,7 +68,7 @@ export function route(model: CorefileModel, req: Req, world: EvalWorld): RouteRe
     if (isPluginless(c.block)) return 'refused';
     const view = viewOf(c.block);
     if (!view) return 'pass';
-    const r = passesView(view, req, world);
+    const r = passesView(view, req, world, c.block);
     viewsConsidered.push({ block: c.block.index, view: view.name, matched: r.matched, reason: r.reason });
     steps.push(`View "${view.name}" of block ${c.block.index} (line ${c.block.pos.line}) ${r.matched ? 'matches' : 'does not match'}: ${r.reason}.`);
     return r.matched ? 'pass' : 'fail';

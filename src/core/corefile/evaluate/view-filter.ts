@@ -2,6 +2,9 @@
 import type { DirectiveNode, ServerBlockNode } from '../model.js';
 import { compileViewExpr, evaluateViewExpr, joinExprTokens, type CompiledViewExpr, type ViewEnv } from '../view-expr/index.js';
 import type { EvalWorld, Req } from './types.js';
+import { matchZone } from './names.js';
+import { normalizeZones } from './plugins/common.js';
+import { parseKubeName } from './plugins/kubernetes-records.js';
 
 /** A block's view: its name and compiled expressions. */
 export interface ViewDef {
@@ -28,18 +31,46 @@ export function viewOf(block: ServerBlockNode): ViewDef | null {
   return def;
 }
 
-/** The expr environment of a request. */
-export function viewEnv(req: Req, world: EvalWorld): ViewEnv {
+/**
+ * Metadata the kubernetes plugin publishes when the block loads `metadata` (plugin/kubernetes/metadata.go):
+ * client-namespace / client-pod-name (pods verified, client IP is a pod) and the parts of a cluster name.
+ */
+export function kubernetesMetadata(block: ServerBlockNode, req: Req, world: EvalWorld): Record<string, string> {
+  if (!block.directives.some((d) => d.name === 'metadata')) return {};
+  const k = block.directives.find((d) => d.name === 'kubernetes');
+  if (!k) return {};
+  const out: Record<string, string> = {};
+  const verified = (k.block ?? []).some((l) => l.name === 'pods' && l.args[0]?.text === 'verified');
+  const pod = verified ? world.cluster?.pods.find((p) => p.ip === req.client) : undefined;
+  if (pod) {
+    out['kubernetes/client-namespace'] = pod.namespace;
+    out['kubernetes/client-pod-name'] = pod.name;
+  }
+  const zones = k.args.length ? normalizeZones(k.args.map((t) => t.text)) : [...new Set(block.addresses.map((a) => a.zone))];
+  const zone = matchZone(zones, req.name);
+  const r = zone ? parseKubeName(req.name, zone) : 'invalid';
+  if (r !== 'invalid' && r.podOrSvc) {
+    Object.assign(out, {
+      'kubernetes/kind': r.podOrSvc, 'kubernetes/namespace': r.namespace, 'kubernetes/service': r.service,
+      'kubernetes/endpoint': r.endpoint, 'kubernetes/port-name': r.port, 'kubernetes/protocol': r.protocol,
+    });
+  }
+  return out;
+}
+
+/** The expr environment of a request (metadata: the world's labels plus what the block's plugins publish). */
+export function viewEnv(req: Req, world: EvalWorld, block?: ServerBlockNode): ViewEnv {
   return {
     client_ip: req.client, name: req.name, type: req.type, class: req.class, proto: req.proto, size: req.size,
     port: String(req.clientPort), id: req.id, opcode: req.opcode, do: req.do, bufsize: req.bufsize,
-    server_ip: req.serverIp, server_port: String(req.serverPort), metadata: world.metadata ?? {},
+    server_ip: req.serverIp, server_port: String(req.serverPort),
+    metadata: { ...(world.metadata ?? {}), ...(block ? kubernetesMetadata(block, req, world) : {}) },
   };
 }
 
 /** Whether the view passes, with a human reason. */
-export function passesView(view: ViewDef, req: Req, world: EvalWorld): { matched: boolean; reason: string } {
-  const env = viewEnv(req, world);
+export function passesView(view: ViewDef, req: Req, world: EvalWorld, block?: ServerBlockNode): { matched: boolean; reason: string } {
+  const env = viewEnv(req, world, block);
   if (view.exprs.length === 0) return { matched: true, reason: 'view has no expr lines' };
   for (const e of view.exprs) {
     const r = evaluateViewExpr(e, env);

@@ -59,6 +59,19 @@ describe('server block selection', () => {
     expect(other.viewsConsidered).toEqual([expect.objectContaining({ view: 'office', matched: false })]);
   });
 
+  it('a view can select by the client pod namespace (metadata + kubernetes pods verified)', () => {
+    const v = model([
+      ". {\n    view shop {\n        expr metadata('kubernetes/client-namespace') == 'shop'\n    }\n    metadata\n    kubernetes cluster.local {\n        pods verified\n    }\n    forward . 192.0.2.10\n}",
+      '.:53 {\n    forward . 192.0.2.99\n}',
+    ].join('\n'));
+    const shop = explain(v, { name: 'x.example', type: 'A', client: '10.245.3.10' }, { cluster });
+    expect(shop).toMatchObject({ view: 'shop', forwardTo: [{ ip: '192.0.2.10', port: 53 }] });
+    const other = explain(v, { name: 'x.example', type: 'A', client: '10.245.1.20' }, { cluster });
+    expect(other.view).toBeNull();
+    const noMeta = model(". {\n    view shop {\n        expr metadata('kubernetes/client-namespace') == 'shop'\n    }\n    kubernetes cluster.local {\n        pods verified\n    }\n    forward . 192.0.2.10\n}\n.:53 {\n    forward . 192.0.2.99\n}\n");
+    expect(explain(noMeta, { name: 'x.example', type: 'A', client: '10.245.3.10' }, { cluster }).view).toBeNull();
+  });
+
   it('an unfiltered block before a view block of the same zone shadows it', () => {
     const v = model([
       '.:53 {\n    forward . 192.0.2.99\n}',
