@@ -169,6 +169,19 @@ describe('Deployment PATCH', () => {
     expect(labels.message).toContain('spec.template.metadata.labels: Invalid value: map[string]string{"app":"other"}: `selector` does not match template `labels`');
   });
 
+  it('dryRun=All on a Deployment returns the patched template without a rollout', async () => {
+    const before = await t.apps.readNamespacedDeployment({ name: 'web', namespace: 'shop' });
+    const pods = (await t.core.listNamespacedPod({ namespace: 'shop', labelSelector: 'app=web' })).items.map((p) => p.metadata!.name);
+    const dry = await t.apps.patchNamespacedDeployment(
+      { name: 'web', namespace: 'shop', dryRun: 'All', body: { spec: { template: { spec: { hostAliases: [{ ip: '10.8.8.8', hostnames: ['dry.example'] }] } } } } },
+      merge,
+    );
+    expect(dry.spec!.template.spec!.hostAliases).toEqual([{ ip: '10.8.8.8', hostnames: ['dry.example'] }]);
+    const after = await t.apps.readNamespacedDeployment({ name: 'web', namespace: 'shop' });
+    expect(after.metadata!.resourceVersion).toBe(before.metadata!.resourceVersion);
+    expect((await t.core.listNamespacedPod({ namespace: 'shop', labelSelector: 'app=web' })).items.map((p) => p.metadata!.name)).toEqual(pods);
+  });
+
   it('a stale resourceVersion on a Deployment is 409 naming deployments.apps', async () => {
     const s = await statusOf(t.apps.patchNamespacedDeployment({ name: 'web', namespace: 'shop', body: { metadata: { resourceVersion: '2' }, spec: { replicas: 3 } } }, merge));
     expect(s).toMatchObject({ httpCode: 409, reason: 'Conflict', details: { name: 'web', group: 'apps', kind: 'deployments' } });
