@@ -204,7 +204,7 @@ export class Facts {
       return fromNode === this.pod.node && (t.from.kind === 'probe-pod' || t.from.kind === 'pod');
     });
     if (tries.length === 0) return { verdict: 'unknown', refs: [], detail: 'not tested' };
-    const detail = tries.map((t) => `${t.port} (${t.ok ? 'open' : (t.error ?? 'failed')})`).join(', ');
+    const detail = [...new Set(tries.map((t) => `${t.port} (${t.ok ? 'open' : (t.error ?? 'failed')})`))].join(', ');
     return { verdict: tries.some((t) => t.ok) ? 'reachable' : 'unreachable', refs: tries.map((t) => t.id), detail };
   }
 
