@@ -302,6 +302,16 @@ describe('acl, local, whoami, any', () => {
     expect(ask(t, '1.0.0.127.in-addr.arpa', 'PTR').answers[0]!.data).toBe('localhost.');
     expect(ask(t, 'example.com').plugin).toBe('forward');
   });
+  it('chaos answers CH TXT version.bind; minimal strips authority from answers', () => {
+    const e = explain(model('.:53 {\n    chaos CoreDNS-1.11.3 alice\n    forward . 192.0.2.1\n}\n'), { name: 'version.bind', type: 'TXT', class: 'CH', client: c }, {});
+    expect(e).toMatchObject({ plugin: 'chaos', answers: [{ data: 'CoreDNS-1.11.3' }] });
+    const t = '.:53 {\n    minimal\n    kubernetes cluster.local {\n        pods insecure\n    }\n}\n';
+    const ns = explain(model(t), { name: 'cluster.local', type: 'NS', client: c }, { cluster });
+    expect(ns.answers).toHaveLength(1);
+    expect(ns.additional).toEqual([]);
+    expect(explain(model(t), { name: 'nope.default.svc.cluster.local', type: 'A', client: c }, { cluster }).authority).toHaveLength(1);
+  });
+
   it('any answers ANY with HINFO', () => {
     expect(ask('.:53 {\n    any\n    forward . 192.0.2.1\n}\n', 'example.com', 'ANY').answers[0]!.type).toBe('HINFO');
   });
