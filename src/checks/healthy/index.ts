@@ -47,8 +47,9 @@ export const healthy = defineCheck({
     const addrs = l?.result.ok ? l.result.addresses : clusterAnswer(f).addrs;
     if (addrs.length === 0) return [];
     const via = l?.result.answeredBy ?? svcIp;
+    const fromHosts = via !== undefined && /hosts/.test(via);
     const ms = l ? Math.round(l.totalMs) : undefined;
-    const summary = `${f.name} resolves fine from ${pod}: ${listText(addrs)}${via ? ` via ${via}` : ''}${ms !== undefined ? ` in ${ms} ms` : ''}`;
+    const summary = `${f.name} resolves fine from ${pod}: ${listText(addrs)}${fromHosts ? ' from /etc/hosts' : via ? ` via ${via}` : ''}${ms !== undefined && !fromHosts ? ` in ${ms} ms` : ''}`;
     const reach = addrs.map((ip) => ({ ip, r: f.reach(ip) }));
     const tested = reach.filter((x) => x.r.verdict !== 'unknown');
     const closed = tested.length > 0 && tested.every((x) => x.r.verdict === 'unreachable');
@@ -56,7 +57,7 @@ export const healthy = defineCheck({
     return [
       makeFinding(id, meta, closed ? 'resolves-port-closed' : 'resolves', {
         title: summary,
-        explanation: `${summary}.${l && l.result.finalName ? ` The answering name was ${l.result.finalName.replace(/\.$/, '')} after ${l.queries.length} quer${l.queries.length === 1 ? 'y' : 'ies'}.` : ''}${reachText}${closed ? ' DNS gives the right kind of answer here; the connection problem is elsewhere (the service, a firewall, or the port).' : ''}`,
+        explanation: `${summary}.${l && l.result.finalName && l.queries.length > 0 ? ` The answering name was ${l.result.finalName.replace(/\.$/, '')} after ${l.queries.length} quer${l.queries.length === 1 ? 'y' : 'ies'}.` : ''}${reachText}${closed ? ' DNS gives the right kind of answer here; the connection problem is elsewhere (the service, a firewall, or the port).' : ''}`,
         evidenceRefs: [...(l ? [l.id] : []), ...clusterAnswer(f).refs, ...tested.flatMap((x) => x.r.refs)],
         confidence: 0.9,
         decisive: { name: f.name, addrs: [...addrs].sort() },
