@@ -69,6 +69,7 @@ export class LabBackend implements ApiBackend {
   }
 
   admitCreate(t: ResourceType, obj: KubeObject): KubeObject {
+    if (t.plural === 'services') return this.admitService(obj);
     if (t.plural !== 'pods') return obj;
     const o = obj as any;
     const spec = defaultPodSpec(o.spec ?? {});
@@ -85,6 +86,19 @@ export class LabBackend implements ApiBackend {
       spec,
       status: podStatus({ ip, hostIP: this.lab.nodes.get(node)!.ip, phase: 'Pending', ready: false, startedAt: stamp(), containers: spec.containers }),
     };
+  }
+
+  /** A new Service gets type ClusterIP and a cluster IP from the DNS Service's /16 unless it is headless or ExternalName. */
+  private admitService(obj: KubeObject): KubeObject {
+    const spec = { ...((obj as any).spec ?? {}) };
+    spec.type ??= spec.externalName ? 'ExternalName' : 'ClusterIP';
+    spec.sessionAffinity ??= 'None';
+    spec.ports = (spec.ports ?? []).map((p: any) => ({ protocol: 'TCP', targetPort: p.port, ...p }));
+    if (spec.type !== 'ExternalName' && !spec.clusterIP) {
+      spec.clusterIP = this.lab.allocateServiceIp();
+      spec.clusterIPs = [spec.clusterIP];
+    }
+    return { ...obj, spec, status: { loadBalancer: {} } };
   }
 
   /**

@@ -425,6 +425,20 @@ export class LabState {
     }
   }
 
+  /** The next free address of the Service range (taken as the DNS Service IP's /16, from .1.0 up). */
+  allocateServiceIp(): string {
+    const [a, b] = this.scenario.cluster.dnsService.ip.split('.');
+    const used = this.usedIps();
+    for (let n = 256; ; n++) {
+      const ip = nthAddress(`${a}.${b}.0.0/16`, n);
+      if (!ip) throw new Error('the Service range is full');
+      if (!used.has(ip)) {
+        this.retiredIps.add(ip);
+        return ip;
+      }
+    }
+  }
+
   /** The node a new pod without nodeName goes to: the one running fewest pods (name order breaks ties). */
   pickNode(among: string[] = [...this.nodes.keys()]): string {
     const counts = new Map(among.map((n) => [n, 0]));

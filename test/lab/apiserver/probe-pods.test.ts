@@ -200,6 +200,18 @@ describe('ephemeral containers', () => {
   });
 });
 
+describe('creating a Service', () => {
+  it('allocates a cluster IP, defaults ports, and derives Endpoints from its selector', async () => {
+    const svc = await t.core.createNamespacedService({ namespace: 'shop', body: { metadata: { name: 'tools-svc' }, spec: { selector: { team: 'dns' }, ports: [{ port: 8080 }] } } });
+    expect(svc.spec).toMatchObject({ type: 'ClusterIP', clusterIP: '10.96.1.0', ports: [{ port: 8080, protocol: 'TCP', targetPort: 8080 }] });
+    await t.core.patchNamespacedPod({ namespace: 'shop', name: 'tools', body: { metadata: { labels: { team: 'dns' } } } }, setHeaderOptions('Content-Type', PatchStrategy.MergePatch));
+    const eps = await t.core.readNamespacedEndpoints({ namespace: 'shop', name: 'tools-svc' });
+    expect(eps.subsets![0]!.addresses!.map((a) => a.ip)).toEqual(['10.244.2.9']);
+    const headless = await t.core.createNamespacedService({ namespace: 'shop', body: { metadata: { name: 'hl' }, spec: { clusterIP: 'None', selector: { team: 'dns' } } } });
+    expect(headless.spec!.clusterIP).toBe('None');
+  });
+});
+
 describe('CoreDNS pod logs', () => {
   it("come from the DNS world's replica log (FAKE DNS world here)", async () => {
     const log = await t.core.readNamespacedPodLog({ namespace: 'kube-system', name: 'coredns-5d78c9869d-aaaaa' });
