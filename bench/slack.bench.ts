@@ -5,10 +5,11 @@
  *    does the app-side work: join check, parent + progress posts, enqueue);
  * 2. slash-command-to-report time for each seed scenario (first `expect.why` of scenarios/0*.yaml),
  *    through Redis, the cluster worker and the delivery worker, with the diagnosis time alone.
- * The emulator runs in the same process as the app (as in the tests), and the machine's load
- * average is recorded: on a busy 2-core box the ack figures move a lot.
+ * The emulator runs in its own process (Slack is remote), and the machine's load average is
+ * recorded: on a busy 2-core box the ack figures move a lot.
  * Writes bench/results/slack.json. Run: npx tsx bench/slack.bench.ts
  */
+import { spawn } from 'node:child_process';
 import { mkdirSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { loadavg } from 'node:os';
 import { join } from 'node:path';
@@ -23,7 +24,6 @@ import { startLocalRedis } from '../src/queue/local-redis.js';
 import { Queues } from '../src/queue/queues.js';
 import { startSlackApp } from '../src/slack/app.js';
 import { sendSigned, slashCommandBody } from '../src/slack/emulator/signed-request.js';
-import { startSlackEmulator } from '../src/slack/emulator/slack-emulator.js';
 
 const root = join(import.meta.dirname, '..');
 const secret = 'bench-signing-secret-0123456789';
@@ -35,13 +35,13 @@ function pct(xs: number[], p: number): number {
   return Math.round(s[Math.min(s.length - 1, Math.ceil((p / 100) * s.length) - 1)]! * 10) / 10;
 }
 
-async function waitFor<T>(pred: () => T | undefined, timeoutMs: number): Promise<T | undefined> {
+/** Polls `read` until `done` holds or the time is up; returns the last value read. */
+async function waitFor<T>(read: () => Promise<T>, done: (v: T) => boolean, timeoutMs: number): Promise<T> {
   const deadline = Date.now() + timeoutMs;
   for (;;) {
-    const v = pred();
-    if (v !== undefined) return v;
-    if (Date.now() > deadline) return undefined;
-    await new Promise((r) => setTimeout(r, 10));
+    const v = await read();
+    if (done(v) || Date.now() > deadline) return v;
+    await new Promise((r) => setTimeout(r, 25));
   }
 }
 
@@ -51,7 +51,14 @@ async function main(): Promise<void> {
   const redis = new Redis(redisServer.url, { maxRetriesPerRequest: null });
   const connection = bullConnection(redisServer.url);
   const queues = new Queues(connection, log);
-  const slack = await startSlackEmulator();
+  // Slack: the emulator in a child process (remote, as Slack is), inspected over HTTP.
+  const emu = spawn(process.execPath, ['--import', 'tsx', join(root, 'bench', 'slack-emulator-child.ts')], { stdio: ['ignore', 'pipe', 'inherit'] });
+  const baseUrl = await new Promise<string>((resolve, reject) => {
+    emu.stdout!.once('data', (d) => resolve(d.toString().trim()));
+    emu.once('exit', (code) => reject(new Error(`emulator exited with ${code}`)));
+  });
+  const slack = { apiUrl: `${baseUrl}/api/`, baseUrl };
+  const messages = async () => (await (await fetch(`${baseUrl}/_emulator/messages`)).json()) as { channel: string; ts: string; threadTs?: string; text: string }[];
   const bot = await startSlackApp({ botToken: 'xoxb-emulator', signingSecret: secret, apiUrl: slack.apiUrl, port: 0, host: '127.0.0.1', redis, connection, queues, log, approvers: { users: [], groups: [] }, forbidSelfApproval: true, proposalTtlSeconds: 3600, dedupeWindowSeconds: 3600, webRetries: 0 });
   const url = bot.eventsUrl!;
 
@@ -71,17 +78,15 @@ async function main(): Promise<void> {
       }),
     );
   }
-  const parents = await waitFor(() => {
-    const n = slack.messages.filter((m) => m.channel.startsWith('C0BENCH') && !m.threadTs).length;
-    return n >= total ? n : undefined;
-  }, 60_000);
+  const countParents = async () => (await messages()).filter((m) => m.channel.startsWith('C0BENCH') && !m.threadTs).length;
+  const parents = await waitFor(countParents, (n) => n >= total, 60_000);
   // The work after each ack ends with an enqueue: wait until every job is there.
   let enqueued = 0;
   for (const deadline = Date.now() + 60_000; Date.now() < deadline; await new Promise((r) => setTimeout(r, 50))) {
     enqueued = await queues.cluster('bench').getWaitingCount();
     if (enqueued >= total) break;
   }
-  const ackLatency = { commands: total, concurrency: batch, p50Ms: pct(acks, 50), p99Ms: pct(acks, 99), maxMs: pct(acks, 100), non200, parentsPosted: parents ?? slack.messages.filter((m) => m.channel.startsWith('C0BENCH') && !m.threadTs).length, jobsEnqueued: enqueued };
+  const ackLatency = { commands: total, concurrency: batch, p50Ms: pct(acks, 50), p99Ms: pct(acks, 99), maxMs: pct(acks, 100), non200, parentsPosted: parents, jobsEnqueued: enqueued };
   console.log(new Date().toISOString(), 'ack latency', ackLatency);
 
   // 2. Slash command to report for each seed scenario.
@@ -102,10 +107,8 @@ async function main(): Promise<void> {
       const t0 = performance.now();
       const pod = why.pod.includes('/') ? why.pod : `default/${why.pod}`;
       const res = await sendSigned(url, secret, slashCommandBody({ text: `why ${cluster}/${pod} ${why.name}`, user: 'U0SEED', channel: channelId }));
-      const report = await waitFor(() => {
-        const parent = slack.messages.find((m) => m.channel === channelId && !m.threadTs);
-        return parent ? slack.thread(channelId, parent.ts).find((m) => m.text.startsWith('Broken:') || m.text.startsWith('Healthy:') || m.text.includes('Could not diagnose')) : undefined;
-      }, 120_000);
+      const findReport = async () => (await messages()).find((m) => m.channel === channelId && m.threadTs !== undefined && (m.text.startsWith('Broken:') || m.text.startsWith('Healthy:') || m.text.includes('Could not diagnose')));
+      const report = await waitFor(findReport, (m) => m !== undefined, 120_000);
       const elapsed = performance.now() - t0;
       const done = (await queues.cluster(cluster).getJobs(['completed', 'failed'])).find((j) => j.name === 'diagnose');
       const diagnosisMs = done?.finishedOn && done.processedOn ? done.finishedOn - done.processedOn : undefined;
@@ -126,7 +129,7 @@ async function main(): Promise<void> {
   await bot.stop();
   await queues.close();
   redis.disconnect();
-  await slack.stop();
+  emu.kill('SIGTERM');
   await redisServer.stop();
   const out = { bench: 'slack', at: new Date().toISOString(), node: process.version, loadavg: loadavg().map((x) => Math.round(x * 100) / 100), ackLatency, commandToReport: perScenario };
   mkdirSync(join(root, 'bench', 'results'), { recursive: true });

@@ -307,6 +307,9 @@ export async function startSlackEmulator(opts: EmulatorOptions = {}): Promise<Sl
       });
       return;
     }
+    // Inspection for other processes (benchmarks, demos): what was posted and called so far.
+    if (request.method === 'GET' && url.pathname === '/_emulator/messages') return void res.writeHead(200, { 'content-type': 'application/json' }).end(JSON.stringify(messages));
+    if (request.method === 'GET' && url.pathname === '/_emulator/calls') return void res.writeHead(200, { 'content-type': 'application/json' }).end(JSON.stringify(calls));
     res.writeHead(404, { 'content-type': 'text/plain' }).end('not found');
   });
   server.on('upgrade', (request, sock, head) => {
