@@ -113,6 +113,13 @@ export function forwardPlugin(directives: DirectiveNode[], ctx: BlockContext): P
     };
     const label = `forward ${args.join(' ')} (line ${d.pos.line})`;
     const hasLoop = ctx.block.directives.some((x) => x.name === 'loop');
+    // The target description does not depend on the query: build it once.
+    const loopback = plan.upstreams.filter((u) => ipaddr.parse(u.ip).range() === 'loopback');
+    const loopNote = loopback.length
+      ? [`${loopback.map((u) => u.ip).join(', ')} is a loopback address: inside the CoreDNS pod that is CoreDNS itself${hasLoop ? ', so the loop plugin detects the forwarding loop and CoreDNS exits (CrashLoopBackOff)' : ', a forwarding loop'}`]
+      : [];
+    const extra = [...targets.notes, ...targets.problems, ...loopNote].join('; ');
+    const targetText = `forwarded to ${plan.upstreams.map((u) => `${u.ip}:${u.port}`).join(', ')} with policy ${policy}${extra ? ` (${extra})` : ''}.`;
     const serve = (req: Req): Outcome => {
       const name = req.name;
       if (!isSubdomain(name, from)) return { kind: 'next', note: `${label}: ${name} is not under ${from}.` };
@@ -125,16 +132,7 @@ export function forwardPlugin(directives: DirectiveNode[], ctx: BlockContext): P
       if (plan.upstreams.length === 0) {
         return { kind: 'forward', plan, note: `${label}: no usable upstream (${targets.problems.join('; ') || 'empty list'}).` };
       }
-      const loopback = plan.upstreams.filter((u) => ipaddr.parse(u.ip).range() === 'loopback');
-      const loopNote = loopback.length
-        ? [`${loopback.map((u) => u.ip).join(', ')} is a loopback address: inside the CoreDNS pod that is CoreDNS itself${hasLoop ? ', so the loop plugin detects the forwarding loop and CoreDNS exits (CrashLoopBackOff)' : ', a forwarding loop'}`]
-        : [];
-      const extra = [...targets.notes, ...targets.problems, ...loopNote].join('; ');
-      return {
-        kind: 'forward',
-        plan,
-        note: `${label} takes ${name}: forwarded to ${plan.upstreams.map((u) => `${u.ip}:${u.port}`).join(', ')} with policy ${policy}${extra ? ` (${extra})` : ''}.`,
-      };
+      return { kind: 'forward', plan, note: `${label} takes ${name}: ${targetText}` };
     };
     return { name: 'forward', line: d.pos.line, serve };
   });
