@@ -140,7 +140,7 @@ describe('seed 003: blocked cross-node pod traffic', () => {
       for (let attempt = 0; attempt < 3; attempt++) {
         const id = c * 10 + attempt + 1;
         const got = new Promise<boolean>((resolve) => {
-          const t = setTimeout(() => resolve(false), 150);
+          const t = setTimeout(() => resolve(false), 400);
           sock.once('message', () => {
             clearTimeout(t);
             resolve(true);

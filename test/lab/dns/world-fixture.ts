@@ -12,7 +12,7 @@ export async function startFixtureWorld(file: string, opts: Partial<DnsWorldOpti
   const world = await startDnsWorld(scenario, map, () => state, {
     seed: scenario.seed,
     podFiles: () => undefined,
-    forwardReadTimeoutMs: 300,
+    forwardReadTimeoutMs: 1500,
     ...opts,
   });
   return { world, map };

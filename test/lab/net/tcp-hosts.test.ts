@@ -48,7 +48,7 @@ describe('TCP hosts', () => {
     expect(await tcpConnect(map, '10.245.4.17', '10.245.0.20', 8080)).toBe('connected');
     ready = false;
     expect(await tcpConnect(map, '10.245.4.17', '10.96.3.4', 80)).toBe('refused');
-    expect(await tcpConnect(map, '10.245.4.17', '10.96.3.4', 80, 600, false)).toBe('refused');
+    expect(await tcpConnect(map, '10.245.4.17', '10.96.3.4', 80, 1000, false)).toBe('refused');
   });
 
   it('rules: a drop to the endpoint behind a Service times out; a reject refuses', async () => {
@@ -68,7 +68,7 @@ describe('TCP hosts', () => {
 describe('TCP hosts, senders that do not dial with their identity', () => {
   it('a dropped destination resets after the kernel handshake instead of looking reachable', async () => {
     const map = await start([{ from: 'zone:cloud-b-2', to: '10.118.163.0/24', proto: 'tcp', action: 'drop' }], () => clusterWith(true));
-    expect(await tcpConnect(map, '10.245.5.9', '10.118.163.242', 80, 600, false)).not.toBe('connected');
-    expect(await tcpConnect(map, '10.245.4.17', '10.118.163.242', 80, 600, false)).toBe('connected');
+    expect(await tcpConnect(map, '10.245.5.9', '10.118.163.242', 80, 1000, false)).not.toBe('connected');
+    expect(await tcpConnect(map, '10.245.4.17', '10.118.163.242', 80, 1000, false)).toBe('connected');
   });
 });

@@ -4,7 +4,7 @@ import type { AddressMap } from '../../../src/lab/net/address-map.js';
 
 export type ConnectOutcome = 'connected' | 'refused' | 'timeout' | 'reset';
 
-export function tcpConnect(map: AddressMap, from: string, ip: string, port: number, timeoutMs = 600, withIdentity = true): Promise<ConnectOutcome> {
+export function tcpConnect(map: AddressMap, from: string, ip: string, port: number, timeoutMs = 1000, withIdentity = true): Promise<ConnectOutcome> {
   return new Promise((resolve) => {
     const dst = map.dial(ip, port, 'tcp', withIdentity ? from : undefined);
     const s = net.connect({ host: dst.host, port: dst.port, localAddress: map.loopbackFor(from) });
