@@ -61,7 +61,7 @@ export function explain(model: CorefileModel, q: EvalQuery, world: EvalWorld): E
   return explainAt(model, q, world, 0);
 }
 
-function explainAt(model: CorefileModel, q: EvalQuery, world: EvalWorld, depth: number): Explanation & { chased?: Explanation } {
+function explainAt(model: CorefileModel, q: EvalQuery, world: EvalWorld, depth: number): Explanation {
   const req = toReq(q);
   const listener = { transport: req.transport, port: req.serverPort };
   const steps: string[] = [`Query ${req.name} ${req.type} from ${req.client} arrives on ${req.transport}://:${req.serverPort} (${req.proto}).`];

@@ -90,6 +90,8 @@ export interface Explanation {
   dropped: boolean;
   cache: CacheVerdict;
   rewrittenName?: string;
+  /** How the target of a CNAME the answering plugin returned (ExternalName, template, file) was looked up. */
+  chased?: Explanation;
   summary: string;
   steps: string[];
 }
