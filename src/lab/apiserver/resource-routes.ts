@@ -124,8 +124,19 @@ function watch(req: IncomingMessage, res: ServerResponse, url: URL, t: ResourceT
   res.writeHead(200, { 'Content-Type': 'application/json', 'Transfer-Encoding': 'chunked', 'Cache-Control': 'no-cache, private' });
   const watches = openWatches(backend);
   watches.add(res);
+  // `kubectl get -w` asks for Tables: each event then carries a one-row Table (columns on the first only).
+  const table = wantsTable(req.headers.accept);
+  let first = true;
   const send = (type: string, o: KubeObject) => {
-    if (!res.writableEnded) res.write(`${JSON.stringify({ type, object: withType(t, o) })}\n`);
+    if (res.writableEnded) return;
+    let object: unknown = withType(t, o);
+    if (table) {
+      const tbl = toTable(t.plural, [o], { resourceVersion: o.metadata.resourceVersion ?? backend.store.resourceVersion, includeObject: url.searchParams.get('includeObject') }) as { columnDefinitions: unknown[] };
+      if (!first) tbl.columnDefinitions = [];
+      first = false;
+      object = tbl;
+    }
+    res.write(`${JSON.stringify({ type, object })}\n`);
   };
   const since = url.searchParams.get('resourceVersion');
   if (!since || since === '0') for (const o of backend.store.list(t.plural, namespace).filter(match)) send('ADDED', o);

@@ -158,6 +158,24 @@ describe('lab API server: watch', () => {
   });
 });
 
+describe('lab API server: Table watch (kubectl get -w)', () => {
+  it('sends one-row Tables, with the column definitions on the first event only', async () => {
+    const ac = new AbortController();
+    const res = await t.raw('/api/v1/namespaces/kube-system/pods?watch=true', { signal: ac.signal, headers: { accept: tableAccept } });
+    const reader = res.body!.getReader();
+    let buf = '';
+    while (buf.split('\n').length < 3) buf += new TextDecoder().decode((await reader.read()).value);
+    ac.abort();
+    const [a, b] = buf.split('\n').slice(0, 2).map((l) => JSON.parse(l));
+    expect(a).toMatchObject({ type: 'ADDED', object: { kind: 'Table' } });
+    expect(a.object.rows).toHaveLength(1);
+    expect(a.object.rows[0].cells.slice(0, 4)).toEqual(['coredns-5d78c9869d-aaaaa', '1/1', 'Running', '0']);
+    expect(a.object.columnDefinitions).toHaveLength(9);
+    expect(b.object.columnDefinitions).toEqual([]);
+    expect(b.object.rows[0].cells[0]).toBe('coredns-5d78c9869d-bbbbb');
+  });
+});
+
 describe('lab API server: Table responses for kubectl get', () => {
   it('prints pods with READY, STATUS, RESTARTS, AGE and (wide) IP and NODE', async () => {
     const table = (await (await t.raw('/api/v1/pods?limit=500', { headers: { accept: tableAccept } })).json()) as any;
