@@ -4,6 +4,7 @@ import type { Facts } from '../lib/facts.js';
 import { fallthroughFix } from '../lib/fallthrough-fix.js';
 import { forwardZoneFix } from '../lib/forward-zone-fix.js';
 
+/** What the shadowing finding knows, for building its fixes. */
 export interface ShadowFacts {
   name: string;
   plugin: string;

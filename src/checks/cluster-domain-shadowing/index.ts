@@ -38,6 +38,7 @@ export function pluginZone(f: Facts, block: number, plugin: string, name: string
   return inside.sort((a, b) => b.length - a.length)[0];
 }
 
+/** cluster-domain-shadowing implements Check: an authoritative zone answers NXDOMAIN for a name upstream knows. */
 export const clusterDomainShadowing = defineCheck({
   id,
   meta,

@@ -38,6 +38,7 @@ function adviceSteps(f: Facts, dead: EndpointRow[]): string[] {
   ];
 }
 
+/** dns-endpoint-unreachable implements Check: a reachability matrix of the CoreDNS endpoints from the pod. */
 export const dnsEndpointUnreachable = defineCheck({
   id,
   meta,

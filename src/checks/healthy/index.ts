@@ -25,6 +25,7 @@ const meta: CheckMeta = {
   },
 };
 
+/** healthy implements Check: the name resolves (info), or an unexplained failure (warn). */
 export const healthy = defineCheck({
   id,
   meta,

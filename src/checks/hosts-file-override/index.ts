@@ -23,6 +23,7 @@ const meta: CheckMeta = {
   },
 };
 
+/** hosts-file-override implements Check: /etc/hosts pins the name. */
 export const hostsFileOverride = defineCheck({
   id,
   meta,

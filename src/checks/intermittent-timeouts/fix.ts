@@ -4,6 +4,7 @@ import { evidenceOfKind } from '../../core/model/index.js';
 import type { Facts } from '../lib/facts.js';
 import { dnsOptionsFix } from '../lib/workload.js';
 
+/** Fixes for loss on the Service path (resolver options, NodeLocal DNSCache) or at the endpoints (advice). */
 export function timeoutFixes(f: Facts, where: 'service' | 'endpoint'): Fix[] {
   const fixes: Fix[] = [];
   const libc = f.lookup?.libc ?? 'glibc';

@@ -67,6 +67,7 @@ function conntrackText(f: Facts): { text: string; refs: string[] } {
   return { text: ` Conntrack on ${parts.join('; ')}${racy ? ' — insert_failed above zero is the SNAT/DNAT race.' : '.'}`, refs: ct.map((c) => c.id) };
 }
 
+/** intermittent-timeouts implements Check: burst loss through the Service vs. direct to the endpoints. */
 export const intermittentTimeouts = defineCheck({
   id,
   meta,

@@ -11,6 +11,7 @@ import type { CorefilePatchFix, Risk, SimulatedQuery } from '../../core/model/in
 import { parsedCorefile } from './corefile-engine.js';
 import type { Facts } from './facts.js';
 
+/** What a Corefile fix claims, and how to prove it. */
 export interface CorefileFixParts {
   title: string;
   blastRadius: string;

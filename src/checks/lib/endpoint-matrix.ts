@@ -5,6 +5,7 @@
 import type { DnsQueryEvidence } from '../../core/model/index.js';
 import type { Facts } from './facts.js';
 
+/** One CoreDNS endpoint as the pod sees it. */
 export interface EndpointRow {
   ip: string;
   pod?: string;

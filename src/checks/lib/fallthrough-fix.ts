@@ -12,6 +12,7 @@ import type { Facts } from './facts.js';
 import { answeringUpstreams } from './forward-zone-fix.js';
 import { fqdn, listText } from './names.js';
 
+/** A proven `fallthrough ZONE` patch on `plugin` in block `block`, or why there is none. */
 export function fallthroughFix(f: Facts, block: number, plugin: string, zone: string, name: string): { fix?: CorefilePatchFix; why?: string } {
   const ev = f.corefile;
   const problem = corefileProblem(f);

@@ -3,6 +3,7 @@ import type { Finding, Fix, Severity } from '../../core/model/index.js';
 import { docsUrlFor, type CheckMeta } from '../define-check.js';
 import { fingerprint } from '../fingerprint.js';
 
+/** The parts of a finding a check decides; the rest comes from its meta. */
 export interface FindingParts {
   explanation: string;
   evidenceRefs: string[];

@@ -19,6 +19,7 @@ export function answeringUpstreams(f: Facts): Map<string, string[]> {
   return out;
 }
 
+/** A proven server block for `zone` forwarding only to `upstreams`, or why there is none. */
 export function forwardZoneFix(f: Facts, zone: string, upstreams: string[], title: string): { fix?: CorefilePatchFix; why?: string } {
   const ev = f.corefile;
   const problem = corefileProblem(f);

@@ -83,6 +83,7 @@ function ruleAllows(rule: EgressRule, policyNs: string, d: DnsDest, proto: 'UDP'
   return results.includes('unknown') ? 'unknown' : false;
 }
 
+/** Whether the pod may send DNS to CoreDNS under the NetworkPolicies that select it. */
 export interface EgressVerdict {
   /** Some policy selects the pod for egress. */
   applies: boolean;

@@ -5,6 +5,7 @@
  */
 import type { Facts, QueryView, Reachability } from './facts.js';
 
+/** The cluster's answer next to the pod's zone's answer, with TCP reachability from the pod's node. */
 export interface ZoneAnswers {
   /** Addresses the DNS Service answered (A), and the evidence. */
   clusterAddrs: string[];
@@ -43,6 +44,7 @@ export function localUpstreams(f: Facts): QueryView[] {
   return f.nodes.filter((n) => n.zone === zone && n.name !== f.pod.node).flatMap((n) => ownResolvers(n.name));
 }
 
+/** Compares the DNS Service's answer with the pod's zone resolver's answer. */
 export function compareZoneAnswers(f: Facts): ZoneAnswers {
   const { addrs: clusterAddrs, refs: clusterRefs } = clusterAnswer(f);
   const local = localUpstreams(f);

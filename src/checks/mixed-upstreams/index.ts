@@ -35,6 +35,7 @@ function uniq(xs: string[]): string[] {
   return [...new Set(xs)];
 }
 
+/** mixed-upstreams implements Check: the forward targets disagree about the name. */
 export const mixedUpstreams = defineCheck({
   id,
   meta,

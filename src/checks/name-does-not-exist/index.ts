@@ -39,6 +39,7 @@ export function suggestions(f: Facts): string[] {
   return svcs.filter((s) => s.name === best).map(fq);
 }
 
+/** name-does-not-exist implements Check: NXDOMAIN everywhere, with the closest existing Service. */
 export const nameDoesNotExist = defineCheck({
   id,
   meta,

@@ -40,6 +40,7 @@ function ruleYaml(ns: string, podNs: string): string {
   ].join('\n');
 }
 
+/** network-policy-blocks-dns implements Check: NetworkPolicy egress denies DNS to CoreDNS. */
 export const networkPolicyBlocksDns = defineCheck({
   id,
   meta,

@@ -44,6 +44,7 @@ function steps(f: Facts): string[] {
   return out;
 }
 
+/** no-ready-dns-endpoints implements Check: no (or not all) CoreDNS endpoints ready. */
 export const noReadyDnsEndpoints = defineCheck({
   id,
   meta,

@@ -35,6 +35,7 @@ export function isClusterName(f: Facts): boolean {
   return false;
 }
 
+/** pod-dns-policy implements Check: the pod's DNS policy skips the cluster DNS. */
 export const podDnsPolicy = defineCheck({
   id,
   meta,

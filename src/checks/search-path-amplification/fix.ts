@@ -3,6 +3,7 @@ import type { Fix } from '../../core/model/index.js';
 import type { Facts } from '../lib/facts.js';
 import { dnsOptionsFix } from '../lib/workload.js';
 
+/** Fixes for search-path amplification: ndots on the workload, trailing dot / autopath advice. */
 export function amplificationFixes(f: Facts, dots: number): Fix[] {
   const fixes: Fix[] = [];
   // ndots:2 keeps "svc.namespace" names searched first while every name with two or more dots is

@@ -39,6 +39,7 @@ function qText(q: StubQuery): string {
   return `${normName(q.qname)} ${q.qtype} → ${res} (${Math.round(q.latencyMs)} ms)`;
 }
 
+/** search-path-amplification implements Check: the search list multiplies queries. */
 export const searchPathAmplification = defineCheck({
   id,
   meta,

@@ -43,6 +43,7 @@ function staticSource(f: Facts, addrs: string[]): { plugin: string; where: strin
   return hit >= 0 ? { plugin: 'hosts', where: `hosts entries in the Corefile (line ${hit + 1})` } : undefined;
 }
 
+/** static-answer-unreachable implements Check: a static Corefile answer unreachable from this zone. */
 export const staticAnswerUnreachable = defineCheck({
   id,
   meta,

@@ -32,6 +32,7 @@ function viewText(v: QueryView): string {
   return `${v.resolver}${v.node ? ` from ${v.node}` : ''}: ${what}`;
 }
 
+/** upstream-failure implements Check: upstreams time out or answer SERVFAIL/REFUSED. */
 export const upstreamFailure = defineCheck({
   id,
   meta,

@@ -60,6 +60,7 @@ function explanation(f: Facts, z: ZoneAnswers, replicas: ReturnType<typeof forwa
   return parts.join(' ');
 }
 
+/** upstream-split-horizon implements Check: another zone's view of an external name. */
 export const upstreamSplitHorizon = defineCheck({
   id,
   meta,

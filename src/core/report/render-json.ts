@@ -5,6 +5,7 @@
  */
 import type { Report } from '../model/index.js';
 
+/** Options of the JSON renderer. */
 export interface JsonOptions {
   /** Include the evidence items (default true). */
   evidence?: boolean;

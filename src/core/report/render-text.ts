@@ -6,6 +6,7 @@
 import { createColors } from 'picocolors';
 import type { Finding, Fix, Report } from '../model/index.js';
 
+/** Options of the text renderer. */
 export interface TextOptions {
   color?: boolean;
   /** Include fix diffs (default true). */
