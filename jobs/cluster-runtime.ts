@@ -4,7 +4,7 @@
  * remediation layer; tests pass a fake that needs no cluster.
  */
 import type { Report } from '../src/core/model/index.js';
-import type { JobTarget } from '../src/queue/job-data.js';
+import type { HealthSummary, JobTarget } from '../src/queue/job-data.js';
 import type { AppliedRecord, ApplicableFix } from '../src/queue/proposal-store.js';
 
 /** What applying a fix kept and said. */
@@ -29,5 +29,7 @@ export interface ClusterRuntime {
   alreadyApplied?(fix: ApplicableFix): Promise<AppliedRecord | undefined>;
   /** Restores what applyFix kept; throws a ConflictError when the object moved on since. */
   rollbackFix(applied: AppliedRecord): Promise<{ message: string }>;
+  /** The DNS side of the cluster now: CoreDNS replicas, endpoints, zones, metrics. */
+  health(): Promise<HealthSummary>;
   close(): Promise<void>;
 }

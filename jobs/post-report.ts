@@ -15,6 +15,7 @@ import type { ApplicableFix, ProposalStore } from '../src/queue/proposal-store.j
 import type { RunningDiagnoses } from '../src/queue/running-diagnoses.js';
 import { renderApplyResult, renderNotice, renderRollbackResult } from '../src/slack/blocks/apply-blocks.js';
 import { renderFixDecided, renderFixProposal } from '../src/slack/blocks/fix-blocks.js';
+import { renderHealth } from '../src/slack/blocks/health-blocks.js';
 import { renderProgress } from '../src/slack/blocks/progress-blocks.js';
 import { renderReport, type EarlierReport } from '../src/slack/blocks/report-blocks.js';
 import { escapeMrkdwn, slackDate } from '../src/slack/blocks/text.js';
@@ -144,6 +145,9 @@ export function createPostReportProcessor(deps: PostReportDeps) {
         }
         return { posted };
       }
+      case 'health':
+        posted.health = (await postOnce(poster, ledger, key('health'), { channel: d.channel }, renderHealth(d.summary, d.requestedBy))).ts;
+        return { posted };
       case 'rollback-result': {
         const p = await deps.proposals.get(d.proposalId);
         if (!p) return { posted };

@@ -63,13 +63,50 @@ export interface RollbackJobResult {
   outcome: 'rolled-back' | 'conflict' | 'failed' | 'skipped';
 }
 
+/** A DNS health summary of one cluster, now (`/dns health`). */
+export interface HealthSummary {
+  cluster: string;
+  at: string;
+  dnsService?: { namespace: string; name: string; ip?: string };
+  endpoints: { ready: number; total: number };
+  replicas: {
+    name: string;
+    node: string;
+    zone?: string;
+    ready: boolean;
+    restarts: number;
+    waitingReason?: string;
+    /** From the pod's Prometheus metrics, when readable. */
+    requests?: number;
+    nxdomainRatio?: number;
+    servfailRatio?: number;
+    cacheHitRatio?: number;
+  }[];
+  /** Replicas per zone (a single zone is a spread problem). */
+  zones: Record<string, number>;
+  /** Plain-language problems found (not ready, restarts, one zone, unreadable parts). */
+  problems: string[];
+}
+
+/** health: runs on the cluster's worker. */
+export interface HealthJobData {
+  cluster: string;
+  channel: string;
+  requestedBy: string;
+}
+
+export interface HealthJobResult {
+  problems: number;
+}
+
 /** What a post-report job delivers. Each kind is posted idempotently (ledger keyed by job id + step). */
 export type PostReportJobData =
   | { kind: 'progress'; thread: ThreadRef; progressTs: string; target: JobTarget; cluster: string; step: string; done: number; total: number; /** Order of updates within the diagnosis (deliveries may arrive out of order). */ seq: number }
   | { kind: 'report'; thread: ThreadRef; progressTs: string; cluster: string; report: Report; diagnoseJobId: string; requestedBy: string; dedupeKey: string }
   | { kind: 'diagnosis-failed'; thread: ThreadRef; progressTs: string; cluster: string; target: JobTarget; message: string; candidates?: string[]; dedupeKey: string; diagnoseJobId: string }
   | { kind: 'apply-result'; proposalId: string; outcome: 'applied' | 'conflict' | 'failed'; message: string; verified?: boolean; verification?: string; reloadNote?: string }
-  | { kind: 'rollback-result'; proposalId: string; outcome: 'rolled-back' | 'conflict' | 'failed'; message: string };
+  | { kind: 'rollback-result'; proposalId: string; outcome: 'rolled-back' | 'conflict' | 'failed'; message: string }
+  | { kind: 'health'; channel: string; requestedBy: string; summary: HealthSummary };
 
 export interface PostReportJobResult {
   /** ts of every message posted (or found already posted), by step. */

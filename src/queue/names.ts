@@ -9,6 +9,7 @@ export const clusterJobNames = {
   diagnose: 'diagnose',
   applyFix: 'apply-fix',
   rollback: 'rollback',
+  health: 'health',
 } as const;
 
 /** Job name on the post queue. */

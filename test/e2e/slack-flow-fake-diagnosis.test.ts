@@ -132,6 +132,14 @@ describe('Slack flow over a fake diagnosis (mocked cluster)', () => {
     expect(e.text).toContain('*lab*');
   });
 
+  it('posts a DNS health summary of the cluster in the channel', async () => {
+    await ask('health', bystander);
+    const m = await h.slack.waitFor('health', () => h.slack.messages.find((x) => x.channel === channel && x.text.startsWith('DNS health of lab')));
+    expect(m.threadTs).toBeUndefined();
+    expect(m.text).toContain('coredns-b is not ready');
+    expect(messageText(m)).toContain('zone-1 2');
+  });
+
   it('refuses an unknown cluster and reports an unknown pod with candidates without retrying', async () => {
     await ask('why prod-eu/payments/api-7f9 db.example.org', approver);
     const e = await h.slack.waitFor('unknown cluster', () => h.slack.ephemerals.find((x) => x.user === approver && x.text.includes('prod-eu')));

@@ -73,6 +73,17 @@ describe('Slack bot over the lab (seed 000: hybrid-cloud split horizon)', { time
     expect(await h.queues.cluster('lab').getJobs(['completed', 'failed', 'active', 'wait'])).toSatisfy((jobs: { name: string }[]) => jobs.filter((j) => j.name === 'apply-fix').length === 1);
   });
 
+  it('answers /dns health with the lab\'s CoreDNS replicas, zones and metrics', async () => {
+    await sendSigned(h.bot.eventsUrl!, secret, slashCommandBody({ text: 'health lab', user: bystander, channel }));
+    const m = await h.slack.waitFor('health', () => h.slack.messages.find((x) => x.channel === channel && x.text.startsWith('DNS health of lab')), 30_000);
+    const text = messageText(m);
+    expect(text).toContain('coredns-7dbc744b8d-5svcg');
+    expect(text).toContain('cloud-a-1 2');
+    expect(text).toMatch(/req \d+/);
+    // Both replicas run in cloud A while the nodes span two regions' zones: a spread problem.
+    expect(m.text).toContain('every CoreDNS replica is in zone cloud-a-1');
+  });
+
   it('rolls back to the old Corefile on an approver click', async () => {
     const result = h.slack.thread(channel, parentTs).find((m) => buttons(m)[actionIds.rollbackFix])!;
     await click(approver, actionIds.rollbackFix, proposalId, result.ts);

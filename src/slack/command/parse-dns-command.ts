@@ -7,6 +7,7 @@
 export type DnsCommand =
   | { kind: 'help' }
   | { kind: 'clusters' }
+  | { kind: 'health'; cluster?: string }
   | { kind: 'why'; cluster?: string; pod: string; namespace?: string; name: string; port?: number }
   | { kind: 'usage-error'; message: string };
 
@@ -39,6 +40,12 @@ export function parseDnsCommand(text: string): DnsCommand {
   const verb = (words.shift() ?? 'help').toLowerCase();
   if (verb === 'help') return { kind: 'help' };
   if (verb === 'clusters') return words.length === 0 ? { kind: 'clusters' } : { kind: 'usage-error', message: '`/dns clusters` takes no argument' };
+  if (verb === 'health') {
+    if (words.length > 1) return { kind: 'usage-error', message: '`/dns health` takes at most a cluster name' };
+    const cluster = words[0];
+    if (cluster !== undefined && !/^[a-z0-9]([a-z0-9-]{0,38}[a-z0-9])?$/.test(cluster)) return { kind: 'usage-error', message: `"${cluster.slice(0, 40)}" is not a cluster name` };
+    return { kind: 'health', ...(cluster ? { cluster } : {}) };
+  }
   if (verb !== 'why') return { kind: 'usage-error', message: `unknown command "${verb.slice(0, 40)}"` };
 
   let namespace: string | undefined;

@@ -7,7 +7,7 @@
 import { ConflictError, TransientError } from '../../../src/core/cluster-access.js';
 import type { CorefilePatchFix, Finding, Report } from '../../../src/core/model/index.js';
 import type { ApplyOutcome, ClusterRuntime } from '../../../jobs/cluster-runtime.js';
-import type { JobTarget } from '../../../src/queue/job-data.js';
+import type { HealthSummary, JobTarget } from '../../../src/queue/job-data.js';
 import type { AppliedRecord } from '../../../src/queue/proposal-store.js';
 
 export const brokenCorefile = '.:53 {\n    errors\n    kubernetes cluster.local in-addr.arpa ip6.arpa\n    forward . /etc/resolv.conf\n    cache 30\n    reload\n}\n';
@@ -119,6 +119,21 @@ export class FakeRuntime implements ClusterRuntime {
     this.corefile = (applied.result as { previous: string }).previous;
     this.resourceVersion += 1;
     return { message: 'restored the previous Corefile' };
+  }
+
+  async health(): Promise<HealthSummary> {
+    return {
+      cluster: this.name,
+      at: new Date().toISOString(),
+      dnsService: { namespace: 'kube-system', name: 'kube-dns', ip: '10.96.0.10' },
+      endpoints: { ready: 1, total: 2 },
+      replicas: [
+        { name: 'coredns-a', node: 'node-a', zone: 'zone-1', ready: true, restarts: 0, requests: 100, nxdomainRatio: 0.1, servfailRatio: 0, cacheHitRatio: 0.5 },
+        { name: 'coredns-b', node: 'node-b', zone: 'zone-1', ready: false, restarts: 3 },
+      ],
+      zones: { 'zone-1': 2 },
+      problems: ['coredns-b is not ready', 'coredns-b restarted 3 times'],
+    };
   }
 
   async close(): Promise<void> {}

@@ -12,6 +12,8 @@ describe('parseDnsCommand', () => {
     ['help', { kind: 'help' }],
     ['', { kind: 'help' }],
     ['clusters', { kind: 'clusters' }],
+    ['health', { kind: 'health' }],
+    ['health prod-eu', { kind: 'health', cluster: 'prod-eu' }],
   ])('parses %j', (text, expected) => {
     expect(parseDnsCommand(text)).toEqual(expected);
   });
@@ -26,6 +28,8 @@ describe('parseDnsCommand', () => {
     ['why web -n', 'needs a namespace'],
     ['frobnicate', 'unknown command'],
     ['clusters extra', 'takes no argument'],
+    ['health Prod!', 'not a cluster name'],
+    ['health a b', 'at most a cluster name'],
   ])('explains the usage error in %j', (text, message) => {
     const r = parseDnsCommand(text);
     expect(r.kind).toBe('usage-error');
@@ -35,7 +39,7 @@ describe('parseDnsCommand', () => {
   it('never throws on any input (fast-check)', () => {
     fc.assert(fc.property(fc.string({ maxLength: 300 }), (s) => {
       const r = parseDnsCommand(s);
-      expect(['help', 'clusters', 'why', 'usage-error']).toContain(r.kind);
+      expect(['help', 'clusters', 'health', 'why', 'usage-error']).toContain(r.kind);
     }));
   });
 });

@@ -5,7 +5,11 @@ import type { AllMiddlewareArgs, SlackCommandMiddlewareArgs } from '@slack/bolt'
 import { renderClusters, renderHelp, renderUsageError } from '../../blocks/command-blocks.js';
 import type { SlackDeps } from '../../deps.js';
 import { parseDnsCommand } from '../../command/parse-dns-command.js';
-import { startDiagnosis } from '../../flows/start-diagnosis.js';
+import { chooseCluster, startDiagnosis } from '../../flows/start-diagnosis.js';
+import { renderNotice } from '../../blocks/apply-blocks.js';
+import { newJobId } from '../../../queue/job-id.js';
+import { clusterJobNames } from '../../../queue/names.js';
+import type { HealthJobData } from '../../../queue/job-data.js';
 
 /** The /dns listener. */
 export function dnsCommand(deps: SlackDeps) {
@@ -22,6 +26,13 @@ export function dnsCommand(deps: SlackDeps) {
     await ack();
     if (parsed.kind === 'clusters') {
       await deps.poster.ephemeral({ channel: command.channel_id }, command.user_id, renderClusters(await deps.clusters.live()));
+      return;
+    }
+    if (parsed.kind === 'health') {
+      const choice = await chooseCluster(deps, parsed.cluster);
+      if ('error' in choice) return deps.poster.ephemeral({ channel: command.channel_id }, command.user_id, renderNotice(`:warning: ${choice.error}`));
+      const data: HealthJobData = { cluster: choice.cluster, channel: command.channel_id, requestedBy: command.user_id };
+      await deps.queues.cluster(choice.cluster).add(clusterJobNames.health, data, { attempts: 2, backoff: { type: 'exponential', delay: 2000 }, removeOnComplete: { age: 3600 }, removeOnFail: { age: 86400 }, jobId: newJobId('health') });
       return;
     }
     await startDiagnosis(deps, {
