@@ -206,18 +206,22 @@ export class CorednsReplica {
   /** The `log` and `errors` plugins' lines for one request, when the Corefile has them. */
   private writeLogs(running: RunningConfig, q: DnsMessage, size: number, wire: Buffer, client: LabClient, proto: 'udp' | 'tcp', started: number, question: { name: string; type: string } | undefined): void {
     const plugins = running.plugins ?? [];
-    if (!question || plugins.length === 0) return;
-    const decoded = safeDecode(wire);
-    const rcode = decoded?.rcode ?? 'SERVFAIL';
-    if (plugins.includes('log')) {
-      const flags = decoded ? (['qr', decoded.flag_aa && 'aa', decoded.flag_tc && 'tc', decoded.flag_rd && 'rd', decoded.flag_ra && 'ra'].filter(Boolean) as string[]).join(',') : 'qr';
+    const logging = plugins.includes('log');
+    const errors = plugins.includes('errors');
+    if (!question || (!logging && !errors)) return;
+    // The reply as sent (after truncation): rcode in the low 4 bits, flags in the header.
+    const flagBits = wire.length >= 4 ? wire.readUInt16BE(2) : 0;
+    const rcode = (['NOERROR', 'FORMERR', 'SERVFAIL', 'NXDOMAIN', 'NOTIMP', 'REFUSED'] as const)[flagBits & 0xf] ?? `RCODE${flagBits & 0xf}`;
+    if (logging) {
+      const names: [number, string][] = [[0x8000, 'qr'], [0x0400, 'aa'], [0x0200, 'tc'], [0x0100, 'rd'], [0x0080, 'ra']];
+      const flags = names.filter(([bit]) => flagBits & bit).map(([, n]) => n).join(',');
       const opt = q.additionals?.find((a) => a.type === 'OPT') as { udpPayloadSize?: number; flag_do?: boolean } | undefined;
       this.log.query({
         client: client.ip, port: client.port, id: q.id ?? 0, type: question.type, name: question.name || '.', proto, size,
         do: opt?.flag_do ?? false, bufsize: opt?.udpPayloadSize ?? 512, rcode, flags, rsize: wire.length, ms: performance.now() - started,
       });
     }
-    if (plugins.includes('errors') && rcode === 'SERVFAIL') {
+    if (errors && rcode === 'SERVFAIL') {
       const e = this.lastExchangeError;
       this.log.error(question.name || '.', question.type, e && e.at >= started ? e.detail : 'no upstream answered');
     }
