@@ -7,6 +7,7 @@ import { Command, CommanderError } from 'commander';
 import { exitCodes } from './exit-codes.js';
 import { corefileCommand } from './commands/corefile.js';
 import { demoCommand } from './commands/demo.js';
+import { healthCommand } from './commands/health.js';
 import { labCommand } from './commands/lab.js';
 import { labTestCommand } from './commands/lab-test.js';
 import { probeCommand } from './commands/probe.js';
@@ -22,6 +23,7 @@ export function buildProgram(): Command {
   // Sub-command families, one file each (keep this list sorted).
   program.addCommand(corefileCommand());
   program.addCommand(demoCommand());
+  program.addCommand(healthCommand());
   program.addCommand(labCommand([labTestCommand()]));
   program.addCommand(probeCommand());
   program.addCommand(serveCommand());
