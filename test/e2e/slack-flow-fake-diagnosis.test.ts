@@ -140,6 +140,18 @@ describe('Slack flow over a fake diagnosis (mocked cluster)', () => {
     expect(messageText(m)).toContain('zone-1 2');
   });
 
+  it('schedules a recurring health summary for the channel, and unschedules it', async () => {
+    const before = () => h.slack.messages.filter((x) => x.channel === channel && x.text.startsWith('DNS health of lab')).length;
+    const start = before();
+    await ask('schedule */1 * * * * * lab', approver);
+    await h.slack.waitFor('schedule notice', () => h.slack.messages.find((x) => x.text.includes('scheduled a DNS health summary')));
+    expect(await h.queues.cluster('lab').getJobSchedulers()).toHaveLength(1);
+    await h.slack.waitFor('two scheduled summaries', () => before() >= start + 2 || undefined, 20_000);
+    await ask('unschedule', approver);
+    await h.slack.waitFor('unschedule notice', () => h.slack.messages.find((x) => x.text.includes('removed the scheduled DNS health summary of lab')));
+    expect(await h.queues.cluster('lab').getJobSchedulers()).toHaveLength(0);
+  });
+
   it('refuses an unknown cluster and reports an unknown pod with candidates without retrying', async () => {
     await ask('why prod-eu/payments/api-7f9 db.example.org', approver);
     const e = await h.slack.waitFor('unknown cluster', () => h.slack.ephemerals.find((x) => x.user === approver && x.text.includes('prod-eu')));

@@ -2,16 +2,51 @@
  * Parses the text of `/dns …`. Pure: no Slack, no Redis; the listener acks with the usage error
  * (ephemeral, with an example) before doing any work.
  */
+import { CronExpressionParser } from 'cron-parser';
 
 /** A parsed /dns command. */
 export type DnsCommand =
   | { kind: 'help' }
   | { kind: 'clusters' }
   | { kind: 'health'; cluster?: string }
+  | { kind: 'schedule'; pattern: string; cluster?: string }
+  | { kind: 'unschedule'; cluster?: string }
   | { kind: 'why'; cluster?: string; pod: string; namespace?: string; name: string; port?: number }
   | { kind: 'usage-error'; message: string };
 
 const dnsName = /^(?=.{1,253}\.?$)([A-Za-z0-9_]([A-Za-z0-9_-]{0,61}[A-Za-z0-9_])?)(\.[A-Za-z0-9_]([A-Za-z0-9_-]{0,61}[A-Za-z0-9_])?)*\.?$/;
+const clusterRe = /^[a-z0-9]([a-z0-9-]{0,38}[a-z0-9])?$/;
+
+/**
+ * `schedule daily HH:MM [CLUSTER]` or `schedule CRON [CLUSTER]` (5 fields, or 6 with seconds; UTC).
+ * A sixth word is a seconds-cron field when it has no letters, else it is the cluster.
+ */
+function parseSchedule(words: string[]): DnsCommand {
+  const usage = 'use `/dns schedule daily 09:00 [CLUSTER]` or `/dns schedule 0 9 * * 1-5 [CLUSTER]` (UTC)';
+  let pattern: string;
+  let rest: string[];
+  if (words[0]?.toLowerCase() === 'daily') {
+    const m = /^([01]?\d|2[0-3]):([0-5]\d)$/.exec(words[1] ?? '');
+    if (!m) return { kind: 'usage-error', message: `"daily" needs a time HH:MM; ${usage}` };
+    pattern = `${Number(m[2])} ${Number(m[1])} * * *`;
+    rest = words.slice(2);
+  } else {
+    const all = words.map((w) => w.replace(/["']/g, '')).filter(Boolean);
+    const fields = all.length >= 6 && /^[0-9*,/?-]+$/.test(all[5]!) ? 6 : 5;
+    if (all.length < 5) return { kind: 'usage-error', message: `no schedule given; ${usage}` };
+    pattern = all.slice(0, fields).join(' ');
+    rest = all.slice(fields);
+    try {
+      CronExpressionParser.parse(pattern, { tz: 'UTC' });
+    } catch (err) {
+      return { kind: 'usage-error', message: `"${pattern.slice(0, 60)}" is not a cron schedule (${(err as Error).message}); ${usage}` };
+    }
+  }
+  if (rest.length > 1) return { kind: 'usage-error', message: `too many words after the schedule; ${usage}` };
+  if (rest[0] !== undefined && !clusterRe.test(rest[0])) return { kind: 'usage-error', message: `"${rest[0].slice(0, 40)}" is not a cluster name` };
+  return { kind: 'schedule', pattern, ...(rest[0] ? { cluster: rest[0] } : {}) };
+}
+
 const k8sName = /^[a-z0-9]([a-z0-9.-]{0,251}[a-z0-9])?$/;
 
 function parseName(raw: string): { name: string; port?: number } | string {
@@ -45,6 +80,12 @@ export function parseDnsCommand(text: string): DnsCommand {
     const cluster = words[0];
     if (cluster !== undefined && !/^[a-z0-9]([a-z0-9-]{0,38}[a-z0-9])?$/.test(cluster)) return { kind: 'usage-error', message: `"${cluster.slice(0, 40)}" is not a cluster name` };
     return { kind: 'health', ...(cluster ? { cluster } : {}) };
+  }
+  if (verb === 'schedule') return parseSchedule(words);
+  if (verb === 'unschedule') {
+    if (words.length > 1) return { kind: 'usage-error', message: '`/dns unschedule` takes at most a cluster name' };
+    if (words[0] !== undefined && !clusterRe.test(words[0])) return { kind: 'usage-error', message: `"${words[0].slice(0, 40)}" is not a cluster name` };
+    return { kind: 'unschedule', ...(words[0] ? { cluster: words[0] } : {}) };
   }
   if (verb !== 'why') return { kind: 'usage-error', message: `unknown command "${verb.slice(0, 40)}"` };
 

@@ -14,6 +14,13 @@ describe('parseDnsCommand', () => {
     ['clusters', { kind: 'clusters' }],
     ['health', { kind: 'health' }],
     ['health prod-eu', { kind: 'health', cluster: 'prod-eu' }],
+    ['schedule daily 9:05', { kind: 'schedule', pattern: '5 9 * * *' }],
+    ['schedule daily 23:59 prod-eu', { kind: 'schedule', pattern: '59 23 * * *', cluster: 'prod-eu' }],
+    ['schedule 0 9 * * 1-5', { kind: 'schedule', pattern: '0 9 * * 1-5' }],
+    ['schedule 0 9 * * 1-5 prod-eu', { kind: 'schedule', pattern: '0 9 * * 1-5', cluster: 'prod-eu' }],
+    ['schedule */2 * * * * * lab', { kind: 'schedule', pattern: '*/2 * * * * *', cluster: 'lab' }],
+    ['unschedule', { kind: 'unschedule' }],
+    ['unschedule lab', { kind: 'unschedule', cluster: 'lab' }],
   ])('parses %j', (text, expected) => {
     expect(parseDnsCommand(text)).toEqual(expected);
   });
@@ -30,6 +37,10 @@ describe('parseDnsCommand', () => {
     ['clusters extra', 'takes no argument'],
     ['health Prod!', 'not a cluster name'],
     ['health a b', 'at most a cluster name'],
+    ['schedule', 'no schedule given'],
+    ['schedule daily 25:00', 'needs a time HH:MM'],
+    ['schedule 99 9 * * *', 'is not a cron schedule'],
+    ['schedule 0 9 * * * a b', 'too many words'],
   ])('explains the usage error in %j', (text, message) => {
     const r = parseDnsCommand(text);
     expect(r.kind).toBe('usage-error');
@@ -39,7 +50,7 @@ describe('parseDnsCommand', () => {
   it('never throws on any input (fast-check)', () => {
     fc.assert(fc.property(fc.string({ maxLength: 300 }), (s) => {
       const r = parseDnsCommand(s);
-      expect(['help', 'clusters', 'health', 'why', 'usage-error']).toContain(r.kind);
+      expect(['help', 'clusters', 'health', 'schedule', 'unschedule', 'why', 'usage-error']).toContain(r.kind);
     }));
   });
 });
