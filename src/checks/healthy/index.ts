@@ -58,7 +58,7 @@ export const healthy = defineCheck({
     return [
       makeFinding(id, meta, closed ? 'resolves-port-closed' : 'resolves', {
         title: summary,
-        explanation: `${summary}.${l && l.result.finalName && l.queries.length > 0 ? ` The answering name was ${l.result.finalName.replace(/\.$/, '')} after ${l.queries.length} quer${l.queries.length === 1 ? 'y' : 'ies'}.` : ''}${reachText}${closed ? ' DNS gives the right kind of answer here; the connection problem is elsewhere (the service, a firewall, or the port).' : ''}`,
+        explanation: `${summary}.${l && l.result.finalName && l.queries.length > 0 ? ` The answering name was ${l.result.finalName.replace(/\.$/, '')} after ${l.queries.length} quer${l.queries.length === 1 ? 'y' : 'ies'}.` : ''}${reachText}${closed ? ` No check found a DNS cause; the connection problem is probably elsewhere (the service, a firewall, or the port).${f.probeErrors.length > 0 ? ` Some evidence is missing, though: ${f.probeErrors.map((p) => `${p.what} (${p.reason})`).join('; ')}.` : ''}` : ''}`,
         evidenceRefs: [...(l ? [l.id] : []), ...clusterAnswer(f).refs, ...tested.flatMap((x) => x.r.refs)],
         confidence: 0.9,
         decisive: { name: f.name, addrs: [...addrs].sort() },

@@ -23,6 +23,7 @@ const meta: CheckMeta = {
   messages: {
     'other-zone-answer': { severity: 'error', text: 'CoreDNS forwards to a resolver in another zone whose answer is unreachable from this pod' },
     'answers-differ-untested': { severity: 'info', text: 'Cluster DNS and the pod\'s zone resolver answer differently (reachability not tested)' },
+    'local-answer-unknown': { severity: 'info', text: 'The cluster\'s answer is unreachable, and what the pod\'s own zone resolver answers could not be learned' },
   },
 };
 
@@ -69,7 +70,21 @@ export const upstreamSplitHorizon = defineCheck({
     // A working /etc/hosts pin means this pod never uses the DNS answer.
     if (workingPin(f)) return [];
     const z = compareZoneAnswers(f);
-    if (z.clusterAddrs.length === 0 || z.localAddrs.length === 0) return [];
+    if (z.clusterAddrs.length === 0) return [];
+    if (z.localAddrs.length === 0) {
+      // Without a node-view probe on the pod's node the comparison cannot be made: say so when the
+      // cluster's answer is unreachable and a probe error explains the gap, rather than guess.
+      const pe = f.probeErrorsAbout('node-view', f.pod.node);
+      if (!z.clusterUnreachable || pe.length === 0) return [];
+      return [
+        makeFinding(id, meta, 'local-answer-unknown', {
+          explanation: `From ${f.podText} the cluster DNS answered ${f.name} with ${listText(z.clusterAddrs)}, which does not accept TCP (${reachText(z, z.clusterAddrs)}). dnswhy could not ask the resolver of the pod's own node (${pe.map((p) => `${p.what}: ${p.reason}`).join('; ')}), so it cannot tell whether that zone would answer a reachable address (split horizon).`,
+          evidenceRefs: [...z.clusterRefs, ...reachRefs(z, z.clusterAddrs), ...pe.map((p) => p.id)],
+          confidence: 0.3,
+          decisive: { cluster: z.clusterAddrs, missing: 'local' },
+        }),
+      ];
+    }
     if (z.clusterAddrs.some((a) => z.localAddrs.includes(a))) return [];
     // A static answer (hosts/template in the Corefile) is static-answer-unreachable's case.
     const ex = explainName(f, f.queryName, f.pod.ip);
