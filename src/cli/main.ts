@@ -5,34 +5,42 @@
  */
 import { Command, CommanderError } from 'commander';
 import { exitCodes } from './exit-codes.js';
-import { corefileCommand } from './commands/corefile.js';
-import { demoCommand } from './commands/demo.js';
-import { healthCommand } from './commands/health.js';
-import { labCommand } from './commands/lab.js';
-import { labTestCommand } from './commands/lab-test.js';
-import { probeCommand } from './commands/probe.js';
-import { serveCommand } from './commands/serve.js';
-import { whyCommand } from './commands/why.js';
 
-export function buildProgram(): Command {
+/**
+ * Sub-command families, one file each (keep this list sorted). Each is imported only when it is the
+ * command being run (all of them for top-level help): `serve` alone pulls in Bolt, BullMQ and ioredis,
+ * and `dnswhy lab FILE` must start in well under a second.
+ */
+const families: { name: string; load(): Promise<Command> }[] = [
+  { name: 'corefile', load: async () => (await import('./commands/corefile.js')).corefileCommand() },
+  { name: 'demo', load: async () => (await import('./commands/demo.js')).demoCommand() },
+  { name: 'health', load: async () => (await import('./commands/health.js')).healthCommand() },
+  {
+    name: 'lab',
+    load: async () => {
+      const [{ labCommand }, { labTestCommand }] = await Promise.all([import('./commands/lab.js'), import('./commands/lab-test.js')]);
+      return labCommand([labTestCommand()]);
+    },
+  },
+  { name: 'probe', load: async () => (await import('./commands/probe.js')).probeCommand() },
+  { name: 'serve', load: async () => (await import('./commands/serve.js')).serveCommand() },
+  { name: 'why', load: async () => (await import('./commands/why.js')).whyCommand() },
+];
+
+/** Builds the program with the sub-command `argv` asks for, or with all of them when it names none. */
+export async function buildProgram(argv: readonly string[] = []): Promise<Command> {
   const program = new Command('dnswhy')
     .description('Explains why a Kubernetes pod cannot resolve a name, and proposes a proven fix.')
     .version('0.1.0')
     .showHelpAfterError()
     .exitOverride();
-  // Sub-command families, one file each (keep this list sorted).
-  program.addCommand(corefileCommand());
-  program.addCommand(demoCommand());
-  program.addCommand(healthCommand());
-  program.addCommand(labCommand([labTestCommand()]));
-  program.addCommand(probeCommand());
-  program.addCommand(serveCommand());
-  program.addCommand(whyCommand());
+  const asked = families.find((f) => f.name === argv[0]);
+  for (const family of asked ? [asked] : families) program.addCommand(await family.load());
   return program;
 }
 
 export async function main(argv: string[]): Promise<number> {
-  const program = buildProgram();
+  const program = await buildProgram(argv);
   try {
     await program.parseAsync(argv, { from: 'user' });
     return typeof process.exitCode === 'number' ? process.exitCode : exitCodes.ok;

@@ -7,8 +7,7 @@ import { dirname, join, relative } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { Command } from 'commander';
 import pc from 'picocolors';
-import { renderText } from '../../core/report/render-text.js';
-import { testScenarioFile, type ExpectationOutcome } from '../../diagnosis/lab-expectations.js';
+import type { ExpectationOutcome } from '../../diagnosis/lab-expectations.js';
 import { exitCodes } from '../exit-codes.js';
 
 const scenariosDir = join(dirname(fileURLToPath(import.meta.url)), '..', '..', '..', 'scenarios');
@@ -18,6 +17,11 @@ export function demoCommand(): Command {
     .description('diagnose every seed incident in the embedded lab, apply each proven fix, and show the healthy re-run')
     .argument('[files...]', 'scenario files (default: every scenario shipped in scenarios/)')
     .action(async (files: string[]) => {
+      const [{ testScenarioFile }, { renderText }] = await Promise.all([
+        import('../../diagnosis/lab-expectations.js'),
+        import('../../core/report/render-text.js'),
+      ]);
+      const show = showWith(renderText);
       const color = Boolean(process.stdout.isTTY);
       const list = files.length ? files : readdirSync(scenariosDir).filter((f) => f.endsWith('.yaml')).sort().map((f) => join(scenariosDir, f));
       let failures = 0;
@@ -41,7 +45,9 @@ export function demoCommand(): Command {
     });
 }
 
-function show(e: ExpectationOutcome, color: boolean): string {
+type RenderText = typeof import('../../core/report/render-text.js').renderText;
+
+const showWith = (renderText: RenderText) => (e: ExpectationOutcome, color: boolean): string => {
   const parts: string[] = [`\n$ dnswhy why ${e.pod} ${e.name}\n`];
   if (e.report) parts.push(renderText(e.report, { color }));
   if (e.applied) {
@@ -52,4 +58,4 @@ function show(e: ExpectationOutcome, color: boolean): string {
   }
   if (e.problems.length) parts.push(`\n${e.problems.map((p) => `! ${p}`).join('\n')}\n`);
   return parts.map((p) => (p.endsWith('\n') ? p : `${p}\n`)).join('');
-}
+};

@@ -4,11 +4,6 @@
  */
 import { Command, InvalidArgumentError, Option } from 'commander';
 import { InputError, parseTargetName } from '../../core/input/target-name.js';
-import { renderJson } from '../../core/report/render-json.js';
-import { renderMarkdown } from '../../core/report/render-markdown.js';
-import { renderText } from '../../core/report/render-text.js';
-import { openCluster } from '../../diagnosis/open-cluster.js';
-import { runDiagnosis } from '../../diagnosis/run-diagnosis.js';
 import { exitCodes } from '../exit-codes.js';
 import { progressReporter } from '../progress.js';
 
@@ -33,6 +28,14 @@ export function whyCommand(): Command {
         if (err instanceof InputError) cmd.error(`dnswhy why: ${err.message}`, { exitCode: exitCodes.usage });
         throw err;
       }
+      // Loaded only when the command runs, so `dnswhy --help` and other commands start fast.
+      const [{ openCluster }, { runDiagnosis }, { renderJson }, { renderMarkdown }, { renderText }] = await Promise.all([
+        import('../../diagnosis/open-cluster.js'),
+        import('../../diagnosis/run-diagnosis.js'),
+        import('../../core/report/render-json.js'),
+        import('../../core/report/render-markdown.js'),
+        import('../../core/report/render-text.js'),
+      ]);
       const cluster = await openCluster({ lab: opts.lab, kubeconfig: opts.kubeconfig, context: opts.context });
       const progress = progressReporter(process.stderr);
       try {
