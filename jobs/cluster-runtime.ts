@@ -4,7 +4,8 @@
  * remediation layer; tests pass a fake that needs no cluster.
  */
 import type { Report } from '../src/core/model/index.js';
-import type { HealthSummary, JobTarget } from '../src/queue/job-data.js';
+import type { HealthInput } from '../src/core/health/model.js';
+import type { JobTarget } from '../src/queue/job-data.js';
 import type { AppliedRecord, ApplicableFix } from '../src/queue/proposal-store.js';
 
 /** What applying a fix kept and said. */
@@ -29,7 +30,10 @@ export interface ClusterRuntime {
   alreadyApplied?(fix: ApplicableFix): Promise<AppliedRecord | undefined>;
   /** Restores what applyFix kept; throws a ConflictError when the object moved on since. */
   rollbackFix(applied: AppliedRecord): Promise<{ message: string }>;
-  /** The DNS side of the cluster now: CoreDNS replicas, endpoints, zones, metrics. */
-  health(): Promise<HealthSummary>;
+  /**
+   * The DNS side of the cluster now, as data for a health summary (CoreDNS replicas, zones,
+   * endpoints, metrics, Corefile, latency/loss sample); the health job adds the previous snapshot.
+   */
+  health(): Promise<HealthInput>;
   close(): Promise<void>;
 }

@@ -16,6 +16,7 @@ import type { Queues } from '../src/queue/queues.js';
 import { createApplyFixProcessor } from './apply-fix.js';
 import type { ClusterRuntime } from './cluster-runtime.js';
 import { createDiagnoseProcessor } from './diagnose.js';
+import { HealthStore } from '../src/queue/health-store.js';
 import { createHealthProcessor } from './health.js';
 import { createRollbackProcessor } from './rollback.js';
 
@@ -47,7 +48,7 @@ export async function startClusterWorker(o: ClusterWorkerOptions): Promise<Runni
     [clusterJobNames.diagnose]: createDiagnoseProcessor({ runtime: o.runtime, queues: o.queues, log: o.log, ...(o.progressIntervalMs !== undefined ? { progressIntervalMs: o.progressIntervalMs } : {}) }),
     [clusterJobNames.applyFix]: createApplyFixProcessor({ runtime: o.runtime, queues: o.queues, proposals }),
     [clusterJobNames.rollback]: createRollbackProcessor({ runtime: o.runtime, queues: o.queues, proposals }),
-    [clusterJobNames.health]: createHealthProcessor({ runtime: o.runtime, queues: o.queues }),
+    [clusterJobNames.health]: createHealthProcessor({ runtime: o.runtime, queues: o.queues, store: new HealthStore(o.redis) }),
   };
   const worker = new Worker(
     clusterQueueName(o.cluster),

@@ -1,5 +1,12 @@
-/** health: reads the cluster's DNS side now and hands the summary to the post queue. */
+/**
+ * health: on the cluster's worker, gathers the DNS side now (runtime.health), builds the summary
+ * against the previous snapshot of this cluster+channel (deltas, restarts since, config drift),
+ * keeps the new snapshot, and hands the summary to the post queue (the app posts it). Used by
+ * `/dns health` and by the job schedulers of `/dns schedule`.
+ */
 import type { Job } from 'bullmq';
+import { buildHealthSummary, snapshotOf } from '../src/core/health/build-health-summary.js';
+import type { HealthStore } from '../src/queue/health-store.js';
 import type { HealthJobData, HealthJobResult } from '../src/queue/job-data.js';
 import { jobId } from '../src/queue/job-id.js';
 import { postJobOptions } from '../src/queue/job-options.js';
@@ -10,13 +17,20 @@ import type { ClusterRuntime } from './cluster-runtime.js';
 export interface HealthDeps {
   runtime: ClusterRuntime;
   queues: Queues;
+  /** Previous snapshots; without it every summary stands alone (no deltas, no drift). */
+  store?: HealthStore;
 }
 
 /** Builds the health processor. */
 export function createHealthProcessor(deps: HealthDeps) {
   return async (job: Job<HealthJobData, HealthJobResult>): Promise<HealthJobResult> => {
-    const summary = await deps.runtime.health();
-    await deps.queues.post.add(postJobName, { kind: 'health', channel: job.data.channel, requestedBy: job.data.requestedBy, summary: { ...summary, cluster: job.data.cluster } }, { ...postJobOptions, jobId: jobId('health', job.id!) });
-    return { problems: summary.problems.length };
+    const { cluster, channel } = job.data;
+    const previous = await deps.store?.previous(cluster, channel);
+    const input = await deps.runtime.health();
+    const summary = buildHealthSummary({ ...input, cluster, ...(previous ? { previous } : {}) });
+    // Posting is a separate, idempotent job: a Slack outage never re-runs the probes.
+    await deps.queues.post.add(postJobName, { kind: 'health', channel, requestedBy: job.data.requestedBy, summary }, { ...postJobOptions, jobId: jobId('health', job.id!) });
+    await deps.store?.save(cluster, channel, snapshotOf(input));
+    return { problems: summary.reasons.filter((r) => r.severity !== 'info').length, status: summary.status };
   };
 }

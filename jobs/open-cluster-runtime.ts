@@ -8,7 +8,7 @@ import { applyFix } from '../src/remediation/apply-fix.js';
 import type { ApplyResult } from '../src/remediation/apply-types.js';
 import { rollbackFix } from '../src/remediation/rollback.js';
 import type { ApplyOutcome, ClusterRuntime } from './cluster-runtime.js';
-import { readHealth } from './read-health.js';
+import { gatherHealth } from '../src/probes/health/gather-health.js';
 
 export interface OpenRuntimeOptions {
   /** The name workers register under (DNSWHY_CLUSTER). */
@@ -60,7 +60,7 @@ export async function openClusterRuntime(o: OpenRuntimeOptions): Promise<OpenedR
       const r = await rollbackFix(cluster.access, applied.result as ApplyResult, applyOpts);
       return { message: describeApply(r).message };
     },
-    health: () => readHealth(cluster.access, o.name),
+    health: () => gatherHealth(cluster.access, { cluster: o.name }),
     close: () => cluster.close(),
   };
 }

@@ -2,6 +2,7 @@
  * Payload and result types of every job (`<Job>JobData` / `<Job>JobResult`). Plain JSON: they are
  * stored in Redis by BullMQ and read by processes of other versions, so only data, no classes.
  */
+import type { HealthSummary } from '../core/health/model.js';
 import type { Report } from '../core/model/index.js';
 
 /** What to diagnose: the same shape as the diagnosis orchestrator's DiagnosisTarget. */
@@ -63,30 +64,8 @@ export interface RollbackJobResult {
   outcome: 'rolled-back' | 'conflict' | 'failed' | 'skipped';
 }
 
-/** A DNS health summary of one cluster, now (`/dns health`). */
-export interface HealthSummary {
-  cluster: string;
-  at: string;
-  dnsService?: { namespace: string; name: string; ip?: string };
-  endpoints: { ready: number; total: number };
-  replicas: {
-    name: string;
-    node: string;
-    zone?: string;
-    ready: boolean;
-    restarts: number;
-    waitingReason?: string;
-    /** From the pod's Prometheus metrics, when readable. */
-    requests?: number;
-    nxdomainRatio?: number;
-    servfailRatio?: number;
-    cacheHitRatio?: number;
-  }[];
-  /** Replicas per zone (a single zone is a spread problem). */
-  zones: Record<string, number>;
-  /** Plain-language problems found (not ready, restarts, one zone, unreadable parts). */
-  problems: string[];
-}
+/** A DNS health summary of one cluster (`/dns health`, schedules): the core model (src/core/health). */
+export type { HealthSummary } from '../core/health/model.js';
 
 /** health: runs on the cluster's worker. */
 export interface HealthJobData {
@@ -96,7 +75,9 @@ export interface HealthJobData {
 }
 
 export interface HealthJobResult {
+  /** Reasons that are not info (degraded or broken). */
   problems: number;
+  status: 'ok' | 'degraded' | 'broken';
 }
 
 /** What a post-report job delivers. Each kind is posted idempotently (ledger keyed by job id + step). */

@@ -79,9 +79,12 @@ describe('Slack bot over the lab (seed 000: hybrid-cloud split horizon)', { time
     const text = messageText(m);
     expect(text).toContain('coredns-7dbc744b8d-5svcg');
     expect(text).toContain('cloud-a-1 2');
-    expect(text).toMatch(/req \d+/);
-    // Both replicas run in cloud A while the nodes span two regions' zones: a spread problem.
-    expect(m.text).toContain('every CoreDNS replica is in zone cloud-a-1');
+    expect(text).toMatch(/\d+ requests/);
+    expect(text).toContain('Latency p50/p90 and loss from sample nodes');
+    // Both replicas run in cloud A while pods run in cloud B: a spread problem.
+    expect(m.text).toContain('DEGRADED');
+    expect(m.text).toContain('all 2 CoreDNS replicas run in zone cloud-a-1');
+    expect(m.text).toContain('zone(s) with pods but no CoreDNS replica: cloud-b-1');
   });
 
   it('rolls back to the old Corefile on an approver click', async () => {

@@ -136,7 +136,7 @@ function judge(s: Omit<HealthSummary, 'status' | 'reasons'>, input: HealthInput)
   else if (ready === 0) out.push({ severity: 'broken', text: `no CoreDNS replica is ready (0/${total})` });
   else if (ready < total) out.push({ severity: 'degraded', text: `${ready}/${total} CoreDNS replicas ready` });
   for (const r of list) {
-    if (r.waitingReason) out.push({ severity: 'degraded', text: `${r.name} is waiting: ${r.waitingReason}` });
+    if (!r.ready) out.push({ severity: 'degraded', text: `${r.name} is not ready${r.waitingReason ? ` (${r.waitingReason})` : ` (${r.phase})`}` });
     if (r.newRestarts !== undefined && r.newRestarts > 0) out.push({ severity: 'degraded', text: `${r.name} restarted ${r.newRestarts} time(s) since the previous summary` });
     else if (r.newRestarts === undefined && r.restarts > 0) out.push({ severity: 'info', text: `${r.name} has restarted ${r.restarts} time(s) since it was created` });
   }

@@ -63,7 +63,7 @@ describe('buildHealthSummary', () => {
     const s = buildHealthSummary(input({ replicas: [pod('coredns-a', 'n1', 'zone-a', { ready: false, waitingReason: 'CrashLoopBackOff', restarts: 7 }), pod('coredns-b', 'n2', 'zone-b', { ready: false })] }));
     expect(s.status).toBe('broken');
     expect(s.reasons[0]).toEqual({ severity: 'broken', text: 'no CoreDNS replica is ready (0/2)' });
-    expect(s.reasons.map((r) => r.text)).toContain('coredns-a is waiting: CrashLoopBackOff');
+    expect(s.reasons.map((r) => r.text)).toContain('coredns-a is not ready (CrashLoopBackOff)');
   });
 
   it('counts restarts since the previous summary, and only those degrade', () => {

@@ -7,7 +7,8 @@
 import { ConflictError, TransientError } from '../../../src/core/cluster-access.js';
 import type { CorefilePatchFix, Finding, Report } from '../../../src/core/model/index.js';
 import type { ApplyOutcome, ClusterRuntime } from '../../../jobs/cluster-runtime.js';
-import type { HealthSummary, JobTarget } from '../../../src/queue/job-data.js';
+import type { HealthInput } from '../../../src/core/health/model.js';
+import type { JobTarget } from '../../../src/queue/job-data.js';
 import type { AppliedRecord } from '../../../src/queue/proposal-store.js';
 
 export const brokenCorefile = '.:53 {\n    errors\n    kubernetes cluster.local in-addr.arpa ip6.arpa\n    forward . /etc/resolv.conf\n    cache 30\n    reload\n}\n';
@@ -121,18 +122,28 @@ export class FakeRuntime implements ClusterRuntime {
     return { message: 'restored the previous Corefile' };
   }
 
-  async health(): Promise<HealthSummary> {
+  /** Health input of a made-up cluster: one replica not ready, both in zone-1 (fake, no cluster). */
+  healthCalls = 0;
+  async health(): Promise<HealthInput> {
+    this.healthCalls += 1;
+    const metrics = { requests: 100 * this.healthCalls, responsesByRcode: { NOERROR: 90 * this.healthCalls, NXDOMAIN: 10 * this.healthCalls }, cacheHits: 50 * this.healthCalls, cacheMisses: 50 * this.healthCalls, forwardRequests: {}, forwardResponsesByRcode: {}, healthcheckFailures: {} };
     return {
       cluster: this.name,
       at: new Date().toISOString(),
-      dnsService: { namespace: 'kube-system', name: 'kube-dns', ip: '10.96.0.10' },
-      endpoints: { ready: 1, total: 2 },
       replicas: [
-        { name: 'coredns-a', node: 'node-a', zone: 'zone-1', ready: true, restarts: 0, requests: 100, nxdomainRatio: 0.1, servfailRatio: 0, cacheHitRatio: 0.5 },
-        { name: 'coredns-b', node: 'node-b', zone: 'zone-1', ready: false, restarts: 3 },
+        { name: 'coredns-a', namespace: 'kube-system', ip: '10.244.1.5', node: 'node-a', zone: 'zone-1', ready: true, phase: 'Running', restarts: 0 },
+        { name: 'coredns-b', namespace: 'kube-system', ip: '10.244.2.5', node: 'node-b', zone: 'zone-1', ready: false, phase: 'Running', restarts: 3, waitingReason: 'CrashLoopBackOff' },
       ],
-      zones: { 'zone-1': 2 },
-      problems: ['coredns-b is not ready', 'coredns-b restarted 3 times'],
+      nodes: [
+        { name: 'node-a', ip: '192.168.0.1', zone: 'zone-1', labels: {} },
+        { name: 'node-b', ip: '192.168.0.2', zone: 'zone-1', labels: {} },
+      ],
+      podsPerZone: { 'zone-1': 5 },
+      dnsService: { ip: '10.96.0.10', endpoints: [{ ip: '10.244.1.5', ready: true, pod: 'coredns-a' }] },
+      latency: [],
+      metrics: { 'coredns-a': metrics },
+      corefile: { text: this.corefile, hash: `rv${this.resourceVersion}` },
+      notes: [],
     };
   }
 
