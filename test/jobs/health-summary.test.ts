@@ -48,7 +48,7 @@ describe('health job and schedules (real redis-server, fake cluster)', () => {
       .sort((a, b) => a.data.summary.at.localeCompare(b.data.summary.at));
 
   it('builds each summary against the previous one of the same cluster and channel', async () => {
-    const runtime = new FakeRuntime('lab');
+    const runtime = new FakeRuntime({ name: 'lab' });
     const store = new HealthStore(redis);
     const process = createHealthProcessor({ runtime, queues, store });
     const data = { cluster: 'lab', channel: 'C0HEALTH', requestedBy: 'U0ASKER' };
