@@ -56,14 +56,15 @@ export function evalWorld(f: Facts, corednsNode?: string): EvalWorld {
 }
 
 /**
- * Who answers `name` (type A, UDP port 53) from `client`, per the Corefile in the evidence; undefined
- * when there is no Corefile or it does not parse (checks then fall back to the raw evidence).
+ * Who answers `name` (type A, UDP port 53) from `client`, per the Corefile in the evidence, as the
+ * replica on `corednsNode` would (its node's resolv.conf); undefined when there is no Corefile or it
+ * does not parse (checks then fall back to the raw evidence).
  */
-export function explainName(f: Facts, name: string, client: string, type = 'A'): Explanation | undefined {
+export function explainName(f: Facts, name: string, client: string, type = 'A', corednsNode?: string): Explanation | undefined {
   const p = parsedCorefile(f);
   if (!p) return undefined;
   try {
-    return explain(p.model, { name, type, client }, evalWorld(f));
+    return explain(p.model, { name, type, client }, evalWorld(f, corednsNode));
   } catch {
     return undefined;
   }

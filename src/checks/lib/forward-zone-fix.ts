@@ -20,11 +20,12 @@ export function answeringUpstreams(f: Facts): Map<string, string[]> {
 }
 
 /** A proven server block for `zone` forwarding only to `upstreams`, or why there is none. */
-export function forwardZoneFix(f: Facts, zone: string, upstreams: string[], title: string): { fix?: CorefilePatchFix; why?: string } {
+export function forwardZoneFix(f: Facts, zone: string, upstreams: string[], title: string, corednsNode?: string): { fix?: CorefilePatchFix; why?: string } {
   const ev = f.corefile;
   const problem = corefileProblem(f);
   if (!ev || problem) return { why: problem ?? 'no Corefile in the evidence' };
-  const world = evalWorld(f);
+  // Simulated as the replica on `corednsNode` sees it (its node's resolv.conf), e.g. one that gets the bad answer.
+  const world = evalWorld(f, corednsNode);
   const failing: EvalQuery = { name: fqdn(f.queryName), type: 'A', client: f.pod.ip };
   const controls = baseControls(f, zone);
   const edit = addForwardZoneBlock(ev.text, { zone, upstreams }, { controls, world });

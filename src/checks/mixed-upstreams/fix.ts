@@ -4,10 +4,10 @@ import type { Facts } from '../lib/facts.js';
 import { forwardZoneFix } from '../lib/forward-zone-fix.js';
 
 /** The fixes, and why a Corefile patch is missing when it is (said in the explanation). */
-export function mixedUpstreamFixes(f: Facts, zone: string, good: string[], bad: string[], nodes: string[]): { fixes: Fix[]; notes: string[] } {
+export function mixedUpstreamFixes(f: Facts, zone: string, good: string[], bad: string[], nodes: string[], badNode?: string): { fixes: Fix[]; notes: string[] } {
   const fixes: Fix[] = [];
   const notes: string[] = [];
-  const cf = forwardZoneFix(f, zone, good, `Forward ${zone} only to ${good.join(', ')}`);
+  const cf = forwardZoneFix(f, zone, good, `Forward ${zone} only to ${good.join(', ')}`, badNode);
   if (cf.fix) fixes.push(cf.fix);
   else if (cf.why) notes.push(`No Corefile patch is offered: ${cf.why}.`);
   fixes.push({

@@ -31,6 +31,21 @@ export function internalZone(name: string, negatives: QueryView[]): string {
   return p.split('.').length >= 2 ? p : name;
 }
 
+/** When every CoreDNS node's upstreams agree among themselves but nodes differ, the replica decides. */
+function perNodeText(views: QueryView[], good: string[], bad: string[]): string | undefined {
+  const byNode = new Map<string, Set<'good' | 'bad'>>();
+  for (const v of views) {
+    const kind = good.includes(v.resolver) ? 'good' : bad.includes(v.resolver) ? 'bad' : undefined;
+    if (!kind) continue;
+    for (const n of v.evidence.resolver.seenFromNodes ?? (v.node ? [v.node] : [])) byNode.set(n, (byNode.get(n) ?? new Set()).add(kind));
+  }
+  const uniform = [...byNode.values()].every((k) => k.size === 1);
+  const badNodes = [...byNode].filter(([, k]) => k.has('bad')).map(([n]) => n);
+  const goodNodes = [...byNode].filter(([, k]) => k.has('good')).map(([n]) => n);
+  if (!uniform || badNodes.length === 0 || goodNodes.length === 0) return undefined;
+  return `The disagreement is per node: CoreDNS replicas on ${listText(goodNodes)} forward to resolvers that know the name, those on ${listText(badNodes)} to resolvers that do not, so the answer depends on which replica the Service picks;`;
+}
+
 function uniq(xs: string[]): string[] {
   return [...new Set(xs)];
 }
@@ -55,10 +70,14 @@ export const mixedUpstreams = defineCheck({
     const nodes = uniq(up.views.flatMap((v) => v.evidence.resolver.seenFromNodes ?? (v.node ? [v.node] : [])));
     const explanation = [
       `CoreDNS (${listText(f.corednsPods.map((p) => `${p.name} on ${f.describeNode(p.node)}`))}) forwards ${f.name} to ${listText(up.forwardTo ?? uniq(up.views.map((v) => v.resolver)))}${up.policy ? ` (policy ${up.policy})` : ''}.`,
-      `Asked one by one from ${listText(nodes)}: ${listText(good)} answer ${listText(uniq(positive.flatMap((v) => v.addresses)))}, while ${listText(bad)} answer ${uniq(negative.map((v) => v.rcode ?? 'no data')).join('/')}${negative[0]?.soa ? ` with the SOA of ${negative[0].soa.owner}` : ''}.`,
-      `forward sends each query to one upstream, so the answer depends on which one it picks; a negative answer is then cached${Number.isFinite(negTtl) ? ` (the upstream's SOA allows ${negTtl} s${up.cacheNote ? `; in this Corefile: ${up.cacheNote}` : ', capped by the cache plugin'})` : ''}, so the name works for a while, then fails for a while.${svcText}`,
+      `Asked one by one from ${listText(nodes)}: ${listText(good)} answer${good.length === 1 ? 's' : ''} ${listText(uniq(positive.flatMap((v) => v.addresses)))}, while ${listText(bad)} answer${bad.length === 1 ? 's' : ''} ${uniq(negative.map((v) => v.rcode ?? 'no data')).join('/')}${negative[0]?.soa ? ` with the SOA of ${negative[0].soa.owner}` : ''}.`,
+      perNodeText(up.views, good, bad) ??
+        `forward sends each query to one upstream, so the answer depends on which one it picks;`,
+      `a negative answer is then cached${Number.isFinite(negTtl) ? ` (the upstream's SOA allows ${negTtl} s${up.cacheNote ? `; in this Corefile: ${up.cacheNote}` : ', capped by the cache plugin'})` : ''}, so the name works for a while, then fails for a while.${svcText}`,
     ].join(' ');
-    const { fixes, notes } = mixedUpstreamFixes(f, zone, good, bad, nodes);
+    // Prove the fix as a replica that forwards to a bad resolver sees it.
+    const badNode = negative.flatMap((v) => v.evidence.resolver.seenFromNodes ?? (v.node ? [v.node] : [])).find((n) => f.corednsNodes.includes(n));
+    const { fixes, notes } = mixedUpstreamFixes(f, zone, good, bad, nodes, badNode);
     return [
       makeFinding(id, meta, 'upstreams-disagree', {
         explanation: [explanation, ...notes].join(' '),
