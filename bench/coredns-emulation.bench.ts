@@ -177,7 +177,7 @@ const result = {
   secondsPerMeasurement: seconds,
   inFlight,
   queryMix: names.map(([n, t]) => `${n} ${t}`),
-  machine: { cpus: os.cpus().length, node: process.version },
+  machine: { cpus: os.cpus().length, node: process.version, loadAverage1m: Math.round(os.loadavg()[0]! * 100) / 100 },
   emulationWithCache: withCache,
   emulationWithoutCache: withoutCache,
   unbound: real,
