@@ -79,6 +79,8 @@ describe('workload-patch targets', () => {
         expect(p.target.name).toBe(fx.input.target.pod.owner!.name);
         expect(p.target.kind).toBe(fx.input.target.pod.owner!.kind);
         expect(p.target.namespace).toBe(fx.input.target.pod.namespace);
+        expect(p.target.resourceVersion).toBe(fx.input.target.pod.owner!.resourceVersion);
+        expect(p.target.generation).toBe(fx.input.target.pod.owner!.generation);
         expect(Object.keys(p.patch)).toEqual(['spec']);
         expect(Object.keys((p.patch as { spec: Record<string, unknown> }).spec)).toEqual(['template']);
         expect(p.diff).toContain('template:');

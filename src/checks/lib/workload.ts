@@ -16,7 +16,14 @@ export function ownerTarget(pod: PodFacts): WorkloadPatchFix['target'] | undefin
   if (!o) return undefined;
   const kinds: readonly string[] = ['Deployment', 'StatefulSet', 'DaemonSet'];
   if (!kinds.includes(o.kind)) return undefined;
-  return { kind: o.kind as WorkloadKind, namespace: pod.namespace, name: o.name };
+  // resourceVersion and generation as read: apply refuses when the owner's spec changed since.
+  return {
+    kind: o.kind as WorkloadKind,
+    namespace: pod.namespace,
+    name: o.name,
+    ...(o.resourceVersion ? { resourceVersion: o.resourceVersion } : {}),
+    ...(o.generation !== undefined ? { generation: o.generation } : {}),
+  };
 }
 
 /** Why no workload patch can be offered, for explanations. */
