@@ -55,6 +55,12 @@ export function resolutionPath(pod: PodFacts, name: string, evidence: Evidence[]
       evidenceRefs: [lookup.id],
     });
   }
+  // The pod's own tools (when its image has them): what the application itself would see.
+  for (const t of evidenceOfKind(evidence, 'tool-output')) {
+    const p = t.parsed;
+    const what = p.timedOut ? 'timed out' : p.addresses.length > 0 ? p.addresses.join(', ') : (p.rcode ?? `exit ${t.exitCode}`);
+    hops.push({ step: `in the pod: ${t.argv.join(' ')}`, detail: `${what}${p.server ? ` (server ${p.server})` : ''}`, ok: t.exitCode === 0 && p.addresses.length > 0, ms: ms(t.ms), evidenceRefs: [t.id] });
+  }
   const queries = evidenceOfKind(evidence, 'dns-query').filter((q) => names.has(norm(q.qname)) && q.qtype === 'A');
   const svc = queries.filter((q) => q.resolver.role === 'dns-service');
   if (svc.length > 0) {

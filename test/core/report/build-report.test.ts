@@ -58,6 +58,14 @@ describe('buildReport', () => {
     expect(pinned.path.find((h) => h.step === 'pod /etc/hosts')?.detail).toBe('api.example.org → 198.51.100.7 (DNS is not asked)');
   });
 
+  it('shows the pod\'s own tool output as a hop', () => {
+    const fx = loadFixtures('healthy', 'raise').find((f) => f.file === 'external-name-resolves.json')!;
+    const tool = { id: 'e99', kind: 'tool-output' as const, from: { kind: 'pod' as const, namespace: 'shop', name: 'checkout-6b8d7f9c5-2mzxq' }, at: '2026-11-22T03:00:00.000Z', ms: 12,
+      tool: 'getent' as const, argv: ['getent', 'ahosts', 'api.example.org'], exitCode: 0, stdout: '192.0.2.80      STREAM api.example.org\n', stderr: '', parsed: { addresses: ['192.0.2.80'] } };
+    const report = buildReport({ ...fx.input, evidence: [...fx.input.evidence, tool] }, [], meta);
+    expect(report.path.find((h) => h.step === 'in the pod: getent ahosts api.example.org')).toMatchObject({ detail: '192.0.2.80', ok: true, evidenceRefs: ['e99'] });
+  });
+
   it('keeps notes of checks that could not run', () => {
     const fx = loadFixtures('healthy', 'raise').find((f) => f.file === 'external-name-resolves.json')!;
     const report = buildReport(fx.input, [], { ...meta, notes: ['x could not run: boom'] });
