@@ -9,7 +9,7 @@ export const helpText = [
   '• `/dns why POD NAME[:PORT]`: diagnose, e.g. `/dns why payments/api-7f9 db.example.org:5432`',
   '   POD is `ns/pod`, `pod -n ns`, `deploy/name`, a unique prefix, or `cluster/ns/pod` to pick a cluster',
   '• `/dns health [CLUSTER]`: CoreDNS replicas, zones, restarts and error ratios now',
-  '• `/dns schedule daily 09:00 [CLUSTER]` or `/dns schedule CRON [CLUSTER]`: a health summary here (UTC); `/dns unschedule` stops it',
+  '• `/dns schedule daily 09:00 [CLUSTER] [#channel]` or `/dns schedule CRON [CLUSTER] [#channel]`: a health summary here or in #channel (UTC); `/dns unschedule [#channel]` stops it; `/dns schedules` lists them',
   '• `/dns clusters`: clusters with a live worker',
   '• `/dns help`: this message',
 ].join('\n');

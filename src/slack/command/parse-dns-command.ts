@@ -9,8 +9,9 @@ export type DnsCommand =
   | { kind: 'help' }
   | { kind: 'clusters' }
   | { kind: 'health'; cluster?: string }
-  | { kind: 'schedule'; pattern: string; cluster?: string }
-  | { kind: 'unschedule'; cluster?: string }
+  | { kind: 'schedule'; pattern: string; cluster?: string; channel?: string }
+  | { kind: 'unschedule'; cluster?: string; channel?: string }
+  | { kind: 'schedules' }
   | { kind: 'why'; cluster?: string; pod: string; namespace?: string; name: string; port?: number }
   | { kind: 'usage-error'; message: string };
 
@@ -22,7 +23,7 @@ const clusterRe = /^[a-z0-9]([a-z0-9-]{0,38}[a-z0-9])?$/;
  * A sixth word is a seconds-cron field when it has no letters, else it is the cluster.
  */
 function parseSchedule(words: string[]): DnsCommand {
-  const usage = 'use `/dns schedule daily 09:00 [CLUSTER]` or `/dns schedule 0 9 * * 1-5 [CLUSTER]` (UTC)';
+  const usage = 'use `/dns schedule daily 09:00 [CLUSTER] [#channel]` or `/dns schedule 0 9 * * 1-5 [CLUSTER] [#channel]` (UTC)';
   let pattern: string;
   let rest: string[];
   if (words[0]?.toLowerCase() === 'daily') {
@@ -45,6 +46,19 @@ function parseSchedule(words: string[]): DnsCommand {
   if (rest.length > 1) return { kind: 'usage-error', message: `too many words after the schedule; ${usage}` };
   if (rest[0] !== undefined && !clusterRe.test(rest[0])) return { kind: 'usage-error', message: `"${rest[0].slice(0, 40)}" is not a cluster name` };
   return { kind: 'schedule', pattern, ...(rest[0] ? { cluster: rest[0] } : {}) };
+}
+
+/**
+ * Takes a `#channel` argument out of the words: `<#C123|name>` (Slack escapes it so) → C123,
+ * `#name` → `#name` (chat.postMessage accepts names). Returns a message when there are several.
+ */
+function takeChannel(words: string[]): { channel?: string; words: string[] } | string {
+  const isChannel = (w: string) => /^<#[A-Z0-9]+(\|[^>]*)?>$/.test(w) || /^#[a-z0-9][a-z0-9._-]{0,79}$/.test(w);
+  const found = words.filter(isChannel);
+  if (found.length > 1) return 'name at most one #channel';
+  const w = found[0];
+  const channel = w === undefined ? undefined : w.startsWith('<#') ? /^<#([A-Z0-9]+)/.exec(w)![1]! : w;
+  return { ...(channel ? { channel } : {}), words: words.filter((x) => !isChannel(x)) };
 }
 
 const k8sName = /^[a-z0-9]([a-z0-9.-]{0,251}[a-z0-9])?$/;
@@ -81,11 +95,19 @@ export function parseDnsCommand(text: string): DnsCommand {
     if (cluster !== undefined && !/^[a-z0-9]([a-z0-9-]{0,38}[a-z0-9])?$/.test(cluster)) return { kind: 'usage-error', message: `"${cluster.slice(0, 40)}" is not a cluster name` };
     return { kind: 'health', ...(cluster ? { cluster } : {}) };
   }
-  if (verb === 'schedule') return parseSchedule(words);
-  if (verb === 'unschedule') {
-    if (words.length > 1) return { kind: 'usage-error', message: '`/dns unschedule` takes at most a cluster name' };
-    if (words[0] !== undefined && !clusterRe.test(words[0])) return { kind: 'usage-error', message: `"${words[0].slice(0, 40)}" is not a cluster name` };
-    return { kind: 'unschedule', ...(words[0] ? { cluster: words[0] } : {}) };
+  if (verb === 'schedules') return words.length === 0 ? { kind: 'schedules' } : { kind: 'usage-error', message: '`/dns schedules` takes no argument' };
+  if (verb === 'schedule' || verb === 'unschedule') {
+    const t = takeChannel(words);
+    if (typeof t === 'string') return { kind: 'usage-error', message: `${t}, e.g. \`/dns ${verb}${verb === 'schedule' ? ' daily 09:00' : ''} #dns-health\`` };
+    const target = t.channel ? { channel: t.channel } : {};
+    if (verb === 'schedule') {
+      const r = parseSchedule(t.words);
+      return r.kind === 'schedule' ? { ...r, ...target } : r;
+    }
+    const rest = t.words;
+    if (rest.length > 1) return { kind: 'usage-error', message: '`/dns unschedule` takes at most a cluster name and a #channel' };
+    if (rest[0] !== undefined && !clusterRe.test(rest[0])) return { kind: 'usage-error', message: `"${rest[0].slice(0, 40)}" is not a cluster name` };
+    return { kind: 'unschedule', ...(rest[0] ? { cluster: rest[0] } : {}), ...target };
   }
   if (verb !== 'why') return { kind: 'usage-error', message: `unknown command "${verb.slice(0, 40)}"` };
 

@@ -8,6 +8,7 @@ import { jobId } from '../../queue/job-id.js';
 import { clusterJobNames } from '../../queue/names.js';
 import { renderNotice } from '../blocks/apply-blocks.js';
 import type { SlackDeps } from '../deps.js';
+import { channelMention, nextRun } from './schedule-flow.js';
 import { chooseCluster } from './start-diagnosis.js';
 
 /** The scheduler id of a channel's health summary (one per channel and cluster queue). */
@@ -16,19 +17,27 @@ export function healthSchedulerId(channel: string): string {
 }
 
 /** Adds, replaces or removes a channel's scheduled health summary. */
-export async function schedule(deps: SlackDeps, cmd: { kind: 'schedule'; pattern: string; cluster?: string } | { kind: 'unschedule'; cluster?: string }, channel: string, user: string): Promise<void> {
+export async function schedule(
+  deps: SlackDeps,
+  cmd: { kind: 'schedule'; pattern: string; cluster?: string; channel?: string } | { kind: 'unschedule'; cluster?: string; channel?: string },
+  channel: string,
+  user: string,
+): Promise<void> {
   const here = { channel };
-  const id = healthSchedulerId(channel);
+  // The summaries go to the #channel named in the command, else to the channel it was typed in.
+  const target = cmd.channel ?? channel;
+  const where = target === channel ? 'this channel' : channelMention(target);
+  const id = healthSchedulerId(target);
   if (cmd.kind === 'unschedule') {
     const clusters = cmd.cluster ? [cmd.cluster] : (await deps.clusters.live()).map((c) => c.name);
     const removed: string[] = [];
     for (const c of clusters) if (await deps.queues.cluster(c).removeJobScheduler(id)) removed.push(c);
-    await deps.poster.post(here, renderNotice(removed.length > 0 ? `:no_bell: <@${user}> removed the scheduled DNS health summary of ${removed.join(', ')} from this channel.` : 'No scheduled DNS health summary for this channel.'));
+    await deps.poster.post(here, renderNotice(removed.length > 0 ? `:no_bell: <@${user}> removed the scheduled DNS health summary of ${removed.join(', ')} from ${where}.` : `No scheduled DNS health summary for ${where}.`));
     return;
   }
   const choice = await chooseCluster(deps, cmd.cluster);
   if ('error' in choice) return deps.poster.ephemeral(here, user, renderNotice(`:warning: ${choice.error}`));
-  const data: HealthJobData = { cluster: choice.cluster, channel, requestedBy: user };
+  const data: HealthJobData = { cluster: choice.cluster, channel: target, requestedBy: user };
   await deps.queues.cluster(choice.cluster).upsertJobScheduler(id, { pattern: cmd.pattern, tz: 'UTC' }, { name: clusterJobNames.health, data, opts: { attempts: 2, backoff: { type: 'exponential', delay: 2000 }, removeOnComplete: { age: 3600 }, removeOnFail: { age: 86400 } } });
-  await deps.poster.post(here, renderNotice(`:bell: <@${user}> scheduled a DNS health summary of *${choice.cluster}* in this channel: \`${cmd.pattern}\` (cron, UTC). \`/dns unschedule\` stops it.`));
+  await deps.poster.post(here, renderNotice(`:bell: <@${user}> scheduled a DNS health summary of *${choice.cluster}* in ${where}: \`${cmd.pattern}\` (cron, UTC)${nextRun(cmd.pattern)}. \`/dns unschedule\`${target === channel ? '' : ' with the same #channel'} stops it.`));
 }

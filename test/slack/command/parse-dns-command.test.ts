@@ -21,6 +21,11 @@ describe('parseDnsCommand', () => {
     ['schedule */2 * * * * * lab', { kind: 'schedule', pattern: '*/2 * * * * *', cluster: 'lab' }],
     ['unschedule', { kind: 'unschedule' }],
     ['unschedule lab', { kind: 'unschedule', cluster: 'lab' }],
+    ['schedule daily 09:00 <#C0HEALTH|dns-health>', { kind: 'schedule', pattern: '0 9 * * *', channel: 'C0HEALTH' }],
+    ['schedule 0 9 * * 1-5 #dns-health prod-eu', { kind: 'schedule', pattern: '0 9 * * 1-5', cluster: 'prod-eu', channel: '#dns-health' }],
+    ['unschedule <#C0HEALTH>', { kind: 'unschedule', channel: 'C0HEALTH' }],
+    ['unschedule lab #dns-health', { kind: 'unschedule', cluster: 'lab', channel: '#dns-health' }],
+    ['schedules', { kind: 'schedules' }],
   ])('parses %j', (text, expected) => {
     expect(parseDnsCommand(text)).toEqual(expected);
   });
@@ -41,6 +46,9 @@ describe('parseDnsCommand', () => {
     ['schedule daily 25:00', 'needs a time HH:MM'],
     ['schedule 99 9 * * *', 'is not a cron schedule'],
     ['schedule 0 9 * * * a b', 'too many words'],
+    ['schedule daily 09:00 #a #b', 'at most one #channel'],
+    ['unschedule lab prod #x', 'at most a cluster name and a #channel'],
+    ['schedules now', 'takes no argument'],
   ])('explains the usage error in %j', (text, message) => {
     const r = parseDnsCommand(text);
     expect(r.kind).toBe('usage-error');
@@ -50,7 +58,7 @@ describe('parseDnsCommand', () => {
   it('never throws on any input (fast-check)', () => {
     fc.assert(fc.property(fc.string({ maxLength: 300 }), (s) => {
       const r = parseDnsCommand(s);
-      expect(['help', 'clusters', 'health', 'schedule', 'unschedule', 'why', 'usage-error']).toContain(r.kind);
+      expect(['help', 'clusters', 'health', 'schedule', 'schedules', 'unschedule', 'why', 'usage-error']).toContain(r.kind);
     }));
   });
 });

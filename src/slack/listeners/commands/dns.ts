@@ -7,6 +7,7 @@ import type { SlackDeps } from '../../deps.js';
 import { parseDnsCommand } from '../../command/parse-dns-command.js';
 import { chooseCluster, startDiagnosis } from '../../flows/start-diagnosis.js';
 import { schedule } from '../../flows/schedule-health.js';
+import { showHealthSchedules } from '../../flows/schedule-flow.js';
 import { renderNotice } from '../../blocks/apply-blocks.js';
 import { newJobId } from '../../../queue/job-id.js';
 import { clusterJobNames } from '../../../queue/names.js';
@@ -34,6 +35,10 @@ export function dnsCommand(deps: SlackDeps) {
       if ('error' in choice) return deps.poster.ephemeral({ channel: command.channel_id }, command.user_id, renderNotice(`:warning: ${choice.error}`));
       const data: HealthJobData = { cluster: choice.cluster, channel: command.channel_id, requestedBy: command.user_id };
       await deps.queues.cluster(choice.cluster).add(clusterJobNames.health, data, { attempts: 2, backoff: { type: 'exponential', delay: 2000 }, removeOnComplete: { age: 3600 }, removeOnFail: { age: 86400 }, jobId: newJobId('health') });
+      return;
+    }
+    if (parsed.kind === 'schedules') {
+      await showHealthSchedules(deps, command.channel_id, command.user_id);
       return;
     }
     if (parsed.kind === 'schedule' || parsed.kind === 'unschedule') {

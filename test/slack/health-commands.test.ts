@@ -1,0 +1,70 @@
+/**
+ * `/dns health`, `/dns schedule … #channel`, `/dns schedules` and `/dns unschedule #channel` through
+ * the whole bot: a real redis-server, the Slack emulator, the app in HTTP mode (signed requests) and
+ * a cluster worker over a fake cluster (FakeRuntime: made-up health input, no cluster).
+ */
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { sendSigned, slashCommandBody } from '../../src/slack/emulator/signed-request.js';
+import { HealthStore } from '../../src/queue/health-store.js';
+import { FakeRuntime } from '../jobs/helpers/fake-runtime.js';
+import { approver, bystander, channel, messageText, secret, startHarness, type Harness } from './helpers/bot-harness.js';
+
+describe('health commands in Slack (HTTP mode, emulator, fake cluster)', () => {
+  let h: Harness;
+  let runtime: FakeRuntime;
+
+  beforeAll(async () => {
+    runtime = new FakeRuntime({ name: 'lab' });
+    h = await startHarness({ runtime, channelIntervalMs: 0 });
+  });
+  afterAll(async () => h?.stop());
+
+  const ask = (text: string, user = approver, ch = channel) => sendSigned(h.bot.eventsUrl!, secret, slashCommandBody({ text, user, channel: ch }));
+  const summaries = (ch: string) => h.slack.messages.filter((x) => x.channel === ch && x.text.startsWith('DNS health of lab'));
+
+  it('acks /dns health at once and posts the summary in the channel, then compares the next one with it', async () => {
+    const res = await ask('health', bystander);
+    expect(res.status).toBe(200);
+    expect(res.body).toBe('');
+    const m = await h.slack.waitFor('health summary', () => summaries(channel)[0]);
+    expect(m.threadTs).toBeUndefined();
+    expect(m.text).toMatch(/^DNS health of lab: DEGRADED \(/);
+    const text = messageText(m);
+    expect(text).toContain('coredns-b is not ready (CrashLoopBackOff)');
+    expect(text).toContain('since the replicas started');
+    expect(text).toContain(`<@${bystander}>`);
+    expect(await new HealthStore(h.redis).previous('lab', channel)).toBeDefined();
+    await ask('health', bystander);
+    const second = await h.slack.waitFor('second summary', () => summaries(channel)[1]);
+    expect(messageText(second)).toMatch(/Traffic\* since <!date\^\d+/);
+  });
+
+  it('answers a bad schedule ephemerally with an example, before any work', async () => {
+    const res = await ask('schedule daily 25:00');
+    expect(res.status).toBe(200);
+    expect(JSON.stringify(res.body)).toContain('daily 09:00');
+    expect(await h.queues.cluster('lab').getJobSchedulers()).toEqual([]);
+  });
+
+  it('schedules summaries into another #channel, lists them, and unschedules them from there', async () => {
+    const target = 'C0DNSHEALTH';
+    await ask(`schedule */1 * * * * * lab <#${target}|dns-health>`);
+    const notice = await h.slack.waitFor('schedule notice', () => h.slack.messages.find((x) => x.channel === channel && x.text.includes('scheduled a DNS health summary')));
+    expect(notice.text).toContain(`<#${target}>`);
+    expect(notice.text).toContain('next run');
+    const schedulers = await h.queues.cluster('lab').getJobSchedulers();
+    expect(schedulers.map((s) => [s.pattern, s.tz, (s.template?.data as { channel: string }).channel])).toEqual([['*/1 * * * * *', 'UTC', target]]);
+    await h.slack.waitFor('a scheduled summary in the target channel', () => summaries(target)[0], 20_000);
+
+    await ask('schedules', bystander);
+    const list = await h.slack.waitFor('schedule list', () => h.slack.ephemerals.find((e) => e.user === bystander && e.text.includes('scheduled DNS health summar')));
+    expect(messageText(list)).toContain(`<#${target}>`);
+    expect(messageText(list)).toContain('*/1 * * * * *');
+
+    await ask(`unschedule <#${target}>`);
+    await h.slack.waitFor('unschedule notice', () => h.slack.messages.find((x) => x.channel === channel && x.text.includes('removed the scheduled DNS health summary of lab')));
+    expect(await h.queues.cluster('lab').getJobSchedulers()).toEqual([]);
+    await ask('unschedule', approver);
+    await h.slack.waitFor('nothing to unschedule', () => h.slack.messages.find((x) => x.channel === channel && x.text.includes('No scheduled DNS health summary for this channel')));
+  }, 40_000);
+});
