@@ -3,7 +3,7 @@
  * that select it allows UDP (or TCP) port 53 to the CoreDNS pods, so every lookup times out (or,
  * TCP only, every truncated answer fails).
  */
-import type { Finding } from '../../core/model/index.js';
+import { evidenceOfKind, type Finding } from '../../core/model/index.js';
 import { defineCheck, docsUrlFor, type CheckMeta } from '../define-check.js';
 import { endpointMatrix } from '../lib/endpoint-matrix.js';
 import { factsOf } from '../lib/facts.js';
@@ -58,7 +58,10 @@ export const networkPolicyBlocksDns = defineCheck({
       : answered
         ? ` The twin probe pod got answers (${rows.map((r) => `${r.pod ?? r.ip} UDP ${r.udp}`).join('; ')}), but it does not carry the pod's labels, so these policies do not select it; the pod itself is denied.`
         : ` Direct queries from the pod's position: ${rows.map((r) => `${r.pod ?? r.ip} UDP ${r.udp}, TCP ${r.tcp}`).join('; ')}.`;
-    const refs = [...v.refs, ...rows.flatMap((r) => r.refs)];
+    // The pod's own tools, when its image has them, are the one probe the policy does apply to.
+    const tools = evidenceOfKind(f.evidence, 'tool-output');
+    const toolText = tools.length > 0 ? ` In the pod itself, ${tools.map((t) => `${t.argv.join(' ')} ${t.parsed.timedOut ? 'timed out' : t.parsed.addresses.length > 0 ? `answered ${t.parsed.addresses.join(', ')}` : `failed (exit ${t.exitCode})`}`).join('; ')}.` : '';
+    const refs = [...v.refs, ...rows.flatMap((r) => r.refs), ...tools.map((t) => t.id)];
     const pols = `${listText(v.policies)} in ${f.pod.namespace}`;
     const advice = {
       kind: 'advice' as const,
@@ -70,7 +73,7 @@ export const networkPolicyBlocksDns = defineCheck({
     if (v.udp === false) {
       return [
         makeFinding(id, meta, 'udp-denied', {
-          explanation: `NetworkPolicies ${pols} select ${f.pod.namespace}/${f.pod.name} for egress, and none of their rules allows UDP port 53 to the CoreDNS pods (${listText(f.corednsPods.map((p) => `${p.name} ${p.ip}`))}); once a policy selects a pod for egress, everything it does not allow is denied.${probeText}`,
+          explanation: `NetworkPolicies ${pols} select ${f.pod.namespace}/${f.pod.name} for egress, and none of their rules allows UDP port 53 to the CoreDNS pods (${listText(f.corednsPods.map((p) => `${p.name} ${p.ip}`))}); once a policy selects a pod for egress, everything it does not allow is denied.${probeText}${toolText}`,
           evidenceRefs: refs,
           fixes: [advice],
           confidence: rows.length > 0 && rows.every((r) => r.verdict === 'unreachable') ? 0.95 : 0.8,
