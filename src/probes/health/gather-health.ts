@@ -167,8 +167,6 @@ export async function gatherHealth(access: ClusterAccess, o: GatherHealthOptions
   const corefileText = corefileR.ok ? corefileR.value.text : undefined;
   const serviceIp = dns?.service?.clusterIP && dns.service.clusterIP !== 'None' ? dns.service.clusterIP : undefined;
 
-  const metricsP = readMetrics(access, corednsPods, loc, o.timeouts?.metricsMs ?? 4000);
-
   const burstCount = o.burst?.count ?? 20;
   const targets: Target[] = [
     ...(serviceIp ? [{ ip: serviceIp, role: 'dns-service' as const, label: loc.service }] : []),
@@ -182,7 +180,10 @@ export async function gatherHealth(access: ClusterAccess, o: GatherHealthOptions
   const probeMs = o.timeouts?.probeMs ?? 15000;
   const latencyP = Promise.all(sampleNodes.flatMap((n) => targets.map((t) => sampleLatency(access, n, t, qname, o, probeMs))));
 
-  const [m, lat] = await Promise.all([metricsP, latencyP]);
+  // Metrics are read after the sample so the counters include it (in a quiet cluster or the lab,
+  // the sample is the only traffic; in a busy one it is noise).
+  const lat = await latencyP;
+  const m = await readMetrics(access, corednsPods, loc, o.timeouts?.metricsMs ?? 4000);
   notes.push(...m.notes);
   const latency: LatencySample[] = [];
   for (const r of lat) {

@@ -39,6 +39,9 @@ describe('gatherHealth against the lab', () => {
       const s1 = buildHealthSummary(first);
       expect(s1.status, JSON.stringify(s1.reasons)).toBe('ok');
       expect(s1.latency.rows.every((r) => r.cells.every((c) => c !== null && c.lossPct === 0))).toBe(true);
+      // metrics are read after the latency sample: the replicas counted its queries
+      expect(s1.traffic.requests).toBeGreaterThan(0);
+      expect(s1.traffic.servfailRatio).toBe(0);
       const cm = await access.readConfigMap('kube-system', 'coredns');
       await access.patchConfigMapData('kube-system', 'coredns', { Corefile: cm.data.Corefile!.replace('cache 30', 'cache 60') }, { resourceVersion: cm.resourceVersion });
       const second = await gatherHealth(access, { cluster: 'lab', previous: snapshotOf(first), burst: { count: 0, concurrency: 1 } });
