@@ -141,13 +141,14 @@ describe('Slack flow over a fake diagnosis (mocked cluster)', () => {
   });
 
   it('schedules a recurring health summary for the channel, and unschedules it', async () => {
-    const before = () => h.slack.messages.filter((x) => x.channel === channel && x.text.startsWith('DNS health of lab')).length;
+    const sched = 'C0SCHEDULE';
+    const before = () => h.slack.messages.filter((x) => x.channel === sched && x.text.startsWith('DNS health of lab')).length;
     const start = before();
-    await ask('schedule */1 * * * * * lab', approver);
+    await ask('schedule */1 * * * * * lab', approver, sched);
     await h.slack.waitFor('schedule notice', () => h.slack.messages.find((x) => x.text.includes('scheduled a DNS health summary')));
     expect(await h.queues.cluster('lab').getJobSchedulers()).toHaveLength(1);
     await h.slack.waitFor('two scheduled summaries', () => before() >= start + 2 || undefined, 20_000);
-    await ask('unschedule', approver);
+    await ask('unschedule', approver, sched);
     await h.slack.waitFor('unschedule notice', () => h.slack.messages.find((x) => x.text.includes('removed the scheduled DNS health summary of lab')));
     expect(await h.queues.cluster('lab').getJobSchedulers()).toHaveLength(0);
   });

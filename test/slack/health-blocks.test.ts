@@ -50,7 +50,8 @@ describe('renderHealth (Block Kit)', () => {
     const all = JSON.stringify(msg.blocks);
     expect(msg.text.startsWith('DNS health of prod-eu: DEGRADED (')).toBe(true);
     expect(msg.text).toContain('coredns-5dd5756b68-xxxx1 is not ready (CrashLoopBackOff)');
-    expect(all).toContain('<@U0ASKER>');
+    expect(all).toContain('Asked by <@U0ASKER>');
+    expect(JSON.stringify(renderHealth(s, 'U0ASKER', { scheduled: true }).blocks)).toContain('Scheduled by <@U0ASKER>');
     expect(all).toContain('Latency p50/p90 and loss from sample nodes');
     expect(all).toContain('2/9ms 5%');
     expect(all).toContain('zone-2 0 replicas / 7 pods');

@@ -54,7 +54,8 @@ describe('health commands in Slack (HTTP mode, emulator, fake cluster)', () => {
     expect(notice.text).toContain('next run');
     const schedulers = await h.queues.cluster('lab').getJobSchedulers();
     expect(schedulers.map((s) => [s.pattern, s.tz, (s.template?.data as { channel: string }).channel])).toEqual([['*/1 * * * * *', 'UTC', target]]);
-    await h.slack.waitFor('a scheduled summary in the target channel', () => summaries(target)[0], 20_000);
+    const scheduled = await h.slack.waitFor('a scheduled summary in the target channel', () => summaries(target)[0], 20_000);
+    expect(messageText(scheduled)).toContain(`Scheduled by <@${approver}>`);
 
     await ask('schedules', bystander);
     const list = await h.slack.waitFor('schedule list', () => h.slack.ephemerals.find((e) => e.user === bystander && e.text.includes('scheduled DNS health summar')));

@@ -22,15 +22,16 @@ function pct(x: number | null): string {
 /**
  * Renders a health summary.
  * @param user - who asked (or scheduled) it
+ * @param opts - scheduled: made by a `/dns schedule` job scheduler
  */
-export function renderHealth(h: HealthSummary, user: string): RenderedMessage {
+export function renderHealth(h: HealthSummary, user: string, opts: { scheduled?: boolean } = {}): RenderedMessage {
   const l = healthLines(h);
   const problems = h.reasons.filter((r) => r.severity !== 'info');
   const infos = h.reasons.filter((r) => r.severity === 'info');
   const blocks: SlackBlock[] = [
     { type: 'header', text: { type: 'plain_text', text: truncate(`DNS health of ${h.cluster}: ${word[h.status]}`, blockLimits.headerText).text } },
     section(
-      `${icon[h.status]} *${h.replicas.ready}/${h.replicas.total}* CoreDNS replicas ready. Asked by <@${user}>.` +
+      `${icon[h.status]} *${h.replicas.ready}/${h.replicas.total}* CoreDNS replicas ready. ${opts.scheduled ? 'Scheduled' : 'Asked'} by <@${user}>.` +
         (problems.length ? `\n${problems.map((r) => `• ${escapeMrkdwn(r.text)}`).join('\n')}` : '') +
         (infos.length ? `\n${infos.map((r) => `_${escapeMrkdwn(r.text)}_`).join('\n')}` : ''),
     ),

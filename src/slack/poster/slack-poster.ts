@@ -49,7 +49,8 @@ export class SlackPoster {
         const e = err as { code?: string; retryAfter?: number };
         if (e.code !== rateLimited || attempt >= this.maxRetries) throw err;
         this.rateLimitedCount += 1;
-        const waitMs = Math.max(1, e.retryAfter ?? 1) * 1000;
+        // Jitter: callers refused together must not all come back in the same instant.
+        const waitMs = Math.max(1, e.retryAfter ?? 1) * 1000 + Math.floor(Math.random() * 250);
         if (channel) this.pacer.defer(channel, waitMs);
         await this.sleep(waitMs);
       }

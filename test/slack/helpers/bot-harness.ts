@@ -67,7 +67,7 @@ export async function startHarness(o: HarnessOptions = {}): Promise<Harness> {
     forbidSelfApproval: o.forbidSelfApproval ?? true,
     proposalTtlSeconds: 3600,
     dedupeWindowSeconds: 3600,
-    channelIntervalMs: o.channelIntervalMs ?? 0,
+    channelIntervalMs: o.channelIntervalMs ?? 1000,
     webRetries: 0,
   });
   const worker = o.runtime
