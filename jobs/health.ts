@@ -29,7 +29,9 @@ export function createHealthProcessor(deps: HealthDeps) {
     const input = await deps.runtime.health();
     const summary = buildHealthSummary({ ...input, cluster, ...(previous ? { previous } : {}) });
     // Posting is a separate, idempotent job: a Slack outage never re-runs the probes.
-    await deps.queues.post.add(postJobName, { kind: 'health', channel, requestedBy: job.data.requestedBy, summary }, { ...postJobOptions, jobId: jobId('health', job.id!) });
+    // Jobs made by a job scheduler carry its key (repeatJobKey): the summary says "scheduled by".
+    const scheduled = Boolean(job.repeatJobKey);
+    await deps.queues.post.add(postJobName, { kind: 'health', channel, requestedBy: job.data.requestedBy, summary, ...(scheduled ? { scheduled } : {}) }, { ...postJobOptions, jobId: jobId('health', job.id!) });
     await deps.store?.save(cluster, channel, snapshotOf(input));
     return { problems: summary.reasons.filter((r) => r.severity !== 'info').length, status: summary.status };
   };

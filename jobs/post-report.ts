@@ -146,7 +146,7 @@ export function createPostReportProcessor(deps: PostReportDeps) {
         return { posted };
       }
       case 'health':
-        posted.health = (await postOnce(poster, ledger, key('health'), { channel: d.channel }, renderHealth(d.summary, d.requestedBy))).ts;
+        posted.health = (await postOnce(poster, ledger, key('health'), { channel: d.channel }, renderHealth(d.summary, d.requestedBy, { scheduled: d.scheduled === true }))).ts;
         return { posted };
       case 'rollback-result': {
         const p = await deps.proposals.get(d.proposalId);
