@@ -32,6 +32,8 @@ export function healthCommand(): Command {
     .option('--markdown', 'print the summary as Markdown')
     .option('--burst <count>', 'queries per target in the latency sample (0 skips it)', (v) => wholeNumber(v, '--burst', 0), 20)
     .option('--sample-nodes <n>', 'at most this many sample nodes (one per zone)', (v) => wholeNumber(v, '--sample-nodes', 1), 3)
+    // Usage errors throw to main(), which exits 2 (commander would exit 1 itself from a sub-command).
+    .exitOverride()
     .action(async (opts: HealthOptions) => {
       // Heavy modules load here, not at start-up (dnswhy's other commands stay fast).
       const [{ openCluster }, { gatherHealth }, health] = await Promise.all([
