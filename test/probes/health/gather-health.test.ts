@@ -27,6 +27,9 @@ describe('gatherHealth against the lab', () => {
       expect(s.latency.targets[0]).toBe('kube-dns');
       expect(s.latency.targets).toHaveLength(1 + s.replicas.total);
       expect(s.config.hash).toBe(corefileHash(lab.scenario.coredns.corefile));
+      // the ConfigMap's sha512 is what each replica reports as loaded (coredns_reload_version_info)
+      expect(s.replicas.list.map((r) => r.loadedHash)).toEqual(s.replicas.list.map(() => s.config.hash));
+      expect(s.config.staleReplicas).toEqual([]);
       // probe pods are gone
       const left = await access.listPods(undefined, { labelSelector: 'app.kubernetes.io/name=dnswhy-probe' });
       expect(left).toEqual([]);
