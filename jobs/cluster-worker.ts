@@ -50,12 +50,18 @@ export async function startClusterWorker(o: ClusterWorkerOptions): Promise<Runni
     [clusterJobNames.rollback]: createRollbackProcessor({ runtime: o.runtime, queues: o.queues, proposals }),
     [clusterJobNames.health]: createHealthProcessor({ runtime: o.runtime, queues: o.queues, store: new HealthStore(o.redis) }),
   };
+  let active = 0;
   const worker = new Worker(
     clusterQueueName(o.cluster),
     async (job: Job) => {
       const p = processors[job.name];
       if (!p) throw new Error(`unknown job "${job.name}" on the cluster queue`);
-      return p(job);
+      active += 1;
+      try {
+        return await p(job);
+      } finally {
+        active -= 1;
+      }
     },
     { connection: o.connection, concurrency: o.concurrency ?? 2, lockDuration: o.lockDurationMs ?? 30_000, stalledInterval: Math.min(30_000, o.lockDurationMs ?? 30_000), maxStalledCount: 2 },
   );
@@ -77,16 +83,14 @@ export async function startClusterWorker(o: ClusterWorkerOptions): Promise<Runni
     async close(graceMs = 25_000) {
       clearInterval(timer);
       await registry.leave(o.cluster, instance).catch(() => undefined);
-      const graceful = worker.close();
-      let timeout: NodeJS.Timeout | undefined;
-      const expired = new Promise<'expired'>((r) => {
-        timeout = setTimeout(() => r('expired'), graceMs);
-      });
-      if ((await Promise.race([graceful.then(() => 'done' as const), expired])) === 'expired') {
-        o.log.warn({ cluster: o.cluster }, 'grace period over: handing running jobs back');
-        await worker.close(true);
-      }
-      clearTimeout(timeout);
+      // Take no new job, give running ones the grace period, then close; a forced close stops
+      // renewing their locks, so BullMQ's stalled check hands them to another worker.
+      // (A second close() call returns the first one's promise, hence deciding before calling it.)
+      await worker.pause(true);
+      const deadline = Date.now() + graceMs;
+      while (active > 0 && Date.now() < deadline) await new Promise((r) => setTimeout(r, 50));
+      if (active > 0) o.log.warn({ cluster: o.cluster, active }, 'grace period over: handing running jobs back');
+      await worker.close(active > 0);
     },
   };
 }
