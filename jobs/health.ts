@@ -6,6 +6,7 @@
  */
 import type { Job } from 'bullmq';
 import { buildHealthSummary, snapshotOf } from '../src/core/health/build-health-summary.js';
+import { trendMetricLabel, trendPointOf, trendThatMatters } from '../src/core/health/trend.js';
 import type { HealthStore } from '../src/queue/health-store.js';
 import type { HealthJobData, HealthJobResult } from '../src/queue/job-data.js';
 import { jobId } from '../src/queue/job-id.js';
@@ -31,8 +32,18 @@ export function createHealthProcessor(deps: HealthDeps) {
     // Posting is a separate, idempotent job: a Slack outage never re-runs the probes.
     // Jobs made by a job scheduler carry its key (repeatJobKey): the summary says "scheduled by".
     const scheduled = Boolean(job.repeatJobKey);
-    await deps.queues.post.add(postJobName, { kind: 'health', channel, requestedBy: job.data.requestedBy, summary, ...(scheduled ? { scheduled } : {}) }, { ...postJobOptions, jobId: jobId('health', job.id!) });
+    // A chart goes with the summary only when the latest point is clearly worse than the earlier ones.
+    const point = trendPointOf(summary);
+    const points = [...((await deps.store?.trend(cluster, channel)) ?? []).filter((p) => p.at < point.at), point];
+    const t = trendThatMatters(points);
+    const trend = t ? { title: `${trendMetricLabel[t.metric]}, ${cluster}`, why: t.why, values: points.map((p) => p[t.metric]) } : undefined;
+    await deps.queues.post.add(
+      postJobName,
+      { kind: 'health', channel, requestedBy: job.data.requestedBy, summary, ...(scheduled ? { scheduled } : {}), ...(trend ? { trend } : {}) },
+      { ...postJobOptions, jobId: jobId('health', job.id!) },
+    );
     await deps.store?.save(cluster, channel, snapshotOf(input));
+    await deps.store?.pushTrend(cluster, channel, point);
     return { problems: summary.reasons.filter((r) => r.severity !== 'info').length, status: summary.status };
   };
 }

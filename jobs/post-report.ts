@@ -15,6 +15,7 @@ import type { ApplicableFix, ProposalStore } from '../src/queue/proposal-store.j
 import type { RunningDiagnoses } from '../src/queue/running-diagnoses.js';
 import { renderApplyResult, renderNotice, renderRollbackResult } from '../src/slack/blocks/apply-blocks.js';
 import { renderFixDecided, renderFixProposal } from '../src/slack/blocks/fix-blocks.js';
+import { renderTrendPng } from '../src/slack/blocks/health-chart.js';
 import { renderHealth } from '../src/slack/blocks/health-blocks.js';
 import { renderProgress } from '../src/slack/blocks/progress-blocks.js';
 import { renderReport, type EarlierReport } from '../src/slack/blocks/report-blocks.js';
@@ -147,6 +148,12 @@ export function createPostReportProcessor(deps: PostReportDeps) {
       }
       case 'health':
         posted.health = (await postOnce(poster, ledger, key('health'), { channel: d.channel }, renderHealth(d.summary, d.requestedBy, { scheduled: d.scheduled === true }))).ts;
+        // The trend chart (when one matters) goes in the summary's thread, uploaded once per job.
+        if (d.trend && !(await ledger.get(key('health-chart')))) {
+          await poster.upload({ channel: d.channel, threadTs: posted.health }, { filename: 'dns-health-trend.png', title: d.trend.title, content: '', binary: renderTrendPng(d.trend.values) }, d.trend.why);
+          await ledger.record(key('health-chart'), 'uploaded');
+          posted.healthChart = 'uploaded';
+        }
         return { posted };
       case 'rollback-result': {
         const p = await deps.proposals.get(d.proposalId);

@@ -6,6 +6,7 @@
  */
 import type { Redis } from 'ioredis';
 import type { HealthSnapshot } from '../core/health/model.js';
+import type { TrendPoint } from '../core/health/trend.js';
 import { shortHash } from './job-id.js';
 import { keyPrefix } from './names.js';
 
@@ -30,6 +31,27 @@ export class HealthStore {
     } catch {
       return undefined;
     }
+  }
+
+  /** Trend points of earlier summaries, oldest first (at most the last `keep` pushed). */
+  async trend(cluster: string, channel: string): Promise<TrendPoint[]> {
+    const raw = await this.redis.lrange(`${HealthStore.keyFor(cluster, channel)}:trend`, 0, -1);
+    const out: TrendPoint[] = [];
+    for (const r of raw) {
+      try {
+        const p = JSON.parse(r) as TrendPoint;
+        if (typeof p.at === 'string') out.push(p);
+      } catch {
+        // a damaged point is skipped: the chart shows the others
+      }
+    }
+    return out;
+  }
+
+  /** Appends a trend point, keeping the last `keep` (default 30). */
+  async pushTrend(cluster: string, channel: string, point: TrendPoint, keep = 30): Promise<void> {
+    const key = `${HealthStore.keyFor(cluster, channel)}:trend`;
+    await this.redis.multi().rpush(key, JSON.stringify(point)).ltrim(key, -keep, -1).expire(key, this.ttlSeconds).exec();
   }
 
   /** Replaces the snapshot unless a newer one is already stored (two runs finishing out of order). */

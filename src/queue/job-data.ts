@@ -87,7 +87,7 @@ export type PostReportJobData =
   | { kind: 'diagnosis-failed'; thread: ThreadRef; progressTs: string; cluster: string; target: JobTarget; message: string; candidates?: string[]; dedupeKey: string; diagnoseJobId: string }
   | { kind: 'apply-result'; proposalId: string; outcome: 'applied' | 'conflict' | 'failed'; message: string; verified?: boolean; verification?: string; reloadNote?: string }
   | { kind: 'rollback-result'; proposalId: string; outcome: 'rolled-back' | 'conflict' | 'failed'; message: string }
-  | { kind: 'health'; channel: string; requestedBy: string; summary: HealthSummary; /** Produced by a job scheduler (`/dns schedule`), not asked now. */ scheduled?: boolean };
+  | { kind: 'health'; channel: string; requestedBy: string; summary: HealthSummary; /** Produced by a job scheduler (`/dns schedule`), not asked now. */ scheduled?: boolean; /** Set when a trend matters: the values (oldest first) to chart, and why. */ trend?: { title: string; why: string; values: (number | null)[] } };
 
 export interface PostReportJobResult {
   /** ts of every message posted (or found already posted), by step. */

@@ -74,6 +74,22 @@ describe('health job and schedules (real redis-server, fake cluster)', () => {
     expect((await store.previous('lab', 'C0HEALTH'))!.at).toBe(second!.at);
   });
 
+  it('attaches a trend to the post only when the latest summary is clearly worse than the earlier ones', async () => {
+    const runtime = new FakeRuntime({ name: 'lab' });
+    const store = new HealthStore(redis);
+    const process = createHealthProcessor({ runtime, queues, store });
+    const data = { cluster: 'lab', channel: 'C0TREND', requestedBy: 'U0ASKER' };
+    for (let i = 0; i < 3; i++) await process(job(data));
+    expect((await postedHealth('C0TREND')).every((p) => p.data.trend === undefined)).toBe(true);
+    expect(await store.trend('lab', 'C0TREND')).toHaveLength(3);
+    runtime.healthServfail = 60; // the upstream starts failing: 60 of 160 responses since the previous summary
+    await process(job(data));
+    const last = (await postedHealth('C0TREND')).at(-1)!.data;
+    expect(last.trend).toMatchObject({ title: 'SERVFAIL share of responses (%), lab' });
+    expect(last.trend!.values.map((v) => Math.round(v ?? -1))).toEqual([0, 0, 0, 38]);
+    expect(last.trend!.why).toContain('SERVFAIL share of responses is 37.5%');
+  });
+
   it('keeps the newest snapshot when runs finish out of order, and ignores unreadable JSON', async () => {
     const store = new HealthStore(redis);
     const snap = (at: string) => ({ at, metrics: {}, restarts: {} });

@@ -39,6 +39,27 @@ describe('health commands in Slack (HTTP mode, emulator, fake cluster)', () => {
     expect(messageText(second)).toMatch(/Traffic\* since <!date\^\d+/);
   });
 
+  it('uploads a trend chart (PNG, files.uploadV2) in the summary\'s thread when SERVFAIL rises', async () => {
+    const ch = 'C0TRENDS';
+    for (let i = 0; i < 3; i++) {
+      await ask('health', bystander, ch);
+      await h.slack.waitFor(`summary ${i + 1}`, () => summaries(ch)[i]);
+    }
+    expect(h.slack.messages.some((m) => m.channel === ch && m.files?.length)).toBe(false);
+    runtime.healthServfail = 60;
+    try {
+      await ask('health', bystander, ch);
+      const chart = await h.slack.waitFor('chart upload', () => h.slack.messages.find((m) => m.channel === ch && m.files?.some((f) => f.name === 'dns-health-trend.png')));
+      expect(chart.threadTs).toBe(summaries(ch)[3]!.ts);
+      expect(chart.text).toContain('SERVFAIL share of responses is');
+      expect(chart.files![0]!.title).toBe('SERVFAIL share of responses (%), lab');
+      const upload = h.slack.calls.filter((c) => c.method === 'upload').at(-1)!;
+      expect(Number(upload.args.bytes)).toBeGreaterThan(500);
+    } finally {
+      runtime.healthServfail = 0;
+    }
+  });
+
   it('answers a bad schedule ephemerally with an example, before any work', async () => {
     const res = await ask('schedule daily 25:00');
     expect(res.status).toBe(200);

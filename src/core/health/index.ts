@@ -5,3 +5,4 @@ export { configDrift, maxDiffChars } from './config-drift.js';
 export { metricsDelta, sumMetrics } from './metrics-delta.js';
 export { renderHealthText, renderHealthMarkdown, healthLines, matrixRows } from './render-health.js';
 export { parseScheduleSpec, type ScheduleSpec } from './schedule-spec.js';
+export { trendPointOf, trendThatMatters, trendMetricLabel, type TrendPoint, type TrendMetric } from './trend.js';

@@ -15,4 +15,6 @@ export interface RenderedFile {
   filename: string;
   title: string;
   content: string;
+  /** Binary content (a PNG chart): uploaded instead of `content` when set. */
+  binary?: Uint8Array;
 }

@@ -99,7 +99,7 @@ export class SlackPoster {
         ...(to.threadTs ? { thread_ts: to.threadTs } : {}),
         filename: file.filename,
         title: file.title,
-        content: file.content,
+        ...(file.binary ? { file: Buffer.from(file.binary) } : { content: file.content }),
         ...(comment ? { initial_comment: comment } : {}),
       } as Parameters<WebClient['filesUploadV2']>[0]);
     });

@@ -124,9 +124,13 @@ export class FakeRuntime implements ClusterRuntime {
 
   /** Health input of a made-up cluster: one replica not ready, both in zone-1 (fake, no cluster). */
   healthCalls = 0;
+  /** SERVFAIL answers added per health call (a failing upstream, for trend tests). */
+  healthServfail = 0;
+  private servfails = 0;
   async health(): Promise<HealthInput> {
     this.healthCalls += 1;
-    const metrics = { requests: 100 * this.healthCalls, responsesByRcode: { NOERROR: 90 * this.healthCalls, NXDOMAIN: 10 * this.healthCalls }, cacheHits: 50 * this.healthCalls, cacheMisses: 50 * this.healthCalls, forwardRequests: {}, forwardResponsesByRcode: {}, healthcheckFailures: {} };
+    this.servfails += this.healthServfail;
+    const metrics = { requests: 100 * this.healthCalls + this.servfails, responsesByRcode: { NOERROR: 90 * this.healthCalls, NXDOMAIN: 10 * this.healthCalls, SERVFAIL: this.servfails }, cacheHits: 50 * this.healthCalls, cacheMisses: 50 * this.healthCalls, forwardRequests: {}, forwardResponsesByRcode: {}, healthcheckFailures: {} };
     return {
       cluster: this.name,
       at: new Date().toISOString(),
