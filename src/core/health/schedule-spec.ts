@@ -1,5 +1,6 @@
 /**
- * Schedules of health summaries: `daily HH:MM` (UTC) or a 5-field cron expression, validated with
+ * Schedules of health summaries: `daily HH:MM` (UTC) or a cron expression (5 fields, or 6 with
+ * seconds first as BullMQ allows), validated with
  * cron-parser so a bad schedule is refused with a message naming what is wrong.
  */
 import { CronExpressionParser } from 'cron-parser';
@@ -17,7 +18,7 @@ const example = 'e.g. `daily 09:00` or `0 9 * * 1-5`';
 
 /**
  * Parses a schedule.
- * @param text - `daily HH:MM` or five cron fields
+ * @param text - `daily HH:MM` or five cron fields (six with seconds)
  * @param now - reference time for the next run (default: now)
  */
 export function parseScheduleSpec(text: string, now: Date = new Date()): { ok: true; spec: ScheduleSpec } | { ok: false; message: string } {
@@ -36,7 +37,7 @@ export function parseScheduleSpec(text: string, now: Date = new Date()): { ok: t
     pattern = `${min} ${h} * * *`;
     description = `daily at ${String(h).padStart(2, '0')}:${String(min).padStart(2, '0')} UTC`;
   } else {
-    if (words.length !== 5) return { ok: false, message: `a cron schedule has 5 fields (minute hour day month weekday), got ${words.length}: ${example}` };
+    if (words.length !== 5 && words.length !== 6) return { ok: false, message: `a cron schedule has 5 fields (minute hour day month weekday), got ${words.length}: ${example}` };
     pattern = words.join(' ');
     description = `cron \`${pattern}\` (UTC)`;
   }

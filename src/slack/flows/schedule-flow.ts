@@ -3,7 +3,7 @@
  * target channel is shown, when a schedule runs next, and the list of the health schedulers on the
  * live clusters' queues (BullMQ keeps them in Redis; nothing else to store).
  */
-import { CronExpressionParser } from 'cron-parser';
+import { parseScheduleSpec } from '../../core/health/schedule-spec.js';
 import type { HealthJobData } from '../../queue/job-data.js';
 import { clusterJobNames } from '../../queue/names.js';
 import type { RenderedMessage } from '../blocks/block-types.js';
@@ -18,12 +18,8 @@ export function channelMention(channel: string): string {
 
 /** "; next run <date>" for a cron pattern (UTC), or '' when it cannot be computed. */
 export function nextRun(pattern: string, now: Date = new Date()): string {
-  try {
-    const next = CronExpressionParser.parse(pattern, { tz: 'UTC', currentDate: now }).next().toISOString();
-    return next ? `; next run ${slackDate(next)}` : '';
-  } catch {
-    return '';
-  }
+  const r = parseScheduleSpec(pattern, now);
+  return r.ok && r.spec.next ? `; next run ${slackDate(r.spec.next)}` : '';
 }
 
 /** One health schedule as listed. */

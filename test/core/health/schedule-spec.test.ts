@@ -13,6 +13,10 @@ describe('parseScheduleSpec', () => {
     expect(parseScheduleSpec('*/15 * * * 1-5', now)).toMatchObject({ ok: true, spec: { pattern: '*/15 * * * 1-5', next: '2026-01-01T10:15:00.000Z' } });
   });
 
+  it('accepts six fields (seconds first), as BullMQ does', () => {
+    expect(parseScheduleSpec('*/10 * * * * *', now)).toMatchObject({ ok: true, spec: { pattern: '*/10 * * * * *', next: '2026-01-01T10:00:10.000Z' } });
+  });
+
   it.each([
     ['daily 24:00', 'hour 24 is out of range'],
     ['daily 09:60', 'minute 60 is out of range'],
@@ -20,6 +24,7 @@ describe('parseScheduleSpec', () => {
     ['daily', '`daily` takes one time'],
     ['', 'a schedule is needed'],
     ['* * *', 'a cron schedule has 5 fields'],
+    ['0 0 9 * * * 2026', 'a cron schedule has 5 fields'],
     ['61 * * * *', 'is not a valid cron schedule'],
     ['0 0 31 2 *', 'is not a valid cron schedule'],
   ])('refuses %j with a clear message', (text, message) => {
