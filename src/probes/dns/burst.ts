@@ -99,7 +99,7 @@ function percentile(sorted: Float64Array, p: number): number {
 export async function runBurst(server: { ip: string; port?: number }, qname: string, qtype: RecordType, opts: BurstOptions = {}): Promise<BurstResult> {
   const network = opts.network ?? directNetwork;
   const port = server.port ?? 53;
-  const dest = network.dial(server.ip, port, 'udp');
+  const dest = network.dial(server.ip, port, 'udp', opts.sourceIp);
   const bind = network.bindAddress(opts.sourceIp);
   const byDuration = opts.durationMs !== undefined;
   const count = byDuration ? Number.POSITIVE_INFINITY : Math.max(1, opts.count ?? 200);

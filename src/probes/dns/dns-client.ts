@@ -100,7 +100,7 @@ export async function queryDns(server: { ip: string; port?: number }, qname: str
   const wire = { edns: opts.edns !== false, recursionDesired: opts.recursionDesired !== false };
 
   const viaTcp = async (spentTries: number, spentMs: number): Promise<DnsQueryResult> => {
-    const dest = network.dial(server.ip, port, 'tcp');
+    const dest = network.dial(server.ip, port, 'tcp', opts.sourceIp);
     const a = await tcpExchange(dest, bindHost, q, { timeoutMs: timeoutMs * Math.max(1, tries), ...wire });
     const r = channelResult({ ...base, transport: 'tcp' }, a);
     r.tries += spentTries;
@@ -110,7 +110,7 @@ export async function queryDns(server: { ip: string; port?: number }, qname: str
 
   if (opts.transport === 'tcp') return viaTcp(0, 0);
 
-  const channel = new UdpChannel(network.dial(server.ip, port, 'udp'), bindHost);
+  const channel = new UdpChannel(network.dial(server.ip, port, 'udp', opts.sourceIp), bindHost);
   let a: ChannelAnswer;
   try {
     await channel.open();

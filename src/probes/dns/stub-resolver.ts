@@ -62,6 +62,7 @@ export async function lookup(name: string, conf: ResolvConf, opts: LookupOptions
   const ctx: ExecContext = {
     network: opts.network ?? directNetwork,
     bindHost: (opts.network ?? directNetwork).bindAddress(opts.sourceIp),
+    sourceIp: opts.sourceIp,
     scale,
     minTryMs: opts.minTryMs ?? 100,
     channels: new Map(),
@@ -92,6 +93,8 @@ export async function lookup(name: string, conf: ResolvConf, opts: LookupOptions
 interface ExecContext {
   network: NetworkPosition;
   bindHost: string | undefined;
+  /** The cluster identity packets carry (the lab applies kernel-level drop/reject rules by it). */
+  sourceIp: string | undefined;
   scale: number;
   minTryMs: number;
   /**
@@ -165,12 +168,12 @@ async function askOn(channel: UdpChannel, step: ExchangeStep, qtype: RecordType,
 }
 
 async function viaTcp(step: ExchangeStep, qtype: RecordType, server: string, waitMs: number, ctx: ExecContext): Promise<DnsQueryResult> {
-  const a = await tcpExchange(ctx.network.dial(server, 53, 'tcp'), ctx.bindHost, { name: step.qname, type: qtype }, { timeoutMs: waitMs, edns: step.edns });
+  const a = await tcpExchange(ctx.network.dial(server, 53, 'tcp', ctx.sourceIp), ctx.bindHost, { name: step.qname, type: qtype }, { timeoutMs: waitMs, edns: step.edns });
   return channelResult({ server: { ip: server, port: 53 }, qname: step.qname, qtype, transport: 'tcp' }, a);
 }
 
 async function openChannel(server: string, ctx: ExecContext): Promise<UdpChannel | ChannelAnswer> {
-  const ch = new UdpChannel(ctx.network.dial(server, 53, 'udp'), ctx.bindHost);
+  const ch = new UdpChannel(ctx.network.dial(server, 53, 'udp', ctx.sourceIp), ctx.bindHost);
   try {
     await ch.open();
     return ch;

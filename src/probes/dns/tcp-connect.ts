@@ -18,7 +18,7 @@ export interface TcpConnectResult {
 /** Connects to a cluster address (through the NetworkPosition), then closes at once. Never rejects. */
 export function tcpConnect(ip: string, port: number, opts: { network?: NetworkPosition; sourceIp?: string; timeoutMs?: number } = {}): Promise<TcpConnectResult> {
   const network = opts.network ?? directNetwork;
-  const dest = network.dial(ip, port, 'tcp');
+  const dest = network.dial(ip, port, 'tcp', opts.sourceIp);
   const bind = network.bindAddress(opts.sourceIp);
   const started = performance.now();
   return new Promise((resolve) => {
