@@ -58,7 +58,7 @@ async function main(): Promise<void> {
     emu.once('exit', (code) => reject(new Error(`emulator exited with ${code}`)));
   });
   const slack = { apiUrl: `${baseUrl}/api/`, baseUrl };
-  const messages = async () => (await (await fetch(`${baseUrl}/_emulator/messages`)).json()) as { channel: string; ts: string; threadTs?: string; text: string }[];
+  const messages = async () => (await (await fetch(`${baseUrl}/_emulator/messages`)).json()) as { channel: string; ts: string; threadTs?: string; text: string; blocks?: unknown[] }[];
   const bot = await startSlackApp({ botToken: 'xoxb-emulator', signingSecret: secret, apiUrl: slack.apiUrl, port: 0, host: '127.0.0.1', redis, connection, queues, log, approvers: { users: [], groups: [] }, forbidSelfApproval: true, proposalTtlSeconds: 3600, dedupeWindowSeconds: 3600, webRetries: 0 });
   const url = bot.eventsUrl!;
 
@@ -93,8 +93,9 @@ async function main(): Promise<void> {
   const seeds = readdirSync(join(root, 'scenarios')).filter((f) => /^\d{3}-.*\.yaml$/.test(f)).sort();
   const perScenario: Record<string, unknown>[] = [];
   for (const [n, file] of seeds.entries()) {
-    const doc = parseYaml(readFileSync(join(root, 'scenarios', file), 'utf8')) as { expect?: { why?: { pod: string; name: string } }[] };
-    const why = doc.expect?.find((e) => e.why)?.why;
+    const doc = parseYaml(readFileSync(join(root, 'scenarios', file), 'utf8')) as { expect?: { why?: { pod: string; name: string }; findings?: string[] }[] };
+    const expectation = doc.expect?.find((e) => e.why);
+    const why = expectation?.why;
     if (!why) continue;
     const cluster = `seed-${n}`;
     const channelId = `C0SEED${n}`;
@@ -112,7 +113,9 @@ async function main(): Promise<void> {
       const elapsed = performance.now() - t0;
       const done = (await queues.cluster(cluster).getJobs(['completed', 'failed'])).find((j) => j.name === 'diagnose');
       const diagnosisMs = done?.finishedOn && done.processedOn ? done.finishedOn - done.processedOn : undefined;
-      const row = { scenario: file, labStartMs, status: res.status, reported: report ? (report.text.startsWith('Broken') ? 'broken' : report.text.startsWith('Healthy') ? 'healthy' : 'failed') : 'timeout', commandToReportMs: Math.round(elapsed), diagnosisMs, overheadMs: diagnosisMs !== undefined ? Math.round(elapsed - diagnosisMs) : undefined };
+      const shown = report ? JSON.stringify(report.blocks ?? []) : '';
+      const expectedFindingsShown = (expectation?.findings ?? []).every((f) => shown.includes(f));
+      const row = { scenario: file, labStartMs, status: res.status, expectedFindings: expectation?.findings ?? [], expectedFindingsShown, reported: report ? (report.text.startsWith('Broken') ? 'broken' : report.text.startsWith('Healthy') ? 'healthy' : 'failed') : 'timeout', commandToReportMs: Math.round(elapsed), diagnosisMs, overheadMs: diagnosisMs !== undefined ? Math.round(elapsed - diagnosisMs) : undefined };
       console.log(row);
       perScenario.push(row);
     } finally {
