@@ -36,10 +36,18 @@ export async function buildProgram(argv: readonly string[] = []): Promise<Comman
     .exitOverride();
   const asked = families.find((f) => f.name === argv[0]);
   for (const family of asked ? [asked] : families) program.addCommand(await family.load());
+  // Sub-commands do not inherit exitOverride: without it commander exits 1 on their usage errors.
+  const override = (cmd: Command): void => {
+    cmd.exitOverride();
+    cmd.commands.forEach(override);
+  };
+  override(program);
   return program;
 }
 
 export async function main(argv: string[]): Promise<number> {
+  // Actions report their outcome through process.exitCode; start clean (main may run more than once in tests).
+  process.exitCode = undefined;
   const program = await buildProgram(argv);
   try {
     await program.parseAsync(argv, { from: 'user' });
