@@ -18,6 +18,7 @@ import {
   type CorednsLocation,
   type DnsSide,
 } from './cluster-reads.js';
+import { fitBurst } from './burst-budget.js';
 import { forwardTargetsFor, type Upstream } from './forward-targets.js';
 import { podOrigin, readPodFiles, runPodTools } from './pod-exec.js';
 import { workerQueries, type WorkerTarget } from './worker-view.js';
@@ -90,10 +91,13 @@ export function guessLibc(images: string[] | undefined): 'glibc' | 'musl' {
   return (images ?? []).some((i) => /alpine|musl|busybox:.*musl/i.test(i)) ? 'musl' : 'glibc';
 }
 
-function firstNameserver(evidence: Evidence[]): string | undefined {
+function podResolvConf(evidence: Evidence[]): string | undefined {
   const rc = evidence.find((e) => e.kind === 'resolv-conf');
-  if (!rc || rc.kind !== 'resolv-conf') return undefined;
-  return /^\s*nameserver\s+(\S+)/m.exec(rc.text)?.[1];
+  return rc?.kind === 'resolv-conf' ? rc.text : undefined;
+}
+
+function firstNameserver(evidence: Evidence[]): string | undefined {
+  return /^\s*nameserver\s+(\S+)/m.exec(podResolvConf(evidence) ?? '')?.[1];
 }
 
 const settle = <T>(p: Promise<T>): Promise<T | undefined> => p.catch(() => undefined);
@@ -175,7 +179,7 @@ export async function gatherEvidence(access: ClusterAccess, target: GatherTarget
       dnsServiceIp,
       endpoints,
       tcpPorts,
-      burst: opts.burst ?? { count: 200, concurrency: 20 },
+      burst: fitBurst(opts.burst ?? { count: 200, concurrency: 20 }, podResolvConf(files), deadline),
       libc: opts.libc ?? guessLibc(pod.images),
     };
     const twinP: Promise<Evidence[]> =
