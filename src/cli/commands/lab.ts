@@ -45,18 +45,21 @@ export async function runLab(
     return exitCodes.finding;
   }
   const s = lab.scenario;
-  io.out(`export KUBECONFIG=${lab.kubeconfigPath}`);
-  io.out(`# lab "${s.name}" (seed ${s.seed}): API ${lab.apiUrl}`);
-  io.out(`# ${s.nodes.length} nodes, ${s.pods.length} pods, ${s.coredns.pods.length} CoreDNS replicas, DNS Service ${s.cluster.dnsService.ip}, ${s.resolvers.length} resolvers${lab.dns ? '' : ' (DNS not running: --no-dns)'}`);
-  io.out('# try: kubectl get pods -A -o wide; stop with Ctrl-C');
+  // Listen for the signals before the first line goes out: whoever reads that line may signal at
+  // once, and without a listener Node's default action kills the process with the lab running.
   const signals = io.signals ?? ['SIGINT', 'SIGTERM'];
-  await new Promise<void>((resolve) => {
+  const stopped = new Promise<void>((resolve) => {
     const onSignal = () => {
       for (const sig of signals) process.off(sig, onSignal);
       resolve();
     };
     for (const sig of signals) process.on(sig, onSignal);
   });
+  io.out(`export KUBECONFIG=${lab.kubeconfigPath}`);
+  io.out(`# lab "${s.name}" (seed ${s.seed}): API ${lab.apiUrl}`);
+  io.out(`# ${s.nodes.length} nodes, ${s.pods.length} pods, ${s.coredns.pods.length} CoreDNS replicas, DNS Service ${s.cluster.dnsService.ip}, ${s.resolvers.length} resolvers${lab.dns ? '' : ' (DNS not running: --no-dns)'}`);
+  io.out('# try: kubectl get pods -A -o wide; stop with Ctrl-C');
+  await stopped;
   await lab.stop();
   io.err('dnswhy lab: stopped');
   return exitCodes.ok;
