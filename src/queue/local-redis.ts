@@ -10,10 +10,12 @@ import { join } from 'node:path';
 
 export interface LocalRedis {
   url: string;
+  port: number;
   stop(): Promise<void>;
 }
 
-async function freePort(): Promise<number> {
+/** A loopback TCP port that was free a moment ago. */
+export async function freePort(): Promise<number> {
   return new Promise((resolve, reject) => {
     const srv = createServer();
     srv.on('error', reject);
@@ -41,9 +43,12 @@ function ping(port: number): Promise<boolean> {
   });
 }
 
-/** Starts redis-server; throws a clear error when it is not installed. */
-export async function startLocalRedis(): Promise<LocalRedis> {
-  const port = await freePort();
+/**
+ * Starts redis-server; throws a clear error when it is not installed.
+ * @param port - the port to listen on (a free one by default; tests restart a server on its old port)
+ */
+export async function startLocalRedis(port?: number): Promise<LocalRedis> {
+  port ??= await freePort();
   const dir = mkdtempSync(join(tmpdir(), 'dnswhy-serve-redis-'));
   const child: ChildProcess = spawn('redis-server', ['--port', String(port), '--bind', '127.0.0.1', '--save', '', '--appendonly', 'no', '--dir', dir, '--loglevel', 'warning'], { stdio: 'ignore' });
   const spawnError = new Promise<Error>((resolve) => child.once('error', resolve));
@@ -59,6 +64,7 @@ export async function startLocalRedis(): Promise<LocalRedis> {
   }
   return {
     url: `redis://127.0.0.1:${port}`,
+    port,
     async stop() {
       if (child.exitCode === null) {
         await new Promise<void>((r) => {
