@@ -58,6 +58,21 @@ export async function readNodes(access: ClusterAccess, timeoutMs: number): Promi
   return { ok: true, value: r.value, evidence: [{ id: '', kind: 'nodes', from: api, at: t.at, ms: elapsed(t), nodes: r.value }] };
 }
 
+/** A CoreDNS pod as the evidence and the health summary describe it. */
+export function corednsPodFacts(p: ClusterPod, zone: string | undefined): CorednsPod {
+  return {
+    name: p.name,
+    namespace: p.namespace,
+    ip: p.ip,
+    node: p.node,
+    ...(zone ? { zone } : {}),
+    ready: p.ready,
+    phase: p.phase,
+    restarts: p.restarts,
+    ...(p.waitingReason ? { waitingReason: p.waitingReason } : {}),
+  };
+}
+
 /** The result of reading the DNS side of the cluster. */
 export interface DnsSide {
   service?: ServiceFacts;
@@ -98,20 +113,7 @@ export async function readDnsSide(access: ClusterAccess, loc: CorednsLocation, n
         const zone = a.zone ?? zoneOfNode(node);
         return { ip: a.ip, ready: a.ready, ...(pod ? { pod } : {}), ...(node ? { node } : {}), ...(zone ? { zone } : {}) };
       }),
-      corednsPods: corednsPods.map((p): CorednsPod => {
-        const zone = zoneOfNode(p.node);
-        return {
-          name: p.name,
-          namespace: p.namespace,
-          ip: p.ip,
-          node: p.node,
-          ...(zone ? { zone } : {}),
-          ready: p.ready,
-          phase: p.phase,
-          restarts: p.restarts,
-          ...(p.waitingReason ? { waitingReason: p.waitingReason } : {}),
-        };
-      }),
+      corednsPods: corednsPods.map((p) => corednsPodFacts(p, zoneOfNode(p.node))),
     };
     evidence.unshift(ev);
   }

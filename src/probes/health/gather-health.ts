@@ -8,7 +8,7 @@ import { createHash } from 'node:crypto';
 import type { ClusterAccess, ClusterPod, ProbePodSpec } from '../../core/cluster-access.js';
 import type { HealthInput, HealthSnapshot, LatencySample } from '../../core/health/index.js';
 import type { BurstEvidence, CorednsMetrics, Evidence, EvidenceOrigin, NodeFacts } from '../../core/model/index.js';
-import { defaultCorednsLocation, readCorefile, readDnsSide, readNodes, type CorednsLocation } from '../gather/cluster-reads.js';
+import { corednsPodFacts, defaultCorednsLocation, readCorefile, readDnsSide, readNodes, type CorednsLocation } from '../gather/cluster-reads.js';
 import { defaultProbeImage, probeCommand, probeName, probePodLabels, runProbePod } from '../gather/probe-pods.js';
 import { parseCorednsMetrics } from '../gather/prometheus-metrics.js';
 import { reasonOf, withTimeout } from '../gather/steps.js';
@@ -196,20 +196,7 @@ export async function gatherHealth(access: ClusterAccess, o: GatherHealthOptions
   return {
     cluster: o.cluster,
     at,
-    replicas: corednsPods.map((p) => {
-      const zone = zoneOf.get(p.node);
-      return {
-        name: p.name,
-        namespace: p.namespace,
-        ip: p.ip,
-        node: p.node,
-        ...(zone ? { zone } : {}),
-        ready: p.ready,
-        phase: p.phase,
-        restarts: p.restarts,
-        ...(p.waitingReason ? { waitingReason: p.waitingReason } : {}),
-      };
-    }),
+    replicas: corednsPods.map((p) => corednsPodFacts(p, zoneOf.get(p.node))),
     nodes,
     podsPerZone,
     ...(serviceIp ? { dnsService: { ip: serviceIp, endpoints } } : {}),
