@@ -23,7 +23,12 @@ export interface ServerIo {
   random(): number;
   /** Sends `query` to an upstream and returns its reply; throws on timeout or error. */
   exchange(upstream: { ip: string; port: number }, query: DnsMessage, proto: 'udp' | 'tcp'): Promise<DnsMessage>;
+  /** Told of every cache lookup, as CoreDNS counts them (coredns_cache_hits_total{type}, coredns_cache_misses_total). */
+  observe?(event: ServerEvent): void;
 }
+
+/** What the server reports through `ServerIo.observe`. */
+export type ServerEvent = { kind: 'cache'; result: 'hit' | 'miss'; type?: 'success' | 'denial'; block: number };
 
 /** Where a query came from. */
 export interface ClientInfo {
@@ -103,7 +108,13 @@ export class CorefileServer {
   private ctx(block: number): ChainContext {
     return {
       world: this.world, block, now: this.io.now(), random: () => this.io.random(), notes: [],
-      cacheGet: (b, k, now, stale) => this.cache.get(b, k, now, stale),
+      cacheGet: (b, k, now, stale) => {
+        const hit = this.cache.get(b, k, now, stale);
+        // CoreDNS types a hit by what it holds: an answer is a success, NXDOMAIN/NODATA a denial.
+        const type = hit && (hit.rcode === 'NOERROR' && hit.answers.length > 0 ? 'success' : 'denial');
+        this.io.observe?.(hit ? { kind: 'cache', result: 'hit', type: type as 'success' | 'denial', block: b } : { kind: 'cache', result: 'miss', block: b });
+        return hit;
+      },
       cacheSet: (b, k, res, ttl, now) => this.cache.set(b, k, res, ttl, now),
     };
   }

@@ -1,5 +1,6 @@
 /** A fake ServerIo for CorefileServer tests: manual clock, seeded RNG, scripted upstreams (no sockets). */
 import type { DnsMessage, ServerIo } from '../../../../src/core/corefile/evaluate/index.js';
+import type { ServerEvent } from '../../../../src/core/corefile/evaluate/server.js';
 
 /** mulberry32: small seeded PRNG. */
 export function seededRandom(seed: number): () => number {
@@ -20,6 +21,7 @@ export class FakeServerIo implements ServerIo {
   clock = 0;
   readonly calls: { upstream: string; name: string; type: string; proto: string }[] = [];
   readonly upstreams = new Map<string, UpstreamHandler>();
+  observe?: (event: ServerEvent) => void;
   private readonly rng: () => number;
 
   constructor(seed = 1) {

@@ -33,6 +33,24 @@ describe('CorefileServer (fake ServerIo)', () => {
     expect(fresh!.answers![0]).toMatchObject({ type: 'A', data: '10.96.9.9', ttl: 30 });
   });
 
+  it('reports every cache lookup (miss, success hit, denial hit) through io.observe', async () => {
+    const io = new FakeServerIo();
+    const events: unknown[] = [];
+    io.observe = (e) => events.push(e);
+    const srv = new CorefileServer(model(kubeadm), { cluster: freshCluster(), nodeResolvers: ['192.0.2.53'] }, io);
+    const known = `${baseCluster.services[0]!.name}.${baseCluster.services[0]!.namespace}.svc.cluster.local`;
+    await srv.handle(query(known), client);
+    await srv.handle(query(known), client);
+    await srv.handle(query('nobody.default.svc.cluster.local'), client);
+    await srv.handle(query('nobody.default.svc.cluster.local'), client);
+    expect(events.map((e) => { const x = e as { result: string; type?: string }; return x.type ? `${x.result}:${x.type}` : x.result; })).toEqual([
+      'miss',
+      'hit:success',
+      'miss',
+      'hit:denial',
+    ]);
+  });
+
   it('caches a forwarded NXDOMAIN capped by `cache 30`, and does not ask the upstream again meanwhile', async () => {
     const io = new FakeServerIo();
     io.upstreams.set('192.0.2.53:53', upstreamAnswering('198.51.100.1', 300, ['gone.example'], 600));
