@@ -32,7 +32,7 @@ describe('lab CoreDNS cache metrics', () => {
       expect((await queryDns({ ip: replica.ip }, 'payments.shop.svc.cluster.local', 'A', opts)).rcode).toBe('NOERROR');
       expect((await queryDns({ ip: replica.ip }, 'nobody.shop.svc.cluster.local', 'A', opts)).rcode).toBe('NXDOMAIN');
     }
-    const text = lab.dns.metricsText(replica.name)!;
+    const text = lab.dns!.metricsText(replica.name)!;
     expect(counter(text, 'coredns_cache_misses_total')).toBe(2);
     expect(counter(text, 'coredns_cache_hits_total', 'success')).toBe(1);
     expect(counter(text, 'coredns_cache_hits_total', 'denial')).toBe(1);
