@@ -3,14 +3,12 @@
  * report, applies the proven fix the scenario asks for through the lab's API, and shows the healthy re-run.
  */
 import { readdirSync } from 'node:fs';
-import { dirname, join, relative } from 'node:path';
-import { fileURLToPath } from 'node:url';
+import { join, relative } from 'node:path';
 import { Command } from 'commander';
 import pc from 'picocolors';
 import type { ExpectationOutcome } from '../../diagnosis/lab-expectations.js';
 import { exitCodes } from '../exit-codes.js';
-
-const scenariosDir = join(dirname(fileURLToPath(import.meta.url)), '..', '..', '..', 'scenarios');
+import { packageRoot } from '../package-root.js';
 
 export function demoCommand(): Command {
   return new Command('demo')
@@ -23,6 +21,7 @@ export function demoCommand(): Command {
       ]);
       const show = showWith(renderText);
       const color = Boolean(process.stdout.isTTY);
+      const scenariosDir = join(packageRoot(), 'scenarios');
       const list = files.length ? files : readdirSync(scenariosDir).filter((f) => f.endsWith('.yaml')).sort().map((f) => join(scenariosDir, f));
       let failures = 0;
       for (const file of list) {
