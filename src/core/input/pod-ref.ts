@@ -26,16 +26,16 @@ const subdomain = /^[a-z0-9]([-a-z0-9]*[a-z0-9])?(\.[a-z0-9]([-a-z0-9]*[a-z0-9])
 const dnsLabel = /^[a-z0-9]([-a-z0-9]*[a-z0-9])?$/;
 
 function checkName(name: string, what: string): string {
-  if (name.length === 0) throw new InputError(`the ${what} is empty`);
+  if (name.length === 0) throw new InputError(`the ${what} is empty`, 'pod');
   if (name.length > 253 || !subdomain.test(name)) {
-    throw new InputError(`"${name}" is not a valid ${what}: lower-case letters, digits, "-" and ".", starting and ending with a letter or digit`);
+    throw new InputError(`"${name}" is not a valid ${what}: lower-case letters, digits, "-" and ".", starting and ending with a letter or digit`, 'pod');
   }
   return name;
 }
 
 function checkNamespace(ns: string): string {
   if (ns.length > 63 || !dnsLabel.test(ns)) {
-    throw new InputError(`"${ns}" is not a valid namespace: at most 63 lower-case letters, digits and "-", starting and ending with a letter or digit`);
+    throw new InputError(`"${ns}" is not a valid namespace: at most 63 lower-case letters, digits and "-", starting and ending with a letter or digit`, 'pod');
   }
   return ns;
 }
@@ -50,7 +50,7 @@ export function parsePodRef(arg: string, namespace?: string): PodRef {
     const workload = workloadPrefixes[first.toLowerCase()];
     if (workload) return { kind: 'workload', workload, namespace, name: checkName(second, `${workload} name`) };
     if (namespace !== undefined && namespace !== first) {
-      throw new InputError(`"${arg}" names namespace ${first} but -n says ${namespace}`);
+      throw new InputError(`"${arg}" names namespace ${first} but -n says ${namespace}`, 'pod');
     }
     return { kind: 'pod', namespace: checkNamespace(first), name: checkName(second, 'pod name') };
   }
@@ -59,5 +59,5 @@ export function parsePodRef(arg: string, namespace?: string): PodRef {
     const workload = workloadPrefixes[kindOrName.toLowerCase()];
     if (workload) return { kind: 'workload', workload, namespace: checkNamespace(ns), name: checkName(name, `${workload} name`) };
   }
-  throw new InputError(`cannot read the pod "${arg}": use ns/pod, pod -n ns, deploy/name or a unique prefix of a pod name`);
+  throw new InputError(`cannot read the pod "${arg}": use ns/pod, pod -n ns, deploy/name or a unique prefix of a pod name`, 'pod');
 }

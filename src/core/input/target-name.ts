@@ -9,8 +9,12 @@ export interface TargetName {
   port?: number;
 }
 
+/** Input a person typed that cannot be used; `subject` says which part was wrong. */
 export class InputError extends Error {
   readonly code = 'invalid_input';
+  constructor(message: string, readonly subject: 'name' | 'port' | 'pod' = 'name') {
+    super(message);
+  }
 }
 
 const labelPattern = /^[A-Za-z0-9_](?:[A-Za-z0-9_-]{0,61}[A-Za-z0-9_])?$/;
@@ -37,8 +41,8 @@ export function parseTargetName(arg: string): TargetName {
   const colon = trimmed.lastIndexOf(':');
   if (colon === -1) return { name: validateDnsName(trimmed) };
   const portText = trimmed.slice(colon + 1);
-  if (!/^\d{1,5}$/.test(portText)) throw new InputError(`the port in "${arg}" must be a number from 1 to 65535 (NAME:PORT)`);
+  if (!/^\d{1,5}$/.test(portText)) throw new InputError(`the port in "${arg}" must be a number from 1 to 65535 (NAME:PORT)`, 'port');
   const port = Number(portText);
-  if (port < 1 || port > 65535) throw new InputError(`the port ${port} is out of range (1 to 65535)`);
+  if (port < 1 || port > 65535) throw new InputError(`the port ${port} is out of range (1 to 65535)`, 'port');
   return { name: validateDnsName(trimmed.slice(0, colon)), port };
 }

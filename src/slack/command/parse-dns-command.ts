@@ -3,6 +3,7 @@
  * (ephemeral, with an example) before doing any work.
  */
 import { CronExpressionParser } from 'cron-parser';
+import { InputError, parseTargetName, type TargetName } from '../../core/input/target-name.js';
 
 /** A parsed /dns command. */
 export type DnsCommand =
@@ -15,7 +16,6 @@ export type DnsCommand =
   | { kind: 'why'; cluster?: string; pod: string; namespace?: string; name: string; port?: number }
   | { kind: 'usage-error'; message: string };
 
-const dnsName = /^(?=.{1,253}\.?$)([A-Za-z0-9_]([A-Za-z0-9_-]{0,61}[A-Za-z0-9_])?)(\.[A-Za-z0-9_]([A-Za-z0-9_-]{0,61}[A-Za-z0-9_])?)*\.?$/;
 const clusterRe = /^[a-z0-9]([a-z0-9-]{0,38}[a-z0-9])?$/;
 
 /**
@@ -63,14 +63,14 @@ function takeChannel(words: string[]): { channel?: string; words: string[] } | s
 
 const k8sName = /^[a-z0-9]([a-z0-9.-]{0,251}[a-z0-9])?$/;
 
-function parseName(raw: string): { name: string; port?: number } | string {
-  // NAME:PORT, but an IPv6 literal is not a name we diagnose.
-  const m = /^(.+?)(?::(\d{1,5}))?$/.exec(raw);
-  const name = m?.[1] ?? raw;
-  const port = m?.[2] !== undefined ? Number(m[2]) : undefined;
-  if (!dnsName.test(name)) return `"${raw}" is not a DNS name (letters, digits, '-', '_' and dots; labels up to 63 characters)`;
-  if (port !== undefined && (port < 1 || port > 65535)) return `port ${port} is out of range (1-65535)`;
-  return { name, ...(port !== undefined ? { port } : {}) };
+/** NAME[:PORT], read exactly as the CLI reads it. */
+function parseName(raw: string): TargetName | string {
+  try {
+    return parseTargetName(raw);
+  } catch (err) {
+    if (!(err instanceof InputError)) throw err;
+    return err.subject === 'port' ? err.message : `"${raw}" is not a DNS name: ${err.message}`;
+  }
 }
 
 function checkPod(pod: string): string | undefined {
