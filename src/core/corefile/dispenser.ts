@@ -28,38 +28,29 @@ export class Dispenser {
 
   /** Loads the next token only if it is on the same line. */
   nextArg(): boolean {
-    if (this.cursor < 0) {
-      this.cursor++;
-      return true;
-    }
-    if (this.cursor >= this.tokens.length) return false;
-    if (
-      this.cursor < this.tokens.length - 1 &&
-      this.tokens[this.cursor].pos.file === this.tokens[this.cursor + 1].pos.file &&
-      this.tokens[this.cursor].pos.line + this.numLineBreaks(this.cursor) === this.tokens[this.cursor + 1].pos.line
-    ) {
-      this.cursor++;
-      return true;
-    }
-    return false;
+    return this.advanceIf((sameFile, gap) => sameFile && gap === 0);
   }
 
   /** Loads the next token only if it is on a later line. */
   nextLine(): boolean {
+    return this.advanceIf((sameFile, gap) => !sameFile || gap > 0);
+  }
+
+  /**
+   * Before the first token, loads it; otherwise loads the next token when `test` accepts where it
+   * lies: in the same file or not, and how many lines after the end of the current token.
+   */
+  private advanceIf(test: (sameFile: boolean, gap: number) => boolean): boolean {
     if (this.cursor < 0) {
       this.cursor++;
       return true;
     }
-    if (this.cursor >= this.tokens.length) return false;
-    if (
-      this.cursor < this.tokens.length - 1 &&
-      (this.tokens[this.cursor].pos.file !== this.tokens[this.cursor + 1].pos.file ||
-        this.tokens[this.cursor].pos.line + this.numLineBreaks(this.cursor) < this.tokens[this.cursor + 1].pos.line)
-    ) {
-      this.cursor++;
-      return true;
-    }
-    return false;
+    if (this.cursor >= this.tokens.length - 1) return false;
+    const cur = this.tokens[this.cursor]!;
+    const next = this.tokens[this.cursor + 1]!;
+    if (!test(cur.pos.file === next.pos.file, next.pos.line - (cur.pos.line + this.numLineBreaks(this.cursor)))) return false;
+    this.cursor++;
+    return true;
   }
 
   /** caddy's NextBlock: iterate the tokens of a `{ … }` block that opens on the current line. */
