@@ -60,6 +60,17 @@ const none = (v: string | undefined) => (v ? v : '<none>');
 const selectorText = (sel: Record<string, string> | undefined) =>
   sel && Object.keys(sel).length ? Object.entries(sel).map(([k, v]) => `${k}=${v}`).join(',') : '<none>';
 
+/** The wide columns Deployments and ReplicaSets share: containers, images, selector of the template. */
+const templateCells = (o: any): string[] => {
+  const c: any[] = o.spec?.template?.spec?.containers ?? [];
+  return [c.map((x) => x.name).join(','), c.map((x) => x.image).join(','), selectorText(o.spec?.selector?.matchLabels)];
+};
+const templateColumns = (selectorHelp: string): Column[] => [
+  col('Containers', 'string', 'Names of each container in the template.', 1),
+  col('Images', 'string', 'Images referenced by each container in the template.', 1),
+  col('Selector', 'string', selectorHelp, 1),
+];
+
 function podStatus(o: any): string {
   if (o.metadata.deletionTimestamp) return 'Terminating';
   let reason: string = o.status?.reason ?? o.status?.phase ?? 'Unknown';
@@ -181,14 +192,9 @@ const printers: Record<string, Printer> = {
       col('Up-to-date', 'integer', 'Total number of non-terminated pods targeted by this deployment that have the desired template spec.'),
       col('Available', 'integer', 'Total number of available pods (ready for at least minReadySeconds) targeted by this deployment.'),
       ageCol,
-      col('Containers', 'string', 'Names of each container in the template.', 1),
-      col('Images', 'string', 'Images referenced by each container in the template.', 1),
-      col('Selector', 'string', 'Label selector for pods. Existing ReplicaSets whose pods are selected by this will be the ones affected by this deployment.', 1),
+      ...templateColumns('Label selector for pods. Existing ReplicaSets whose pods are selected by this will be the ones affected by this deployment.'),
     ],
-    cells: (o, now) => {
-      const c: any[] = o.spec?.template?.spec?.containers ?? [];
-      return [o.metadata.name, `${o.status?.readyReplicas ?? 0}/${o.spec?.replicas ?? 1}`, o.status?.updatedReplicas ?? 0, o.status?.availableReplicas ?? 0, age(o, now), c.map((x) => x.name).join(','), c.map((x) => x.image).join(','), selectorText(o.spec?.selector?.matchLabels)];
-    },
+    cells: (o, now) => [o.metadata.name, `${o.status?.readyReplicas ?? 0}/${o.spec?.replicas ?? 1}`, o.status?.updatedReplicas ?? 0, o.status?.availableReplicas ?? 0, age(o, now), ...templateCells(o)],
   },
   replicasets: {
     columns: [
@@ -197,14 +203,9 @@ const printers: Record<string, Printer> = {
       col('Current', 'integer', 'Replicas is the most recently observed number of replicas.'),
       col('Ready', 'integer', 'readyReplicas is the number of pods targeted by this ReplicaSet with a Ready Condition.'),
       ageCol,
-      col('Containers', 'string', 'Names of each container in the template.', 1),
-      col('Images', 'string', 'Images referenced by each container in the template.', 1),
-      col('Selector', 'string', 'Selector is a label query over pods that should match the replica count.', 1),
+      ...templateColumns('Selector is a label query over pods that should match the replica count.'),
     ],
-    cells: (o, now) => {
-      const c: any[] = o.spec?.template?.spec?.containers ?? [];
-      return [o.metadata.name, o.spec?.replicas ?? 0, o.status?.replicas ?? 0, o.status?.readyReplicas ?? 0, age(o, now), c.map((x) => x.name).join(','), c.map((x) => x.image).join(','), selectorText(o.spec?.selector?.matchLabels)];
-    },
+    cells: (o, now) => [o.metadata.name, o.spec?.replicas ?? 0, o.status?.replicas ?? 0, o.status?.readyReplicas ?? 0, age(o, now), ...templateCells(o)],
   },
   networkpolicies: {
     columns: [nameCol, col('Pod-Selector', 'string', "Select the pods to which this NetworkPolicy object applies."), ageCol],
