@@ -4,16 +4,16 @@
  * writing, and recognises its own earlier write after a crash instead of calling it a conflict.
  */
 import type { Job } from 'bullmq';
-import { Redis } from 'ioredis';
+import type { Redis } from 'ioredis';
 import { pino } from 'pino';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createApplyFixProcessor } from '../../jobs/apply-fix.js';
 import type { CorefilePatchFix } from '../../src/core/model/index.js';
-import { bullConnection } from '../../src/queue/connection.js';
 import type { ApplyFixJobData, ApplyFixJobResult, PostReportJobData } from '../../src/queue/job-data.js';
 import { ProposalStore } from '../../src/queue/proposal-store.js';
-import { Queues } from '../../src/queue/queues.js';
-import { startRedis, type RedisHandle } from '../helpers/redis-server.js';
+import type { Queues } from '../../src/queue/queues.js';
+import { type RedisHandle } from '../helpers/redis-server.js';
+import { startRedisQueues, stopRedisQueues } from './helpers/redis-queues.js';
 import { FakeRuntime } from './helpers/fake-runtime.js';
 
 function job(data: ApplyFixJobData, attemptsMade = 0): Job<ApplyFixJobData, ApplyFixJobResult> {
@@ -26,14 +26,10 @@ describe('apply-fix processor with a fake diagnosis (mocked cluster)', () => {
   let queues: Queues;
 
   beforeAll(async () => {
-    server = await startRedis();
-    redis = new Redis(server.url, { maxRetriesPerRequest: null });
-    queues = new Queues(bullConnection(server.url), pino({ level: 'silent' }));
+    ({ server, redis, queues } = await startRedisQueues());
   });
   afterAll(async () => {
-    await queues.close();
-    redis.disconnect();
-    await server.stop();
+    await stopRedisQueues({ server, redis, queues });
   });
 
   async function propose(runtime: FakeRuntime, id: string): Promise<CorefilePatchFix> {

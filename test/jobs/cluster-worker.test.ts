@@ -3,7 +3,7 @@
  * worker stops renewing its lock) and another worker finishes it. Also: the worker's heartbeat
  * registers its cluster and leaving removes it. Fake diagnosis (mocked cluster), real redis-server.
  */
-import { Redis } from 'ioredis';
+import type { Redis } from 'ioredis';
 import { pino } from 'pino';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startClusterWorker, type RunningWorker } from '../../jobs/cluster-worker.js';
@@ -11,8 +11,9 @@ import { ClusterRegistry } from '../../src/queue/cluster-registry.js';
 import { bullConnection } from '../../src/queue/connection.js';
 import type { DiagnoseJobData } from '../../src/queue/job-data.js';
 import { clusterJobNames } from '../../src/queue/names.js';
-import { Queues } from '../../src/queue/queues.js';
-import { startRedis, type RedisHandle } from '../helpers/redis-server.js';
+import type { Queues } from '../../src/queue/queues.js';
+import { type RedisHandle } from '../helpers/redis-server.js';
+import { startRedisQueues, stopRedisQueues } from './helpers/redis-queues.js';
 import { FakeRuntime } from './helpers/fake-runtime.js';
 
 describe('cluster worker shutdown with a fake diagnosis (mocked cluster)', { timeout: 60_000 }, () => {
@@ -24,16 +25,12 @@ describe('cluster worker shutdown with a fake diagnosis (mocked cluster)', { tim
   let b: RunningWorker | undefined;
 
   beforeAll(async () => {
-    server = await startRedis();
-    redis = new Redis(server.url, { maxRetriesPerRequest: null });
-    queues = new Queues(bullConnection(server.url), log);
+    ({ server, redis, queues } = await startRedisQueues(log));
   });
   afterAll(async () => {
     slow.release?.();
     await b?.close(1000);
-    await queues.close();
-    redis.disconnect();
-    await server.stop();
+    await stopRedisQueues({ server, redis, queues });
   });
 
   it('hands a running job back when the grace period ends, and another worker completes it', async () => {

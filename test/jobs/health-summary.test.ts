@@ -5,19 +5,19 @@
  * job schedulers for health summaries are upserted and removed idempotently.
  */
 import type { Job } from 'bullmq';
-import { Redis } from 'ioredis';
+import type { Redis } from 'ioredis';
 import { pino } from 'pino';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createHealthProcessor } from '../../jobs/health.js';
 import { parseScheduleSpec } from '../../src/core/health/index.js';
-import { bullConnection } from '../../src/queue/connection.js';
 import { HealthStore } from '../../src/queue/health-store.js';
 import type { HealthJobData, HealthJobResult, PostReportJobData } from '../../src/queue/job-data.js';
 import { isValidJobId } from '../../src/queue/job-id.js';
 import { clusterJobNames } from '../../src/queue/names.js';
-import { Queues } from '../../src/queue/queues.js';
+import type { Queues } from '../../src/queue/queues.js';
 import { healthSchedulerId } from '../../src/slack/flows/schedule-health.js';
-import { startRedis, type RedisHandle } from '../helpers/redis-server.js';
+import { type RedisHandle } from '../helpers/redis-server.js';
+import { startRedisQueues, stopRedisQueues } from './helpers/redis-queues.js';
 import { FakeRuntime } from './helpers/fake-runtime.js';
 
 let n = 0;
@@ -31,14 +31,10 @@ describe('health job and schedules (real redis-server, fake cluster)', () => {
   let queues: Queues;
 
   beforeAll(async () => {
-    server = await startRedis();
-    redis = new Redis(server.url, { maxRetriesPerRequest: null });
-    queues = new Queues(bullConnection(server.url), pino({ level: 'silent' }));
+    ({ server, redis, queues } = await startRedisQueues());
   });
   afterAll(async () => {
-    await queues.close();
-    redis.disconnect();
-    await server.stop();
+    await stopRedisQueues({ server, redis, queues });
   });
 
   const postedHealth = async (channel: string) =>
