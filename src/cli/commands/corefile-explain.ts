@@ -6,16 +6,15 @@
  */
 import { readdirSync, readFileSync, statSync } from 'node:fs';
 import { basename, dirname, join, relative } from 'node:path';
-import { Command, InvalidArgumentError } from 'commander';
+import { Command } from 'commander';
 import { parse as parseYaml } from 'yaml';
 import { explain, type EvalWorld, type Explanation } from '../../core/corefile/evaluate/index.js';
 import { clusterFromDocument } from '../../core/corefile/evaluate/cluster-input.js';
 import { memoryFileSource } from '../../core/corefile/imports.js';
 import { checkCorefile } from '../../core/corefile/validate.js';
-import { parseVersion } from '../../core/corefile/version.js';
 import type { ClusterState } from '../../core/model/k8s.js';
 import { exitCodes } from '../exit-codes.js';
-
+import { corednsVersionOption, intOption } from '../option-parsers.js';
 
 interface ExplainOptions {
   type: string;
@@ -44,12 +43,6 @@ function mountDir(dir: string): Record<string, string> {
   return out;
 }
 
-function port(v: string): number {
-  const n = Number(v);
-  if (!Number.isInteger(n) || n < 1 || n > 65535) throw new InvalidArgumentError('expected a port number 1-65535');
-  return n;
-}
-
 /** Human rendering of an explanation. */
 export function renderExplanation(e: Explanation): string {
   const lines = [e.summary, ''];
@@ -76,14 +69,11 @@ export function explainCommand(): Command {
     .argument('<name>', 'the query name')
     .option('--type <type>', 'query type', 'A')
     .option('--client <ip>', 'client (pod) IP the query comes from', '10.244.0.10')
-    .option('--port <port>', 'listener port', port, 53)
+    .option('--port <port>', 'listener port', intOption('--port', 1, 65535), 53)
     .option('--tcp', 'the query arrives over TCP')
     .option('--json', 'print the explanation as JSON')
     .option('--services <file.yaml>', 'cluster objects for the kubernetes plugin (ClusterState YAML or a kubectl List)')
-    .option('--coredns-version <version>', 'CoreDNS version the cluster runs (default: the newest modelled)', (v) => {
-      if (!parseVersion(v)) throw new InvalidArgumentError('expected a CoreDNS version like 1.11.3');
-      return v.replace(/^v/, '');
-    })
+    .option('--coredns-version <version>', 'CoreDNS version the cluster runs (default: the newest modelled)', corednsVersionOption)
     .option('--node-resolvers <ips>', 'nameservers of the CoreDNS node resolv.conf (for forward . /etc/resolv.conf), comma-separated', (v) => v.split(',').map((s) => s.trim()).filter(Boolean))
     .action((file: string, name: string, opts: ExplainOptions, cmd: Command) => {
       let text: string;

@@ -12,8 +12,9 @@ import { formatCorefile } from '../../core/corefile/fmt.js';
 import { memoryFileSource } from '../../core/corefile/imports.js';
 import type { Diagnostic } from '../../core/corefile/model.js';
 import { checkCorefile } from '../../core/corefile/validate.js';
-import { newestCorednsVersion, parseVersion } from '../../core/corefile/version.js';
+import { newestCorednsVersion } from '../../core/corefile/version.js';
 import { exitCodes } from '../exit-codes.js';
+import { corednsVersionOption } from '../option-parsers.js';
 // EVAL's sub-command (dnswhy corefile explain FILE NAME …):
 import { explainCommand } from './corefile-explain.js';
 
@@ -45,11 +46,6 @@ function mountDir(dir: string): Record<string, string> {
   };
   walk(dir, 0);
   return out;
-}
-
-function versionArg(v: string): string {
-  if (!parseVersion(v)) throw new InvalidArgumentError('expected a CoreDNS version like 1.11.3');
-  return v.replace(/^v/, '');
 }
 
 function envArg(v: string, prev: Record<string, string> = {}): Record<string, string> {
@@ -146,7 +142,7 @@ export function corefileCommand(): Command {
     .description('check a Corefile as CoreDNS would load it: grammar, server block keys, plugin arguments')
     .argument('<file>', 'the Corefile (its directory is mounted as /etc/coredns for imports)')
     .option('--json', 'print the result as JSON')
-    .option('--coredns-version <version>', 'judge against this CoreDNS version', versionArg, newestCorednsVersion)
+    .option('--coredns-version <version>', 'judge against this CoreDNS version', corednsVersionOption, newestCorednsVersion)
     .option('--env <NAME=VALUE>', 'environment of the CoreDNS container for {$NAME} substitution (repeatable)', envArg)
     .option('--verbose', 'also print informational notes (e.g. plugins not modelled)')
     .exitOverride()

@@ -3,8 +3,9 @@
  * replicas and their spread, latency/loss from sample nodes, rcode ratios, cache, upstreams, config.
  * Exit 0 when ok, 1 when degraded or broken (or the cluster cannot be opened), 2 on usage errors.
  */
-import { Command, InvalidArgumentError, Option } from 'commander';
+import { Command, Option } from 'commander';
 import { exitCodes } from '../exit-codes.js';
+import { intOption } from '../option-parsers.js';
 
 interface HealthOptions {
   context?: string;
@@ -16,12 +17,6 @@ interface HealthOptions {
   sampleNodes: number;
 }
 
-function wholeNumber(value: string, flag: string, min: number): number {
-  const n = Number(value);
-  if (!Number.isInteger(n) || n < min) throw new InvalidArgumentError(`${flag} must be a whole number ≥ ${min}, got "${value}"`);
-  return n;
-}
-
 export function healthCommand(): Command {
   return new Command('health')
     .description('summarise cluster DNS health now (CoreDNS replicas, spread, latency/loss, rcodes, cache, upstreams, config)')
@@ -30,8 +25,8 @@ export function healthCommand(): Command {
     .option('--lab <file>', 'summarise an in-process embedded lab started from this scenario file')
     .addOption(new Option('--json', 'print the summary as JSON').conflicts('markdown'))
     .option('--markdown', 'print the summary as Markdown')
-    .option('--burst <count>', 'queries per target in the latency sample (0 skips it)', (v) => wholeNumber(v, '--burst', 0), 20)
-    .option('--sample-nodes <n>', 'at most this many sample nodes (one per zone)', (v) => wholeNumber(v, '--sample-nodes', 1), 3)
+    .option('--burst <count>', 'queries per target in the latency sample (0 skips it)', intOption('--burst', 0), 20)
+    .option('--sample-nodes <n>', 'at most this many sample nodes (one per zone)', intOption('--sample-nodes', 1), 3)
     // Usage errors throw to main(), which exits 2 (commander would exit 1 itself from a sub-command).
     .exitOverride()
     .action(async (opts: HealthOptions) => {

@@ -6,13 +6,14 @@ import { Command } from 'commander';
 import pc from 'picocolors';
 import type { ExpectationOutcome, ScenarioOutcome } from '../../diagnosis/lab-expectations.js';
 import { exitCodes } from '../exit-codes.js';
+import { intOption } from '../option-parsers.js';
 
 export function labTestCommand(): Command {
   return new Command('test')
     .description("run each scenario's expectations against the diagnosis (a fresh lab per expectation)")
     .argument('<files...>', 'scenario files')
     .option('--json', 'print {"scenarios":[...]} as JSON')
-    .option('--burst <count>', 'burst probe size', (v) => Number(v), 200)
+    .option('--burst <count>', 'burst probe size', intOption('--burst', 1), 200)
     .action(async (files: string[], opts: { json?: boolean; burst: number }) => {
       const { testScenarioFile } = await import('../../diagnosis/lab-expectations.js');
       const color = Boolean(process.stdout.isTTY) && !opts.json;

@@ -3,16 +3,9 @@
  * `export KUBECONFIG=<absolute path>` (so `eval "$(dnswhy lab FILE | head -1)"` works), then a
  * short summary. Sub-commands (e.g. `lab test`) are added by the caller.
  */
-import { Command, InvalidArgumentError } from 'commander';
+import { Command } from 'commander';
 import { exitCodes } from '../exit-codes.js';
-
-function intOption(min: number, max: number) {
-  return (v: string) => {
-    const n = Number(v);
-    if (!Number.isInteger(n) || n < min || n > max) throw new InvalidArgumentError(`expected an integer ${min}..${max}`);
-    return n;
-  };
-}
+import { intOption } from '../option-parsers.js';
 
 export interface LabCommandOptions {
   kubeconfigDir?: string;
@@ -71,8 +64,8 @@ export function labCommand(subcommands: Command[] = []): Command {
     .description('run the embedded lab of a scenario file (Kubernetes API, CoreDNS, resolvers) until interrupted')
     .argument('[file]', 'scenario file (see lab-scenario.md)')
     .option('--kubeconfig-dir <dir>', 'where to write the kubeconfig (default: a new temporary folder)')
-    .option('--port <port>', 'API server port (default: any free port)', intOption(0, 65535))
-    .option('--second-octet <n>', 'use 127.<n>.x.y for the lab addresses', intOption(1, 254))
+    .option('--port <port>', 'API server port (default: any free port)', intOption('--port', 0, 65535))
+    .option('--second-octet <n>', 'use 127.<n>.x.y for the lab addresses', intOption('--second-octet', 1, 254))
     .option('--no-dns', 'run only the Kubernetes API side (no DNS servers)')
     .action(async (file: string | undefined, opts: LabCommandOptions, self: Command) => {
       if (!file) {

@@ -2,9 +2,10 @@
  * `dnswhy why POD NAME[:PORT]`: diagnose one lookup against the user's cluster, or an in-process lab.
  * Exit 0 when the name resolves and connects, 1 when a problem is reported or the pod is unknown, 2 on usage errors.
  */
-import { Command, InvalidArgumentError, Option } from 'commander';
+import { Command, Option } from 'commander';
 import { InputError, parseTargetName } from '../../core/input/target-name.js';
 import { exitCodes } from '../exit-codes.js';
+import { intOption } from '../option-parsers.js';
 import { progressReporter } from '../progress.js';
 
 export function whyCommand(): Command {
@@ -18,8 +19,8 @@ export function whyCommand(): Command {
     .option('--lab <file>', 'diagnose an in-process embedded lab started from this scenario file')
     .addOption(new Option('--json', 'print the report as JSON').conflicts('markdown'))
     .option('--markdown', 'print the report as Markdown')
-    .option('--burst <count>', 'burst probe size (queries)', (v) => positiveInt(v, '--burst'), 200)
-    .option('--concurrency <n>', 'burst probe concurrency', (v) => positiveInt(v, '--concurrency'), 20)
+    .option('--burst <count>', 'burst probe size (queries)', intOption('--burst', 1), 200)
+    .option('--concurrency <n>', 'burst probe concurrency', intOption('--concurrency', 1), 20)
     .action(async (podArg: string, nameArg: string, opts: WhyOptions, cmd: Command) => {
       let target;
       try {
@@ -69,10 +70,4 @@ interface WhyOptions {
   markdown?: boolean;
   burst: number;
   concurrency: number;
-}
-
-function positiveInt(value: string, flag: string): number {
-  const n = Number(value);
-  if (!Number.isInteger(n) || n < 1) throw new InvalidArgumentError(`${flag} must be a positive whole number, got "${value}"`);
-  return n;
 }
