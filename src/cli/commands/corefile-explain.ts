@@ -4,8 +4,8 @@
  * as in a CoreDNS pod; cluster objects the kubernetes plugin answers from come from `--services FILE.yaml`.
  * Exit 0 explained, 1 when the Corefile does not parse, 2 on usage errors.
  */
-import { readdirSync, readFileSync, statSync } from 'node:fs';
-import { basename, dirname, join, relative } from 'node:path';
+import { readFileSync } from 'node:fs';
+import { basename, dirname, join } from 'node:path';
 import { Command } from 'commander';
 import { parse as parseYaml } from 'yaml';
 import { explain, type EvalWorld, type Explanation } from '../../core/corefile/evaluate/index.js';
@@ -14,6 +14,7 @@ import { memoryFileSource } from '../../core/corefile/imports.js';
 import { checkCorefile } from '../../core/corefile/validate.js';
 import type { ClusterState } from '../../core/model/k8s.js';
 import { exitCodes } from '../exit-codes.js';
+import { mountCorefileDir } from '../mount-corefile-dir.js';
 import { corednsVersionOption, intOption } from '../option-parsers.js';
 
 interface ExplainOptions {
@@ -27,21 +28,6 @@ interface ExplainOptions {
   corednsVersion?: string;
 }
 
-/** Files next to the Corefile, as CoreDNS would see them under /etc/coredns (bounded). */
-function mountDir(dir: string): Record<string, string> {
-  const out: Record<string, string> = {};
-  const walkDir = (d: string, depth: number) => {
-    if (depth > 2 || Object.keys(out).length > 500) return;
-    for (const entry of readdirSync(d)) {
-      const p = join(d, entry);
-      const st = statSync(p);
-      if (st.isDirectory()) walkDir(p, depth + 1);
-      else if (st.isFile() && st.size < 5_000_000) out[`/etc/coredns/${relative(dir, p).split('\\').join('/')}`] = readFileSync(p, 'utf8');
-    }
-  };
-  walkDir(dir, 0);
-  return out;
-}
 
 /** Human rendering of an explanation. */
 export function renderExplanation(e: Explanation): string {
@@ -83,7 +69,7 @@ export function explainCommand(): Command {
         cmd.error(`dnswhy corefile explain: cannot read ${file}: ${(err as Error).message}`, { exitCode: exitCodes.usage });
         return;
       }
-      const files = memoryFileSource(mountDir(dirname(file)));
+      const files = memoryFileSource(mountCorefileDir(dirname(file)));
       const parsed = checkCorefile(text, { file: `/etc/coredns/${basename(file)}`, files, ...(opts.corednsVersion ? { corednsVersion: opts.corednsVersion } : {}) });
       const errors = parsed.diagnostics.filter((d) => d.severity === 'error');
       if (!parsed.ok && parsed.model.blocks.length === 0) {

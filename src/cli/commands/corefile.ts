@@ -4,7 +4,7 @@
  * paths resolve the way CoreDNS resolves them; positions are printed with the file names you gave.
  * Exit codes: 0 valid, 1 invalid (with `FILE:LINE:COL message` lines), 2 usage.
  */
-import { readdirSync, readFileSync, statSync } from 'node:fs';
+import { readFileSync } from 'node:fs';
 import { basename, dirname, join, relative } from 'node:path';
 import { Command, InvalidArgumentError } from 'commander';
 import { formatDiagnostic } from '../../core/corefile/errors.js';
@@ -14,39 +14,11 @@ import type { Diagnostic } from '../../core/corefile/model.js';
 import { checkCorefile } from '../../core/corefile/validate.js';
 import { newestCorednsVersion } from '../../core/corefile/version.js';
 import { exitCodes } from '../exit-codes.js';
+import { mountCorefileDir, mountRoot } from '../mount-corefile-dir.js';
 import { corednsVersionOption } from '../option-parsers.js';
 // EVAL's sub-command (dnswhy corefile explain FILE NAME …):
 import { explainCommand } from './corefile-explain.js';
 
-const mountRoot = '/etc/coredns';
-
-/** Files under the Corefile's directory as CoreDNS would see them under /etc/coredns (bounded walk). */
-function mountDir(dir: string): Record<string, string> {
-  const out: Record<string, string> = {};
-  const walk = (d: string, depth: number) => {
-    if (depth > 3) return;
-    let entries: string[];
-    try {
-      entries = readdirSync(d);
-    } catch {
-      return;
-    }
-    for (const entry of entries) {
-      if (Object.keys(out).length >= 1000) return;
-      const p = join(d, entry);
-      let st;
-      try {
-        st = statSync(p);
-      } catch {
-        continue;
-      }
-      if (st.isDirectory()) walk(p, depth + 1);
-      else if (st.isFile() && st.size < 5_000_000) out[`${mountRoot}/${relative(dir, p).split('\\').join('/')}`] = readFileSync(p, 'utf8');
-    }
-  };
-  walk(dir, 0);
-  return out;
-}
 
 function envArg(v: string, prev: Record<string, string> = {}): Record<string, string> {
   const eq = v.indexOf('=');
@@ -81,7 +53,7 @@ function checkAction(file: string, opts: CheckOptions, cmd: Command): void {
   const text = readCorefile(file, cmd);
   const result = checkCorefile(text, {
     file: `${mountRoot}/${basename(file)}`,
-    files: memoryFileSource(mountDir(dirname(file))),
+    files: memoryFileSource(mountCorefileDir(dirname(file))),
     env: opts.env ?? {},
     corednsVersion: opts.corednsVersion,
   });
