@@ -5,7 +5,7 @@
  * malformed replies: every problem is a typed outcome.
  */
 import type { DecodedPacket } from 'dns-packet';
-import type { DnsRecord, Rcode, RecordType, Transport } from '../../core/model/dns.js';
+import type { RecordType, Transport } from '../../core/model/dns.js';
 import type { DnsQueryEvidence, EvidenceOrigin, ResolverRole } from '../../core/model/evidence.js';
 import { type NetworkPosition, directNetwork } from '../../core/network-position.js';
 import { rcodeOf, toDnsRecords } from './records.js';
@@ -32,26 +32,14 @@ export interface DnsClientOptions {
   recursionDesired?: boolean;
 }
 
-/** What a query got. Maps 1:1 onto DnsQueryEvidence. */
-export interface DnsQueryResult {
-  server: { ip: string; port: number };
-  source?: string;
-  qname: string;
-  qtype: RecordType;
-  outcome: 'answer' | 'timeout' | 'refused' | 'error';
-  rcode?: Rcode;
-  aa?: boolean;
-  tc?: boolean;
-  answers: DnsRecord[];
-  authority: DnsRecord[];
-  /** Minimum TTL of the answers, or the SOA TTL of a negative answer. */
-  ttl?: number;
-  latencyMs: number;
-  tries: number;
-  /** The transport that produced the result (tcp after a truncated UDP reply). */
-  transport: Transport;
-  error?: string;
-}
+/**
+ * What a query got: the fields of DnsQueryEvidence that one query determines, plus the server asked
+ * (the evidence adds its role, label and the EvidenceBase fields).
+ */
+export type DnsQueryResult = Pick<
+  DnsQueryEvidence,
+  'source' | 'qname' | 'qtype' | 'outcome' | 'rcode' | 'aa' | 'tc' | 'answers' | 'authority' | 'ttl' | 'latencyMs' | 'tries' | 'transport' | 'error'
+> & { server: { ip: string; port: number } };
 
 /** The fields of a reply a result keeps. */
 export function resultFields(packet: DecodedPacket): Pick<DnsQueryResult, 'rcode' | 'aa' | 'tc' | 'answers' | 'authority' | 'ttl'> {
