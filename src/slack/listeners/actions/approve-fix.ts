@@ -13,18 +13,15 @@ import { fixObjectName, renderFixDecided } from '../../blocks/fix-blocks.js';
 import { slackDate } from '../../blocks/text.js';
 import type { SlackDeps } from '../../deps.js';
 import { postOnce } from '../../poster/idempotent-post.js';
-import { readClick } from './click.js';
+import { openProposalClick } from './click.js';
 import { explainRefusal } from './refusal.js';
 
 /** The approve listener. */
 export function approveFix(deps: SlackDeps) {
   return async (args: SlackActionMiddlewareArgs<BlockAction<ButtonAction>> & AllMiddlewareArgs): Promise<void> => {
-    await args.ack();
-    const click = readClick(args);
-    if (!click) return;
-    const here = { channel: click.channel };
-    const p = await deps.proposals.get(click.proposalId);
-    if (!p) return deps.poster.ephemeral(here, click.user, renderNotice('This proposal is unknown or was removed; run `/dns why` again.'));
+    const opened = await openProposalClick(deps, args, 'This proposal is unknown or was removed; run `/dns why` again.');
+    if (!opened) return;
+    const { click, p } = opened;
     const allowed = await deps.approvers.check(click.user, p.requestedBy);
     if (!allowed.ok) return deps.poster.ephemeral({ channel: click.channel, threadTs: p.thread.threadTs }, click.user, renderNotice(`:no_entry: ${allowed.reason}`));
     const now = new Date();

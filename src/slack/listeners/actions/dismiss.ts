@@ -5,17 +5,15 @@ import { renderFixDecided } from '../../blocks/fix-blocks.js';
 import { slackDate } from '../../blocks/text.js';
 import type { SlackDeps } from '../../deps.js';
 import { postOnce } from '../../poster/idempotent-post.js';
-import { readClick } from './click.js';
+import { openProposalClick } from './click.js';
 import { explainRefusal } from './refusal.js';
 
 /** The dismiss listener. */
 export function dismissFix(deps: SlackDeps) {
   return async (args: SlackActionMiddlewareArgs<BlockAction<ButtonAction>> & AllMiddlewareArgs): Promise<void> => {
-    await args.ack();
-    const click = readClick(args);
-    if (!click) return;
-    const p = await deps.proposals.get(click.proposalId);
-    if (!p) return deps.poster.ephemeral({ channel: click.channel }, click.user, renderNotice('This proposal is unknown or was removed.'));
+    const opened = await openProposalClick(deps, args);
+    if (!opened) return;
+    const { click, p } = opened;
     const thread = { channel: click.channel, threadTs: p.thread.threadTs };
     if (click.user !== p.requestedBy && !(await deps.approvers.isApprover(click.user).catch(() => false))) {
       return deps.poster.ephemeral(thread, click.user, renderNotice(':no_entry: Only an approver or the person who asked can dismiss this fix; nothing was changed.'));
