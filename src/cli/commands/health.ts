@@ -3,7 +3,8 @@
  * replicas and their spread, latency/loss from sample nodes, rcode ratios, cache, upstreams, config.
  * Exit 0 when ok, 1 when degraded or broken (or the cluster cannot be opened), 2 on usage errors.
  */
-import { Command, Option } from 'commander';
+import { Command } from 'commander';
+import { addClusterOptions, addFormatOptions } from '../common-options.js';
 import { exitCodes } from '../exit-codes.js';
 import { intOption } from '../option-parsers.js';
 
@@ -18,13 +19,10 @@ interface HealthOptions {
 }
 
 export function healthCommand(): Command {
-  return new Command('health')
-    .description('summarise cluster DNS health now (CoreDNS replicas, spread, latency/loss, rcodes, cache, upstreams, config)')
-    .option('--context <ctx>', 'kubeconfig context')
-    .option('--kubeconfig <path>', 'kubeconfig file (default: $KUBECONFIG or ~/.kube/config)')
-    .option('--lab <file>', 'summarise an in-process embedded lab started from this scenario file')
-    .addOption(new Option('--json', 'print the summary as JSON').conflicts('markdown'))
-    .option('--markdown', 'print the summary as Markdown')
+  const cmd = new Command('health').description(
+    'summarise cluster DNS health now (CoreDNS replicas, spread, latency/loss, rcodes, cache, upstreams, config)',
+  );
+  return addFormatOptions(addClusterOptions(cmd, 'summarise'), 'summary')
     .option('--burst <count>', 'queries per target in the latency sample (0 skips it)', intOption('--burst', 0), 20)
     .option('--sample-nodes <n>', 'at most this many sample nodes (one per zone)', intOption('--sample-nodes', 1), 3)
     // Usage errors throw to main(), which exits 2 (commander would exit 1 itself from a sub-command).

@@ -2,23 +2,20 @@
  * `dnswhy why POD NAME[:PORT]`: diagnose one lookup against the user's cluster, or an in-process lab.
  * Exit 0 when the name resolves and connects, 1 when a problem is reported or the pod is unknown, 2 on usage errors.
  */
-import { Command, Option } from 'commander';
+import { Command } from 'commander';
 import { InputError, parseTargetName } from '../../core/input/target-name.js';
+import { addClusterOptions, addFormatOptions } from '../common-options.js';
 import { exitCodes } from '../exit-codes.js';
 import { intOption } from '../option-parsers.js';
 import { progressReporter } from '../progress.js';
 
 export function whyCommand(): Command {
-  return new Command('why')
+  const cmd = new Command('why')
     .description('explain why POD cannot resolve NAME (or show that it can)')
     .argument('<pod>', 'ns/pod, pod (with -n), deploy/name, or a unique prefix of a pod name')
     .argument('<name>', 'the DNS name, optionally NAME:PORT with the TCP port the application connects to')
-    .option('-n, --namespace <ns>', 'namespace of the pod')
-    .option('--context <ctx>', 'kubeconfig context')
-    .option('--kubeconfig <path>', 'kubeconfig file (default: $KUBECONFIG or ~/.kube/config)')
-    .option('--lab <file>', 'diagnose an in-process embedded lab started from this scenario file')
-    .addOption(new Option('--json', 'print the report as JSON').conflicts('markdown'))
-    .option('--markdown', 'print the report as Markdown')
+    .option('-n, --namespace <ns>', 'namespace of the pod');
+  return addFormatOptions(addClusterOptions(cmd, 'diagnose'), 'report')
     .option('--burst <count>', 'burst probe size (queries)', intOption('--burst', 1), 200)
     .option('--concurrency <n>', 'burst probe concurrency', intOption('--concurrency', 1), 20)
     .action(async (podArg: string, nameArg: string, opts: WhyOptions, cmd: Command) => {
