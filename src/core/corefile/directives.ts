@@ -59,11 +59,6 @@ export function isKnownDirective(name: string, corednsVersion?: string): boolean
   return true;
 }
 
-/** Release info of a directive, or undefined when CoreDNS never had it. */
-export function directiveInfo(name: string): DirectiveInfo | undefined {
-  return byName.get(name);
-}
-
 /** Position of a directive in the HEAD execution order (-1 when not in it). */
 export function directiveRank(name: string): number {
   return directiveOrder.indexOf(name);

@@ -99,14 +99,6 @@ export function parseUint(s: string, bits: number): number | undefined {
   return n;
 }
 
-/** strconv.ParseInt(s, 10, bits). */
-export function parseInt10(s: string, bits: number): number | undefined {
-  if (!/^[+-]?\d+$/.test(s)) return undefined;
-  const n = Number(s);
-  if (n > 2 ** (bits - 1) - 1 || n < -(2 ** (bits - 1))) return undefined;
-  return n;
-}
-
 /**
  * regexp.Compile (RE2 syntax), checked by translating to a JavaScript RegExp. RE2 refuses
  * look-around and back-references, which JavaScript would accept; those are reported as Go does.

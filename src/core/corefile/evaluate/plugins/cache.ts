@@ -4,15 +4,9 @@
  * what would be stored.
  */
 import type { DirectiveNode } from '../../model.js';
-import { cacheDecision, cacheKey, parseCacheConfig, type CacheConfig } from '../cache-policy.js';
+import { cacheDecision, cacheKey, parseCacheConfig } from '../cache-policy.js';
 import type { Outcome, PluginInstance, Req, Res } from '../types.js';
 import type { BlockContext } from './common.js';
-
-/** The cache configuration of a block's first `cache` directive, or null. */
-export function blockCacheConfig(directives: DirectiveNode[], ctx: BlockContext): CacheConfig | null {
-  const d = directives.find((x) => x.name === 'cache');
-  return d ? parseCacheConfig(d, ctx) : null;
-}
 
 /** Builds the cache plugin (once per block). */
 export function cachePlugin(directives: DirectiveNode[], ctx: BlockContext): PluginInstance[] {
