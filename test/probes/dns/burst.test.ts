@@ -31,18 +31,24 @@ describe('runBurst', () => {
 
   it('a lost first datagram is answered after the retry: counted as retried, at ≈ the 5 s libc timeout', async () => {
     let fresh = 0;
+    let dropped = 0;
     const seenIds = new Set<number>();
     const lossy = await startFakeDns((q) => {
       const first = !seenIds.has(q.id!);
       seenIds.add(q.id!);
       // Drop the first datagram of every fifth new query.
-      if (first && ++fresh % 5 === 0) return null;
+      // Ids are random, so two queries of the burst may share one: count what was really dropped.
+      if (first && ++fresh % 5 === 0) {
+        dropped++;
+        return null;
+      }
       return reply(q, 'NOERROR', [{ type: 'A', name: q.questions![0]!.name, ttl: 5, data: '10.0.0.1' }]);
     });
     fakes.push(lossy);
     const r = await runBurst({ ip: lossy.host, port: lossy.port }, 'api.example', 'A', { count: 100, concurrency: 10, tryTimeoutMs: 5000, timeoutScale: 0.1 });
-    expect(r).toMatchObject({ count: 100, ok: 100, timeouts: 0, retried: 20, tryWaitMs: 500 });
-    expect(r.histogram.find((h) => h.leMs === 10000)!.count).toBe(20);
+    expect(dropped).toBeGreaterThanOrEqual(18);
+    expect(r).toMatchObject({ count: 100, ok: 100, timeouts: 0, retried: dropped, tryWaitMs: 500 });
+    expect(r.histogram.find((h) => h.leMs === 10000)!.count).toBe(dropped);
     // 20 % of the answers carry the retry: the median is fast, the 90th percentile is the 5 s signature.
     expect(r.p50Ms).toBeLessThan(5000);
     expect(r.p90Ms).toBeGreaterThanOrEqual(5000);
