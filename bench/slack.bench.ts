@@ -18,12 +18,12 @@ import { pino } from 'pino';
 import { parse as parseYaml } from 'yaml';
 import { startClusterWorker } from '../jobs/cluster-worker.js';
 import { openClusterRuntime } from '../jobs/open-cluster-runtime.js';
-import { ClusterRegistry } from '../src/queue/cluster-registry.js';
+import { ClusterRegistry } from '../src/store/cluster-registry.js';
 import { bullConnection } from '../src/queue/connection.js';
-import { startLocalRedis } from '../src/queue/local-redis.js';
+import { startLocalRedis } from '../src/store/local-redis.js';
 import { Queues } from '../src/queue/queues.js';
 import { startSlackApp } from '../src/slack/app.js';
-import { sendSigned, slashCommandBody } from '../src/slack/emulator/signed-request.js';
+import { sendSigned, slashCommandBody } from '../src/emulators/slack/signed-request.js';
 
 const root = join(import.meta.dirname, '..');
 const secret = 'bench-signing-secret-0123456789';

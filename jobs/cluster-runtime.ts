@@ -6,7 +6,7 @@
 import type { Report } from '../src/core/model/index.js';
 import type { HealthInput } from '../src/core/health/model.js';
 import type { JobTarget } from '../src/queue/job-data.js';
-import type { AppliedRecord, ApplicableFix } from '../src/queue/proposal-store.js';
+import type { AppliedRecord, ApplicableFix } from '../src/store/proposal-store.js';
 
 /** What applying a fix kept and said. */
 export interface ApplyOutcome {

@@ -8,15 +8,15 @@ import { randomUUID } from 'node:crypto';
 import { hostname } from 'node:os';
 import { Worker, type ConnectionOptions, type Job } from 'bullmq';
 import type { Redis } from 'ioredis';
-import { ClusterRegistry } from '../src/queue/cluster-registry.js';
+import { ClusterRegistry } from '../src/store/cluster-registry.js';
 import type { QueueLogger } from '../src/queue/connection.js';
 import { clusterJobNames, clusterQueueName } from '../src/queue/names.js';
-import { ProposalStore } from '../src/queue/proposal-store.js';
+import { ProposalStore } from '../src/store/proposal-store.js';
 import type { Queues } from '../src/queue/queues.js';
 import { createApplyFixProcessor } from './apply-fix.js';
 import type { ClusterRuntime } from './cluster-runtime.js';
 import { createDiagnoseProcessor } from './diagnose.js';
-import { HealthStore } from '../src/queue/health-store.js';
+import { HealthStore } from '../src/store/health-store.js';
 import { createHealthProcessor } from './health.js';
 import { createRollbackProcessor } from './rollback.js';
 

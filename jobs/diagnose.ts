@@ -7,7 +7,7 @@
 import { UnrecoverableError, type Job } from 'bullmq';
 import type { DiagnoseJobData, DiagnoseJobResult, PostReportJobData } from '../src/queue/job-data.js';
 import { jobId } from '../src/queue/job-id.js';
-import { postJobOptions } from '../src/queue/job-options.js';
+import { postJobOptions, progressJobOptions } from '../src/queue/job-options.js';
 import { postJobName } from '../src/queue/names.js';
 import type { Queues } from '../src/queue/queues.js';
 import type { ClusterRuntime } from './cluster-runtime.js';
@@ -34,7 +34,7 @@ export function createDiagnoseProcessor(deps: DiagnoseDeps) {
       if (now - lastProgress < (deps.progressIntervalMs ?? 1000) && done < total) return;
       lastProgress = now;
       seq += 1;
-      post({ kind: 'progress', thread: d.thread, progressTs: d.progressTs, target: d.target, cluster: d.cluster, step, done, total, seq: job.attemptsMade * 10_000 + seq }, jobId('progress', id, String(job.attemptsMade), String(seq)), { attempts: 2, removeOnComplete: true, removeOnFail: true }).catch((err: Error) =>
+      post({ kind: 'progress', thread: d.thread, progressTs: d.progressTs, target: d.target, cluster: d.cluster, step, done, total, seq: job.attemptsMade * 10_000 + seq }, jobId('progress', id, String(job.attemptsMade), String(seq)), progressJobOptions).catch((err: Error) =>
         deps.log.warn({ err: err.message }, 'could not enqueue a progress update'),
       );
     };

@@ -7,7 +7,7 @@
 import type { Job } from 'bullmq';
 import { buildHealthSummary, snapshotOf } from '../src/core/health/build-health-summary.js';
 import { trendMetricLabel, trendPointOf, trendThatMatters } from '../src/core/health/trend.js';
-import type { HealthStore } from '../src/queue/health-store.js';
+import type { HealthStore } from '../src/store/health-store.js';
 import type { HealthJobData, HealthJobResult } from '../src/queue/job-data.js';
 import { jobId } from '../src/queue/job-id.js';
 import { postJobOptions } from '../src/queue/job-options.js';

@@ -7,7 +7,7 @@ import type { PostReportJobData, RollbackJobData, RollbackJobResult } from '../s
 import { jobId } from '../src/queue/job-id.js';
 import { postJobOptions } from '../src/queue/job-options.js';
 import { postJobName } from '../src/queue/names.js';
-import type { ProposalStore } from '../src/queue/proposal-store.js';
+import type { ProposalStore } from '../src/store/proposal-store.js';
 import type { Queues } from '../src/queue/queues.js';
 import type { ClusterRuntime } from './cluster-runtime.js';
 import { describeError, isConflict, isPermanent } from './classify-error.js';

@@ -4,8 +4,10 @@
  */
 import { readdirSync, readFileSync, statSync } from 'node:fs';
 import { join, relative } from 'node:path';
+import { defaultCorefileDir } from '../core/corefile/imports.js';
 
-export const mountRoot = '/etc/coredns';
+/** Where CoreDNS finds its Corefile's folder in a pod. */
+export const mountRoot = defaultCorefileDir;
 
 /** Files under the Corefile's directory as CoreDNS would see them under /etc/coredns (bounded walk). */
 export function mountCorefileDir(dir: string): Record<string, string> {

@@ -4,11 +4,14 @@
  * previous version for rollback; then wait for CoreDNS to load the new Corefile (the reload hash
  * in its metrics) or say that a restart is needed. Nothing is written unless every check passed.
  */
+import { customConfigDir, mountedFiles } from '../core/corefile/configmap-files.js';
+import { defaultCorefileDir } from '../core/corefile/imports.js';
 import type { ClusterAccess, ConfigMapData, WorkloadInfo } from '../core/cluster-access.js';
-import { ConflictError, ForbiddenError, InvalidRequestError, NotFoundError } from '../core/cluster-access.js';
+import { NotFoundError } from '../core/cluster-access.js';
 import type { CorefilePatchFix, WorkloadPatchFix } from '../core/model/index.js';
-import { defaultCorednsLocation, type CorednsLocation } from '../probes/gather/cluster-reads.js';
+import { defaultCorednsLocation, type CorednsLocation } from '../core/model/coredns-location.js';
 import { FixRejectedError, StaleTargetError, type ApplyResult, type ApplyStep, type PreviousVersion } from './apply-types.js';
+import { refusal, StepLog } from './step-log.js';
 import { describeDiagnostics, gateCorefile, hasReload, versionFromImage } from './corefile-gate.js';
 import { corednsHashes, waitForReload } from './reload-wait.js';
 import { restartCoredns } from './restart-coredns.js';
@@ -26,29 +29,8 @@ export interface ApplyOptions {
   onStep?: (s: ApplyStep) => void;
 }
 
-/** Records steps and reports them as they happen. */
-export class StepLog {
-  readonly steps: ApplyStep[] = [];
-  constructor(private readonly onStep?: (s: ApplyStep) => void) {}
-  add(step: ApplyStep['step'], ok: boolean, detail: string): void {
-    const s: ApplyStep = { at: new Date().toISOString(), step, ok, detail };
-    this.steps.push(s);
-    this.onStep?.(s);
-  }
-}
-
 function locationOf(namespace: string, opts: ApplyOptions): CorednsLocation {
   return { ...defaultCorednsLocation, namespace, ...opts.coredns };
-}
-
-/** Turn a write error into the refusal the caller shows (stale, rejected), or pass it on (forbidden, transient). */
-export function refusal(err: unknown, what: string, log: StepLog, step: ApplyStep['step']): Error {
-  const msg = (err as Error).message;
-  log.add(step, false, msg);
-  if (err instanceof ConflictError) return new StaleTargetError(`${what} changed while applying (resourceVersion precondition failed); re-diagnose`, log.steps);
-  if (err instanceof InvalidRequestError) return new FixRejectedError(`the API server rejected the change to ${what}: ${msg}`, log.steps);
-  if (err instanceof ForbiddenError || err instanceof NotFoundError) return err;
-  return err as Error;
 }
 
 /**
@@ -67,8 +49,7 @@ export async function writeCorefileData(
   const what = `ConfigMap ${current.namespace}/${current.name}`;
   const text = newData[key];
   if (text === undefined) throw new FixRejectedError(`${what}: the new data has no ${key} key`, log.steps);
-  const files: Record<string, string> = { ...customFiles };
-  for (const [k, v] of Object.entries(newData)) if (k !== key) files[`/etc/coredns/${k}`] = v;
+  const files = { ...customFiles, ...mountedFiles(newData, defaultCorefileDir, key) };
   const gate = gateCorefile(text, files, corednsVersion);
   if (!gate.ok) {
     log.add('validate', false, describeDiagnostics(gate.errors));
@@ -107,7 +88,7 @@ export async function corednsVersion(access: ClusterAccess, loc: CorednsLocation
 export async function readCustomFiles(access: ClusterAccess, loc: CorednsLocation): Promise<Record<string, string>> {
   try {
     const cm = await access.readConfigMap(loc.namespace, loc.customConfigMap);
-    return Object.fromEntries(Object.entries(cm.data).map(([k, v]) => [`/etc/coredns/custom/${k}`, v]));
+    return mountedFiles(cm.data, customConfigDir);
   } catch (err) {
     if (err instanceof NotFoundError) return {};
     throw err;

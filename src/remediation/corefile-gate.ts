@@ -4,7 +4,7 @@
  */
 import { checkCorefile } from '../core/corefile/validate.js';
 import type { CorefileModel, Diagnostic } from '../core/corefile/model.js';
-import { fileSourceOf } from '../probes/gather/file-source.js';
+import { corefilePath, fileSourceOf } from '../core/corefile/configmap-files.js';
 
 export interface CorefileGateResult {
   ok: boolean;
@@ -17,7 +17,7 @@ export interface CorefileGateResult {
  * checkCorefile); `ok` only when no diagnostic is an error. Missing files are warnings, not errors.
  */
 export function gateCorefile(text: string, files: Record<string, string> = {}, corednsVersion?: string): CorefileGateResult {
-  const r = checkCorefile(text, { file: '/etc/coredns/Corefile', files: fileSourceOf(files), ...(corednsVersion ? { corednsVersion } : {}) });
+  const r = checkCorefile(text, { file: corefilePath, files: fileSourceOf(files), ...(corednsVersion ? { corednsVersion } : {}) });
   const errors = r.diagnostics.filter((d) => d.severity === 'error');
   return { ok: errors.length === 0, model: r.model, errors };
 }

@@ -4,8 +4,8 @@
  * no longer one of the hashes seen before the write. Read through pods/proxy on :9153.
  */
 import type { ClusterAccess } from '../core/cluster-access.js';
-import { parseCorednsMetrics } from '../probes/gather/prometheus-metrics.js';
-import type { CorednsLocation } from '../probes/gather/cluster-reads.js';
+import { parseCorednsMetrics } from '../core/metrics/prometheus-metrics.js';
+import type { CorednsLocation } from '../core/model/coredns-location.js';
 
 export interface ReplicaHash {
   pod: string;

@@ -3,8 +3,8 @@
  * bounded wait until every replica is one that did not exist before the restart, and is Ready.
  */
 import type { ClusterAccess } from '../core/cluster-access.js';
-import { defaultCorednsLocation, type CorednsLocation } from '../probes/gather/cluster-reads.js';
-import type { StepLog } from './apply-fix.js';
+import { defaultCorednsLocation, type CorednsLocation } from '../core/model/coredns-location.js';
+import type { StepLog } from './step-log.js';
 
 export interface RestartOptions {
   coredns?: Partial<CorednsLocation>;

@@ -4,8 +4,9 @@
  * patch with the resourceVersion precondition, and (for the Corefile) wait for CoreDNS to load it.
  */
 import type { ClusterAccess } from '../core/cluster-access.js';
-import { defaultCorednsLocation } from '../probes/gather/cluster-reads.js';
-import { corednsVersion, readCustomFiles, settleCoredns, StepLog, writeCorefileData, writeWorkloadPatch, type ApplyOptions } from './apply-fix.js';
+import { defaultCorednsLocation } from '../core/model/coredns-location.js';
+import { corednsVersion, readCustomFiles, settleCoredns, writeCorefileData, writeWorkloadPatch, type ApplyOptions } from './apply-fix.js';
+import { StepLog } from './step-log.js';
 import { StaleTargetError, type ApplyResult, type PreviousVersion } from './apply-types.js';
 import { mergePatchTo } from './merge-patch.js';
 import { corednsHashes } from './reload-wait.js';

@@ -1,11 +1,11 @@
 /** What the Slack listeners need, built once by the app and passed to each listener. */
 import type { Redis } from 'ioredis';
-import type { ClusterRegistry } from '../queue/cluster-registry.js';
+import type { ClusterRegistry } from '../store/cluster-registry.js';
 import type { QueueLogger } from '../queue/connection.js';
-import type { PostLedger } from '../queue/post-ledger.js';
-import type { ProposalStore } from '../queue/proposal-store.js';
+import type { PostLedger } from '../store/post-ledger.js';
+import type { ProposalStore } from '../store/proposal-store.js';
 import type { Queues } from '../queue/queues.js';
-import type { RunningDiagnoses } from '../queue/running-diagnoses.js';
+import type { RunningDiagnoses } from '../store/running-diagnoses.js';
 import type { ApproverPolicy } from './approvals/approver-policy.js';
 import type { SlackPoster } from './poster/slack-poster.js';
 

@@ -7,7 +7,7 @@ import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { parse } from 'yaml';
 import { expect, it } from 'vitest';
-import { testScenarioFile } from '../../src/diagnosis/lab-expectations.js';
+import { testScenarioFile } from '../../src/lab/expectations/lab-expectations.js';
 
 export const repoRoot = join(import.meta.dirname, '..', '..');
 

@@ -7,8 +7,8 @@ import { spawn, type ChildProcess } from 'node:child_process';
 import { connect } from 'node:net';
 import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
-import { sendSigned, slashCommandBody } from '../../src/slack/emulator/signed-request.js';
-import { startSlackEmulator, type SlackEmulator } from '../../src/slack/emulator/slack-emulator.js';
+import { sendSigned, slashCommandBody } from '../../src/emulators/slack/signed-request.js';
+import { startSlackEmulator, type SlackEmulator } from '../../src/emulators/slack/slack-emulator.js';
 import { freePort } from '../helpers/redis-server.js';
 
 const root = join(import.meta.dirname, '..', '..');

@@ -5,7 +5,7 @@
  * Fake diagnosis (mocked cluster), real redis-server, BullMQ and the emulator.
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { sendSigned, slashCommandBody } from '../../src/slack/emulator/signed-request.js';
+import { sendSigned, slashCommandBody } from '../../src/emulators/slack/signed-request.js';
 import { FakeRuntime } from '../jobs/helpers/fake-runtime.js';
 import { channel, messageText, requester, secret, startHarness, type Harness } from '../slack/helpers/bot-harness.js';
 

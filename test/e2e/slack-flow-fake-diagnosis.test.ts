@@ -4,8 +4,8 @@
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { actionIds } from '../../src/slack/ids.js';
-import { blockActionsBody, sendSigned, slashCommandBody } from '../../src/slack/emulator/signed-request.js';
-import { ProposalStore } from '../../src/queue/proposal-store.js';
+import { blockActionsBody, sendSigned, slashCommandBody } from '../../src/emulators/slack/signed-request.js';
+import { ProposalStore } from '../../src/store/proposal-store.js';
 import { FakeRuntime, fixedCorefile, brokenCorefile } from '../jobs/helpers/fake-runtime.js';
 import { approver, approver2, bystander, buttons, channel, messageText, requester, secret, startHarness, type Harness } from '../slack/helpers/bot-harness.js';
 

@@ -8,9 +8,9 @@ import { join } from 'node:path';
 import { promisify } from 'node:util';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { openClusterRuntime, type OpenedRuntime } from '../../jobs/open-cluster-runtime.js';
-import { ProposalStore } from '../../src/queue/proposal-store.js';
+import { ProposalStore } from '../../src/store/proposal-store.js';
 import { actionIds } from '../../src/slack/ids.js';
-import { blockActionsBody, sendSigned, slashCommandBody } from '../../src/slack/emulator/signed-request.js';
+import { blockActionsBody, sendSigned, slashCommandBody } from '../../src/emulators/slack/signed-request.js';
 import { approver, approver2, bystander, buttons, channel, messageText, requester, secret, startHarness, type Harness } from '../slack/helpers/bot-harness.js';
 
 const scenario = join(import.meta.dirname, '..', '..', 'scenarios', '000-hybrid-cloud-split-horizon.yaml');

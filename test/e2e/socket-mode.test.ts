@@ -5,7 +5,7 @@
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { actionIds } from '../../src/slack/ids.js';
-import { blockActionsPayload } from '../../src/slack/emulator/signed-request.js';
+import { blockActionsPayload } from '../../src/emulators/slack/signed-request.js';
 import { FakeRuntime } from '../jobs/helpers/fake-runtime.js';
 import { approver, buttons, channel, requester, startHarness, type Harness } from '../slack/helpers/bot-harness.js';
 

@@ -2,7 +2,7 @@
  * A private redis-server on a free loopback port for one test file (never the shared one on 6379),
  * on top of the same launcher `dnswhy serve` uses without REDIS_URL; adds restart on the same port.
  */
-import { freePort, startLocalRedis, type LocalRedis } from '../../src/queue/local-redis.js';
+import { freePort, startLocalRedis, type LocalRedis } from '../../src/store/local-redis.js';
 
 export { freePort };
 

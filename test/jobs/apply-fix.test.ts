@@ -10,7 +10,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createApplyFixProcessor } from '../../jobs/apply-fix.js';
 import type { CorefilePatchFix } from '../../src/core/model/index.js';
 import type { ApplyFixJobData, ApplyFixJobResult, PostReportJobData } from '../../src/queue/job-data.js';
-import { ProposalStore } from '../../src/queue/proposal-store.js';
+import { ProposalStore } from '../../src/store/proposal-store.js';
 import type { Queues } from '../../src/queue/queues.js';
 import { type RedisHandle } from '../helpers/redis-server.js';
 import { startRedisQueues, stopRedisQueues } from './helpers/redis-queues.js';

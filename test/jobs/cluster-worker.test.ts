@@ -7,7 +7,7 @@ import type { Redis } from 'ioredis';
 import { pino } from 'pino';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startClusterWorker, type RunningWorker } from '../../jobs/cluster-worker.js';
-import { ClusterRegistry } from '../../src/queue/cluster-registry.js';
+import { ClusterRegistry } from '../../src/store/cluster-registry.js';
 import { bullConnection } from '../../src/queue/connection.js';
 import type { DiagnoseJobData } from '../../src/queue/job-data.js';
 import { clusterJobNames } from '../../src/queue/names.js';

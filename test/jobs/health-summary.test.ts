@@ -10,7 +10,7 @@ import { pino } from 'pino';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createHealthProcessor } from '../../jobs/health.js';
 import { parseScheduleSpec } from '../../src/core/health/index.js';
-import { HealthStore } from '../../src/queue/health-store.js';
+import { HealthStore } from '../../src/store/health-store.js';
 import type { HealthJobData, HealthJobResult, PostReportJobData } from '../../src/queue/job-data.js';
 import { isValidJobId } from '../../src/queue/job-id.js';
 import { clusterJobNames } from '../../src/queue/names.js';

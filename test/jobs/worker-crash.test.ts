@@ -11,7 +11,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startClusterWorker, type RunningWorker } from '../../jobs/cluster-worker.js';
 import { bullConnection } from '../../src/queue/connection.js';
 import { actionIds } from '../../src/slack/ids.js';
-import { sendSigned, slashCommandBody } from '../../src/slack/emulator/signed-request.js';
+import { sendSigned, slashCommandBody } from '../../src/emulators/slack/signed-request.js';
 import { FakeRuntime } from './helpers/fake-runtime.js';
 import { approver, buttons, channel, messageText, requester, secret, startHarness, type Harness } from '../slack/helpers/bot-harness.js';
 

@@ -3,7 +3,7 @@ import { buildHealthSummary, snapshotOf, type HealthInput } from '../../src/core
 import type { CorednsMetrics } from '../../src/core/model/index.js';
 import { renderHealth } from '../../src/slack/blocks/health-blocks.js';
 import { blockLimits } from '../../src/slack/blocks/limits.js';
-import { validateBlocks } from '../../src/slack/emulator/block-validator.js';
+import { validateBlocks } from '../../src/emulators/slack/block-validator.js';
 
 const m = (requests: number): CorednsMetrics => ({
   requests,

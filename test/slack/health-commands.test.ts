@@ -4,8 +4,8 @@
  * a cluster worker over a fake cluster (FakeRuntime: made-up health input, no cluster).
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { sendSigned, slashCommandBody } from '../../src/slack/emulator/signed-request.js';
-import { HealthStore } from '../../src/queue/health-store.js';
+import { sendSigned, slashCommandBody } from '../../src/emulators/slack/signed-request.js';
+import { HealthStore } from '../../src/store/health-store.js';
 import { FakeRuntime } from '../jobs/helpers/fake-runtime.js';
 import { approver, bystander, channel, messageText, secret, startHarness, type Harness } from './helpers/bot-harness.js';
 

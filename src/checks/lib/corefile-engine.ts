@@ -4,22 +4,13 @@
  * (cluster Services, the CoreDNS node's resolv.conf for `forward . /etc/resolv.conf`, the other
  * ConfigMap keys as files for `import`).
  */
-import picomatch from 'picomatch';
 import { parseCorefile, type ParseResult } from '../../core/corefile/parse.js';
 import { explain, type EvalWorld, type Explanation } from '../../core/corefile/evaluate/index.js';
-import type { FileSource } from '../../core/corefile/model.js';
+import { fileSourceOf } from '../../core/corefile/configmap-files.js';
 import type { ClusterState } from '../../core/model/index.js';
 import type { Facts } from './facts.js';
 
 export type { Explanation };
-
-/** A read-only file view over the ConfigMap keys CoreDNS mounts (path → text). */
-export function recordFiles(files: Record<string, string>): FileSource {
-  return {
-    read: (path) => files[path],
-    glob: (pattern) => Object.keys(files).filter((p) => picomatch.isMatch(p, pattern)).sort(),
-  };
-}
 
 const parsed = new WeakMap<Facts, ParseResult | null>();
 
@@ -27,7 +18,7 @@ const parsed = new WeakMap<Facts, ParseResult | null>();
 export function parsedCorefile(f: Facts): ParseResult | undefined {
   if (!parsed.has(f)) {
     const ev = f.corefile;
-    parsed.set(f, ev ? parseCorefile(ev.text, { files: recordFiles(ev.files) }) : null);
+    parsed.set(f, ev ? parseCorefile(ev.text, { files: fileSourceOf(ev.files) }) : null);
   }
   const p = parsed.get(f);
   return p && p.ok ? p : undefined;
@@ -51,7 +42,7 @@ export function clusterState(f: Facts): ClusterState {
 export function evalWorld(f: Facts, corednsNode?: string): EvalWorld {
   const node = corednsNode ?? f.corednsNodes.find((n) => f.nodeNameservers(n)) ?? f.corednsNodes[0];
   const nodeResolvers = node ? f.nodeNameservers(node) : undefined;
-  const files = f.corefile ? recordFiles(f.corefile.files) : undefined;
+  const files = f.corefile ? fileSourceOf(f.corefile.files) : undefined;
   return { cluster: clusterState(f), ...(nodeResolvers ? { nodeResolvers } : {}), ...(files ? { files } : {}) };
 }
 

@@ -6,7 +6,7 @@ import { readdirSync } from 'node:fs';
 import { join, relative } from 'node:path';
 import { Command } from 'commander';
 import pc from 'picocolors';
-import type { ExpectationOutcome } from '../../diagnosis/lab-expectations.js';
+import type { ExpectationOutcome } from '../../lab/expectations/lab-expectations.js';
 import { exitCodes } from '../exit-codes.js';
 import { packageRoot } from '../package-root.js';
 
@@ -16,7 +16,7 @@ export function demoCommand(): Command {
     .argument('[files...]', 'scenario files (default: every scenario shipped in scenarios/)')
     .action(async (files: string[]) => {
       const [{ testScenarioFile }, { renderText }] = await Promise.all([
-        import('../../diagnosis/lab-expectations.js'),
+        import('../../lab/expectations/lab-expectations.js'),
         import('../../core/report/render-text.js'),
       ]);
       const show = showWith(renderText);

@@ -4,7 +4,7 @@
  */
 import { Command } from 'commander';
 import pc from 'picocolors';
-import type { ExpectationOutcome, ScenarioOutcome } from '../../diagnosis/lab-expectations.js';
+import type { ExpectationOutcome, ScenarioOutcome } from '../../lab/expectations/lab-expectations.js';
 import { exitCodes } from '../exit-codes.js';
 import { intOption } from '../option-parsers.js';
 
@@ -15,7 +15,7 @@ export function labTestCommand(): Command {
     .option('--json', 'print {"scenarios":[...]} as JSON')
     .option('--burst <count>', 'burst probe size', intOption('--burst', 1), 200)
     .action(async (files: string[], opts: { json?: boolean; burst: number }) => {
-      const { testScenarioFile } = await import('../../diagnosis/lab-expectations.js');
+      const { testScenarioFile } = await import('../../lab/expectations/lab-expectations.js');
       const color = Boolean(process.stdout.isTTY) && !opts.json;
       const results: ScenarioOutcome[] = [];
       for (const file of files) {

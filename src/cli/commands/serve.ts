@@ -11,11 +11,9 @@ import { startClusterWorker, type RunningWorker } from '../../../jobs/cluster-wo
 import { openClusterRuntime, type OpenedRuntime } from '../../../jobs/open-cluster-runtime.js';
 import { ConfigError, loadConfig, type ServeRole } from '../../config.js';
 import { bullConnection, openRedis } from '../../queue/connection.js';
-import { startLocalRedis, type LocalRedis } from '../../queue/local-redis.js';
+import { startLocalRedis, type LocalRedis } from '../../store/local-redis.js';
 import { Queues } from '../../queue/queues.js';
 import { startSlackApp, type RunningSlackApp } from '../../slack/app.js';
-import { runEmulatorConsole } from '../../slack/emulator/console.js';
-import { startSlackEmulator } from '../../slack/emulator/slack-emulator.js';
 import { randomBytes } from 'node:crypto';
 import { exitCodes } from '../exit-codes.js';
 
@@ -101,13 +99,15 @@ export function serveCommand(): Command {
     .action(async (opts: { role: ServeRole; emulator?: boolean }) => {
       const say = (line: string) => process.stderr.write(`dnswhy serve: ${line}\n`);
       let env: Record<string, string | undefined> = process.env;
-      let emulator: Awaited<ReturnType<typeof startSlackEmulator>> | undefined;
+      let emulator: import('../../emulators/slack/slack-emulator.js').SlackEmulator | undefined;
       if (opts.emulator) {
         if (opts.role !== 'all') {
           say('--emulator needs --role all (the app and a worker in this process)');
           process.exitCode = exitCodes.usage;
           return;
         }
+        // Loaded only when asked: production code paths never load an emulator.
+        const { startSlackEmulator } = await import('../../emulators/slack/slack-emulator.js');
         emulator = await startSlackEmulator({ users: { U0DEMO: 'you', U0APPROVER: 'approver' } });
         // The emulator's own credentials; approvals by the demo user are allowed unless configured otherwise.
         env = {
@@ -134,6 +134,7 @@ export function serveCommand(): Command {
         throw err;
       }
       if (emulator && running.eventsUrl) {
+        const { runEmulatorConsole } = await import('../../emulators/slack/console.js');
         await runEmulatorConsole({ emulator, eventsUrl: running.eventsUrl, signingSecret: env.SLACK_SIGNING_SECRET!, input: process.stdin, output: process.stdout });
         await running.stop();
         await emulator.stop();

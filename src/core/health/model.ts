@@ -1,6 +1,6 @@
 /**
  * The DNS health summary (DESIGN.md §1 "Schedules"): plain data in, plain data out. Gathering
- * lives in src/probes/health; storage of the previous snapshot in src/queue/health-store.ts.
+ * lives in src/probes/health; storage of the previous snapshot in src/store/health-store.ts.
  */
 import type { CorednsMetrics, CorednsPod, NodeFacts } from '../model/index.js';
 

@@ -3,3 +3,4 @@ export * from './k8s.js';
 export * from './evidence.js';
 export * from './finding.js';
 export * from './report.js';
+export * from './coredns-location.js';

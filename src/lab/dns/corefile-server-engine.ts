@@ -3,24 +3,13 @@
  * with errors is refused (CorefileLoadError), as CoreDNS refuses to start or reload with it.
  * ConfigMap keys are visible under /etc/coredns/, where the CoreDNS Deployment mounts them.
  */
-import picomatch from 'picomatch';
 import { CorefileServer } from '../../core/corefile/evaluate/server.js';
 import type { EvalWorld } from '../../core/corefile/evaluate/types.js';
-import type { FileSource } from '../../core/corefile/model.js';
+import { corefilePath, fileSourceOf, mountedFiles } from '../../core/corefile/configmap-files.js';
 import { checkCorefile } from '../../core/corefile/validate.js';
 import type { ClusterState } from '../../core/model/k8s.js';
 import { CorefileLoadError, type CorefileEngine } from './corefile-engine.js';
 
-const mountDir = '/etc/coredns/';
-
-/** The ConfigMap volume as a FileSource. */
-export function configMapFiles(files: Record<string, string>): FileSource {
-  const paths = Object.keys(files).map((k) => mountDir + k);
-  return {
-    read: (path) => (path.startsWith(mountDir) ? files[path.slice(mountDir.length)] : undefined),
-    glob: (pattern) => paths.filter((p) => picomatch(pattern)(p)).sort(),
-  };
-}
 
 /** Whether any server block has the `reload` plugin (reload is process-wide). */
 function hasReloadPlugin(blocks: { directives: { name: string }[] }[]): boolean {
@@ -28,11 +17,11 @@ function hasReloadPlugin(blocks: { directives: { name: string }[] }[]): boolean 
 }
 
 export const corefileServerEngine: CorefileEngine = (text, world, io) => {
-  const files = configMapFiles(world.files);
+  const files = fileSourceOf(mountedFiles(world.files));
   const version = world.corednsVersion ? { corednsVersion: world.corednsVersion } : {};
   // Parse, then plugin setup checks: CoreDNS refuses a Corefile failing either, at start and reload
   // (the same gate KUBE applies before patching the ConfigMap).
-  const parsed = checkCorefile(text, { file: `${mountDir}Corefile`, files, ...version });
+  const parsed = checkCorefile(text, { file: corefilePath, files, ...version });
   const errors = parsed.diagnostics.filter((d) => d.severity === 'error');
   if (!parsed.ok || errors.length > 0) {
     const first = errors[0];

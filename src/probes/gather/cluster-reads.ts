@@ -5,7 +5,9 @@
  */
 import type { ClusterAccess, ClusterPod, NamespaceInfo } from '../../core/cluster-access.js';
 import { NotFoundError } from '../../core/cluster-access.js';
+import { corednsFiles } from '../../core/corefile/configmap-files.js';
 import type {
+  CorednsLocation,
   CorednsPod,
   CorefileEvidence,
   EndpointsEvidence,
@@ -16,25 +18,6 @@ import type {
   ServiceFacts,
 } from '../../core/model/index.js';
 import { elapsed, probeError, startTiming, withTimeout } from './steps.js';
-
-/** Where CoreDNS lives (defaults are the kubeadm / most distributions' names). */
-export interface CorednsLocation {
-  namespace: string;
-  labelSelector: string;
-  service: string;
-  configMap: string;
-  customConfigMap: string;
-  metricsPort: number;
-}
-
-export const defaultCorednsLocation: CorednsLocation = {
-  namespace: 'kube-system',
-  labelSelector: 'k8s-app=kube-dns',
-  service: 'kube-dns',
-  configMap: 'coredns',
-  customConfigMap: 'coredns-custom',
-  metricsPort: 9153,
-};
 
 const api = { kind: 'api' } as const;
 
@@ -145,9 +128,7 @@ export async function readCorefile(access: ClusterAccess, loc: CorednsLocation, 
       evidence: [probeError(`read Corefile`, 'the Corefile', new Error(`ConfigMap ${loc.namespace}/${loc.configMap} has no data.Corefile key (keys: ${Object.keys(main.value.data).join(', ') || 'none'})`), t, api)],
     };
   }
-  const files: Record<string, string> = {};
-  for (const [k, v] of Object.entries(main.value.data)) if (k !== 'Corefile') files[`/etc/coredns/${k}`] = v;
-  if (custom.ok && custom.value) for (const [k, v] of Object.entries(custom.value.data)) files[`/etc/coredns/custom/${k}`] = v;
+  const files = corednsFiles(main.value.data, 'Corefile', custom.ok && custom.value ? custom.value.data : undefined);
   const ev: CorefileEvidence = {
     id: '',
     kind: 'corefile',

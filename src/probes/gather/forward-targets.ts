@@ -8,7 +8,7 @@
  */
 import { explain } from '../../core/corefile/evaluate/index.js';
 import { parseCorefile } from '../../core/corefile/parse.js';
-import { fileSourceOf } from './file-source.js';
+import { corefilePath, fileSourceOf } from '../../core/corefile/configmap-files.js';
 
 export interface Upstream {
   ip: string;
@@ -87,7 +87,7 @@ export function scanForwardTargets(texts: string[], name?: string): Upstream[] {
  */
 export function explainedUpstreams(corefile: string, files: Record<string, string>, name: string, client: string): Upstream[] | undefined {
   try {
-    const parsed = parseCorefile(corefile, { file: '/etc/coredns/Corefile', files: fileSourceOf(files) });
+    const parsed = parseCorefile(corefile, { file: corefilePath, files: fileSourceOf(files) });
     if (!parsed.ok) return undefined;
     const fqdn = name.endsWith('.') ? name : `${name}.`;
     const out: Upstream[] = [];

@@ -7,23 +7,14 @@
 import type { ClusterAccess, ClusterPod, NamespaceInfo, ProbePodSpec } from '../../core/cluster-access.js';
 import type { Evidence, EvidenceOrigin, MetricsEvidence, NodeFacts, OwnerRef, PodFacts } from '../../core/model/index.js';
 import type { NetworkPosition } from '../../core/network-position.js';
-import {
-  defaultCorednsLocation,
-  readCorefile,
-  readDnsSide,
-  readNetworkPolicies,
-  readNodeLocalDns,
-  readNodes,
-  readServices,
-  type CorednsLocation,
-  type DnsSide,
-} from './cluster-reads.js';
+import { readCorefile, readDnsSide, readNetworkPolicies, readNodeLocalDns, readNodes, readServices, type DnsSide } from './cluster-reads.js';
+import { defaultCorednsLocation, type CorednsLocation } from '../../core/model/coredns-location.js';
 import { fitBurst } from './burst-budget.js';
 import { forwardTargetsFor, type Upstream } from './forward-targets.js';
 import { podOrigin, readPodFiles, runPodTools } from './pod-exec.js';
 import { workerQueries, type WorkerTarget } from './worker-view.js';
 import { defaultProbeImage, probeCommand, probeName, probePodLabels, runEphemeralProbe, runProbePod, type ProbeSpecJson } from './probe-pods.js';
-import { parseCorednsMetrics } from './prometheus-metrics.js';
+import { parseCorednsMetrics } from '../../core/metrics/prometheus-metrics.js';
 import { resolvePodArgument } from './resolve-pod.js';
 import { elapsed, probeError, renumber, startTiming, withTimeout } from './steps.js';
 

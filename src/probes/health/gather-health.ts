@@ -8,9 +8,10 @@ import { createHash } from 'node:crypto';
 import type { ClusterAccess, ClusterPod, ProbePodSpec } from '../../core/cluster-access.js';
 import type { HealthInput, HealthSnapshot, LatencySample } from '../../core/health/index.js';
 import type { BurstEvidence, CorednsMetrics, Evidence, EvidenceOrigin, NodeFacts } from '../../core/model/index.js';
-import { corednsPodFacts, defaultCorednsLocation, readCorefile, readDnsSide, readNodes, type CorednsLocation } from '../gather/cluster-reads.js';
+import { defaultCorednsLocation, type CorednsLocation } from '../../core/model/coredns-location.js';
+import { corednsPodFacts, readCorefile, readDnsSide, readNodes } from '../gather/cluster-reads.js';
 import { defaultProbeImage, probeCommand, probeName, probePodLabels, runProbePod } from '../gather/probe-pods.js';
-import { parseCorednsMetrics } from '../gather/prometheus-metrics.js';
+import { parseCorednsMetrics } from '../../core/metrics/prometheus-metrics.js';
 import { reasonOf, withTimeout } from '../gather/steps.js';
 import { pickSampleNodes } from './sample-nodes.js';
 

@@ -5,6 +5,7 @@
  */
 import type { HealthJobData } from '../../queue/job-data.js';
 import { jobId } from '../../queue/job-id.js';
+import { healthJobOptions } from '../../queue/job-options.js';
 import { clusterJobNames } from '../../queue/names.js';
 import { renderNotice } from '../blocks/apply-blocks.js';
 import type { SlackDeps } from '../deps.js';
@@ -38,6 +39,6 @@ export async function schedule(
   const choice = await chooseCluster(deps, cmd.cluster);
   if ('error' in choice) return deps.poster.ephemeral(here, user, renderNotice(`:warning: ${choice.error}`));
   const data: HealthJobData = { cluster: choice.cluster, channel: target, requestedBy: user };
-  await deps.queues.cluster(choice.cluster).upsertJobScheduler(id, { pattern: cmd.pattern, tz: 'UTC' }, { name: clusterJobNames.health, data, opts: { attempts: 2, backoff: { type: 'exponential', delay: 2000 }, removeOnComplete: { age: 3600 }, removeOnFail: { age: 86400 } } });
+  await deps.queues.cluster(choice.cluster).upsertJobScheduler(id, { pattern: cmd.pattern, tz: 'UTC' }, { name: clusterJobNames.health, data, opts: healthJobOptions });
   await deps.poster.post(here, renderNotice(`:bell: <@${user}> scheduled a DNS health summary of *${choice.cluster}* in ${where}: \`${cmd.pattern}\` (cron, UTC)${nextRun(cmd.pattern)}. \`/dns unschedule\`${target === channel ? '' : ' with the same #channel'} stops it.`));
 }

@@ -7,7 +7,7 @@ import { diagnoseJobOptions } from '../../queue/job-options.js';
 import type { DiagnoseJobData, JobTarget } from '../../queue/job-data.js';
 import { newJobId } from '../../queue/job-id.js';
 import { clusterJobNames } from '../../queue/names.js';
-import { RunningDiagnoses } from '../../queue/running-diagnoses.js';
+import { RunningDiagnoses } from '../../store/running-diagnoses.js';
 import { renderNotice } from '../blocks/apply-blocks.js';
 import { renderParent } from '../blocks/command-blocks.js';
 import { renderProgress } from '../blocks/progress-blocks.js';

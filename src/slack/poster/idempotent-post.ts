@@ -3,7 +3,7 @@
  * ts; a reservation without a ts (the process died between posting and recording) makes us look
  * for the message in the thread by its metadata before posting again.
  */
-import type { PostLedger } from '../../queue/post-ledger.js';
+import type { PostLedger } from '../../store/post-ledger.js';
 import type { RenderedMessage } from '../blocks/block-types.js';
 import type { PostTarget, SlackPoster } from './slack-poster.js';
 

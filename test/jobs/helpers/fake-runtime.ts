@@ -9,7 +9,7 @@ import type { CorefilePatchFix, Finding, Report } from '../../../src/core/model/
 import type { ApplyOutcome, ClusterRuntime } from '../../../jobs/cluster-runtime.js';
 import type { HealthInput } from '../../../src/core/health/model.js';
 import type { JobTarget } from '../../../src/queue/job-data.js';
-import type { AppliedRecord } from '../../../src/queue/proposal-store.js';
+import type { AppliedRecord } from '../../../src/store/proposal-store.js';
 
 export const brokenCorefile = '.:53 {\n    errors\n    kubernetes cluster.local in-addr.arpa ip6.arpa\n    forward . /etc/resolv.conf\n    cache 30\n    reload\n}\n';
 export const fixedCorefile = brokenCorefile + 'cloud-b.example:53 {\n    forward . 192.0.2.53\n}\n';

@@ -1,7 +1,7 @@
 import { WebClient } from '@slack/web-api';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { ApproverPolicy } from '../../../src/slack/approvals/approver-policy.js';
-import { startSlackEmulator, type SlackEmulator } from '../../../src/slack/emulator/slack-emulator.js';
+import { startSlackEmulator, type SlackEmulator } from '../../../src/emulators/slack/slack-emulator.js';
 
 describe('ApproverPolicy (user groups through the emulator)', () => {
   let slack: SlackEmulator;

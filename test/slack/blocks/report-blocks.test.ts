@@ -12,7 +12,7 @@ import { renderFixProposal } from '../../../src/slack/blocks/fix-blocks.js';
 import { renderProgress } from '../../../src/slack/blocks/progress-blocks.js';
 import { renderReport } from '../../../src/slack/blocks/report-blocks.js';
 import { codeBlock, truncate } from '../../../src/slack/blocks/text.js';
-import { validateBlocks } from '../../../src/slack/emulator/block-validator.js';
+import { validateBlocks } from '../../../src/emulators/slack/block-validator.js';
 
 function fix(diff: string, title = 'Forward example.org to 192.0.2.53'): CorefilePatchFix {
   return {

@@ -10,7 +10,7 @@ import type { ClusterRuntime } from '../../../jobs/cluster-runtime.js';
 import { bullConnection } from '../../../src/queue/connection.js';
 import { Queues } from '../../../src/queue/queues.js';
 import { startSlackApp, type RunningSlackApp } from '../../../src/slack/app.js';
-import { startSlackEmulator, type EmulatorOptions, type SlackEmulator } from '../../../src/slack/emulator/slack-emulator.js';
+import { startSlackEmulator, type EmulatorOptions, type SlackEmulator } from '../../../src/emulators/slack/slack-emulator.js';
 import { startRedis, type RedisHandle } from '../../helpers/redis-server.js';
 
 export const secret = 'test-signing-secret-0123456789';

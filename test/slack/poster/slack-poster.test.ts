@@ -6,8 +6,8 @@
 import { WebClient } from '@slack/web-api';
 import { Redis } from 'ioredis';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { PostLedger } from '../../../src/queue/post-ledger.js';
-import { startSlackEmulator, type SlackEmulator } from '../../../src/slack/emulator/slack-emulator.js';
+import { PostLedger } from '../../../src/store/post-ledger.js';
+import { startSlackEmulator, type SlackEmulator } from '../../../src/emulators/slack/slack-emulator.js';
 import { postOnce } from '../../../src/slack/poster/idempotent-post.js';
 import { SlackPoster } from '../../../src/slack/poster/slack-poster.js';
 import { startRedis, type RedisHandle } from '../../helpers/redis-server.js';

@@ -7,8 +7,8 @@ import { createHmac } from 'node:crypto';
 import { App, LogLevel } from '@slack/bolt';
 import fc from 'fast-check';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { signedHeaders, slashCommandBody } from '../../../src/slack/emulator/signed-request.js';
-import { startSlackEmulator, type SlackEmulator } from '../../../src/slack/emulator/slack-emulator.js';
+import { signedHeaders, slashCommandBody } from '../../../src/emulators/slack/signed-request.js';
+import { startSlackEmulator, type SlackEmulator } from '../../../src/emulators/slack/slack-emulator.js';
 import { MemoryReplayGuard } from '../../../src/slack/receiver/replay-guard.js';
 import { VerifiedHttpReceiver } from '../../../src/slack/receiver/verified-http-receiver.js';
 

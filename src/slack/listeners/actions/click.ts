@@ -1,6 +1,6 @@
 /** What every button listener reads from a click: who, where, which proposal. */
 import type { AllMiddlewareArgs, BlockAction, ButtonAction, SlackActionMiddlewareArgs } from '@slack/bolt';
-import type { Proposal } from '../../../queue/proposal-store.js';
+import type { Proposal } from '../../../store/proposal-store.js';
 import { renderNotice } from '../../blocks/apply-blocks.js';
 import type { SlackDeps } from '../../deps.js';
 

@@ -1,5 +1,5 @@
 /** Plain words for a refused status transition. */
-import type { TransitionResult } from '../../../queue/proposal-store.js';
+import type { TransitionResult } from '../../../store/proposal-store.js';
 
 /** Why a click did nothing. */
 export function explainRefusal(r: Exclude<TransitionResult, { ok: true }>, what: 'apply' | 'dismiss' | 'rollback'): string {

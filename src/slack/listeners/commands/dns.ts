@@ -10,6 +10,7 @@ import { schedule } from '../../flows/schedule-health.js';
 import { showHealthSchedules } from '../../flows/schedule-flow.js';
 import { renderNotice } from '../../blocks/apply-blocks.js';
 import { newJobId } from '../../../queue/job-id.js';
+import { healthJobOptions } from '../../../queue/job-options.js';
 import { clusterJobNames } from '../../../queue/names.js';
 import type { HealthJobData } from '../../../queue/job-data.js';
 
@@ -34,7 +35,7 @@ export function dnsCommand(deps: SlackDeps) {
       const choice = await chooseCluster(deps, parsed.cluster);
       if ('error' in choice) return deps.poster.ephemeral({ channel: command.channel_id }, command.user_id, renderNotice(`:warning: ${choice.error}`));
       const data: HealthJobData = { cluster: choice.cluster, channel: command.channel_id, requestedBy: command.user_id };
-      await deps.queues.cluster(choice.cluster).add(clusterJobNames.health, data, { attempts: 2, backoff: { type: 'exponential', delay: 2000 }, removeOnComplete: { age: 3600 }, removeOnFail: { age: 86400 }, jobId: newJobId('health') });
+      await deps.queues.cluster(choice.cluster).add(clusterJobNames.health, data, { ...healthJobOptions, jobId: newJobId('health') });
       return;
     }
     if (parsed.kind === 'schedules') {

@@ -7,8 +7,8 @@
 import type { Redis } from 'ioredis';
 import type { HealthSnapshot } from '../core/health/model.js';
 import type { TrendPoint } from '../core/health/trend.js';
-import { shortHash } from './job-id.js';
-import { keyPrefix } from './names.js';
+import { shortHash } from '../queue/job-id.js';
+import { keyPrefix } from '../queue/names.js';
 
 export class HealthStore {
   constructor(

@@ -6,22 +6,22 @@
  * reported in the channel within the hour, and upload evidence that did not fit.
  */
 import type { Job } from 'bullmq';
-import type { Finding, Report } from '../src/core/model/index.js';
-import type { FingerprintLedger } from '../src/queue/fingerprint-ledger.js';
-import type { PostReportJobData, PostReportJobResult } from '../src/queue/job-data.js';
-import { shortHash } from '../src/queue/job-id.js';
-import type { PostLedger } from '../src/queue/post-ledger.js';
-import type { ApplicableFix, ProposalStore } from '../src/queue/proposal-store.js';
-import type { RunningDiagnoses } from '../src/queue/running-diagnoses.js';
-import { renderApplyResult, renderNotice, renderRollbackResult } from '../src/slack/blocks/apply-blocks.js';
-import { renderFixDecided, renderFixProposal } from '../src/slack/blocks/fix-blocks.js';
-import { renderTrendPng } from '../src/slack/blocks/health-chart.js';
-import { renderHealth } from '../src/slack/blocks/health-blocks.js';
-import { renderProgress } from '../src/slack/blocks/progress-blocks.js';
-import { renderReport, type EarlierReport } from '../src/slack/blocks/report-blocks.js';
-import { escapeMrkdwn, slackDate } from '../src/slack/blocks/text.js';
-import { postOnce } from '../src/slack/poster/idempotent-post.js';
-import type { SlackPoster } from '../src/slack/poster/slack-poster.js';
+import type { Finding, Report } from '../../core/model/index.js';
+import type { FingerprintLedger } from '../../store/fingerprint-ledger.js';
+import type { PostReportJobData, PostReportJobResult } from '../../queue/job-data.js';
+import { shortHash } from '../../queue/job-id.js';
+import type { PostLedger } from '../../store/post-ledger.js';
+import type { ApplicableFix, ProposalStore } from '../../store/proposal-store.js';
+import type { RunningDiagnoses } from '../../store/running-diagnoses.js';
+import { renderApplyResult, renderNotice, renderRollbackResult } from '../blocks/apply-blocks.js';
+import { renderFixDecided, renderFixProposal } from '../blocks/fix-blocks.js';
+import { renderTrendPng } from '../blocks/health-chart.js';
+import { renderHealth } from '../blocks/health-blocks.js';
+import { renderProgress } from '../blocks/progress-blocks.js';
+import { renderReport, type EarlierReport } from '../blocks/report-blocks.js';
+import { escapeMrkdwn, slackDate } from '../blocks/text.js';
+import { postOnce } from '../poster/idempotent-post.js';
+import type { SlackPoster } from '../poster/slack-poster.js';
 
 export interface PostReportDeps {
   poster: SlackPoster;

@@ -2,12 +2,12 @@
  * Checks a scenario's `expect` list against real diagnoses in the embedded lab (lab-scenario.md §expect).
  * Every expectation runs in a fresh lab, so an applied fix never leaks into the next one.
  */
-import type { Fix } from '../core/model/finding.js';
-import type { Report } from '../core/model/report.js';
-import type { ApplyStep } from '../remediation/apply-types.js';
-import { applyFix } from '../remediation/apply-fix.js';
-import { openCluster } from './open-cluster.js';
-import { runDiagnosis, type DiagnosisOptions } from './run-diagnosis.js';
+import type { Fix } from '../../core/model/finding.js';
+import type { Report } from '../../core/model/report.js';
+import type { ApplyStep } from '../../remediation/apply-types.js';
+import { applyFix } from '../../remediation/apply-fix.js';
+import { openCluster } from '../../diagnosis/open-cluster.js';
+import { runDiagnosis, type DiagnosisOptions } from '../../diagnosis/run-diagnosis.js';
 import { problemsWith, reportedIds, type Expectation } from './expectation.js';
 
 export interface ExpectationOutcome {
@@ -35,7 +35,7 @@ export interface LabTestOptions extends DiagnosisOptions {
 
 /** Runs every expectation of one scenario file. */
 export async function testScenarioFile(file: string, opts: LabTestOptions = {}): Promise<ScenarioOutcome> {
-  const { loadScenarioFile } = await import('../lab/scenario/load-scenario.js');
+  const { loadScenarioFile } = await import('../scenario/load-scenario.js');
   const scenario = loadScenarioFile(file);
   const expectations: ExpectationOutcome[] = [];
   for (const expectation of scenario.expect as Expectation[]) {

@@ -3,7 +3,7 @@
  * expiry); the app routes to, and `/dns clusters` lists, clusters with a live worker.
  */
 import type { Redis } from 'ioredis';
-import { keyPrefix } from './names.js';
+import { keyPrefix } from '../queue/names.js';
 
 const key = `${keyPrefix}:workers`;
 

@@ -1,6 +1,6 @@
 /** The `expect` entries of a lab scenario and how a report is judged against one. Pure. */
-import { severityRank } from '../core/model/finding.js';
-import type { Report } from '../core/model/report.js';
+import { severityRank } from '../../core/model/finding.js';
+import type { Report } from '../../core/model/report.js';
 
 export interface Expectation {
   why: { pod: string; name: string; port?: number };

@@ -4,9 +4,9 @@
  */
 import { PassThrough } from 'node:stream';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { runEmulatorConsole } from '../../../src/slack/emulator/console.js';
+import { runEmulatorConsole } from '../../../src/emulators/slack/console.js';
 import { FakeRuntime } from '../../jobs/helpers/fake-runtime.js';
-import { approver, requester, secret, startHarness, type Harness } from '../helpers/bot-harness.js';
+import { approver, requester, secret, startHarness, type Harness } from '../../slack/helpers/bot-harness.js';
 
 describe('emulator console with a fake diagnosis (mocked cluster)', { timeout: 60_000 }, () => {
   let h: Harness;

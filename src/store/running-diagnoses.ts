@@ -3,9 +3,9 @@
  * joins it (one job; every asker is mentioned when the report lands).
  */
 import type { Redis } from 'ioredis';
-import type { ThreadRef } from './job-data.js';
-import { keyPrefix } from './names.js';
-import { shortHash } from './job-id.js';
+import type { ThreadRef } from '../queue/job-data.js';
+import { keyPrefix } from '../queue/names.js';
+import { shortHash } from '../queue/job-id.js';
 
 /** A diagnosis in flight. */
 export interface RunningDiagnosis {

@@ -6,8 +6,8 @@
  */
 import type { Redis } from 'ioredis';
 import type { CorefilePatchFix, WorkloadPatchFix } from '../core/model/index.js';
-import type { JobTarget, ThreadRef } from './job-data.js';
-import { keyPrefix } from './names.js';
+import type { JobTarget, ThreadRef } from '../queue/job-data.js';
+import { keyPrefix } from '../queue/names.js';
 
 /** Fixes that change the cluster (advice is only shown, never applied). */
 export type ApplicableFix = CorefilePatchFix | WorkloadPatchFix;

@@ -3,7 +3,7 @@
  * (requests, rcodes, cache, forward, health checks, reload hash). Lines that do not parse are
  * skipped: metrics are supporting evidence, never a reason to fail.
  */
-import type { CorednsMetrics } from '../../core/model/index.js';
+import type { CorednsMetrics } from '../model/index.js';
 
 /** One sample: metric name, labels, value. */
 export interface Sample {

@@ -5,7 +5,7 @@
 import { WebClient } from '@slack/web-api';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import WebSocket from 'ws';
-import { startSlackEmulator, type SlackEmulator } from '../../../src/slack/emulator/slack-emulator.js';
+import { startSlackEmulator, type SlackEmulator } from '../../../src/emulators/slack/slack-emulator.js';
 
 describe('Slack Web API emulator', () => {
   let slack: SlackEmulator;

@@ -3,7 +3,7 @@
  * types, missing required fields and exceeded limits give `invalid_blocks` with the reason and a
  * JSON pointer, the way Slack reports them.
  */
-import { blockLimits as L } from '../blocks/limits.js';
+import { blockLimits as L } from '../../slack/blocks/limits.js';
 
 type Json = Record<string, unknown>;
 

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { parseCorednsMetrics, parsePrometheusText } from '../../../src/probes/gather/prometheus-metrics.js';
+import { parseCorednsMetrics, parsePrometheusText } from '../../../src/core/metrics/prometheus-metrics.js';
 
 const text = `# HELP coredns_dns_requests_total Counter of DNS requests made per zone, protocol and family.
 # TYPE coredns_dns_requests_total counter

@@ -3,8 +3,8 @@
  * consumes `dnswhy-post` with the post-report processor.
  */
 import { Worker, type ConnectionOptions } from 'bullmq';
-import type { QueueLogger } from '../src/queue/connection.js';
-import { postQueueName } from '../src/queue/names.js';
+import type { QueueLogger } from '../../queue/connection.js';
+import { postQueueName } from '../../queue/names.js';
 import { createPostReportProcessor, type PostReportDeps } from './post-report.js';
 
 export interface PostWorkerOptions {

@@ -5,11 +5,11 @@
 import { Redis } from 'ioredis';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { CorefilePatchFix } from '../../src/core/model/index.js';
-import { ClusterRegistry } from '../../src/queue/cluster-registry.js';
-import { FingerprintLedger } from '../../src/queue/fingerprint-ledger.js';
-import { PostLedger } from '../../src/queue/post-ledger.js';
-import { ProposalStore, type Proposal } from '../../src/queue/proposal-store.js';
-import { RunningDiagnoses } from '../../src/queue/running-diagnoses.js';
+import { ClusterRegistry } from '../../src/store/cluster-registry.js';
+import { FingerprintLedger } from '../../src/store/fingerprint-ledger.js';
+import { PostLedger } from '../../src/store/post-ledger.js';
+import { ProposalStore, type Proposal } from '../../src/store/proposal-store.js';
+import { RunningDiagnoses } from '../../src/store/running-diagnoses.js';
 import { startRedis, type RedisHandle } from '../helpers/redis-server.js';
 
 const fix = { kind: 'corefile-patch', title: 't', blastRadius: 'b', risk: 'low', target: { namespace: 'kube-system', name: 'coredns', key: 'Corefile', resourceVersion: '1' }, before: 'a', after: 'b', diff: 'd', changes: 'c', simulation: { failing: { name: 'x', type: 'A', client: 'c', before: 'b', after: 'a', changed: true }, controls: [], proof: 'p' }, needsRestart: false } satisfies CorefilePatchFix;

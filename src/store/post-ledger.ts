@@ -6,7 +6,7 @@
  * (by its metadata) before posting again.
  */
 import type { Redis } from 'ioredis';
-import { keyPrefix } from './names.js';
+import { keyPrefix } from '../queue/names.js';
 
 const keepSeconds = 7 * 24 * 3600;
 

@@ -4,7 +4,7 @@
  * re-posting it in full.
  */
 import type { Redis } from 'ioredis';
-import { keyPrefix } from './names.js';
+import { keyPrefix } from '../queue/names.js';
 
 /** Where a finding was reported first. */
 export interface ReportedFinding {
