@@ -3,7 +3,7 @@
  * typescript-eslint rule is one `createRule` call (style.md). `run` is pure and synchronous: it
  * judges evidence that probes already gathered and never fetches anything.
  */
-import type { Evidence, EvidenceKind, Finding, PodFacts, Severity } from '../core/model/index.js';
+import type { DocLink, Evidence, EvidenceKind, Finding, PodFacts, Severity } from '../core/model/index.js';
 
 /** What every check receives: the pod and name being diagnosed, and all evidence gathered for them. */
 export interface CheckInput {
@@ -19,8 +19,10 @@ export interface CheckMeta {
   severity: Severity;
   /** Evidence kinds the check reads; tells the gatherer which probes matter. */
   needs: EvidenceKind[];
-  /** Where the check's README lives. */
+  /** Where the check's README lives (a path in the repository; renderers make it a URL). */
   docsUrl: string;
+  /** The CoreDNS and Kubernetes documentation the check's reasoning relies on. */
+  references?: DocLink[];
   /** Stable message ids the check reports, with the severity each carries (README "Findings"). */
   messages: Record<string, { severity: Severity; text: string }>;
   /** When true the check only runs after all others, and only when none of them reported at warn or error. */

@@ -8,6 +8,7 @@ import { defineCheck, docsUrlFor, type CheckMeta } from '../define-check.js';
 import { factsOf } from '../lib/facts.js';
 import { makeFinding } from '../lib/finding.js';
 import { listText } from '../lib/names.js';
+import { refs } from '../lib/references.js';
 import { clusterAnswer } from '../lib/zone-answers.js';
 
 const id = 'healthy';
@@ -17,6 +18,7 @@ const meta: CheckMeta = {
   severity: 'info',
   needs: ['lookup', 'dns-query', 'tcp-connect'],
   docsUrl: docsUrlFor(id),
+  references: [refs.dnsPodService],
   onlyWhenNothingElse: true,
   messages: {
     'resolves': { severity: 'info', text: 'The name resolves fine' },

@@ -9,6 +9,7 @@ import { defineCheck, docsUrlFor, type CheckMeta } from '../define-check.js';
 import { factsOf, type Facts } from '../lib/facts.js';
 import { makeFinding } from '../lib/finding.js';
 import { isUnder, listText } from '../lib/names.js';
+import { refs } from '../lib/references.js';
 import { dnsPolicyFix } from '../lib/workload.js';
 
 const id = 'pod-dns-policy';
@@ -18,6 +19,7 @@ const meta: CheckMeta = {
   severity: 'error',
   needs: ['pod', 'resolv-conf', 'endpoints', 'services', 'lookup'],
   docsUrl: docsUrlFor(id),
+  references: [refs.podDnsConfig],
   messages: {
     'skips-cluster-dns': { severity: 'error', text: 'The pod does not use the cluster DNS, so cluster names cannot resolve' },
     'not-cluster-dns': { severity: 'info', text: 'The pod does not use the cluster DNS' },

@@ -7,6 +7,7 @@ import { defineCheck, docsUrlFor, type CheckMeta } from '../define-check.js';
 import { factsOf, type QueryView } from '../lib/facts.js';
 import { makeFinding } from '../lib/finding.js';
 import { listText } from '../lib/names.js';
+import { refs } from '../lib/references.js';
 import { corednsUpstreams } from '../lib/upstreams.js';
 
 const id = 'upstream-failure';
@@ -16,6 +17,7 @@ const meta: CheckMeta = {
   severity: 'error',
   needs: ['dns-query', 'corefile', 'node-resolv-conf', 'metrics'],
   docsUrl: docsUrlFor(id),
+  references: [refs.forward, refs.customDns],
   messages: {
     'all-upstreams-fail': { severity: 'error', text: 'Every upstream resolver fails for the name' },
     'some-upstreams-fail': { severity: 'warn', text: 'Some upstream resolvers fail for the name' },
