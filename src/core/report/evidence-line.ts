@@ -1,5 +1,5 @@
 /** One line per evidence item, for the "evidence" part of a finding in Slack. */
-import type { Evidence } from '../../core/model/index.js';
+import type { Evidence } from '../model/index.js';
 
 function origin(e: Evidence): string {
   const f = e.from;
