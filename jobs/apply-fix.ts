@@ -5,11 +5,12 @@
  * diagnosis, and hands the outcome to the post queue.
  */
 import { UnrecoverableError, type Job } from 'bullmq';
-import type { ApplyFixJobData, ApplyFixJobResult, PostReportJobData } from '../src/queue/job-data.js';
+import { rerunFindings, type RerunFinding } from '../src/core/report/reprove.js';
+import type { ApplyFixJobData, ApplyFixJobResult, JobTarget, PostReportJobData } from '../src/queue/job-data.js';
 import { jobId } from '../src/queue/job-id.js';
 import { postJobOptions } from '../src/queue/job-options.js';
 import { postJobName } from '../src/queue/names.js';
-import type { ProposalStore } from '../src/store/proposal-store.js';
+import type { Proposal, ProposalStore } from '../src/store/proposal-store.js';
 import type { Queues } from '../src/queue/queues.js';
 import type { ClusterRuntime } from './cluster-runtime.js';
 import { describeError, isConflict, isPermanent } from './classify-error.js';
@@ -18,6 +19,16 @@ export interface ApplyFixDeps {
   runtime: ClusterRuntime;
   queues: Queues;
   proposals: ProposalStore;
+}
+
+/**
+ * What to re-diagnose after a fix: the same pod, except after a workload patch, which rolls the pods
+ * out under new names: then a Ready pod of the same owner (deploy/NAME).
+ */
+export function verificationTarget(p: Proposal): JobTarget {
+  if (p.fix.kind !== 'workload-patch') return p.target;
+  const prefix = { Deployment: 'deploy', StatefulSet: 'sts', DaemonSet: 'ds' }[p.fix.target.kind];
+  return { ...p.target, pod: `${prefix}/${p.fix.target.name}`, namespace: p.fix.target.namespace };
 }
 
 /** Builds the apply-fix processor. */
@@ -63,8 +74,10 @@ export function createApplyFixProcessor(deps: ApplyFixDeps) {
     // Verification: the finding this fix addresses must be gone and the verdict healthy.
     let verified = false;
     let verification: string;
+    let rerun: RerunFinding[] | undefined;
     try {
-      const report = await deps.runtime.diagnose(p.target, () => undefined);
+      const report = await deps.runtime.diagnose(verificationTarget(p), () => undefined);
+      rerun = rerunFindings(report.findings);
       const still = report.findings.some((f) => f.fingerprint === p.fingerprint);
       verified = report.verdict === 'healthy' && !still;
       verification = `Re-run: ${report.summary}${still ? ` (the ${p.checkId} finding is still there)` : ''}`;
@@ -72,7 +85,7 @@ export function createApplyFixProcessor(deps: ApplyFixDeps) {
       verification = `The verification diagnosis failed: ${describeError(err).message}`;
     }
     await deps.proposals.transition(proposalId, 'applying', 'applied', approvedBy);
-    await post({ kind: 'apply-result', proposalId, outcome: 'applied', message, verified, verification, ...(reloadNote ? { reloadNote } : {}) }, 'done');
+    await post({ kind: 'apply-result', proposalId, outcome: 'applied', message, verified, verification, ...(reloadNote ? { reloadNote } : {}), ...(rerun ? { rerun } : {}) }, 'done');
     return { outcome: 'applied', verified };
   };
 }

@@ -38,6 +38,7 @@ const envSchema = z.object({
   DNSWHY_PROPOSAL_TTL_SECONDS: positiveInt('DNSWHY_PROPOSAL_TTL_SECONDS').default(3600),
   DNSWHY_DEDUPE_WINDOW_SECONDS: positiveInt('DNSWHY_DEDUPE_WINDOW_SECONDS').default(3600),
   DNSWHY_WORKER_CONCURRENCY: positiveInt('DNSWHY_WORKER_CONCURRENCY').max(64).default(2),
+  DNSWHY_DOCS_BASE_URL: z.url({ message: 'must be an http(s) URL under which the repository\'s files are browsed, e.g. https://github.com/ORG/dnswhy/blob/main/' }).optional(),
   DNSWHY_LOG_LEVEL: z.enum(['debug', 'info', 'warn', 'error']).default('info'),
 });
 
@@ -64,6 +65,8 @@ export interface Config {
   dedupeWindowSeconds: number;
   workerConcurrency: number;
   logLevel: 'debug' | 'info' | 'warn' | 'error';
+  /** Where report links to check documentation point (default: the project's repository). */
+  docsBaseUrl?: string;
 }
 
 /** Thrown when the environment is invalid; `problems` names each variable and what is wrong with it. */
@@ -124,5 +127,6 @@ export function loadConfig(env: Record<string, string | undefined>, role: ServeR
     dedupeWindowSeconds: e.DNSWHY_DEDUPE_WINDOW_SECONDS,
     workerConcurrency: e.DNSWHY_WORKER_CONCURRENCY,
     logLevel: e.DNSWHY_LOG_LEVEL,
+    ...(e.DNSWHY_DOCS_BASE_URL ? { docsBaseUrl: e.DNSWHY_DOCS_BASE_URL } : {}),
   } satisfies Config) as Config;
 }

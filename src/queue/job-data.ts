@@ -4,6 +4,7 @@
  */
 import type { HealthSummary } from '../core/health/model.js';
 import type { Report } from '../core/model/index.js';
+import type { RerunFinding } from '../core/report/reprove.js';
 
 /** What to diagnose: the same shape as the diagnosis orchestrator's DiagnosisTarget. */
 export interface JobTarget {
@@ -85,8 +86,8 @@ export type PostReportJobData =
   | { kind: 'progress'; thread: ThreadRef; progressTs: string; target: JobTarget; cluster: string; step: string; done: number; total: number; /** Order of updates within the diagnosis (deliveries may arrive out of order). */ seq: number }
   | { kind: 'report'; thread: ThreadRef; progressTs: string; cluster: string; report: Report; diagnoseJobId: string; requestedBy: string; dedupeKey: string }
   | { kind: 'diagnosis-failed'; thread: ThreadRef; progressTs: string; cluster: string; target: JobTarget; message: string; candidates?: string[]; dedupeKey: string; diagnoseJobId: string }
-  | { kind: 'apply-result'; proposalId: string; outcome: 'applied' | 'conflict' | 'failed'; message: string; verified?: boolean; verification?: string; reloadNote?: string }
-  | { kind: 'rollback-result'; proposalId: string; outcome: 'rolled-back' | 'conflict' | 'failed'; message: string }
+  | { kind: 'apply-result'; proposalId: string; outcome: 'applied' | 'conflict' | 'failed'; message: string; verified?: boolean; verification?: string; reloadNote?: string; /** The re-run's findings, to re-prove the report's other fixes against the new state. */ rerun?: RerunFinding[] }
+  | { kind: 'rollback-result'; proposalId: string; outcome: 'rolled-back' | 'conflict' | 'failed'; message: string; /** The re-run after the rollback, to re-prove the report's other fixes. */ rerun?: RerunFinding[] }
   | { kind: 'health'; channel: string; requestedBy: string; summary: HealthSummary; /** Produced by a job scheduler (`/dns schedule`), not asked now. */ scheduled?: boolean; /** Set when a trend matters: the values (oldest first) to chart, and why. */ trend?: { title: string; why: string; values: (number | null)[] } };
 
 export interface PostReportJobResult {

@@ -12,6 +12,7 @@ import type { QueueLogger } from '../queue/connection.js';
 import { FingerprintLedger } from '../store/fingerprint-ledger.js';
 import { PostLedger } from '../store/post-ledger.js';
 import { ProposalStore } from '../store/proposal-store.js';
+import { ReportStore } from '../store/report-store.js';
 import type { Queues } from '../queue/queues.js';
 import { RunningDiagnoses } from '../store/running-diagnoses.js';
 import { ApproverPolicy } from './approvals/approver-policy.js';
@@ -39,6 +40,8 @@ export interface SlackAppOptions {
   proposalTtlSeconds: number;
   dedupeWindowSeconds: number;
   defaultCluster?: string;
+  /** Where check documentation paths are browsed (default: the project's repository). */
+  docsBaseUrl?: string;
   /** Per-channel message spacing (1000 ms in production). */
   channelIntervalMs?: number;
   /** Web API retries on 5xx / network errors (rate limits are handled by the poster). */
@@ -78,18 +81,30 @@ export async function startSlackApp(o: SlackAppOptions): Promise<RunningSlackApp
     poster,
     ledger: new PostLedger(o.redis),
     proposals: new ProposalStore(o.redis),
+    reports: new ReportStore(o.redis),
     running: new RunningDiagnoses(o.redis),
     clusters: new ClusterRegistry(o.redis),
     approvers: new ApproverPolicy(app.client, { ...o.approvers, forbidSelfApproval: o.forbidSelfApproval }),
     log: o.log,
     ...(o.defaultCluster ? { defaultCluster: o.defaultCluster } : {}),
+    ...(o.docsBaseUrl ? { docsBaseUrl: o.docsBaseUrl } : {}),
   };
   registerListeners(app, deps);
   const postWorker = await startPostWorker({
     connection: o.connection,
     log: o.log,
     ...(o.postConcurrency ? { concurrency: o.postConcurrency } : {}),
-    deps: { poster, ledger: deps.ledger, proposals: deps.proposals, fingerprints: new FingerprintLedger(o.redis, o.dedupeWindowSeconds), running: deps.running, proposalTtlSeconds: o.proposalTtlSeconds },
+    deps: {
+      poster,
+      ledger: deps.ledger,
+      proposals: deps.proposals,
+      reports: deps.reports,
+      fingerprints: new FingerprintLedger(o.redis, o.dedupeWindowSeconds),
+      running: deps.running,
+      proposalTtlSeconds: o.proposalTtlSeconds,
+      log: o.log,
+      ...(o.docsBaseUrl ? { docsBaseUrl: o.docsBaseUrl } : {}),
+    },
   });
   if (httpReceiver) await httpReceiver.start(o.port ?? 3000, o.host ?? '0.0.0.0');
   else await app.start();

@@ -54,7 +54,7 @@ describe('cluster worker resilience with a fake diagnosis (mocked cluster)', { t
     expect(fix).toBeDefined();
     expect(runtime.diagnoses).toBe(1);
     const thread = h.slack.thread(channel, parent.ts);
-    const reports = thread.filter((m) => messageText(m).includes('Resolution path'));
+    const reports = thread.filter((m) => messageText(m).includes('Recommended fix:*'));
     expect(reports).toHaveLength(1);
     expect(thread.filter((m) => buttons(m)[actionIds.approveFix])).toHaveLength(1);
     // Both askers are told in the report.
@@ -70,9 +70,9 @@ describe('cluster worker resilience with a fake diagnosis (mocked cluster)', { t
     worker = await startClusterWorker({ connection: bullConnection(h.redisServer.url), redis: h.redis, queues: h.queues, runtime, cluster: 'lab', log: pino({ level: 'silent' }), heartbeatMs: 1000, progressIntervalMs: 0 });
     await ask('why payments/api-7f9 other.example.org');
     const parent = await h.slack.waitFor('parent', () => h.slack.messages.find((m) => m.channel === channel && !m.threadTs && m.text.includes('other.example.org')));
-    await h.slack.waitFor('report after retry', () => h.slack.thread(channel, parent.ts).find((m) => messageText(m).includes('Resolution path')), 30000);
+    await h.slack.waitFor('report after retry', () => h.slack.thread(channel, parent.ts).find((m) => messageText(m).includes('Recommended fix:*')), 30000);
     expect(runtime.diagnoses).toBe(2);
-    expect(h.slack.thread(channel, parent.ts).filter((m) => messageText(m).includes('Resolution path'))).toHaveLength(1);
+    expect(h.slack.thread(channel, parent.ts).filter((m) => messageText(m).includes('Recommended fix:*'))).toHaveLength(1);
     expect(h.slack.thread(channel, parent.ts).some((m) => m.text.includes('Could not diagnose'))).toBe(false);
   });
 });

@@ -47,3 +47,18 @@ export function renderClusters(clusters: { name: string; workers: number }[]): R
       : `Clusters with a live worker:\n${clusters.map((c) => `• *${escapeMrkdwn(c.name)}* (${c.workers} worker${c.workers === 1 ? '' : 's'})`).join('\n')}`;
   return { text: text.slice(0, 3000), blocks: [{ type: 'section', text: { type: 'mrkdwn', text: truncate(text, blockLimits.sectionText).text } }] };
 }
+
+/**
+ * The parent message once the report is in, updated in place: the question and the verdict in one
+ * line, so the channel shows the answer without opening the thread.
+ */
+export function renderParentVerdict(input: { name: string; pod: string; cluster: string; user: string; verdict: 'broken' | 'healthy'; headline: string; fix?: 'proposed' | 'advice' }): RenderedMessage {
+  const icon = input.verdict === 'broken' ? ':x:' : ':white_check_mark:';
+  const what = input.verdict === 'broken' ? 'Broken' : 'Resolves fine';
+  const next = input.fix === 'proposed' ? ' A fix is ready to approve in the thread.' : input.fix === 'advice' ? ' What to do is in the thread.' : '';
+  const line = `${icon} *${what}:* \`${escapeMrkdwn(input.name)}\` from \`${escapeMrkdwn(input.pod)}\` on *${escapeMrkdwn(input.cluster)}*: ${escapeMrkdwn(input.headline)}.${next} Asked by <@${input.user}>.`;
+  return {
+    text: `${what}: ${input.name} from ${input.pod}: ${input.headline}`.slice(0, blockLimits.sectionText),
+    blocks: [{ type: 'section', text: { type: 'mrkdwn', text: truncate(line, blockLimits.sectionText).text } }],
+  };
+}
