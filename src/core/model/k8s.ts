@@ -1,4 +1,5 @@
 /** Minimal, plain shapes of the Kubernetes objects dnswhy reasons about (not client-node types: core stays free of I/O libraries). */
+import type { OwnerKind } from './workload-kinds.js';
 
 export type DnsPolicy = 'ClusterFirst' | 'Default' | 'None' | 'ClusterFirstWithHostNet';
 
@@ -14,7 +15,7 @@ export interface HostAlias {
 }
 
 export interface OwnerRef {
-  kind: 'Deployment' | 'StatefulSet' | 'DaemonSet' | 'ReplicaSet' | 'Job' | (string & {});
+  kind: OwnerKind | (string & {});
   name: string;
   /** The owning workload's resourceVersion when it was read (KUBE fills it for Deployment/StatefulSet/DaemonSet). */
   resourceVersion?: string;

@@ -4,11 +4,11 @@
  * between parts (pod.node is a node, ...) are checked afterwards in cross-check.ts.
  */
 import { z } from 'zod';
+import { fixKinds } from '../../core/model/finding.js';
+import { ownerKinds } from '../../core/model/workload-kinds.js';
 import { isCidr, isIp, isIpv4 } from './addresses.js';
 import { checkIdSchema } from './check-ids.js';
 import { defaultCorefile } from './default-corefile.js';
-
-export const fixKinds = ['corefile-patch', 'workload-patch', 'advice'] as const;
 
 const kebab = /^[a-z0-9]([-a-z0-9]*[a-z0-9])?$/;
 const dns1123Subdomain = /^[a-z0-9]([-a-z0-9]*[a-z0-9])?(\.[a-z0-9]([-a-z0-9]*[a-z0-9])?)*$/;
@@ -70,7 +70,7 @@ const corednsSchema = z.strictObject({
 });
 
 const ownerSchema = z.strictObject({
-  kind: z.enum(['Deployment', 'StatefulSet', 'DaemonSet', 'ReplicaSet', 'Job']),
+  kind: z.enum(ownerKinds),
   name: objectName,
 });
 
