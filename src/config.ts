@@ -4,13 +4,12 @@
  * Every variable is listed, with a comment, in `.env.example`.
  */
 import { z } from 'zod';
+import { clusterNameRule, isValidClusterName } from './core/input/cluster-name.js';
 
 /** Which parts of the bot this process runs. */
 export type ServeRole = 'app' | 'worker' | 'all';
 
-const clusterName = z
-  .string()
-  .regex(/^[a-z0-9]([a-z0-9-]{0,38}[a-z0-9])?$/, 'must be 1-40 lowercase letters, digits or dashes (it becomes part of a queue name)');
+const clusterName = z.string().refine(isValidClusterName, `must be ${clusterNameRule} (it becomes part of a queue name)`);
 
 const boolFlag = z
   .enum(['1', '0', 'true', 'false', 'yes', 'no', 'on', 'off'], { message: 'must be true or false' })
