@@ -98,3 +98,11 @@ export interface Finding {
   /** Values that renderers may mask. */
   sensitive?: string[];
 }
+
+/** Orders findings: error before warn before info; within a severity, higher confidence first. Stable. */
+export function sortFindings(findings: Finding[]): Finding[] {
+  return findings
+    .map((f, i) => ({ f, i }))
+    .sort((a, b) => severityRank[b.f.severity] - severityRank[a.f.severity] || b.f.confidence - a.f.confidence || a.i - b.i)
+    .map(({ f }) => f);
+}

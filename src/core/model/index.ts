@@ -4,4 +4,5 @@ export * from './workload-kinds.js';
 export * from './evidence.js';
 export * from './finding.js';
 export * from './report.js';
+export * from './diagnosis.js';
 export * from './coredns-location.js';

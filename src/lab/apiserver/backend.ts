@@ -1,7 +1,7 @@
 /** What the HTTP layer asks of the lab (lab-backend.ts implements it): admission, controllers, pod runtime. */
 import type { KubeObject, ObjectStore } from '../state/object-store.js';
 import type { ResourceType } from '../state/resources.js';
-import type { ExecResult } from '../pods/exec-command.js';
+import type { ExecResult } from '../../core/cluster-access.js';
 
 export interface ProxyResponse {
   code: number;

@@ -5,7 +5,7 @@
  * `probe-error` evidence item; evidence ids are numbered e1..eN in a fixed order at the end.
  */
 import type { ClusterAccess, ClusterPod, NamespaceInfo, ProbePodSpec } from '../../core/cluster-access.js';
-import type { Evidence, EvidenceOrigin, MetricsEvidence, NodeFacts, OwnerRef, PodFacts } from '../../core/model/index.js';
+import { isWorkloadKind, type DiagnosisTarget, type Evidence, type EvidenceOrigin, type MetricsEvidence, type NodeFacts, type OwnerRef, type PodFacts } from '../../core/model/index.js';
 import type { NetworkPosition } from '../../core/network-position.js';
 import { readCorefile, readDnsSide, readNetworkPolicies, readNodeLocalDns, readNodes, readServices, type DnsSide } from './cluster-reads.js';
 import { defaultCorednsLocation, type CorednsLocation } from '../../core/model/coredns-location.js';
@@ -20,15 +20,8 @@ import { elapsed, probeError, renumber, startTiming, withTimeout } from './steps
 
 export { PodNotFoundError } from './resolve-pod.js';
 
-/** What to diagnose: the pod argument and the name it cannot resolve. */
-export interface GatherTarget {
-  /** 'ns/pod' | 'pod' (with namespace) | 'deploy/name' | a unique prefix */
-  pod: string;
-  namespace?: string;
-  /** The DNS name (without port). */
-  name: string;
-  /** The TCP port the application connects to (default: 80 and 443 are tried). */
-  port?: number;
+/** What to diagnose (the port, when given, is the one the application connects to; default: 80 and 443 are tried), and where to exec. */
+export interface GatherTarget extends DiagnosisTarget {
   /** Container to exec in (default: the pod's first container). */
   container?: string;
 }
@@ -314,9 +307,8 @@ export async function gatherEvidence(access: ClusterAccess, target: GatherTarget
 /** The top-level owner, with the workload's resourceVersion and generation (what a workload fix is proposed against). */
 async function ownerWithVersion(access: ClusterAccess, namespace: string, direct: OwnerRef): Promise<OwnerRef> {
   const top = await access.resolveOwner(namespace, direct);
-  const kind = (['Deployment', 'StatefulSet', 'DaemonSet'] as const).find((k) => k === top.kind);
-  if (!kind) return top;
-  const w = await settle(access.readWorkload(kind, namespace, top.name));
+  if (!isWorkloadKind(top.kind)) return top;
+  const w = await settle(access.readWorkload(top.kind, namespace, top.name));
   return w ? { ...top, resourceVersion: w.resourceVersion, ...(w.generation !== undefined ? { generation: w.generation } : {}) } : top;
 }
 

@@ -8,7 +8,7 @@ import { ConflictError, TransientError } from '../../../src/core/cluster-access.
 import type { CorefilePatchFix, Finding, Report } from '../../../src/core/model/index.js';
 import type { ApplyOutcome, ClusterRuntime } from '../../../jobs/cluster-runtime.js';
 import type { HealthInput } from '../../../src/core/health/model.js';
-import type { JobTarget } from '../../../src/queue/job-data.js';
+import type { DiagnosisTarget } from '../../../src/core/model/diagnosis.js';
 import type { AppliedRecord } from '../../../src/store/proposal-store.js';
 
 export const brokenCorefile = '.:53 {\n    errors\n    kubernetes cluster.local in-addr.arpa ip6.arpa\n    forward . /etc/resolv.conf\n    cache 30\n    reload\n}\n';
@@ -49,7 +49,7 @@ export class FakeRuntime implements ClusterRuntime {
     this.failuresLeft = opts.transientFailures ?? 0;
   }
 
-  async diagnose(target: JobTarget, onProgress: (step: string, done: number, total: number) => void): Promise<Report> {
+  async diagnose(target: DiagnosisTarget, onProgress: (step: string, done: number, total: number) => void): Promise<Report> {
     this.diagnoses += 1;
     const pods = this.opts.pods ?? ['default/web-7d9', 'payments/api-7f9'];
     const ref = target.namespace ? `${target.namespace}/${target.pod}` : target.pod;
