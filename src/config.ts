@@ -20,6 +20,8 @@ const idList = z
   .transform((s) => s.split(',').map((x) => x.trim()).filter((x) => x.length > 0))
   .pipe(z.array(z.string().regex(/^[USW][A-Z0-9]{2,}$/, 'each entry must be a Slack user id (U…/W…) or user-group id (S…)')));
 
+const logLevels = ['debug', 'info', 'warn', 'error'] as const;
+
 const positiveInt = (what: string) => z.coerce.number({ message: `${what} must be a number` }).int().positive();
 
 const envSchema = z.object({
@@ -37,8 +39,11 @@ const envSchema = z.object({
   DNSWHY_PROPOSAL_TTL_SECONDS: positiveInt('DNSWHY_PROPOSAL_TTL_SECONDS').default(3600),
   DNSWHY_DEDUPE_WINDOW_SECONDS: positiveInt('DNSWHY_DEDUPE_WINDOW_SECONDS').default(3600),
   DNSWHY_WORKER_CONCURRENCY: positiveInt('DNSWHY_WORKER_CONCURRENCY').max(64).default(2),
-  DNSWHY_LOG_LEVEL: z.enum(['debug', 'info', 'warn', 'error']).default('info'),
+  DNSWHY_LOG_LEVEL: z.enum(logLevels).default('info'),
 });
+
+/** Every environment variable the configuration reads (`.env.example` documents each one; a test holds them equal). */
+export const configVariables: readonly string[] = Object.keys(envSchema.shape);
 
 /** The validated, typed configuration. */
 export interface Config {
@@ -62,7 +67,7 @@ export interface Config {
   proposalTtlSeconds: number;
   dedupeWindowSeconds: number;
   workerConcurrency: number;
-  logLevel: 'debug' | 'info' | 'warn' | 'error';
+  logLevel: (typeof logLevels)[number];
 }
 
 /** Thrown when the environment is invalid; `problems` names each variable and what is wrong with it. */
