@@ -34,6 +34,12 @@ export interface DnsRecord {
 /** Transport a query travels on. */
 export type Transport = 'udp' | 'tcp';
 
+/** What one query exchange ended with: an answer (any rcode), no reply in time, a refused connection or port, or another error. */
+export type ExchangeOutcome = 'answer' | 'timeout' | 'refused' | 'error';
+
+/** Why a lookup through a stub resolver failed (the libc-level result, not an rcode of one query). */
+export type LookupFailure = 'NXDOMAIN' | 'NODATA' | 'TIMEOUT' | 'SERVFAIL' | 'REFUSED' | 'CONNREFUSED' | (string & {});
+
 /** A question as the evaluator and the probes see it. Names are absolute (trailing dot) once normalised. */
 export interface DnsQuestion {
   name: string;

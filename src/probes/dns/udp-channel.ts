@@ -6,12 +6,12 @@
 import { createSocket, type Socket } from 'node:dgram';
 import { randomInt } from 'node:crypto';
 import type { DecodedPacket } from 'dns-packet';
-import type { DnsQuestion } from '../../core/model/dns.js';
+import type { DnsQuestion, ExchangeOutcome } from '../../core/model/dns.js';
 import { encodeQuery, matchesQuestion, safeDecode } from './wire.js';
 
 /** What one question got on a channel. */
 export interface ChannelAnswer {
-  kind: 'answer' | 'timeout' | 'refused' | 'error';
+  kind: ExchangeOutcome;
   packet?: DecodedPacket;
   /** From the first send to the accepted reply (or to giving up). */
   latencyMs: number;

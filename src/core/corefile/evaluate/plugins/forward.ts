@@ -6,6 +6,7 @@
 import ipaddr from 'ipaddr.js';
 import { rcodeValue } from '../../../model/dns.js';
 import type { DirectiveNode } from '../../model.js';
+import { forwardPolicies, isOneOf } from '../../plugin-values.js';
 import { fqdn, isSubdomain, matchZone } from '../names.js';
 import type { ForwardPlan, Outcome, PluginInstance, Req, Upstream } from '../types.js';
 import { normalizeZones, type BlockContext } from './common.js';
@@ -92,7 +93,7 @@ export function forwardPlugin(directives: DirectiveNode[], ctx: BlockContext): P
     const targets = forwardTargets(args.slice(1), ctx);
     const opt = (k: string) => lines.find((l) => l.name === k);
     const policyText = opt('policy')?.args[0]?.text ?? 'random';
-    const policy = (['random', 'round_robin', 'sequential'].includes(policyText) ? policyText : 'random') as ForwardPlan['policy'];
+    const policy = isOneOf(forwardPolicies, policyText) ? policyText : 'random';
     const maxFailsText = opt('max_fails')?.args[0]?.text;
     const nextRcodes = (opt('next')?.args ?? []).map((t) => t.text.toUpperCase()).filter((r) => rcodeValue(r) !== undefined);
     const plan: ForwardPlan = {
