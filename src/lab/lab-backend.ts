@@ -15,7 +15,7 @@ import type { RbacDenial } from './scenario/schema.js';
 import { DeploymentController } from './state/deployment-controller.js';
 import { defaultPodSpec, podStatus } from './state/kube-objects.js';
 import type { LabState } from './state/lab-state.js';
-import type { KubeObject } from './state/object-store.js';
+import type { ChangeType, KubeObject } from './state/object-store.js';
 import type { ResourceType } from './state/resources.js';
 
 /** Executables of well-known images, for pods created through the API. */
@@ -120,7 +120,7 @@ export class LabBackend implements ApiBackend {
     return this.lab.pickNode();
   }
 
-  async afterWrite(t: ResourceType, type: 'ADDED' | 'MODIFIED' | 'DELETED', obj: KubeObject, previous?: KubeObject): Promise<void> {
+  async afterWrite(t: ResourceType, type: ChangeType, obj: KubeObject, previous?: KubeObject): Promise<void> {
     const o = obj as any;
     const ns = o.metadata.namespace as string;
     const c = this.lab.scenario.coredns;
