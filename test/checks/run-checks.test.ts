@@ -11,7 +11,7 @@ const pod: PodFacts = { namespace: 'default', name: 'web-1', ip: '10.0.0.5', nod
 const input: CheckInput = { target: { pod, name: 'example.org' }, evidence: [] };
 
 function fake(id: string, severity: Finding['severity'], confidence: number, opts: { throws?: boolean; lacks?: boolean; last?: boolean } = {}): Check {
-  const meta = { title: id, severity, needs: [], docsUrl: `src/checks/${id}/README.md`, messages: { m: { severity, text: id } }, ...(opts.last ? { onlyWhenNothingElse: true } : {}) };
+  const meta = { title: id, severity, docsUrl: `src/checks/${id}/README.md`, messages: { m: { severity, text: id } }, ...(opts.last ? { onlyWhenNothingElse: true } : {}) };
   return defineCheck({
     id,
     meta,
@@ -64,7 +64,7 @@ describe('runChecks', () => {
 describe('defineCheck', () => {
   it('rejects ids that are not kebab-case and checks without message ids', () => {
     expect(() => defineCheck({ ...fake('ok', 'info', 1), id: 'Not_Kebab' })).toThrow(/kebab-case/);
-    expect(() => defineCheck({ id: 'x', meta: { title: 'x', severity: 'info', needs: [], docsUrl: '', messages: {} }, run: () => [] })).toThrow(/message ids/);
+    expect(() => defineCheck({ id: 'x', meta: { title: 'x', severity: 'info', docsUrl: '', messages: {} }, run: () => [] })).toThrow(/message ids/);
   });
 });
 

@@ -18,7 +18,7 @@ const seed = join(import.meta.dirname, '..', '..', 'scenarios', '000-hybrid-clou
 
 const throwing = defineCheck({
   id: 'always-throws',
-  meta: { title: 'always throws', severity: 'error', docsUrl: 'src/checks/always-throws/README.md', messages: { m: { severity: 'error', text: 'never raised' } } } as never,
+  meta: { title: 'always throws', severity: 'error', docsUrl: 'src/checks/always-throws/README.md', messages: { m: { severity: 'error', text: 'never raised' } } },
   run: () => {
     throw new TypeError('cannot read the evidence');
   },

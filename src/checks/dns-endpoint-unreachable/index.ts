@@ -17,7 +17,6 @@ const id = 'dns-endpoint-unreachable';
 const meta: CheckMeta = {
   title: 'Some CoreDNS endpoints do not answer from this pod',
   severity: 'error',
-  needs: ['dns-query', 'endpoints', 'nodes', 'network-policies'],
   docsUrl: docsUrlFor(id),
   messages: {
     'some-endpoints-unreachable': { severity: 'error', text: 'CoreDNS endpoints on other nodes do not answer from this pod' },

@@ -18,7 +18,6 @@ const id = 'intermittent-timeouts';
 const meta: CheckMeta = {
   title: 'DNS queries intermittently time out',
   severity: 'error',
-  needs: ['burst', 'dns-query', 'conntrack', 'endpoints', 'lookup'],
   docsUrl: docsUrlFor(id),
   messages: {
     'service-path-loss': { severity: 'warn', text: 'Queries to the DNS Service are lost while the CoreDNS pods answer every direct query' },

@@ -27,7 +27,6 @@ export const manyQueries = 12;
 const meta: CheckMeta = {
   title: 'The search list turns one lookup into many queries',
   severity: 'warn',
-  needs: ['lookup', 'resolv-conf'],
   docsUrl: docsUrlFor(id),
   messages: {
     'amplified-hurts': { severity: 'warn', text: 'The search list sends queries that fail before the name is tried as written, and it costs time' },

@@ -15,7 +15,6 @@ const id = 'upstream-failure';
 const meta: CheckMeta = {
   title: 'Upstream resolvers fail',
   severity: 'error',
-  needs: ['dns-query', 'corefile', 'node-resolv-conf', 'metrics'],
   docsUrl: docsUrlFor(id),
   messages: {
     'all-upstreams-fail': { severity: 'error', text: 'Every upstream resolver fails for the name' },
