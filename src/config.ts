@@ -5,6 +5,7 @@
  */
 import { z } from 'zod';
 import { clusterNameRule, isValidClusterName } from './core/input/cluster-name.js';
+import { DnswhyError } from './core/errors.js';
 
 /** Which parts of the bot this process runs. */
 export type ServeRole = 'app' | 'worker' | 'all';
@@ -71,11 +72,11 @@ export interface Config {
 }
 
 /** Thrown when the environment is invalid; `problems` names each variable and what is wrong with it. */
-export class ConfigError extends Error {
-  readonly code = 'dnswhy_config_invalid';
+export class ConfigError extends DnswhyError {
+  override readonly code = 'config-invalid';
+  override readonly permanent = true;
   constructor(readonly problems: string[]) {
     super(`invalid configuration:\n${problems.map((p) => `  - ${p}`).join('\n')}\n(see .env.example)`);
-    this.name = 'ConfigError';
   }
 }
 

@@ -7,6 +7,7 @@
 import type { Answer } from 'dns-packet';
 import type { ScenarioRecord, ScenarioResolver } from '../scenario/schema.js';
 import { normName } from './dns-wire.js';
+import { DnswhyError } from '../../core/errors.js';
 
 /** The local-data outcome of a lookup; `other` means the name is outside the resolver's data. */
 export type LocalAnswer =
@@ -14,11 +15,11 @@ export type LocalAnswer =
   | { kind: 'other' };
 
 /** A record value the resolver cannot encode, named by record. */
-export class ResolverDataError extends Error {
-  readonly code = 'LAB_RESOLVER_DATA';
+export class ResolverDataError extends DnswhyError {
+  override readonly code = 'lab-resolver-data-invalid';
+  override readonly permanent = true;
   constructor(message: string) {
     super(message);
-    this.name = 'ResolverDataError';
   }
 }
 

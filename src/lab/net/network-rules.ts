@@ -8,6 +8,7 @@ import { compileSelector, type IpMatcher } from './selector.js';
 import { rngStream, type Rng } from './seeded-rng.js';
 import type { ScenarioRule } from '../scenario/schema.js';
 import type { Topology } from './topology.js';
+import { DnswhyError } from '../../core/errors.js';
 
 /** One rule as written in a scenario; `proto` may be left out (any). `rate` is loss's probability 0..1, `ms` what delay adds. */
 export type NetworkRuleSpec = Omit<ScenarioRule, 'proto'> & Partial<Pick<ScenarioRule, 'proto'>>;
@@ -34,11 +35,11 @@ interface CompiledRule {
 }
 
 /** A rule that cannot be used, with its index (for `network[i]` in messages). */
-export class NetworkRuleError extends Error {
-  readonly code = 'LAB_NETWORK_RULE';
+export class NetworkRuleError extends DnswhyError {
+  override readonly code = 'lab-network-rule-invalid';
+  override readonly permanent = true;
   constructor(readonly index: number, reason: string) {
     super(`network[${index}]: ${reason}`);
-    this.name = 'NetworkRuleError';
   }
 }
 

@@ -7,16 +7,18 @@ import type { ClusterAccess, ClusterPod } from '../../core/cluster-access.js';
 import { NotFoundError } from '../../core/cluster-access.js';
 import { parsePodRef } from '../../core/input/pod-ref.js';
 import { workloadShortNames, type WorkloadKind } from '../../core/model/workload-kinds.js';
+import { DnswhyError } from '../../core/errors.js';
 
 /** The pod argument matched no pod (or a prefix matched several). */
-export class PodNotFoundError extends Error {
+export class PodNotFoundError extends DnswhyError {
+  override readonly code = 'pod-not-found';
+  override readonly permanent = true;
   constructor(
     message: string,
     /** Closest pod names (`ns/name`), best first. */
     readonly candidates: string[],
   ) {
     super(message);
-    this.name = 'PodNotFoundError';
   }
 }
 
