@@ -3,7 +3,7 @@ import { severityRank } from '../../core/model/finding.js';
 import type { Report } from '../../core/model/report.js';
 import type { ScenarioExpectation } from '../scenario/schema.js';
 
-/** Check ids the report raises at warn or error ("reported", in lab-scenario.md's words). */
+/** Check ids the report raises at warn or error ("reported", in the words of docs/lab-scenario.md). */
 export function reportedIds(report: Report): string[] {
   return [...new Set(report.findings.filter((f) => severityRank[f.severity] >= severityRank.warn).map((f) => f.checkId))];
 }
