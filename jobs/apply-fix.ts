@@ -6,7 +6,8 @@
  */
 import { UnrecoverableError, type Job } from 'bullmq';
 import { rerunFindings, type RerunFinding } from '../src/core/report/reprove.js';
-import type { ApplyFixJobData, ApplyFixJobResult, JobTarget, PostReportJobData } from '../src/queue/job-data.js';
+import type { DiagnosisTarget } from '../src/core/model/index.js';
+import type { ApplyFixJobData, ApplyFixJobResult, PostReportJobData } from '../src/queue/job-data.js';
 import { jobId } from '../src/queue/job-id.js';
 import { postJobOptions } from '../src/queue/job-options.js';
 import { postJobName } from '../src/queue/names.js';
@@ -25,7 +26,7 @@ export interface ApplyFixDeps {
  * What to re-diagnose after a fix: the same pod, except after a workload patch, which rolls the pods
  * out under new names: then a Ready pod of the same owner (deploy/NAME).
  */
-export function verificationTarget(p: Proposal): JobTarget {
+export function verificationTarget(p: Proposal): DiagnosisTarget {
   if (p.fix.kind !== 'workload-patch') return p.target;
   const prefix = { Deployment: 'deploy', StatefulSet: 'sts', DaemonSet: 'ds' }[p.fix.target.kind];
   return { ...p.target, pod: `${prefix}/${p.fix.target.name}`, namespace: p.fix.target.namespace };

@@ -4,13 +4,13 @@
  * Every variable is listed, with a comment, in `.env.example`.
  */
 import { z } from 'zod';
+import { clusterNameRule, isValidClusterName } from './core/input/cluster-name.js';
+import { DnswhyError } from './core/errors.js';
 
 /** Which parts of the bot this process runs. */
 export type ServeRole = 'app' | 'worker' | 'all';
 
-const clusterName = z
-  .string()
-  .regex(/^[a-z0-9]([a-z0-9-]{0,38}[a-z0-9])?$/, 'must be 1-40 lowercase letters, digits or dashes (it becomes part of a queue name)');
+const clusterName = z.string().refine(isValidClusterName, `must be ${clusterNameRule} (it becomes part of a queue name)`);
 
 const boolFlag = z
   .enum(['1', '0', 'true', 'false', 'yes', 'no', 'on', 'off'], { message: 'must be true or false' })
@@ -20,6 +20,8 @@ const idList = z
   .string()
   .transform((s) => s.split(',').map((x) => x.trim()).filter((x) => x.length > 0))
   .pipe(z.array(z.string().regex(/^[USW][A-Z0-9]{2,}$/, 'each entry must be a Slack user id (U…/W…) or user-group id (S…)')));
+
+const logLevels = ['debug', 'info', 'warn', 'error'] as const;
 
 const positiveInt = (what: string) => z.coerce.number({ message: `${what} must be a number` }).int().positive();
 
@@ -39,8 +41,11 @@ const envSchema = z.object({
   DNSWHY_DEDUPE_WINDOW_SECONDS: positiveInt('DNSWHY_DEDUPE_WINDOW_SECONDS').default(3600),
   DNSWHY_WORKER_CONCURRENCY: positiveInt('DNSWHY_WORKER_CONCURRENCY').max(64).default(2),
   DNSWHY_DOCS_BASE_URL: z.url({ message: 'must be an http(s) URL under which the repository\'s files are browsed, e.g. https://github.com/ORG/dnswhy/blob/main/' }).optional(),
-  DNSWHY_LOG_LEVEL: z.enum(['debug', 'info', 'warn', 'error']).default('info'),
+  DNSWHY_LOG_LEVEL: z.enum(logLevels).default('info'),
 });
+
+/** Every environment variable the configuration reads (`.env.example` documents each one; a test holds them equal). */
+export const configVariables: readonly string[] = Object.keys(envSchema.shape);
 
 /** The validated, typed configuration. */
 export interface Config {
@@ -64,17 +69,17 @@ export interface Config {
   proposalTtlSeconds: number;
   dedupeWindowSeconds: number;
   workerConcurrency: number;
-  logLevel: 'debug' | 'info' | 'warn' | 'error';
+  logLevel: (typeof logLevels)[number];
   /** Where report links to check documentation point (default: the project's repository). */
   docsBaseUrl?: string;
 }
 
 /** Thrown when the environment is invalid; `problems` names each variable and what is wrong with it. */
-export class ConfigError extends Error {
-  readonly code = 'dnswhy_config_invalid';
+export class ConfigError extends DnswhyError {
+  override readonly code = 'config-invalid';
+  override readonly permanent = true;
   constructor(readonly problems: string[]) {
     super(`invalid configuration:\n${problems.map((p) => `  - ${p}`).join('\n')}\n(see .env.example)`);
-    this.name = 'ConfigError';
   }
 }
 

@@ -20,7 +20,6 @@ export const authoritativePlugins = ['kubernetes', 'file', 'auto', 'hosts', 'tem
 const meta: CheckMeta = {
   title: 'A Corefile zone shadows a real domain',
   severity: 'error',
-  needs: ['corefile', 'dns-query', 'node-resolv-conf'],
   docsUrl: docsUrlFor(id),
   references: [refs.kubernetes, refs.serverBlocks, refs.forward, refs.dnsPodService],
   messages: {

@@ -16,7 +16,6 @@ const id = 'healthy';
 const meta: CheckMeta = {
   title: 'The name resolves',
   severity: 'info',
-  needs: ['lookup', 'dns-query', 'tcp-connect'],
   docsUrl: docsUrlFor(id),
   references: [refs.dnsPodService],
   onlyWhenNothingElse: true,

@@ -16,7 +16,6 @@ const id = 'hosts-file-override';
 const meta: CheckMeta = {
   title: 'The pod\'s /etc/hosts pins the name',
   severity: 'error',
-  needs: ['hosts-file', 'pod', 'dns-query', 'tcp-connect'],
   docsUrl: docsUrlFor(id),
   references: [refs.hostAliases],
   messages: {

@@ -17,7 +17,6 @@ const id = 'mixed-upstreams';
 const meta: CheckMeta = {
   title: 'CoreDNS forwards to upstreams that disagree about the name',
   severity: 'error',
-  needs: ['corefile', 'dns-query', 'node-resolv-conf', 'endpoints'],
   docsUrl: docsUrlFor(id),
   references: [refs.forward, refs.cache, refs.customDns],
   messages: {

@@ -16,7 +16,6 @@ const id = 'name-does-not-exist';
 const meta: CheckMeta = {
   title: 'The name does not exist',
   severity: 'error',
-  needs: ['lookup', 'dns-query', 'services'],
   docsUrl: docsUrlFor(id),
   references: [refs.dnsPodService, refs.resolvConf],
   messages: {

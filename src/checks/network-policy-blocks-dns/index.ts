@@ -17,7 +17,6 @@ const id = 'network-policy-blocks-dns';
 const meta: CheckMeta = {
   title: 'A NetworkPolicy blocks DNS from the pod',
   severity: 'error',
-  needs: ['network-policies', 'endpoints', 'dns-query', 'pod'],
   docsUrl: docsUrlFor(id),
   references: [refs.networkPolicies, refs.dnsDebugging],
   messages: {

@@ -13,7 +13,6 @@ const id = 'no-ready-dns-endpoints';
 const meta: CheckMeta = {
   title: 'The DNS Service has no ready CoreDNS endpoints',
   severity: 'error',
-  needs: ['endpoints', 'corefile', 'node-resolv-conf'],
   docsUrl: docsUrlFor(id),
   references: [refs.dnsDebugging],
   messages: {

@@ -17,7 +17,6 @@ const id = 'pod-dns-policy';
 const meta: CheckMeta = {
   title: 'The pod\'s DNS policy skips the cluster DNS',
   severity: 'error',
-  needs: ['pod', 'resolv-conf', 'endpoints', 'services', 'lookup'],
   docsUrl: docsUrlFor(id),
   references: [refs.podDnsConfig],
   messages: {

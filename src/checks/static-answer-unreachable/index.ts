@@ -1,5 +1,5 @@
 /**
- * static-answer-unreachable (seed 000 §2.2): the answer comes from a static source in the Corefile
+ * static-answer-unreachable (seed 000 after its first fix, scenarios/000-per-zone-answers-after-hosts-fix.yaml): the answer comes from a static source in the Corefile
  * (`hosts`, `template`) and does not accept TCP from this pod's zone, while the zone's own resolver
  * answers an address that does: a one-size-fits-all fix for one zone broke another.
  */
@@ -18,7 +18,6 @@ const id = 'static-answer-unreachable';
 const meta: CheckMeta = {
   title: 'A static Corefile answer is unreachable from this zone',
   severity: 'error',
-  needs: ['corefile', 'dns-query', 'tcp-connect', 'nodes', 'node-resolv-conf'],
   docsUrl: docsUrlFor(id),
   references: [refs.hosts, refs.view, refs.nodeLocalDns],
   messages: {

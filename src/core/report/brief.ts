@@ -29,8 +29,10 @@ export interface ReportBrief {
   alsoNoticed: { index: number; finding: Finding }[];
   /** The healthy finding, when the verdict is healthy. */
   healthy?: Finding;
-  /** What could not be probed or checked, one short item each. */
+  /** What could not be probed (probe errors in the evidence), one short item each. */
   notProbed: string[];
+  /** Checks that threw or lacked evidence (report.notes): what the report could not judge. */
+  notes: string[];
 }
 
 const maxCauseChars = 420;
@@ -66,10 +68,9 @@ export function causeText(f: Finding): string {
   return cutWords(out.join(' '), maxCauseChars);
 }
 
-/** One short line per thing that could not be probed: probe errors in the evidence, then notes. */
+/** One short line per thing that could not be probed (the probe errors in the evidence). */
 export function notProbedItems(report: Report): string[] {
-  const items = evidenceOfKind(report.evidence, 'probe-error').map((e) => `${e.what} (${e.reason})`);
-  return [...new Set([...items, ...(report.notes ?? [])])];
+  return [...new Set(evidenceOfKind(report.evidence, 'probe-error').map((e) => `${e.what} (${e.reason})`))];
 }
 
 /** Builds the brief of a report. */
@@ -96,6 +97,7 @@ export function briefOf(report: Report): ReportBrief {
     alsoNoticed,
     ...(healthy ? { healthy } : {}),
     notProbed: notProbedItems(report),
+    notes: report.notes ?? [],
   };
 }
 

@@ -37,6 +37,8 @@ export interface ReportDetails {
   /** Evidence items no finding cites, one line each. */
   otherEvidence: string[];
   notProbed: string[];
+  /** Checks that threw or lacked evidence. */
+  notes: string[];
 }
 
 function fixFacts(fix: Fix): string[] {
@@ -83,5 +85,6 @@ export function detailsOf(report: Report): ReportDetails {
     path: report.path.map((h) => `${h.ok ? '✓' : '✗'} ${h.step}: ${h.detail}${h.ms !== undefined ? ` (${Math.round(h.ms)} ms)` : ''} [${h.evidenceRefs.join(', ')}]`),
     otherEvidence: report.evidence.filter((e) => !cited.has(e.id)).map(evidenceLine),
     notProbed: brief.notProbed,
+    notes: brief.notes,
   };
 }

@@ -1,5 +1,5 @@
 /** Reports: build from findings and evidence, brief them, render as text, Markdown or JSON. */
-export { buildReport, type ReportInput, type ReportMeta } from './build-report.js';
+export { buildReport, type ReportMeta } from './build-report.js';
 export { resolutionPath } from './resolution-path.js';
 export { briefOf, causeText, alsoNoticedLine, type ReportBrief, type CauseBrief } from './brief.js';
 export { chooseFix, compareFixes, recommendationRule, type FixChoice } from './fix-choice.js';

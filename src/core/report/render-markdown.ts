@@ -42,6 +42,7 @@ export function renderMarkdown(report: Report, opts: MarkdownOptions = {}): stri
   const also = alsoNoticedLine(brief);
   if (also) out.push(`**Also noticed**: ${also}`, '');
   if (brief.notProbed.length > 0) out.push(`**Not probed**: ${brief.notProbed.join('; ')}`, '');
+  if (brief.notes.length > 0) out.push('### Notes', '', ...brief.notes.map((n) => `- ${n}`), '');
   const shown = brief.causes.length > 0 ? brief.causes.map((x) => x.finding) : report.findings;
   const links = new Map<string, string>();
   for (const f of shown) links.set(docsUrl(f.docsUrl, opts.docsBaseUrl), `About ${f.checkId}`);

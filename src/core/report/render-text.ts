@@ -89,6 +89,7 @@ export function renderText(report: Report, opts: TextOptions = {}): string {
   const also = alsoNoticedLine(brief);
   if (also) out.push('', `${c.bold('Also noticed:')} ${also}`);
   if (brief.notProbed.length > 0) out.push(`${c.yellow('Not probed:')} ${brief.notProbed.join('; ')}`);
+  if (brief.notes.length > 0) out.push(c.yellow('Notes:'), ...brief.notes.map((n) => `  - ${n}`));
   const shown = brief.causes.length > 0 ? brief.causes.map((x) => x.finding) : report.findings;
   const urls = [...new Set([...shown.map((f) => docsUrl(f.docsUrl, opts.docsBaseUrl)), ...shown.flatMap((f) => (f.references ?? []).map((r) => r.url))])];
   if (urls.length > 0) out.push(c.dim(`Docs: ${urls.join(' ')}`));

@@ -1,10 +1,11 @@
 /**
  * The seam between a lab CoreDNS replica and the Corefile engine: load a Corefile into something
- * that answers queries. The real engine (EVAL's CorefileServer) is wired in corefile-server-engine.ts;
+ * that answers queries. The real engine (the evaluator's CorefileServer) is wired in corefile-server-engine.ts;
  * tests of the replica's own behaviour (sockets, reload rules, metrics) may pass a small fake.
  */
 import type { ClusterState } from '../../core/model/k8s.js';
 import type { DnsMessage } from './dns-wire.js';
+import { DnswhyError } from '../../core/errors.js';
 
 /** Who asked, as the engine sees it. */
 export interface EngineClient {
@@ -48,11 +49,11 @@ export interface RunningConfig {
 }
 
 /** A Corefile that cannot be loaded; CoreDNS refuses it at start-up or reload. */
-export class CorefileLoadError extends Error {
-  readonly code = 'LAB_COREFILE_LOAD';
+export class CorefileLoadError extends DnswhyError {
+  override readonly code = 'lab-corefile-refused';
+  override readonly permanent = true;
   constructor(message: string) {
     super(message);
-    this.name = 'CorefileLoadError';
   }
 }
 

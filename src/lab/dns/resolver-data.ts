@@ -5,15 +5,9 @@
  * NXDOMAIN + SOA for unknown names inside a zone. Pure: no sockets here.
  */
 import type { Answer } from 'dns-packet';
+import type { ScenarioRecord, ScenarioResolver } from '../scenario/schema.js';
 import { normName } from './dns-wire.js';
-
-/** A record as a scenario writes it. */
-export interface ResolverRecordSpec {
-  name: string;
-  type: 'A' | 'AAAA' | 'CNAME' | 'TXT' | 'SRV' | 'MX' | 'PTR';
-  values: string[];
-  ttl: number;
-}
+import { DnswhyError } from '../../core/errors.js';
 
 /** The local-data outcome of a lookup; `other` means the name is outside the resolver's data. */
 export type LocalAnswer =
@@ -21,15 +15,15 @@ export type LocalAnswer =
   | { kind: 'other' };
 
 /** A record value the resolver cannot encode, named by record. */
-export class ResolverDataError extends Error {
-  readonly code = 'LAB_RESOLVER_DATA';
+export class ResolverDataError extends DnswhyError {
+  override readonly code = 'lab-resolver-data-invalid';
+  override readonly permanent = true;
   constructor(message: string) {
     super(message);
-    this.name = 'ResolverDataError';
   }
 }
 
-function rdata(r: ResolverRecordSpec, value: string): unknown {
+function rdata(r: ScenarioRecord, value: string): unknown {
   const parts = value.trim().split(/\s+/);
   const bad = (want: string): never => {
     throw new ResolverDataError(`record ${r.name} ${r.type}: value "${value}" is not ${want}`);
@@ -54,7 +48,7 @@ function rdata(r: ResolverRecordSpec, value: string): unknown {
   }
 }
 
-function toAnswers(r: ResolverRecordSpec): Answer[] {
+function toAnswers(r: ScenarioRecord): Answer[] {
   const name = normName(r.name);
   return r.values.map((v) => ({ name, type: r.type, class: 'IN', ttl: r.ttl, data: rdata(r, v) }) as Answer);
 }
@@ -62,7 +56,7 @@ function toAnswers(r: ResolverRecordSpec): Answer[] {
 /** A name's records, grouped by type. */
 type RecordSet = Map<string, Answer[]>;
 
-function index(records: readonly ResolverRecordSpec[]): Map<string, RecordSet> {
+function index(records: readonly ScenarioRecord[]): Map<string, RecordSet> {
   const byName = new Map<string, RecordSet>();
   for (const r of records) {
     const name = normName(r.name);
@@ -82,7 +76,7 @@ export class ResolverData {
    * @param spec - zones, global records and views (their records; matching is the caller's).
    *   Throws ResolverDataError for values that cannot be encoded (e.g. an MX without preference).
    */
-  constructor(spec: { zones: { name: string; soaMinimum: number }[]; records: ResolverRecordSpec[]; views: { records: ResolverRecordSpec[] }[] }) {
+  constructor(spec: Pick<ScenarioResolver, 'zones' | 'records' | 'views'>) {
     this.zones = spec.zones.map((z) => ({ name: normName(z.name), soaMinimum: z.soaMinimum }));
     this.global = index(spec.records);
     this.views = spec.views.map((v) => index(v.records));

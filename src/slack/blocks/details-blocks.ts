@@ -34,6 +34,7 @@ export function detailsMarkdown(report: Report, d: ReportDetails = detailsOf(rep
   if (d.path.length > 0) out.push('### Resolution path', '', '```', ...d.path, '```', '');
   if (d.otherEvidence.length > 0) out.push('### Other evidence', '', '```', ...d.otherEvidence, '```', '');
   if (d.notProbed.length > 0) out.push('### Not probed', '', ...d.notProbed.map((n) => `- ${n}`), '');
+  if (d.notes.length > 0) out.push('### Notes', '', ...d.notes.map((n) => `- ${n}`), '');
   out.push(`The recommended fix of each cause is chosen by this rule: ${recommendationRule}.`, '');
   return out.join('\n');
 }
@@ -93,6 +94,7 @@ export function renderDetails(report: Report): { message: RenderedMessage; file?
     add(`*Other evidence*\n${o.text}`);
   }
   if (d.notProbed.length > 0) add(`*Not probed*\n${d.notProbed.map((n) => `• ${escapeMrkdwn(n)}`).join('\n')}`);
+  if (d.notes.length > 0) add(`*Notes*\n${d.notes.map((n) => `• ${escapeMrkdwn(n)}`).join('\n')}`);
   blocks.push({ type: 'context', elements: [{ type: 'mrkdwn', text: `The recommended fix of each cause is chosen by: ${recommendationRule}.` }] });
   const text = `Details: ${targetText(report)}`;
   if (!cut && blocks.length <= blockLimits.blocksPerMessage) return { message: { text, blocks } };

@@ -3,7 +3,7 @@
  * per cause, the cause in at most three short sentences and the recommended fix with its blast
  * radius and Approve & apply; the alternatives behind "Other fixes" (one line each, with a button
  * only once opened); findings below warn folded into one "Also noticed" line without buttons; what
- * could not be probed; links to the check's documentation and the CoreDNS/Kubernetes pages it relies
+ * could not be probed and the checks that could not judge (Notes); links to the check's documentation and the CoreDNS/Kubernetes pages it relies
  * on. Evidence, the resolution path and the changes themselves live behind "Show details"
  * (details-blocks.ts). Pure: the same report and state always give the same message.
  */
@@ -44,7 +44,7 @@ function section(text: string): SlackBlock {
 }
 
 function context(text: string): SlackBlock {
-  return { type: 'context', elements: [{ type: 'mrkdwn', text: truncate(text, blockLimits.contextText).text }] };
+  return { type: 'context', elements: [{ type: 'mrkdwn', text: truncate(text, blockLimits.contextText, 'see Show details').text }] };
 }
 
 /** A Slack link; the label is escaped, the URL must be absolute. */
@@ -169,6 +169,8 @@ export function renderReport(report: Report, opts: ReportRenderOptions): Rendere
   const also = alsoNoticedLine(brief);
   if (also) blocks.push(context(`*Also noticed:* ${escapeMrkdwn(also)} · see Show details`));
   if (notProbed && !(brief.causes.length === 0 && broken)) blocks.push(context(notProbed));
+  // Checks that threw or lacked evidence: what this report could not judge, so silence is not read as health.
+  if (brief.notes.length > 0) blocks.push(context(`:warning: Notes: ${brief.notes.map(escapeMrkdwn).join(' · ')}`));
   // A report with no cause hosts Show details on its own.
   if (brief.causes.length === 0 && opts.state && !opts.state.details) blocks.push({ type: 'actions', elements: [button(actionIds.showDetails, 'Show details', opts.state.reportId)] });
   if (opts.state?.details) blocks.push(context(`:page_facing_up: Details (evidence, resolution path, the changes): ${opts.state.details.link ? link(opts.state.details.link, 'in the thread') : 'in the thread below'}`));

@@ -62,13 +62,14 @@ function stateFor(r: Report): ReportViewState {
 describe('Block Kit renderers', () => {
   it('keep every report and its details within Slack limits, and attach a file whenever the details were cut (fast-check)', () => {
     fc.assert(
-      fc.property(fc.integer({ min: 0, max: 40 }), fc.integer({ min: 0, max: 60 }), fc.string({ maxLength: 6000 }), fc.boolean(), (nFindings, nEvidence, text, withRefs) => {
+      fc.property(fc.integer({ min: 0, max: 40 }), fc.integer({ min: 0, max: 60 }), fc.string({ maxLength: 6000 }), fc.boolean(), fc.array(fc.string({ maxLength: 1500 }), { maxLength: 4 }), (nFindings, nEvidence, text, withRefs, notes) => {
         const findings = Array.from({ length: nFindings }, (_, i) => finding(i, text, withRefs ? Array.from({ length: nEvidence }, (_, j) => `e${j}`) : []));
-        const r = report(findings, nEvidence, text);
+        const r = { ...report(findings, nEvidence, text), ...(notes.length > 0 ? { notes } : {}) };
         for (const state of [undefined, stateFor(r)]) {
           const m = renderReport(r, { askers: ['U1', 'U2'], ...(state ? { state } : {}) });
           expect(validateBlocks(m.blocks)).toEqual([]);
           expect(m.text.length).toBeLessThanOrEqual(40000);
+          expect(JSON.stringify(m).includes(':warning: Notes:')).toBe(notes.length > 0);
         }
         const d = renderDetails(r);
         expect(validateBlocks(d.message.blocks)).toEqual([]);
@@ -80,6 +81,13 @@ describe('Block Kit renderers', () => {
       }),
       { numRuns: 60 },
     );
+  });
+
+  it('shows the checks that could not judge in a Notes line', () => {
+    const r = { ...report([], 0, 'x'), notes: ['intermittent-timeouts could not judge: no burst of queries from the pod\'s position was gathered', 'x could not run: boom'] };
+    const line = renderReport(r, { askers: [] }).blocks.find((b) => JSON.stringify(b).includes('Notes:'));
+    expect(line).toEqual({ type: 'context', elements: [{ type: 'mrkdwn', text: ":warning: Notes: intermittent-timeouts could not judge: no burst of queries from the pod's position was gathered · x could not run: boom" }] });
+    expect(JSON.stringify(renderReport(report([], 0, 'x'), { askers: [] }))).not.toContain('Notes:');
   });
 
   it('names more causes than fit in one line instead of dropping them', () => {
