@@ -87,6 +87,17 @@ function podResolvConf(evidence: Evidence[]): string | undefined {
   return rc?.kind === 'resolv-conf' ? rc.text : undefined;
 }
 
+/**
+ * A name every CoreDNS replica answers itself: the DNS Service's own record in the cluster zone
+ * (from the pod's search list, else the Corefile's kubernetes zone, else cluster.local).
+ */
+export function selfAnsweredName(loc: CorednsLocation, resolvConf: string | undefined, corefile: string | undefined): string {
+  const fromSearch = /^\s*search\s+(.*)$/m.exec(resolvConf ?? '')?.[1]?.split(/\s+/).find((d) => d.startsWith('svc.'))?.slice(4);
+  const fromCorefile = /^\s*kubernetes\s+([^\s{]+)/m.exec(corefile ?? '')?.[1];
+  const domain = (fromSearch ?? (fromCorefile && !fromCorefile.endsWith('arpa') ? fromCorefile : undefined) ?? 'cluster.local').replace(/\.$/, '');
+  return `${loc.service}.${loc.namespace}.svc.${domain}.`;
+}
+
 function firstNameserver(evidence: Evidence[]): string | undefined {
   return /^\s*nameserver\s+(\S+)/m.exec(podResolvConf(evidence) ?? '')?.[1];
 }
@@ -169,6 +180,7 @@ export async function gatherEvidence(access: ClusterAccess, target: GatherTarget
       ...(target.port ? { port: target.port } : {}),
       dnsServiceIp,
       endpoints,
+      reachName: selfAnsweredName(loc, podResolvConf(files), corefile.ok ? corefile.value.text : undefined),
       tcpPorts,
       burst: fitBurst(opts.burst ?? { count: 200, concurrency: 20 }, podResolvConf(files), deadline),
       libc: opts.libc ?? guessLibc(pod.images),
