@@ -14,7 +14,7 @@ const sections = ['Name', 'Description', 'Evidence', 'Findings', 'Fix', 'Example
 const designIds = [
   'upstream-split-horizon', 'static-answer-unreachable', 'intermittent-timeouts', 'search-path-amplification', 'mixed-upstreams',
   'dns-endpoint-unreachable', 'cluster-domain-shadowing', 'no-ready-dns-endpoints', 'pod-dns-policy', 'hosts-file-override',
-  'network-policy-blocks-dns', 'upstream-failure', 'name-does-not-exist', 'healthy',
+  'network-policy-blocks-dns', 'upstream-failure', 'name-does-not-exist', 'healthy', 'search-suffix-wins',
 ];
 
 /** Fenced blocks tagged `corefile`. */

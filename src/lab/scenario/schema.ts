@@ -13,6 +13,7 @@ export const checkIds = [
   'static-answer-unreachable',
   'intermittent-timeouts',
   'search-path-amplification',
+  'search-suffix-wins',
   'mixed-upstreams',
   'dns-endpoint-unreachable',
   'cluster-domain-shadowing',

@@ -182,14 +182,15 @@ async function twin(spec: PodProbeSpec, rt: PodRuntime, ctx: ProbeContext): Prom
 }
 
 /**
- * The search candidate a lookup ended on: the name that answered, or (musl stops on NODATA) the one
- * whose empty answer ended it. Undefined when the lookup ended on the name as written.
+ * The search candidate a lookup ended on: the name that answered, or the one whose reply ended it
+ * (musl stops on an empty NOERROR and on SERVFAIL). Undefined when nothing but the name itself is left.
  */
 function endingCandidate(r: Awaited<ReturnType<typeof lookup>>): string | undefined {
   if (r.result.answeredBy === 'hosts-file') return undefined;
   if (r.result.ok) return r.result.finalName;
   const last = r.queries.at(-1);
-  return r.result.error === 'NODATA' && last?.outcome === 'answer' && last.rcode === 'NOERROR' ? last.qname : undefined;
+  const stopping = (r.result.error === 'NODATA' && last?.rcode === 'NOERROR') || (r.result.error === 'SERVFAIL' && last?.rcode === 'SERVFAIL');
+  return stopping && last?.outcome === 'answer' ? last.qname : undefined;
 }
 
 const absoluteName = (n: string) => (n.endsWith('.') ? n : `${n}.`);
