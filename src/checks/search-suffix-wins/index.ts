@@ -17,7 +17,6 @@ const id = 'search-suffix-wins';
 const meta: CheckMeta = {
   title: 'A search suffix answers before the name as written',
   severity: 'error',
-  needs: ['lookup', 'resolv-conf', 'dns-query', 'tcp-connect'],
   docsUrl: docsUrlFor(id),
   messages: {
     'suffix-answers-first': { severity: 'error', text: 'A search domain answers for the name before it is tried as written, with another address' },

@@ -2,6 +2,7 @@
  * Parses the NAME[:PORT] argument of `why` (CLI and Slack) into a DNS name and an optional TCP port,
  * with messages that say exactly what is wrong. Pure.
  */
+import { DnswhyError } from '../errors.js';
 
 export interface TargetName {
   /** The name as the application would look it up (a trailing dot kept: it changes the search-list behaviour). */
@@ -10,8 +11,9 @@ export interface TargetName {
 }
 
 /** Input a person typed that cannot be used; `subject` says which part was wrong. */
-export class InputError extends Error {
-  readonly code = 'invalid_input';
+export class InputError extends DnswhyError {
+  override readonly code = 'input-invalid';
+  override readonly permanent = true;
   constructor(message: string, readonly subject: 'name' | 'port' | 'pod' = 'name') {
     super(message);
   }

@@ -3,9 +3,9 @@
  * is reported with the file, the path, the line and what was expected, all at once.
  */
 import { readFileSync } from 'node:fs';
-import { createRequire } from 'node:module';
 import { isMap, isSeq, LineCounter, parseDocument, type Document } from 'yaml';
 import type { z } from 'zod';
+import { closestName } from './closest-name.js';
 import { crossCheck } from './cross-check.js';
 import { formatPath, ScenarioError, type ScenarioProblem } from './scenario-error.js';
 import { scenarioSchema, type Scenario } from './schema.js';
@@ -145,10 +145,4 @@ function unwrap(s: unknown): unknown {
     else if (def.type === 'pipe') s = def.in;
     else return s;
   }
-}
-
-/** fastest-levenshtein's closest(), loaded only when a file has an unknown field. */
-function closestName(key: string, known: string[]): string {
-  const { closest } = createRequire(import.meta.url)('fastest-levenshtein') as typeof import('fastest-levenshtein');
-  return closest(key, known);
 }
