@@ -1,6 +1,6 @@
 /**
  * How a check declares itself: one `defineCheck({ id, meta, run })` call per folder, the way a
- * typescript-eslint rule is one `createRule` call (style.md). `run` is pure and synchronous: it
+ * typescript-eslint rule is one `createRule` call. `run` is pure and synchronous: it
  * judges evidence that probes already gathered and never fetches anything.
  */
 import type { Evidence, Finding, PodFacts, Severity } from '../core/model/index.js';

@@ -1,6 +1,6 @@
 /**
  * ClusterAccess: everything dnswhy reads from or writes to a Kubernetes API server, as plain data.
- * Pure interface (DESIGN.md §2): implemented with client-node in src/probes/kube/, and used the
+ * Pure interface: implemented with client-node in src/probes/kube/, and used the
  * same way against a real cluster and the embedded lab. Errors are the typed classes below, so
  * callers can say "forbidden: create pods/exec" instead of dumping an HTTP body.
  */

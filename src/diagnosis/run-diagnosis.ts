@@ -29,7 +29,7 @@ export interface ClusterHandle {
 
 export interface DiagnosisOptions {
   onProgress?: (step: string, done: number, total: number) => void;
-  /** Burst probe size; the default (200 at 20) is the issue's. */
+  /** Burst probe size; the default is 200 queries, 20 at a time. */
   burst?: { count: number; concurrency: number };
   probeMode?: 'twin-pod' | 'ephemeral';
   /** The checks to run: the registry unless a test brings its own. */

@@ -1,5 +1,5 @@
 /**
- * Fix proposals, stored server-side in Redis (DESIGN.md §8). A Slack button carries only the
+ * Fix proposals, stored server-side in Redis. A Slack button carries only the
  * proposal id; everything that decides what is applied (cluster, target and its resourceVersion at
  * proposal time, the patch, the requester, the expiry) lives here. Status changes are atomic (a Lua
  * script compares and sets), so double clicks and concurrent approvers move a proposal once.

@@ -1,5 +1,5 @@
 /**
- * Dependencies point inward (DESIGN.md §2): nothing in src/core or src/checks may import Slack,
+ * Dependencies point inward (docs/architecture.md): nothing in src/core or src/checks may import Slack,
  * BullMQ, ioredis, the Kubernetes client, sockets, or the outer layers.
  */
 import { readdirSync, readFileSync, statSync } from 'node:fs';

@@ -1,5 +1,5 @@
 /**
- * static-answer-unreachable (seed 000 §2.2): the answer comes from a static source in the Corefile
+ * static-answer-unreachable (seed 000 after its first fix, scenarios/000-per-zone-answers-after-hosts-fix.yaml): the answer comes from a static source in the Corefile
  * (`hosts`, `template`) and does not accept TCP from this pod's zone, while the zone's own resolver
  * answers an address that does: a one-size-fits-all fix for one zone broke another.
  */

@@ -1,5 +1,5 @@
 /**
- * upstream-split-horizon (seed 000 §2.1): the cluster DNS answer for an external name differs from
+ * upstream-split-horizon (seed 000, scenarios/000-hybrid-cloud-split-horizon.yaml): the cluster DNS answer for an external name differs from
  * what the resolver in the pod's own zone answers, because the CoreDNS replicas run elsewhere and
  * forward to their own node's resolver; the cluster's answer does not accept TCP from the pod while
  * the local one does.

@@ -1,6 +1,6 @@
 /**
  * Evidence: what probes learned, each item with where it came from, when, and how long it took.
- * Probes produce it, checks judge it; nothing here does I/O (DESIGN.md §3).
+ * Probes produce it, checks judge it; nothing here does I/O.
  */
 import type { DnsRecord, Rcode, RecordType, Transport } from './dns.js';
 import type { NodeFacts, PodFacts, ServiceFacts } from './k8s.js';
@@ -219,7 +219,7 @@ export interface NetworkPoliciesEvidence extends EvidenceBase {
   /** Labels of the target pod and of the CoreDNS pods / namespaces, for selector matching. */
   podLabels: Record<string, string>;
   namespaceLabels: Record<string, Record<string, string>>;
-  /** Labels of each CoreDNS pod by pod name (for podSelector peers); optional, added by CHECKS. */
+  /** Labels of each CoreDNS pod by pod name (for podSelector peers); optional. */
   corednsPodLabels?: Record<string, Record<string, string>>;
 }
 

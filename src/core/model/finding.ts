@@ -1,4 +1,4 @@
-/** Findings and fixes: what checks conclude from evidence (DESIGN.md §3). */
+/** Findings and fixes: what checks conclude from evidence. */
 import type { DnsRecord, Rcode, RecordType } from './dns.js';
 
 export type Severity = 'info' | 'warn' | 'error';

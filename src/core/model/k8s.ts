@@ -16,7 +16,7 @@ export interface HostAlias {
 export interface OwnerRef {
   kind: 'Deployment' | 'StatefulSet' | 'DaemonSet' | 'ReplicaSet' | 'Job' | (string & {});
   name: string;
-  /** The owning workload's resourceVersion when it was read (KUBE fills it for Deployment/StatefulSet/DaemonSet). */
+  /** The owning workload's resourceVersion when it was read (the Kubernetes adapter fills it for Deployment/StatefulSet/DaemonSet). */
   resourceVersion?: string;
   /** The owning workload's metadata.generation (changes with its spec, not with its status). */
   generation?: number;

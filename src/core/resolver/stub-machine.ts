@@ -2,7 +2,7 @@
  * The stub resolver as a pure state machine: it says which query to send next and, given what came
  * back, what happens after. The I/O part (src/probes/dns/stub-resolver.ts) performs the steps.
  *
- * glibc (resolv/res_query.c __res_context_search, res_send.c, measured in lab-notes §4):
+ * glibc (resolv/res_query.c __res_context_search, res_send.c, measured with real getent):
  * - per name: attempts × nameservers tries, each waiting the per-try timeout (later servers wait
  *   (timeout << i) / nscount); `rotate` moves the first server per query.
  * - a reply with SERVFAIL, NOTIMP or REFUSED, a timeout or an ICMP refusal → the next server.

@@ -1,6 +1,6 @@
 /**
  * The seam between a lab CoreDNS replica and the Corefile engine: load a Corefile into something
- * that answers queries. The real engine (EVAL's CorefileServer) is wired in corefile-server-engine.ts;
+ * that answers queries. The real engine (the evaluator's CorefileServer) is wired in corefile-server-engine.ts;
  * tests of the replica's own behaviour (sockets, reload rules, metrics) may pass a small fake.
  */
 import type { ClusterState } from '../../core/model/k8s.js';

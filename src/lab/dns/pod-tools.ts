@@ -2,7 +2,7 @@
  * The DNS tools a pod's image may have (`getent`, busybox `nslookup`, `dig`), run for `kubectl exec`
  * in the lab: they resolve through the lab network from the pod's own address with the pod's
  * resolv.conf and /etc/hosts, using dnswhy's stub resolver and DNS client (the same code the
- * probes run), and print what the real tools print (DNSPROBE's formatters, lab-notes §4).
+ * probes run), and print what the real tools print (the formatters of src/probes/tools, checked against real busybox and dig output).
  */
 import type { RecordType } from '../../core/model/dns.js';
 import type { NetworkPosition } from '../../core/network-position.js';

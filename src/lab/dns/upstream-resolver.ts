@@ -13,7 +13,7 @@ import { compileSelectors, type IpMatcher } from '../net/selector.js';
 import { clientUdpSize, encodeResponse, firstQuestion, responseTo, safeDecode } from './dns-wire.js';
 import { ResolverData, type ResolverRecordSpec } from './resolver-data.js';
 
-/** A resolver as a scenario describes it (lab-scenario.md "resolvers"). */
+/** A resolver as a scenario describes it (docs/lab-scenario.md, "resolvers"). */
 export interface UpstreamResolverSpec {
   name: string;
   ip: string;

@@ -11,7 +11,7 @@ export interface Expectation {
   applyFix?: string;
 }
 
-/** Check ids the report raises at warn or error ("reported", in lab-scenario.md's words). */
+/** Check ids the report raises at warn or error ("reported", in the words of docs/lab-scenario.md). */
 export function reportedIds(report: Report): string[] {
   return [...new Set(report.findings.filter((f) => severityRank[f.severity] >= severityRank.warn).map((f) => f.checkId))];
 }

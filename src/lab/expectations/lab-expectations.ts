@@ -1,5 +1,5 @@
 /**
- * Checks a scenario's `expect` list against real diagnoses in the embedded lab (lab-scenario.md §expect).
+ * Checks a scenario's `expect` list against real diagnoses in the embedded lab (docs/lab-scenario.md, "expect").
  * Every expectation runs in a fresh lab, so an applied fix never leaks into the next one.
  */
 import type { Fix } from '../../core/model/finding.js';

@@ -1,5 +1,5 @@
 /**
- * The scenario's `network` rules (lab-scenario.md "network"): checked in order, the first rule
+ * The scenario's `network` rules (docs/lab-scenario.md, "network"): checked in order, the first rule
  * that matches a packet decides (drop, loss with a rate, delay, reject); without a match the
  * packet is delivered. A rule sees the packet as the sender addressed it: a Service IP before
  * kube-proxy's translation, a pod after it (see `decideTranslated`).

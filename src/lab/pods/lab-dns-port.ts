@@ -1,5 +1,5 @@
 /**
- * What the API side needs from the lab's DNS world (LABDNS's DnsWorld, interfaces.md). Declared
+ * What the API side needs from the lab's DNS world (the DnsWorld of dns/dns-world.ts). Declared
  * here structurally so the API side builds and tests without it; the real DnsWorld satisfies it.
  */
 export interface LabDnsPort {

@@ -31,7 +31,7 @@ export function isProbeCommand(argv: readonly string[] | undefined): boolean {
 }
 
 /**
- * The default runner: DNSPROBE's runPodProbe, loaded on first use (kept off the lab's start-up
+ * The default runner: runPodProbe (src/probes/pod-probe), loaded on first use (kept off the lab's start-up
  * path), with the same spec handling and output as `dnswhy probe` (src/cli/commands/probe.ts):
  * one JSON line on stdout; a bad spec exits 2 naming the wrong fields.
  */

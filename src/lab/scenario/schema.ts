@@ -1,5 +1,5 @@
 /**
- * The scenario file schema (lab-scenario.md, version 1) as zod: strict objects (an unknown field
+ * The scenario file schema (docs/lab-scenario.md, version 1) as zod: strict objects (an unknown field
  * is an error with its path), the contract's defaults, and per-field formats. Cross-references
  * between parts (pod.node is a node, ...) are checked afterwards in cross-check.ts.
  */

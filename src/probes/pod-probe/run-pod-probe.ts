@@ -1,5 +1,5 @@
 /**
- * The program a probe pod runs (DESIGN.md §4.3, interfaces.md "Probe pods"). Every probe runs with
+ * The program a probe pod runs (a short-lived pod on the diagnosed pod's node, with its DNS settings). Every probe runs with
  * short timeouts; probes that do not depend on each other run in parallel; a probe that throws
  * becomes a probe-error item instead of failing the run.
  *
@@ -39,7 +39,7 @@ export interface PodProbeOutput {
   evidence: Evidence[];
 }
 
-/** Per-try timeout of direct queries and connects unless the spec says otherwise (DESIGN.md §4.5: about 1.5 s). */
+/** Per-try timeout of direct queries and connects unless the spec says otherwise (about 1.5 s, so a report never waits for libc's 5 s retries). */
 const defaultQueryTimeoutMs = 1500;
 /** At most this many answer addresses are TCP-connected (× ports). */
 const maxConnectTargets = 8;

@@ -37,7 +37,7 @@ export const podProbeSpecSchema = z
     zone: z.string().optional(),
     /** Factor for libc's timeouts in the lookup and the burst (default 0.1: 5 s tries wait 500 ms). */
     timeoutScale: z.number().positive().max(1).optional(),
-    /** Per-try timeout of the direct queries and TCP connects (default 1500 ms, DESIGN.md §4.5). */
+    /** Per-try timeout of the direct queries and TCP connects (default 1500 ms: a report never waits for libc's 5 s retries). */
     queryTimeoutMs: z.number().int().min(10).max(10000).optional(),
     /** Where this probe runs, for the evidence origins (the caller may re-stamp them). */
     origin: z.object({ namespace: z.string(), name: z.string(), node: z.string().optional(), twinOf: z.string().optional() }).strict().optional(),

@@ -62,7 +62,7 @@ function parseDigYaml(stdout: string): ParsedToolOutput {
   const parsed: ParsedToolOutput = { addresses: [] };
   for (const item of items as { type?: string; message?: Record<string, unknown> | string }[]) {
     if (item.type === 'DIG_ERROR') {
-      // +yaml does not tell a timeout from a refusal (lab-notes §4).
+      // +yaml does not tell a timeout from a refusal (measured with dig 9.18).
       parsed.timedOut = true;
       continue;
     }

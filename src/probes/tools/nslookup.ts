@@ -4,7 +4,7 @@
  * the server once the first reply arrives, then per reply either `** server can't find NAME: RCODE`
  * or the answers (`Name:\tNAME` / `Address: IP`, preceded by `Non-authoritative answer:` when AA is
  * unset), each block followed by a blank line. No reply at all: `;; connection timed out; no
- * servers could be reached`. Exit 1 when any query failed or went unanswered (lab-notes §4).
+ * servers could be reached`. Exit 1 when any query failed or went unanswered (measured with busybox 1.35).
  */
 import type { RecordType } from '../../core/model/dns.js';
 import { candidateNames } from '../../core/resolver/candidate-names.js';

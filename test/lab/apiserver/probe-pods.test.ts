@@ -4,7 +4,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { ProbePodRuntime } from '../../../src/lab/pods/probe-runner.js';
 import { startTestLab, statusOf, type TestLab } from '../helpers/test-lab.js';
 
-/** A FAKE probe runner (stands in for DNSPROBE's runPodProbe): echoes what the pod gave it. */
+/** A FAKE probe runner (stands in for runPodProbe of src/probes/pod-probe): echoes what the pod gave it. */
 const runs: { argv: string[]; rt: ProbePodRuntime }[] = [];
 async function fakeProbeRunner(argv: string[], rt: ProbePodRuntime) {
   runs.push({ argv, rt });
