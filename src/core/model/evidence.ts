@@ -2,7 +2,7 @@
  * Evidence: what probes learned, each item with where it came from, when, and how long it took.
  * Probes produce it, checks judge it; nothing here does I/O.
  */
-import type { DnsRecord, Rcode, RecordType, Transport } from './dns.js';
+import type { DnsRecord, ExchangeOutcome, LookupFailure, Rcode, RecordType, Transport } from './dns.js';
 import type { NodeFacts, PodFacts, ServiceFacts } from './k8s.js';
 
 /** Where an observation was made. */
@@ -74,7 +74,7 @@ export interface DnsQueryEvidence extends EvidenceBase {
   transport: Transport;
   /** Set when the query is not about the diagnosed name itself (see QueryPurpose). */
   purpose?: QueryPurpose;
-  outcome: 'answer' | 'timeout' | 'refused' | 'error';
+  outcome: ExchangeOutcome;
   rcode?: Rcode;
   aa?: boolean;
   tc?: boolean;
@@ -93,7 +93,7 @@ export interface StubQuery {
   qtype: RecordType;
   server: string;
   atMs: number;
-  outcome: 'answer' | 'timeout' | 'refused' | 'error';
+  outcome: ExchangeOutcome;
   rcode?: Rcode;
   answers: string[];
   latencyMs: number;
@@ -105,7 +105,7 @@ export interface LookupEvidence extends EvidenceBase {
   libc: 'glibc' | 'musl';
   name: string;
   queries: StubQuery[];
-  result: { ok: boolean; addresses: string[]; error?: 'NXDOMAIN' | 'NODATA' | 'TIMEOUT' | 'SERVFAIL' | (string & {}); answeredBy?: string; finalName?: string };
+  result: { ok: boolean; addresses: string[]; error?: LookupFailure; answeredBy?: string; finalName?: string };
   totalMs: number;
   /** Wall time the probe really spent, when it shrank libc's timeouts (totalMs stays libc-equivalent). */
   probeMs?: number;

@@ -7,16 +7,9 @@
  * child, with the query name as owner. Pure: no sockets here.
  */
 import type { Answer } from 'dns-packet';
+import type { ScenarioRecord, ScenarioResolver } from '../scenario/schema.js';
 import { normName } from './dns-wire.js';
 import { DnswhyError } from '../../core/errors.js';
-
-/** A record as a scenario writes it. */
-export interface ResolverRecordSpec {
-  name: string;
-  type: 'A' | 'AAAA' | 'CNAME' | 'TXT' | 'SRV' | 'MX' | 'PTR';
-  values: string[];
-  ttl: number;
-}
 
 /** The local-data outcome of a lookup; `other` means the name is outside the resolver's data. */
 export type LocalAnswer =
@@ -32,7 +25,7 @@ export class ResolverDataError extends DnswhyError {
   }
 }
 
-function rdata(r: ResolverRecordSpec, value: string): unknown {
+function rdata(r: ScenarioRecord, value: string): unknown {
   const parts = value.trim().split(/\s+/);
   const bad = (want: string): never => {
     throw new ResolverDataError(`record ${r.name} ${r.type}: value "${value}" is not ${want}`);
@@ -57,7 +50,7 @@ function rdata(r: ResolverRecordSpec, value: string): unknown {
   }
 }
 
-function toAnswers(r: ResolverRecordSpec): Answer[] {
+function toAnswers(r: ScenarioRecord): Answer[] {
   const name = normName(r.name);
   return r.values.map((v) => ({ name, type: r.type, class: 'IN', ttl: r.ttl, data: rdata(r, v) }) as Answer);
 }
@@ -65,7 +58,7 @@ function toAnswers(r: ResolverRecordSpec): Answer[] {
 /** A name's records, grouped by type. */
 type RecordSet = Map<string, Answer[]>;
 
-function index(records: readonly ResolverRecordSpec[]): Map<string, RecordSet> {
+function index(records: readonly ScenarioRecord[]): Map<string, RecordSet> {
   const byName = new Map<string, RecordSet>();
   for (const r of records) {
     const name = normName(r.name);
@@ -85,7 +78,7 @@ export class ResolverData {
    * @param spec - zones, global records and views (their records; matching is the caller's).
    *   Throws ResolverDataError for values that cannot be encoded (e.g. an MX without preference).
    */
-  constructor(spec: { zones: { name: string; soaMinimum: number }[]; records: ResolverRecordSpec[]; views: { records: ResolverRecordSpec[] }[] }) {
+  constructor(spec: Pick<ScenarioResolver, 'zones' | 'records' | 'views'>) {
     this.zones = spec.zones.map((z) => ({ name: normName(z.name), soaMinimum: z.soaMinimum }));
     this.global = index(spec.records);
     this.views = spec.views.map((v) => index(v.records));

@@ -3,7 +3,8 @@ import { afterEach, describe, expect, it } from 'vitest';
 import { AddressMap } from '../../../src/lab/net/address-map.js';
 import { LabNetwork } from '../../../src/lab/net/lab-network.js';
 import { NetworkRules } from '../../../src/lab/net/network-rules.js';
-import { UpstreamResolver, type UpstreamResolverSpec } from '../../../src/lab/dns/upstream-resolver.js';
+import { UpstreamResolver } from '../../../src/lab/dns/upstream-resolver.js';
+import type { ScenarioResolver } from '../../../src/lab/scenario/schema.js';
 import { twoZoneTopology } from '../net/topology-fixture.js';
 import { ask, datas } from './dns-test-client.js';
 
@@ -13,7 +14,7 @@ afterEach(async () => {
   labNet = undefined;
 });
 
-const cloudB: UpstreamResolverSpec = {
+const cloudB: ScenarioResolver = {
   name: 'cloud-b-vpc',
   ip: '10.119.0.2',
   zones: [{ name: 'corp.example', soaMinimum: 30 }],
@@ -29,7 +30,7 @@ const cloudB: UpstreamResolverSpec = {
   otherNames: 'forward',
   forwardTo: 'public-dns',
 };
-const publicDns: UpstreamResolverSpec = {
+const publicDns: ScenarioResolver = {
   name: 'public-dns',
   ip: '203.0.113.53',
   zones: [],
@@ -38,7 +39,7 @@ const publicDns: UpstreamResolverSpec = {
   otherNames: 'nxdomain',
 };
 
-async function world(specs: UpstreamResolverSpec[]): Promise<{ map: AddressMap; resolvers: UpstreamResolver[] }> {
+async function world(specs: ScenarioResolver[]): Promise<{ map: AddressMap; resolvers: UpstreamResolver[] }> {
   const map = new AddressMap(201);
   const topo = twoZoneTopology();
   labNet = await LabNetwork.start(map, topo, new NetworkRules([], topo, 1));

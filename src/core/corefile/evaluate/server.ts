@@ -7,7 +7,8 @@ import type { CorefileModel, ServerTransport } from '../model.js';
 import { CacheStore } from './cache-store.js';
 import { applyPosts, buildChain, nextIsForward, walk, type Chain, type PostEntry, type WalkResult } from './chain.js';
 import { withAutopathCname } from './plugins/autopath.js';
-import { flagBits, fromWire, rcodeNumbers, rcodeOf, toWire, type DnsMessage } from './message.js';
+import { rcodeValue } from '../../model/dns.js';
+import { flagBits, fromWire, rcodeOf, toWire, type DnsMessage } from './message.js';
 import { toReq } from './request.js';
 import { route } from './route.js';
 import { truncateTo } from './truncate.js';
@@ -261,7 +262,7 @@ export class CorefileServer {
 
   private toMessage(query: DnsMessage, res: Res): DnsMessage {
     const rd = (query.flags ?? 0) & flagBits.RD || (query.flag_rd ? flagBits.RD : 0);
-    let flags = flagBits.QR | rd | (rcodeNumbers[res.rcode] ?? 2);
+    let flags = flagBits.QR | rd | (rcodeValue(res.rcode) ?? 2);
     if (res.aa) flags |= flagBits.AA;
     if (res.tc) flags |= flagBits.TC;
     if (res.ra) flags |= flagBits.RA;
