@@ -6,7 +6,8 @@
  */
 import type { Redis } from 'ioredis';
 import type { CorefilePatchFix, WorkloadPatchFix } from '../core/model/index.js';
-import type { JobTarget, ThreadRef } from '../queue/job-data.js';
+import type { DiagnosisTarget } from '../core/model/diagnosis.js';
+import type { ThreadRef } from '../queue/job-data.js';
 import { keyPrefix } from '../queue/names.js';
 
 /** Fixes that change the cluster (advice is only shown, never applied). */
@@ -30,7 +31,7 @@ export interface Proposal {
   cluster: string;
   thread: ThreadRef;
   /** The diagnosed target, to re-run the diagnosis for verification. */
-  target: JobTarget;
+  target: DiagnosisTarget;
   checkId: string;
   /** Fingerprint of the finding this fix resolves (verification: it must be gone). */
   fingerprint: string;
