@@ -79,7 +79,7 @@ function causeBlocks(report: Report, c: CauseBrief, opts: ReportRenderOptions, h
   const f = c.finding;
   const blocks: SlackBlock[] = [];
   const earlier = opts.referenced?.[f.fingerprint];
-  const title = `*${escapeMrkdwn(f.title)}*`;
+  const title = `*${escapeMrkdwn(truncate(f.title, 160, 'see Show details').text)}*`;
   if (earlier) {
     blocks.push(section(`${title}\nAlready reported in this channel ${slackDate(earlier.at)}: ${link(earlier.permalink, 'see that thread')} for the evidence and the fix.`));
     return blocks;

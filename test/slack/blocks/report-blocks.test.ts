@@ -15,6 +15,7 @@ import { renderReport } from '../../../src/slack/blocks/report-blocks.js';
 import { codeBlock, truncate } from '../../../src/slack/blocks/text.js';
 import { validateBlocks } from '../../../src/emulators/slack/block-validator.js';
 import { slotKey, type ReportViewState } from '../../../src/slack/blocks/report-view.js';
+import { firstScreenBudget, firstScreenChars } from '../helpers/thread-rules.js';
 
 function fix(diff: string, title = 'Forward example.org to 192.0.2.53'): CorefilePatchFix {
   return {
@@ -70,6 +71,8 @@ describe('Block Kit renderers', () => {
           expect(validateBlocks(m.blocks)).toEqual([]);
           expect(m.text.length).toBeLessThanOrEqual(40000);
           expect(JSON.stringify(m).includes(':warning: Notes:')).toBe(notes.length > 0);
+          // Whatever the checks write, the first screen stays within its budget.
+          if (state) expect(firstScreenChars(m)).toBeLessThanOrEqual(firstScreenBudget);
         }
         const d = renderDetails(r);
         expect(validateBlocks(d.message.blocks)).toEqual([]);
