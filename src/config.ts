@@ -33,6 +33,7 @@ const envSchema = z.object({
   KUBECONFIG: z.string().optional(),
   DNSWHY_CLUSTER: clusterName.optional(),
   DNSWHY_APPROVERS: idList.default([]),
+  DNSWHY_SCHEDULERS: idList.optional(),
   DNSWHY_LAB: z.string().optional(),
   DNSWHY_FORBID_SELF_APPROVAL: boolFlag.default(true),
   DNSWHY_PROPOSAL_TTL_SECONDS: positiveInt('DNSWHY_PROPOSAL_TTL_SECONDS').default(3600),
@@ -59,11 +60,18 @@ export interface Config {
   cluster: string;
   lab?: string;
   approvers: { users: string[]; groups: string[] };
+  /** Who may schedule summaries into other channels; the approvers when unset. */
+  schedulers?: { users: string[]; groups: string[] };
   forbidSelfApproval: boolean;
   proposalTtlSeconds: number;
   dedupeWindowSeconds: number;
   workerConcurrency: number;
   logLevel: 'debug' | 'info' | 'warn' | 'error';
+}
+
+/** User ids and user-group ids (S…) of a list. */
+function splitIds(ids: string[]): { users: string[]; groups: string[] } {
+  return { users: ids.filter((id) => !id.startsWith('S')), groups: ids.filter((id) => id.startsWith('S')) };
 }
 
 /** Thrown when the environment is invalid; `problems` names each variable and what is wrong with it. */
@@ -115,10 +123,8 @@ export function loadConfig(env: Record<string, string | undefined>, role: ServeR
     ...(e.KUBECONFIG ? { kubeconfig: e.KUBECONFIG } : {}),
     cluster: e.DNSWHY_CLUSTER ?? (e.DNSWHY_LAB ? 'lab' : 'default'),
     ...(e.DNSWHY_LAB ? { lab: e.DNSWHY_LAB } : {}),
-    approvers: {
-      users: e.DNSWHY_APPROVERS.filter((id) => !id.startsWith('S')),
-      groups: e.DNSWHY_APPROVERS.filter((id) => id.startsWith('S')),
-    },
+    approvers: splitIds(e.DNSWHY_APPROVERS),
+    ...(e.DNSWHY_SCHEDULERS ? { schedulers: splitIds(e.DNSWHY_SCHEDULERS) } : {}),
     forbidSelfApproval: e.DNSWHY_FORBID_SELF_APPROVAL,
     proposalTtlSeconds: e.DNSWHY_PROPOSAL_TTL_SECONDS,
     dedupeWindowSeconds: e.DNSWHY_DEDUPE_WINDOW_SECONDS,

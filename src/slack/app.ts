@@ -15,6 +15,7 @@ import { ProposalStore } from '../store/proposal-store.js';
 import type { Queues } from '../queue/queues.js';
 import { RunningDiagnoses } from '../store/running-diagnoses.js';
 import { ApproverPolicy } from './approvals/approver-policy.js';
+import { SchedulerPolicy } from './approvals/scheduler-policy.js';
 import type { SlackDeps } from './deps.js';
 import { registerListeners } from './listeners/index.js';
 import { SlackPoster } from './poster/slack-poster.js';
@@ -35,6 +36,8 @@ export interface SlackAppOptions {
   queues: Queues;
   log: QueueLogger;
   approvers: { users: string[]; groups: string[] };
+  /** Who may schedule summaries into other channels (the approvers when unset). */
+  schedulers?: { users: string[]; groups: string[] };
   forbidSelfApproval: boolean;
   proposalTtlSeconds: number;
   dedupeWindowSeconds: number;
@@ -81,6 +84,7 @@ export async function startSlackApp(o: SlackAppOptions): Promise<RunningSlackApp
     running: new RunningDiagnoses(o.redis),
     clusters: new ClusterRegistry(o.redis),
     approvers: new ApproverPolicy(app.client, { ...o.approvers, forbidSelfApproval: o.forbidSelfApproval }),
+    schedulers: new SchedulerPolicy(new ApproverPolicy(app.client, { ...(o.schedulers ?? o.approvers), forbidSelfApproval: false }), o.schedulers !== undefined),
     log: o.log,
     ...(o.defaultCluster ? { defaultCluster: o.defaultCluster } : {}),
   };

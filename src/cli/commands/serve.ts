@@ -71,6 +71,7 @@ export async function startServe(role: ServeRole, env: Record<string, string | u
         queues,
         log,
         approvers: config.approvers,
+        ...(config.schedulers ? { schedulers: config.schedulers } : {}),
         forbidSelfApproval: config.forbidSelfApproval,
         proposalTtlSeconds: config.proposalTtlSeconds,
         dedupeWindowSeconds: config.dedupeWindowSeconds,

@@ -16,6 +16,9 @@ export type DnsCommand =
   | { kind: 'why'; cluster?: string; pod: string; namespace?: string; name: string; port?: number }
   | { kind: 'usage-error'; message: string };
 
+/** Longest command text read: the longest valid `/dns why` (cluster, namespace, pod, 253-character name, port) is well under it. */
+export const maxCommandTextLength = 1000;
+
 const clusterRe = /^[a-z0-9]([a-z0-9-]{0,38}[a-z0-9])?$/;
 
 /**
@@ -85,6 +88,7 @@ function checkPod(pod: string): string | undefined {
  * @param text - what the user typed after `/dns`
  */
 export function parseDnsCommand(text: string): DnsCommand {
+  if (text.length > maxCommandTextLength) return { kind: 'usage-error', message: `the command text is ${text.length} characters long; the limit is ${maxCommandTextLength}` };
   const words = text.trim().split(/\s+/).filter((w) => w.length > 0);
   const verb = (words.shift() ?? 'help').toLowerCase();
   if (verb === 'help') return { kind: 'help' };

@@ -140,6 +140,7 @@ export function createPostReportProcessor(deps: PostReportDeps) {
         posted.result = (
           await postOnce(poster, ledger, key('result'), p.thread, renderApplyResult({ proposalId: p.id, title: p.fix.title, approvedBy: p.actor ?? 'unknown', at, outcome: d.outcome, message: d.message, ...(d.verified !== undefined ? { verified: d.verified } : {}), ...(d.verification ? { verification: d.verification } : {}), ...(d.reloadNote ? { reloadNote: d.reloadNote } : {}) }))
         ).ts;
+        await deps.proposals.setResultTs(p.id, posted.result);
         if (p.messageTs) {
           const decided = d.outcome === 'applied' ? `Applied ${slackDate(at)} (approved by <@${p.actor}>)${d.verified ? ', verified' : ', not verified'}.` : d.outcome === 'conflict' ? 'Not applied: the target changed since the diagnosis.' : 'Applying failed.';
           await poster.update(p.thread.channel, p.messageTs, renderFixDecided(p.fix, p.id, decided)).catch(() => undefined);

@@ -3,7 +3,7 @@
  * Socket Mode) and one cluster worker with the given runtime. Everything is real except the
  * runtime, which tests pass (a fake diagnosis, or the lab).
  */
-import { pino } from 'pino';
+import { pino, type Logger } from 'pino';
 import { Redis } from 'ioredis';
 import { startClusterWorker, type RunningWorker } from '../../../jobs/cluster-worker.js';
 import type { ClusterRuntime } from '../../../jobs/cluster-runtime.js';
@@ -37,11 +37,16 @@ export interface HarnessOptions {
   emulator?: EmulatorOptions;
   forbidSelfApproval?: boolean;
   channelIntervalMs?: number;
+  /** Where the bot logs (silent by default; DNSWHY_TEST_LOG=debug prints). */
+  log?: Logger;
+  proposalTtlSeconds?: number;
+  /** Who may schedule summaries into other channels (the approvers when unset). */
+  schedulers?: { users: string[]; groups: string[] };
 }
 
 /** Starts redis, emulator, app and worker. */
 export async function startHarness(o: HarnessOptions = {}): Promise<Harness> {
-  const log = pino({ level: process.env.DNSWHY_TEST_LOG ?? 'silent' });
+  const log = o.log ?? pino({ level: process.env.DNSWHY_TEST_LOG ?? 'silent' });
   const redisServer = await startRedis();
   const redis = new Redis(redisServer.url, { maxRetriesPerRequest: null });
   redis.on('error', () => undefined);
@@ -65,7 +70,8 @@ export async function startHarness(o: HarnessOptions = {}): Promise<Harness> {
     log,
     approvers: { users: [approver, approver2], groups: ['S0ONCALL'] },
     forbidSelfApproval: o.forbidSelfApproval ?? true,
-    proposalTtlSeconds: 3600,
+    proposalTtlSeconds: o.proposalTtlSeconds ?? 3600,
+    ...(o.schedulers ? { schedulers: o.schedulers } : {}),
     dedupeWindowSeconds: 3600,
     channelIntervalMs: o.channelIntervalMs ?? 1000,
     webRetries: 0,

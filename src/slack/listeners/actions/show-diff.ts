@@ -8,7 +8,7 @@ import { openProposalClick } from './click.js';
 /** The show-diff listener. */
 export function showDiff(deps: SlackDeps) {
   return async (args: SlackActionMiddlewareArgs<BlockAction<ButtonAction>> & AllMiddlewareArgs): Promise<void> => {
-    const opened = await openProposalClick(deps, args);
+    const opened = await openProposalClick(deps, args, undefined, { refuseExpired: true });
     if (!opened) return;
     const { click, p } = opened;
     const thread = { channel: p.thread.channel, threadTs: p.thread.threadTs };
