@@ -21,14 +21,24 @@ const idList = z
   .transform((s) => s.split(',').map((x) => x.trim()).filter((x) => x.length > 0))
   .pipe(z.array(z.string().regex(/^[USW][A-Z0-9]{2,}$/, 'each entry must be a Slack user id (U…/W…) or user-group id (S…)')));
 
-const positiveInt = (what: string) => z.coerce.number({ message: `${what} must be a number` }).int().positive();
+/** A whole number in [min, max]; the message names the range rather than zod's comparison. */
+const intBetween = (min: number, max: number) =>
+  z
+    .string()
+    .trim()
+    .regex(/^[+-]?\d+$/, `must be a whole number between ${min} and ${max}`)
+    .transform(Number)
+    .pipe(z.number().min(min, `must be between ${min} and ${max}`).max(max, `must be between ${min} and ${max}`));
+
+/** Proposals and the post ledger are kept a week: longer windows would outlive what they refer to. */
+const week = 7 * 24 * 3600;
 
 const envSchema = z.object({
   SLACK_BOT_TOKEN: z.string().regex(/^xoxb-/, 'must be a bot token starting with xoxb-').optional(),
   SLACK_SIGNING_SECRET: z.string().min(8, 'looks too short to be a signing secret').optional(),
   SLACK_APP_TOKEN: z.string().regex(/^xapp-/, 'must be an app-level token starting with xapp-').optional(),
   SLACK_API_URL: z.url({ message: 'must be a URL such as http://127.0.0.1:4000/api/' }).optional(),
-  PORT: positiveInt('PORT').max(65535).default(3000),
+  PORT: intBetween(1, 65535).default(3000),
   REDIS_URL: z.string().regex(/^rediss?:\/\//, 'must start with redis:// or rediss://').optional(),
   KUBECONFIG: z.string().optional(),
   DNSWHY_CLUSTER: clusterName.optional(),
@@ -36,9 +46,9 @@ const envSchema = z.object({
   DNSWHY_SCHEDULERS: idList.optional(),
   DNSWHY_LAB: z.string().optional(),
   DNSWHY_FORBID_SELF_APPROVAL: boolFlag.default(true),
-  DNSWHY_PROPOSAL_TTL_SECONDS: positiveInt('DNSWHY_PROPOSAL_TTL_SECONDS').default(3600),
-  DNSWHY_DEDUPE_WINDOW_SECONDS: positiveInt('DNSWHY_DEDUPE_WINDOW_SECONDS').default(3600),
-  DNSWHY_WORKER_CONCURRENCY: positiveInt('DNSWHY_WORKER_CONCURRENCY').max(64).default(2),
+  DNSWHY_PROPOSAL_TTL_SECONDS: intBetween(1, week).default(3600),
+  DNSWHY_DEDUPE_WINDOW_SECONDS: intBetween(1, week).default(3600),
+  DNSWHY_WORKER_CONCURRENCY: intBetween(1, 64).default(2),
   DNSWHY_LOG_LEVEL: z.enum(['debug', 'info', 'warn', 'error']).default('info'),
 });
 

@@ -4,6 +4,7 @@
  * routing. Pure; resolving the reference against the cluster is the probes' job.
  */
 import { InputError } from './target-name.js';
+import { controlCharacterIn } from './text-problems.js';
 
 export type PodRef =
   | { kind: 'pod'; namespace?: string; name: string }
@@ -42,6 +43,8 @@ function checkNamespace(ns: string): string {
 
 /** Parses a pod argument; `namespace` is the `-n` value, which an `ns/` prefix must agree with. */
 export function parsePodRef(arg: string, namespace?: string): PodRef {
+  const control = controlCharacterIn(arg) ?? (namespace !== undefined ? controlCharacterIn(namespace) : undefined);
+  if (control) throw new InputError(`the ${controlCharacterIn(arg) ? 'pod reference' : 'namespace'} contains a ${control}`, 'pod');
   const parts = arg.trim().split('/');
   if (namespace !== undefined) checkNamespace(namespace);
   if (parts.length === 1) return { kind: 'pod', namespace, name: checkName(parts[0]!, 'pod name') };

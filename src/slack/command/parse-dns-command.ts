@@ -4,6 +4,7 @@
  */
 import { CronExpressionParser } from 'cron-parser';
 import { InputError, parseTargetName, type TargetName } from '../../core/input/target-name.js';
+import { controlCharacterIn } from '../../core/input/text-problems.js';
 
 /** A parsed /dns command. */
 export type DnsCommand =
@@ -76,7 +77,13 @@ function parseName(raw: string): TargetName | string {
   }
 }
 
+function truncateWords(s: string): string {
+  return s.length > 40 ? `${s.slice(0, 40)}…` : s;
+}
+
 function checkPod(pod: string): string | undefined {
+  const control = controlCharacterIn(pod);
+  if (control) return `the pod reference contains a ${control}`;
   const parts = pod.split('/');
   if (parts.length > 3) return `"${pod}" has too many '/': use ns/pod, deploy/name, or cluster/ns/pod`;
   for (const p of parts) if (!k8sName.test(p)) return `"${pod}" is not a pod reference (lowercase names separated by '/')`;
@@ -125,7 +132,8 @@ export function parseDnsCommand(text: string): DnsCommand {
       namespace = ns;
     } else rest.push(w);
   }
-  if (rest.length !== 2) return { kind: 'usage-error', message: '`/dns why` needs a pod and a name' };
+  if (rest.length > 2) return { kind: 'usage-error', message: `unexpected extra text after the name: "${truncateWords(rest.slice(2).join(' '))}"; \`/dns why\` takes a pod and a name (and -n NAMESPACE)` };
+  if (rest.length < 2) return { kind: 'usage-error', message: '`/dns why` needs a pod and a name' };
   const [podArg, nameArg] = rest as [string, string];
   const podProblem = checkPod(podArg);
   if (podProblem) return { kind: 'usage-error', message: podProblem };
