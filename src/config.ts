@@ -4,6 +4,7 @@
  * Every variable is listed, with a comment, in `.env.example`.
  */
 import { z } from 'zod';
+import { DnswhyError } from './core/errors.js';
 
 /** Which parts of the bot this process runs. */
 export type ServeRole = 'app' | 'worker' | 'all';
@@ -85,11 +86,11 @@ function splitIds(ids: string[]): { users: string[]; groups: string[] } {
 }
 
 /** Thrown when the environment is invalid; `problems` names each variable and what is wrong with it. */
-export class ConfigError extends Error {
-  readonly code = 'dnswhy_config_invalid';
+export class ConfigError extends DnswhyError {
+  override readonly code = 'config-invalid';
+  override readonly permanent = true;
   constructor(readonly problems: string[]) {
     super(`invalid configuration:\n${problems.map((p) => `  - ${p}`).join('\n')}\n(see .env.example)`);
-    this.name = 'ConfigError';
   }
 }
 

@@ -3,7 +3,7 @@
  * typescript-eslint rule is one `createRule` call (style.md). `run` is pure and synchronous: it
  * judges evidence that probes already gathered and never fetches anything.
  */
-import type { Evidence, EvidenceKind, Finding, PodFacts, Severity } from '../core/model/index.js';
+import type { Evidence, Finding, PodFacts, Severity } from '../core/model/index.js';
 
 /** What every check receives: the pod and name being diagnosed, and all evidence gathered for them. */
 export interface CheckInput {
@@ -17,8 +17,6 @@ export interface CheckMeta {
   title: string;
   /** The highest severity this check ever reports (its findings may be lower). */
   severity: Severity;
-  /** Evidence kinds the check reads; tells the gatherer which probes matter. */
-  needs: EvidenceKind[];
   /** Where the check's README lives. */
   docsUrl: string;
   /** Stable message ids the check reports, with the severity each carries (README "Findings"). */

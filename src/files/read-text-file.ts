@@ -4,6 +4,7 @@
  * process, and the message says what was wrong (too large, UTF-16, binary, a directory, missing).
  */
 import { closeSync, fstatSync, openSync, readSync } from 'node:fs';
+import { DnswhyError } from '../core/errors.js';
 import { nonTextReason } from '../core/input/text-problems.js';
 
 /** Size limits of the text files dnswhy reads. */
@@ -21,9 +22,9 @@ export interface FileLimit {
 }
 
 /** Why a file could not be used; `content` tells "the file is wrong" from "the file is not there". */
-export class InputFileError extends Error {
-  override readonly name = 'InputFileError';
-  readonly code = 'input_file_invalid';
+export class InputFileError extends DnswhyError {
+  override readonly code = 'input-file-invalid';
+  override readonly permanent = true;
   constructor(
     readonly file: string,
     message: string,

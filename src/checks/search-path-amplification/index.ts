@@ -7,6 +7,7 @@
 import type { Finding, StubQuery } from '../../core/model/index.js';
 import { countDots } from '../../core/resolver/index.js';
 import { defineCheck, docsUrlFor, type CheckMeta } from '../define-check.js';
+import { LacksEvidenceError } from '../lacks-evidence.js';
 import { factsOf } from '../lib/facts.js';
 import { makeFinding } from '../lib/finding.js';
 import { isUnder, listText, normName } from '../lib/names.js';
@@ -26,7 +27,6 @@ export const manyQueries = 12;
 const meta: CheckMeta = {
   title: 'The search list turns one lookup into many queries',
   severity: 'warn',
-  needs: ['lookup', 'resolv-conf'],
   docsUrl: docsUrlFor(id),
   messages: {
     'amplified-hurts': { severity: 'warn', text: 'The search list sends queries that fail before the name is tried as written, and it costs time' },
@@ -46,7 +46,8 @@ export const searchPathAmplification = defineCheck({
   run(input): Finding[] {
     const f = factsOf(input);
     const l = f.lookup;
-    if (!l || !l.result.ok || l.queries.length === 0) return [];
+    if (!l) throw new LacksEvidenceError("lookup of the name through the pod's resolv.conf");
+    if (!l.result.ok || l.queries.length === 0) return [];
     const candidates = [...new Set(l.queries.map((q) => normName(q.qname)))];
     const winnerName = l.result.finalName ? normName(l.result.finalName) : normName(l.queries.find((q) => q.outcome === 'answer' && q.answers.length > 0)?.qname ?? '');
     const wi = candidates.indexOf(winnerName);

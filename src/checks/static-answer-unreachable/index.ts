@@ -17,7 +17,6 @@ const id = 'static-answer-unreachable';
 const meta: CheckMeta = {
   title: 'A static Corefile answer is unreachable from this zone',
   severity: 'error',
-  needs: ['corefile', 'dns-query', 'tcp-connect', 'nodes', 'node-resolv-conf'],
   docsUrl: docsUrlFor(id),
   messages: {
     'static-unreachable': { severity: 'error', text: 'The Corefile pins the name to an address this pod\'s zone cannot reach' },

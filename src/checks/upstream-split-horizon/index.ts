@@ -18,7 +18,6 @@ const id = 'upstream-split-horizon';
 const meta: CheckMeta = {
   title: 'Cluster DNS answers with another zone\'s view of the name',
   severity: 'error',
-  needs: ['dns-query', 'tcp-connect', 'endpoints', 'nodes', 'node-resolv-conf', 'corefile'],
   docsUrl: docsUrlFor(id),
   messages: {
     'other-zone-answer': { severity: 'error', text: 'CoreDNS forwards to a resolver in another zone whose answer is unreachable from this pod' },

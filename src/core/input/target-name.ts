@@ -3,6 +3,7 @@
  * with messages that say exactly what is wrong. Pure.
  */
 import { controlCharacterIn } from './text-problems.js';
+import { DnswhyError } from '../errors.js';
 
 export interface TargetName {
   /** The name as the application would look it up (a trailing dot kept: it changes the search-list behaviour). */
@@ -11,8 +12,9 @@ export interface TargetName {
 }
 
 /** Input a person typed that cannot be used; `subject` says which part was wrong. */
-export class InputError extends Error {
-  readonly code = 'invalid_input';
+export class InputError extends DnswhyError {
+  override readonly code = 'input-invalid';
+  override readonly permanent = true;
   constructor(message: string, readonly subject: 'name' | 'port' | 'pod' = 'name') {
     super(message);
   }

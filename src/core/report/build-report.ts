@@ -21,7 +21,7 @@ export interface ReportMeta {
   apiRequests?: number;
   /** How the pod was picked ("deploy/mos-model"), when not given as ns/pod. */
   resolvedFrom?: string;
-  /** Checks that could not run. */
+  /** Checks that could not judge (threw, or lacked evidence), in plain words. */
   notes?: string[];
 }
 

@@ -5,6 +5,7 @@
  */
 import type { ClusterState } from '../../core/model/k8s.js';
 import type { DnsMessage } from './dns-wire.js';
+import { DnswhyError } from '../../core/errors.js';
 
 /** Who asked, as the engine sees it. */
 export interface EngineClient {
@@ -48,11 +49,11 @@ export interface RunningConfig {
 }
 
 /** A Corefile that cannot be loaded; CoreDNS refuses it at start-up or reload. */
-export class CorefileLoadError extends Error {
-  readonly code = 'LAB_COREFILE_LOAD';
+export class CorefileLoadError extends DnswhyError {
+  override readonly code = 'lab-corefile-refused';
+  override readonly permanent = true;
   constructor(message: string) {
     super(message);
-    this.name = 'CorefileLoadError';
   }
 }
 

@@ -6,6 +6,7 @@
  */
 import type { Answer } from 'dns-packet';
 import { normName } from './dns-wire.js';
+import { DnswhyError } from '../../core/errors.js';
 
 /** A record as a scenario writes it. */
 export interface ResolverRecordSpec {
@@ -21,11 +22,11 @@ export type LocalAnswer =
   | { kind: 'other' };
 
 /** A record value the resolver cannot encode, named by record. */
-export class ResolverDataError extends Error {
-  readonly code = 'LAB_RESOLVER_DATA';
+export class ResolverDataError extends DnswhyError {
+  override readonly code = 'lab-resolver-data-invalid';
+  override readonly permanent = true;
   constructor(message: string) {
     super(message);
-    this.name = 'ResolverDataError';
   }
 }
 

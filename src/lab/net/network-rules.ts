@@ -7,6 +7,7 @@
 import { compileSelector, type IpMatcher } from './selector.js';
 import { rngStream, type Rng } from './seeded-rng.js';
 import type { Topology } from './topology.js';
+import { DnswhyError } from '../../core/errors.js';
 
 /** One rule as written in a scenario. */
 export interface NetworkRuleSpec {
@@ -43,11 +44,11 @@ interface CompiledRule {
 }
 
 /** A rule that cannot be used, with its index (for `network[i]` in messages). */
-export class NetworkRuleError extends Error {
-  readonly code = 'LAB_NETWORK_RULE';
+export class NetworkRuleError extends DnswhyError {
+  override readonly code = 'lab-network-rule-invalid';
+  override readonly permanent = true;
   constructor(readonly index: number, reason: string) {
     super(`network[${index}]: ${reason}`);
-    this.name = 'NetworkRuleError';
   }
 }
 

@@ -5,13 +5,14 @@
  */
 import ipaddr from 'ipaddr.js';
 import { inCidr, type Topology } from './topology.js';
+import { DnswhyError } from '../../core/errors.js';
 
 /** A selector that names something the scenario does not have, or is not a selector at all. */
-export class SelectorError extends Error {
-  readonly code = 'LAB_SELECTOR';
+export class SelectorError extends DnswhyError {
+  override readonly code = 'lab-selector-invalid';
+  override readonly permanent = true;
   constructor(readonly selector: string, reason: string) {
     super(`selector "${selector}": ${reason}`);
-    this.name = 'SelectorError';
   }
 }
 

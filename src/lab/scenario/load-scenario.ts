@@ -2,10 +2,10 @@
  * Reads a scenario file (lab-scenario.md): YAML → strict schema → cross-references. Every problem
  * is reported with the file, the path, the line and what was expected, all at once.
  */
-import { createRequire } from 'node:module';
 import { isMap, isSeq, LineCounter, parseDocument, Parser, visit, type Document } from 'yaml';
 import { fileLimits, InputFileError, readTextFile } from '../../files/read-text-file.js';
 import type { z } from 'zod';
+import { closestName } from './closest-name.js';
 import { crossCheck } from './cross-check.js';
 import { formatPath, ScenarioError, type ScenarioProblem } from './scenario-error.js';
 import { scenarioSchema, type Scenario } from './schema.js';
@@ -200,10 +200,4 @@ function unwrap(s: unknown): unknown {
     else if (def.type === 'pipe') s = def.in;
     else return s;
   }
-}
-
-/** fastest-levenshtein's closest(), loaded only when a file has an unknown field. */
-function closestName(key: string, known: string[]): string {
-  const { closest } = createRequire(import.meta.url)('fastest-levenshtein') as typeof import('fastest-levenshtein');
-  return closest(key, known);
 }

@@ -5,25 +5,8 @@
  */
 import { z } from 'zod';
 import { isCidr, isIp, isIpv4 } from './addresses.js';
+import { checkIdSchema } from './check-ids.js';
 import { defaultCorefile } from './default-corefile.js';
-
-/** Check ids from DESIGN.md §6: `expect` lists are checked against them so typos fail early. */
-export const checkIds = [
-  'upstream-split-horizon',
-  'static-answer-unreachable',
-  'intermittent-timeouts',
-  'search-path-amplification',
-  'mixed-upstreams',
-  'dns-endpoint-unreachable',
-  'cluster-domain-shadowing',
-  'no-ready-dns-endpoints',
-  'pod-dns-policy',
-  'hosts-file-override',
-  'network-policy-blocks-dns',
-  'upstream-failure',
-  'name-does-not-exist',
-  'healthy',
-] as const;
 
 export const fixKinds = ['corefile-patch', 'workload-patch', 'advice'] as const;
 
@@ -174,8 +157,8 @@ const ruleSchema = z.strictObject({
 const expectSchema = z.strictObject({
   why: z.strictObject({ pod: z.string(), name: z.string().min(1), port: port.optional() }),
   verdict: z.enum(['broken', 'healthy']),
-  findings: z.array(z.enum(checkIds)).default([]),
-  absent: z.array(z.enum(checkIds)).default([]),
+  findings: z.array(checkIdSchema).default([]),
+  absent: z.array(checkIdSchema).default([]),
   fixes: z.array(z.enum(fixKinds)).default([]),
   applyFix: z.enum(fixKinds).optional(),
 });

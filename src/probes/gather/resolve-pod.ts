@@ -6,18 +6,20 @@ import { distance } from 'fastest-levenshtein';
 import type { ClusterAccess, ClusterPod } from '../../core/cluster-access.js';
 import { NotFoundError } from '../../core/cluster-access.js';
 import { parsePodRef } from '../../core/input/pod-ref.js';
+import { DnswhyError } from '../../core/errors.js';
 
 const kindWords: Record<'Deployment' | 'StatefulSet' | 'DaemonSet', string> = { Deployment: 'deploy', StatefulSet: 'sts', DaemonSet: 'ds' };
 
 /** The pod argument matched no pod (or a prefix matched several). */
-export class PodNotFoundError extends Error {
+export class PodNotFoundError extends DnswhyError {
+  override readonly code = 'pod-not-found';
+  override readonly permanent = true;
   constructor(
     message: string,
     /** Closest pod names (`ns/name`), best first. */
     readonly candidates: string[],
   ) {
     super(message);
-    this.name = 'PodNotFoundError';
   }
 }
 

@@ -3,6 +3,7 @@
  * fails with a message naming the field, never a crash halfway through the probes.
  */
 import { z } from 'zod';
+import { DnswhyError } from '../../core/errors.js';
 
 const ipv4 = z.string().regex(/^\d{1,3}(\.\d{1,3}){3}$/, 'an IPv4 address');
 const ip = z.union([ipv4, z.string().regex(/^[0-9a-fA-F:]+:[0-9a-fA-F:.]*$/, 'an IPv6 address')]);
@@ -43,10 +44,11 @@ export type PodProbeSpecInput = z.input<typeof podProbeSpecSchema>;
 export type PodProbeSpec = z.output<typeof podProbeSpecSchema>;
 
 /** A spec that does not validate; the message names each wrong field. */
-export class PodProbeSpecError extends Error {
+export class PodProbeSpecError extends DnswhyError {
+  override readonly code = 'probe-spec-invalid';
+  override readonly permanent = true;
   constructor(readonly issues: string[]) {
     super(`invalid probe spec: ${issues.join('; ')}`);
-    this.name = 'PodProbeSpecError';
   }
 }
 

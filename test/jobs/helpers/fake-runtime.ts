@@ -10,16 +10,10 @@ import type { ApplyOutcome, ClusterRuntime } from '../../../jobs/cluster-runtime
 import type { HealthInput } from '../../../src/core/health/model.js';
 import type { JobTarget } from '../../../src/queue/job-data.js';
 import type { AppliedRecord } from '../../../src/store/proposal-store.js';
+import { PodNotFoundError } from '../../../src/probes/gather/resolve-pod.js';
 
 export const brokenCorefile = '.:53 {\n    errors\n    kubernetes cluster.local in-addr.arpa ip6.arpa\n    forward . /etc/resolv.conf\n    cache 30\n    reload\n}\n';
 export const fixedCorefile = brokenCorefile + 'cloud-b.example:53 {\n    forward . 192.0.2.53\n}\n';
-
-export class PodNotFoundError extends Error {
-  constructor(readonly candidates: string[]) {
-    super('no pod matches');
-    this.name = 'PodNotFoundError';
-  }
-}
 
 export interface FakeRuntimeOptions {
   name?: string;
@@ -53,7 +47,7 @@ export class FakeRuntime implements ClusterRuntime {
     this.diagnoses += 1;
     const pods = this.opts.pods ?? ['default/web-7d9', 'payments/api-7f9'];
     const ref = target.namespace ? `${target.namespace}/${target.pod}` : target.pod;
-    if (!pods.includes(ref)) throw new PodNotFoundError(pods.filter((p) => p.split('/')[1]!.startsWith(ref.split('/').pop()!.slice(0, 2))));
+    if (!pods.includes(ref)) throw new PodNotFoundError('no pod matches', pods.filter((p) => p.split('/')[1]!.startsWith(ref.split('/').pop()!.slice(0, 2))));
     if (this.failuresLeft > 0) {
       this.failuresLeft -= 1;
       throw new TransientError('connection reset by the API server');
