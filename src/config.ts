@@ -40,6 +40,8 @@ const envSchema = z.object({
   SLACK_APP_TOKEN: z.string().regex(/^xapp-/, 'must be an app-level token starting with xapp-').optional(),
   SLACK_API_URL: z.url({ message: 'must be a URL such as http://127.0.0.1:4000/api/' }).optional(),
   PORT: intBetween(1, 65535).default(3000),
+  DNSWHY_OPS_PORT: intBetween(0, 65535).default(9090),
+  DNSWHY_OPS_HOST: z.string().min(1).default('0.0.0.0'),
   REDIS_URL: z.string().regex(/^rediss?:\/\//, 'must start with redis:// or rediss://').optional(),
   KUBECONFIG: z.string().optional(),
   DNSWHY_CLUSTER: clusterName.optional(),
@@ -66,6 +68,8 @@ export interface Config {
     port: number;
   };
   redisUrl?: string;
+  /** /healthz and /readyz (0: a free port). */
+  ops: { port: number; host: string };
   kubeconfig?: string;
   /** This worker's cluster name (queue `dnswhy-cluster-<name>`). */
   cluster: string;
@@ -131,6 +135,7 @@ export function loadConfig(env: Record<string, string | undefined>, role: ServeR
       port: e.PORT,
     },
     ...(e.REDIS_URL ? { redisUrl: e.REDIS_URL } : {}),
+    ops: { port: e.DNSWHY_OPS_PORT, host: e.DNSWHY_OPS_HOST },
     ...(e.KUBECONFIG ? { kubeconfig: e.KUBECONFIG } : {}),
     cluster: e.DNSWHY_CLUSTER ?? (e.DNSWHY_LAB ? 'lab' : 'default'),
     ...(e.DNSWHY_LAB ? { lab: e.DNSWHY_LAB } : {}),

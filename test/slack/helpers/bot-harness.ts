@@ -12,6 +12,8 @@ import { Queues } from '../../../src/queue/queues.js';
 import { startSlackApp, type RunningSlackApp } from '../../../src/slack/app.js';
 import { startSlackEmulator, type EmulatorOptions, type SlackEmulator } from '../../../src/emulators/slack/slack-emulator.js';
 import { startRedis, type RedisHandle } from '../../helpers/redis-server.js';
+import type { Readiness } from '../../../src/ops/readiness.js';
+import type { SlackConnectionOptions } from '../../../src/slack/slack-connection.js';
 
 export const secret = 'test-signing-secret-0123456789';
 export const channel = 'C0INCIDENT';
@@ -42,6 +44,10 @@ export interface HarnessOptions {
   proposalTtlSeconds?: number;
   /** Who may schedule summaries into other channels (the approvers when unset). */
   schedulers?: { users: string[]; groups: string[] };
+  /** Readiness conditions of the app and worker go here. */
+  readiness?: Readiness;
+  /** Backoff of the Slack connection watcher (short in outage tests). */
+  slackRetry?: SlackConnectionOptions;
 }
 
 /** Starts redis, emulator, app and worker. */
@@ -72,12 +78,14 @@ export async function startHarness(o: HarnessOptions = {}): Promise<Harness> {
     forbidSelfApproval: o.forbidSelfApproval ?? true,
     proposalTtlSeconds: o.proposalTtlSeconds ?? 3600,
     ...(o.schedulers ? { schedulers: o.schedulers } : {}),
+    ...(o.readiness ? { readiness: o.readiness } : {}),
+    ...(o.slackRetry ? { slackRetry: o.slackRetry } : {}),
     dedupeWindowSeconds: 3600,
     channelIntervalMs: o.channelIntervalMs ?? 1000,
     webRetries: 0,
   });
   const worker = o.runtime
-    ? await startClusterWorker({ connection, redis, queues, runtime: o.runtime, cluster: o.runtime.name, log, heartbeatMs: 1000, progressIntervalMs: 0, lockDurationMs: 5000 })
+    ? await startClusterWorker({ connection, redis, queues, runtime: o.runtime, cluster: o.runtime.name, log, heartbeatMs: 1000, progressIntervalMs: 0, lockDurationMs: 5000, ...(o.readiness ? { readiness: o.readiness } : {}) })
     : undefined;
   return {
     redisServer,
