@@ -4,14 +4,13 @@
  * Every variable is listed, with a comment, in `.env.example`.
  */
 import { z } from 'zod';
+import { clusterNameRule, isValidClusterName } from './core/input/cluster-name.js';
 import { DnswhyError } from './core/errors.js';
 
 /** Which parts of the bot this process runs. */
 export type ServeRole = 'app' | 'worker' | 'all';
 
-const clusterName = z
-  .string()
-  .regex(/^[a-z0-9]([a-z0-9-]{0,38}[a-z0-9])?$/, 'must be 1-40 lowercase letters, digits or dashes (it becomes part of a queue name)');
+const clusterName = z.string().refine(isValidClusterName, `must be ${clusterNameRule} (it becomes part of a queue name)`);
 
 const boolFlag = z
   .enum(['1', '0', 'true', 'false', 'yes', 'no', 'on', 'off'], { message: 'must be true or false' })
@@ -21,6 +20,8 @@ const idList = z
   .string()
   .transform((s) => s.split(',').map((x) => x.trim()).filter((x) => x.length > 0))
   .pipe(z.array(z.string().regex(/^[USW][A-Z0-9]{2,}$/, 'each entry must be a Slack user id (U…/W…) or user-group id (S…)')));
+
+const logLevels = ['debug', 'info', 'warn', 'error'] as const;
 
 /** A whole number in [min, max]; the message names the range rather than zod's comparison. */
 const intBetween = (min: number, max: number) =>
@@ -52,8 +53,11 @@ const envSchema = z.object({
   DNSWHY_PROPOSAL_TTL_SECONDS: intBetween(1, week).default(3600),
   DNSWHY_DEDUPE_WINDOW_SECONDS: intBetween(1, week).default(3600),
   DNSWHY_WORKER_CONCURRENCY: intBetween(1, 64).default(2),
-  DNSWHY_LOG_LEVEL: z.enum(['debug', 'info', 'warn', 'error']).default('info'),
+  DNSWHY_LOG_LEVEL: z.enum(logLevels).default('info'),
 });
+
+/** Every environment variable the configuration reads (`.env.example` documents each one; a test holds them equal). */
+export const configVariables: readonly string[] = Object.keys(envSchema.shape);
 
 /** The validated, typed configuration. */
 export interface Config {
@@ -81,7 +85,7 @@ export interface Config {
   proposalTtlSeconds: number;
   dedupeWindowSeconds: number;
   workerConcurrency: number;
-  logLevel: 'debug' | 'info' | 'warn' | 'error';
+  logLevel: (typeof logLevels)[number];
 }
 
 /** User ids and user-group ids (S…) of a list. */

@@ -1,10 +1,10 @@
 /**
  * ClusterAccess: everything dnswhy reads from or writes to a Kubernetes API server, as plain data.
- * Pure interface (DESIGN.md §2): implemented with client-node in src/probes/kube/, and used the
+ * Pure interface: implemented with client-node in src/probes/kube/, and used the
  * same way against a real cluster and the embedded lab. Errors are the typed classes below, so
  * callers can say "forbidden: create pods/exec" instead of dumping an HTTP body.
  */
-import type { NodeFacts, OwnerRef, PodDnsConfig, PodFacts, ServiceEndpoints, ServiceFacts, HostAlias, DnsPolicy } from './model/index.js';
+import type { NodeFacts, OwnerRef, PodDnsConfig, PodFacts, ServiceEndpoints, ServiceFacts, HostAlias, DnsPolicy, WorkloadKind } from './model/index.js';
 import { DnswhyError } from './errors.js';
 
 /** A pod as read from the API: the facts checks use, plus status details gathering needs. */
@@ -57,8 +57,6 @@ export interface DaemonSetInfo {
   /** Container args of the first container (NodeLocal DNSCache passes `-localip` there). */
   args: string[];
 }
-
-export type WorkloadKind = 'Deployment' | 'StatefulSet' | 'DaemonSet';
 
 /** A workload and its pod template, as plain JSON. */
 export interface WorkloadInfo {

@@ -1,12 +1,13 @@
 /**
- * Fix proposals, stored server-side in Redis (DESIGN.md §8). A Slack button carries only the
+ * Fix proposals, stored server-side in Redis. A Slack button carries only the
  * proposal id; everything that decides what is applied (cluster, target and its resourceVersion at
  * proposal time, the patch, the requester, the expiry) lives here. Status changes are atomic (a Lua
  * script compares and sets), so double clicks and concurrent approvers move a proposal once.
  */
 import type { Redis } from 'ioredis';
 import type { CorefilePatchFix, WorkloadPatchFix } from '../core/model/index.js';
-import type { JobTarget, ThreadRef } from '../queue/job-data.js';
+import type { DiagnosisTarget } from '../core/model/diagnosis.js';
+import type { ThreadRef } from '../queue/job-data.js';
 import { keyPrefix } from '../queue/names.js';
 
 /** Fixes that change the cluster (advice is only shown, never applied). */
@@ -30,7 +31,7 @@ export interface Proposal {
   cluster: string;
   thread: ThreadRef;
   /** The diagnosed target, to re-run the diagnosis for verification. */
-  target: JobTarget;
+  target: DiagnosisTarget;
   checkId: string;
   /** Fingerprint of the finding this fix resolves (verification: it must be gone). */
   fingerprint: string;

@@ -15,7 +15,7 @@ import { exitCodes } from '../exit-codes.js';
 import { readCorefile } from '../read-corefile.js';
 import { mountCorefileDir, mountRoot } from '../mount-corefile-dir.js';
 import { corednsVersionOption } from '../option-parsers.js';
-// EVAL's sub-command (dnswhy corefile explain FILE NAME …):
+// The explain sub-command (dnswhy corefile explain FILE NAME …):
 import { explainCommand } from './corefile-explain.js';
 
 
@@ -134,7 +134,7 @@ export function corefileCommand(): Command {
       .exitOverride()
       .addCommand(check)
       .addCommand(fmt)
-      // EVAL: `dnswhy corefile explain` (src/cli/commands/corefile-explain.ts)
+      // `dnswhy corefile explain` (src/cli/commands/corefile-explain.ts)
       .addCommand(explainCommand().exitOverride())
   );
 }

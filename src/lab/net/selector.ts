@@ -1,5 +1,5 @@
 /**
- * Scenario address selectors (lab-scenario.md "Selectors"): an IP, a CIDR, `node:NAME`,
+ * Scenario address selectors (docs/lab-scenario.md, "Addresses and selectors"): an IP, a CIDR, `node:NAME`,
  * `zone:ZONE`, `pod:NS/NAME`, `service:NS/NAME`. Compiled once against the topology; node and
  * zone selectors stay live so pods registered later (probe pods) are matched too.
  */

@@ -1,5 +1,5 @@
 /**
- * Reads a scenario file (lab-scenario.md): YAML → strict schema → cross-references. Every problem
+ * Reads a scenario file (docs/lab-scenario.md): YAML → strict schema → cross-references. Every problem
  * is reported with the file, the path, the line and what was expected, all at once.
  */
 import { isMap, isSeq, LineCounter, parseDocument, Parser, visit, type Document } from 'yaml';

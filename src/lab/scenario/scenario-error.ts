@@ -1,6 +1,6 @@
 /**
  * The error a scenario file with mistakes produces. Every problem names the file, the path inside
- * it (`pods[2].node`), the line when it can be found, and what was expected (lab-scenario.md).
+ * it (`pods[2].node`), the line when it can be found, and what was expected (docs/lab-scenario.md).
  */
 import { DnswhyError } from '../../core/errors.js';
 

@@ -283,7 +283,7 @@ export class LabState {
     return { resolvConf, hosts };
   }
 
-  /** The CoreDNS pods (by the DNS Service's selector) as LABDNS's replicas need them. */
+  /** The CoreDNS pods (by the DNS Service's selector) as the DNS world's replicas need them. */
   corednsPods(): { name: string; node: string; ip: string; ready: boolean }[] {
     const c = this.scenario.coredns;
     return this.store

@@ -26,12 +26,12 @@ import type {
   NamespaceInfo,
   ProbePodSpec,
   WorkloadInfo,
-  WorkloadKind,
   WorkloadWriteOptions,
   WriteOptions,
 } from '../../core/cluster-access.js';
 import { NotFoundError, TransientError } from '../../core/cluster-access.js';
 import type { NodeFacts, OwnerRef, ServiceEndpoints, ServiceFacts } from '../../core/model/index.js';
+import { workloadResources, type WorkloadKind } from '../../core/model/workload-kinds.js';
 import { fromEndpointSlices, fromEndpoints, plain, toClusterPod, toDaemonSetInfo, toNodeFacts, toServiceFacts } from './convert.js';
 import { execInPod } from './exec.js';
 import { mapError, type CallContext } from './map-error.js';
@@ -351,7 +351,7 @@ export class KubeClusterAccess implements ClusterAccess {
   }
 
   async readWorkload(kind: WorkloadKind, namespace: string, name: string): Promise<WorkloadInfo> {
-    const ctx: CallContext = { verb: 'get', resource: resourceOf(kind), namespace, name };
+    const ctx: CallContext = { verb: 'get', resource: workloadResources[kind], namespace, name };
     const obj =
       kind === 'Deployment'
         ? await this.call(ctx, () => this.apps.readNamespacedDeployment({ name, namespace }))
@@ -364,7 +364,7 @@ export class KubeClusterAccess implements ClusterAccess {
   async patchWorkload(kind: WorkloadKind, namespace: string, name: string, patch: Record<string, unknown>, opts: WorkloadWriteOptions): Promise<WorkloadInfo> {
     const body = { ...patch, metadata: { ...((patch.metadata as Record<string, unknown> | undefined) ?? {}), resourceVersion: opts.resourceVersion } };
     const params = { name, namespace, body, ...(opts.dryRun ? { dryRun: 'All' } : {}) };
-    const ctx: CallContext = { verb: 'patch', resource: resourceOf(kind), namespace, name };
+    const ctx: CallContext = { verb: 'patch', resource: workloadResources[kind], namespace, name };
     const type = () => (opts.patchType === 'merge' ? mergePatch() : strategicPatch());
     const obj =
       kind === 'Deployment'
@@ -382,10 +382,6 @@ export class KubeClusterAccess implements ClusterAccess {
     );
     return toWorkload('Deployment', namespace, name, d);
   }
-}
-
-function resourceOf(kind: WorkloadKind): string {
-  return kind === 'Deployment' ? 'deployments' : kind === 'StatefulSet' ? 'statefulsets' : 'daemonsets';
 }
 
 interface WorkloadLike {

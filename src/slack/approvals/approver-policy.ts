@@ -1,5 +1,5 @@
 /**
- * Who may apply or roll back a fix (DESIGN.md §8): listed user ids, or members of listed user
+ * Who may apply or roll back a fix: listed user ids, or members of listed user
  * groups (usergroups.users.list, cached briefly), and optionally never the person who asked for
  * the diagnosis.
  */

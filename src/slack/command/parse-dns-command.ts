@@ -3,6 +3,7 @@
  * (ephemeral, with an example) before doing any work.
  */
 import { CronExpressionParser } from 'cron-parser';
+import { clusterNameMaxLength, isValidClusterName } from '../../core/input/cluster-name.js';
 import { InputError, parseTargetName, type TargetName } from '../../core/input/target-name.js';
 import { controlCharacterIn } from '../../core/input/text-problems.js';
 
@@ -20,7 +21,11 @@ export type DnsCommand =
 /** Longest command text read: the longest valid `/dns why` (cluster, namespace, pod, 253-character name, port) is well under it. */
 export const maxCommandTextLength = 1000;
 
-const clusterRe = /^[a-z0-9]([a-z0-9-]{0,38}[a-z0-9])?$/;
+/** The usage error for a word that should be a cluster name and is not one, else undefined. */
+function clusterProblem(word: string | undefined): DnsCommand | undefined {
+  if (word === undefined || isValidClusterName(word)) return undefined;
+  return { kind: 'usage-error', message: `"${word.slice(0, clusterNameMaxLength)}" is not a cluster name` };
+}
 
 /**
  * `schedule daily HH:MM [CLUSTER]` or `schedule CRON [CLUSTER]` (5 fields, or 6 with seconds; UTC).
@@ -48,7 +53,8 @@ function parseSchedule(words: string[]): DnsCommand {
     }
   }
   if (rest.length > 1) return { kind: 'usage-error', message: `too many words after the schedule; ${usage}` };
-  if (rest[0] !== undefined && !clusterRe.test(rest[0])) return { kind: 'usage-error', message: `"${rest[0].slice(0, 40)}" is not a cluster name` };
+  const badCluster = clusterProblem(rest[0]);
+  if (badCluster) return badCluster;
   return { kind: 'schedule', pattern, ...(rest[0] ? { cluster: rest[0] } : {}) };
 }
 
@@ -103,7 +109,8 @@ export function parseDnsCommand(text: string): DnsCommand {
   if (verb === 'health') {
     if (words.length > 1) return { kind: 'usage-error', message: '`/dns health` takes at most a cluster name' };
     const cluster = words[0];
-    if (cluster !== undefined && !/^[a-z0-9]([a-z0-9-]{0,38}[a-z0-9])?$/.test(cluster)) return { kind: 'usage-error', message: `"${cluster.slice(0, 40)}" is not a cluster name` };
+    const badCluster = clusterProblem(cluster);
+    if (badCluster) return badCluster;
     return { kind: 'health', ...(cluster ? { cluster } : {}) };
   }
   if (verb === 'schedules') return words.length === 0 ? { kind: 'schedules' } : { kind: 'usage-error', message: '`/dns schedules` takes no argument' };
@@ -117,7 +124,8 @@ export function parseDnsCommand(text: string): DnsCommand {
     }
     const rest = t.words;
     if (rest.length > 1) return { kind: 'usage-error', message: '`/dns unschedule` takes at most a cluster name and a #channel' };
-    if (rest[0] !== undefined && !clusterRe.test(rest[0])) return { kind: 'usage-error', message: `"${rest[0].slice(0, 40)}" is not a cluster name` };
+    const badCluster = clusterProblem(rest[0]);
+    if (badCluster) return badCluster;
     return { kind: 'unschedule', ...(rest[0] ? { cluster: rest[0] } : {}), ...target };
   }
   if (verb !== 'why') return { kind: 'usage-error', message: `unknown command "${verb.slice(0, 40)}"` };

@@ -19,7 +19,7 @@ const shape = (text: string, opts = {}) =>
     dirs: b.directives.map((d) => [d.name, ...d.args.map((a) => a.text)].join(' ')),
   }));
 
-describe('parser: keys (coredns-semantics §1.2)', () => {
+describe('parser: keys (docs/coredns-semantics.md, Server blocks and directives)', () => {
   it('continues keys after a trailing comma, also on the next line', () => {
     expect(shape('a.org,\nb.org, c.org {\n}')[0].keys).toEqual(['a.org', 'b.org', 'c.org']);
   });
@@ -104,7 +104,7 @@ describe('parser: blocks and directives', () => {
   });
 });
 
-describe('parser: environment (coredns-semantics §1.3)', () => {
+describe('parser: environment (docs/coredns-semantics.md, Environment variables)', () => {
   const env = { ZONE: 'example.org', UP: '8.8.8.8 1.1.1.1', D: 'whoami', P: '53' };
   it('substitutes {$X} and {%X%} in keys, names and arguments, after tokenizing', () => {
     expect(shape('{$ZONE}:{%P%} {\n {$D}\n forward . {$UP}\n}', { env })).toEqual([
@@ -121,7 +121,7 @@ describe('parser: environment (coredns-semantics §1.3)', () => {
   });
 });
 
-describe('parser: import and snippets (coredns-semantics §1.4)', () => {
+describe('parser: import and snippets (docs/coredns-semantics.md)', () => {
   const files = memoryFileSource({
     '/etc/coredns/custom/a.override': 'log\n',
     '/etc/coredns/custom/b.override': 'hosts {\n 1.2.3.4 x.org\n fallthrough\n}\n',
@@ -196,7 +196,7 @@ describe('parser: import and snippets (coredns-semantics §1.4)', () => {
   });
 });
 
-describe('parser: token lines and other §1 bullets', () => {
+describe('parser: token lines and the other lexing rules', () => {
   it('counts the newlines inside a quoted token when deciding what is on the same line', () => {
     expect(shape('. {\n log "a\nb" c\n whoami\n}')[0].dirs).toEqual(['log a\nb c', 'whoami']);
   });
