@@ -8,6 +8,7 @@ import type { ReportStore } from '../store/report-store.js';
 import type { Queues } from '../queue/queues.js';
 import type { RunningDiagnoses } from '../store/running-diagnoses.js';
 import type { ApproverPolicy } from './approvals/approver-policy.js';
+import type { SchedulerPolicy } from './approvals/scheduler-policy.js';
 import type { SlackPoster } from './poster/slack-poster.js';
 
 export interface SlackDeps {
@@ -20,6 +21,8 @@ export interface SlackDeps {
   running: RunningDiagnoses;
   clusters: ClusterRegistry;
   approvers: ApproverPolicy;
+  /** Who may schedule summaries into other channels. */
+  schedulers: SchedulerPolicy;
   log: QueueLogger;
   /** Cluster used when the command names none and several workers are live. */
   defaultCluster?: string;

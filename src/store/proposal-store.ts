@@ -55,6 +55,8 @@ export interface Proposal {
   slot?: { finding: number; fix: number };
   /** Set by the apply result: whether the re-run diagnosis verified the fix. */
   verified?: boolean;
+  /** ts of the apply result (it carries the Rollback button). */
+  resultTs?: string;
 }
 
 /** Result of a status transition. */
@@ -121,6 +123,7 @@ export class ProposalStore {
       ...(h.applied ? { applied: JSON.parse(h.applied) as AppliedRecord } : {}),
       ...(h.messageTs ? { messageTs: h.messageTs } : {}),
       ...(h.verified ? { verified: h.verified === '1' } : {}),
+      ...(h.resultTs ? { resultTs: h.resultTs } : {}),
     };
   }
 
@@ -149,6 +152,11 @@ export class ProposalStore {
   /** Records whether the re-run after an apply verified the fix. */
   async setVerified(id: string, verified: boolean): Promise<void> {
     await this.redis.hset(this.key(id), 'verified', verified ? '1' : '0');
+  }
+
+  /** Remembers the apply result message (its Rollback button is a click of this proposal too). */
+  async setResultTs(id: string, ts: string): Promise<void> {
+    await this.redis.hset(this.key(id), 'resultTs', ts);
   }
 
   /** The audit trail: "<ms> <actor> <from>-><to>" lines. */

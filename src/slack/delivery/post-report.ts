@@ -31,6 +31,8 @@ import { proposedSlots, slotKey } from '../blocks/report-view.js';
 import { escapeMrkdwn } from '../blocks/text.js';
 import { refreshReport, renderStoredReport } from '../flows/report-thread.js';
 import { postOnce } from '../poster/idempotent-post.js';
+import { uploadOrInline } from '../poster/upload-or-inline.js';
+import { isSlackUnreachable } from '../slack-connection.js';
 import type { SlackPoster } from '../poster/slack-poster.js';
 
 export interface PostReportDeps {
@@ -132,7 +134,13 @@ export function createPostReportProcessor(deps: PostReportDeps) {
       .update(thread.channel, thread.threadTs, renderParentVerdict({ name: report.name, pod: podRef(report), cluster: d.cluster, user: d.requestedBy, verdict: report.verdict, headline, ...(fixKind ? { fix: fixKind } : {}) }))
       .catch((err: Error) => deps.log?.warn({ err: err.message }, 'could not update the parent message'));
 
-    const permalink = await poster.permalink(thread.channel, res.ts).catch(() => undefined);
+    // Without a permalink the findings are not remembered for de-duplication (a later report
+    // then shows them in full instead of linking here): the fix buttons never wait for it.
+    const permalink = await poster.permalink(thread.channel, res.ts).catch((err: unknown) => {
+      if (isSlackUnreachable(err)) throw err;
+      deps.log?.warn({ err: (err as Error).message, channel: thread.channel }, 'chat.getPermalink failed: findings of this report are not linked from later reports');
+      return undefined;
+    });
     const at = new Date().toISOString();
     for (const f of report.findings) {
       if (referenced[f.fingerprint] || !permalink) continue;
@@ -243,6 +251,7 @@ export function createPostReportProcessor(deps: PostReportDeps) {
             }),
           )
         ).ts;
+        await deps.proposals.setResultTs(p.id, posted.result);
         if (d.outcome === 'applied') await reprove(p, d.rerun, 'applied');
         else if (p.reportId) await refreshReport(deps, p.reportId);
         return { posted };
@@ -250,11 +259,7 @@ export function createPostReportProcessor(deps: PostReportDeps) {
       case 'health':
         posted.health = (await postOnce(poster, ledger, key('health'), { channel: d.channel }, renderHealth(d.summary, d.requestedBy, { scheduled: d.scheduled === true }))).ts;
         // The trend chart (when one matters) goes in the summary's thread, uploaded once per job.
-        if (d.trend && !(await ledger.get(key('health-chart')))) {
-          await poster.upload({ channel: d.channel, threadTs: posted.health }, { filename: 'dns-health-trend.png', title: d.trend.title, content: '', binary: renderTrendPng(d.trend.values) }, d.trend.why);
-          await ledger.record(key('health-chart'), 'uploaded');
-          posted.healthChart = 'uploaded';
-        }
+        if (d.trend) posted.healthChart = await uploadOrInline(deps, key('health-chart'), { channel: d.channel, threadTs: posted.health }, { filename: 'dns-health-trend.png', title: d.trend.title, content: '', binary: renderTrendPng(d.trend.values) }, d.trend.why);
         return { posted };
       case 'rollback-result': {
         const p = await deps.proposals.get(d.proposalId);

@@ -12,6 +12,7 @@ import { renderDetails } from '../blocks/details-blocks.js';
 import { renderReport } from '../blocks/report-blocks.js';
 import type { ReportViewState } from '../blocks/report-view.js';
 import { postOnce } from '../poster/idempotent-post.js';
+import { uploadOrInline } from '../poster/upload-or-inline.js';
 import type { SlackPoster } from '../poster/slack-poster.js';
 
 export interface ReportThreadDeps {
@@ -78,10 +79,8 @@ export async function ensureDetails(deps: ReportThreadDeps, reportId: string): P
   if (r.details) return { ...(r.details.link ? { link: r.details.link } : {}), posted: false };
   const { message, file } = renderDetails(r.report);
   const res = await postOnce(deps.poster, deps.ledger, `${reportId}-details`, r.thread, message);
-  if (file && !(await deps.ledger.get(`${reportId}-details-file`))) {
-    await deps.poster.upload(r.thread, file, `Details of the report (${file.filename})`);
-    await deps.ledger.record(`${reportId}-details-file`, 'uploaded');
-  }
+  if (file) await uploadOrInline(deps, `${reportId}-details-file`, r.thread, file, `Details of the report (${file.filename})`);
+  // The link is a convenience: without it the messages say "in the thread".
   const link = await deps.poster.permalink(r.thread.channel, res.ts).catch(() => undefined);
   await deps.reports.setDetails(reportId, { ts: res.ts, ...(link ? { link } : {}) });
   await refreshReport(deps, reportId);

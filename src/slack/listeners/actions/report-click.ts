@@ -25,7 +25,10 @@ export async function openReportClick(deps: SlackDeps, args: SlackActionMiddlewa
   const [reportId, finding] = action.value.split('/') as [string, string | undefined];
   const click: ReportClick = { user: body.user.id, channel, reportId, ...(finding !== undefined ? { finding: Number(finding) } : {}) };
   const r = await deps.reports.get(reportId);
-  if (!r || r.thread.channel !== channel) {
+  // Like proposal buttons, report buttons count only in their own thread (the same channel and thread).
+  const threadTs = (body.message as { thread_ts?: unknown } | undefined)?.thread_ts;
+  const inThread = r && r.thread.channel === channel && (threadTs === r.thread.threadTs || (body.message?.ts !== undefined && body.message.ts === r.messageTs));
+  if (!r || !inThread) {
     await deps.poster.ephemeral({ channel }, click.user, renderNotice('This report is unknown or has expired; run `/dns why` again.'));
     return undefined;
   }
