@@ -1,7 +1,7 @@
 /**
  * Auxiliary Slack calls never block the answer: a failing chat.getPermalink leaves the report
  * without a link (the fix buttons still come, on the first attempt), a failing file upload puts
- * the evidence inline and cut with a note, and a failing usergroups.users.list falls back to the
+ * the evidence inline and cut with a note (the long details, uploaded when Show details is pressed), and a failing usergroups.users.list falls back to the
  * last list seen. Real redis-server, the Slack emulator, the app and a worker over a fake diagnosis
  * (mocked cluster).
  */
@@ -9,7 +9,7 @@ import { WebClient } from '@slack/web-api';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { ApproverPolicy } from '../../src/slack/approvals/approver-policy.js';
 import { actionIds } from '../../src/slack/ids.js';
-import { sendSigned, slashCommandBody } from '../../src/emulators/slack/signed-request.js';
+import { blockActionsBody, sendSigned, slashCommandBody } from '../../src/emulators/slack/signed-request.js';
 import { FakeRuntime } from '../jobs/helpers/fake-runtime.js';
 import { buttons, messageText, requester, secret, startHarness, type Harness } from '../slack/helpers/bot-harness.js';
 
@@ -31,7 +31,9 @@ describe('degraded auxiliary calls (fake diagnosis, mocked cluster)', { timeout:
       const parent = await h.slack.waitFor('parent', () => h.slack.messages.find((m) => m.channel === ch && !m.threadTs));
       const fix = await h.slack.waitFor('fix buttons', () => h.slack.thread(ch, parent.ts).find((m) => buttons(m)[actionIds.approveFix]), 20_000);
       expect(fix).toBeDefined();
-      expect(h.slack.callsOf('chat.getPermalink').some((c) => c.error === 'internal_error')).toBe(true);
+      // The report message (with its buttons) is posted before the permalink is asked for.
+      await h.slack.waitFor('permalink failed', () => h.slack.callsOf('chat.getPermalink').some((c) => c.error === 'internal_error') || undefined, 20_000);
+      for (let i = 0; i < 100 && !(await h.queues.post.getJobs(['completed'])).some((j) => j.data.kind === 'report' && j.data.thread.channel === ch); i++) await new Promise((r) => setTimeout(r, 100));
       const report = (await h.queues.post.getJobs(['completed'])).find((j) => j.data.kind === 'report' && j.data.thread.channel === ch);
       expect(report?.attemptsMade).toBe(1);
     } finally {
@@ -39,7 +41,8 @@ describe('degraded auxiliary calls (fake diagnosis, mocked cluster)', { timeout:
     }
   });
 
-  it('puts the evidence inline, cut with a note, when the upload fails, and still posts the fix', async () => {
+  // The report itself uploads nothing now; its long details are uploaded when Show details is pressed.
+  it('puts the details inline, cut with a note, when their upload fails, and still posts the fix', async () => {
     const ch = 'C0NOUPLOAD';
     h.slack.inject('files.getUploadURLExternal', 1000, { error: 'internal_error' });
     try {
@@ -47,6 +50,8 @@ describe('degraded auxiliary calls (fake diagnosis, mocked cluster)', { timeout:
       const parent = await h.slack.waitFor('parent', () => h.slack.messages.find((m) => m.channel === ch && !m.threadTs));
       const fix = await h.slack.waitFor('fix buttons', () => h.slack.thread(ch, parent.ts).find((m) => buttons(m)[actionIds.approveFix]), 20_000);
       expect(fix).toBeDefined();
+      await sendSigned(h.bot.eventsUrl!, secret, blockActionsBody({ user: requester, channel: ch, messageTs: fix.ts, threadTs: parent.ts, actionId: actionIds.showDetails, value: buttons(fix)[actionIds.showDetails]! }));
+      await h.slack.waitFor('inline details', () => h.slack.thread(ch, parent.ts).find((m) => m.text.includes('could not be uploaded')), 20_000);
       const thread = h.slack.thread(ch, parent.ts);
       expect(thread.some((m) => m.files)).toBe(false);
       const inline = thread.find((m) => m.text.includes('could not be uploaded'));
