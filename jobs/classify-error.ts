@@ -1,27 +1,32 @@
 /**
- * Which failures retrying cannot fix: the pod does not exist, the API forbids us, the input or the
- * fix is invalid, the configuration is wrong. Those become UnrecoverableError (no retry); anything
- * else (timeouts, connection resets, 5xx) is retried with backoff.
+ * Which failures retrying cannot fix, and which are conflicts (an answer, not a failure). Reads only
+ * the `code` and `permanent` fields of the error convention (src/core/errors.ts), never a class name
+ * or a message, so renaming a class cannot change the retry policy. Anything without those fields
+ * (timeouts, connection resets, client-library errors) is transient and retried with backoff.
  */
+import { UnrecoverableError } from 'bullmq';
+import { codedError } from '../src/core/errors.js';
 
-/** Error class names that mean "do not retry". Matched by name: they live in other layers. */
-const permanent = new Set(['PodNotFoundError', 'ForbiddenError', 'NotFoundError', 'InvalidRequestError', 'FixRejectedError', 'ScenarioError', 'ConfigError', 'UnrecoverableError']);
+/** Codes that mean "the target changed under us": the thread offers to re-diagnose instead of failing. */
+const conflictCodes = new Set(['cluster-conflict', 'fix-stale-target']);
 
 /** True when retrying cannot help. */
 export function isPermanent(err: unknown): boolean {
-  return err instanceof Error && (permanent.has(err.name) || permanent.has(err.constructor.name));
+  return err instanceof UnrecoverableError || codedError(err)?.permanent === true;
 }
 
 /** True for a resourceVersion conflict (the target changed). */
 export function isConflict(err: unknown): boolean {
-  return err instanceof Error && (err.name === 'ConflictError' || err.name === 'StaleTargetError' || (err as { code?: number }).code === 409);
+  const coded = codedError(err);
+  return coded !== undefined && conflictCodes.has(coded.code);
 }
 
 /** A message for the thread: the permission for Forbidden, the candidates for an unknown pod. */
 export function describeError(err: unknown): { message: string; candidates?: string[] } {
-  if (!(err instanceof Error)) return { message: String(err) };
-  const e = err as Error & { permission?: string; candidates?: string[] };
-  if (e.name === 'ForbiddenError' && typeof e.permission === 'string') return { message: `${e.message} (missing permission: ${e.permission})` };
-  if (Array.isArray(e.candidates)) return { message: e.message, candidates: e.candidates.slice(0, 10) };
-  return { message: e.message };
+  if (typeof err !== 'object' || err === null) return { message: String(err) };
+  const e = err as { message?: unknown; permission?: unknown; candidates?: unknown };
+  const message = typeof e.message === 'string' ? e.message : String(err);
+  if (typeof e.permission === 'string') return { message: `${message} (missing permission: ${e.permission})` };
+  if (Array.isArray(e.candidates)) return { message, candidates: e.candidates.slice(0, 10).map(String) };
+  return { message };
 }

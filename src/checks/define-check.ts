@@ -1,15 +1,12 @@
 /**
  * How a check declares itself: one `defineCheck({ id, meta, run })` call per folder, the way a
- * typescript-eslint rule is one `createRule` call (style.md). `run` is pure and synchronous: it
+ * typescript-eslint rule is one `createRule` call. `run` is pure and synchronous: it
  * judges evidence that probes already gathered and never fetches anything.
  */
-import type { Evidence, EvidenceKind, Finding, PodFacts, Severity } from '../core/model/index.js';
+import type { CheckInput, Finding, Severity } from '../core/model/index.js';
 
-/** What every check receives: the pod and name being diagnosed, and all evidence gathered for them. */
-export interface CheckInput {
-  target: { pod: PodFacts; name: string; port?: number };
-  evidence: Evidence[];
-}
+/** What every check receives (declared in the core model: the report is built from the same input). */
+export type { CheckInput } from '../core/model/index.js';
 
 /** Static description of a check. */
 export interface CheckMeta {
@@ -17,8 +14,6 @@ export interface CheckMeta {
   title: string;
   /** The highest severity this check ever reports (its findings may be lower). */
   severity: Severity;
-  /** Evidence kinds the check reads; tells the gatherer which probes matter. */
-  needs: EvidenceKind[];
   /** Where the check's README lives. */
   docsUrl: string;
   /** Stable message ids the check reports, with the severity each carries (README "Findings"). */

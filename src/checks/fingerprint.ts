@@ -1,7 +1,7 @@
 /**
  * Finding fingerprints: a hash of the check id and the decisive evidence VALUES (addresses, rcodes,
  * node names), never of rendered text and never of evidence ids, so the same fault seen in two runs
- * gets the same fingerprint and a posted finding is not posted again (DESIGN.md §3).
+ * gets the same fingerprint and a posted finding is not posted again.
  */
 import { createHash } from 'node:crypto';
 

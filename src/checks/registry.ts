@@ -2,6 +2,9 @@
  * The checks, in the order they run and are listed (explicit, like typescript-eslint's rule index:
  * no discovery, no import side effects). Order is also the tie-break between findings of equal
  * severity and confidence, so the root-cause checks come first.
+ *
+ * This is the only list of checks: the lab scenario schema, the meta tests and the README's table
+ * are checked against it, so a new check is its own folder plus one line here.
  */
 import type { Check } from './define-check.js';
 import { noReadyDnsEndpoints } from './no-ready-dns-endpoints/index.js';
@@ -9,6 +12,7 @@ import { networkPolicyBlocksDns } from './network-policy-blocks-dns/index.js';
 import { dnsEndpointUnreachable } from './dns-endpoint-unreachable/index.js';
 import { podDnsPolicy } from './pod-dns-policy/index.js';
 import { hostsFileOverride } from './hosts-file-override/index.js';
+import { searchSuffixWins } from './search-suffix-wins/index.js';
 import { clusterDomainShadowing } from './cluster-domain-shadowing/index.js';
 import { staticAnswerUnreachable } from './static-answer-unreachable/index.js';
 import { upstreamSplitHorizon } from './upstream-split-horizon/index.js';
@@ -26,6 +30,7 @@ export const checks: readonly Check[] = [
   dnsEndpointUnreachable,
   podDnsPolicy,
   hostsFileOverride,
+  searchSuffixWins,
   clusterDomainShadowing,
   staticAnswerUnreachable,
   upstreamSplitHorizon,
@@ -36,6 +41,9 @@ export const checks: readonly Check[] = [
   searchPathAmplification,
   healthy,
 ];
+
+/** Every check id, in run order. */
+export const checkIds: readonly string[] = checks.map((c) => c.id);
 
 /** A check by id, or undefined. */
 export function checkById(id: string): Check | undefined {

@@ -1,10 +1,11 @@
 /**
  * ClusterAccess: everything dnswhy reads from or writes to a Kubernetes API server, as plain data.
- * Pure interface (DESIGN.md §2): implemented with client-node in src/probes/kube/, and used the
+ * Pure interface: implemented with client-node in src/probes/kube/, and used the
  * same way against a real cluster and the embedded lab. Errors are the typed classes below, so
  * callers can say "forbidden: create pods/exec" instead of dumping an HTTP body.
  */
-import type { NodeFacts, OwnerRef, PodDnsConfig, PodFacts, ServiceEndpoints, ServiceFacts, HostAlias, DnsPolicy } from './model/index.js';
+import type { NodeFacts, OwnerRef, PodDnsConfig, PodFacts, ServiceEndpoints, ServiceFacts, HostAlias, DnsPolicy, WorkloadKind } from './model/index.js';
+import { DnswhyError } from './errors.js';
 
 /** A pod as read from the API: the facts checks use, plus status details gathering needs. */
 export interface ClusterPod extends PodFacts {
@@ -56,8 +57,6 @@ export interface DaemonSetInfo {
   /** Container args of the first container (NodeLocal DNSCache passes `-localip` there). */
   args: string[];
 }
-
-export type WorkloadKind = 'Deployment' | 'StatefulSet' | 'DaemonSet';
 
 /** A workload and its pod template, as plain JSON. */
 export interface WorkloadInfo {
@@ -179,16 +178,22 @@ export interface ClusterAccess {
   restartDeployment(namespace: string, name: string): Promise<WorkloadInfo>;
 }
 
-/** Base of every error ClusterAccess throws. */
-export class ClusterError extends Error {
-  constructor(message: string, readonly code?: number) {
+/**
+ * Base of every error ClusterAccess throws (the convention of ./errors.ts). `httpStatus` is the
+ * API server's status code when there was a response.
+ */
+export class ClusterError extends DnswhyError {
+  override readonly code: string = 'cluster-error';
+  override readonly permanent: boolean = false;
+  constructor(message: string, readonly httpStatus?: number) {
     super(message);
-    this.name = new.target.name;
   }
 }
 
 /** The object does not exist (HTTP 404). */
 export class NotFoundError extends ClusterError {
+  override readonly code = 'cluster-not-found';
+  override readonly permanent = true;
   constructor(message: string, readonly resource?: { kind: string; namespace?: string; name: string }) {
     super(message, 404);
   }
@@ -196,6 +201,8 @@ export class NotFoundError extends ClusterError {
 
 /** The API refused: the missing permission, as RBAC names it. */
 export class ForbiddenError extends ClusterError {
+  override readonly code = 'cluster-forbidden';
+  override readonly permanent = true;
   constructor(
     message: string,
     readonly verb: string,
@@ -215,16 +222,22 @@ export class ForbiddenError extends ClusterError {
 
 /** The object changed under us (HTTP 409: resourceVersion precondition failed, or already exists). */
 export class ConflictError extends ClusterError {
+  override readonly code: string = 'cluster-conflict';
   constructor(message: string, readonly reason?: 'changed' | 'exists') {
     super(message, 409);
   }
 }
 
 /** Worth retrying later: timeouts, connection errors, 429, 5xx. */
-export class TransientError extends ClusterError {}
+export class TransientError extends ClusterError {
+  override readonly code = 'cluster-unavailable';
+}
 
 /** The API rejected the request as invalid (400/415/422): retrying will not help. */
-export class InvalidRequestError extends ClusterError {}
+export class InvalidRequestError extends ClusterError {
+  override readonly code = 'cluster-invalid-request';
+  override readonly permanent = true;
+}
 
 /**
  * Parse the permission out of a Forbidden Status message, e.g.

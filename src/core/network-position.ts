@@ -2,7 +2,7 @@
  * How code that sends packets reaches a cluster address. In a real cluster this is the identity
  * (dial the address itself, let the kernel pick the source). In the embedded lab every cluster IP
  * is mapped to its own 127.0.0.0/8 address and a port; this mapping is the only difference between
- * the lab and a real cluster for the probes (DESIGN.md §7).
+ * the lab and a real cluster for the probes.
  */
 export interface NetworkPosition {
   /**

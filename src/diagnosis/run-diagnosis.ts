@@ -1,22 +1,16 @@
 /**
  * One diagnosis: gather evidence from the pod's position and the cluster, run every check, build the
- * report. Used identically by the CLI, the Slack worker and `lab test`; only the cluster handle differs.
+ * report, keeping the notes of checks that threw or lacked evidence. Used identically by the CLI, the
+ * Slack worker and `lab test`; only the cluster handle differs.
  */
 import type { ClusterAccess } from '../core/cluster-access.js';
+import type { DiagnosisTarget } from '../core/model/diagnosis.js';
 import type { Report } from '../core/model/report.js';
 import type { NetworkPosition } from '../core/network-position.js';
 import { buildReport } from '../core/report/build-report.js';
-import { runChecks } from '../checks/run-checks.js';
+import type { Check } from '../checks/define-check.js';
+import { runChecksDetailed } from '../checks/run-checks.js';
 import { gatherEvidence } from '../probes/gather/gather-evidence.js';
-
-/** What to diagnose: a pod argument as a person types it, and the name (optionally with the TCP port the app uses). */
-export interface DiagnosisTarget {
-  /** `ns/pod`, `pod` (with namespace), `deploy/name`, or a unique prefix. */
-  pod: string;
-  namespace?: string;
-  name: string;
-  port?: number;
-}
 
 /** A cluster to diagnose: its API access, how to reach its addresses, and its display name. */
 export interface ClusterHandle {
@@ -27,9 +21,11 @@ export interface ClusterHandle {
 
 export interface DiagnosisOptions {
   onProgress?: (step: string, done: number, total: number) => void;
-  /** Burst probe size; the default (200 at 20) is the issue's. */
+  /** Burst probe size; the default is 200 queries, 20 at a time. */
   burst?: { count: number; concurrency: number };
   probeMode?: 'twin-pod' | 'ephemeral';
+  /** The checks to run: the registry unless a test brings its own. */
+  checks?: readonly Check[];
 }
 
 export async function runDiagnosis(cluster: ClusterHandle, target: DiagnosisTarget, opts: DiagnosisOptions = {}): Promise<Report> {
@@ -48,7 +44,7 @@ export async function runDiagnosis(cluster: ClusterHandle, target: DiagnosisTarg
   );
   opts.onProgress?.(steps[1]!, 1, steps.length);
   const input = { target: { pod: gathered.pod, name: target.name, port: target.port }, evidence: gathered.evidence };
-  const findings = runChecks(input);
+  const { findings, notes } = runChecksDetailed(input, opts.checks);
   opts.onProgress?.(steps[2]!, 2, steps.length);
   const report = buildReport(input, findings, {
     cluster: cluster.name,
@@ -56,6 +52,7 @@ export async function runDiagnosis(cluster: ClusterHandle, target: DiagnosisTarg
     durationMs: Date.now() - startedAt.getTime(),
     apiRequests: gathered.apiRequests,
     resolvedFrom: gathered.resolvedFrom,
+    notes: notes.map((n) => n.text),
   });
   opts.onProgress?.('done', steps.length, steps.length);
   return report;

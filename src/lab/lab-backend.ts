@@ -8,14 +8,16 @@ import type { NetworkPosition } from '../core/network-position.js';
 import { authorize, serviceAccountUser, type BindingObject, type RbacObjects, type ResourceRequest, type RoleObject, type UserInfo } from './rbac/authorizer.js';
 import type { ApiBackend, ProxyResponse } from './apiserver/backend.js';
 import { podHostname } from './kubelet/hosts-file.js';
-import { execInPod, type ExecResult } from './pods/exec-command.js';
+import type { ExecResult } from '../core/cluster-access.js';
+import type { PodRuntime } from '../probes/pod-probe/run-pod-probe.js';
+import { execInPod } from './pods/exec-command.js';
 import type { LabDnsPort } from './pods/lab-dns-port.js';
-import { isProbeCommand, type ProbePodRuntime, type ProbeRunner } from './pods/probe-runner.js';
+import { isProbeCommand, type ProbeRunner } from './pods/probe-runner.js';
 import type { RbacDenial } from './scenario/schema.js';
 import { DeploymentController } from './state/deployment-controller.js';
 import { defaultPodSpec, podStatus } from './state/kube-objects.js';
 import type { LabState } from './state/lab-state.js';
-import type { KubeObject } from './state/object-store.js';
+import type { ChangeType, KubeObject } from './state/object-store.js';
 import type { ResourceType } from './state/resources.js';
 
 /** Executables of well-known images, for pods created through the API. */
@@ -159,7 +161,7 @@ export class LabBackend implements ApiBackend {
     return this.lab.pickNode();
   }
 
-  async afterWrite(t: ResourceType, type: 'ADDED' | 'MODIFIED' | 'DELETED', obj: KubeObject, previous?: KubeObject): Promise<void> {
+  async afterWrite(t: ResourceType, type: ChangeType, obj: KubeObject, previous?: KubeObject): Promise<void> {
     const o = obj as any;
     const ns = o.metadata.namespace as string;
     const c = this.lab.scenario.coredns;
@@ -237,7 +239,7 @@ export class LabBackend implements ApiBackend {
     setStatus({ terminated: { exitCode: r.exitCode, reason: r.exitCode === 0 ? 'Completed' : 'Error', startedAt: started, finishedAt: stamp() } });
   }
 
-  private probeRuntime(ns: string, name: string): ProbePodRuntime {
+  private probeRuntime(ns: string, name: string): PodRuntime {
     const pod = this.lab.pod(ns, name) as any;
     const files = this.lab.podFiles(ns, name)!;
     return { network: this.deps.network, podIp: pod.status.podIP, node: pod.spec.nodeName, resolvConf: files.resolvConf, hosts: files.hosts };

@@ -1,5 +1,5 @@
 /**
- * Starts a lab from a scenario: the in-memory cluster, the DNS world (LABDNS) on the address map,
+ * Starts a lab from a scenario: the in-memory cluster, the DNS world (src/lab/dns) on the address map,
  * and the Kubernetes API server on loopback, in parallel; writes a kubeconfig for it. `stop()`
  * closes every server and socket it opened.
  */
@@ -26,7 +26,7 @@ import { resourceByKind } from './state/resources.js';
 export type { ProbeRunner } from './pods/probe-runner.js';
 export { LabState } from './state/lab-state.js';
 
-/** Starts the DNS side of a lab (LABDNS's startDnsWorld has this shape). */
+/** Starts the DNS side of a lab (dns/dns-world.ts's startDnsWorld has this shape). */
 export type DnsStarter = (
   scenario: Scenario,
   map: AddressMap,
@@ -39,9 +39,9 @@ export interface StartLabOptions {
   secondOctet?: number;
   /** Where to write the kubeconfig (a new temporary folder by default, removed by stop()). */
   kubeconfigDir?: string;
-  /** Runs `dnswhy probe` in probe pods (default: DNSPROBE's runPodProbe). */
+  /** Runs `dnswhy probe` in probe pods (default: runPodProbe of src/probes/pod-probe). */
   probeRunner?: ProbeRunner;
-  /** The DNS world: `false` runs the API side alone; a function replaces LABDNS's startDnsWorld. */
+  /** The DNS world: `false` runs the API side alone; a function replaces startDnsWorld. */
   dns?: false | DnsStarter;
   /** Extra options for startDnsWorld (e.g. shorter timeouts in tests). */
   dnsOptions?: Record<string, unknown>;
@@ -77,7 +77,7 @@ export interface Lab {
   stop(): Promise<void>;
 }
 
-/** LABDNS's startDnsWorld, imported on use: a lab started without DNS never loads the Corefile engine. */
+/** startDnsWorld, imported on use: a lab started without DNS never loads the Corefile engine. */
 async function defaultDnsStarter(...args: Parameters<DnsStarter>): Promise<LabDnsPort> {
   const { startDnsWorld } = await import('./dns/dns-world.js');
   const [scenario, map, cluster, opts] = args;

@@ -1,5 +1,5 @@
 /**
- * Applying an approved fix (DESIGN.md §8): re-read the target and refuse if it changed since the
+ * Applying an approved fix: re-read the target and refuse if it changed since the
  * proposal; validate; server-side dry run; patch with the resourceVersion precondition; keep the
  * previous version for rollback; then wait for CoreDNS to load the new Corefile (the reload hash
  * in its metrics) or say that a restart is needed. Nothing is written unless every check passed.

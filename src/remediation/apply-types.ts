@@ -3,7 +3,8 @@
  * the Slack side stores an ApplyResult in Redis and hands it back to rollbackFix.
  */
 import { ConflictError } from '../core/cluster-access.js';
-import type { WorkloadKind } from '../core/cluster-access.js';
+import type { WorkloadKind } from '../core/model/workload-kinds.js';
+import { DnswhyError } from '../core/errors.js';
 
 /** One step of an apply, for the audit trail in the thread. */
 export interface ApplyStep {
@@ -54,6 +55,7 @@ export interface ApplyResult {
 
 /** The target changed since the fix was proposed (or since it was applied, for a rollback). */
 export class StaleTargetError extends ConflictError {
+  override readonly code = 'fix-stale-target';
   constructor(
     message: string,
     readonly steps: ApplyStep[],
@@ -63,12 +65,13 @@ export class StaleTargetError extends ConflictError {
 }
 
 /** The fix (or the version to restore) did not pass validation or the server-side dry run. */
-export class FixRejectedError extends Error {
+export class FixRejectedError extends DnswhyError {
+  override readonly code = 'fix-rejected';
+  override readonly permanent = true;
   constructor(
     message: string,
     readonly steps: ApplyStep[],
   ) {
     super(message);
-    this.name = 'FixRejectedError';
   }
 }

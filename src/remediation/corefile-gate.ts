@@ -13,7 +13,7 @@ export interface CorefileGateResult {
 }
 
 /**
- * Parse and validate a Corefile as the given CoreDNS version's setup() would (SYNTAX's
+ * Parse and validate a Corefile as the given CoreDNS version's setup() would (
  * checkCorefile); `ok` only when no diagnostic is an error. Missing files are warnings, not errors.
  */
 export function gateCorefile(text: string, files: Record<string, string> = {}, corednsVersion?: string): CorefileGateResult {

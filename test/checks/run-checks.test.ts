@@ -1,21 +1,24 @@
 import { describe, expect, it } from 'vitest';
 import { defineCheck, type Check, type CheckInput } from '../../src/checks/define-check.js';
 import { fingerprint } from '../../src/checks/fingerprint.js';
-import { runChecks, runChecksDetailed, sortFindings } from '../../src/checks/run-checks.js';
+import { runChecks, runChecksDetailed } from '../../src/checks/run-checks.js';
+import { sortFindings } from '../../src/core/model/finding.js';
 import { makeFinding } from '../../src/checks/lib/finding.js';
+import { LacksEvidenceError } from '../../src/checks/lacks-evidence.js';
 import type { Finding, PodFacts } from '../../src/core/model/index.js';
 import { loadFixtures } from './load-fixtures.js';
 
 const pod: PodFacts = { namespace: 'default', name: 'web-1', ip: '10.0.0.5', node: 'n1', phase: 'Running', ready: true, hostNetwork: false, dnsPolicy: 'ClusterFirst', hostAliases: [], labels: {}, containers: ['main'] };
 const input: CheckInput = { target: { pod, name: 'example.org' }, evidence: [] };
 
-function fake(id: string, severity: Finding['severity'], confidence: number, opts: { throws?: boolean; last?: boolean } = {}): Check {
-  const meta = { title: id, severity, needs: [], docsUrl: `src/checks/${id}/README.md`, messages: { m: { severity, text: id } }, ...(opts.last ? { onlyWhenNothingElse: true } : {}) };
+function fake(id: string, severity: Finding['severity'], confidence: number, opts: { throws?: boolean; lacks?: boolean; last?: boolean } = {}): Check {
+  const meta = { title: id, severity, docsUrl: `src/checks/${id}/README.md`, messages: { m: { severity, text: id } }, ...(opts.last ? { onlyWhenNothingElse: true } : {}) };
   return defineCheck({
     id,
     meta,
     run: () => {
       if (opts.throws) throw new Error('boom');
+      if (opts.lacks) throw new LacksEvidenceError('burst of queries');
       return [makeFinding(id, meta, 'm', { explanation: `${id} explanation`, evidenceRefs: [], confidence, decisive: { id } })];
     },
   });
@@ -24,8 +27,14 @@ function fake(id: string, severity: Finding['severity'], confidence: number, opt
 describe('runChecks', () => {
   it('records a throwing check as a note and keeps the others', () => {
     const run = runChecksDetailed(input, [fake('a', 'warn', 0.5), fake('b', 'error', 0.5, { throws: true }), fake('c', 'info', 0.5)]);
-    expect(run.notes).toEqual(['b could not run: boom']);
+    expect(run.notes).toEqual([{ checkId: 'b', kind: 'threw', text: 'b could not run: boom' }]);
     expect(run.findings.map((f) => f.checkId)).toEqual(['a', 'c']);
+  });
+
+  it('records a check that lacks evidence as a note of its own kind, not as a finding', () => {
+    const run = runChecksDetailed(input, [fake('a', 'warn', 0.5), fake('l', 'error', 0.5, { lacks: true })]);
+    expect(run.notes).toEqual([{ checkId: 'l', kind: 'lacked-evidence', text: 'l could not judge: no burst of queries was gathered' }]);
+    expect(run.findings.map((f) => f.checkId)).toEqual(['a']);
   });
 
   it('orders by severity, then confidence, then registry order', () => {
@@ -38,9 +47,10 @@ describe('runChecks', () => {
     expect(runChecksDetailed(input, [fake('w', 'warn', 0.5), fake('h', 'info', 0.5, { last: true })]).findings.map((f) => f.checkId)).toEqual(['w']);
   });
 
-  it('runs the real registry on evidence-free input without throwing and invents nothing', () => {
+  it('runs the real registry on evidence-free input without throwing, invents nothing, and says which checks lacked evidence', () => {
     const run = runChecksDetailed(input);
-    expect(run.notes).toEqual([]);
+    expect(run.notes.filter((n) => n.kind === 'threw')).toEqual([]);
+    expect(run.notes.map((n) => n.checkId).sort()).toEqual(['dns-endpoint-unreachable', 'intermittent-timeouts', 'search-path-amplification', 'upstream-failure']);
     expect(run.findings.filter((f) => f.severity !== 'info')).toEqual([]);
     expect(runChecks(input)).toEqual(run.findings);
   });
@@ -55,7 +65,7 @@ describe('runChecks', () => {
 describe('defineCheck', () => {
   it('rejects ids that are not kebab-case and checks without message ids', () => {
     expect(() => defineCheck({ ...fake('ok', 'info', 1), id: 'Not_Kebab' })).toThrow(/kebab-case/);
-    expect(() => defineCheck({ id: 'x', meta: { title: 'x', severity: 'info', needs: [], docsUrl: '', messages: {} }, run: () => [] })).toThrow(/message ids/);
+    expect(() => defineCheck({ id: 'x', meta: { title: 'x', severity: 'info', docsUrl: '', messages: {} }, run: () => [] })).toThrow(/message ids/);
   });
 });
 

@@ -14,7 +14,7 @@ const run = promisify(execFile);
 let t: TestLab;
 let home: string;
 
-/** A FAKE probe runner (DNSPROBE's real one is exercised in lab.test.ts): prints what it was given. */
+/** A FAKE probe runner (the real one is exercised in lab.test.ts): prints what it was given. */
 const echoProbeRunner = async (argv: string[], rt: { podIp: string }) => ({ stdout: `${JSON.stringify({ argv: argv.slice(0, 3), podIp: rt.podIp })}\n`, stderr: '', exitCode: 0 });
 
 beforeAll(async () => {

@@ -1,5 +1,5 @@
 /**
- * The whole lab: the API side with LABDNS's real DNS world and DNSPROBE's real pod probe, real
+ * The whole lab: the API side with the real DNS world and the real pod probe, real
  * packets on loopback; kubeconfig; clean stop.
  */
 import { X509Certificate } from 'node:crypto';
@@ -83,7 +83,7 @@ describe('startLab with the real DNS world and pod probe', () => {
     expect(hash(after)).not.toBe(hash(before));
   });
 
-  it('a probe pod runs DNSPROBE’s real probe from its own address and logs its evidence JSON', async () => {
+  it('a probe pod runs the real probe from its own address and logs its evidence JSON', async () => {
     const spec = { name: 's3.corp.example', dnsServiceIp: '10.96.0.10', endpoints: [{ ip: '10.244.1.2', pod: 'coredns-5d78c9869d-aaaaa', node: 'node-a' }], tcpPorts: [443], timeoutScale: 0.05 };
     await core.createNamespacedPod({
       namespace: 'shop',

@@ -1,6 +1,6 @@
 /**
- * applyFix / rollbackFix against the embedded lab: LABAPI's API server (patch flavours, dry run,
- * preconditions, rollouts) and LABDNS's CoreDNS replicas, which reload a changed ConfigMap and
+ * applyFix / rollbackFix against the embedded lab: the lab's API server (patch flavours, dry run,
+ * preconditions, rollouts) and its CoreDNS replicas, which reload a changed ConfigMap and
  * report the loaded Corefile's sha512 in coredns_reload_version_info. The result is also checked
  * with the real kubectl.
  */

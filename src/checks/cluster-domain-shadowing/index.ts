@@ -19,7 +19,6 @@ export const authoritativePlugins = ['kubernetes', 'file', 'auto', 'hosts', 'tem
 const meta: CheckMeta = {
   title: 'A Corefile zone shadows a real domain',
   severity: 'error',
-  needs: ['corefile', 'dns-query', 'node-resolv-conf'],
   docsUrl: docsUrlFor(id),
   messages: {
     'zone-shadows-name': { severity: 'error', text: 'CoreDNS answers NXDOMAIN for the name itself because a plugin owns its zone, though upstream knows it' },

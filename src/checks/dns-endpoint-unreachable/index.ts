@@ -5,6 +5,7 @@
  */
 import type { Finding } from '../../core/model/index.js';
 import { defineCheck, docsUrlFor, type CheckMeta } from '../define-check.js';
+import { LacksEvidenceError } from '../lacks-evidence.js';
 import { endpointMatrix, rowText, type EndpointRow } from '../lib/endpoint-matrix.js';
 import { factsOf, type Facts } from '../lib/facts.js';
 import { makeFinding } from '../lib/finding.js';
@@ -16,7 +17,6 @@ const id = 'dns-endpoint-unreachable';
 const meta: CheckMeta = {
   title: 'Some CoreDNS endpoints do not answer from this pod',
   severity: 'error',
-  needs: ['dns-query', 'endpoints', 'nodes', 'network-policies'],
   docsUrl: docsUrlFor(id),
   messages: {
     'some-endpoints-unreachable': { severity: 'error', text: 'CoreDNS endpoints on other nodes do not answer from this pod' },
@@ -45,6 +45,7 @@ export const dnsEndpointUnreachable = defineCheck({
   run(input): Finding[] {
     const f = factsOf(input);
     const { rows } = endpointMatrix(f);
+    if (rows.every((r) => r.verdict === 'untested')) throw new LacksEvidenceError("direct query to a CoreDNS endpoint from the pod's position");
     // Endpoints that are not ready are not expected to answer (no-ready-dns-endpoints' case), and
     // the Service does not send them queries.
     const dead = rows.filter((r) => r.verdict === 'unreachable' && r.ready);

@@ -15,7 +15,6 @@ const id = 'healthy';
 const meta: CheckMeta = {
   title: 'The name resolves',
   severity: 'info',
-  needs: ['lookup', 'dns-query', 'tcp-connect'],
   docsUrl: docsUrlFor(id),
   onlyWhenNothingElse: true,
   messages: {

@@ -15,7 +15,6 @@ const id = 'hosts-file-override';
 const meta: CheckMeta = {
   title: 'The pod\'s /etc/hosts pins the name',
   severity: 'error',
-  needs: ['hosts-file', 'pod', 'dns-query', 'tcp-connect'],
   docsUrl: docsUrlFor(id),
   messages: {
     'pinned-unreachable': { severity: 'error', text: '/etc/hosts pins the name to an address that does not accept TCP from the pod' },

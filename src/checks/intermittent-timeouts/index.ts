@@ -6,6 +6,7 @@
 import type { BurstEvidence, Finding } from '../../core/model/index.js';
 import { evidenceOfKind } from '../../core/model/index.js';
 import { defineCheck, docsUrlFor, type CheckMeta } from '../define-check.js';
+import { LacksEvidenceError } from '../lacks-evidence.js';
 import { factsOf, type Facts } from '../lib/facts.js';
 import { makeFinding } from '../lib/finding.js';
 import { normName } from '../lib/names.js';
@@ -17,7 +18,6 @@ const id = 'intermittent-timeouts';
 const meta: CheckMeta = {
   title: 'DNS queries intermittently time out',
   severity: 'error',
-  needs: ['burst', 'dns-query', 'conntrack', 'endpoints', 'lookup'],
   docsUrl: docsUrlFor(id),
   messages: {
     'service-path-loss': { severity: 'warn', text: 'Queries to the DNS Service are lost while the CoreDNS pods answer every direct query' },
@@ -80,6 +80,7 @@ export const intermittentTimeouts = defineCheck({
     // burst then loses the share of queries sent to them, which is not intermittent.
     const matrix = endpointMatrix(f);
     if (matrix.rows.some((r) => r.verdict === 'unreachable')) return [];
+    if (bursts.length === 0) throw new LacksEvidenceError("burst of queries from the pod's position");
     // When every burst, through the Service and to each pod, fails almost entirely, the failure is
     // consistent (a dead upstream, a missing zone), not intermittent: upstream-failure and the
     // other checks explain it, and calling it packet loss would send people to the wrong place.

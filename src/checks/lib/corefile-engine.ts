@@ -1,6 +1,6 @@
 /**
- * The Corefile engine as checks use it: the parsed `coredns` ConfigMap (SYNTAX's parseCorefile) and
- * "who answers this name from this client" (EVAL's explain), with the world built from the evidence
+ * The Corefile engine as checks use it: the parsed `coredns` ConfigMap (parseCorefile) and
+ * "who answers this name from this client" (the evaluator's explain), with the world built from the evidence
  * (cluster Services, the CoreDNS node's resolv.conf for `forward . /etc/resolv.conf`, the other
  * ConfigMap keys as files for `import`).
  */

@@ -1,5 +1,5 @@
 /**
- * Turns an EVAL edit into a proven corefile-patch fix: the patched Corefile, evaluated for the failing
+ * Turns a Corefile edit (src/core/corefile/edit) into a proven corefile-patch fix: the patched Corefile, evaluated for the failing
  * query from this pod's address, must change the answer, and the answer must be one the evidence shows
  * working (the caller's `proof`); the control queries (a cluster name, an external name, the same name
  * from another zone) must not change. An edit that fails any of this is not offered; the reason is

@@ -1,5 +1,5 @@
 /**
- * The fallthrough Corefile fix: `fallthrough ZONE` on an authoritative plugin (EVAL's addFallthrough),
+ * The fallthrough Corefile fix: `fallthrough ZONE` on an authoritative plugin (addFallthrough in src/core/corefile/edit),
  * so names of that zone the plugin does not know go on to forward. Proven with simulateEdit: the name is
  * then forwarded to resolvers that answer it, and cluster names keep their answers.
  */

@@ -1,6 +1,6 @@
 /**
  * The forward-zone Corefile fix: a server block for one zone that forwards only to the given
- * upstreams (EVAL's addForwardZoneBlock), proven with simulateEdit: the name is then forwarded only
+ * upstreams (addForwardZoneBlock in src/core/corefile/edit), proven with simulateEdit: the name is then forwarded only
  * to resolvers the evidence shows answering it, and a cluster name and an unrelated external name are
  * answered as before.
  */

@@ -2,7 +2,7 @@
  * The per-zone Corefile fix: a `view` server block that takes queries from the pod CIDRs of every
  * node in the pod's zone and answers the name from a `hosts` block (with fallthrough) with the
  * addresses the zone's own resolver gives; every other client keeps the existing block. Built with
- * EVAL's addViewBlock and proven with simulateEdit before anyone sees it.
+ * addViewBlock and proven with simulateEdit before anyone sees it.
  */
 import ipaddr from 'ipaddr.js';
 import { addViewBlock } from '../../core/corefile/edit/index.js';

@@ -16,7 +16,6 @@ const id = 'mixed-upstreams';
 const meta: CheckMeta = {
   title: 'CoreDNS forwards to upstreams that disagree about the name',
   severity: 'error',
-  needs: ['corefile', 'dns-query', 'node-resolv-conf', 'endpoints'],
   docsUrl: docsUrlFor(id),
   messages: {
     'upstreams-disagree': { severity: 'error', text: 'Some upstreams answer the name and others say it does not exist' },

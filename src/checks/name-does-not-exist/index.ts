@@ -15,7 +15,6 @@ const id = 'name-does-not-exist';
 const meta: CheckMeta = {
   title: 'The name does not exist',
   severity: 'error',
-  needs: ['lookup', 'dns-query', 'services'],
   docsUrl: docsUrlFor(id),
   messages: {
     'nxdomain-everywhere': { severity: 'error', text: 'The name does not exist in the cluster or upstream' },

@@ -16,7 +16,6 @@ const id = 'network-policy-blocks-dns';
 const meta: CheckMeta = {
   title: 'A NetworkPolicy blocks DNS from the pod',
   severity: 'error',
-  needs: ['network-policies', 'endpoints', 'dns-query', 'pod'],
   docsUrl: docsUrlFor(id),
   messages: {
     'udp-denied': { severity: 'error', text: 'NetworkPolicy egress rules deny UDP port 53 to CoreDNS' },

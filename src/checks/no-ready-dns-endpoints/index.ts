@@ -12,7 +12,6 @@ const id = 'no-ready-dns-endpoints';
 const meta: CheckMeta = {
   title: 'The DNS Service has no ready CoreDNS endpoints',
   severity: 'error',
-  needs: ['endpoints', 'corefile', 'node-resolv-conf'],
   docsUrl: docsUrlFor(id),
   messages: {
     'no-ready-endpoints': { severity: 'error', text: 'The DNS Service has no ready endpoints' },

@@ -16,7 +16,6 @@ const id = 'pod-dns-policy';
 const meta: CheckMeta = {
   title: 'The pod\'s DNS policy skips the cluster DNS',
   severity: 'error',
-  needs: ['pod', 'resolv-conf', 'endpoints', 'services', 'lookup'],
   docsUrl: docsUrlFor(id),
   messages: {
     'skips-cluster-dns': { severity: 'error', text: 'The pod does not use the cluster DNS, so cluster names cannot resolve' },

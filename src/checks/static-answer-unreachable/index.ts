@@ -1,5 +1,5 @@
 /**
- * static-answer-unreachable (seed 000 §2.2): the answer comes from a static source in the Corefile
+ * static-answer-unreachable (seed 000 after its first fix, scenarios/000-per-zone-answers-after-hosts-fix.yaml): the answer comes from a static source in the Corefile
  * (`hosts`, `template`) and does not accept TCP from this pod's zone, while the zone's own resolver
  * answers an address that does: a one-size-fits-all fix for one zone broke another.
  */
@@ -8,6 +8,7 @@ import { defineCheck, docsUrlFor, type CheckMeta } from '../define-check.js';
 import { explainName } from '../lib/corefile-engine.js';
 import { factsOf, type Facts } from '../lib/facts.js';
 import { makeFinding } from '../lib/finding.js';
+import { searchSuffixWin } from '../lib/search-suffix.js';
 import { listText } from '../lib/names.js';
 import { compareZoneAnswers, reachRefs, reachText, workingPin } from '../lib/zone-answers.js';
 import { staticAnswerFixes } from './fix.js';
@@ -17,7 +18,6 @@ const id = 'static-answer-unreachable';
 const meta: CheckMeta = {
   title: 'A static Corefile answer is unreachable from this zone',
   severity: 'error',
-  needs: ['corefile', 'dns-query', 'tcp-connect', 'nodes', 'node-resolv-conf'],
   docsUrl: docsUrlFor(id),
   messages: {
     'static-unreachable': { severity: 'error', text: 'The Corefile pins the name to an address this pod\'s zone cannot reach' },
@@ -51,6 +51,8 @@ export const staticAnswerUnreachable = defineCheck({
     const f = factsOf(input);
     // A working /etc/hosts pin means this pod never uses the DNS answer.
     if (workingPin(f)) return [];
+    // The cluster answered for a search-suffixed name, not for the name: search-suffix-wins explains it.
+    if (searchSuffixWin(f)) return [];
     const z = compareZoneAnswers(f);
     if (z.clusterAddrs.length === 0 || !z.clusterUnreachable || z.reachableLocal.length === 0) return [];
     const src = staticSource(f, z.clusterAddrs);

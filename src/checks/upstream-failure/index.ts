@@ -4,6 +4,7 @@
  */
 import { evidenceOfKind, type Finding } from '../../core/model/index.js';
 import { defineCheck, docsUrlFor, type CheckMeta } from '../define-check.js';
+import { LacksEvidenceError } from '../lacks-evidence.js';
 import { factsOf, type QueryView } from '../lib/facts.js';
 import { makeFinding } from '../lib/finding.js';
 import { listText } from '../lib/names.js';
@@ -14,7 +15,6 @@ const id = 'upstream-failure';
 const meta: CheckMeta = {
   title: 'Upstream resolvers fail',
   severity: 'error',
-  needs: ['dns-query', 'corefile', 'node-resolv-conf', 'metrics'],
   docsUrl: docsUrlFor(id),
   messages: {
     'all-upstreams-fail': { severity: 'error', text: 'Every upstream resolver fails for the name' },
@@ -39,8 +39,13 @@ export const upstreamFailure = defineCheck({
   run(input): Finding[] {
     const f = factsOf(input);
     const viaCoredns = f.pod.dnsPolicy !== 'Default';
-    const views = viaCoredns ? corednsUpstreams(f).views : f.upstreamsSeenFrom(f.pod.node);
-    if (views.length === 0) return [];
+    const up = viaCoredns ? corednsUpstreams(f) : undefined;
+    const views = up ? up.views : f.upstreamsSeenFrom(f.pod.node);
+    if (views.length === 0) {
+      // Nothing was asked of any upstream although the name goes to one (not answered inside CoreDNS).
+      if (f.upstreamViews().length === 0 && (up === undefined || up.forwarded)) throw new LacksEvidenceError('query to an upstream resolver');
+      return [];
+    }
     const bad = views.filter(failed);
     if (bad.length === 0) return [];
     const good = views.filter((v) => !failed(v));

@@ -1,5 +1,5 @@
 /**
- * upstream-split-horizon (seed 000 §2.1): the cluster DNS answer for an external name differs from
+ * upstream-split-horizon (seed 000, scenarios/000-hybrid-cloud-split-horizon.yaml): the cluster DNS answer for an external name differs from
  * what the resolver in the pod's own zone answers, because the CoreDNS replicas run elsewhere and
  * forward to their own node's resolver; the cluster's answer does not accept TCP from the pod while
  * the local one does.
@@ -9,6 +9,7 @@ import { defineCheck, docsUrlFor, type CheckMeta } from '../define-check.js';
 import { explainName } from '../lib/corefile-engine.js';
 import { factsOf, type Facts } from '../lib/facts.js';
 import { makeFinding } from '../lib/finding.js';
+import { searchSuffixWin } from '../lib/search-suffix.js';
 import { listText } from '../lib/names.js';
 import { compareZoneAnswers, reachRefs, reachText, workingPin, type ZoneAnswers } from '../lib/zone-answers.js';
 import { splitHorizonFixes } from './fix.js';
@@ -18,7 +19,6 @@ const id = 'upstream-split-horizon';
 const meta: CheckMeta = {
   title: 'Cluster DNS answers with another zone\'s view of the name',
   severity: 'error',
-  needs: ['dns-query', 'tcp-connect', 'endpoints', 'nodes', 'node-resolv-conf', 'corefile'],
   docsUrl: docsUrlFor(id),
   messages: {
     'other-zone-answer': { severity: 'error', text: 'CoreDNS forwards to a resolver in another zone whose answer is unreachable from this pod' },
@@ -69,6 +69,8 @@ export const upstreamSplitHorizon = defineCheck({
     const f = factsOf(input);
     // A working /etc/hosts pin means this pod never uses the DNS answer.
     if (workingPin(f)) return [];
+    // The cluster answered for a search-suffixed name, not for the name: search-suffix-wins explains it.
+    if (searchSuffixWin(f)) return [];
     const z = compareZoneAnswers(f);
     if (z.clusterAddrs.length === 0) return [];
     if (z.localAddrs.length === 0) {

@@ -1,6 +1,6 @@
 /**
  * `dnswhy lab test FILE...`: checks every scenario's `expect` list against real diagnoses in the lab.
- * One line per expectation; `--json` prints the contract shape of lab-scenario.md. Exit 0 when all hold.
+ * One line per expectation; `--json` prints the shape docs/lab-scenario.md promises. Exit 0 when all hold.
  */
 import { Command } from 'commander';
 import pc from 'picocolors';

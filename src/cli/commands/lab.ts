@@ -62,7 +62,7 @@ export async function runLab(
 export function labCommand(subcommands: Command[] = []): Command {
   const cmd = new Command('lab')
     .description('run the embedded lab of a scenario file (Kubernetes API, CoreDNS, resolvers) until interrupted')
-    .argument('[file]', 'scenario file (see lab-scenario.md)')
+    .argument('[file]', 'scenario file (see docs/lab-scenario.md)')
     .option('--kubeconfig-dir <dir>', 'where to write the kubeconfig (default: a new temporary folder)')
     .option('--port <port>', 'API server port (default: any free port)', intOption('--port', 0, 65535))
     .option('--second-octet <n>', 'use 127.<n>.x.y for the lab addresses', intOption('--second-octet', 1, 254))

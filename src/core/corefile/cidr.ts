@@ -1,6 +1,6 @@
 /**
  * Reverse-zone expansion of CIDR server block keys and fallthrough/zone arguments, a port of CoreDNS
- * `plugin/pkg/cidr` + `net.ParseCIDR` (coredns-semantics §2 step 4): host bits masked, prefixes off an
+ * `plugin/pkg/cidr` + `net.ParseCIDR` (docs/coredns-semantics.md, "Server block keys"): host bits masked, prefixes off an
  * octet (v4) or nibble (v6) boundary rounded up and split into one zone per piece.
  */
 

@@ -16,7 +16,7 @@ export interface DirectiveInfo {
 
 /**
  * Execution order at HEAD (coredns 1.14.7 plugin.cfg). A request enters at the first plugin present
- * in the block; Corefile order is irrelevant (coredns-semantics §4.1).
+ * in the block; Corefile order is irrelevant (docs/coredns-semantics.md, "Plugin order").
  */
 export const directiveOrder: readonly string[] = [
   'root', 'metadata', 'geoip', 'cancel', 'proxyproto', 'quic', 'grpc_server', 'https', 'https3', 'timeouts',

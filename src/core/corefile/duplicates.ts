@@ -1,5 +1,5 @@
 /**
- * Duplicate listener detection (`validateZonesAndListeningAddresses`, coredns-semantics §2): two
+ * Duplicate listener detection (`validateZonesAndListeningAddresses`; docs/coredns-semantics.md, "Duplicate listeners"): two
  * unfiltered configs with the same transport, zone, bind address and port are an error; a config
  * filtered by `view` may share them; bound and unbound configs of one zone+port overlap.
  */

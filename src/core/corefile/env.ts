@@ -1,5 +1,5 @@
 /**
- * Environment substitution, a port of caddy's `replaceEnvVars` (coredns-semantics §1.3):
+ * Environment substitution, a port of caddy's `replaceEnvVars` (docs/coredns-semantics.md, "Environment variables"):
  * `{%NAME%}` first, then `{$NAME}`; every occurrence; unset → "". Values are never re-tokenized.
  */
 

@@ -3,17 +3,18 @@
  * is kept apart so the CLI can print `FILE:LINE:COL message`.
  */
 import type { Diagnostic, SourcePos } from './model.js';
+import { DnswhyError } from '../errors.js';
 
 /** A parse or setup error at a place in a Corefile (what caddy's Dispenser.Err returns). */
-export class CorefileError extends Error {
-  readonly code = 'corefile-error';
+export class CorefileError extends DnswhyError {
+  override readonly code = 'corefile-invalid';
+  override readonly permanent = true;
   constructor(
     message: string,
     readonly pos: SourcePos,
     readonly plugin?: string,
   ) {
     super(message);
-    this.name = 'CorefileError';
   }
 
   /** The error as a diagnostic of the given severity. */

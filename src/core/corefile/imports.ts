@@ -1,5 +1,5 @@
 /**
- * `import` file resolution as caddy's doImport does it (coredns-semantics §1.4): patterns relative to
+ * `import` file resolution as caddy's doImport does it (docs/coredns-semantics.md, "import and snippets"): patterns relative to
  * the importing file's directory, the glob limits, "not found" rules. File access goes through the
  * injected FileSource; nothing here touches a disk.
  */

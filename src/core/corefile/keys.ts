@@ -1,5 +1,5 @@
 /**
- * Server block keys (coredns-semantics §2): scheme and default port, SplitHostPort, zone validity,
+ * Server block keys (docs/coredns-semantics.md, "Server block keys"): scheme and default port, SplitHostPort, zone validity,
  * reverse CIDR expansion and normalisation into ZoneAddress, as `InspectServerBlocks` does.
  */
 import { parseCidr, reverseZones } from './cidr.js';

@@ -1,5 +1,5 @@
 /**
- * The Corefile lexer, a faithful port of coredns/caddy `caddyfile/lexer.go` (coredns-semantics §1.1),
+ * The Corefile lexer, a faithful port of coredns/caddy `caddyfile/lexer.go` (docs/coredns-semantics.md, "Lexing"),
  * extended to keep source offsets and the text between tokens (trivia) so the syntax tree is lossless.
  */
 

@@ -1,5 +1,5 @@
 /**
- * The Corefile parser, a port of coredns/caddy `caddyfile/parse.go` (coredns-semantics §1.2–1.4): server
+ * The Corefile parser, a port of coredns/caddy `caddyfile/parse.go` (docs/coredns-semantics.md, "Server blocks and directives" to "import and snippets"): server
  * blocks, keys with trailing-comma continuation, brace-less blocks, nested directive blocks, `import`
  * of snippets and files, env substitution. It stops at the first error, as CoreDNS does.
  */

@@ -1,6 +1,6 @@
 /**
  * CoreDNS version strings ("1.14.7", "v1.8.0") and their ordering. Validation and the directive
- * list depend on the version a cluster runs (coredns-semantics §9).
+ * list depend on the version a cluster runs (docs/coredns-semantics.md, "Version differences").
  */
 
 /** The newest CoreDNS release this engine models; the default for every version-dependent rule. */

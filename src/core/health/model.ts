@@ -1,5 +1,5 @@
 /**
- * The DNS health summary (DESIGN.md §1 "Schedules"): plain data in, plain data out. Gathering
+ * The DNS health summary (docs/health.md): plain data in, plain data out. Gathering
  * lives in src/probes/health; storage of the previous snapshot in src/store/health-store.ts.
  */
 import type { CorednsMetrics, CorednsPod, NodeFacts } from '../model/index.js';

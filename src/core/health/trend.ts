@@ -1,6 +1,6 @@
 /**
  * Trends across summaries: one small point per summary, and whether the latest point is worse
- * enough than the ones before it that a chart helps (DESIGN.md §1: "a chart image when a trend
+ * enough than the ones before it that a chart helps ("a chart image when a trend
  * matters"). Pure.
  */
 import type { HealthSummary } from './model.js';

@@ -1,5 +1,6 @@
-/** Findings and fixes: what checks conclude from evidence (DESIGN.md §3). */
+/** Findings and fixes: what checks conclude from evidence. */
 import type { DnsRecord, Rcode, RecordType } from './dns.js';
+import type { WorkloadKind } from './workload-kinds.js';
 
 export type Severity = 'info' | 'warn' | 'error';
 
@@ -56,7 +57,7 @@ export interface WorkloadPatchFix extends FixBase {
    * `generation` (from PodFacts.owner) lets apply tell a spec change (refuse) from a status update
    * (resourceVersion moves on every status write of a Deployment).
    */
-  target: { kind: 'Deployment' | 'StatefulSet' | 'DaemonSet'; namespace: string; name: string; resourceVersion?: string; generation?: number };
+  target: { kind: WorkloadKind; namespace: string; name: string; resourceVersion?: string; generation?: number };
   /** Strategic merge patch body for the owner's pod template. */
   patch: Record<string, unknown>;
   diff: string;
@@ -70,7 +71,13 @@ export interface AdviceFix extends FixBase {
 }
 
 export type Fix = CorefilePatchFix | WorkloadPatchFix | AdviceFix;
-export type FixKind = Fix['kind'];
+
+/** Every kind of fix, once: scenario files, fixtures and renderers name fixes by these. */
+export const fixKinds = ['corefile-patch', 'workload-patch', 'advice'] as const satisfies readonly Fix['kind'][];
+export type FixKind = (typeof fixKinds)[number];
+// A Fix shape whose kind is missing from `fixKinds` fails to compile here (the constraint wants `never`).
+type NoKindMissing<Missing extends never> = Missing;
+type _EveryFixKindListed = NoKindMissing<Exclude<Fix['kind'], FixKind>>;
 
 export interface Finding {
   checkId: string;
@@ -90,4 +97,12 @@ export interface Finding {
   confidence: number;
   /** Values that renderers may mask. */
   sensitive?: string[];
+}
+
+/** Orders findings: error before warn before info; within a severity, higher confidence first. Stable. */
+export function sortFindings(findings: Finding[]): Finding[] {
+  return findings
+    .map((f, i) => ({ f, i }))
+    .sort((a, b) => severityRank[b.f.severity] - severityRank[a.f.severity] || b.f.confidence - a.f.confidence || a.i - b.i)
+    .map(({ f }) => f);
 }

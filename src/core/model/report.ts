@@ -28,7 +28,7 @@ export interface Report {
   evidence: Evidence[];
   startedAt: string;
   durationMs: number;
-  /** Checks that could not run (one check throwing never stops the others), in plain words. */
+  /** Checks that could not judge: one threw, or lacked the evidence it needs (neither stops the others), in plain words. */
   notes?: string[];
   /** Number of Kubernetes API requests made while gathering evidence. */
   apiRequests?: number;

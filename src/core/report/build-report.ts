@@ -3,15 +3,9 @@
  * any finding is at warn or error; the summary is one plain line naming the root cause (the first
  * finding after ordering) or saying the name resolves fine.
  */
-import type { Evidence, Finding, PodFacts, Report } from '../model/index.js';
-import { severityRank } from '../model/index.js';
+import type { CheckInput, Finding, Report } from '../model/index.js';
+import { sortFindings } from '../model/index.js';
 import { resolutionPath } from './resolution-path.js';
-
-/** The diagnosed pod and name with the evidence (the same shape as the checks' CheckInput). */
-export interface ReportInput {
-  target: { pod: PodFacts; name: string; port?: number };
-  evidence: Evidence[];
-}
 
 /** What the caller knows about the run itself. */
 export interface ReportMeta {
@@ -21,28 +15,20 @@ export interface ReportMeta {
   apiRequests?: number;
   /** How the pod was picked ("deploy/mos-model"), when not given as ns/pod. */
   resolvedFrom?: string;
-  /** Checks that could not run. */
+  /** Checks that could not judge (threw, or lacked evidence), in plain words. */
   notes?: string[];
-}
-
-/** Orders findings by severity, then confidence (stable). */
-function ordered(findings: Finding[]): Finding[] {
-  return findings
-    .map((f, i) => ({ f, i }))
-    .sort((a, b) => severityRank[b.f.severity] - severityRank[a.f.severity] || b.f.confidence - a.f.confidence || a.i - b.i)
-    .map(({ f }) => f);
 }
 
 /**
  * Builds the report.
- * @param input - the pod, the name and the evidence
+ * @param input - the pod, the name and the evidence (what the checks judged)
  * @param findings - what the checks found (any order)
  * @param meta - timing and provenance of the run
  */
-export function buildReport(input: ReportInput, findings: Finding[], meta: ReportMeta): Report {
+export function buildReport(input: CheckInput, findings: Finding[], meta: ReportMeta): Report {
   const pod = input.target.pod;
   const name = input.target.name.replace(/\.$/, '');
-  const list = ordered(findings);
+  const list = sortFindings(findings);
   const bad = list.filter((f) => f.severity !== 'info');
   const verdict = bad.length > 0 ? 'broken' : 'healthy';
   const who = `${pod.namespace}/${pod.name}`;

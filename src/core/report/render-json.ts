@@ -1,5 +1,5 @@
 /**
- * JSON: the contract of lab-scenario.md — `{"verdict","findings":[{"checkId","severity","title",
+ * JSON: the shape docs/lab-scenario.md promises — `{"verdict","findings":[{"checkId","severity","title",
  * "explanation","fixes":[{"kind",...}]}],"path":[...]}` — plus summary, pod, name, timing, notes and,
  * unless left out, the evidence.
  */

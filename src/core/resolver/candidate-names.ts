@@ -1,7 +1,7 @@
 /**
  * The names a stub resolver tries for one lookup, in order, when every try ends in NXDOMAIN.
  * glibc: resolv/res_query.c __res_context_search; musl: src/network/lookup_name.c
- * name_from_dns_search; busybox nslookup: its own search loop (measured, lab-notes §4).
+ * name_from_dns_search; busybox nslookup: its own search loop (measured with busybox 1.35).
  */
 import { type Libc, type ResolvConf, effectiveOptions, usableSearch } from './resolv-conf.js';
 

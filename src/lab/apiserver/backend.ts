@@ -1,7 +1,7 @@
 /** What the HTTP layer asks of the lab (lab-backend.ts implements it): admission, controllers, pod runtime. */
-import type { KubeObject, ObjectStore } from '../state/object-store.js';
+import type { ChangeType, KubeObject, ObjectStore } from '../state/object-store.js';
 import type { ResourceType } from '../state/resources.js';
-import type { ExecResult } from '../pods/exec-command.js';
+import type { ExecResult } from '../../core/cluster-access.js';
 import type { ResourceRequest, UserInfo } from '../rbac/authorizer.js';
 
 export interface ProxyResponse {
@@ -23,7 +23,7 @@ export interface ApiBackend {
   /** Fills defaults and runtime fields of a new object before it is stored (pods: node, IP, status). */
   admitCreate(t: ResourceType, obj: KubeObject): KubeObject;
   /** Runs the controllers after a write (rollouts, endpoints, CoreDNS reloads, probe pods). */
-  afterWrite(t: ResourceType, type: 'ADDED' | 'MODIFIED' | 'DELETED', obj: KubeObject, previous?: KubeObject): Promise<void>;
+  afterWrite(t: ResourceType, type: ChangeType, obj: KubeObject, previous?: KubeObject): Promise<void>;
   /** Log text of a container, or an error message (400) when it has none yet. */
   podLog(ns: string, name: string, container: string): { text: string } | { error: string };
   exec(ns: string, name: string, container: string, argv: string[]): Promise<ExecResult>;

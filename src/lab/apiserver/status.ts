@@ -3,6 +3,7 @@
  * details.kind as the resource plural, details.group for non-core groups).
  */
 import type { ResourceType } from '../state/resources.js';
+import { DnswhyError } from '../../core/errors.js';
 
 export interface StatusCause {
   reason: string;
@@ -21,10 +22,16 @@ export interface KubeStatus {
   code: number;
 }
 
-/** Thrown by route handlers; the server turns it into the response. */
-export class ApiError extends Error {
+/**
+ * Thrown by route handlers; the server turns it into the response. Permanent exactly when a real
+ * API server's answer would be (the client's mapping in src/probes/kube/map-error.ts agrees).
+ */
+export class ApiError extends DnswhyError {
+  override readonly code = 'lab-api-status';
+  override readonly permanent: boolean;
   constructor(readonly status: KubeStatus) {
     super(status.message);
+    this.permanent = status.code < 500 && status.code !== 409 && status.code !== 429;
   }
 }
 

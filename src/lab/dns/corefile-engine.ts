@@ -1,10 +1,11 @@
 /**
  * The seam between a lab CoreDNS replica and the Corefile engine: load a Corefile into something
- * that answers queries. The real engine (EVAL's CorefileServer) is wired in corefile-server-engine.ts;
+ * that answers queries. The real engine (the evaluator's CorefileServer) is wired in corefile-server-engine.ts;
  * tests of the replica's own behaviour (sockets, reload rules, metrics) may pass a small fake.
  */
 import type { ClusterState } from '../../core/model/k8s.js';
 import type { DnsMessage } from './dns-wire.js';
+import { DnswhyError } from '../../core/errors.js';
 
 /** Who asked, as the engine sees it. */
 export interface EngineClient {
@@ -21,6 +22,8 @@ export interface EngineIo {
   exchange(upstream: { ip: string; port: number }, query: DnsMessage, proto: 'udp' | 'tcp'): Promise<DnsMessage>;
   /** Optional events from the engine (cache lookups, health checks) for the metrics. */
   observe?(e: EngineEvent): void;
+  /** forward's per-query deadline within which failing upstreams are retried (CoreDNS: 5 s). */
+  forwardDeadlineMs?: number;
 }
 
 /** Events an engine may report (cache lookups, for coredns_cache_hits_total / misses). */
@@ -48,11 +51,11 @@ export interface RunningConfig {
 }
 
 /** A Corefile that cannot be loaded; CoreDNS refuses it at start-up or reload. */
-export class CorefileLoadError extends Error {
-  readonly code = 'LAB_COREFILE_LOAD';
+export class CorefileLoadError extends DnswhyError {
+  override readonly code = 'lab-corefile-refused';
+  override readonly permanent = true;
   constructor(message: string) {
     super(message);
-    this.name = 'CorefileLoadError';
   }
 }
 

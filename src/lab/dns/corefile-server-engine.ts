@@ -1,5 +1,5 @@
 /**
- * The real Corefile engine for lab replicas: SYNTAX's parser and EVAL's CorefileServer. A Corefile
+ * The real Corefile engine for lab replicas: the parser and the evaluator's CorefileServer (src/core/corefile). A Corefile
  * with errors is refused (CorefileLoadError), as CoreDNS refuses to start or reload with it.
  * ConfigMap keys are visible under /etc/coredns/, where the CoreDNS Deployment mounts them.
  */
@@ -20,7 +20,7 @@ export const corefileServerEngine: CorefileEngine = (text, world, io) => {
   const files = fileSourceOf(mountedFiles(world.files));
   const version = world.corednsVersion ? { corednsVersion: world.corednsVersion } : {};
   // Parse, then plugin setup checks: CoreDNS refuses a Corefile failing either, at start and reload
-  // (the same gate KUBE applies before patching the ConfigMap).
+  // (the same gate remediation applies before patching the ConfigMap).
   const parsed = checkCorefile(text, { file: corefilePath, files, ...version });
   const errors = parsed.diagnostics.filter((d) => d.severity === 'error');
   if (!parsed.ok || errors.length > 0) {
@@ -41,8 +41,9 @@ export const corefileServerEngine: CorefileEngine = (text, world, io) => {
     now: () => io.now(),
     random: () => io.random(),
     exchange: async (upstream, query, proto) => (await io.exchange(upstream, query as never, proto)) as never,
-    // Passed through for when the server reports cache lookups (requested from EVAL, additive).
+    // Passed through for when the server reports cache lookups (additive).
     ...(io.observe ? { observe: io.observe } : {}),
+    ...(io.forwardDeadlineMs !== undefined ? { forwardDeadlineMs: io.forwardDeadlineMs } : {}),
   } as ConstructorParameters<typeof CorefileServer>[2]);
   return {
     handle: (query, client) => server.handle(query as never, client) as never,

@@ -7,15 +7,16 @@ import dgram from 'node:dgram';
 import net from 'node:net';
 import type { AddressMap } from './address-map.js';
 import { FrameReader, frame } from './dns-framing.js';
+import { DnswhyError } from '../../core/errors.js';
 
 /** Why an exchange failed. */
-export class ExchangeError extends Error {
-  readonly code = 'LAB_EXCHANGE';
+export class ExchangeError extends DnswhyError {
+  override readonly code = 'lab-exchange-failed';
+  override readonly permanent = false;
   /** The local port the exchange used, when a socket was bound (for log lines like Go's net errors). */
   localPort?: number;
   constructor(readonly reason: 'timeout' | 'refused' | 'error', message: string) {
     super(message);
-    this.name = 'ExchangeError';
   }
 }
 

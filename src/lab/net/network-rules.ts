@@ -1,25 +1,17 @@
 /**
- * The scenario's `network` rules (lab-scenario.md "network"): checked in order, the first rule
+ * The scenario's `network` rules (docs/lab-scenario.md, "network"): checked in order, the first rule
  * that matches a packet decides (drop, loss with a rate, delay, reject); without a match the
  * packet is delivered. A rule sees the packet as the sender addressed it: a Service IP before
  * kube-proxy's translation, a pod after it (see `decideTranslated`).
  */
 import { compileSelector, type IpMatcher } from './selector.js';
 import { rngStream, type Rng } from './seeded-rng.js';
+import type { ScenarioRule } from '../scenario/schema.js';
 import type { Topology } from './topology.js';
+import { DnswhyError } from '../../core/errors.js';
 
-/** One rule as written in a scenario. */
-export interface NetworkRuleSpec {
-  from?: string;
-  to?: string;
-  proto?: 'udp' | 'tcp' | 'any';
-  port?: number;
-  action: 'drop' | 'loss' | 'delay' | 'reject';
-  /** loss: probability 0..1 that a packet is lost. */
-  rate?: number;
-  /** delay: milliseconds added to delivery. */
-  ms?: number;
-}
+/** One rule as written in a scenario; `proto` may be left out (any). `rate` is loss's probability 0..1, `ms` what delay adds. */
+export type NetworkRuleSpec = Omit<ScenarioRule, 'proto'> & Partial<Pick<ScenarioRule, 'proto'>>;
 
 /** A packet (or a connection attempt) in cluster addresses. */
 export interface PacketInfo {
@@ -43,11 +35,11 @@ interface CompiledRule {
 }
 
 /** A rule that cannot be used, with its index (for `network[i]` in messages). */
-export class NetworkRuleError extends Error {
-  readonly code = 'LAB_NETWORK_RULE';
+export class NetworkRuleError extends DnswhyError {
+  override readonly code = 'lab-network-rule-invalid';
+  override readonly permanent = true;
   constructor(readonly index: number, reason: string) {
     super(`network[${index}]: ${reason}`);
-    this.name = 'NetworkRuleError';
   }
 }
 

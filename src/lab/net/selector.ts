@@ -1,17 +1,18 @@
 /**
- * Scenario address selectors (lab-scenario.md "Selectors"): an IP, a CIDR, `node:NAME`,
+ * Scenario address selectors (docs/lab-scenario.md, "Addresses and selectors"): an IP, a CIDR, `node:NAME`,
  * `zone:ZONE`, `pod:NS/NAME`, `service:NS/NAME`. Compiled once against the topology; node and
  * zone selectors stay live so pods registered later (probe pods) are matched too.
  */
 import ipaddr from 'ipaddr.js';
 import { inCidr, type Topology } from './topology.js';
+import { DnswhyError } from '../../core/errors.js';
 
 /** A selector that names something the scenario does not have, or is not a selector at all. */
-export class SelectorError extends Error {
-  readonly code = 'LAB_SELECTOR';
+export class SelectorError extends DnswhyError {
+  override readonly code = 'lab-selector-invalid';
+  override readonly permanent = true;
   constructor(readonly selector: string, reason: string) {
     super(`selector "${selector}": ${reason}`);
-    this.name = 'SelectorError';
   }
 }
 

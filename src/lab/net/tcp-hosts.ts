@@ -1,5 +1,5 @@
 /**
- * Things that answer TCP in the lab (lab-scenario.md "hosts"): every `hosts[].tcp` port; a
+ * Things that answer TCP in the lab (docs/lab-scenario.md, "hosts"): every `hosts[].tcp` port; a
  * Service's cluster IP on the Service's TCP ports while it has ready endpoints (kube-proxy rejects
  * when it has none); a pod IP on the ports of the Services selecting it. A connection that gets
  * through is accepted and closed politely (FIN), which is all a reachability probe needs.

@@ -1,7 +1,8 @@
 /**
  * The error a scenario file with mistakes produces. Every problem names the file, the path inside
- * it (`pods[2].node`), the line when it can be found, and what was expected (lab-scenario.md).
+ * it (`pods[2].node`), the line when it can be found, and what was expected (docs/lab-scenario.md).
  */
+import { DnswhyError } from '../../core/errors.js';
 
 /** One mistake in a scenario file. */
 export interface ScenarioProblem {
@@ -14,8 +15,9 @@ export interface ScenarioProblem {
 }
 
 /** Thrown by `parseScenario` / `loadScenarioFile` with every problem found (not only the first). */
-export class ScenarioError extends Error {
-  override readonly name = 'ScenarioError';
+export class ScenarioError extends DnswhyError {
+  override readonly code = 'scenario-invalid';
+  override readonly permanent = true;
   constructor(
     readonly file: string,
     readonly problems: ScenarioProblem[],

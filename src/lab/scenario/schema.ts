@@ -1,31 +1,15 @@
 /**
- * The scenario file schema (lab-scenario.md, version 1) as zod: strict objects (an unknown field
+ * The scenario file schema (docs/lab-scenario.md, version 1) as zod: strict objects (an unknown field
  * is an error with its path), the contract's defaults, and per-field formats. Cross-references
  * between parts (pod.node is a node, ...) are checked afterwards in cross-check.ts.
  */
 import { z } from 'zod';
+import { fixKinds } from '../../core/model/finding.js';
+import { dnsPolicies, serviceProtocols, serviceTypes } from '../../core/model/k8s.js';
+import { ownerKinds } from '../../core/model/workload-kinds.js';
 import { isCidr, isIp, isIpv4 } from './addresses.js';
+import { checkIdSchema } from './check-ids.js';
 import { defaultCorefile } from './default-corefile.js';
-
-/** Check ids from DESIGN.md §6: `expect` lists are checked against them so typos fail early. */
-export const checkIds = [
-  'upstream-split-horizon',
-  'static-answer-unreachable',
-  'intermittent-timeouts',
-  'search-path-amplification',
-  'mixed-upstreams',
-  'dns-endpoint-unreachable',
-  'cluster-domain-shadowing',
-  'no-ready-dns-endpoints',
-  'pod-dns-policy',
-  'hosts-file-override',
-  'network-policy-blocks-dns',
-  'upstream-failure',
-  'name-does-not-exist',
-  'healthy',
-] as const;
-
-export const fixKinds = ['corefile-patch', 'workload-patch', 'advice'] as const;
 
 const kebab = /^[a-z0-9]([-a-z0-9]*[a-z0-9])?$/;
 const dns1123Subdomain = /^[a-z0-9]([-a-z0-9]*[a-z0-9])?(\.[a-z0-9]([-a-z0-9]*[a-z0-9])?)*$/;
@@ -43,7 +27,7 @@ const labels = z.record(z.string(), z.string());
 const port = z.number().int().min(1).max(65535);
 const domain = z.string().regex(domainName, 'expected a domain name such as corp.example');
 
-const dnsPolicy = z.enum(['ClusterFirst', 'Default', 'None', 'ClusterFirstWithHostNet']);
+const dnsPolicy = z.enum(dnsPolicies);
 
 /** A Pod's spec.dnsConfig, with the API server's validation limits. */
 export const dnsConfigSchema = z.strictObject({
@@ -87,7 +71,7 @@ const corednsSchema = z.strictObject({
 });
 
 const ownerSchema = z.strictObject({
-  kind: z.enum(['Deployment', 'StatefulSet', 'DaemonSet', 'ReplicaSet', 'Job']),
+  kind: z.enum(ownerKinds),
   name: objectName,
 });
 
@@ -119,14 +103,14 @@ const podSchema = z.strictObject({
 const servicePortSchema = z.strictObject({
   name: z.string().optional(),
   port,
-  protocol: z.enum(['TCP', 'UDP', 'SCTP']).default('TCP'),
+  protocol: z.enum(serviceProtocols).default('TCP'),
   targetPort: z.union([port, z.string().min(1)]).optional(),
 });
 
 const serviceSchema = z.strictObject({
   namespace: labelName,
   name: labelName,
-  type: z.enum(['ClusterIP', 'NodePort', 'LoadBalancer', 'ExternalName']).optional(),
+  type: z.enum(serviceTypes).optional(),
   clusterIP: z.union([z.literal('None'), ip]).optional(),
   externalName: domain.optional(),
   ports: z.array(servicePortSchema).default([]),
@@ -174,8 +158,8 @@ const ruleSchema = z.strictObject({
 const expectSchema = z.strictObject({
   why: z.strictObject({ pod: z.string(), name: z.string().min(1), port: port.optional() }),
   verdict: z.enum(['broken', 'healthy']),
-  findings: z.array(z.enum(checkIds)).default([]),
-  absent: z.array(z.enum(checkIds)).default([]),
+  findings: z.array(checkIdSchema).default([]),
+  absent: z.array(checkIdSchema).default([]),
   fixes: z.array(z.enum(fixKinds)).default([]),
   applyFix: z.enum(fixKinds).optional(),
 });

@@ -1,5 +1,5 @@
 /**
- * Selectors used by `network`, resolver `views.match` and `from`/`to` (lab-scenario.md "Addresses"):
+ * Selectors used by `network`, resolver `views.match` and `from`/`to` (docs/lab-scenario.md, "Addresses and selectors"):
  * an IP, a CIDR, `node:NAME`, `zone:ZONE`, `pod:NS/NAME` or `service:NS/NAME`.
  */
 import { isCidr, isIp } from './addresses.js';

@@ -4,6 +4,7 @@
  * same nodes), a changed replica count adds or removes pods, and a deleted pod of a ReplicaSet is
  * replaced.
  */
+import { controllerRef, replicaSetObject } from './kube-objects.js';
 import type { KubeObject } from './object-store.js';
 import { templateHash } from './names.js';
 import { templateKey, type LabState } from './lab-state.js';
@@ -32,23 +33,19 @@ export class DeploymentController {
       let hash = templateHash(d.spec.template);
       while (store.get('replicasets', ns, `${name}-${hash}`)) hash = templateHash(d.spec.template, ++collision);
       const labels = { ...(d.spec.template.metadata?.labels ?? {}), 'pod-template-hash': hash };
-      current = store.create(resourceByKind('ReplicaSet')!, {
-        apiVersion: 'apps/v1',
-        kind: 'ReplicaSet',
-        metadata: {
-          name: `${name}-${hash}`,
+      current = store.create(
+        resourceByKind('ReplicaSet')!,
+        replicaSetObject({
           namespace: ns,
+          name: `${name}-${hash}`,
           labels,
-          annotations: { 'deployment.kubernetes.io/revision': nextRevision, 'deployment.kubernetes.io/desired-replicas': String(d.spec.replicas) },
-          ownerReferences: [{ apiVersion: 'apps/v1', kind: 'Deployment', name, uid: d.metadata.uid, controller: true, blockOwnerDeletion: true }],
-        },
-        spec: {
+          revision: nextRevision,
           replicas: d.spec.replicas,
-          selector: { matchLabels: { ...d.spec.selector.matchLabels, 'pod-template-hash': hash } },
+          owner: controllerRef('Deployment', name, d.metadata.uid),
+          matchLabels: { ...d.spec.selector.matchLabels, 'pod-template-hash': hash },
           template: { metadata: { ...structuredClone(d.spec.template.metadata ?? {}), labels }, spec: structuredClone(d.spec.template.spec) },
-        },
-        status: {},
-      });
+        }),
+      );
       store.update('deployments', { ...d, metadata: { ...d.metadata, annotations: { ...(d.metadata.annotations ?? {}), 'deployment.kubernetes.io/revision': nextRevision } } });
     } else if (current.spec.replicas !== d.spec.replicas || sets.some((rs) => rs !== current && rs.spec.replicas !== 0)) {
       if (sets.some((rs) => rs !== current && rs.spec.replicas !== 0)) {
@@ -116,9 +113,7 @@ export class DeploymentController {
     while (this.lab.pod(ns, name)) name = `${rs.metadata.name}-${this.lab.suffix()}`;
     const spec = structuredClone(rs.spec.template.spec);
     const ip = spec.hostNetwork ? this.lab.nodes.get(node)!.ip : this.lab.allocateIp(node);
-    const pod = this.lab.addPod(ns, name, { ...rs.spec.template.metadata.labels }, spec, node, ip, 'Running', true, runtime, [
-      { apiVersion: 'apps/v1', kind: 'ReplicaSet', name: rs.metadata.name, uid: rs.metadata.uid, controller: true, blockOwnerDeletion: true },
-    ]);
+    const pod = this.lab.addPod(ns, name, { ...rs.spec.template.metadata.labels }, spec, node, ip, 'Running', true, runtime, [controllerRef('ReplicaSet', rs.metadata.name, rs.metadata.uid)]);
     const annotations = rs.spec.template.metadata?.annotations;
     if (annotations) return this.lab.store.update('pods', { ...pod, metadata: { ...pod.metadata, annotations: { ...annotations } } });
     return pod;

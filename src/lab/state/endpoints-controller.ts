@@ -2,6 +2,7 @@
  * Endpoints and EndpointSlices from Services' selectors and ready pods, as the endpoints and
  * endpointslice controllers keep them. Writes only when something changed.
  */
+import { controllerRef } from './kube-objects.js';
 import { randomSuffix } from './names.js';
 import type { KubeObject, ObjectStore } from './object-store.js';
 import { resourceByKind } from './resources.js';
@@ -90,7 +91,7 @@ export class EndpointsController {
           'endpointslice.kubernetes.io/managed-by': 'endpointslice-controller.k8s.io',
           'kubernetes.io/service-name': name,
         },
-        ownerReferences: [{ apiVersion: 'v1', kind: 'Service', name, uid: svc.metadata.uid!, controller: true, blockOwnerDeletion: true }],
+        ownerReferences: [controllerRef('Service', name, svc.metadata.uid!, 'v1')],
       },
       addressType: 'IPv4',
       endpoints: pods.map((p) => {

@@ -150,3 +150,144 @@ export function defaultPodSpec(spec: Record<string, any>): Record<string, any> {
   ];
   return out;
 }
+
+export type OwnerReference = NonNullable<KubeObject['metadata']['ownerReferences']>[number];
+
+/** The ownerReferences entry a controller sets on what it creates. */
+export function controllerRef(kind: string, name: string, uid: string, apiVersion = 'apps/v1'): OwnerReference {
+  return { apiVersion, kind, name, uid, controller: true, blockOwnerDeletion: true };
+}
+
+export function configMapObject(c: { namespace: string; name: string; data: Record<string, string> }): KubeObject {
+  return { apiVersion: 'v1', kind: 'ConfigMap', metadata: { name: c.name, namespace: c.namespace }, data: c.data };
+}
+
+export interface ServicePortInput {
+  name?: string;
+  port: number;
+  protocol: string;
+  targetPort: number | string;
+}
+
+export interface ServiceInput {
+  namespace: string;
+  name: string;
+  labels: Record<string, string>;
+  annotations?: Record<string, string>;
+  type: string;
+  /** Every type but ExternalName. */
+  clusterIP?: string;
+  externalName?: string;
+  ports: ServicePortInput[];
+  selector?: Record<string, string>;
+}
+
+/** A single-stack IPv4 Service (or an ExternalName one), with the defaults the API server fills in. */
+export function serviceObject(v: ServiceInput): KubeObject {
+  return {
+    apiVersion: 'v1',
+    kind: 'Service',
+    metadata: { name: v.name, namespace: v.namespace, labels: v.labels, ...(v.annotations ? { annotations: v.annotations } : {}) },
+    spec: {
+      type: v.type,
+      ...(v.type === 'ExternalName'
+        ? { externalName: v.externalName }
+        : { clusterIP: v.clusterIP, clusterIPs: [v.clusterIP], ipFamilies: ['IPv4'], ipFamilyPolicy: 'SingleStack', internalTrafficPolicy: 'Cluster' }),
+      ports: v.ports,
+      ...(v.selector ? { selector: v.selector } : {}),
+      sessionAffinity: 'None',
+    },
+    status: { loadBalancer: {} },
+  };
+}
+
+/** A pod template: the labels its pods carry and their spec. */
+export interface PodTemplate {
+  metadata: { labels: Record<string, string>; annotations?: Record<string, string> };
+  spec: Record<string, any>;
+}
+
+/** A Deployment at its first revision; `template` is copied. */
+export function deploymentObject(d: { namespace: string; name: string; selector: Record<string, string>; replicas: number; template: PodTemplate }): KubeObject {
+  return {
+    apiVersion: 'apps/v1',
+    kind: 'Deployment',
+    metadata: { name: d.name, namespace: d.namespace, labels: { ...d.selector }, annotations: { 'deployment.kubernetes.io/revision': '1' } },
+    spec: {
+      replicas: d.replicas,
+      selector: { matchLabels: { ...d.selector } },
+      template: structuredClone(d.template),
+      strategy: { type: 'RollingUpdate', rollingUpdate: { maxSurge: '25%', maxUnavailable: '25%' } },
+      revisionHistoryLimit: 10,
+      progressDeadlineSeconds: 600,
+    },
+    status: {},
+  };
+}
+
+/** A ReplicaSet at a Deployment revision (or on its own, without `owner`); `template` is used as given. */
+export function replicaSetObject(r: {
+  namespace: string;
+  name: string;
+  labels: Record<string, string>;
+  revision: string;
+  replicas: number;
+  owner?: OwnerReference;
+  matchLabels: Record<string, string>;
+  template: PodTemplate;
+}): KubeObject {
+  return {
+    apiVersion: 'apps/v1',
+    kind: 'ReplicaSet',
+    metadata: {
+      name: r.name,
+      namespace: r.namespace,
+      labels: r.labels,
+      annotations: { 'deployment.kubernetes.io/revision': r.revision, 'deployment.kubernetes.io/desired-replicas': String(r.replicas) },
+      ...(r.owner ? { ownerReferences: [r.owner] } : {}),
+    },
+    spec: { replicas: r.replicas, selector: { matchLabels: r.matchLabels }, template: r.template },
+    status: {},
+  };
+}
+
+/** CoreDNS as kubeadm deploys it: the pod spec of its Deployment, reading the Corefile from `configMap`. */
+export function corednsPodSpec(c: { image: string; configMap: string }): Record<string, any> {
+  return defaultPodSpec({
+    containers: [
+      {
+        name: 'coredns',
+        image: c.image,
+        args: ['-conf', '/etc/coredns/Corefile'],
+        ports: [
+          { containerPort: 53, name: 'dns', protocol: 'UDP' },
+          { containerPort: 53, name: 'dns-tcp', protocol: 'TCP' },
+          { containerPort: 9153, name: 'metrics', protocol: 'TCP' },
+        ],
+        volumeMounts: [{ mountPath: '/etc/coredns', name: 'config-volume', readOnly: true }],
+      },
+    ],
+    dnsPolicy: 'Default',
+    priorityClassName: 'system-cluster-critical',
+    serviceAccountName: 'coredns',
+    volumes: [{ name: 'config-volume', configMap: { name: c.configMap, items: [{ key: 'Corefile', path: 'Corefile' }], defaultMode: 420 } }],
+  });
+}
+
+/** The cluster DNS Service as kubeadm creates it (kube-dns: DNS over UDP and TCP, metrics on 9153). */
+export function dnsServiceObject(d: { namespace: string; name: string; ip: string; appLabel: string; selector: Record<string, string> }): KubeObject {
+  return serviceObject({
+    namespace: d.namespace,
+    name: d.name,
+    labels: { 'k8s-app': d.appLabel, 'kubernetes.io/cluster-service': 'true', 'kubernetes.io/name': 'CoreDNS' },
+    annotations: { 'prometheus.io/port': '9153', 'prometheus.io/scrape': 'true' },
+    type: 'ClusterIP',
+    clusterIP: d.ip,
+    ports: [
+      { name: 'dns', port: 53, protocol: 'UDP', targetPort: 53 },
+      { name: 'dns-tcp', port: 53, protocol: 'TCP', targetPort: 53 },
+      { name: 'metrics', port: 9153, protocol: 'TCP', targetPort: 9153 },
+    ],
+    selector: d.selector,
+  });
+}

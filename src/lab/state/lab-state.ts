@@ -10,7 +10,22 @@ import { rngStream, type Rng } from '../net/seeded-rng.js';
 import { cidrContains, nthAddress } from '../scenario/addresses.js';
 import type { Scenario } from '../scenario/schema.js';
 import { EndpointsController } from './endpoints-controller.js';
-import { defaultPodSpec, namespaceObject, nodeObject, podObject, podStatus } from './kube-objects.js';
+import {
+  configMapObject,
+  controllerRef,
+  corednsPodSpec,
+  defaultPodSpec,
+  deploymentObject,
+  dnsServiceObject,
+  namespaceObject,
+  nodeObject,
+  podObject,
+  podStatus,
+  replicaSetObject,
+  serviceObject,
+  type OwnerReference,
+  type PodTemplate,
+} from './kube-objects.js';
 import { hashFromPodName, randomSuffix, templateHash } from './names.js';
 import { ObjectStore, type KubeObject } from './object-store.js';
 import { resourceByKind } from './resources.js';
@@ -80,34 +95,8 @@ export class LabState {
 
     // CoreDNS: ConfigMap, Deployment, ReplicaSet, pods, Service.
     const c = s.coredns;
-    this.store.create(t('ConfigMap'), {
-      apiVersion: 'v1',
-      kind: 'ConfigMap',
-      metadata: { name: c.configMap, namespace: c.namespace },
-      data: { Corefile: c.corefile, ...c.files },
-    });
-    const corednsTemplate = {
-      metadata: { labels: { ...c.labels } },
-      spec: defaultPodSpec({
-        containers: [
-          {
-            name: 'coredns',
-            image: c.image,
-            args: ['-conf', '/etc/coredns/Corefile'],
-            ports: [
-              { containerPort: 53, name: 'dns', protocol: 'UDP' },
-              { containerPort: 53, name: 'dns-tcp', protocol: 'TCP' },
-              { containerPort: 9153, name: 'metrics', protocol: 'TCP' },
-            ],
-            volumeMounts: [{ mountPath: '/etc/coredns', name: 'config-volume', readOnly: true }],
-          },
-        ],
-        dnsPolicy: 'Default',
-        priorityClassName: 'system-cluster-critical',
-        serviceAccountName: 'coredns',
-        volumes: [{ name: 'config-volume', configMap: { name: c.configMap, items: [{ key: 'Corefile', path: 'Corefile' }], defaultMode: 420 } }],
-      }),
-    };
+    this.store.create(t('ConfigMap'), configMapObject({ namespace: c.namespace, name: c.configMap, data: { Corefile: c.corefile, ...c.files } }));
+    const corednsTemplate = { metadata: { labels: { ...c.labels } }, spec: corednsPodSpec({ image: c.image, configMap: c.configMap }) };
     this.templateCommands.set(`${c.namespace}/${c.deployment}`, { commands: [] });
     this.createWorkload(
       c.namespace,
@@ -117,34 +106,8 @@ export class LabState {
       c.pods.map((p) => ({ name: p.name, node: p.node, ip: p.ip, ready: p.ready, phase: 'Running', hostNetwork: false })),
       { commands: [] },
     );
-
     const d = s.cluster.dnsService;
-    this.store.create(t('Service'), {
-      apiVersion: 'v1',
-      kind: 'Service',
-      metadata: {
-        name: d.name,
-        namespace: d.namespace,
-        labels: { 'k8s-app': c.labels['k8s-app'] ?? 'kube-dns', 'kubernetes.io/cluster-service': 'true', 'kubernetes.io/name': 'CoreDNS' },
-        annotations: { 'prometheus.io/port': '9153', 'prometheus.io/scrape': 'true' },
-      },
-      spec: {
-        clusterIP: d.ip,
-        clusterIPs: [d.ip],
-        internalTrafficPolicy: 'Cluster',
-        ipFamilies: ['IPv4'],
-        ipFamilyPolicy: 'SingleStack',
-        ports: [
-          { name: 'dns', port: 53, protocol: 'UDP', targetPort: 53 },
-          { name: 'dns-tcp', port: 53, protocol: 'TCP', targetPort: 53 },
-          { name: 'metrics', port: 9153, protocol: 'TCP', targetPort: 9153 },
-        ],
-        selector: { ...c.labels },
-        sessionAffinity: 'None',
-        type: 'ClusterIP',
-      },
-      status: { loadBalancer: {} },
-    });
+    this.store.create(t('Service'), dnsServiceObject({ namespace: d.namespace, name: d.name, ip: d.ip, appLabel: c.labels['k8s-app'] ?? 'kube-dns', selector: { ...c.labels } }));
 
     // Application pods, grouped by owner.
     const groups = new Map<string, Scenario['pods']>();
@@ -190,9 +153,7 @@ export class LabState {
           });
           if (!p.dnsConfig) delete podSpec['dnsConfig'];
           if (!p.hostAliases.length) delete podSpec['hostAliases'];
-          const owner = p.owner
-            ? [{ apiVersion: p.owner.kind === 'Job' ? 'batch/v1' : 'apps/v1', kind: p.owner.kind, name: p.owner.name, uid: `${p.owner.kind.toLowerCase()}-${p.owner.name}`, controller: true, blockOwnerDeletion: true }]
-            : undefined;
+          const owner = p.owner ? [controllerRef(p.owner.kind, p.owner.name, `${p.owner.kind.toLowerCase()}-${p.owner.name}`, p.owner.kind === 'Job' ? 'batch/v1' : 'apps/v1')] : undefined;
           this.addPod(p.namespace, p.name, p.labels, podSpec, p.node, p.ip, p.phase, p.ready, { commands: p.commands, ...(p.libc ? { libc: p.libc } : {}) }, owner);
         }
       }
@@ -200,22 +161,19 @@ export class LabState {
 
     // User Services.
     for (const v of s.services) {
-      const type = v.type ?? (v.externalName ? 'ExternalName' : 'ClusterIP');
-      this.store.create(t('Service'), {
-        apiVersion: 'v1',
-        kind: 'Service',
-        metadata: { name: v.name, namespace: v.namespace, labels: v.labels },
-        spec: {
-          type,
-          ...(type === 'ExternalName'
-            ? { externalName: v.externalName }
-            : { clusterIP: v.clusterIP, clusterIPs: [v.clusterIP], ipFamilies: ['IPv4'], ipFamilyPolicy: 'SingleStack', internalTrafficPolicy: 'Cluster' }),
+      this.store.create(
+        t('Service'),
+        serviceObject({
+          namespace: v.namespace,
+          name: v.name,
+          labels: v.labels,
+          type: v.type ?? (v.externalName ? 'ExternalName' : 'ClusterIP'),
+          clusterIP: v.clusterIP,
+          externalName: v.externalName,
           ports: v.ports.map((p) => ({ ...(p.name ? { name: p.name } : {}), port: p.port, protocol: p.protocol, targetPort: p.targetPort ?? p.port })),
-          ...(v.selector ? { selector: v.selector } : {}),
-          sessionAffinity: 'None',
-        },
-        status: { loadBalancer: {} },
-      });
+          selector: v.selector,
+        }),
+      );
     }
     for (const np of s.networkPolicies) this.store.create(t('NetworkPolicy'), structuredClone(np) as unknown as KubeObject);
     this.endpoints.reconcile();
@@ -230,50 +188,33 @@ export class LabState {
     ns: string,
     name: string,
     selector: Record<string, string>,
-    template: { metadata: { labels: Record<string, string> }; spec: Record<string, any> },
+    template: PodTemplate,
     pods: { name: string; node: string; ip: string; ready: boolean; phase: string; hostNetwork: boolean; spec?: Record<string, any> }[],
     runtime: { commands: string[]; libc?: 'glibc' | 'musl' },
     rsOnly = false,
   ): void {
     const hash = pods.map((p) => hashFromPodName(p.name, name)).find((h) => h) ?? templateHash(template);
-    let deployRef: { apiVersion: string; kind: string; name: string; uid: string; controller: boolean; blockOwnerDeletion: boolean }[] | undefined;
+    let deployRef: OwnerReference | undefined;
     if (!rsOnly) {
-      const deploy = this.store.create(t('Deployment'), {
-        apiVersion: 'apps/v1',
-        kind: 'Deployment',
-        metadata: { name, namespace: ns, labels: { ...selector }, annotations: { 'deployment.kubernetes.io/revision': '1' } },
-        spec: {
-          replicas: pods.length,
-          selector: { matchLabels: { ...selector } },
-          template: structuredClone(template),
-          strategy: { type: 'RollingUpdate', rollingUpdate: { maxSurge: '25%', maxUnavailable: '25%' } },
-          revisionHistoryLimit: 10,
-          progressDeadlineSeconds: 600,
-        },
-        status: {},
-      });
-      deployRef = [{ apiVersion: 'apps/v1', kind: 'Deployment', name, uid: deploy.metadata.uid!, controller: true, blockOwnerDeletion: true }];
+      const deploy = this.store.create(t('Deployment'), deploymentObject({ namespace: ns, name, selector, replicas: pods.length, template }));
+      deployRef = controllerRef('Deployment', name, deploy.metadata.uid!);
     }
     const rsName = rsOnly ? name : `${name}-${hash}`;
     const rsLabels = rsOnly ? { ...selector } : { ...selector, 'pod-template-hash': hash };
-    const rs = this.store.create(t('ReplicaSet'), {
-      apiVersion: 'apps/v1',
-      kind: 'ReplicaSet',
-      metadata: {
-        name: rsName,
+    const rs = this.store.create(
+      t('ReplicaSet'),
+      replicaSetObject({
         namespace: ns,
+        name: rsName,
         labels: rsLabels,
-        annotations: { 'deployment.kubernetes.io/revision': '1', 'deployment.kubernetes.io/desired-replicas': String(pods.length) },
-        ...(deployRef ? { ownerReferences: deployRef } : {}),
-      },
-      spec: {
+        revision: '1',
         replicas: pods.length,
-        selector: { matchLabels: rsLabels },
+        owner: deployRef,
+        matchLabels: rsLabels,
         template: { metadata: { labels: rsLabels }, spec: structuredClone(template.spec) },
-      },
-      status: {},
-    });
-    const rsRef = [{ apiVersion: 'apps/v1', kind: 'ReplicaSet', name: rsName, uid: rs.metadata.uid!, controller: true, blockOwnerDeletion: true }];
+      }),
+    );
+    const rsRef = [controllerRef('ReplicaSet', rsName, rs.metadata.uid!)];
     for (const p of pods) {
       const spec = { ...structuredClone(p.spec ?? template.spec), ...(p.hostNetwork ? { hostNetwork: true } : {}) };
       this.addPod(ns, p.name, rsLabels, spec, p.node, p.ip, p.phase, p.ready, runtime, rsRef);
@@ -342,7 +283,7 @@ export class LabState {
     return { resolvConf, hosts };
   }
 
-  /** The CoreDNS pods (by the DNS Service's selector) as LABDNS's replicas need them. */
+  /** The CoreDNS pods (by the DNS Service's selector) as the DNS world's replicas need them. */
   corednsPods(): { name: string; node: string; ip: string; ready: boolean }[] {
     const c = this.scenario.coredns;
     return this.store

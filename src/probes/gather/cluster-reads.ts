@@ -1,5 +1,5 @@
 /**
- * The cluster reads of DESIGN.md §4.1, each turned into evidence: nodes, the DNS Service with its
+ * The cluster reads, each turned into evidence: nodes, the DNS Service with its
  * EndpointSlices and CoreDNS pods, the Corefile ConfigMaps, services and namespaces,
  * NetworkPolicies, NodeLocal DNSCache. List calls with selectors, never one call per object.
  */

@@ -1,6 +1,6 @@
 /**
  * The explicit upstreams a Corefile forwards a name to (`forward ZONE IP[:PORT]…`), for the
- * node-view probes to ask directly: first what EVAL's explain says CoreDNS does for this client
+ * node-view probes to ask directly: first what the evaluator's explain says CoreDNS does for this client
  * (views, zones, policy), then a plain scan of the text (comments stripped, coredns-custom files
  * included): asking a few extra upstreams costs one query each, missing one would hide the answer
  * that matters. `/etc/resolv.conf` targets are not listed: node-view probes ask the node's own

@@ -1,5 +1,5 @@
 /**
- * Deep probes (DESIGN.md §4.3): short-lived probe pods that run `dnswhy probe --spec JSON`.
+ * Deep probes: short-lived probe pods that run `dnswhy probe --spec JSON`.
  * - twin: same node, namespace, dnsPolicy, dnsConfig and hostAliases as the target pod, so its
  *   /etc/resolv.conf and /etc/hosts are the target's; it probes from the target's position.
  * - node-view: `dnsPolicy: Default` pinned to a node, so its resolv.conf is the node's; it asks
@@ -14,7 +14,7 @@ import type { Evidence, EvidenceOrigin } from '../../core/model/index.js';
 import type { PodProbeSpecInput } from '../pod-probe/spec.js';
 import { elapsed, probeError, startTiming, withTimeout, type Timing } from './steps.js';
 
-/** The spec the pod-side program reads (`dnswhy probe --spec JSON`): DNSPROBE's PodProbeSpec input form. */
+/** The spec the pod-side program reads (`dnswhy probe --spec JSON`): the input form of PodProbeSpec (src/probes/pod-probe/spec.ts). */
 export type ProbeSpecJson = PodProbeSpecInput;
 
 /** Labels every probe pod carries (for cleanup by selector and for RBAC scoping). */

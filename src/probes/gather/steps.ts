@@ -4,15 +4,17 @@
  */
 import { ClusterError, ForbiddenError, NotFoundError } from '../../core/cluster-access.js';
 import type { Evidence, EvidenceOrigin, ProbeErrorEvidence } from '../../core/model/index.js';
+import { DnswhyError } from '../../core/errors.js';
 
 /** A step ran out of time. */
-export class StepTimeoutError extends Error {
+export class StepTimeoutError extends DnswhyError {
+  override readonly code = 'probe-step-timeout';
+  override readonly permanent = false;
   constructor(
     readonly step: string,
     readonly timeoutMs: number,
   ) {
     super(`${step}: no result within ${timeoutMs} ms`);
-    this.name = 'StepTimeoutError';
   }
 }
 

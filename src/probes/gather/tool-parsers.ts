@@ -1,6 +1,6 @@
 /**
  * Parsing the output of the pod image's DNS tools into ToolOutputEvidence['parsed'], with
- * DNSPROBE's parsers (src/probes/tools/), which follow the real tools' output formats.
+ * the parsers of src/probes/tools/, which follow the real tools' output formats.
  */
 import type { ToolOutputEvidence } from '../../core/model/index.js';
 import { parseDig, parseGetent, parseNslookup } from '../tools/index.js';

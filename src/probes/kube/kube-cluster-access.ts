@@ -26,12 +26,12 @@ import type {
   NamespaceInfo,
   ProbePodSpec,
   WorkloadInfo,
-  WorkloadKind,
   WorkloadWriteOptions,
   WriteOptions,
 } from '../../core/cluster-access.js';
 import { NotFoundError, TransientError } from '../../core/cluster-access.js';
 import type { NodeFacts, OwnerRef, ServiceEndpoints, ServiceFacts } from '../../core/model/index.js';
+import type { WorkloadKind } from '../../core/model/workload-kinds.js';
 import { fromEndpointSlices, fromEndpoints, plain, toClusterPod, toDaemonSetInfo, toNodeFacts, toServiceFacts } from './convert.js';
 import { execInPod } from './exec.js';
 import { apiCalls, type ApiCall, type ApiCallId } from './api-calls.js';

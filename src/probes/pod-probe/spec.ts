@@ -3,6 +3,7 @@
  * fails with a message naming the field, never a crash halfway through the probes.
  */
 import { z } from 'zod';
+import { DnswhyError } from '../../core/errors.js';
 
 const ipv4 = z.string().regex(/^\d{1,3}(\.\d{1,3}){3}$/, 'an IPv4 address');
 const ip = z.union([ipv4, z.string().regex(/^[0-9a-fA-F:]+:[0-9a-fA-F:.]*$/, 'an IPv6 address')]);
@@ -19,6 +20,12 @@ export const podProbeSpecSchema = z
     port: port.optional(),
     dnsServiceIp: ip,
     endpoints: z.array(z.object({ ip, pod: z.string().optional(), node: z.string().optional() }).strict()).default([]),
+    /**
+     * twin: a name every CoreDNS endpoint answers itself (its own Service in the cluster zone). Each
+     * endpoint is asked for it too, so an endpoint that answers it but not the diagnosed name is seen to
+     * be reachable, with a problem behind it (its upstreams), not in the network to it.
+     */
+    reachName: z.string().min(1).max(253).optional(),
     /** Ports to TCP-connect on each answer; [80, 443] when empty and no port is given. */
     tcpPorts: z.array(port).default([]),
     burst: z.object({ count: z.number().int().min(0).max(5000), concurrency: z.number().int().min(1).max(200) }).strict().optional(),
@@ -30,7 +37,7 @@ export const podProbeSpecSchema = z
     zone: z.string().optional(),
     /** Factor for libc's timeouts in the lookup and the burst (default 0.1: 5 s tries wait 500 ms). */
     timeoutScale: z.number().positive().max(1).optional(),
-    /** Per-try timeout of the direct queries and TCP connects (default 1500 ms, DESIGN.md §4.5). */
+    /** Per-try timeout of the direct queries and TCP connects (default 1500 ms: a report never waits for libc's 5 s retries). */
     queryTimeoutMs: z.number().int().min(10).max(10000).optional(),
     /** Where this probe runs, for the evidence origins (the caller may re-stamp them). */
     origin: z.object({ namespace: z.string(), name: z.string(), node: z.string().optional(), twinOf: z.string().optional() }).strict().optional(),
@@ -43,10 +50,11 @@ export type PodProbeSpecInput = z.input<typeof podProbeSpecSchema>;
 export type PodProbeSpec = z.output<typeof podProbeSpecSchema>;
 
 /** A spec that does not validate; the message names each wrong field. */
-export class PodProbeSpecError extends Error {
+export class PodProbeSpecError extends DnswhyError {
+  override readonly code = 'probe-spec-invalid';
+  override readonly permanent = true;
   constructor(readonly issues: string[]) {
     super(`invalid probe spec: ${issues.join('; ')}`);
-    this.name = 'PodProbeSpecError';
   }
 }
 

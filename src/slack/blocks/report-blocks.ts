@@ -1,6 +1,7 @@
 /**
- * Report → Block Kit: the verdict, the resolution path, each finding with its evidence, and a
- * reference instead of a full repeat for findings already reported in the channel. Pure: the same
+ * Report → Block Kit: the verdict, the resolution path, each finding with its evidence, a reference
+ * instead of a full repeat for findings already reported in the channel, and a Notes line for the
+ * checks that could not judge. Pure: the same
  * report and options always give the same messages. Evidence that does not fit is cut with a note
  * and returned as a file to upload (never dropped silently).
  */
@@ -103,6 +104,12 @@ export function renderReport(report: Report, opts: ReportRenderOptions): { messa
     blocks.push(context(`${docs} · confidence ${Math.round(f.confidence * 100)}%${proposed > 0 ? ` · ${proposed} proven fix${proposed > 1 ? 'es' : ''} below` : ''}`));
   }
   if (report.findings.length === 0) blocks.push(section('No finding: every check passed.'));
+  if (report.notes && report.notes.length > 0) {
+    // Checks that threw or lacked evidence: what this report could not judge, so silence is not read as health.
+    const notes = truncate(`:warning: Notes: ${report.notes.map(escapeMrkdwn).join(' · ')}`, blockLimits.contextText, note);
+    cut ||= notes.truncated;
+    blocks.push({ type: 'context', elements: [{ type: 'mrkdwn', text: notes.text }] });
+  }
   if (cut) blocks.push(context(`:paperclip: Some evidence was shortened here; the complete report is attached as \`${fileName}\`.`));
 
   const text = `${report.verdict === 'healthy' ? 'Healthy' : 'Broken'}: ${target}: ${report.summary}`.slice(0, 3000);

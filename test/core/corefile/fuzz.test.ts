@@ -3,7 +3,6 @@
  * typed diagnostics with positions, prints every input back byte for byte, and fmt changes nothing
  * but whitespace.
  */
-import { readFileSync } from 'node:fs';
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import { formatCorefile } from '../../../src/core/corefile/fmt.js';
@@ -11,8 +10,9 @@ import { lex } from '../../../src/core/corefile/lexer.js';
 import { memoryFileSource } from '../../../src/core/corefile/imports.js';
 import { printSyntax } from '../../../src/core/corefile/print.js';
 import { checkCorefile } from '../../../src/core/corefile/validate.js';
+import { corefileCorpus } from '../../helpers/corefile-corpus.js';
 
-const corpus = (JSON.parse(readFileSync('/work/shared/corpus/corefiles-setup.json', 'utf8')) as { input: string }[]).map(
+const corpus = corefileCorpus.map(
   (r) => `. {\n${r.input}\n}\n`,
 );
 const files = memoryFileSource({

@@ -12,7 +12,7 @@ const keyError = (key: string) => {
   return 'error' in r ? r.error : undefined;
 };
 
-describe('server block keys (coredns-semantics §2)', () => {
+describe('server block keys (docs/coredns-semantics.md)', () => {
   it.each([
     ['example.org', 'dns://example.org.:53'],
     ['dns://example.org', 'dns://example.org.:53'],

@@ -3,7 +3,7 @@ import { lex } from '../../../src/core/corefile/lexer.js';
 
 const texts = (s: string) => lex(s, 'Corefile').tokens.map((t) => t.text);
 
-describe('lexer (coredns-semantics §1.1)', () => {
+describe('lexer (docs/coredns-semantics.md, Lexing)', () => {
   it('drops one leading byte order mark', () => {
     expect(texts('\uFEFF. {\n}')).toEqual(['.', '{', '}']);
     expect(texts('\uFEFF\uFEFFa')).toEqual(['\uFEFFa']);

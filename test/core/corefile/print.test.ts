@@ -1,9 +1,9 @@
-import { readFileSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
 import { parseCorefile } from '../../../src/core/corefile/parse.js';
 import { printSyntax } from '../../../src/core/corefile/print.js';
+import { corefileCorpus } from '../../helpers/corefile-corpus.js';
 
-const corpus = JSON.parse(readFileSync('/work/shared/corpus/corefiles-setup.json', 'utf8')) as { input: string }[];
+const corpus = corefileCorpus;
 
 describe('lossless printing', () => {
   it('prints every corpus input, bare and wrapped as `. {\\n…\\n}`, byte for byte', () => {

@@ -17,13 +17,14 @@ function roundTrip<T extends { syntax: Parameters<typeof printSyntax>[0] }>(r: T
   return r;
 }
 
-describe('real default Corefiles (coredns-semantics §6) parse, validate and round-trip', () => {
+describe('real default Corefiles (docs/coredns-semantics.md, Default Corefiles) parse, validate and round-trip', () => {
   const aksFiles = memoryFileSource({
     '/etc/coredns/custom/log.override': 'log\n',
     '/etc/coredns/custom/hosts.override': 'hosts {\n  10.0.0.5 db.example.org\n  fallthrough\n}\n',
     '/etc/coredns/custom/corp.server': 'corp.example.org:53 {\n  errors\n  cache 30\n  forward . 10.0.0.53\n}\n',
   });
   const k3sFiles = memoryFileSource({ '/etc/coredns/NodeHosts': '192.0.2.10 node-1\n' });
+  // The fixtures are the distributions' files as shipped (copies on purpose, kept apart from the lab's default Corefile).
   it.each([
     ['kubeadm.Corefile', {}],
     ['kubeadm-newest.Corefile', {}],
@@ -88,7 +89,7 @@ describe('seed 004: kubernetes oneprocloud.com with upstream', () => {
   });
 });
 
-describe('version rules (coredns-semantics §9)', () => {
+describe('version rules (docs/coredns-semantics.md, Version differences)', () => {
   it('two forwards in one block are an error before 1.9.4', () => {
     const t = block('forward example.org 10.0.0.1\nforward . 8.8.8.8');
     expect(errors(t)).toEqual([]);

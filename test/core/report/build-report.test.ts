@@ -8,7 +8,7 @@ const meta = { startedAt: '2026-11-22T03:00:00.000Z', durationMs: 1500, apiReque
 function reportOf(check: string, kind: 'raise' | 'clean', file?: string) {
   const fx = loadFixtures(check, kind).find((f) => !file || f.file === file)!;
   const run = runChecksDetailed(fx.input);
-  return { fx, report: buildReport(fx.input, run.findings, { ...meta, notes: run.notes }) };
+  return { fx, report: buildReport(fx.input, run.findings, { ...meta, notes: run.notes.map((n) => n.text) }) };
 }
 
 describe('buildReport', () => {

@@ -40,7 +40,7 @@ describe('renderText', () => {
 });
 
 describe('renderJson', () => {
-  it('follows the lab-scenario contract', () => {
+  it('follows the report shape docs/lab-scenario.md promises', () => {
     const r = report('mixed-upstreams');
     const j = JSON.parse(renderJson(r)) as { verdict: string; findings: { checkId: string; severity: string; title: string; explanation: string; fixes: { kind: string }[] }[]; path: unknown[]; evidence?: unknown[] };
     expect(j.verdict).toBe('broken');

@@ -1,6 +1,6 @@
 /**
  * The stub-resolver machines driven by scripted replies. Each scenario reproduces a sequence and a
- * timing measured with real getent against a real server (lab-notes §4).
+ * timing measured with real getent against a real server (glibc 2.36).
  */
 import { describe, expect, it } from 'vitest';
 import { parseResolvConf } from '../../../src/core/resolver/resolv-conf.js';

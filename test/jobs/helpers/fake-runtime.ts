@@ -8,18 +8,12 @@ import { ConflictError, TransientError } from '../../../src/core/cluster-access.
 import type { CorefilePatchFix, Finding, Report } from '../../../src/core/model/index.js';
 import type { ApplyOutcome, ClusterRuntime } from '../../../jobs/cluster-runtime.js';
 import type { HealthInput } from '../../../src/core/health/model.js';
-import type { JobTarget } from '../../../src/queue/job-data.js';
+import type { DiagnosisTarget } from '../../../src/core/model/diagnosis.js';
 import type { AppliedRecord } from '../../../src/store/proposal-store.js';
+import { PodNotFoundError } from '../../../src/probes/gather/resolve-pod.js';
 
 export const brokenCorefile = '.:53 {\n    errors\n    kubernetes cluster.local in-addr.arpa ip6.arpa\n    forward . /etc/resolv.conf\n    cache 30\n    reload\n}\n';
 export const fixedCorefile = brokenCorefile + 'cloud-b.example:53 {\n    forward . 192.0.2.53\n}\n';
-
-export class PodNotFoundError extends Error {
-  constructor(readonly candidates: string[]) {
-    super('no pod matches');
-    this.name = 'PodNotFoundError';
-  }
-}
 
 export interface FakeRuntimeOptions {
   name?: string;
@@ -49,11 +43,11 @@ export class FakeRuntime implements ClusterRuntime {
     this.failuresLeft = opts.transientFailures ?? 0;
   }
 
-  async diagnose(target: JobTarget, onProgress: (step: string, done: number, total: number) => void): Promise<Report> {
+  async diagnose(target: DiagnosisTarget, onProgress: (step: string, done: number, total: number) => void): Promise<Report> {
     this.diagnoses += 1;
     const pods = this.opts.pods ?? ['default/web-7d9', 'payments/api-7f9'];
     const ref = target.namespace ? `${target.namespace}/${target.pod}` : target.pod;
-    if (!pods.includes(ref)) throw new PodNotFoundError(pods.filter((p) => p.split('/')[1]!.startsWith(ref.split('/').pop()!.slice(0, 2))));
+    if (!pods.includes(ref)) throw new PodNotFoundError('no pod matches', pods.filter((p) => p.split('/')[1]!.startsWith(ref.split('/').pop()!.slice(0, 2))));
     if (this.failuresLeft > 0) {
       this.failuresLeft -= 1;
       throw new TransientError('connection reset by the API server');

@@ -1,12 +1,12 @@
 import { PatchStrategy, setHeaderOptions, type V1Pod } from '@kubernetes/client-node';
 import { request } from 'node:https';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import type { ProbePodRuntime } from '../../../src/lab/pods/probe-runner.js';
+import type { PodRuntime } from '../../../src/probes/pod-probe/run-pod-probe.js';
 import { startTestLab, statusOf, type TestLab } from '../helpers/test-lab.js';
 
-/** A FAKE probe runner (stands in for DNSPROBE's runPodProbe): echoes what the pod gave it. */
-const runs: { argv: string[]; rt: ProbePodRuntime }[] = [];
-async function fakeProbeRunner(argv: string[], rt: ProbePodRuntime) {
+/** A FAKE probe runner (stands in for runPodProbe of src/probes/pod-probe): echoes what the pod gave it. */
+const runs: { argv: string[]; rt: PodRuntime }[] = [];
+async function fakeProbeRunner(argv: string[], rt: PodRuntime) {
   runs.push({ argv, rt });
   const spec = JSON.parse(argv[argv.indexOf('--spec') + 1]!);
   if (spec.name === 'fail.example') return { stdout: '', stderr: 'probe failed\n', exitCode: 3 };

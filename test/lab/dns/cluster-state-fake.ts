@@ -1,5 +1,5 @@
 /**
- * FAKE of LABAPI's cluster state, for the DNS-world tests only: Services from the scenario plus the
+ * FAKE of the lab's cluster state (src/lab/state), for the DNS-world tests only: Services from the scenario plus the
  * DNS Service, Endpoints from selectors over the scenario pods, CoreDNS pods as kube-dns endpoints.
  */
 import { readFileSync } from 'node:fs';

@@ -1,4 +1,4 @@
-/** The DnsWorld contract (interfaces.md) with the real Corefile engine and real sockets. */
+/** The DnsWorld contract (src/lab/dns/dns-world.ts, as src/lab/pods/lab-dns-port.ts uses it) with the real Corefile engine and real sockets. */
 import { afterEach, describe, expect, it } from 'vitest';
 import type { LabDnsWorld } from '../../../src/lab/dns/dns-world.js';
 import { corefileHash } from '../../../src/lab/dns/coredns-replica.js';

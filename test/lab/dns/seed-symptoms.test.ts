@@ -28,7 +28,7 @@ async function start(file: string, opts: Parameters<typeof startFixtureWorld>[1]
 }
 
 describe('seed 000: hybrid-cloud split horizon', () => {
-  it('§2.1 the cloud-B pod asks the DNS Service and gets cloud A\'s public address, which it cannot reach', async () => {
+  it('seed 000: the cloud-B pod asks the DNS Service and gets cloud A\'s public address, which it cannot reach', async () => {
     const map = await start('split-horizon.yaml');
     const viaCluster = await ask(map, '10.245.4.17', '10.96.0.10', 's3.cloud-b.example');
     expect(viaCluster.rcode).toBe('NOERROR');
@@ -40,7 +40,7 @@ describe('seed 000: hybrid-cloud split horizon', () => {
     expect(await tcpConnect(map, '10.245.4.17', '10.118.163.242', 80)).toBe('connected');
   });
 
-  it('§2.2 after the hosts fix (reloaded), the zone-2 pod gets the zone-1 address and cannot connect to it', async () => {
+  it('seed 000 after the hosts fix (reloaded), the zone-2 pod gets the zone-1 address and cannot connect to it', async () => {
     const map = await start('split-horizon.yaml');
     const fixed = world!.scenario.coredns.corefile.replace(
       'forward . /etc/resolv.conf',

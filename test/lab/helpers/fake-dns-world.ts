@@ -1,5 +1,5 @@
 /**
- * A FAKE DNS world (stands in for LABDNS's DnsWorld in API-side tests): records what the API side
+ * A FAKE DNS world (stands in for src/lab/dns's DnsWorld in API-side tests): records what the API side
  * asks of it and answers tools and metrics with recognisable text.
  */
 import type { LabDnsPort } from '../../../src/lab/pods/lab-dns-port.js';

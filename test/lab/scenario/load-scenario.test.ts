@@ -10,6 +10,7 @@ import {
   parseScenarioDetailed,
   ScenarioError,
 } from '../../../src/lab/scenario/load-scenario.js';
+import { defaultCorefile } from '../../../src/lab/scenario/default-corefile.js';
 
 const fixture = join(import.meta.dirname, '..', 'fixtures', 'small.yaml');
 const base = readFileSync(fixture, 'utf8');
@@ -58,6 +59,12 @@ describe('scenario loading', () => {
     expect(s.expect).toEqual([]);
   });
 
+  it("fills in kubeadm's Corefile, the same text as examples/corefiles/kubeadm.Corefile", () => {
+    const shipped = readFileSync(join(import.meta.dirname, '..', '..', '..', 'examples', 'corefiles', 'kubeadm.Corefile'), 'utf8');
+    expect(defaultCorefile('cluster.local')).toBe(shipped);
+    expect(defaultCorefile('corp.example')).toBe(shipped.replace('kubernetes cluster.local ', 'kubernetes corp.example '));
+  });
+
   it('reports YAML syntax errors with the file and line', () => {
     const e = (() => {
       try {
@@ -104,6 +111,7 @@ describe('scenario loading', () => {
     ['rate out of range', (d) => d.network.push({ to: '10.0.0.2', action: 'loss', rate: 1.5 }), 'network[1].rate', /<=1|1/],
     ['expect names an unknown pod', (d) => (d.expect[0].why.pod = 'shop/nope'), 'expect[0].why.pod', /pod shop\/nope is not declared/],
     ['expect with an unknown check id', (d) => (d.expect[0].findings = ['upstream-splithorizon']), 'expect[0].findings[0]', /expected one of/],
+    ['expect with an unknown check id, with the registered id nearest to it', (d) => (d.expect[0].absent = ['healthyy']), 'expect[0].absent[0]', /check "healthyy" is not registered; did you mean "healthy"\?/],
     ['forwardTo an unknown resolver', (d) => (d.resolvers[1].forwardTo = 'vpc-z'), 'resolvers[1].forwardTo', /resolver "vpc-z" is not declared/],
     ['otherNames forward without forwardTo', (d) => delete d.resolvers[1].forwardTo, 'resolvers[1].forwardTo', /needs forwardTo/],
     ['A record with a non-IP value', (d) => (d.resolvers[0].records[0].values = ['s3.other']), 'resolvers[0].records[0].values[0]', /not an IPv4 address/],

@@ -1,6 +1,6 @@
 /**
- * gatherEvidence against the embedded lab (LABAPI's API server, LABDNS's CoreDNS replicas and
- * resolvers, DNSPROBE's pod probe): real HTTP, WebSocket exec, probe pods and DNS packets on loopback.
+ * gatherEvidence against the embedded lab (its API server, CoreDNS replicas and resolvers, and
+ * the real pod probe): real HTTP, WebSocket exec, probe pods and DNS packets on loopback.
  */
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';

@@ -1,6 +1,6 @@
 /**
  * fake-apiserver (mocked cluster): a small Kubernetes API server over real HTTP and WebSocket on
- * loopback, for KUBE's tests of what the lab does not model (RBAC denials, hung probe pods,
+ * loopback, for the Kubernetes adapter's tests of what the lab does not model (RBAC denials, hung probe pods,
  * transient failures). It stores objects as JSON, serves get/list (label selectors), create,
  * delete, merge patches with the resourceVersion precondition and dryRun, pod logs, pods/proxy,
  * ephemeral containers, and exec over the v5/v4 channel protocol. Strategic merge patches are

@@ -84,7 +84,7 @@ const answer = (qname: string, qtype: string, rcode: string, data: string[], aa 
 });
 
 describe('formatNslookup (busybox 1.35)', () => {
-  it('prints the lab-notes success sample exactly', () => {
+  it('prints the captured busybox success sample exactly', () => {
     const out = formatNslookup('127.0.1.20', [answer('git.corp.example.', 'A', 'NOERROR', ['10.30.0.5']), answer('git.corp.example.', 'AAAA', 'NOERROR', [])]);
     expect(out).toEqual({ stdout: 'Server:\t\t127.0.1.20\nAddress:\t127.0.1.20:53\n\nName:\tgit.corp.example\nAddress: 10.30.0.5\n\n\n', stderr: '', exitCode: 0 });
   });

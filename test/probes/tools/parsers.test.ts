@@ -1,4 +1,4 @@
-/** Parsers on real tool output: dig 9.18 captured against unbound, busybox nslookup and dig +yaml samples from lab-notes §4. */
+/** Parsers on real tool output: dig 9.18 captured against unbound, busybox nslookup and dig +yaml samples captured on a real machine. */
 import { execFileSync } from 'node:child_process';
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';

@@ -52,9 +52,9 @@ function report(findings: Finding[], evidenceCount: number, text: string): Repor
 describe('Block Kit renderers', () => {
   it('keep every report within Slack limits, and attach a file whenever something was cut (fast-check)', () => {
     fc.assert(
-      fc.property(fc.integer({ min: 0, max: 40 }), fc.integer({ min: 0, max: 60 }), fc.string({ maxLength: 6000 }), fc.boolean(), (nFindings, nEvidence, text, withRefs) => {
+      fc.property(fc.integer({ min: 0, max: 40 }), fc.integer({ min: 0, max: 60 }), fc.string({ maxLength: 6000 }), fc.boolean(), fc.array(fc.string({ maxLength: 1500 }), { maxLength: 4 }), (nFindings, nEvidence, text, withRefs, notes) => {
         const findings = Array.from({ length: nFindings }, (_, i) => finding(i, text, withRefs ? Array.from({ length: nEvidence }, (_, j) => `e${j}`) : []));
-        const r = report(findings, nEvidence, text);
+        const r = { ...report(findings, nEvidence, text), ...(notes.length > 0 ? { notes } : {}) };
         const out = renderReport(r, { askers: ['U1', 'U2'] });
         for (const m of out.messages) {
           expect(validateBlocks(m.blocks)).toEqual([]);
@@ -66,12 +66,21 @@ describe('Block Kit renderers', () => {
         if (cut) expect(JSON.parse(out.files[0]!.content)).toEqual(r);
         // Every finding is present (in full or cut), none dropped.
         for (const f of findings) expect(all).toContain(f.checkId);
+        expect(all.includes(':warning: Notes:')).toBe(notes.length > 0);
         for (const [i, f] of findings.entries()) {
           for (const x of f.fixes) if (x.kind === 'corefile-patch') expect(validateBlocks(renderFixProposal(x, `fix-${i}`, '2026-01-01T00:00:00Z').blocks)).toEqual([]);
         }
       }),
       { numRuns: 60 },
     );
+  });
+
+  it('shows the checks that could not judge in a Notes line', () => {
+    const r = { ...report([], 0, 'x'), notes: ['intermittent-timeouts could not judge: no burst of queries from the pod\'s position was gathered', 'x could not run: boom'] };
+    const blocks = renderReport(r, { askers: [] }).messages.flatMap((m) => m.blocks);
+    const line = blocks.find((b) => JSON.stringify(b).includes('Notes:'));
+    expect(line).toEqual({ type: 'context', elements: [{ type: 'mrkdwn', text: ":warning: Notes: intermittent-timeouts could not judge: no burst of queries from the pod's position was gathered · x could not run: boom" }] });
+    expect(JSON.stringify(renderReport(report([], 0, 'x'), { askers: [] }).messages)).not.toContain('Notes:');
   });
 
   it('splits more than 50 blocks into continued messages', () => {

@@ -1,4 +1,4 @@
-/** addHostsEntries: pin names to addresses with a `hosts` plugin (always with `fallthrough`, coredns-semantics §7). */
+/** addHostsEntries: pin names to addresses with a `hosts` plugin (always with `fallthrough`: docs/coredns-semantics.md, "Rules for patches"). */
 import { parseCorefile } from '../parse.js';
 import { isSubdomain, matchZone } from '../evaluate/names.js';
 import { normalizeZones } from '../evaluate/plugins/common.js';

@@ -1,4 +1,4 @@
-/** Parse + validation of a Corefile text (SYNTAX's checkCorefile: setup() runs only when it parses). */
+/** Parse + validation of a Corefile text (checkCorefile: setup() runs only when it parses). */
 import type { Diagnostic, ParseOptions } from '../model.js';
 import type { ParseResult } from '../parse.js';
 import { checkCorefile } from '../validate.js';

@@ -1,5 +1,5 @@
 /**
- * Execution order of plugins: CoreDNS plugin.cfg at HEAD (coredns-semantics §4.1), the same list the
+ * Execution order of plugins: CoreDNS plugin.cfg at HEAD (docs/coredns-semantics.md, "Plugin order"), the same list the
  * parser knows directives by. Corefile order is irrelevant.
  */
 import { directiveOrder } from '../directives.js';

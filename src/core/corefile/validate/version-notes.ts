@@ -1,5 +1,5 @@
 /**
- * Version-dependent behaviour worth telling the user about (coredns-semantics §4.2, §9): things
+ * Version-dependent behaviour worth telling the user about (docs/coredns-semantics.md, "A directive written more than once" and "Version differences"): things
  * that are not errors but change what a Corefile does on the CoreDNS version in use.
  */
 import { isSubDomain } from '../domain-name.js';

@@ -1,11 +1,11 @@
 /** Edits never throw: every corpus stanza (wrapped as `. { … }`) goes through each edit; results are typed. */
-import { readFileSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
+import { corefileCorpus } from '../../../helpers/corefile-corpus.js';
 import {
   addFallthrough, addForwardZoneBlock, addHostsEntries, addViewBlock, replaceForwardUpstreams,
 } from '../../../../src/core/corefile/edit/index.js';
 
-const corpus = JSON.parse(readFileSync('/work/shared/corpus/corefiles-setup.json', 'utf8')) as { plugin: string; input: string }[];
+const corpus = corefileCorpus;
 
 describe('edit robustness over the setup corpus', () => {
   it('returns an EditResult (ok or not) for every stanza and every edit', () => {

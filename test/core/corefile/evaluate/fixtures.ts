@@ -1,9 +1,9 @@
-/** Corefiles of the five seeds and the distribution defaults (coredns-semantics §6), plus a small cluster. */
+/** Corefiles of the five seeds and the distribution defaults (docs/coredns-semantics.md, "Default Corefiles"), plus a small cluster. */
 import type { ClusterState } from '../../../../src/core/model/k8s.js';
 import type { CorefileModel, FileSource } from '../../../../src/core/corefile/model.js';
 import { parseCorefile } from '../../../../src/core/corefile/parse.js';
 
-/** Parses a Corefile for tests; fails loudly when SYNTAX reports an error. */
+/** Parses a Corefile for tests; fails loudly when the parser reports an error. */
 export function model(text: string, files?: FileSource, env?: Record<string, string>, allowErrors: string[] = []): CorefileModel {
   const r = parseCorefile(text, { file: '/etc/coredns/Corefile', ...(files ? { files } : {}), ...(env ? { env } : {}) });
   const errors = r.diagnostics.filter((d) => d.severity === 'error' && !allowErrors.some((a) => d.message.includes(a)));
@@ -22,6 +22,9 @@ export function fakeFiles(files: Record<string, string>): FileSource {
   };
 }
 
+// A literal copy of kubeadm's Corefile on purpose: the engine is tested against the text kubeadm
+// ships, not against the lab's default (src/lab/scenario/default-corefile.ts), so neither can drift
+// into agreeing with the other by accident.
 export const kubeadm = `.:53 {
     errors
     health {

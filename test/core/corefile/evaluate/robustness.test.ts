@@ -3,16 +3,15 @@
  * setup corpus (valid or not for CoreDNS) wrapped as `. { … }`, a handful of queries each, plus random
  * query names (fast-check, bounded).
  */
-import { readFileSync } from 'node:fs';
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import { CorefileServer, explain } from '../../../../src/core/corefile/evaluate/index.js';
 import { parseCorefile } from '../../../../src/core/corefile/parse.js';
 import { cluster, kubeadm } from './fixtures.js';
 import { FakeServerIo, query, upstreamAnswering } from './fake-io.js';
+import { corefileCorpus } from '../../../helpers/corefile-corpus.js';
 
-interface CorpusRow { plugin: string; input: string }
-const corpus = JSON.parse(readFileSync('/work/shared/corpus/corefiles-setup.json', 'utf8')) as CorpusRow[];
+const corpus = corefileCorpus;
 const queries = [
   { name: 'nginx.default.svc.cluster.local', type: 'A' },
   { name: 'www.example.org', type: 'AAAA' },

@@ -5,6 +5,7 @@
  */
 import { isDomainName, normalizeName } from '../../domain-name.js';
 import { normalizeZoneArg, splitTransport } from '../../keys.js';
+import { forwardPolicies, isOneOf } from '../../plugin-values.js';
 import type { PluginContext, PluginValidator } from '../context.js';
 import { GoError, atoi, parseDuration, parseIP, parseUint, splitHostPort } from '../go.js';
 import { rcodeNames } from './rcodes.js';
@@ -216,7 +217,7 @@ function option(ctx: PluginContext, o: { expire: number; maxAge: number; tlsServ
     }
     case 'policy': {
       const v = one();
-      if (!['random', 'round_robin', 'sequential'].includes(v)) throw c.err(`unknown policy '${v}'`);
+      if (!isOneOf(forwardPolicies, v)) throw c.err(`unknown policy '${v}'`);
       break;
     }
     case 'max_concurrent': {

@@ -1,0 +1,50 @@
+/**
+ * What a caller of gatherEvidence chooses: the pod and name to diagnose, how deep to probe, and
+ * the deadline of each kind of step.
+ */
+import type { CorednsLocation } from '../../core/model/coredns-location.js';
+import type { DiagnosisTarget, Evidence, PodFacts } from '../../core/model/index.js';
+import type { NetworkPosition } from '../../core/network-position.js';
+
+/** What to diagnose (the port, when given, is the one the application connects to; default: 80 and 443 are tried), and where to exec. */
+export interface GatherTarget extends DiagnosisTarget {
+  /** Container to exec in (default: the pod's first container). */
+  container?: string;
+}
+
+/** Deadlines per kind of step, in ms. */
+export interface GatherTimeouts {
+  readMs: number;
+  execMs: number;
+  toolMs: number;
+  deepMs: number;
+  metricsMs: number;
+}
+
+// toolMs: the image's getent waits as libc does (5 s per lost try), so it gets longer than an API read; it runs beside the deep probes.
+export const defaultTimeouts: GatherTimeouts = { readMs: 5000, execMs: 5000, toolMs: 12000, deepMs: 15000, metricsMs: 4000 };
+
+export interface GatherOptions {
+  /** How this process reaches cluster addresses (identity in a real cluster, the lab's map in the lab). */
+  network: NetworkPosition;
+  /** Deep probes from a twin pod (default), an ephemeral container in the pod, or none. */
+  probeMode?: 'twin-pod' | 'ephemeral' | 'none';
+  /** Node-view probe pods on the target's node and the CoreDNS nodes (default true unless probeMode 'none'). */
+  nodeView?: boolean;
+  burst?: { count: number; concurrency: number };
+  onProgress?: (step: string) => void;
+  /** Probe image (default ghcr.io/dnswhy/dnswhy:0.1.0). */
+  image?: string;
+  /** Where CoreDNS lives, when not kube-system/kube-dns/coredns. */
+  coredns?: Partial<CorednsLocation>;
+  /** libc of the target image, when known (default: guessed from the image name). */
+  libc?: 'glibc' | 'musl';
+  timeouts?: Partial<GatherTimeouts>;
+  /** Poll interval while waiting for probe pods (default 200 ms). */
+  pollMs?: number;
+  /**
+   * Called once the cheap evidence (API reads, exec in the pod) is in, before the deep probes end,
+   * so a report can show early findings and refine them later. Its ids stay valid in the final result.
+   */
+  onEarlyEvidence?: (early: { pod: PodFacts; evidence: Evidence[]; resolvedFrom?: string }) => void;
+}
