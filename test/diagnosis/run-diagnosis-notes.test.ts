@@ -28,8 +28,9 @@ describe('runDiagnosis notes (lab with probe pods and exec forbidden)', () => {
   let lab: Lab;
   let report: Report;
   beforeAll(async () => {
-    lab = await startLab(seed, { deny: [{ verb: 'create', resource: 'pods/exec' }, { verb: 'create', resource: 'pods' }] });
-    const access = KubeClusterAccess.fromKubeconfig(lab.kubeconfigPath);
+    // Denials apply to the worker's service account (exec over WebSocket is authorised as get).
+    lab = await startLab(seed, { deny: [{ verb: 'get', resource: 'pods/exec' }, { verb: 'create', resource: 'pods' }] });
+    const access = KubeClusterAccess.fromKubeconfig(lab.workerKubeconfigPath);
     report = await runDiagnosis({ access, network: lab.network, name: 'lab' }, { pod: 'mos/mos-model', name: 's3.cloud-b.example' }, { burst: { count: 20, concurrency: 5 }, checks: [...checks, throwing] });
   }, 120_000);
   afterAll(async () => {
