@@ -97,6 +97,11 @@ export interface Finding {
   confidence: number;
   /** Values that renderers may mask. */
   sensitive?: string[];
+  /**
+   * Set when the check could not test what a healthy verdict rests on (the lookup from the pod's own
+   * network position): the report's verdict is then inconclusive, never healthy.
+   */
+  untested?: true;
 }
 
 /** Orders findings: error before warn before info; within a severity, higher confidence first. Stable. */
