@@ -4,7 +4,7 @@
  * finding after ordering) or saying the name resolves fine.
  */
 import type { CheckInput, Finding, Report } from '../model/index.js';
-import { sortFindings } from '../model/index.js';
+import { healthyCheckId, sortFindings } from '../model/index.js';
 import { resolutionPath } from './resolution-path.js';
 
 /** What the caller knows about the run itself. */
@@ -37,7 +37,7 @@ export function buildReport(input: CheckInput, findings: Finding[], meta: Report
     const more = bad.length > 1 ? ` (+${bad.length - 1} more finding${bad.length > 2 ? 's' : ''})` : '';
     summary = `${name} is broken from ${who}: ${bad[0]!.title}${more}`;
   } else {
-    const healthy = list.find((f) => f.checkId === 'healthy');
+    const healthy = list.find((f) => f.checkId === healthyCheckId);
     summary = healthy?.title ?? `${name} from ${who}: no DNS problem found`;
   }
   return {
