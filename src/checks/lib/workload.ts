@@ -115,3 +115,18 @@ export function dnsPolicyFix(pod: PodFacts, policy: PodFacts['dnsPolicy'], why: 
     patch: { dnsPolicy: policy },
   });
 }
+
+/** Replaces the owner's dnsConfig with `next` (searches and nameservers are lists a merge patch replaces whole). */
+export function dnsConfigFix(pod: PodFacts, next: PodDnsConfig, why: { title: string; changes: string; risk: Risk }): WorkloadPatchFix | undefined {
+  const target = ownerTarget(pod);
+  if (!target) return undefined;
+  return build(pod, {
+    title: why.title,
+    changes: why.changes,
+    blastRadius: `Only the pods of ${target.kind} ${target.namespace}/${target.name} (rolled out again).`,
+    risk: why.risk,
+    before: { dnsConfig: pod.dnsConfig ?? {} },
+    after: { dnsConfig: next },
+    patch: { dnsConfig: next },
+  });
+}

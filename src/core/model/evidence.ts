@@ -46,6 +46,16 @@ export interface CorefileEvidence extends EvidenceBase {
 /** Who was asked: the role matters to the checks. */
 export type ResolverRole = 'dns-service' | 'coredns-endpoint' | 'upstream' | 'pod-nameserver' | 'other';
 
+/**
+ * Why a query that is not the diagnosed name was sent:
+ * - `as-written`: the name exactly as the application wrote it, absolute, when the pod's lookup
+ *   ended on a search-list candidate instead (did a search suffix win?);
+ * - `wildcard-probe`: a random name under a search domain (does that domain answer every name?);
+ * - `self-answered`: a name the endpoint answers itself (its own Service), so reachability is
+ *   tested apart from what it forwards.
+ */
+export type QueryPurpose = 'as-written' | 'wildcard-probe' | 'self-answered';
+
 export interface DnsQueryEvidence extends EvidenceBase {
   kind: 'dns-query';
   resolver: {
@@ -62,6 +72,8 @@ export interface DnsQueryEvidence extends EvidenceBase {
   qname: string;
   qtype: RecordType;
   transport: Transport;
+  /** Set when the query is not about the diagnosed name itself (see QueryPurpose). */
+  purpose?: QueryPurpose;
   outcome: ExchangeOutcome;
   rcode?: Rcode;
   aa?: boolean;

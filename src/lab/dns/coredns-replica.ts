@@ -83,6 +83,8 @@ export class CorednsReplica {
     const timeout = this.deps.forwardReadTimeoutMs ?? 2000;
     return {
       now: this.deps.now ?? (() => Date.now()),
+      // forward's 5 s per-query deadline, scaled with its read timeout (2 s in CoreDNS).
+      forwardDeadlineMs: Math.round((timeout * 5000) / 2000),
       random: () => this.rng(),
       observe: (e: EngineEvent) => metrics.cache(e.result, e.type),
       exchange: async (upstream, query, proto) => {

@@ -2,7 +2,9 @@
  * What one resolver outside the cluster knows, and how it answers from it: zones with SOA
  * minimums, records (CNAMEs followed within the resolver), per-source views whose records replace
  * the global ones for the names they define, NODATA for existing names of another type, and
- * NXDOMAIN + SOA for unknown names inside a zone. Pure: no sockets here.
+ * NXDOMAIN + SOA for unknown names inside a zone. Wildcard owners (`*.corp.example`) synthesise
+ * answers as RFC 4592 says: only for names that do not exist, from the closest encloser's `*`
+ * child, with the query name as owner. Pure: no sockets here.
  */
 import type { Answer } from 'dns-packet';
 import type { ScenarioRecord, ScenarioResolver } from '../scenario/schema.js';
@@ -114,7 +116,7 @@ export class ResolverData {
     } as Answer;
   }
 
-  private recordsFor(name: string, view: number | undefined): RecordSet | undefined {
+  private exactRecordsFor(name: string, view: number | undefined): RecordSet | undefined {
     if (view !== undefined) {
       const v = this.views[view]!.get(name);
       if (v) return v;
@@ -122,8 +124,27 @@ export class ResolverData {
     return this.global.get(name);
   }
 
+  /**
+   * The records answering `name`: its own, else (RFC 4592 §3.3.1) those of the wildcard `*.<closest
+   * encloser>` rewritten to the query name. The closest encloser is the longest existing ancestor
+   * (with records, or an empty non-terminal); a wildcard never answers for a name that exists, nor
+   * for names below an existing name that is not its closest encloser's `*` child.
+   */
+  private recordsFor(name: string, view: number | undefined): RecordSet | undefined {
+    const own = this.exactRecordsFor(name, view);
+    if (own || this.nameExists(name, view)) return own;
+    let encloser = name;
+    while (encloser !== '') {
+      encloser = encloser.includes('.') ? encloser.slice(encloser.indexOf('.') + 1) : '';
+      if (encloser === '' || this.nameExists(encloser, view) || this.zoneOf(encloser)?.name === encloser) break;
+    }
+    const source = this.exactRecordsFor(encloser === '' ? '*' : `*.${encloser}`, view);
+    if (!source) return undefined;
+    return new Map([...source].map(([type, rrs]) => [type, rrs.map((rr) => ({ ...rr, name }) as Answer)]));
+  }
+
   private nameExists(name: string, view: number | undefined): boolean {
-    if (this.recordsFor(name, view)) return true;
+    if (this.exactRecordsFor(name, view)) return true;
     // An empty non-terminal (corp.example when git.corp.example exists) exists too: NODATA, not NXDOMAIN.
     const suffix = `.${name}`;
     const below = (m: Map<string, RecordSet>): boolean => [...m.keys()].some((k) => k.endsWith(suffix));
