@@ -35,5 +35,10 @@ export interface ClusterRuntime {
    * endpoints, metrics, Corefile, latency/loss sample); the health job adds the previous snapshot.
    */
   health(): Promise<HealthInput>;
+  /**
+   * Whether the cluster's API server answers (readiness); resolves with what was seen, throws when
+   * it cannot be reached. An answer that refuses us (403) still proves it is reachable.
+   */
+  ping?(): Promise<string>;
   close(): Promise<void>;
 }

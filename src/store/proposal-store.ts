@@ -49,6 +49,8 @@ export interface Proposal {
   applied?: AppliedRecord;
   /** ts of the message carrying the buttons. */
   messageTs?: string;
+  /** ts of the apply result (it carries the Rollback button). */
+  resultTs?: string;
 }
 
 /** Result of a status transition. */
@@ -114,6 +116,7 @@ export class ProposalStore {
       ...(h.changedAt ? { changedAt: new Date(Number(h.changedAt)).toISOString() } : {}),
       ...(h.applied ? { applied: JSON.parse(h.applied) as AppliedRecord } : {}),
       ...(h.messageTs ? { messageTs: h.messageTs } : {}),
+      ...(h.resultTs ? { resultTs: h.resultTs } : {}),
     };
   }
 
@@ -137,6 +140,11 @@ export class ProposalStore {
   /** Remembers the message carrying the proposal's buttons. */
   async setMessageTs(id: string, ts: string): Promise<void> {
     await this.redis.hset(this.key(id), 'messageTs', ts);
+  }
+
+  /** Remembers the apply result message (its Rollback button is a click of this proposal too). */
+  async setResultTs(id: string, ts: string): Promise<void> {
+    await this.redis.hset(this.key(id), 'resultTs', ts);
   }
 
   /** The audit trail: "<ms> <actor> <from>-><to>" lines. */
