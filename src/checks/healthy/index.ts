@@ -3,14 +3,14 @@
  * says so with the path and the answer (info); when the lookup failed and nothing explained it, it
  * says that too (warn), so a failure is never reported as healthy.
  */
-import { evidenceOfKind, type Finding } from '../../core/model/index.js';
+import { evidenceOfKind, healthyCheckId, type Finding } from '../../core/model/index.js';
 import { defineCheck, docsUrlFor, type CheckMeta } from '../define-check.js';
 import { factsOf } from '../lib/facts.js';
 import { makeFinding } from '../lib/finding.js';
 import { listText } from '../lib/names.js';
 import { clusterAnswer } from '../lib/zone-answers.js';
 
-const id = 'healthy';
+const id = healthyCheckId;
 
 const meta: CheckMeta = {
   title: 'The name resolves',

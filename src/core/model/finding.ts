@@ -8,6 +8,12 @@ export const severityRank: Record<Severity, number> = { error: 3, warn: 2, info:
 
 export type Risk = 'low' | 'medium' | 'high';
 
+/**
+ * The id of the check that says a lookup works (src/checks/healthy): the report takes a healthy
+ * verdict's summary from its finding, so the core names it here and the check declares itself with it.
+ */
+export const healthyCheckId = 'healthy';
+
 /** A query and its answer summarised, before and after a fix, as the Corefile engine simulated it. */
 export interface SimulatedQuery {
   name: string;

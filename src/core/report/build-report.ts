@@ -5,7 +5,7 @@
  * finding after ordering) or saying the name resolves fine.
  */
 import type { CheckInput, Finding, Report, Verdict } from '../model/index.js';
-import { sortFindings } from '../model/index.js';
+import { healthyCheckId, sortFindings } from '../model/index.js';
 import { resolutionPath } from './resolution-path.js';
 
 /** What the caller knows about the run itself. */
@@ -41,7 +41,7 @@ export function buildReport(input: CheckInput, findings: Finding[], meta: Report
   } else if (untested) {
     summary = `${name} from ${who}: ${untested.title}`;
   } else {
-    const healthy = list.find((f) => f.checkId === 'healthy');
+    const healthy = list.find((f) => f.checkId === healthyCheckId);
     summary = healthy?.title ?? `${name} from ${who}: no DNS problem found`;
   }
   return {
