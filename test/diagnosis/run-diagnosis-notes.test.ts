@@ -47,6 +47,15 @@ describe('runDiagnosis notes (lab with probe pods and exec forbidden)', () => {
     expect(report.findings.map((f) => f.checkId)).not.toContain('always-throws');
   });
 
+  it('does not call the name healthy when nothing ran from the pod: the verdict is inconclusive', () => {
+    // Seed 000 is a split horizon: the worker's own answer is exactly what the pod must not get.
+    expect(report.verdict).toBe('inconclusive');
+    expect(report.findings.find((f) => f.checkId === 'healthy')?.messageId).toBe('untested-from-pod');
+    expect(report.summary).toContain("was not tested from mos/");
+    expect(renderText(report)).toMatch(/^INCONCLUSIVE /);
+    expect(renderMarkdown(report)).toMatch(/^## Inconclusive: /);
+  });
+
   it('shows the notes in text, Markdown, JSON and the Slack report', () => {
     expect(renderText(report)).toContain('Notes:\n  - upstream-failure could not judge');
     expect(renderMarkdown(report)).toContain('### Notes\n\n- upstream-failure could not judge');
