@@ -11,16 +11,9 @@ import type { ApplyFixJobData, ApplyFixJobResult, PostReportJobData } from '../s
 import { jobId } from '../src/queue/job-id.js';
 import { postJobOptions } from '../src/queue/job-options.js';
 import { postJobName } from '../src/queue/names.js';
-import type { Proposal, ProposalStore } from '../src/store/proposal-store.js';
-import type { Queues } from '../src/queue/queues.js';
-import type { ClusterRuntime } from './cluster-runtime.js';
+import type { Proposal } from '../src/store/proposal-store.js';
 import { describeError, isConflict, isPermanent } from './classify-error.js';
-
-export interface ApplyFixDeps {
-  runtime: ClusterRuntime;
-  queues: Queues;
-  proposals: ProposalStore;
-}
+import type { ProposalJobDeps } from './proposal-job-deps.js';
 
 /**
  * What to re-diagnose after a fix: the same pod, except after a workload patch, which rolls the pods
@@ -33,7 +26,7 @@ export function verificationTarget(p: Proposal): DiagnosisTarget {
 }
 
 /** Builds the apply-fix processor. */
-export function createApplyFixProcessor(deps: ApplyFixDeps) {
+export function createApplyFixProcessor(deps: ProposalJobDeps) {
   return async (job: Job<ApplyFixJobData, ApplyFixJobResult>): Promise<ApplyFixJobResult> => {
     const { proposalId, approvedBy } = job.data;
     const post = (data: PostReportJobData, step: string) => deps.queues.post.add(postJobName, data, { ...postJobOptions, jobId: jobId('applied', proposalId, step) });

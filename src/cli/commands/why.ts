@@ -54,7 +54,7 @@ export function whyCommand(): Command {
               ? renderMarkdown(report, docsBaseUrl ? { docsBaseUrl } : {})
               : renderText(report, { color: Boolean(process.stdout.isTTY), verbose: opts.verbose === true || format === 'wide', ...(docsBaseUrl ? { docsBaseUrl } : {}) });
         process.stdout.write(out.endsWith('\n') ? out : `${out}\n`);
-        process.exitCode = report.verdict === 'healthy' ? exitCodes.ok : exitCodes.finding;
+        process.exitCode = { healthy: exitCodes.ok, broken: exitCodes.finding, inconclusive: exitCodes.couldNotTell }[report.verdict];
       } catch (err) {
         progress.done();
         const candidates = (err as { candidates?: string[] }).candidates;

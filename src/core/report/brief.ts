@@ -6,7 +6,7 @@
  * any check: a finding without a short `cause` gets its explanation shortened. Pure.
  */
 import type { Finding, Report } from '../model/index.js';
-import { evidenceOfKind } from '../model/index.js';
+import { evidenceOfKind, healthyCheckId } from '../model/index.js';
 import { chooseFix, type FixChoice } from './fix-choice.js';
 
 /** Below this confidence a warn or error finding is "also noticed", not a cause. */
@@ -27,7 +27,7 @@ export interface ReportBrief {
   causes: CauseBrief[];
   /** Findings that are not causes (info, low confidence), besides the healthy finding. */
   alsoNoticed: { index: number; finding: Finding }[];
-  /** The healthy finding, when the verdict is healthy. */
+  /** The healthy check's finding when nothing is wrong: that the name resolves, or (inconclusive) what was not tested. */
   healthy?: Finding;
   /** What could not be probed (probe errors in the evidence), one short item each. */
   notProbed: string[];
@@ -76,7 +76,7 @@ export function notProbedItems(report: Report): string[] {
 /** Builds the brief of a report. */
 export function briefOf(report: Report): ReportBrief {
   const indexed = report.findings.map((finding, index) => ({ finding, index }));
-  const healthy = report.verdict === 'healthy' ? report.findings.find((f) => f.checkId === 'healthy') : undefined;
+  const healthy = report.verdict === 'broken' ? undefined : (report.findings.find((f) => f.untested) ?? report.findings.find((f) => f.checkId === healthyCheckId));
   let causes = indexed.filter(({ finding: f }) => f.severity !== 'info' && f.confidence >= causeConfidence);
   // A broken verdict always names a cause, even when every warn finding is of low confidence.
   if (causes.length === 0 && report.verdict === 'broken') causes = indexed.filter(({ finding: f }) => f.severity !== 'info').slice(0, 1);
@@ -88,7 +88,9 @@ export function briefOf(report: Report): ReportBrief {
     causes.length > 0
       ? `${target} from ${who}: ${causes[0]!.finding.title}${causes.length > 1 ? ` (+${causes.length - 1} more cause${causes.length > 2 ? 's' : ''})` : ''}`
       : healthy
-        ? healthy.title
+        ? report.verdict === 'inconclusive'
+          ? `${target} from ${who}: ${healthy.title}`
+          : healthy.title
         : `${target} from ${who}: no DNS problem found`;
   return {
     verdict: report.verdict,

@@ -3,7 +3,7 @@
  * first (what a reader of the ticket needs), the other fixes one line each, then the details
  * (evidence by id, each change, the resolution path) under their own heading for the record.
  */
-import type { Report } from '../model/index.js';
+import { verdictWord, type Report } from '../model/index.js';
 import { alsoNoticedLine, briefOf } from './brief.js';
 import { changeHash, isApplicable } from './change-view.js';
 import { detailsOf } from './details.js';
@@ -25,7 +25,7 @@ function link(url: string, text: string): string {
 export function renderMarkdown(report: Report, opts: MarkdownOptions = {}): string {
   const brief = briefOf(report);
   const target = `\`${report.name}${report.port ? `:${report.port}` : ''}\` from \`${report.pod.namespace}/${report.pod.name}\``;
-  const out = [`## ${report.verdict === 'broken' ? 'Broken' : 'Resolves fine'}: ${target}`, ''];
+  const out = [`## ${report.verdict === 'healthy' ? 'Resolves fine' : verdictWord[report.verdict]}: ${target}`, ''];
   out.push(`Pod on \`${report.pod.node ?? '?'}\`${report.pod.zone ? ` (${report.pod.zone})` : ''}${report.cluster ? `, cluster \`${report.cluster}\`` : ''}; diagnosed ${report.startedAt} in ${(report.durationMs / 1000).toFixed(1)} s.`, '');
   if (brief.causes.length === 0) out.push(brief.healthy ? brief.healthy.title : (report.findings[0]?.title ?? 'No finding: every check passed.'), '');
   for (const c of brief.causes) {

@@ -6,7 +6,7 @@
  * fix's proof and change, and the resolution path. Colour only when asked (`{ color: true }`).
  */
 import { createColors } from 'picocolors';
-import type { Report } from '../model/index.js';
+import { verdictWord, type Report } from '../model/index.js';
 import { alsoNoticedLine, briefOf } from './brief.js';
 import { isApplicable } from './change-view.js';
 import { detailsOf } from './details.js';
@@ -68,7 +68,8 @@ export function renderText(report: Report, opts: TextOptions = {}): string {
   const c = createColors(opts.color ?? false);
   const brief = briefOf(report);
   const target = `${report.name}${report.port ? `:${report.port}` : ''} from ${report.pod.namespace}/${report.pod.name}`;
-  const out = [`${report.verdict === 'broken' ? c.red(c.bold('BROKEN')) : c.green(c.bold('HEALTHY'))} ${target}`];
+  const word = verdictWord[report.verdict].toUpperCase();
+  const out = [`${c.bold(report.verdict === 'broken' ? c.red(word) : report.verdict === 'healthy' ? c.green(word) : c.yellow(word))} ${target}`];
   const where = `${report.pod.node ? ` on ${report.pod.node}${report.pod.zone ? ` (${report.pod.zone})` : ''}` : ''}${report.pod.ip ? `, ${report.pod.ip}` : ''}`;
   out.push(c.dim(`pod ${report.pod.namespace}/${report.pod.name}${where}${report.pod.resolvedFrom ? ` (picked from ${report.pod.resolvedFrom})` : ''}${report.cluster ? `; cluster ${report.cluster}` : ''}`));
   if (brief.causes.length === 0) {

@@ -1,4 +1,5 @@
 /** Messages of the /dns command itself: help, usage errors, the parent message, cluster list. */
+import { verdictWord, type Verdict } from '../../core/model/index.js';
 import type { RenderedMessage } from './block-types.js';
 import { blockLimits } from './limits.js';
 import { escapeMrkdwn, truncate } from './text.js';
@@ -52,9 +53,9 @@ export function renderClusters(clusters: { name: string; workers: number }[]): R
  * The parent message once the report is in, updated in place: the question and the verdict in one
  * line, so the channel shows the answer without opening the thread.
  */
-export function renderParentVerdict(input: { name: string; pod: string; cluster: string; user: string; verdict: 'broken' | 'healthy'; headline: string; fix?: 'proposed' | 'advice' }): RenderedMessage {
-  const icon = input.verdict === 'broken' ? ':x:' : ':white_check_mark:';
-  const what = input.verdict === 'broken' ? 'Broken' : 'Resolves fine';
+export function renderParentVerdict(input: { name: string; pod: string; cluster: string; user: string; verdict: Verdict; headline: string; fix?: 'proposed' | 'advice' }): RenderedMessage {
+  const icon = { broken: ':x:', healthy: ':white_check_mark:', inconclusive: ':grey_question:' }[input.verdict];
+  const what = input.verdict === 'healthy' ? 'Resolves fine' : verdictWord[input.verdict];
   const next = input.fix === 'proposed' ? ' A fix is ready to approve in the thread.' : input.fix === 'advice' ? ' What to do is in the thread.' : '';
   const line = `${icon} *${what}:* \`${escapeMrkdwn(input.name)}\` from \`${escapeMrkdwn(input.pod)}\` on *${escapeMrkdwn(input.cluster)}*: ${escapeMrkdwn(input.headline)}.${next} Asked by <@${input.user}>.`;
   return {

@@ -7,8 +7,8 @@
  * on. Evidence, the resolution path and the changes themselves live behind "Show details"
  * (details-blocks.ts). Pure: the same report and state always give the same message.
  */
-import type { Finding, Report } from '../../core/model/index.js';
-import { alsoNoticedLine, briefOf, type CauseBrief } from '../../core/report/brief.js';
+import { verdictWord, type Finding, type Report, type Verdict } from '../../core/model/index.js';
+import { alsoNoticedLine, briefOf, causeText, type CauseBrief } from '../../core/report/brief.js';
 import { isApplicable } from '../../core/report/change-view.js';
 import { docsUrl } from '../../core/report/docs-links.js';
 import { recommendationRule } from '../../core/report/fix-choice.js';
@@ -18,6 +18,9 @@ import { alternativeLine, approveButton, button, isOpen, recommendedFixText, sta
 import { blockLimits } from './limits.js';
 import { otherFixesValue, slotKey, type ReportViewState } from './report-view.js';
 import { escapeMrkdwn, slackDate, truncate } from './text.js';
+
+/** The first words of the header, by verdict. */
+const verdictLead: Record<Verdict, string> = { broken: '❌ Broken', healthy: '✅ Resolves fine', inconclusive: '❔ Inconclusive' };
 
 /** An earlier report of a finding in the same channel. */
 export interface EarlierReport {
@@ -151,13 +154,16 @@ export function renderReport(report: Report, opts: ReportRenderOptions): Rendere
   const blocks: SlackBlock[] = [];
   const target = targetText(report);
   const broken = report.verdict === 'broken';
-  blocks.push({ type: 'header', text: { type: 'plain_text', text: truncate(`${broken ? '❌ Broken' : '✅ Resolves fine'}: ${target}`, blockLimits.headerText).text, emoji: true } });
-  // What could not be probed matters most when nothing explains the failure: then it comes first.
+  blocks.push({ type: 'header', text: { type: 'plain_text', text: truncate(`${verdictLead[report.verdict]}: ${target}`, blockLimits.headerText).text, emoji: true } });
+  // What could not be probed matters most when nothing explains the answer: then it comes first.
   const notProbed = brief.notProbed.length > 0 ? `:grey_question: *Not probed:* ${escapeMrkdwn(truncate(brief.notProbed.join('; '), 500, 'see Show details').text)}` : undefined;
-  if (notProbed && brief.causes.length === 0 && broken) blocks.push(section(notProbed));
+  const probedFirst = brief.causes.length === 0 && report.verdict !== 'healthy';
+  if (notProbed && probedFirst) blocks.push(section(notProbed));
   if (brief.causes.length === 0) {
     const main = brief.healthy ?? report.findings[0];
-    blocks.push(section(main ? `*${escapeMrkdwn(main.title)}*` : `No finding: every check passed for ${escapeMrkdwn(target)}.`));
+    // Inconclusive: say what was not tested (the healthy check's short cause), not just its title.
+    const why = main && report.verdict === 'inconclusive' ? `\n${escapeMrkdwn(causeText(main))}` : '';
+    blocks.push(section(main ? `*${escapeMrkdwn(main.title)}*${why}` : `No finding: every check passed for ${escapeMrkdwn(target)}.`));
   }
   // Each cause takes at most 7 blocks; past maxCauses the rest are named in one line (all are in the details).
   brief.causes.slice(0, maxCauses).forEach((c, k) => {
@@ -168,7 +174,7 @@ export function renderReport(report: Report, opts: ReportRenderOptions): Rendere
   if (more.length > 0) blocks.push(context(`*${more.length} more cause${more.length > 1 ? 's' : ''}:* ${escapeMrkdwn(more.map((c) => c.finding.title).join('; '))} · all in Show details`));
   const also = alsoNoticedLine(brief);
   if (also) blocks.push(context(`*Also noticed:* ${escapeMrkdwn(also)} · see Show details`));
-  if (notProbed && !(brief.causes.length === 0 && broken)) blocks.push(context(notProbed));
+  if (notProbed && !probedFirst) blocks.push(context(notProbed));
   // Checks that threw or lacked evidence: what this report could not judge, so silence is not read as health.
   if (brief.notes.length > 0) blocks.push(context(`:warning: Notes: ${brief.notes.map(escapeMrkdwn).join(' · ')}`));
   // A report with no cause hosts Show details on its own.
@@ -184,6 +190,6 @@ export function renderReport(report: Report, opts: ReportRenderOptions): Rendere
   ].filter(Boolean);
   if (docs) blocks.push(context(docs));
   blocks.push(context(facts.join(' · ')));
-  const text = `${broken ? 'Broken' : 'Healthy'}: ${brief.headline}`;
+  const text = `${verdictWord[report.verdict]}: ${brief.headline}`;
   return { text: truncate(text, 3000).text, blocks: uniqueActionIds(blocks) };
 }
