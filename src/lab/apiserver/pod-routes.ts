@@ -44,7 +44,8 @@ export async function handlePodSubresource(
       if (!containers.includes(container) && !ephemeral.includes(container)) {
         throw badRequest(`container ${container} is not valid for pod ${rawName}`);
       }
-      const log = backend.podLog(namespace, rawName, container);
+      const previous = url.searchParams.get('previous') === 'true';
+      const log = backend.podLog(namespace, rawName, container, previous);
       if ('error' in log) throw badRequest(log.error);
       let text = log.text;
       const tail = url.searchParams.get('tailLines');
