@@ -166,7 +166,8 @@ export class CorednsReplica {
    */
   private async detectLoop(running: RunningConfig): Promise<string | undefined> {
     for (const zone of running.loopZones ?? []) {
-      const digits = () => String(Math.floor(this.rng() * 9e18) + 1e18);
+      // Two random 19-digit labels, as the loop plugin's rand.Int63 pair.
+      const digits = () => `${Math.floor(this.rng() * 9e9) + 1e9}${String(Math.floor(this.rng() * 1e9)).padStart(9, '0')}`;
       const origin = zone === '.' || zone === '' ? '' : zone.replace(/\.$/, '');
       const name = `${digits()}.${digits()}${origin ? `.${origin}` : ''}`;
       this.loopProbe = { name, returned: false };
