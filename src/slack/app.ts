@@ -105,6 +105,7 @@ export async function startSlackApp(o: SlackAppOptions): Promise<RunningSlackApp
     connection: o.connection,
     log: o.log,
     slack,
+    orphans: { queue: o.queues.post, redis: o.redis },
     ...(o.postConcurrency ? { concurrency: o.postConcurrency } : {}),
     deps: { poster, ledger: deps.ledger, proposals: deps.proposals, fingerprints: new FingerprintLedger(o.redis, o.dedupeWindowSeconds), running: deps.running, proposalTtlSeconds: o.proposalTtlSeconds, log: o.log },
   });
