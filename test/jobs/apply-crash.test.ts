@@ -23,6 +23,8 @@ import { apiRuntime } from './helpers/api-runtime.js';
 import { startRedisQueues, stopRedisQueues, type RedisQueues } from './helpers/redis-queues.js';
 
 const root = join(import.meta.dirname, '..', '..');
+/** hostAliases of a workload's pod template. */
+const aliasesOf = (w: { template: Record<string, unknown> }) => (w.template.spec as { hostAliases?: unknown } | undefined)?.hostAliases;
 
 describe('apply-fix crash recovery (lab API, mocked verification)', { timeout: 90_000 }, () => {
   let lab: Lab;
@@ -69,7 +71,7 @@ describe('apply-fix crash recovery (lab API, mocked verification)', { timeout: 9
     await exited;
     expect(out).toContain('crashing after-write');
     const written = await access.readWorkload('Deployment', 'mos', 'mos-model');
-    expect(written.template.spec?.hostAliases).toEqual([alias]);
+    expect(aliasesOf(written)).toEqual([alias]);
     expect((await proposals.get(id))?.applied).toBeUndefined();
     expect((await proposals.get(id))?.intent).toBeDefined();
 
@@ -78,7 +80,7 @@ describe('apply-fix crash recovery (lab API, mocked verification)', { timeout: 9
     await waitFor(async () => (await proposals.get(id))?.status === 'applied', 30_000);
     const after = await access.readWorkload('Deployment', 'mos', 'mos-model');
     expect(after.generation).toBe(written.generation);
-    expect(after.template.spec?.hostAliases).toEqual([alias]);
+    expect(aliasesOf(after)).toEqual([alias]);
     const results = (await rq.queues.post.getJobs(['waiting'])).filter((j) => j.data.kind === 'apply-result');
     expect(results.map((j) => j.data.outcome)).toEqual(['applied']);
     expect(results[0]!.data.message).toContain('already holds this fix');
@@ -88,7 +90,7 @@ describe('apply-fix crash recovery (lab API, mocked verification)', { timeout: 9
     await rq.queues.cluster('lab').add(clusterJobNames.rollback, { proposalId: id, approvedBy: 'U0APPROVER' }, { ...changeJobOptions, jobId: jobId('rollback', id) });
     await waitFor(async () => (await proposals.get(id))?.status === 'rolled-back', 30_000);
     const restored = await access.readWorkload('Deployment', 'mos', 'mos-model');
-    expect(restored.template.spec?.hostAliases ?? null).toEqual(before.template.spec?.hostAliases ?? null);
+    expect(aliasesOf(restored) ?? null).toEqual(aliasesOf(before) ?? null);
   });
 });
 
