@@ -9,19 +9,11 @@ import type { ApplyFixJobData, ApplyFixJobResult, PostReportJobData } from '../s
 import { jobId } from '../src/queue/job-id.js';
 import { postJobOptions } from '../src/queue/job-options.js';
 import { postJobName } from '../src/queue/names.js';
-import type { ProposalStore } from '../src/store/proposal-store.js';
-import type { Queues } from '../src/queue/queues.js';
-import type { ClusterRuntime } from './cluster-runtime.js';
 import { describeError, isConflict, isPermanent } from './classify-error.js';
-
-export interface ApplyFixDeps {
-  runtime: ClusterRuntime;
-  queues: Queues;
-  proposals: ProposalStore;
-}
+import type { ProposalJobDeps } from './proposal-job-deps.js';
 
 /** Builds the apply-fix processor. */
-export function createApplyFixProcessor(deps: ApplyFixDeps) {
+export function createApplyFixProcessor(deps: ProposalJobDeps) {
   return async (job: Job<ApplyFixJobData, ApplyFixJobResult>): Promise<ApplyFixJobResult> => {
     const { proposalId, approvedBy } = job.data;
     const post = (data: PostReportJobData, step: string) => deps.queues.post.add(postJobName, data, { ...postJobOptions, jobId: jobId('applied', proposalId, step) });
@@ -33,14 +25,15 @@ export function createApplyFixProcessor(deps: ApplyFixDeps) {
     let reloadNote: string | undefined;
     if (!record) {
       try {
-        const outcome = await deps.runtime.applyFix(p.fix);
+        const outcome = await deps.runtime.applyFix(p.fix, { beforeWrite: (previous) => deps.proposals.recordIntent(proposalId, previous) });
         record = outcome.record;
         message = outcome.message;
         reloadNote = outcome.reloadNote;
         await deps.proposals.recordApplied(proposalId, record);
       } catch (err) {
         // A conflict may be our own earlier write (a run that died after patching, before recording).
-        const mine = isConflict(err) ? await deps.runtime.alreadyApplied?.(p.fix).catch(() => undefined) : undefined;
+        // The intent recorded before the write says what was there (workload patches need it to roll back).
+        const mine = isConflict(err) ? await deps.runtime.alreadyApplied?.(p.fix, p.intent).catch(() => undefined) : undefined;
         if (mine) {
           record = mine;
           message = 'The target already holds this fix (applied by an earlier attempt that did not finish); recorded it.';

@@ -23,23 +23,36 @@ const idList = z
 
 const logLevels = ['debug', 'info', 'warn', 'error'] as const;
 
-const positiveInt = (what: string) => z.coerce.number({ message: `${what} must be a number` }).int().positive();
+/** A whole number in [min, max]; the message names the range rather than zod's comparison. */
+const intBetween = (min: number, max: number) =>
+  z
+    .string()
+    .trim()
+    .regex(/^[+-]?\d+$/, `must be a whole number between ${min} and ${max}`)
+    .transform(Number)
+    .pipe(z.number().min(min, `must be between ${min} and ${max}`).max(max, `must be between ${min} and ${max}`));
+
+/** Proposals and the post ledger are kept a week: longer windows would outlive what they refer to. */
+const week = 7 * 24 * 3600;
 
 const envSchema = z.object({
   SLACK_BOT_TOKEN: z.string().regex(/^xoxb-/, 'must be a bot token starting with xoxb-').optional(),
   SLACK_SIGNING_SECRET: z.string().min(8, 'looks too short to be a signing secret').optional(),
   SLACK_APP_TOKEN: z.string().regex(/^xapp-/, 'must be an app-level token starting with xapp-').optional(),
   SLACK_API_URL: z.url({ message: 'must be a URL such as http://127.0.0.1:4000/api/' }).optional(),
-  PORT: positiveInt('PORT').max(65535).default(3000),
+  PORT: intBetween(1, 65535).default(3000),
+  DNSWHY_OPS_PORT: intBetween(0, 65535).default(9090),
+  DNSWHY_OPS_HOST: z.string().min(1).default('0.0.0.0'),
   REDIS_URL: z.string().regex(/^rediss?:\/\//, 'must start with redis:// or rediss://').optional(),
   KUBECONFIG: z.string().optional(),
   DNSWHY_CLUSTER: clusterName.optional(),
   DNSWHY_APPROVERS: idList.default([]),
+  DNSWHY_SCHEDULERS: idList.optional(),
   DNSWHY_LAB: z.string().optional(),
   DNSWHY_FORBID_SELF_APPROVAL: boolFlag.default(true),
-  DNSWHY_PROPOSAL_TTL_SECONDS: positiveInt('DNSWHY_PROPOSAL_TTL_SECONDS').default(3600),
-  DNSWHY_DEDUPE_WINDOW_SECONDS: positiveInt('DNSWHY_DEDUPE_WINDOW_SECONDS').default(3600),
-  DNSWHY_WORKER_CONCURRENCY: positiveInt('DNSWHY_WORKER_CONCURRENCY').max(64).default(2),
+  DNSWHY_PROPOSAL_TTL_SECONDS: intBetween(1, week).default(3600),
+  DNSWHY_DEDUPE_WINDOW_SECONDS: intBetween(1, week).default(3600),
+  DNSWHY_WORKER_CONCURRENCY: intBetween(1, 64).default(2),
   DNSWHY_LOG_LEVEL: z.enum(logLevels).default('info'),
 });
 
@@ -59,16 +72,25 @@ export interface Config {
     port: number;
   };
   redisUrl?: string;
+  /** /healthz and /readyz (0: a free port). */
+  ops: { port: number; host: string };
   kubeconfig?: string;
   /** This worker's cluster name (queue `dnswhy-cluster-<name>`). */
   cluster: string;
   lab?: string;
   approvers: { users: string[]; groups: string[] };
+  /** Who may schedule summaries into other channels; the approvers when unset. */
+  schedulers?: { users: string[]; groups: string[] };
   forbidSelfApproval: boolean;
   proposalTtlSeconds: number;
   dedupeWindowSeconds: number;
   workerConcurrency: number;
   logLevel: (typeof logLevels)[number];
+}
+
+/** User ids and user-group ids (S…) of a list. */
+function splitIds(ids: string[]): { users: string[]; groups: string[] } {
+  return { users: ids.filter((id) => !id.startsWith('S')), groups: ids.filter((id) => id.startsWith('S')) };
 }
 
 /** Thrown when the environment is invalid; `problems` names each variable and what is wrong with it. */
@@ -117,13 +139,12 @@ export function loadConfig(env: Record<string, string | undefined>, role: ServeR
       port: e.PORT,
     },
     ...(e.REDIS_URL ? { redisUrl: e.REDIS_URL } : {}),
+    ops: { port: e.DNSWHY_OPS_PORT, host: e.DNSWHY_OPS_HOST },
     ...(e.KUBECONFIG ? { kubeconfig: e.KUBECONFIG } : {}),
     cluster: e.DNSWHY_CLUSTER ?? (e.DNSWHY_LAB ? 'lab' : 'default'),
     ...(e.DNSWHY_LAB ? { lab: e.DNSWHY_LAB } : {}),
-    approvers: {
-      users: e.DNSWHY_APPROVERS.filter((id) => !id.startsWith('S')),
-      groups: e.DNSWHY_APPROVERS.filter((id) => id.startsWith('S')),
-    },
+    approvers: splitIds(e.DNSWHY_APPROVERS),
+    ...(e.DNSWHY_SCHEDULERS ? { schedulers: splitIds(e.DNSWHY_SCHEDULERS) } : {}),
     forbidSelfApproval: e.DNSWHY_FORBID_SELF_APPROVAL,
     proposalTtlSeconds: e.DNSWHY_PROPOSAL_TTL_SECONDS,
     dedupeWindowSeconds: e.DNSWHY_DEDUPE_WINDOW_SECONDS,

@@ -115,7 +115,13 @@ export interface ProbePodSpec {
   hostNetwork?: boolean;
   /** Seconds after which the kubelet kills the pod whatever happens (a safety net if deletion fails). */
   activeDeadlineSeconds?: number;
+  /** Always | IfNotPresent | Never (the kubelet's default when unset). */
+  imagePullPolicy?: ImagePullPolicy;
+  /** Secrets in the pod's namespace the kubelet may use to pull the image. */
+  imagePullSecrets?: string[];
 }
+
+export type ImagePullPolicy = 'Always' | 'IfNotPresent' | 'Never';
 
 /** An ephemeral container to add to a running pod (opt-in probe mode). */
 export interface EphemeralContainerSpec {
@@ -124,6 +130,7 @@ export interface EphemeralContainerSpec {
   command: string[];
   /** Share the process namespace of this container (optional). */
   targetContainerName?: string;
+  imagePullPolicy?: ImagePullPolicy;
 }
 
 export interface WriteOptions {

@@ -41,14 +41,14 @@ export interface ApplyFixJobData {
 }
 
 /** How an apply ended, as the thread is told ('conflict': the target changed since the proposal). */
-export type ApplyOutcome = 'applied' | 'conflict' | 'failed';
+export type ApplyResultOutcome = 'applied' | 'conflict' | 'failed';
 
 /** How a rollback ended, as the thread is told. */
-export type RollbackOutcome = 'rolled-back' | 'conflict' | 'failed';
+export type RollbackResultOutcome = 'rolled-back' | 'conflict' | 'failed';
 
 export interface ApplyFixJobResult {
   /** 'skipped': the proposal was no longer applying (another worker, or it expired). */
-  outcome: ApplyOutcome | 'skipped';
+  outcome: ApplyResultOutcome | 'skipped';
   verified?: boolean;
 }
 
@@ -59,7 +59,7 @@ export interface RollbackJobData {
 }
 
 export interface RollbackJobResult {
-  outcome: RollbackOutcome | 'skipped';
+  outcome: RollbackResultOutcome | 'skipped';
 }
 
 /** A DNS health summary of one cluster (`/dns health`, schedules): the core model (src/core/health). */
@@ -83,8 +83,8 @@ export type PostReportJobData =
   | { kind: 'progress'; thread: ThreadRef; progressTs: string; target: DiagnosisTarget; cluster: string; step: string; done: number; total: number; /** Order of updates within the diagnosis (deliveries may arrive out of order). */ seq: number }
   | { kind: 'report'; thread: ThreadRef; progressTs: string; cluster: string; report: Report; diagnoseJobId: string; requestedBy: string; dedupeKey: string }
   | { kind: 'diagnosis-failed'; thread: ThreadRef; progressTs: string; cluster: string; target: DiagnosisTarget; message: string; candidates?: string[]; dedupeKey: string; diagnoseJobId: string }
-  | { kind: 'apply-result'; proposalId: string; outcome: ApplyOutcome; message: string; verified?: boolean; verification?: string; reloadNote?: string }
-  | { kind: 'rollback-result'; proposalId: string; outcome: RollbackOutcome; message: string }
+  | { kind: 'apply-result'; proposalId: string; outcome: ApplyResultOutcome; message: string; verified?: boolean; verification?: string; reloadNote?: string }
+  | { kind: 'rollback-result'; proposalId: string; outcome: RollbackResultOutcome; message: string }
   | { kind: 'health'; channel: string; requestedBy: string; summary: HealthSummary; /** Produced by a job scheduler (`/dns schedule`), not asked now. */ scheduled?: boolean; /** Set when a trend matters: the values (oldest first) to chart, and why. */ trend?: { title: string; why: string; values: (number | null)[] } };
 
 export interface PostReportJobResult {

@@ -49,6 +49,10 @@ export interface Proposal {
   applied?: AppliedRecord;
   /** ts of the message carrying the buttons. */
   messageTs?: string;
+  /** ts of the apply result (it carries the Rollback button). */
+  resultTs?: string;
+  /** What apply-fix was about to overwrite, recorded right before writing (crash recovery). */
+  intent?: unknown;
 }
 
 /** Result of a status transition. */
@@ -114,6 +118,8 @@ export class ProposalStore {
       ...(h.changedAt ? { changedAt: new Date(Number(h.changedAt)).toISOString() } : {}),
       ...(h.applied ? { applied: JSON.parse(h.applied) as AppliedRecord } : {}),
       ...(h.messageTs ? { messageTs: h.messageTs } : {}),
+      ...(h.resultTs ? { resultTs: h.resultTs } : {}),
+      ...(h.intent ? { intent: JSON.parse(h.intent) as unknown } : {}),
     };
   }
 
@@ -134,9 +140,19 @@ export class ProposalStore {
     await this.redis.hset(this.key(id), 'applied', JSON.stringify(applied));
   }
 
+  /** Records what apply-fix is about to overwrite, before it writes (write-ahead for crash recovery). */
+  async recordIntent(id: string, previous: unknown): Promise<void> {
+    await this.redis.hset(this.key(id), 'intent', JSON.stringify(previous));
+  }
+
   /** Remembers the message carrying the proposal's buttons. */
   async setMessageTs(id: string, ts: string): Promise<void> {
     await this.redis.hset(this.key(id), 'messageTs', ts);
+  }
+
+  /** Remembers the apply result message (its Rollback button is a click of this proposal too). */
+  async setResultTs(id: string, ts: string): Promise<void> {
+    await this.redis.hset(this.key(id), 'resultTs', ts);
   }
 
   /** The audit trail: "<ms> <actor> <from>-><to>" lines. */

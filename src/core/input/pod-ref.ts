@@ -5,6 +5,7 @@
  */
 import { workloadKinds, workloadResources, workloadShortNames, type WorkloadKind } from '../model/workload-kinds.js';
 import { InputError } from './target-name.js';
+import { controlCharacterIn } from './text-problems.js';
 
 export type PodRef =
   | { kind: 'pod'; namespace?: string; name: string }
@@ -36,6 +37,8 @@ function checkNamespace(ns: string): string {
 
 /** Parses a pod argument; `namespace` is the `-n` value, which an `ns/` prefix must agree with. */
 export function parsePodRef(arg: string, namespace?: string): PodRef {
+  const control = controlCharacterIn(arg) ?? (namespace !== undefined ? controlCharacterIn(namespace) : undefined);
+  if (control) throw new InputError(`the ${controlCharacterIn(arg) ? 'pod reference' : 'namespace'} contains a ${control}`, 'pod');
   const parts = arg.trim().split('/');
   if (namespace !== undefined) checkNamespace(namespace);
   if (parts.length === 1) return { kind: 'pod', namespace, name: checkName(parts[0]!, 'pod name') };

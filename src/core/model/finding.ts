@@ -8,6 +8,12 @@ export const severityRank: Record<Severity, number> = { error: 3, warn: 2, info:
 
 export type Risk = 'low' | 'medium' | 'high';
 
+/**
+ * The id of the check that says a lookup works (src/checks/healthy): the report takes a healthy
+ * verdict's summary from its finding, so the core names it here and the check declares itself with it.
+ */
+export const healthyCheckId = 'healthy';
+
 /** A query and its answer summarised, before and after a fix, as the Corefile engine simulated it. */
 export interface SimulatedQuery {
   name: string;
@@ -97,6 +103,11 @@ export interface Finding {
   confidence: number;
   /** Values that renderers may mask. */
   sensitive?: string[];
+  /**
+   * Set when the check could not test what a healthy verdict rests on (the lookup from the pod's own
+   * network position): the report's verdict is then inconclusive, never healthy.
+   */
+  untested?: true;
 }
 
 /** Orders findings: error before warn before info; within a severity, higher confidence first. Stable. */

@@ -1,10 +1,11 @@
 /**
  * buildReport: findings + evidence → the Report an on-call engineer reads. The verdict is "broken" iff
- * any finding is at warn or error; the summary is one plain line naming the root cause (the first
+ * any finding is at warn or error, "inconclusive" when otherwise a finding says the pod's own view was
+ * not tested; the summary is one plain line naming the root cause (the first
  * finding after ordering) or saying the name resolves fine.
  */
-import type { CheckInput, Finding, Report } from '../model/index.js';
-import { sortFindings } from '../model/index.js';
+import type { CheckInput, Finding, Report, Verdict } from '../model/index.js';
+import { healthyCheckId, sortFindings } from '../model/index.js';
 import { resolutionPath } from './resolution-path.js';
 
 /** What the caller knows about the run itself. */
@@ -30,14 +31,17 @@ export function buildReport(input: CheckInput, findings: Finding[], meta: Report
   const name = input.target.name.replace(/\.$/, '');
   const list = sortFindings(findings);
   const bad = list.filter((f) => f.severity !== 'info');
-  const verdict = bad.length > 0 ? 'broken' : 'healthy';
+  const untested = list.find((f) => f.untested);
+  const verdict: Verdict = bad.length > 0 ? 'broken' : untested ? 'inconclusive' : 'healthy';
   const who = `${pod.namespace}/${pod.name}`;
   let summary: string;
   if (bad.length > 0) {
     const more = bad.length > 1 ? ` (+${bad.length - 1} more finding${bad.length > 2 ? 's' : ''})` : '';
     summary = `${name} is broken from ${who}: ${bad[0]!.title}${more}`;
+  } else if (untested) {
+    summary = `${name} from ${who}: ${untested.title}`;
   } else {
-    const healthy = list.find((f) => f.checkId === 'healthy');
+    const healthy = list.find((f) => f.checkId === healthyCheckId);
     summary = healthy?.title ?? `${name} from ${who}: no DNS problem found`;
   }
   return {

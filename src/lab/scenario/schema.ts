@@ -5,6 +5,7 @@
  */
 import { z } from 'zod';
 import { fixKinds } from '../../core/model/finding.js';
+import { verdicts } from '../../core/model/report.js';
 import { dnsPolicies, serviceProtocols, serviceTypes } from '../../core/model/k8s.js';
 import { ownerKinds } from '../../core/model/workload-kinds.js';
 import { isCidr, isIp, isIpv4 } from './addresses.js';
@@ -173,7 +174,7 @@ const ruleSchema = z.strictObject({
 
 const expectSchema = z.strictObject({
   why: z.strictObject({ pod: z.string(), name: z.string().min(1), port: port.optional() }),
-  verdict: z.enum(['broken', 'healthy']),
+  verdict: z.enum(verdicts),
   findings: z.array(checkIdSchema).default([]),
   absent: z.array(checkIdSchema).default([]),
   fixes: z.array(z.enum(fixKinds)).default([]),

@@ -5,6 +5,7 @@
 import { CronExpressionParser } from 'cron-parser';
 import { clusterNameMaxLength, isValidClusterName } from '../../core/input/cluster-name.js';
 import { InputError, parseTargetName, type TargetName } from '../../core/input/target-name.js';
+import { controlCharacterIn } from '../../core/input/text-problems.js';
 
 /** A parsed /dns command. */
 export type DnsCommand =
@@ -16,6 +17,9 @@ export type DnsCommand =
   | { kind: 'schedules' }
   | { kind: 'why'; cluster?: string; pod: string; namespace?: string; name: string; port?: number }
   | { kind: 'usage-error'; message: string };
+
+/** Longest command text read: the longest valid `/dns why` (cluster, namespace, pod, 253-character name, port) is well under it. */
+export const maxCommandTextLength = 1000;
 
 /** The usage error for a word that should be a cluster name and is not one, else undefined. */
 function clusterProblem(word: string | undefined): DnsCommand | undefined {
@@ -79,7 +83,13 @@ function parseName(raw: string): TargetName | string {
   }
 }
 
+function truncateWords(s: string): string {
+  return s.length > 40 ? `${s.slice(0, 40)}…` : s;
+}
+
 function checkPod(pod: string): string | undefined {
+  const control = controlCharacterIn(pod);
+  if (control) return `the pod reference contains a ${control}`;
   const parts = pod.split('/');
   if (parts.length > 3) return `"${pod}" has too many '/': use ns/pod, deploy/name, or cluster/ns/pod`;
   for (const p of parts) if (!k8sName.test(p)) return `"${pod}" is not a pod reference (lowercase names separated by '/')`;
@@ -91,6 +101,7 @@ function checkPod(pod: string): string | undefined {
  * @param text - what the user typed after `/dns`
  */
 export function parseDnsCommand(text: string): DnsCommand {
+  if (text.length > maxCommandTextLength) return { kind: 'usage-error', message: `the command text is ${text.length} characters long; the limit is ${maxCommandTextLength}` };
   const words = text.trim().split(/\s+/).filter((w) => w.length > 0);
   const verb = (words.shift() ?? 'help').toLowerCase();
   if (verb === 'help') return { kind: 'help' };
@@ -129,7 +140,8 @@ export function parseDnsCommand(text: string): DnsCommand {
       namespace = ns;
     } else rest.push(w);
   }
-  if (rest.length !== 2) return { kind: 'usage-error', message: '`/dns why` needs a pod and a name' };
+  if (rest.length > 2) return { kind: 'usage-error', message: `unexpected extra text after the name: "${truncateWords(rest.slice(2).join(' '))}"; \`/dns why\` takes a pod and a name (and -n NAMESPACE)` };
+  if (rest.length < 2) return { kind: 'usage-error', message: '`/dns why` needs a pod and a name' };
   const [podArg, nameArg] = rest as [string, string];
   const podProblem = checkPod(podArg);
   if (podProblem) return { kind: 'usage-error', message: podProblem };
