@@ -38,14 +38,15 @@ export function createApplyFixProcessor(deps: ProposalJobDeps) {
     let reloadNote: string | undefined;
     if (!record) {
       try {
-        const outcome = await deps.runtime.applyFix(p.fix);
+        const outcome = await deps.runtime.applyFix(p.fix, { beforeWrite: (previous) => deps.proposals.recordIntent(proposalId, previous) });
         record = outcome.record;
         message = outcome.message;
         reloadNote = outcome.reloadNote;
         await deps.proposals.recordApplied(proposalId, record);
       } catch (err) {
         // A conflict may be our own earlier write (a run that died after patching, before recording).
-        const mine = isConflict(err) ? await deps.runtime.alreadyApplied?.(p.fix).catch(() => undefined) : undefined;
+        // The intent recorded before the write says what was there (workload patches need it to roll back).
+        const mine = isConflict(err) ? await deps.runtime.alreadyApplied?.(p.fix, p.intent).catch(() => undefined) : undefined;
         if (mine) {
           record = mine;
           message = 'The target already holds this fix (applied by an earlier attempt that did not finish); recorded it.';

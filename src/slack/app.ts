@@ -25,6 +25,8 @@ import { RedisReplayGuard } from './receiver/replay-guard.js';
 import { VerifiedHttpReceiver } from './receiver/verified-http-receiver.js';
 import type { Readiness } from '../ops/readiness.js';
 import { SlackConnection, type SlackConnectionOptions } from './slack-connection.js';
+import { InstanceHeartbeat } from '../store/instance-heartbeat.js';
+import { resumeInterruptedStarts } from './flows/resume-diagnoses.js';
 
 export interface SlackAppOptions {
   botToken: string;
@@ -57,6 +59,9 @@ export interface SlackAppOptions {
   readiness?: Readiness;
   /** Backoff and log interval of the Slack connection watcher. */
   slackRetry?: SlackConnectionOptions;
+  /** This instance's heartbeat lifetime, and how often interrupted starts of others are looked for. */
+  instanceTtlMs?: number;
+  resumeIntervalMs?: number;
 }
 
 export interface RunningSlackApp {
@@ -90,7 +95,10 @@ export async function startSlackApp(o: SlackAppOptions): Promise<RunningSlackApp
   app.error(async (err) => o.log.error({ err: err.message, code: (err as { code?: string }).code }, 'listener error'));
 
   const poster = new SlackPoster(client, { ...(o.channelIntervalMs !== undefined ? { channelIntervalMs: o.channelIntervalMs } : {}), onFailure: (err) => slack.reportFailure(err) });
+  const heartbeat = new InstanceHeartbeat(o.redis, 'app', o.instanceTtlMs);
+  await heartbeat.start();
   const deps: SlackDeps = {
+    instanceId: heartbeat.id,
     redis: o.redis,
     queues: o.queues,
     poster,
@@ -110,6 +118,7 @@ export async function startSlackApp(o: SlackAppOptions): Promise<RunningSlackApp
     connection: o.connection,
     log: o.log,
     slack,
+    orphans: { queue: o.queues.post, redis: o.redis },
     ...(o.postConcurrency ? { concurrency: o.postConcurrency } : {}),
     deps: {
       poster,
@@ -127,6 +136,10 @@ export async function startSlackApp(o: SlackAppOptions): Promise<RunningSlackApp
   await slack.start();
   const socket = httpReceiver ? undefined : startSocketMode(app, o.log, o.readiness, o.slackRetry);
   if (socket) await socket.firstAttempt;
+  const resume = () => resumeInterruptedStarts(deps, heartbeat).catch((err: Error) => o.log.warn({ err: err.message }, 'could not look for interrupted diagnoses'));
+  void resume();
+  const resumer = setInterval(() => void resume(), o.resumeIntervalMs ?? 10_000);
+  resumer.unref();
   const eventsUrl = httpReceiver ? `http://127.0.0.1:${httpReceiver.port}/slack/events` : undefined;
   return {
     app,
@@ -137,10 +150,12 @@ export async function startSlackApp(o: SlackAppOptions): Promise<RunningSlackApp
     ...(httpReceiver ? { receiver: httpReceiver } : {}),
     ...(eventsUrl ? { eventsUrl } : {}),
     async stop() {
+      clearInterval(resumer);
       slack.stop();
       if (httpReceiver) await httpReceiver.stop();
       else await socket?.stop();
       await postWorker.close();
+      await heartbeat.stop();
     },
   };
 }

@@ -24,6 +24,8 @@ export interface SlackDeps {
   /** Who may schedule summaries into other channels. */
   schedulers: SchedulerPolicy;
   log: QueueLogger;
+  /** This app instance (its heartbeat tells others it is alive while it starts diagnoses). */
+  instanceId?: string;
   /** Cluster used when the command names none and several workers are live. */
   defaultCluster?: string;
   /** Where check documentation paths are browsed (default: the project's repository). */

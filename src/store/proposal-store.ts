@@ -57,6 +57,8 @@ export interface Proposal {
   verified?: boolean;
   /** ts of the apply result (it carries the Rollback button). */
   resultTs?: string;
+  /** What apply-fix was about to overwrite, recorded right before writing (crash recovery). */
+  intent?: unknown;
 }
 
 /** Result of a status transition. */
@@ -124,6 +126,7 @@ export class ProposalStore {
       ...(h.messageTs ? { messageTs: h.messageTs } : {}),
       ...(h.verified ? { verified: h.verified === '1' } : {}),
       ...(h.resultTs ? { resultTs: h.resultTs } : {}),
+      ...(h.intent ? { intent: JSON.parse(h.intent) as unknown } : {}),
     };
   }
 
@@ -142,6 +145,11 @@ export class ProposalStore {
   /** Records what apply-fix kept, before verification (a re-run then skips the apply). */
   async recordApplied(id: string, applied: AppliedRecord): Promise<void> {
     await this.redis.hset(this.key(id), 'applied', JSON.stringify(applied));
+  }
+
+  /** Records what apply-fix is about to overwrite, before it writes (write-ahead for crash recovery). */
+  async recordIntent(id: string, previous: unknown): Promise<void> {
+    await this.redis.hset(this.key(id), 'intent', JSON.stringify(previous));
   }
 
   /** Remembers the message carrying the proposal's buttons. */

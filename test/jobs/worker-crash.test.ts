@@ -46,9 +46,20 @@ describe('cluster worker resilience with a fake diagnosis (mocked cluster)', { t
     expect(joined.text).toContain('You joined it');
     child.kill('SIGKILL');
     await new Promise((r) => child!.once('exit', r));
+    // No worker runs while the dead one's lock expires: nothing checks for stalled jobs meanwhile.
+    const [orphan] = await h.queues.cluster('lab').getJobs(['active']);
+    expect(orphan).toBeDefined();
+    const lockKey = `${h.queues.cluster('lab').toKey(orphan!.id!)}:lock`;
+    for (let i = 0; i < 200 && (await h.redis.exists(lockKey)) === 1; i++) await new Promise((r) => setTimeout(r, 50));
+    expect(await h.redis.exists(lockKey)).toBe(0);
 
     const runtime = new FakeRuntime({ name: 'lab' });
-    worker = await startClusterWorker({ connection: bullConnection(h.redisServer.url), redis: h.redis, queues: h.queues, runtime, cluster: 'lab', log: pino({ level: 'silent' }), heartbeatMs: 1000, lockDurationMs: 1500, progressIntervalMs: 0 });
+    // Production lock settings; a starting worker takes the orphaned job over before it returns.
+    worker = await startClusterWorker({ connection: bullConnection(h.redisServer.url), redis: h.redis, queues: h.queues, runtime, cluster: 'lab', log: pino({ level: 'silent' }), heartbeatMs: 1000, progressIntervalMs: 0 });
+    // Not an orphan any more: waiting, done, or active under the new worker's lock (it may finish in between).
+    const state = await h.queues.cluster('lab').getJobState(orphan!.id!);
+    const orphaned = state === 'active' && (await h.redis.exists(lockKey)) === 0 && (await h.queues.cluster('lab').getJobState(orphan!.id!)) === 'active';
+    expect(orphaned, `state ${state}`).toBe(false);
     const parent = h.slack.messages.find((m) => m.channel === channel && !m.threadTs)!;
     const fix = await h.slack.waitFor('fix after recovery', () => h.slack.thread(channel, parent.ts).find((m) => buttons(m)[actionIds.approveFix]), 30000);
     expect(fix).toBeDefined();

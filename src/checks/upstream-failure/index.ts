@@ -42,7 +42,9 @@ export const upstreamFailure = defineCheck({
     const f = factsOf(input);
     const viaCoredns = f.pod.dnsPolicy !== 'Default';
     const up = viaCoredns ? corednsUpstreams(f) : undefined;
-    const views = up ? up.views : f.upstreamsSeenFrom(f.pod.node);
+    // A loopback resolver asked from a probe pod is the probe's own loopback, not the node's stub resolver:
+    // its silence says nothing about the upstream (a CoreDNS that forwards there loops: coredns-crash-loop).
+    const views = (up ? up.views : f.upstreamsSeenFrom(f.pod.node)).filter((v) => !v.resolver.startsWith('127.') && v.resolver !== '::1');
     if (views.length === 0) {
       // Nothing was asked of any upstream although the name goes to one (not answered inside CoreDNS).
       if (f.upstreamViews().length === 0 && (up === undefined || up.forwarded)) throw new LacksEvidenceError('query to an upstream resolver');
