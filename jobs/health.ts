@@ -6,7 +6,7 @@
  */
 import type { Job } from 'bullmq';
 import { buildHealthSummary, snapshotOf } from '../src/core/health/build-health-summary.js';
-import { trendMetricLabel, trendPointOf, trendThatMatters } from '../src/core/health/trend.js';
+import { trendChartOf, trendPointOf, trendThatMatters } from '../src/core/health/trend.js';
 import type { HealthStore } from '../src/store/health-store.js';
 import type { HealthJobData, HealthJobResult } from '../src/queue/job-data.js';
 import { jobId } from '../src/queue/job-id.js';
@@ -36,10 +36,12 @@ export function createHealthProcessor(deps: HealthDeps) {
     const point = trendPointOf(summary);
     const points = [...((await deps.store?.trend(cluster, channel)) ?? []).filter((p) => p.at < point.at), point];
     const t = trendThatMatters(points);
-    const trend = t ? { title: `${trendMetricLabel[t.metric]}, ${cluster}`, why: t.why, values: points.map((p) => p[t.metric]) } : undefined;
+    const trend = t ? trendChartOf(points, t.metric, cluster, t.why) : undefined;
+    // The last 7 summaries go along for the trend in text (for readers who do not open images).
+    const recent = points.slice(-7);
     await deps.queues.post.add(
       postJobName,
-      { kind: 'health', channel, requestedBy: job.data.requestedBy, summary, ...(scheduled ? { scheduled } : {}), ...(trend ? { trend } : {}) },
+      { kind: 'health', channel, requestedBy: job.data.requestedBy, summary, ...(scheduled ? { scheduled } : {}), ...(trend ? { trend } : {}), ...(recent.length >= 2 ? { recent } : {}) },
       { ...postJobOptions, jobId: jobId('health', job.id!) },
     );
     await deps.store?.save(cluster, channel, snapshotOf(input));

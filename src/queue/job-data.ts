@@ -3,6 +3,7 @@
  * stored in Redis by BullMQ and read by processes of other versions, so only data, no classes.
  */
 import type { HealthStatus, HealthSummary } from '../core/health/model.js';
+import type { TrendChart, TrendPoint } from '../core/health/trend.js';
 import type { DiagnosisTarget, Report } from '../core/model/index.js';
 import type { RerunFinding } from '../core/report/reprove.js';
 
@@ -86,7 +87,7 @@ export type PostReportJobData =
   | { kind: 'diagnosis-failed'; thread: ThreadRef; progressTs: string; cluster: string; target: DiagnosisTarget; message: string; candidates?: string[]; dedupeKey: string; diagnoseJobId: string }
   | { kind: 'apply-result'; proposalId: string; outcome: ApplyResultOutcome; message: string; verified?: boolean; verification?: string; reloadNote?: string; /** The re-run's findings, to re-prove the report's other fixes against the new state. */ rerun?: RerunFinding[] }
   | { kind: 'rollback-result'; proposalId: string; outcome: RollbackResultOutcome; message: string; /** The re-run after the rollback, to re-prove the report's other fixes. */ rerun?: RerunFinding[] }
-  | { kind: 'health'; channel: string; requestedBy: string; summary: HealthSummary; /** Produced by a job scheduler (`/dns schedule`), not asked now. */ scheduled?: boolean; /** Set when a trend matters: the values (oldest first) to chart, and why. */ trend?: { title: string; why: string; values: (number | null)[] } };
+  | { kind: 'health'; channel: string; requestedBy: string; summary: HealthSummary; /** Produced by a job scheduler (`/dns schedule`), not asked now. */ scheduled?: boolean; /** Set when a trend matters: the chart (dated series, unit, threshold) and why. */ trend?: TrendChart; /** The last summaries' points, for the trend in text. */ recent?: TrendPoint[] };
 
 export interface PostReportJobResult {
   /** ts of every message posted (or found already posted), by step. */

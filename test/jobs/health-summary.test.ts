@@ -81,8 +81,11 @@ describe('health job and schedules (real redis-server, fake cluster)', () => {
     runtime.healthServfail = 60; // the upstream starts failing: 60 of 160 responses since the previous summary
     await process(job(data));
     const last = (await postedHealth('C0TREND')).at(-1)!.data;
-    expect(last.trend).toMatchObject({ title: 'SERVFAIL share of responses (%), lab' });
-    expect(last.trend!.values.map((v) => Math.round(v ?? -1))).toEqual([0, 0, 0, 38]);
+    expect(last.trend).toMatchObject({ title: 'lab: SERVFAIL share of responses', label: 'SERVFAIL share of responses' });
+    expect(last.trend!.series[0]!.values.map((v) => Math.round(v ?? -1))).toEqual([0, 0, 0, 38]);
+    expect(last.trend!.unit).toBe('%');
+    expect(last.trend!.threshold?.value).toBeGreaterThan(0);
+    expect(last.recent).toHaveLength(4);
     expect(last.trend!.why).toContain('SERVFAIL share of responses is 37.5%');
   });
 

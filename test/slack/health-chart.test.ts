@@ -1,54 +1,74 @@
-import { inflateSync } from 'node:zlib';
+/**
+ * Trend charts say what they show: a title with the reason, the metric and its unit, a dated time
+ * axis, a legend only when there is more than one series, and the threshold line. Each kind is
+ * rendered to SVG (Vega) and PNG (resvg); set DNSWHY_CHART_DIR to keep the PNGs and look at them
+ * (docs/tools/render-charts.ts writes the ones in docs/img).
+ */
+import { mkdirSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { crc32, renderTrendPng } from '../../src/slack/blocks/health-chart.js';
+import { trendChartOf, trendLines, sparkline, type TrendMetric, type TrendPoint } from '../../src/core/health/trend.js';
+import { renderTrendPng, renderTrendSvg } from '../../src/slack/blocks/health-chart.js';
 
-/** Splits a PNG into chunks, checking each CRC. */
-function chunks(png: Uint8Array): { type: string; data: Buffer }[] {
+/** Six summaries a day apart, the last one clearly worse. */
+export function samplePoints(): TrendPoint[] {
+  const base = Date.parse('2026-12-01T09:00:00Z');
+  const p90 = [12, 14, 11, 13, 12, 61];
+  const p50 = [4, 5, 4, 4, 5, 22];
+  const loss = [0, 0, 0.5, 0, 0, 4];
+  const servfail = [0.1, 0.2, 0.1, null, 0.2, 3.8];
+  return p90.map((v, i) => ({ at: new Date(base + i * 86_400_000).toISOString(), p90Ms: v, p50Ms: p50[i]!, lossPct: loss[i]!, servfailPct: servfail[i]!, requests: 1000 }));
+}
+
+function pngSize(png: Uint8Array): { width: number; height: number } {
   const b = Buffer.from(png);
   expect([...b.subarray(0, 8)]).toEqual([0x89, 0x50, 0x4e, 0x47, 0x0d, 0x0a, 0x1a, 0x0a]);
-  const out: { type: string; data: Buffer }[] = [];
-  for (let off = 8; off < b.length; ) {
-    const len = b.readUInt32BE(off);
-    const type = b.toString('ascii', off + 4, off + 8);
-    const data = b.subarray(off + 8, off + 8 + len);
-    expect(b.readUInt32BE(off + 8 + len), `CRC of ${type}`).toBe(crc32(b.subarray(off + 4, off + 8 + len)));
-    out.push({ type, data });
-    off += 12 + len;
+  expect(b.toString('ascii', 12, 16)).toBe('IHDR');
+  return { width: b.readUInt32BE(16), height: b.readUInt32BE(20) };
+}
+
+const kinds: { metric: TrendMetric; file: string; unit: string; series: string[] }[] = [
+  { metric: 'p90Ms', file: 'health-trend-latency.png', unit: '(ms)', series: ['p50', 'p90'] },
+  { metric: 'lossPct', file: 'health-trend-loss.png', unit: '(%)', series: ['loss to the DNS Service'] },
+  { metric: 'servfailPct', file: 'health-trend-servfail.png', unit: '(%)', series: ['SERVFAIL share of responses'] },
+];
+
+describe('trend charts', () => {
+  for (const k of kinds) {
+    it(`${k.metric}: title and reason, metric and unit, dated axis, ${k.series.length > 1 ? 'a legend' : 'no legend'}, the threshold; a PNG`, async () => {
+      const chart = trendChartOf(samplePoints(), k.metric, 'prod-eu', 'it rose');
+      const svg = await renderTrendSvg(chart);
+      expect(svg).toContain(chart.title);
+      expect(svg).toContain('it rose');
+      expect(svg).toContain(`${chart.label} ${k.unit}`);
+      expect(svg).toContain('time of the summary (UTC)');
+      expect(svg).toMatch(/Dec 0[1-6] 09:00/);
+      expect(svg).toContain(chart.threshold!.label);
+      // A legend names each series only when there are several.
+      for (const s of k.series) expect(svg.includes(`>${s}<`)).toBe(k.series.length > 1);
+      const png = await renderTrendPng(chart);
+      const size = pngSize(png);
+      expect(size.width).toBeGreaterThan(1200);
+      expect(size.height).toBeGreaterThan(500);
+      if (process.env.DNSWHY_CHART_DIR) {
+        mkdirSync(process.env.DNSWHY_CHART_DIR, { recursive: true });
+        writeFileSync(join(process.env.DNSWHY_CHART_DIR, k.file), png);
+      }
+    }, 30_000);
   }
-  return out;
-}
 
-function pixels(png: Uint8Array): { width: number; height: number; at(x: number, y: number): number[] } {
-  const cs = chunks(png);
-  const ihdr = cs[0]!.data;
-  const width = ihdr.readUInt32BE(0);
-  const height = ihdr.readUInt32BE(4);
-  const raw = inflateSync(Buffer.concat(cs.filter((c) => c.type === 'IDAT').map((c) => c.data)));
-  expect(raw.length).toBe((width * 3 + 1) * height);
-  return { width, height, at: (x, y) => [...raw.subarray(y * (width * 3 + 1) + 1 + x * 3, y * (width * 3 + 1) + 1 + x * 3 + 3)] };
-}
-
-describe('renderTrendPng', () => {
-  it('is a valid RGB PNG with the latest point in red at the right edge', () => {
-    const png = renderTrendPng([1, 2, null, 2, 9], { width: 320, height: 120 });
-    const types = chunks(png).map((c) => c.type);
-    expect(types[0]).toBe('IHDR');
-    expect(types.at(-1)).toBe('IEND');
-    const img = pixels(png);
-    expect([img.width, img.height]).toEqual([320, 120]);
-    // latest point: x = right edge (width - 16), y = bottom - plot * 9 / (9 * 1.15)
-    const bottom = 120 - 24;
-    const y = Math.round(bottom - ((bottom - 16) * 9) / (9 * 1.15));
-    expect(img.at(320 - 16, y)).toEqual([210, 40, 40]);
-    expect(img.at(2, 119)).toEqual([255, 255, 255]);
+  it('draws a chart with gaps and without a threshold when there is too little history', async () => {
+    const points = samplePoints().slice(0, 2).map((p, i) => ({ ...p, servfailPct: i === 0 ? null : 2 }));
+    const chart = trendChartOf(points, 'servfailPct', 'lab', 'why');
+    expect(chart.threshold).toBeUndefined();
+    expect(pngSize(await renderTrendPng(chart)).width).toBeGreaterThan(0);
   });
 
-  it('draws an empty chart when nothing was measured', () => {
-    const img = pixels(renderTrendPng([null, null]));
-    expect([img.width, img.height]).toEqual([640, 240]);
-  });
-
-  it('computes the CRC-32 PNG uses', () => {
-    expect(crc32(Buffer.from('IEND'))).toBe(0xae426082);
+  it('has a text trend of the last 7 summaries: a sparkline and first → latest per metric', () => {
+    expect(sparkline([1, 2, null, 8])).toBe('▁▂ █');
+    const lines = trendLines([...samplePoints(), ...samplePoints()].map((p, i) => ({ ...p, at: new Date(Date.parse(p.at) + i).toISOString() })));
+    expect(lines).toHaveLength(3);
+    expect(lines[0]).toMatch(/^p90 latency to the DNS Service \(ms\)\s+\S{7}\s+61 → 61 ms$/);
+    expect(trendLines(samplePoints().slice(0, 1))).toEqual([]);
   });
 });

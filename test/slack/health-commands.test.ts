@@ -52,7 +52,9 @@ describe('health commands in Slack (HTTP mode, emulator, fake cluster)', () => {
       const chart = await h.slack.waitFor('chart upload', () => h.slack.messages.find((m) => m.channel === ch && m.files?.some((f) => f.name === 'dns-health-trend.png')));
       expect(chart.threadTs).toBe(summaries(ch)[3]!.ts);
       expect(chart.text).toContain('SERVFAIL share of responses is');
-      expect(chart.files![0]!.title).toBe('SERVFAIL share of responses (%), lab');
+      expect(chart.files![0]!.title).toBe('lab: SERVFAIL share of responses');
+      // The summary itself carries the trend in text too, for readers who do not open the image.
+      expect(messageText(summaries(ch)[3]!)).toContain('Trend over the last 4 summaries');
       const upload = h.slack.calls.filter((c) => c.method === 'upload').at(-1)!;
       expect(Number(upload.args.bytes)).toBeGreaterThan(500);
     } finally {

@@ -4,6 +4,7 @@
  */
 import { healthLines, matrixRows } from '../../core/health/render-health.js';
 import type { HealthSummary } from '../../core/health/model.js';
+import { trendLines, type TrendPoint } from '../../core/health/trend.js';
 import type { RenderedMessage, SlackBlock } from './block-types.js';
 import { blockLimits } from './limits.js';
 import { codeBlock, escapeMrkdwn, slackDate, truncate } from './text.js';
@@ -24,7 +25,7 @@ function pct(x: number | null): string {
  * @param user - who asked (or scheduled) it
  * @param opts - scheduled: made by a `/dns schedule` job scheduler
  */
-export function renderHealth(h: HealthSummary, user: string, opts: { scheduled?: boolean } = {}): RenderedMessage {
+export function renderHealth(h: HealthSummary, user: string, opts: { scheduled?: boolean; recent?: TrendPoint[] } = {}): RenderedMessage {
   const l = healthLines(h);
   const problems = h.reasons.filter((r) => r.severity !== 'info');
   const infos = h.reasons.filter((r) => r.severity === 'info');
@@ -51,6 +52,9 @@ export function renderHealth(h: HealthSummary, user: string, opts: { scheduled?:
   const traffic = `*Traffic* ${t.window === 'since-previous' && t.since ? `since ${slackDate(t.since)}` : 'since the replicas started'}: ${t.requests} requests · NXDOMAIN ${pct(t.nxdomainRatio)} · SERVFAIL ${pct(t.servfailRatio)} · cache hits ${pct(t.cacheHitRate)}`;
   const upstreams = l.upstreams.length ? `\n*Upstreams*\n${l.upstreams.map((u) => `• ${escapeMrkdwn(u)}`).join('\n')}` : '';
   blocks.push(section(traffic + upstreams));
+  // The trend of the last summaries in text, for readers who do not open the chart.
+  const trend = opts.recent ? trendLines(opts.recent) : [];
+  if (trend.length > 0) blocks.push(section(`*Trend over the last ${Math.min(7, opts.recent!.length)} summaries* (oldest → latest)\n${codeBlock(trend.join('\n'), blockLimits.sectionText - 80).text}`));
   const diff = h.config.diff ? `\n${codeBlock(h.config.diff, blockLimits.sectionText - 400, h.config.diffTruncated ? 'diff shortened' : '').text}` : '';
   blocks.push(section(`*Config* ${escapeMrkdwn(l.config)}${diff}`));
   const notes = h.notes.length ? ` · Could not learn: ${escapeMrkdwn(h.notes.join('; '))}` : '';

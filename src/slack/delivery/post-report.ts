@@ -257,9 +257,9 @@ export function createPostReportProcessor(deps: PostReportDeps) {
         return { posted };
       }
       case 'health':
-        posted.health = (await postOnce(poster, ledger, key('health'), { channel: d.channel }, renderHealth(d.summary, d.requestedBy, { scheduled: d.scheduled === true }))).ts;
+        posted.health = (await postOnce(poster, ledger, key('health'), { channel: d.channel }, renderHealth(d.summary, d.requestedBy, { scheduled: d.scheduled === true, ...(d.recent ? { recent: d.recent } : {}) }))).ts;
         // The trend chart (when one matters) goes in the summary's thread, uploaded once per job.
-        if (d.trend) posted.healthChart = await uploadOrInline(deps, key('health-chart'), { channel: d.channel, threadTs: posted.health }, { filename: 'dns-health-trend.png', title: d.trend.title, content: '', binary: renderTrendPng(d.trend.values) }, d.trend.why);
+        if (d.trend) posted.healthChart = await uploadOrInline(deps, key('health-chart'), { channel: d.channel, threadTs: posted.health }, { filename: 'dns-health-trend.png', title: d.trend.title, content: '', binary: await renderTrendPng(d.trend) }, d.trend.why);
         return { posted };
       case 'rollback-result': {
         const p = await deps.proposals.get(d.proposalId);
