@@ -56,7 +56,7 @@ export function chooseFix(fixes: Fix[]): FixChoice {
   let stopGap: string | undefined;
   if (isApplicable(rec) && fixDurability(rec) === 'stop-gap' && durableAdvice) {
     const all = proven.every((f) => fixDurability(f) === 'stop-gap');
-    stopGap = `${all && proven.length > 1 ? `All ${proven.length} proven fixes are stop-gaps` : 'This is a stop-gap'}: ${all && proven.length > 1 ? 'they pin' : 'it pins'} today's addresses, which go stale when they change. The durable fix is advice: ${durableAdvice.title}.`;
+    stopGap = `${all && proven.length > 1 ? `${proven.length === 2 ? 'Both' : `All ${proven.length}`} proven fixes are stop-gaps` : 'This is a stop-gap'}: ${all && proven.length > 1 ? 'they pin' : 'it pins'} today's addresses, which go stale when they change. The durable fix is advice: ${durableAdvice.title}.`;
   }
   return { recommended, alternatives, ...(stopGap ? { stopGap } : {}) };
 }

@@ -31,7 +31,7 @@ describe('chooseFix', () => {
 
   it('says in one line when the proven fixes are stop-gaps and the durable fix is advice', () => {
     const c = chooseFix([corefile('view', { scope: 'zone', durability: 'stop-gap' }), workload('pin', { durability: 'stop-gap' }), advice('Run CoreDNS per zone', { durability: 'durable' })]);
-    expect(c.stopGap).toBe("All 2 proven fixes are stop-gaps: they pin today's addresses, which go stale when they change. The durable fix is advice: Run CoreDNS per zone.");
+    expect(c.stopGap).toBe("Both proven fixes are stop-gaps: they pin today's addresses, which go stale when they change. The durable fix is advice: Run CoreDNS per zone.");
     expect(chooseFix([workload('pin', { durability: 'stop-gap' }), advice('x')]).stopGap).toBeUndefined();
     expect(chooseFix([workload('ndots'), advice('x', { durability: 'durable' })]).stopGap).toBeUndefined();
   });
