@@ -21,7 +21,7 @@ import { bullConnection } from '../../src/queue/connection.js';
 import { Queues } from '../../src/queue/queues.js';
 import { startSlackApp, type RunningSlackApp } from '../../src/slack/app.js';
 import { actionIds } from '../../src/slack/ids.js';
-import { sendSigned, slashCommandBody } from '../../src/emulators/slack/signed-request.js';
+import { blockActionsBody, sendSigned, slashCommandBody } from '../../src/emulators/slack/signed-request.js';
 import { startSlackEmulator, type SlackEmulator } from '../../src/emulators/slack/slack-emulator.js';
 import { FakeRuntime } from '../jobs/helpers/fake-runtime.js';
 import { startRedis, type RedisHandle } from '../helpers/redis-server.js';
@@ -102,7 +102,7 @@ describe('crash windows of the Slack app (fake diagnosis, mocked cluster)', { ti
     const fix = await w.slack.waitFor('fix in the original thread', () => w.slack.thread(channel, parent.ts).find((m) => buttons(m)[actionIds.approveFix]), 30_000);
     expect(fix.threadTs).toBe(parent.ts);
     const thread = w.slack.thread(channel, parent.ts);
-    expect(thread.filter((m) => messageText(m).includes('Resolution path'))).toHaveLength(1);
+    expect(thread.filter((m) => messageText(m).includes('Recommended fix:*'))).toHaveLength(1);
     expect(w.slack.messages.filter((m) => m.channel === channel && !m.threadTs)).toHaveLength(1);
     expect(w.runtime.diagnoses).toBe(1);
     // The question is free again afterwards: asking again starts a new diagnosis.
@@ -110,16 +110,21 @@ describe('crash windows of the Slack app (fake diagnosis, mocked cluster)', { ti
     await w.slack.waitFor('second parent', () => w.slack.messages.filter((m) => m.channel === channel && !m.threadTs).length === 2 || undefined, 20_000);
   });
 
-  it('uploads an evidence file once when the app died between uploading it and recording it', async () => {
+  // The report's long details are uploaded when Show details is pressed; the crash window is there now.
+  it('uploads the details file once when the app died between uploading it and recording it', async () => {
     const w = (world = await startWorld(new FakeRuntime({ name: 'lab', extraFindings: 30 })));
     const child = await crashingApp(w, 'after-upload');
     await sendSigned(child.eventsUrl, secret, slashCommandBody({ text: 'why default/web-7d9 s3.cloud-b.example', user: 'U0ASKER', channel }));
-    await child.crashed;
     const parent = await w.slack.waitFor('parent', () => w.slack.messages.find((m) => m.channel === channel && !m.threadTs));
+    const report = await w.slack.waitFor('report', () => w.slack.thread(channel, parent.ts).find((m) => buttons(m)[actionIds.showDetails]), 30_000);
+    const details = (url: string) => sendSigned(url, secret, blockActionsBody({ user: 'U0ASKER', channel, messageTs: report.ts, threadTs: parent.ts, actionId: actionIds.showDetails, value: buttons(report)[actionIds.showDetails]! }));
+    await details(child.eventsUrl).catch(() => undefined);
+    await child.crashed;
     expect(w.slack.thread(channel, parent.ts).filter((m) => m.files)).toHaveLength(1);
-    // The delivery job is orphaned with the dead app; a new app takes it over and finishes it.
+    // A new app instance; the reader presses Show details again: the file is found, not uploaded twice.
     w.app = await secondApp(w);
-    await w.slack.waitFor('fix after the takeover', () => w.slack.thread(channel, parent.ts).find((m) => buttons(m)[actionIds.approveFix]), 30_000);
+    await details(w.app.eventsUrl!);
+    for (let i = 0; i < 100 && !(await w.redis.hget(`dnswhy:report:${buttons(report)[actionIds.showDetails]}`, 'details')); i++) await new Promise((r) => setTimeout(r, 100));
     const thread = w.slack.thread(channel, parent.ts);
     expect(thread.filter((m) => m.files)).toHaveLength(1);
     expect(w.slack.callsOf('files.completeUploadExternal').filter((c) => c.ok)).toHaveLength(1);

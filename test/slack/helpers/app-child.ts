@@ -1,8 +1,8 @@
 /**
  * The Slack app in its own process, to be killed at a chosen point by itself (SIGKILL, as a
  * crashing or OOM-killed pod dies): CRASH_AT=before-enqueue dies after a diagnosis thread was
- * posted and recorded, just before its job is enqueued; CRASH_AT=after-upload dies after an
- * evidence file was uploaded, just before the upload is recorded. Prints "ready <eventsUrl>".
+ * posted and recorded, just before its job is enqueued; CRASH_AT=after-upload dies after a file
+ * (a report's details, a chart) was uploaded, just before the upload is recorded. Prints "ready <eventsUrl>".
  * Env: REDIS_URL, SLACK_API_URL, SIGNING_SECRET, INSTANCE_TTL_MS.
  */
 import { Queue } from 'bullmq';
@@ -29,7 +29,7 @@ if (crashAt === 'before-enqueue') {
 if (crashAt === 'after-upload') {
   const record = PostLedger.prototype.record;
   PostLedger.prototype.record = function (this: PostLedger, key: string, ts: string) {
-    if (key.includes('-file-') && ts === 'uploaded') die('after-upload');
+    if ((key.includes('-file-') || key.endsWith('-details-file')) && ts === 'uploaded') die('after-upload');
     return record.call(this, key, ts);
   };
 }
