@@ -168,7 +168,7 @@ export class LabBackend implements ApiBackend {
     const pod = this.lab.pod(ns, name) as any;
     if (!pod) return;
     this.lab.setPodPhase(ns, name, 'Running');
-    this.lab.refreshWorkloadStatus(ns);
+    this.lab.refreshWorkloadStatus(ns, { pod });
     const command: string[] | undefined = pod.spec.containers?.[0]?.command;
     if (!isProbeCommand(command)) return;
     const argv = [...command!, ...(pod.spec.containers[0].args ?? [])];

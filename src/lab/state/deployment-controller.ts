@@ -11,6 +11,8 @@ import { templateKey, type LabState } from './lab-state.js';
 import { resourceByKind } from './resources.js';
 
 const owned = (p: any, uid: string | undefined) => p.metadata.ownerReferences?.some((r: any) => r.uid === uid);
+/** The order the store lists objects in (byte order of names), so controllers act in the same order as before the indexes. */
+const byName = (a: any, b: any) => (a.metadata.name < b.metadata.name ? -1 : a.metadata.name > b.metadata.name ? 1 : 0);
 
 export class DeploymentController {
   constructor(private readonly lab: LabState) {}
@@ -23,7 +25,7 @@ export class DeploymentController {
     const store = this.lab.store;
     const d = store.get('deployments', ns, name) as any;
     if (!d) return false;
-    const sets = (store.list('replicasets', ns) as any[]).filter((rs) => owned(rs, d.metadata.uid));
+    const sets = (store.ownedBy('replicasets', d.metadata.uid) as any[]).sort(byName);
     let current = sets.find((rs) => templateKey(rs.spec.template) === templateKey(d.spec.template));
     const revisions = sets.map((rs) => Number(rs.metadata.annotations?.['deployment.kubernetes.io/revision'] ?? 0));
     const nextRevision = String(Math.max(0, ...revisions) + 1);
@@ -55,7 +57,8 @@ export class DeploymentController {
         store.update('deployments', { ...fresh, metadata: { ...fresh.metadata, annotations: { ...(fresh.metadata.annotations ?? {}), 'deployment.kubernetes.io/revision': nextRevision } } });
       }
     }
-    const pods = (store.list('pods', ns) as any[]).filter((p) => sets.some((rs) => owned(p, rs.metadata.uid)) || owned(p, current.metadata.uid));
+    const setUids = new Set([...sets.map((rs) => rs.metadata.uid), current.metadata.uid]);
+    const pods = [...setUids].flatMap((uid) => store.ownedBy('pods', uid) as any[]).filter((p, i, all) => all.indexOf(p) === i).sort(byName);
     const oldPods = pods.filter((p) => !owned(p, current.metadata.uid));
     const newPods = pods.filter((p) => owned(p, current.metadata.uid));
     const desired: number = d.spec.replicas ?? 1;
@@ -78,7 +81,7 @@ export class DeploymentController {
       this.lab.runtime.delete(`${ns}/${gone.metadata.name}`);
       changed = true;
     }
-    for (const rs of (store.list('replicasets', ns) as any[]).filter((x) => owned(x, d.metadata.uid))) {
+    for (const rs of (store.ownedBy('replicasets', d.metadata.uid) as any[]).sort(byName)) {
       const want = rs.metadata.uid === current.metadata.uid ? desired : 0;
       if (rs.spec.replicas !== want) {
         store.update('replicasets', {
@@ -88,7 +91,7 @@ export class DeploymentController {
         });
       }
     }
-    this.lab.refreshWorkloadStatus(ns);
+    this.lab.refreshWorkloadStatus(ns, { deployment: name });
     return changed;
   }
 
@@ -99,9 +102,9 @@ export class DeploymentController {
     const ns = deleted.metadata.namespace!;
     const rs = this.lab.store.get('replicasets', ns, ref.name) as any;
     if (!rs) return undefined;
-    const count = (this.lab.store.list('pods', ns) as any[]).filter((p) => owned(p, rs.metadata.uid)).length;
+    const count = this.lab.store.ownedBy('pods', rs.metadata.uid).length;
     const made = count < rs.spec.replicas ? this.createPod(rs, (deleted as any).spec.nodeName) : undefined;
-    this.lab.refreshWorkloadStatus(ns);
+    this.lab.refreshWorkloadStatus(ns, { pod: deleted });
     return made;
   }
 
