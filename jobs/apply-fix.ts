@@ -9,19 +9,11 @@ import type { ApplyFixJobData, ApplyFixJobResult, PostReportJobData } from '../s
 import { jobId } from '../src/queue/job-id.js';
 import { postJobOptions } from '../src/queue/job-options.js';
 import { postJobName } from '../src/queue/names.js';
-import type { ProposalStore } from '../src/store/proposal-store.js';
-import type { Queues } from '../src/queue/queues.js';
-import type { ClusterRuntime } from './cluster-runtime.js';
 import { describeError, isConflict, isPermanent } from './classify-error.js';
-
-export interface ApplyFixDeps {
-  runtime: ClusterRuntime;
-  queues: Queues;
-  proposals: ProposalStore;
-}
+import type { ProposalJobDeps } from './proposal-job-deps.js';
 
 /** Builds the apply-fix processor. */
-export function createApplyFixProcessor(deps: ApplyFixDeps) {
+export function createApplyFixProcessor(deps: ProposalJobDeps) {
   return async (job: Job<ApplyFixJobData, ApplyFixJobResult>): Promise<ApplyFixJobResult> => {
     const { proposalId, approvedBy } = job.data;
     const post = (data: PostReportJobData, step: string) => deps.queues.post.add(postJobName, data, { ...postJobOptions, jobId: jobId('applied', proposalId, step) });

@@ -5,7 +5,7 @@
  */
 import type { Report } from '../src/core/model/index.js';
 import type { HealthInput } from '../src/core/health/model.js';
-import type { JobTarget } from '../src/queue/job-data.js';
+import type { DiagnosisTarget } from '../src/core/model/diagnosis.js';
 import type { AppliedRecord, ApplicableFix } from '../src/store/proposal-store.js';
 
 /** What applying a fix kept and said. */
@@ -20,7 +20,7 @@ export interface ApplyOutcome {
 export interface ClusterRuntime {
   readonly name: string;
   /** Runs one diagnosis; throws PodNotFoundError / ForbiddenError (permanent) or other errors (retried). */
-  diagnose(target: JobTarget, onProgress: (step: string, done: number, total: number) => void): Promise<Report>;
+  diagnose(target: DiagnosisTarget, onProgress: (step: string, done: number, total: number) => void): Promise<Report>;
   /** Applies a fix; throws a ConflictError when the target changed since the proposal. */
   applyFix(fix: ApplicableFix): Promise<ApplyOutcome>;
   /**
@@ -35,5 +35,10 @@ export interface ClusterRuntime {
    * endpoints, metrics, Corefile, latency/loss sample); the health job adds the previous snapshot.
    */
   health(): Promise<HealthInput>;
+  /**
+   * Whether the cluster's API server answers (readiness); resolves with what was seen, throws when
+   * it cannot be reached. An answer that refuses us (403) still proves it is reachable.
+   */
+  ping?(): Promise<string>;
   close(): Promise<void>;
 }

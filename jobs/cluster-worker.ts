@@ -19,6 +19,7 @@ import { createDiagnoseProcessor } from './diagnose.js';
 import { HealthStore } from '../src/store/health-store.js';
 import { createHealthProcessor } from './health.js';
 import { createRollbackProcessor } from './rollback.js';
+import type { Readiness } from '../src/ops/readiness.js';
 
 export interface ClusterWorkerOptions {
   connection: ConnectionOptions;
@@ -32,6 +33,8 @@ export interface ClusterWorkerOptions {
   progressIntervalMs?: number;
   /** Lock duration; a job whose worker died is retried after about this long (stalled check). */
   lockDurationMs?: number;
+  /** Where the worker adds its readiness conditions (its queue consumed, the API server answering). */
+  readiness?: Readiness;
 }
 
 export interface RunningWorker {
@@ -73,14 +76,28 @@ export async function startClusterWorker(o: ClusterWorkerOptions): Promise<Runni
   const instance = `${hostname()}-${process.pid}-${randomUUID().slice(0, 8)}`;
   const beatMs = o.heartbeatMs ?? 10_000;
   const beat = () => registry.beat(o.cluster, instance, beatMs * 3).catch((err: Error) => o.log.warn({ err: err.message }, 'heartbeat failed'));
-  await beat();
-  const timer = setInterval(beat, beatMs);
+  let lastBeatOk = 0;
+  const beatAndNote = () => beat().then(() => void (lastBeatOk = Date.now()));
+  await beatAndNote();
+  const timer = setInterval(beatAndNote, beatMs);
   timer.unref();
+  let closing = false;
+  o.readiness?.probe(`queue-${o.cluster}`, () => {
+    // Consuming means: the worker runs, is not paused or closing, and its heartbeat reached Redis lately.
+    if (closing) return { ok: false, detail: 'shutting down' };
+    if (!worker.isRunning() || worker.isPaused()) return { ok: false, detail: `not consuming ${clusterQueueName(o.cluster)} (${worker.isPaused() ? 'paused' : 'stopped'})` };
+    const age = Date.now() - lastBeatOk;
+    if (age > beatMs * 3) return { ok: false, detail: `consuming ${clusterQueueName(o.cluster)}, but its heartbeat has not reached Redis for ${Math.round(age / 1000)} s` };
+    return { ok: true, detail: `consuming ${clusterQueueName(o.cluster)} (concurrency ${o.concurrency ?? 2})` };
+  });
+  const ping = o.runtime.ping?.bind(o.runtime);
+  if (ping) o.readiness?.probe(`kubernetes-api-${o.cluster}`, async () => ({ ok: true, detail: await ping() }), { timeoutMs: 3000 });
 
   return {
     worker,
     instance,
     async close(graceMs = 25_000) {
+      closing = true;
       clearInterval(timer);
       await registry.leave(o.cluster, instance).catch(() => undefined);
       // Take no new job, give running ones the grace period, then close; a forced close stops

@@ -9,6 +9,7 @@ import type { ApplyResult } from '../src/remediation/apply-types.js';
 import { rollbackFix } from '../src/remediation/rollback.js';
 import type { ApplyOutcome, ClusterRuntime } from './cluster-runtime.js';
 import { gatherHealth } from '../src/probes/health/gather-health.js';
+import { codedError } from '../src/core/errors.js';
 
 export interface OpenRuntimeOptions {
   /** The name workers register under (DNSWHY_CLUSTER). */
@@ -61,6 +62,17 @@ export async function openClusterRuntime(o: OpenRuntimeOptions): Promise<OpenedR
       return { message: describeApply(r).message };
     },
     health: () => gatherHealth(cluster.access, { cluster: o.name }),
+    async ping() {
+      try {
+        await cluster.access.readService('kube-system', 'kube-dns');
+        return 'the API server answers';
+      } catch (err) {
+        // An answer that says no (missing, forbidden) still shows the API server is there.
+        const code = codedError(err)?.code;
+        if (code === 'cluster-not-found' || code === 'cluster-forbidden') return `the API server answers (${code})`;
+        throw err;
+      }
+    },
     close: () => cluster.close(),
   };
 }

@@ -7,19 +7,11 @@ import type { PostReportJobData, RollbackJobData, RollbackJobResult } from '../s
 import { jobId } from '../src/queue/job-id.js';
 import { postJobOptions } from '../src/queue/job-options.js';
 import { postJobName } from '../src/queue/names.js';
-import type { ProposalStore } from '../src/store/proposal-store.js';
-import type { Queues } from '../src/queue/queues.js';
-import type { ClusterRuntime } from './cluster-runtime.js';
 import { describeError, isConflict, isPermanent } from './classify-error.js';
-
-export interface RollbackDeps {
-  runtime: ClusterRuntime;
-  queues: Queues;
-  proposals: ProposalStore;
-}
+import type { ProposalJobDeps } from './proposal-job-deps.js';
 
 /** Builds the rollback processor. */
-export function createRollbackProcessor(deps: RollbackDeps) {
+export function createRollbackProcessor(deps: ProposalJobDeps) {
   return async (job: Job<RollbackJobData, RollbackJobResult>): Promise<RollbackJobResult> => {
     const { proposalId, approvedBy } = job.data;
     const post = (data: PostReportJobData, step: string) => deps.queues.post.add(postJobName, data, { ...postJobOptions, jobId: jobId('rolledback', proposalId, step) });

@@ -4,14 +4,13 @@
  * Every variable is listed, with a comment, in `.env.example`.
  */
 import { z } from 'zod';
+import { clusterNameRule, isValidClusterName } from './core/input/cluster-name.js';
 import { DnswhyError } from './core/errors.js';
 
 /** Which parts of the bot this process runs. */
 export type ServeRole = 'app' | 'worker' | 'all';
 
-const clusterName = z
-  .string()
-  .regex(/^[a-z0-9]([a-z0-9-]{0,38}[a-z0-9])?$/, 'must be 1-40 lowercase letters, digits or dashes (it becomes part of a queue name)');
+const clusterName = z.string().refine(isValidClusterName, `must be ${clusterNameRule} (it becomes part of a queue name)`);
 
 const boolFlag = z
   .enum(['1', '0', 'true', 'false', 'yes', 'no', 'on', 'off'], { message: 'must be true or false' })
@@ -22,25 +21,43 @@ const idList = z
   .transform((s) => s.split(',').map((x) => x.trim()).filter((x) => x.length > 0))
   .pipe(z.array(z.string().regex(/^[USW][A-Z0-9]{2,}$/, 'each entry must be a Slack user id (U…/W…) or user-group id (S…)')));
 
-const positiveInt = (what: string) => z.coerce.number({ message: `${what} must be a number` }).int().positive();
+const logLevels = ['debug', 'info', 'warn', 'error'] as const;
+
+/** A whole number in [min, max]; the message names the range rather than zod's comparison. */
+const intBetween = (min: number, max: number) =>
+  z
+    .string()
+    .trim()
+    .regex(/^[+-]?\d+$/, `must be a whole number between ${min} and ${max}`)
+    .transform(Number)
+    .pipe(z.number().min(min, `must be between ${min} and ${max}`).max(max, `must be between ${min} and ${max}`));
+
+/** Proposals and the post ledger are kept a week: longer windows would outlive what they refer to. */
+const week = 7 * 24 * 3600;
 
 const envSchema = z.object({
   SLACK_BOT_TOKEN: z.string().regex(/^xoxb-/, 'must be a bot token starting with xoxb-').optional(),
   SLACK_SIGNING_SECRET: z.string().min(8, 'looks too short to be a signing secret').optional(),
   SLACK_APP_TOKEN: z.string().regex(/^xapp-/, 'must be an app-level token starting with xapp-').optional(),
   SLACK_API_URL: z.url({ message: 'must be a URL such as http://127.0.0.1:4000/api/' }).optional(),
-  PORT: positiveInt('PORT').max(65535).default(3000),
+  PORT: intBetween(1, 65535).default(3000),
+  DNSWHY_OPS_PORT: intBetween(0, 65535).default(9090),
+  DNSWHY_OPS_HOST: z.string().min(1).default('0.0.0.0'),
   REDIS_URL: z.string().regex(/^rediss?:\/\//, 'must start with redis:// or rediss://').optional(),
   KUBECONFIG: z.string().optional(),
   DNSWHY_CLUSTER: clusterName.optional(),
   DNSWHY_APPROVERS: idList.default([]),
+  DNSWHY_SCHEDULERS: idList.optional(),
   DNSWHY_LAB: z.string().optional(),
   DNSWHY_FORBID_SELF_APPROVAL: boolFlag.default(true),
-  DNSWHY_PROPOSAL_TTL_SECONDS: positiveInt('DNSWHY_PROPOSAL_TTL_SECONDS').default(3600),
-  DNSWHY_DEDUPE_WINDOW_SECONDS: positiveInt('DNSWHY_DEDUPE_WINDOW_SECONDS').default(3600),
-  DNSWHY_WORKER_CONCURRENCY: positiveInt('DNSWHY_WORKER_CONCURRENCY').max(64).default(2),
-  DNSWHY_LOG_LEVEL: z.enum(['debug', 'info', 'warn', 'error']).default('info'),
+  DNSWHY_PROPOSAL_TTL_SECONDS: intBetween(1, week).default(3600),
+  DNSWHY_DEDUPE_WINDOW_SECONDS: intBetween(1, week).default(3600),
+  DNSWHY_WORKER_CONCURRENCY: intBetween(1, 64).default(2),
+  DNSWHY_LOG_LEVEL: z.enum(logLevels).default('info'),
 });
+
+/** Every environment variable the configuration reads (`.env.example` documents each one; a test holds them equal). */
+export const configVariables: readonly string[] = Object.keys(envSchema.shape);
 
 /** The validated, typed configuration. */
 export interface Config {
@@ -55,16 +72,25 @@ export interface Config {
     port: number;
   };
   redisUrl?: string;
+  /** /healthz and /readyz (0: a free port). */
+  ops: { port: number; host: string };
   kubeconfig?: string;
   /** This worker's cluster name (queue `dnswhy-cluster-<name>`). */
   cluster: string;
   lab?: string;
   approvers: { users: string[]; groups: string[] };
+  /** Who may schedule summaries into other channels; the approvers when unset. */
+  schedulers?: { users: string[]; groups: string[] };
   forbidSelfApproval: boolean;
   proposalTtlSeconds: number;
   dedupeWindowSeconds: number;
   workerConcurrency: number;
-  logLevel: 'debug' | 'info' | 'warn' | 'error';
+  logLevel: (typeof logLevels)[number];
+}
+
+/** User ids and user-group ids (S…) of a list. */
+function splitIds(ids: string[]): { users: string[]; groups: string[] } {
+  return { users: ids.filter((id) => !id.startsWith('S')), groups: ids.filter((id) => id.startsWith('S')) };
 }
 
 /** Thrown when the environment is invalid; `problems` names each variable and what is wrong with it. */
@@ -113,13 +139,12 @@ export function loadConfig(env: Record<string, string | undefined>, role: ServeR
       port: e.PORT,
     },
     ...(e.REDIS_URL ? { redisUrl: e.REDIS_URL } : {}),
+    ops: { port: e.DNSWHY_OPS_PORT, host: e.DNSWHY_OPS_HOST },
     ...(e.KUBECONFIG ? { kubeconfig: e.KUBECONFIG } : {}),
     cluster: e.DNSWHY_CLUSTER ?? (e.DNSWHY_LAB ? 'lab' : 'default'),
     ...(e.DNSWHY_LAB ? { lab: e.DNSWHY_LAB } : {}),
-    approvers: {
-      users: e.DNSWHY_APPROVERS.filter((id) => !id.startsWith('S')),
-      groups: e.DNSWHY_APPROVERS.filter((id) => id.startsWith('S')),
-    },
+    approvers: splitIds(e.DNSWHY_APPROVERS),
+    ...(e.DNSWHY_SCHEDULERS ? { schedulers: splitIds(e.DNSWHY_SCHEDULERS) } : {}),
     forbidSelfApproval: e.DNSWHY_FORBID_SELF_APPROVAL,
     proposalTtlSeconds: e.DNSWHY_PROPOSAL_TTL_SECONDS,
     dedupeWindowSeconds: e.DNSWHY_DEDUPE_WINDOW_SECONDS,

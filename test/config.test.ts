@@ -1,5 +1,7 @@
+import { readFileSync } from 'node:fs';
+import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { ConfigError, loadConfig } from '../src/config.js';
+import { configVariables, ConfigError, loadConfig } from '../src/config.js';
 
 const base = { SLACK_BOT_TOKEN: 'xoxb-1', SLACK_SIGNING_SECRET: 'secret-123456', DNSWHY_LAB: 'scenarios/x.yaml' };
 
@@ -33,5 +35,11 @@ describe('loadConfig', () => {
     expect(() => loadConfig({ SLACK_BOT_TOKEN: 'xoxb-1' }, 'app')).toThrow(/SLACK_SIGNING_SECRET/);
     expect(() => loadConfig({}, 'worker')).toThrow(/KUBECONFIG/);
     expect(loadConfig({ KUBECONFIG: '/k' }, 'worker').kubeconfig).toBe('/k');
+  });
+
+  it('.env.example documents exactly the variables the configuration reads', () => {
+    const example = readFileSync(join(import.meta.dirname, '..', '.env.example'), 'utf8');
+    const documented = [...example.matchAll(/^([A-Z][A-Z0-9_]*)=/gm)].map((m) => m[1]!);
+    expect(documented.sort()).toEqual([...configVariables].sort());
   });
 });

@@ -11,6 +11,10 @@ const needed: Record<string, string> = {
   kubectl: 'kubernetes-client', // Debian's kubectl package
   dig: 'bind9-dnsutils',
   '/usr/bin/time': 'time',
+  // The packed-install test runs containers' commands like a kubelet: traced, in namespaces, as another uid.
+  strace: 'strace',
+  ip: 'iproute2',
+  setpriv: 'util-linux',
 };
 
 function has(bin: string): boolean {

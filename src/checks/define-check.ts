@@ -3,13 +3,10 @@
  * typescript-eslint rule is one `createRule` call. `run` is pure and synchronous: it
  * judges evidence that probes already gathered and never fetches anything.
  */
-import type { Evidence, Finding, PodFacts, Severity } from '../core/model/index.js';
+import type { CheckInput, Finding, Severity } from '../core/model/index.js';
 
-/** What every check receives: the pod and name being diagnosed, and all evidence gathered for them. */
-export interface CheckInput {
-  target: { pod: PodFacts; name: string; port?: number };
-  evidence: Evidence[];
-}
+/** What every check receives (declared in the core model: the report is built from the same input). */
+export type { CheckInput } from '../core/model/index.js';
 
 /** Static description of a check. */
 export interface CheckMeta {

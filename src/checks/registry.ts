@@ -12,6 +12,7 @@ import { networkPolicyBlocksDns } from './network-policy-blocks-dns/index.js';
 import { dnsEndpointUnreachable } from './dns-endpoint-unreachable/index.js';
 import { podDnsPolicy } from './pod-dns-policy/index.js';
 import { hostsFileOverride } from './hosts-file-override/index.js';
+import { searchSuffixWins } from './search-suffix-wins/index.js';
 import { clusterDomainShadowing } from './cluster-domain-shadowing/index.js';
 import { staticAnswerUnreachable } from './static-answer-unreachable/index.js';
 import { upstreamSplitHorizon } from './upstream-split-horizon/index.js';
@@ -29,6 +30,7 @@ export const checks: readonly Check[] = [
   dnsEndpointUnreachable,
   podDnsPolicy,
   hostsFileOverride,
+  searchSuffixWins,
   clusterDomainShadowing,
   staticAnswerUnreachable,
   upstreamSplitHorizon,

@@ -4,7 +4,7 @@
  * (k8sgpt records "[name] err" the same way). Findings come back ordered by severity, then by how
  * directly the evidence shows the failure (confidence).
  */
-import { severityRank, type Finding } from '../core/model/index.js';
+import { sortFindings, type Finding } from '../core/model/index.js';
 import type { Check, CheckInput } from './define-check.js';
 import { LacksEvidenceError } from './lacks-evidence.js';
 import { checks as registered } from './registry.js';
@@ -21,14 +21,6 @@ export interface CheckNote {
 export interface CheckRun {
   findings: Finding[];
   notes: CheckNote[];
-}
-
-/** Orders findings: error before warn before info; within a severity, higher confidence first. Stable. */
-export function sortFindings(findings: Finding[]): Finding[] {
-  return findings
-    .map((f, i) => ({ f, i }))
-    .sort((a, b) => severityRank[b.f.severity] - severityRank[a.f.severity] || b.f.confidence - a.f.confidence || a.i - b.i)
-    .map(({ f }) => f);
 }
 
 function runOne(check: Check, input: CheckInput, notes: CheckNote[]): Finding[] {

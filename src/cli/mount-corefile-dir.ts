@@ -1,17 +1,23 @@
 /**
  * The folder of a Corefile given on the command line, as CoreDNS sees it in a pod: mounted at
- * /etc/coredns, so `import` and relative hosts/zone files resolve the same way.
+ * /etc/coredns, so `import` and relative hosts/zone files resolve the same way. The folder is
+ * listed once (a bounded walk) and a file is read only when an import asks for it, with the same
+ * size and encoding checks as the Corefile itself.
  */
-import { readdirSync, readFileSync, statSync } from 'node:fs';
+import { readdirSync, statSync } from 'node:fs';
 import { join, relative } from 'node:path';
-import { defaultCorefileDir } from '../core/corefile/imports.js';
+import { defaultCorefileDir, globMatch } from '../core/corefile/imports.js';
+import type { FileSource } from '../core/corefile/model.js';
+import { fileLimits, InputFileError, readTextFile } from '../files/read-text-file.js';
 
 /** Where CoreDNS finds its Corefile's folder in a pod. */
 export const mountRoot = defaultCorefileDir;
 
-/** Files under the Corefile's directory as CoreDNS would see them under /etc/coredns (bounded walk). */
-export function mountCorefileDir(dir: string): Record<string, string> {
-  const out: Record<string, string> = {};
+/** Files and folders under `dir`, by their path under /etc/coredns (at most 1000 entries, 3 levels). */
+function listMounted(dir: string): { files: Map<string, string>; dirs: Set<string> } {
+  const files = new Map<string, string>();
+  const dirs = new Set<string>([mountRoot]);
+  const mounted = (p: string) => `${mountRoot}/${relative(dir, p).split('\\').join('/')}`;
   const walk = (d: string, depth: number) => {
     if (depth > 3) return;
     let entries: string[];
@@ -21,7 +27,7 @@ export function mountCorefileDir(dir: string): Record<string, string> {
       return;
     }
     for (const entry of entries) {
-      if (Object.keys(out).length >= 1000) return;
+      if (files.size + dirs.size >= 1000) return;
       const p = join(d, entry);
       let st;
       try {
@@ -29,10 +35,32 @@ export function mountCorefileDir(dir: string): Record<string, string> {
       } catch {
         continue;
       }
-      if (st.isDirectory()) walk(p, depth + 1);
-      else if (st.isFile() && st.size < 5_000_000) out[`${mountRoot}/${relative(dir, p).split('\\').join('/')}`] = readFileSync(p, 'utf8');
+      if (st.isDirectory()) {
+        dirs.add(mounted(p));
+        walk(p, depth + 1);
+      } else if (st.isFile()) files.set(mounted(p), p);
     }
   };
   walk(dir, 0);
-  return out;
+  return { files, dirs };
+}
+
+/** A FileSource over the Corefile's folder as /etc/coredns; a file that cannot be used throws its reason. */
+export function mountCorefileDir(dir: string): FileSource {
+  const { files, dirs } = listMounted(dir);
+  const paths = [...files.keys()].sort();
+  return {
+    read(p) {
+      if (dirs.has(p)) return null;
+      const real = files.get(p);
+      if (real === undefined) return undefined;
+      try {
+        return readTextFile(real, fileLimits.corefile);
+      } catch (err) {
+        if (err instanceof InputFileError) throw new Error(err.message.slice(real.length + 1));
+        throw err;
+      }
+    },
+    glob: (pattern) => paths.filter((p) => globMatch(pattern, p)),
+  };
 }

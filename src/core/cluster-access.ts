@@ -4,7 +4,7 @@
  * same way against a real cluster and the embedded lab. Errors are the typed classes below, so
  * callers can say "forbidden: create pods/exec" instead of dumping an HTTP body.
  */
-import type { NodeFacts, OwnerRef, PodDnsConfig, PodFacts, ServiceEndpoints, ServiceFacts, HostAlias, DnsPolicy } from './model/index.js';
+import type { NodeFacts, OwnerRef, PodDnsConfig, PodFacts, ServiceEndpoints, ServiceFacts, HostAlias, DnsPolicy, WorkloadKind } from './model/index.js';
 import { DnswhyError } from './errors.js';
 
 /** A pod as read from the API: the facts checks use, plus status details gathering needs. */
@@ -58,8 +58,6 @@ export interface DaemonSetInfo {
   args: string[];
 }
 
-export type WorkloadKind = 'Deployment' | 'StatefulSet' | 'DaemonSet';
-
 /** A workload and its pod template, as plain JSON. */
 export interface WorkloadInfo {
   kind: WorkloadKind;
@@ -98,7 +96,13 @@ export interface ProbePodSpec {
   hostNetwork?: boolean;
   /** Seconds after which the kubelet kills the pod whatever happens (a safety net if deletion fails). */
   activeDeadlineSeconds?: number;
+  /** Always | IfNotPresent | Never (the kubelet's default when unset). */
+  imagePullPolicy?: ImagePullPolicy;
+  /** Secrets in the pod's namespace the kubelet may use to pull the image. */
+  imagePullSecrets?: string[];
 }
+
+export type ImagePullPolicy = 'Always' | 'IfNotPresent' | 'Never';
 
 /** An ephemeral container to add to a running pod (opt-in probe mode). */
 export interface EphemeralContainerSpec {
@@ -107,6 +111,7 @@ export interface EphemeralContainerSpec {
   command: string[];
   /** Share the process namespace of this container (optional). */
   targetContainerName?: string;
+  imagePullPolicy?: ImagePullPolicy;
 }
 
 export interface WriteOptions {

@@ -28,7 +28,9 @@ export async function openCluster(opts: OpenClusterOptions = {}): Promise<Opened
     const { startLab } = await import('../lab/lab.js');
     const lab = await startLab(opts.lab);
     try {
-      const access = KubeClusterAccess.fromKubeconfig(lab.kubeconfigPath);
+      // The diagnosis runs as a worker would: with the token of dnswhy's worker service account, so
+      // the shipped roles decide what it may do, as on a real cluster.
+      const access = KubeClusterAccess.fromKubeconfig(lab.workerKubeconfigPath);
       return { access, network: lab.network, name: `lab:${lab.scenario.name}`, lab, close: () => lab.stop() };
     } catch (err) {
       await lab.stop();

@@ -4,21 +4,13 @@
  * Slack worker and `lab test`; only the cluster handle differs.
  */
 import type { ClusterAccess } from '../core/cluster-access.js';
+import type { DiagnosisTarget } from '../core/model/diagnosis.js';
 import type { Report } from '../core/model/report.js';
 import type { NetworkPosition } from '../core/network-position.js';
 import { buildReport } from '../core/report/build-report.js';
 import type { Check } from '../checks/define-check.js';
 import { runChecksDetailed } from '../checks/run-checks.js';
 import { gatherEvidence } from '../probes/gather/gather-evidence.js';
-
-/** What to diagnose: a pod argument as a person types it, and the name (optionally with the TCP port the app uses). */
-export interface DiagnosisTarget {
-  /** `ns/pod`, `pod` (with namespace), `deploy/name`, or a unique prefix. */
-  pod: string;
-  namespace?: string;
-  name: string;
-  port?: number;
-}
 
 /** A cluster to diagnose: its API access, how to reach its addresses, and its display name. */
 export interface ClusterHandle {

@@ -1,5 +1,8 @@
-/** The kubeconfig a lab writes: plain HTTP on loopback, which clients accept only with insecure-skip-tls-verify. */
-export function labKubeconfig(opts: { name: string; server: string; token: string; namespace?: string }): string {
+/**
+ * The kubeconfigs a lab writes: HTTPS on loopback with the lab's own certificate authority (so
+ * clients verify the server and send their bearer token), one user per token.
+ */
+export function labKubeconfig(opts: { name: string; server: string; token: string; user: string; ca: string; namespace?: string }): string {
   const ctx = `dnswhy-lab-${opts.name}`;
   return [
     'apiVersion: v1',
@@ -8,16 +11,16 @@ export function labKubeconfig(opts: { name: string; server: string; token: strin
     `- name: ${ctx}`,
     '  cluster:',
     `    server: ${opts.server}`,
-    '    insecure-skip-tls-verify: true',
+    `    certificate-authority-data: ${Buffer.from(opts.ca, 'utf8').toString('base64')}`,
     'users:',
-    '- name: dnswhy',
+    `- name: ${opts.user}`,
     '  user:',
     `    token: ${opts.token}`,
     'contexts:',
     `- name: ${ctx}`,
     '  context:',
     `    cluster: ${ctx}`,
-    '    user: dnswhy',
+    `    user: ${opts.user}`,
     `    namespace: ${opts.namespace ?? 'default'}`,
     `current-context: ${ctx}`,
     'preferences: {}',

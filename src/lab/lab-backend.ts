@@ -3,17 +3,21 @@
  * after writes (rollouts, ReplicaSet replacements, CoreDNS reloads and restarts), probe pods and
  * ephemeral containers, exec, logs and the pod proxy.
  */
+import { randomBytes } from 'node:crypto';
 import type { NetworkPosition } from '../core/network-position.js';
+import { authorize, serviceAccountUser, type BindingObject, type RbacObjects, type ResourceRequest, type RoleObject, type UserInfo } from './rbac/authorizer.js';
 import type { ApiBackend, ProxyResponse } from './apiserver/backend.js';
 import { podHostname } from './kubelet/hosts-file.js';
-import { execInPod, type ExecResult } from './pods/exec-command.js';
+import type { ExecResult } from '../core/cluster-access.js';
+import type { PodRuntime } from '../probes/pod-probe/run-pod-probe.js';
+import { execInPod } from './pods/exec-command.js';
 import type { LabDnsPort } from './pods/lab-dns-port.js';
-import { isProbeCommand, type ProbePodRuntime, type ProbeRunner } from './pods/probe-runner.js';
+import { isProbeCommand, type ProbeRunner } from './pods/probe-runner.js';
 import type { RbacDenial } from './scenario/schema.js';
 import { DeploymentController } from './state/deployment-controller.js';
 import { defaultPodSpec, podStatus } from './state/kube-objects.js';
 import type { LabState } from './state/lab-state.js';
-import type { KubeObject } from './state/object-store.js';
+import type { ChangeType, KubeObject } from './state/object-store.js';
 import type { ResourceType } from './state/resources.js';
 
 /** Executables of well-known images, for pods created through the API. */
@@ -35,13 +39,27 @@ export interface LabBackendDeps {
   network: NetworkPosition;
   probeRunner: ProbeRunner;
   dns?: LabDnsPort;
+  /** Denials on top of RBAC for the worker's service account (the scenario's `rbac.deny`). */
   deny: RbacDenial[];
+  /** The user `deny` applies to. */
+  deniedUser: string;
+  /** Minor version of the emulated Kubernetes. */
+  minorVersion: number;
+}
+
+/** One authorisation decision, as an API server's audit log would record it. */
+export interface AuditEntry extends ResourceRequest {
   user: string;
+  allowed: boolean;
+  by?: string;
 }
 
 export class LabBackend implements ApiBackend {
   readonly store;
-  readonly user: string;
+  readonly minorVersion: number;
+  /** Every authorisation decision for a resource request, in order (tests read it). */
+  readonly audit: AuditEntry[] = [];
+  private readonly tokens = new Map<string, UserInfo>();
   readonly deployments: DeploymentController;
   /** Work started after a response (probe runs, pod starts): awaited by stop() and by tests. */
   private readonly pending = new Set<Promise<void>>();
@@ -52,7 +70,7 @@ export class LabBackend implements ApiBackend {
     private readonly deps: LabBackendDeps,
   ) {
     this.store = lab.store;
-    this.user = deps.user;
+    this.minorVersion = deps.minorVersion;
     this.dns = deps.dns;
     this.deployments = new DeploymentController(lab);
   }
@@ -62,14 +80,39 @@ export class LabBackend implements ApiBackend {
     while (this.pending.size) await Promise.allSettled([...this.pending]);
   }
 
-  isDenied(verb: string, resource: string, _group: string, namespace: string | undefined): boolean {
-    return this.deps.deny.some(
-      (d) => d.verb === verb && (d.resource === resource || d.resource === '*') && (d.namespace === undefined || d.namespace === namespace),
-    );
+  /** Makes `token` authenticate as `user` (the lab's kubeconfigs, kubectl create token). */
+  addToken(token: string, user: UserInfo): void {
+    this.tokens.set(token, user);
+  }
+
+  authenticate(token: string | undefined): UserInfo | undefined {
+    return token ? this.tokens.get(token) : undefined;
+  }
+
+  authorize(user: UserInfo, req: ResourceRequest): boolean {
+    const rbac: RbacObjects = {
+      roles: [...this.store.list('roles'), ...this.store.list('clusterroles')] as unknown as RoleObject[],
+      bindings: [...this.store.list('rolebindings'), ...this.store.list('clusterrolebindings')] as unknown as BindingObject[],
+    };
+    const resource = req.subresource ? `${req.resource}/${req.subresource}` : req.resource;
+    const deniedHere =
+      user.name === this.deps.deniedUser &&
+      this.deps.deny.some((d) => d.verb === req.verb && (d.resource === resource || d.resource === '*') && (d.namespace === undefined || d.namespace === req.namespace));
+    const d = deniedHere ? { allowed: false } : authorize(rbac, user, req);
+    this.audit.push({ ...req, user: user.name, allowed: d.allowed, ...(d.by ? { by: d.by } : {}) });
+    if (this.audit.length > 20_000) this.audit.splice(0, 10_000);
+    return d.allowed;
+  }
+
+  issueToken(namespace: string, name: string, expirationSeconds = 3600): { token: string; expirationTimestamp: string } {
+    const token = `lab-sa-${randomBytes(18).toString('base64url')}`;
+    this.addToken(token, serviceAccountUser(namespace, name));
+    return { token, expirationTimestamp: new Date(Date.now() + expirationSeconds * 1000).toISOString().replace(/\.\d+Z$/, 'Z') };
   }
 
   admitCreate(t: ResourceType, obj: KubeObject): KubeObject {
     if (t.plural === 'services') return this.admitService(obj);
+    if (t.plural === 'secrets') return admitSecret(obj);
     if (t.plural !== 'pods') return obj;
     const o = obj as any;
     const spec = defaultPodSpec(o.spec ?? {});
@@ -118,7 +161,7 @@ export class LabBackend implements ApiBackend {
     return this.lab.pickNode();
   }
 
-  async afterWrite(t: ResourceType, type: 'ADDED' | 'MODIFIED' | 'DELETED', obj: KubeObject, previous?: KubeObject): Promise<void> {
+  async afterWrite(t: ResourceType, type: ChangeType, obj: KubeObject, previous?: KubeObject): Promise<void> {
     const o = obj as any;
     const ns = o.metadata.namespace as string;
     const c = this.lab.scenario.coredns;
@@ -196,7 +239,7 @@ export class LabBackend implements ApiBackend {
     setStatus({ terminated: { exitCode: r.exitCode, reason: r.exitCode === 0 ? 'Completed' : 'Error', startedAt: started, finishedAt: stamp() } });
   }
 
-  private probeRuntime(ns: string, name: string): ProbePodRuntime {
+  private probeRuntime(ns: string, name: string): PodRuntime {
     const pod = this.lab.pod(ns, name) as any;
     const files = this.lab.podFiles(ns, name)!;
     return { network: this.deps.network, podIp: pod.status.podIP, node: pod.spec.nodeName, resolvConf: files.resolvConf, hosts: files.hosts };
@@ -253,4 +296,12 @@ export class LabBackend implements ApiBackend {
     if (target === 9153 || target === 8080 || target === 8181) return { code: 404, contentType: 'text/plain; charset=utf-8', body: '404 page not found\n' };
     return refused();
   }
+}
+
+/** A Secret's stringData is folded into data (base64), as the API server stores it. */
+function admitSecret(obj: KubeObject): KubeObject {
+  const { stringData, ...rest } = obj as any;
+  const data = { ...(rest.data ?? {}) };
+  for (const [k, v] of Object.entries((stringData ?? {}) as Record<string, string>)) data[k] = Buffer.from(String(v), 'utf8').toString('base64');
+  return { ...rest, type: rest.type ?? 'Opaque', data };
 }

@@ -17,6 +17,11 @@ import { defaultProbeRunner, type ProbeRunner } from './pods/probe-runner.js';
 import { loadScenarioFile, type Scenario } from './scenario/load-scenario.js';
 import type { RbacDenial } from './scenario/schema.js';
 import { LabState } from './state/lab-state.js';
+import { selfSignedCert } from './apiserver/self-signed.js';
+import { serviceAccountUser } from './rbac/authorizer.js';
+import { loadShippedRbac, workerServiceAccount } from './rbac/shipped-rbac.js';
+import type { ApiRole } from '../probes/kube/api-calls.js';
+import { resourceByKind } from './state/resources.js';
 
 export type { ProbeRunner } from './pods/probe-runner.js';
 export { LabState } from './state/lab-state.js';
@@ -40,10 +45,12 @@ export interface StartLabOptions {
   dns?: false | DnsStarter;
   /** Extra options for startDnsWorld (e.g. shorter timeouts in tests). */
   dnsOptions?: Record<string, unknown>;
-  /** RBAC denials added to the scenario's `rbac.deny`. */
+  /** Denials for the worker's service account on top of its roles, added to the scenario's `rbac.deny`. */
   deny?: RbacDenial[];
-  /** The user 403 messages name. */
-  user?: string;
+  /** Which of dnswhy's shipped role groups are installed (default all: diagnose, patch, ephemeral-probes). */
+  rbac?: readonly ApiRole[];
+  /** The emulated Kubernetes minor version for authorisation (default 32; 35 and later: exec needs `create` too). */
+  minorVersion?: number;
   /** API server port (0: any free port). */
   port?: number;
 }
@@ -51,9 +58,17 @@ export interface StartLabOptions {
 /** A running lab. */
 export interface Lab {
   scenario: Scenario;
+  /** Cluster-admin credentials (system:masters), what `dnswhy lab` prints and kubectl uses. */
   kubeconfigPath: string;
   kubeconfig: string;
+  /** The token of dnswhy's worker service account (bound to the shipped roles): what a worker uses. */
+  workerKubeconfigPath: string;
+  workerKubeconfig: string;
   apiUrl: string;
+  /** The API server's certificate (PEM), its own authority: what clients verify it with. */
+  ca: string;
+  /** The cluster-admin bearer token (the one in kubeconfig). */
+  adminToken: string;
   network: AddressMap;
   /** The DNS world, or undefined when started with `dns: false`. */
   dns: LabDnsPort | undefined;
@@ -76,16 +91,23 @@ export async function startLab(scenarioOrPath: Scenario | string, opts: StartLab
   const scenario = typeof scenarioOrPath === 'string' ? loadScenarioFile(scenarioOrPath) : scenarioOrPath;
   const network = new AddressMap(opts.secondOctet);
   const state = new LabState(scenario);
+  const worker = serviceAccountUser(workerServiceAccount.namespace, workerServiceAccount.name);
   const backend = new LabBackend(state, {
     network,
     probeRunner: opts.probeRunner ?? defaultProbeRunner,
     deny: [...(scenario.rbac?.deny ?? []), ...(opts.deny ?? [])],
-    user: opts.user ?? 'system:serviceaccount:dnswhy:dnswhy',
+    deniedUser: worker.name,
+    minorVersion: opts.minorVersion ?? 32,
   });
-  const token = randomBytes(16).toString('hex');
+  // dnswhy is installed in the lab as a user installs it: its namespace and the shipped RBAC files.
+  installShippedRbac(state, opts.rbac);
+  const adminToken = `lab-admin-${randomBytes(18).toString('base64url')}`;
+  backend.addToken(adminToken, { name: 'kubernetes-admin', groups: ['system:masters', 'system:authenticated'] });
+  const workerToken = backend.issueToken(workerServiceAccount.namespace, workerServiceAccount.name, 365 * 86400).token;
+  const tls = selfSignedCert({ commonName: `dnswhy-lab-${scenario.name}`.slice(0, 64), ips: ['127.0.0.1'] });
   const starter = opts.dns === false ? undefined : (opts.dns ?? defaultDnsStarter);
   const [api, dns] = await Promise.allSettled([
-    startApiServer(backend, { ...(opts.port !== undefined ? { port: opts.port } : {}) }),
+    startApiServer(backend, { tls: { cert: tls.certPem, key: tls.keyPem }, ...(opts.port !== undefined ? { port: opts.port } : {}) }),
     starter
       ? starter(scenario, network, () => state.clusterState(), { seed: scenario.seed, podFiles: (ns, name) => state.podFiles(ns, name), ...(opts.dnsOptions ?? {}) })
       : Promise.resolve(undefined),
@@ -102,15 +124,22 @@ export async function startLab(scenarioOrPath: Scenario | string, opts: StartLab
   const dir = resolve(opts.kubeconfigDir ?? mkdtempSync(join(tmpdir(), 'dnswhy-lab-')));
   mkdirSync(dir, { recursive: true });
   const kubeconfigPath = join(dir, 'kubeconfig');
-  const kubeconfig = labKubeconfig({ name: scenario.name, server: server.url, token });
+  const kubeconfig = labKubeconfig({ name: scenario.name, server: server.url, token: adminToken, user: 'kubernetes-admin', ca: tls.certPem });
   writeFileSync(kubeconfigPath, kubeconfig, { mode: 0o600 });
+  const workerKubeconfigPath = join(dir, 'dnswhy-worker.kubeconfig');
+  const workerKubeconfig = labKubeconfig({ name: scenario.name, server: server.url, token: workerToken, user: workerServiceAccount.name, ca: tls.certPem, namespace: workerServiceAccount.namespace });
+  writeFileSync(workerKubeconfigPath, workerKubeconfig, { mode: 0o600 });
 
   let stopped: Promise<void> | undefined;
   return {
     scenario,
     kubeconfigPath,
     kubeconfig,
+    workerKubeconfigPath,
+    workerKubeconfig,
     apiUrl: server.url,
+    ca: tls.certPem,
+    adminToken,
     network,
     dns: dns.value,
     state,
@@ -127,4 +156,16 @@ export async function startLab(scenarioOrPath: Scenario | string, opts: StartLab
       return stopped;
     },
   };
+}
+
+/** Creates dnswhy's namespace and the shipped ServiceAccount, roles and bindings in the lab's store. */
+function installShippedRbac(state: LabState, groups?: readonly ApiRole[]): void {
+  if (!state.store.get('namespaces', undefined, workerServiceAccount.namespace)) {
+    state.store.create(resourceByKind('Namespace')!, { apiVersion: 'v1', kind: 'Namespace', metadata: { name: workerServiceAccount.namespace, labels: { 'kubernetes.io/metadata.name': workerServiceAccount.namespace } } });
+  }
+  for (const o of loadShippedRbac(groups)) {
+    const t = resourceByKind(o.kind);
+    if (!t) throw new Error(`the lab cannot serve ${o.kind} ${o.metadata.name} from dnswhy's deploy files`);
+    if (!state.store.get(t.plural, o.metadata.namespace, o.metadata.name)) state.store.create(t, structuredClone(o) as never);
+  }
 }

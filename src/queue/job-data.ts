@@ -2,17 +2,8 @@
  * Payload and result types of every job (`<Job>JobData` / `<Job>JobResult`). Plain JSON: they are
  * stored in Redis by BullMQ and read by processes of other versions, so only data, no classes.
  */
-import type { HealthSummary } from '../core/health/model.js';
-import type { Report } from '../core/model/index.js';
-
-/** What to diagnose: the same shape as the diagnosis orchestrator's DiagnosisTarget. */
-export interface JobTarget {
-  /** 'ns/pod' | 'deploy/name' | a unique prefix */
-  pod: string;
-  namespace?: string;
-  name: string;
-  port?: number;
-}
+import type { HealthStatus, HealthSummary } from '../core/health/model.js';
+import type { DiagnosisTarget, Report } from '../core/model/index.js';
 
 /** A Slack thread: the parent message of a diagnosis. */
 export interface ThreadRef {
@@ -24,7 +15,7 @@ export interface ThreadRef {
 /** diagnose: runs on the cluster's worker. */
 export interface DiagnoseJobData {
   cluster: string;
-  target: JobTarget;
+  target: DiagnosisTarget;
   /** Slack user id of who asked first (others join through the running-diagnosis set). */
   requestedBy: string;
   thread: ThreadRef;
@@ -49,8 +40,15 @@ export interface ApplyFixJobData {
   approvedBy: string;
 }
 
+/** How an apply ended, as the thread is told ('conflict': the target changed since the proposal). */
+export type ApplyResultOutcome = 'applied' | 'conflict' | 'failed';
+
+/** How a rollback ended, as the thread is told. */
+export type RollbackResultOutcome = 'rolled-back' | 'conflict' | 'failed';
+
 export interface ApplyFixJobResult {
-  outcome: 'applied' | 'conflict' | 'failed' | 'skipped';
+  /** 'skipped': the proposal was no longer applying (another worker, or it expired). */
+  outcome: ApplyResultOutcome | 'skipped';
   verified?: boolean;
 }
 
@@ -61,7 +59,7 @@ export interface RollbackJobData {
 }
 
 export interface RollbackJobResult {
-  outcome: 'rolled-back' | 'conflict' | 'failed' | 'skipped';
+  outcome: RollbackResultOutcome | 'skipped';
 }
 
 /** A DNS health summary of one cluster (`/dns health`, schedules): the core model (src/core/health). */
@@ -77,16 +75,16 @@ export interface HealthJobData {
 export interface HealthJobResult {
   /** Reasons that are not info (degraded or broken). */
   problems: number;
-  status: 'ok' | 'degraded' | 'broken';
+  status: HealthStatus;
 }
 
 /** What a post-report job delivers. Each kind is posted idempotently (ledger keyed by job id + step). */
 export type PostReportJobData =
-  | { kind: 'progress'; thread: ThreadRef; progressTs: string; target: JobTarget; cluster: string; step: string; done: number; total: number; /** Order of updates within the diagnosis (deliveries may arrive out of order). */ seq: number }
+  | { kind: 'progress'; thread: ThreadRef; progressTs: string; target: DiagnosisTarget; cluster: string; step: string; done: number; total: number; /** Order of updates within the diagnosis (deliveries may arrive out of order). */ seq: number }
   | { kind: 'report'; thread: ThreadRef; progressTs: string; cluster: string; report: Report; diagnoseJobId: string; requestedBy: string; dedupeKey: string }
-  | { kind: 'diagnosis-failed'; thread: ThreadRef; progressTs: string; cluster: string; target: JobTarget; message: string; candidates?: string[]; dedupeKey: string; diagnoseJobId: string }
-  | { kind: 'apply-result'; proposalId: string; outcome: 'applied' | 'conflict' | 'failed'; message: string; verified?: boolean; verification?: string; reloadNote?: string }
-  | { kind: 'rollback-result'; proposalId: string; outcome: 'rolled-back' | 'conflict' | 'failed'; message: string }
+  | { kind: 'diagnosis-failed'; thread: ThreadRef; progressTs: string; cluster: string; target: DiagnosisTarget; message: string; candidates?: string[]; dedupeKey: string; diagnoseJobId: string }
+  | { kind: 'apply-result'; proposalId: string; outcome: ApplyResultOutcome; message: string; verified?: boolean; verification?: string; reloadNote?: string }
+  | { kind: 'rollback-result'; proposalId: string; outcome: RollbackResultOutcome; message: string }
   | { kind: 'health'; channel: string; requestedBy: string; summary: HealthSummary; /** Produced by a job scheduler (`/dns schedule`), not asked now. */ scheduled?: boolean; /** Set when a trend matters: the values (oldest first) to chart, and why. */ trend?: { title: string; why: string; values: (number | null)[] } };
 
 export interface PostReportJobResult {

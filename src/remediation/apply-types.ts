@@ -3,7 +3,7 @@
  * the Slack side stores an ApplyResult in Redis and hands it back to rollbackFix.
  */
 import { ConflictError } from '../core/cluster-access.js';
-import type { WorkloadKind } from '../core/cluster-access.js';
+import type { WorkloadKind } from '../core/model/workload-kinds.js';
 import { DnswhyError } from '../core/errors.js';
 
 /** One step of an apply, for the audit trail in the thread. */

@@ -4,6 +4,7 @@
  * worker that posts what the cluster workers produce.
  */
 import { App, LogLevel, SocketModeReceiver } from '@slack/bolt';
+import { WebClient } from '@slack/web-api';
 import type { ConnectionOptions, Worker } from 'bullmq';
 import type { Redis } from 'ioredis';
 import { startPostWorker } from './delivery/post-worker.js';
@@ -15,11 +16,14 @@ import { ProposalStore } from '../store/proposal-store.js';
 import type { Queues } from '../queue/queues.js';
 import { RunningDiagnoses } from '../store/running-diagnoses.js';
 import { ApproverPolicy } from './approvals/approver-policy.js';
+import { SchedulerPolicy } from './approvals/scheduler-policy.js';
 import type { SlackDeps } from './deps.js';
 import { registerListeners } from './listeners/index.js';
 import { SlackPoster } from './poster/slack-poster.js';
 import { RedisReplayGuard } from './receiver/replay-guard.js';
 import { VerifiedHttpReceiver } from './receiver/verified-http-receiver.js';
+import type { Readiness } from '../ops/readiness.js';
+import { SlackConnection, type SlackConnectionOptions } from './slack-connection.js';
 
 export interface SlackAppOptions {
   botToken: string;
@@ -35,6 +39,8 @@ export interface SlackAppOptions {
   queues: Queues;
   log: QueueLogger;
   approvers: { users: string[]; groups: string[] };
+  /** Who may schedule summaries into other channels (the approvers when unset). */
+  schedulers?: { users: string[]; groups: string[] };
   forbidSelfApproval: boolean;
   proposalTtlSeconds: number;
   dedupeWindowSeconds: number;
@@ -44,6 +50,10 @@ export interface SlackAppOptions {
   /** Web API retries on 5xx / network errors (rate limits are handled by the poster). */
   webRetries?: number;
   postConcurrency?: number;
+  /** Where the app adds its readiness conditions (Slack auth verified, Socket Mode connected). */
+  readiness?: Readiness;
+  /** Backoff and log interval of the Slack connection watcher. */
+  slackRetry?: SlackConnectionOptions;
 }
 
 export interface RunningSlackApp {
@@ -51,6 +61,7 @@ export interface RunningSlackApp {
   deps: SlackDeps;
   poster: SlackPoster;
   postWorker: Worker;
+  slack: SlackConnection;
   /** HTTP mode: the receiver and the events URL. */
   receiver?: VerifiedHttpReceiver;
   eventsUrl?: string;
@@ -68,10 +79,14 @@ export async function startSlackApp(o: SlackAppOptions): Promise<RunningSlackApp
   };
   const httpReceiver = o.appToken ? undefined : new VerifiedHttpReceiver({ signingSecret: o.signingSecret!, replayGuard: new RedisReplayGuard(o.redis), logger: o.log });
   const receiver = httpReceiver ?? new SocketModeReceiver({ appToken: o.appToken!, installerOptions: { clientOptions }, logLevel: LogLevel.ERROR });
-  const app = new App({ token: o.botToken, receiver, clientOptions, logLevel: LogLevel.ERROR });
+  // Our own client and token: Bolt is given the token through authorize, so it never calls
+  // auth.test itself (an unreachable Slack at start would be an unhandled rejection there).
+  const client = new WebClient(o.botToken, clientOptions);
+  const slack = new SlackConnection(client, o.botToken, o.log, o.readiness?.condition('slack', 'verifying the bot token (auth.test)'), o.slackRetry);
+  const app = new App({ receiver, authorize: async () => slack.authorization(), clientOptions, logLevel: LogLevel.ERROR });
   app.error(async (err) => o.log.error({ err: err.message, code: (err as { code?: string }).code }, 'listener error'));
 
-  const poster = new SlackPoster(app.client, { ...(o.channelIntervalMs !== undefined ? { channelIntervalMs: o.channelIntervalMs } : {}) });
+  const poster = new SlackPoster(client, { ...(o.channelIntervalMs !== undefined ? { channelIntervalMs: o.channelIntervalMs } : {}), onFailure: (err) => slack.reportFailure(err) });
   const deps: SlackDeps = {
     redis: o.redis,
     queues: o.queues,
@@ -80,7 +95,8 @@ export async function startSlackApp(o: SlackAppOptions): Promise<RunningSlackApp
     proposals: new ProposalStore(o.redis),
     running: new RunningDiagnoses(o.redis),
     clusters: new ClusterRegistry(o.redis),
-    approvers: new ApproverPolicy(app.client, { ...o.approvers, forbidSelfApproval: o.forbidSelfApproval }),
+    approvers: new ApproverPolicy(client, { ...o.approvers, forbidSelfApproval: o.forbidSelfApproval }),
+    schedulers: new SchedulerPolicy(new ApproverPolicy(client, { ...(o.schedulers ?? o.approvers), forbidSelfApproval: false }), o.schedulers !== undefined),
     log: o.log,
     ...(o.defaultCluster ? { defaultCluster: o.defaultCluster } : {}),
   };
@@ -88,23 +104,69 @@ export async function startSlackApp(o: SlackAppOptions): Promise<RunningSlackApp
   const postWorker = await startPostWorker({
     connection: o.connection,
     log: o.log,
+    slack,
     ...(o.postConcurrency ? { concurrency: o.postConcurrency } : {}),
-    deps: { poster, ledger: deps.ledger, proposals: deps.proposals, fingerprints: new FingerprintLedger(o.redis, o.dedupeWindowSeconds), running: deps.running, proposalTtlSeconds: o.proposalTtlSeconds },
+    deps: { poster, ledger: deps.ledger, proposals: deps.proposals, fingerprints: new FingerprintLedger(o.redis, o.dedupeWindowSeconds), running: deps.running, proposalTtlSeconds: o.proposalTtlSeconds, log: o.log },
   });
   if (httpReceiver) await httpReceiver.start(o.port ?? 3000, o.host ?? '0.0.0.0');
-  else await app.start();
+  await slack.start();
+  const socket = httpReceiver ? undefined : startSocketMode(app, o.log, o.readiness, o.slackRetry);
+  if (socket) await socket.firstAttempt;
   const eventsUrl = httpReceiver ? `http://127.0.0.1:${httpReceiver.port}/slack/events` : undefined;
   return {
     app,
     deps,
     poster,
     postWorker,
+    slack,
     ...(httpReceiver ? { receiver: httpReceiver } : {}),
     ...(eventsUrl ? { eventsUrl } : {}),
     async stop() {
+      slack.stop();
       if (httpReceiver) await httpReceiver.stop();
-      else await app.stop();
+      else await socket?.stop();
       await postWorker.close();
+    },
+  };
+}
+
+/**
+ * Connects Socket Mode, retrying with backoff while Slack cannot be reached (the connection is
+ * then kept up by the Socket Mode client itself); a readiness condition says whether it is up.
+ */
+function startSocketMode(app: App, log: QueueLogger, readiness: Readiness | undefined, retry: SlackConnectionOptions = {}): { firstAttempt: Promise<void>; stop(): Promise<void> } {
+  const condition = readiness?.condition('slack-socket', 'connecting Socket Mode');
+  let stopped = false;
+  let connected = false;
+  let markAttempted!: () => void;
+  const firstAttempt = new Promise<void>((r) => (markAttempted = r));
+  let lastLog = 0;
+  void (async () => {
+    let delay = retry.minDelayMs ?? 1000;
+    while (!stopped) {
+      try {
+        await app.start();
+        connected = true;
+        condition?.set(true, 'Socket Mode connected');
+        markAttempted();
+        return;
+      } catch (err) {
+        condition?.set(false, `Socket Mode cannot connect: ${(err as Error).message}`);
+        if (Date.now() - lastLog >= (retry.logIntervalMs ?? 60_000)) {
+          lastLog = Date.now();
+          log.warn({ problem: (err as Error).message }, 'Socket Mode cannot connect: retrying with backoff');
+        }
+        markAttempted();
+      }
+      await new Promise((r) => setTimeout(r, delay / 2 + Math.random() * (delay / 2)).unref());
+      delay = Math.min(retry.maxDelayMs ?? 30_000, delay * 2);
+    }
+  })();
+  return {
+    firstAttempt,
+    async stop() {
+      stopped = true;
+      if (connected) await app.stop();
     },
   };
 }

@@ -7,6 +7,7 @@ import type { ProposalStore } from '../store/proposal-store.js';
 import type { Queues } from '../queue/queues.js';
 import type { RunningDiagnoses } from '../store/running-diagnoses.js';
 import type { ApproverPolicy } from './approvals/approver-policy.js';
+import type { SchedulerPolicy } from './approvals/scheduler-policy.js';
 import type { SlackPoster } from './poster/slack-poster.js';
 
 export interface SlackDeps {
@@ -18,6 +19,8 @@ export interface SlackDeps {
   running: RunningDiagnoses;
   clusters: ClusterRegistry;
   approvers: ApproverPolicy;
+  /** Who may schedule summaries into other channels. */
+  schedulers: SchedulerPolicy;
   log: QueueLogger;
   /** Cluster used when the command names none and several workers are live. */
   defaultCluster?: string;

@@ -6,7 +6,8 @@
  */
 import type { Redis } from 'ioredis';
 import type { CorefilePatchFix, WorkloadPatchFix } from '../core/model/index.js';
-import type { JobTarget, ThreadRef } from '../queue/job-data.js';
+import type { DiagnosisTarget } from '../core/model/diagnosis.js';
+import type { ThreadRef } from '../queue/job-data.js';
 import { keyPrefix } from '../queue/names.js';
 
 /** Fixes that change the cluster (advice is only shown, never applied). */
@@ -30,7 +31,7 @@ export interface Proposal {
   cluster: string;
   thread: ThreadRef;
   /** The diagnosed target, to re-run the diagnosis for verification. */
-  target: JobTarget;
+  target: DiagnosisTarget;
   checkId: string;
   /** Fingerprint of the finding this fix resolves (verification: it must be gone). */
   fingerprint: string;
@@ -48,6 +49,8 @@ export interface Proposal {
   applied?: AppliedRecord;
   /** ts of the message carrying the buttons. */
   messageTs?: string;
+  /** ts of the apply result (it carries the Rollback button). */
+  resultTs?: string;
 }
 
 /** Result of a status transition. */
@@ -113,6 +116,7 @@ export class ProposalStore {
       ...(h.changedAt ? { changedAt: new Date(Number(h.changedAt)).toISOString() } : {}),
       ...(h.applied ? { applied: JSON.parse(h.applied) as AppliedRecord } : {}),
       ...(h.messageTs ? { messageTs: h.messageTs } : {}),
+      ...(h.resultTs ? { resultTs: h.resultTs } : {}),
     };
   }
 
@@ -136,6 +140,11 @@ export class ProposalStore {
   /** Remembers the message carrying the proposal's buttons. */
   async setMessageTs(id: string, ts: string): Promise<void> {
     await this.redis.hset(this.key(id), 'messageTs', ts);
+  }
+
+  /** Remembers the apply result message (its Rollback button is a click of this proposal too). */
+  async setResultTs(id: string, ts: string): Promise<void> {
+    await this.redis.hset(this.key(id), 'resultTs', ts);
   }
 
   /** The audit trail: "<ms> <actor> <from>-><to>" lines. */

@@ -1,7 +1,8 @@
 import { describe, expect, it } from 'vitest';
 import { defineCheck, type Check, type CheckInput } from '../../src/checks/define-check.js';
 import { fingerprint } from '../../src/checks/fingerprint.js';
-import { runChecks, runChecksDetailed, sortFindings } from '../../src/checks/run-checks.js';
+import { runChecks, runChecksDetailed } from '../../src/checks/run-checks.js';
+import { sortFindings } from '../../src/core/model/finding.js';
 import { makeFinding } from '../../src/checks/lib/finding.js';
 import { LacksEvidenceError } from '../../src/checks/lacks-evidence.js';
 import type { Finding, PodFacts } from '../../src/core/model/index.js';

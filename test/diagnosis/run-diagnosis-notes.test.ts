@@ -28,8 +28,9 @@ describe('runDiagnosis notes (lab with probe pods and exec forbidden)', () => {
   let lab: Lab;
   let report: Report;
   beforeAll(async () => {
-    lab = await startLab(seed, { deny: [{ verb: 'create', resource: 'pods/exec' }, { verb: 'create', resource: 'pods' }] });
-    const access = KubeClusterAccess.fromKubeconfig(lab.kubeconfigPath);
+    // Denials apply to the worker's service account (exec over WebSocket is authorised as get).
+    lab = await startLab(seed, { deny: [{ verb: 'get', resource: 'pods/exec' }, { verb: 'create', resource: 'pods' }] });
+    const access = KubeClusterAccess.fromKubeconfig(lab.workerKubeconfigPath);
     report = await runDiagnosis({ access, network: lab.network, name: 'lab' }, { pod: 'mos/mos-model', name: 's3.cloud-b.example' }, { burst: { count: 20, concurrency: 5 }, checks: [...checks, throwing] });
   }, 120_000);
   afterAll(async () => {
@@ -44,6 +45,15 @@ describe('runDiagnosis notes (lab with probe pods and exec forbidden)', () => {
       'always-throws could not run: cannot read the evidence',
     ]);
     expect(report.findings.map((f) => f.checkId)).not.toContain('always-throws');
+  });
+
+  it('does not call the name healthy when nothing ran from the pod: the verdict is inconclusive', () => {
+    // Seed 000 is a split horizon: the worker's own answer is exactly what the pod must not get.
+    expect(report.verdict).toBe('inconclusive');
+    expect(report.findings.find((f) => f.checkId === 'healthy')?.messageId).toBe('untested-from-pod');
+    expect(report.summary).toContain("was not tested from mos/");
+    expect(renderText(report)).toMatch(/^INCONCLUSIVE /);
+    expect(renderMarkdown(report)).toMatch(/^## Inconclusive: /);
   });
 
   it('shows the notes in text, Markdown, JSON and the Slack report', () => {

@@ -20,7 +20,9 @@ describe('Slack flow over a fake diagnosis (mocked cluster)', () => {
   afterAll(async () => h?.stop());
 
   const ask = (text: string, user = requester, ch = channel) => sendSigned(h.bot.eventsUrl!, secret, slashCommandBody({ text, user, channel: ch }));
-  const click = (user: string, actionId: string, value: string, messageTs: string) => sendSigned(h.bot.eventsUrl!, secret, blockActionsBody({ user, channel, messageTs, actionId, value }));
+  // Slack sends the thread of a clicked reply with the click, as the emulator knows it.
+  const threadOf = (ts: string) => { const t = h.slack.messages.find((m) => m.ts === ts)?.threadTs; return t ? { threadTs: t } : {}; };
+  const click = (user: string, actionId: string, value: string, messageTs: string) => sendSigned(h.bot.eventsUrl!, secret, blockActionsBody({ user, channel, messageTs, ...threadOf(messageTs), actionId, value }));
 
   let parentTs = '';
   let proposalId = '';

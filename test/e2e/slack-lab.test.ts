@@ -31,7 +31,9 @@ describe('Slack bot over the lab (seed 000: hybrid-cloud split horizon)', { time
     return stdout;
   }
   const corefile = () => kubectl('-n', 'kube-system', 'get', 'configmap', 'coredns', '-o', 'jsonpath={.data.Corefile}');
-  const click = (user: string, actionId: string, value: string, messageTs: string) => sendSigned(h.bot.eventsUrl!, secret, blockActionsBody({ user, channel, messageTs, actionId, value }));
+  // Slack sends the thread of a clicked reply with the click, as the emulator knows it.
+  const threadOf = (ts: string) => { const t = h.slack.messages.find((m) => m.ts === ts)?.threadTs; return t ? { threadTs: t } : {}; };
+  const click = (user: string, actionId: string, value: string, messageTs: string) => sendSigned(h.bot.eventsUrl!, secret, blockActionsBody({ user, channel, messageTs, ...threadOf(messageTs), actionId, value }));
 
   let parentTs = '';
   let fixTs = '';

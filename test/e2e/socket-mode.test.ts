@@ -43,7 +43,7 @@ describe('Socket Mode against the emulator, fake diagnosis (mocked cluster)', ()
     expect(ack.envelope_id).toBeTruthy();
     const parent = await h.slack.waitFor('parent', () => h.slack.messages.find((m) => m.channel === channel && !m.threadTs));
     const fix = await h.slack.waitFor('fix', () => h.slack.thread(channel, parent.ts).find((m) => buttons(m)[actionIds.approveFix]));
-    const click = await h.slack.socket.push('interactive', blockActionsPayload({ user: approver, channel, messageTs: fix.ts, actionId: actionIds.approveFix, value: buttons(fix)[actionIds.approveFix]! }));
+    const click = await h.slack.socket.push('interactive', blockActionsPayload({ user: approver, channel, messageTs: fix.ts, threadTs: parent.ts, actionId: actionIds.approveFix, value: buttons(fix)[actionIds.approveFix]! }));
     expect(click.envelope_id).toBeTruthy();
     await h.slack.waitFor('applied', () => h.slack.thread(channel, parent.ts).find((m) => buttons(m)[actionIds.rollbackFix]));
     expect(runtime.applies).toBe(1);

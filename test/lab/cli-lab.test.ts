@@ -1,4 +1,6 @@
 /** `dnswhy lab FILE` as a process: first stdout line, a working API, clean exit on SIGTERM and SIGINT. */
+import { labFetch } from './helpers/test-lab.js';
+import { readFileSync } from 'node:fs';
 import { spawn } from 'node:child_process';
 import { join } from 'node:path';
 import { Command } from 'commander';
@@ -32,13 +34,15 @@ describe('dnswhy lab FILE', () => {
       const text = await cli.firstLines;
       const first = text.split('\n')[0]!;
       expect(first).toMatch(/^export KUBECONFIG=\/.+\/kubeconfig$/);
-      const api = text.match(/API (http:\/\/127\.0\.0\.1:\d+)/)![1]!;
-      const pods = (await (await fetch(`${api}/api/v1/namespaces/shop/pods`)).json()) as any;
+      const api = text.match(/API (https:\/\/127\.0\.0\.1:\d+)/)![1]!;
+      const kc = readFileSync(first.slice('export KUBECONFIG='.length), 'utf8');
+      const lab = { apiUrl: api, ca: Buffer.from(/certificate-authority-data: (\S+)/.exec(kc)![1]!, 'base64').toString(), adminToken: /token: (\S+)/.exec(kc)![1]! };
+      const pods = (await (await labFetch(lab, '/api/v1/namespaces/shop/pods')).json()) as any;
       expect(pods.items.map((p: any) => p.metadata.name)).toEqual(['tools', 'web-6c9f7b5d8-x2k4p']);
       cli.child.kill(signal);
       expect(await cli.exited).toBe(0);
       expect(cli.output().err).toContain('dnswhy lab: stopped');
-      await expect(fetch(`${api}/version`)).rejects.toThrow();
+      await expect(labFetch(lab, '/version')).rejects.toThrow();
     });
   }
 

@@ -2,6 +2,8 @@
  * The whole lab: the API side with the real DNS world and the real pod probe, real
  * packets on loopback; kubeconfig; clean stop.
  */
+import { X509Certificate } from 'node:crypto';
+import { labFetch } from './helpers/test-lab.js';
 import { CoreV1Api, KubeConfig, PatchStrategy, setHeaderOptions } from '@kubernetes/client-node';
 import { execFile } from 'node:child_process';
 import { existsSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
@@ -29,12 +31,23 @@ afterAll(async () => {
 });
 
 describe('startLab with the real DNS world and pod probe', () => {
-  it('writes a kubeconfig for plain http on loopback with insecure-skip-tls-verify and a token', () => {
+  it('writes kubeconfigs for HTTPS on loopback with its own certificate authority: an admin token and the worker service account token', async () => {
     const text = readFileSync(lab.kubeconfigPath, 'utf8');
     expect(text).toBe(lab.kubeconfig);
-    expect(text).toContain(`    server: ${lab.apiUrl}\n    insecure-skip-tls-verify: true\n`);
-    expect(text).toMatch(/\n {4}token: [0-9a-f]{32}\n/);
-    expect(lab.apiUrl).toMatch(/^http:\/\/127\.0\.0\.1:\d+$/);
+    expect(text).toContain(`    server: ${lab.apiUrl}\n    certificate-authority-data: ${Buffer.from(lab.ca).toString('base64')}\n`);
+    expect(text).not.toContain('insecure-skip-tls-verify');
+    expect(lab.apiUrl).toMatch(/^https:\/\/127\.0\.0\.1:\d+$/);
+    expect(new X509Certificate(lab.ca).checkIP('127.0.0.1')).toBe('127.0.0.1');
+    const worker = readFileSync(lab.workerKubeconfigPath, 'utf8');
+    expect(worker).toContain('- name: dnswhy-worker\n  user:\n    token: ');
+    // The worker's token is the service account's: the shipped role lets it list pods, not Secrets.
+    const token = /token: (\S+)/.exec(worker)![1]!;
+    const as = (path: string) => labFetch(lab, path, { headers: { authorization: `Bearer ${token}` } });
+    expect((await as('/api/v1/pods')).status).toBe(200);
+    const denied = await as('/api/v1/namespaces/kube-system/secrets');
+    expect(denied.status).toBe(403);
+    expect(await denied.json()).toMatchObject({ reason: 'Forbidden', message: 'secrets is forbidden: User "system:serviceaccount:dnswhy:dnswhy-worker" cannot list resource "secrets" in API group "" in the namespace "kube-system"' });
+    expect((await labFetch(lab, '/api/v1/pods', { headers: { authorization: 'Bearer not-a-token' } })).status).toBe(401);
   });
 
   it('exec getent in a pod resolves through CoreDNS and the node resolver with the pod search list', async () => {

@@ -3,11 +3,10 @@
  * and `permanent`), so retry policy never has to guess from a class name. The few classes that
  * extend Error directly are listed with the reason they never reach a caller outside their module.
  */
-import { readdirSync, readFileSync, statSync } from 'node:fs';
+import { readFileSync } from 'node:fs';
 import { join, relative } from 'node:path';
 import { describe, expect, it } from 'vitest';
-
-const root = join(import.meta.dirname, '..', '..');
+import { repoRoot as root, sourceFiles } from '../helpers/import-graph.js';
 
 /** Classes allowed to extend Error directly: each is caught inside the file (or folder) that throws it. */
 const internal: Record<string, string> = {
@@ -17,16 +16,6 @@ const internal: Record<string, string> = {
   RuleError: 'rewrite rule errors, turned into diagnostics by the rewrite validator',
   SlackApiError: "the Slack emulator's own error, turned into an ok:false response",
 };
-
-function sourceFiles(dir: string): string[] {
-  const out: string[] = [];
-  for (const entry of readdirSync(dir)) {
-    const p = join(dir, entry);
-    if (statSync(p).isDirectory()) out.push(...sourceFiles(p));
-    else if (p.endsWith('.ts')) out.push(p);
-  }
-  return out;
-}
 
 /** Classes declared `extends Error` (directly) in a source text. */
 export function directErrorClasses(text: string): string[] {

@@ -3,14 +3,14 @@
  * says so with the path and the answer (info); when the lookup failed and nothing explained it, it
  * says that too (warn), so a failure is never reported as healthy.
  */
-import type { Finding } from '../../core/model/index.js';
+import { evidenceOfKind, healthyCheckId, type Finding } from '../../core/model/index.js';
 import { defineCheck, docsUrlFor, type CheckMeta } from '../define-check.js';
 import { factsOf } from '../lib/facts.js';
 import { makeFinding } from '../lib/finding.js';
 import { listText } from '../lib/names.js';
 import { clusterAnswer } from '../lib/zone-answers.js';
 
-const id = 'healthy';
+const id = healthyCheckId;
 
 const meta: CheckMeta = {
   title: 'The name resolves',
@@ -21,6 +21,7 @@ const meta: CheckMeta = {
     'resolves': { severity: 'info', text: 'The name resolves fine' },
     'resolves-port-closed': { severity: 'info', text: 'The name resolves fine; the answer does not accept TCP (not a DNS problem)' },
     'unexplained-failure': { severity: 'warn', text: 'The lookup failed and no check could explain why' },
+    'untested-from-pod': { severity: 'info', text: "Not tested from the pod's network position" },
   },
 };
 
@@ -44,7 +45,26 @@ export const healthy = defineCheck({
         }),
       ];
     }
-    const addrs = l?.result.ok ? l.result.addresses : clusterAnswer(f).addrs;
+    // Health is a claim about what the pod gets. Without a lookup from its position (twin probe or
+    // ephemeral container) or a successful tool run inside it, the worker's own answer proves nothing
+    // about the pod (split horizon is exactly that difference): say what was and was not tested.
+    const podTool = evidenceOfKind(input.evidence, 'tool-output').find((t) => t.exitCode === 0 && t.parsed.addresses.length > 0);
+    if (!l && !podTool) {
+      const worker = clusterAnswer(f);
+      const pe = f.probeErrors;
+      const why = pe.length > 0 ? pe.map((p) => `${p.what} (${p.reason})`).join('; ') : 'no probe from the pod ran';
+      return [
+        makeFinding(id, meta, 'untested-from-pod', {
+          title: `${f.name} was not tested from ${pod}'s network position${worker.addrs.length > 0 ? `; from the worker it answers ${listText(worker.addrs)}${svcIp ? ` via ${svcIp}` : ''}` : ''}`,
+          explanation: `No lookup ran from where ${pod} is: ${why}. ${worker.addrs.length > 0 ? `The worker asked the DNS Service itself and got ${listText(worker.addrs)}, but the pod may get another answer (a zone-local resolver, a NetworkPolicy, a node-local cache), so this report does not call the name healthy.` : 'Nothing the worker asked answered either.'} Allow the probe pods or exec (see the notes) and run it again.`,
+          evidenceRefs: [...worker.refs, ...pe.map((p) => p.id)],
+          confidence: 0.5,
+          decisive: { name: f.name, untested: true },
+          untested: true,
+        }),
+      ];
+    }
+    const addrs = l?.result.ok ? l.result.addresses : podTool ? podTool.parsed.addresses : clusterAnswer(f).addrs;
     if (addrs.length === 0) return [];
     const via = l?.result.answeredBy ?? svcIp;
     const fromHosts = via !== undefined && /hosts/.test(via);

@@ -81,7 +81,10 @@ export class Facts {
   readonly probeErrors: ProbeErrorEvidence[];
   readonly nodeResolvConfs: NodeResolvConfEvidence[];
   readonly tcp: TcpConnectEvidence[];
+  /** Queries for the diagnosed name (or the search candidate the lookup ended on). */
   readonly queries: DnsQueryEvidence[];
+  /** Queries sent for another reason (the name as written, wildcard tests, an endpoint's own name). */
+  readonly purposeQueries: DnsQueryEvidence[];
 
   constructor(readonly input: CheckInput) {
     const ev = input.evidence;
@@ -101,7 +104,8 @@ export class Facts {
     this.probeErrors = evidenceOfKind(ev, 'probe-error');
     this.nodeResolvConfs = evidenceOfKind(ev, 'node-resolv-conf');
     this.tcp = evidenceOfKind(ev, 'tcp-connect');
-    this.queries = evidenceOfKind(ev, 'dns-query');
+    this.queries = evidenceOfKind(ev, 'dns-query').filter((q) => q.purpose === undefined);
+    this.purposeQueries = evidenceOfKind(ev, 'dns-query').filter((q) => q.purpose !== undefined);
   }
 
   /** The node a pod or CoreDNS replica runs on, with its zone. */

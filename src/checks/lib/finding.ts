@@ -17,6 +17,8 @@ export interface FindingParts {
   /** Overrides the message text as the title. */
   title?: string;
   sensitive?: string[];
+  /** The pod's own view was not tested: the report's verdict becomes inconclusive. */
+  untested?: true;
 }
 
 /** A finding of check `id` with message `messageId` (declared in the check's meta). */
@@ -35,5 +37,6 @@ export function makeFinding(id: string, meta: CheckMeta, messageId: string, part
     fingerprint: fingerprint(id, { messageId, decisive: parts.decisive }),
     confidence: Math.max(0, Math.min(1, parts.confidence)),
     ...(parts.sensitive && parts.sensitive.length > 0 ? { sensitive: parts.sensitive } : {}),
+    ...(parts.untested ? { untested: true as const } : {}),
   };
 }

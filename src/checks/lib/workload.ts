@@ -5,20 +5,16 @@
  */
 import { createTwoFilesPatch } from 'diff';
 import { stringify } from 'yaml';
-import type { FixSimulation, HostAlias, PodDnsConfig, PodFacts, Risk, WorkloadPatchFix } from '../../core/model/index.js';
-
-/** Kinds a workload patch may target. */
-export type WorkloadKind = WorkloadPatchFix['target']['kind'];
+import { isWorkloadKind, type FixSimulation, type HostAlias, type PodDnsConfig, type PodFacts, type Risk, type WorkloadPatchFix } from '../../core/model/index.js';
 
 /** The owner a workload patch targets, or undefined for a bare pod, a Job or an unknown owner. */
 export function ownerTarget(pod: PodFacts): WorkloadPatchFix['target'] | undefined {
   const o = pod.owner;
   if (!o) return undefined;
-  const kinds: readonly string[] = ['Deployment', 'StatefulSet', 'DaemonSet'];
-  if (!kinds.includes(o.kind)) return undefined;
+  if (!isWorkloadKind(o.kind)) return undefined;
   // resourceVersion and generation as read: apply refuses when the owner's spec changed since.
   return {
-    kind: o.kind as WorkloadKind,
+    kind: o.kind,
     namespace: pod.namespace,
     name: o.name,
     ...(o.resourceVersion ? { resourceVersion: o.resourceVersion } : {}),
@@ -117,5 +113,20 @@ export function dnsPolicyFix(pod: PodFacts, policy: PodFacts['dnsPolicy'], why: 
     before: { dnsPolicy: pod.dnsPolicy },
     after: { dnsPolicy: policy },
     patch: { dnsPolicy: policy },
+  });
+}
+
+/** Replaces the owner's dnsConfig with `next` (searches and nameservers are lists a merge patch replaces whole). */
+export function dnsConfigFix(pod: PodFacts, next: PodDnsConfig, why: { title: string; changes: string; risk: Risk }): WorkloadPatchFix | undefined {
+  const target = ownerTarget(pod);
+  if (!target) return undefined;
+  return build(pod, {
+    title: why.title,
+    changes: why.changes,
+    blastRadius: `Only the pods of ${target.kind} ${target.namespace}/${target.name} (rolled out again).`,
+    risk: why.risk,
+    before: { dnsConfig: pod.dnsConfig ?? {} },
+    after: { dnsConfig: next },
+    patch: { dnsConfig: next },
   });
 }

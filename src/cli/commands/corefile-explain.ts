@@ -10,11 +10,11 @@ import { Command } from 'commander';
 import { parse as parseYaml } from 'yaml';
 import { explain, type EvalWorld, type Explanation } from '../../core/corefile/evaluate/index.js';
 import { clusterFromDocument } from '../../core/corefile/evaluate/cluster-input.js';
-import { memoryFileSource } from '../../core/corefile/imports.js';
 import { checkCorefile } from '../../core/corefile/validate.js';
 import type { ClusterState } from '../../core/model/k8s.js';
 import { exitCodes } from '../exit-codes.js';
 import { mountCorefileDir } from '../mount-corefile-dir.js';
+import { readCorefile } from '../read-corefile.js';
 import { corednsVersionOption, intOption } from '../option-parsers.js';
 
 interface ExplainOptions {
@@ -62,14 +62,9 @@ export function explainCommand(): Command {
     .option('--coredns-version <version>', 'CoreDNS version the cluster runs (default: the newest modelled)', corednsVersionOption)
     .option('--node-resolvers <ips>', 'nameservers of the CoreDNS node resolv.conf (for forward . /etc/resolv.conf), comma-separated', (v) => v.split(',').map((s) => s.trim()).filter(Boolean))
     .action((file: string, name: string, opts: ExplainOptions, cmd: Command) => {
-      let text: string;
-      try {
-        text = readFileSync(file, 'utf8');
-      } catch (err) {
-        cmd.error(`dnswhy corefile explain: cannot read ${file}: ${(err as Error).message}`, { exitCode: exitCodes.usage });
-        return;
-      }
-      const files = memoryFileSource(mountCorefileDir(dirname(file)));
+      const text = readCorefile(file, cmd, 'dnswhy corefile explain');
+      if (text === undefined) return;
+      const files = mountCorefileDir(dirname(file));
       const parsed = checkCorefile(text, { file: `/etc/coredns/${basename(file)}`, files, ...(opts.corednsVersion ? { corednsVersion: opts.corednsVersion } : {}) });
       const errors = parsed.diagnostics.filter((d) => d.severity === 'error');
       if (!parsed.ok && parsed.model.blocks.length === 0) {

@@ -4,16 +4,15 @@
  * paths resolve the way CoreDNS resolves them; positions are printed with the file names you gave.
  * Exit codes: 0 valid, 1 invalid (with `FILE:LINE:COL message` lines), 2 usage.
  */
-import { readFileSync } from 'node:fs';
 import { basename, dirname, join, relative } from 'node:path';
 import { Command, InvalidArgumentError } from 'commander';
 import { formatDiagnostic } from '../../core/corefile/errors.js';
 import { formatCorefile } from '../../core/corefile/fmt.js';
-import { memoryFileSource } from '../../core/corefile/imports.js';
 import type { Diagnostic } from '../../core/corefile/model.js';
 import { checkCorefile } from '../../core/corefile/validate.js';
 import { newestCorednsVersion } from '../../core/corefile/version.js';
 import { exitCodes } from '../exit-codes.js';
+import { readCorefile } from '../read-corefile.js';
 import { mountCorefileDir, mountRoot } from '../mount-corefile-dir.js';
 import { corednsVersionOption } from '../option-parsers.js';
 // The explain sub-command (dnswhy corefile explain FILE NAME …):
@@ -24,16 +23,6 @@ function envArg(v: string, prev: Record<string, string> = {}): Record<string, st
   const eq = v.indexOf('=');
   if (eq <= 0) throw new InvalidArgumentError('expected NAME=VALUE');
   return { ...prev, [v.slice(0, eq)]: v.slice(eq + 1) };
-}
-
-/** Reads FILE or fails the command with a usage error. */
-function readCorefile(file: string, cmd: Command): string {
-  try {
-    return readFileSync(file, 'utf8');
-  } catch (err) {
-    cmd.error(`dnswhy corefile: cannot read ${file}: ${(err as Error).message}`, { exitCode: exitCodes.usage });
-    throw err; // not reached: cmd.error throws
-  }
 }
 
 /** Maps /etc/coredns/... back to the paths the user knows. */
@@ -49,14 +38,20 @@ interface CheckOptions {
   verbose?: boolean;
 }
 
-function checkAction(file: string, opts: CheckOptions, cmd: Command): void {
-  const text = readCorefile(file, cmd);
-  const result = checkCorefile(text, {
+/** Checks a Corefile as `check` does (its folder mounted as /etc/coredns). */
+function checkAsCoreDns(file: string, text: string, opts: { env?: Record<string, string>; corednsVersion: string }) {
+  return checkCorefile(text, {
     file: `${mountRoot}/${basename(file)}`,
-    files: memoryFileSource(mountCorefileDir(dirname(file))),
+    files: mountCorefileDir(dirname(file)),
     env: opts.env ?? {},
     corednsVersion: opts.corednsVersion,
   });
+}
+
+function checkAction(file: string, opts: CheckOptions, cmd: Command): void {
+  const text = readCorefile(file, cmd);
+  if (text === undefined) return;
+  const result = checkAsCoreDns(file, text, opts);
   const name = localName(file);
   const shown = result.diagnostics.filter((d) => opts.verbose || opts.json || d.severity !== 'info');
   if (opts.json) {
@@ -90,12 +85,18 @@ function checkAction(file: string, opts: CheckOptions, cmd: Command): void {
   process.exitCode = result.ok ? exitCodes.ok : exitCodes.finding;
 }
 
-function fmtAction(file: string, opts: { indent?: string }, cmd: Command): void {
+/**
+ * Formats only what `check` accepts: formatting a Corefile CoreDNS would refuse would hide the
+ * problem behind tidy indentation, so the errors are printed instead (and nothing on stdout).
+ */
+function fmtAction(file: string, opts: { indent?: string; env?: Record<string, string>; corednsVersion: string }, cmd: Command): void {
   const text = readCorefile(file, cmd);
-  const result = checkCorefile(text, { file });
-  if (!result.syntax.complete) {
-    for (const d of result.diagnostics.filter((x) => x.severity === 'error')) process.stderr.write(`${formatDiagnostic(d, file)}\n`);
-    process.stdout.write(text);
+  if (text === undefined) return;
+  const result = checkAsCoreDns(file, text, opts);
+  if (!result.ok || !result.syntax.complete) {
+    const name = localName(file);
+    for (const d of result.diagnostics.filter((x) => x.severity === 'error')) process.stderr.write(`${formatDiagnostic(d, file, name)}\n`);
+    process.stderr.write(`dnswhy corefile fmt: ${file} is not a valid Corefile for CoreDNS ${opts.corednsVersion}; nothing was formatted\n`);
     process.exitCode = exitCodes.finding;
     return;
   }
@@ -123,8 +124,10 @@ export function corefileCommand(): Command {
     .description('print the Corefile with normalised indentation (nothing else changes)')
     .argument('<file>', 'the Corefile')
     .option('--indent <n|tab>', 'one indentation level: 1-8 spaces or tab (default: what the file uses, else 4 spaces)', indentArg)
+    .option('--coredns-version <version>', 'refuse what this CoreDNS version would refuse', corednsVersionOption, newestCorednsVersion)
+    .option('--env <NAME=VALUE>', 'environment of the CoreDNS container for {$NAME} substitution (repeatable)', envArg)
     .exitOverride()
-    .action((file: string, opts: { indent?: string }, cmd: Command) => fmtAction(file, opts, cmd));
+    .action((file: string, opts: { indent?: string; env?: Record<string, string>; corednsVersion: string }, cmd: Command) => fmtAction(file, opts, cmd));
   return (
     new Command('corefile')
       .description('check, format and explain CoreDNS Corefiles')

@@ -16,11 +16,17 @@ import { Queues } from '../../queue/queues.js';
 import { startSlackApp, type RunningSlackApp } from '../../slack/app.js';
 import { randomBytes } from 'node:crypto';
 import { exitCodes } from '../exit-codes.js';
+import { Readiness } from '../../ops/readiness.js';
+import { startOpsServer, type OpsServer } from '../../ops/ops-server.js';
+import { addRedisConditions } from '../../store/redis-readiness.js';
 
 /** What a running `serve` holds, for a clean stop. */
 export interface RunningServe {
   eventsUrl?: string;
   redisUrl: string;
+  /** Base URL of /healthz and /readyz. */
+  opsUrl: string;
+  readiness: Readiness;
   stop(): Promise<void>;
 }
 
@@ -42,10 +48,14 @@ export async function startServe(role: ServeRole, env: Record<string, string | u
   const redis = openRedis(redisUrl, log);
   const connection = bullConnection(redisUrl);
   const queues = new Queues(connection, log);
+  const readiness = new Readiness();
+  addRedisConditions(readiness, redis, log);
+  let ops: OpsServer | undefined;
   let runtime: OpenedRuntime | undefined;
   let worker: RunningWorker | undefined;
   let app: RunningSlackApp | undefined;
   const stop = async () => {
+    await ops?.stop().catch(() => undefined);
     await app?.stop().catch((err: Error) => log.warn({ err: err.message }, 'app stop'));
     await worker?.close().catch((err: Error) => log.warn({ err: err.message }, 'worker stop'));
     await queues.close();
@@ -54,9 +64,12 @@ export async function startServe(role: ServeRole, env: Record<string, string | u
     await local?.stop();
   };
   try {
+    // First, so that probes see "not ready" (with the reason) while the rest starts.
+    ops = await startOpsServer(readiness, config.ops);
+    say(`/healthz and /readyz on ${config.ops.host}:${ops.port}`);
     if (role !== 'app') {
       runtime = await openClusterRuntime({ name: config.cluster, ...(config.kubeconfig ? { kubeconfig: config.kubeconfig } : {}), ...(config.lab ? { lab: config.lab } : {}) });
-      worker = await startClusterWorker({ connection, redis, queues, runtime, cluster: config.cluster, concurrency: config.workerConcurrency, log });
+      worker = await startClusterWorker({ connection, redis, queues, runtime, cluster: config.cluster, concurrency: config.workerConcurrency, log, readiness });
       say(`worker for cluster "${config.cluster}"${config.lab ? ` (lab ${config.lab})` : ''} consuming dnswhy-cluster-${config.cluster}`);
     }
     if (role !== 'worker') {
@@ -71,10 +84,12 @@ export async function startServe(role: ServeRole, env: Record<string, string | u
         queues,
         log,
         approvers: config.approvers,
+        ...(config.schedulers ? { schedulers: config.schedulers } : {}),
         forbidSelfApproval: config.forbidSelfApproval,
         proposalTtlSeconds: config.proposalTtlSeconds,
         dedupeWindowSeconds: config.dedupeWindowSeconds,
         defaultCluster: config.cluster,
+        readiness,
       });
       say(config.slack.mode === 'socket' ? 'Slack app connected in Socket Mode' : `Slack app listening on :${config.slack.port}/slack/events (HTTP mode)`);
     }
@@ -82,7 +97,7 @@ export async function startServe(role: ServeRole, env: Record<string, string | u
     await stop();
     throw err;
   }
-  return { ...(app?.eventsUrl ? { eventsUrl: app.eventsUrl } : {}), redisUrl, stop };
+  return { ...(app?.eventsUrl ? { eventsUrl: app.eventsUrl } : {}), redisUrl, opsUrl: `http://127.0.0.1:${ops.port}`, readiness, stop };
 }
 
 function parseRole(v: string): ServeRole {

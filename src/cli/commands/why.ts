@@ -45,7 +45,7 @@ export function whyCommand(): Command {
         progress.done();
         const out = opts.json ? renderJson(report) : opts.markdown ? renderMarkdown(report) : renderText(report, { color: Boolean(process.stdout.isTTY) });
         process.stdout.write(out.endsWith('\n') ? out : `${out}\n`);
-        process.exitCode = report.verdict === 'healthy' ? exitCodes.ok : exitCodes.finding;
+        process.exitCode = { healthy: exitCodes.ok, broken: exitCodes.finding, inconclusive: exitCodes.couldNotTell }[report.verdict];
       } catch (err) {
         progress.done();
         const candidates = (err as { candidates?: string[] }).candidates;

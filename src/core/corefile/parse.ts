@@ -61,6 +61,15 @@ function toBlock(b: RawBlock, index: number, opts: ParseOptions, diagnostics: Di
   const addresses: ZoneAddress[] = [];
   let keyError = false;
   for (const k of b.keys) {
+    if (!k.quoted && k.text.startsWith('}')) {
+      // CoreDNS's parser reads addresses up to a `{` or the end of the line and treats `}` there as
+      // an address like any other: a stray `}` after a block is a new server block, not an error.
+      diagnostics?.push({
+        severity: 'warning',
+        message: `"${k.text}" is read as the address of a new server block (zone "${k.text.split(':')[0]}."), not as a closing brace: the block above was already closed; remove it${b.directives.length === 0 ? ' (this block has no plugins, so CoreDNS answers REFUSED for that zone)' : ''}`,
+        pos: k.pos,
+      });
+    }
     const r = normalizeKey(k.text, { dnsPort: opts.dnsPort });
     if ('error' in r) {
       keyError = true;

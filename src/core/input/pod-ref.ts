@@ -3,23 +3,18 @@
  * (also `deployment/`, `sts/`, `statefulset/`, `ds/`, `daemonset/`), and `cluster/ns/pod` for Slack
  * routing. Pure; resolving the reference against the cluster is the probes' job.
  */
+import { workloadKinds, workloadResources, workloadShortNames, type WorkloadKind } from '../model/workload-kinds.js';
 import { InputError } from './target-name.js';
+import { controlCharacterIn } from './text-problems.js';
 
 export type PodRef =
   | { kind: 'pod'; namespace?: string; name: string }
-  | { kind: 'workload'; workload: 'Deployment' | 'StatefulSet' | 'DaemonSet'; namespace?: string; name: string };
+  | { kind: 'workload'; workload: WorkloadKind; namespace?: string; name: string };
 
-const workloadPrefixes: Record<string, 'Deployment' | 'StatefulSet' | 'DaemonSet'> = {
-  deploy: 'Deployment',
-  deployment: 'Deployment',
-  deployments: 'Deployment',
-  sts: 'StatefulSet',
-  statefulset: 'StatefulSet',
-  statefulsets: 'StatefulSet',
-  ds: 'DaemonSet',
-  daemonset: 'DaemonSet',
-  daemonsets: 'DaemonSet',
-};
+/** The prefixes kubectl accepts for a workload: its short name, its kind and its resource (`deploy`, `deployment`, `deployments`). */
+const workloadPrefixes: Record<string, WorkloadKind> = Object.fromEntries(
+  workloadKinds.flatMap((kind) => [workloadShortNames[kind], kind.toLowerCase(), workloadResources[kind]].map((prefix) => [prefix, kind])),
+);
 
 // RFC 1123 subdomain (pod names) and label (namespaces), as the API server validates them.
 const subdomain = /^[a-z0-9]([-a-z0-9]*[a-z0-9])?(\.[a-z0-9]([-a-z0-9]*[a-z0-9])?)*$/;
@@ -42,6 +37,8 @@ function checkNamespace(ns: string): string {
 
 /** Parses a pod argument; `namespace` is the `-n` value, which an `ns/` prefix must agree with. */
 export function parsePodRef(arg: string, namespace?: string): PodRef {
+  const control = controlCharacterIn(arg) ?? (namespace !== undefined ? controlCharacterIn(namespace) : undefined);
+  if (control) throw new InputError(`the ${controlCharacterIn(arg) ? 'pod reference' : 'namespace'} contains a ${control}`, 'pod');
   const parts = arg.trim().split('/');
   if (namespace !== undefined) checkNamespace(namespace);
   if (parts.length === 1) return { kind: 'pod', namespace, name: checkName(parts[0]!, 'pod name') };

@@ -2,6 +2,7 @@
  * Parses the NAME[:PORT] argument of `why` (CLI and Slack) into a DNS name and an optional TCP port,
  * with messages that say exactly what is wrong. Pure.
  */
+import { controlCharacterIn } from './text-problems.js';
 import { DnswhyError } from '../errors.js';
 
 export interface TargetName {
@@ -24,6 +25,8 @@ const labelPattern = /^[A-Za-z0-9_](?:[A-Za-z0-9_-]{0,61}[A-Za-z0-9_])?$/;
 /** Validates a DNS name (RFC 1035 lengths; letters, digits, hyphen and underscore in labels). */
 export function validateDnsName(name: string): string {
   if (name.length === 0) throw new InputError('the DNS name is empty');
+  const control = controlCharacterIn(name);
+  if (control) throw new InputError(`the DNS name contains a ${control}; a name holds letters, digits, "-", "_" and dots`);
   const bare = name.endsWith('.') ? name.slice(0, -1) : name;
   if (bare.length === 0) throw new InputError('the DNS name "." (the root) cannot be diagnosed; give a host name such as api.example.org');
   if (bare.length > 253) throw new InputError(`the DNS name is ${bare.length} characters long; the limit is 253`);
@@ -39,6 +42,9 @@ export function validateDnsName(name: string): string {
 
 /** Parses `name` or `name:port`. */
 export function parseTargetName(arg: string): TargetName {
+  // Control characters are named before trim() could silently drop a trailing one.
+  const control = controlCharacterIn(arg);
+  if (control) throw new InputError(`the DNS name contains a ${control}; a name holds letters, digits, "-", "_" and dots`);
   const trimmed = arg.trim();
   const colon = trimmed.lastIndexOf(':');
   if (colon === -1) return { name: validateDnsName(trimmed) };

@@ -2,7 +2,7 @@
  * Evidence: what probes learned, each item with where it came from, when, and how long it took.
  * Probes produce it, checks judge it; nothing here does I/O.
  */
-import type { DnsRecord, Rcode, RecordType, Transport } from './dns.js';
+import type { DnsRecord, ExchangeOutcome, LookupFailure, Rcode, RecordType, Transport } from './dns.js';
 import type { NodeFacts, PodFacts, ServiceFacts } from './k8s.js';
 
 /** Where an observation was made. */
@@ -46,6 +46,16 @@ export interface CorefileEvidence extends EvidenceBase {
 /** Who was asked: the role matters to the checks. */
 export type ResolverRole = 'dns-service' | 'coredns-endpoint' | 'upstream' | 'pod-nameserver' | 'other';
 
+/**
+ * Why a query that is not the diagnosed name was sent:
+ * - `as-written`: the name exactly as the application wrote it, absolute, when the pod's lookup
+ *   ended on a search-list candidate instead (did a search suffix win?);
+ * - `wildcard-probe`: a random name under a search domain (does that domain answer every name?);
+ * - `self-answered`: a name the endpoint answers itself (its own Service), so reachability is
+ *   tested apart from what it forwards.
+ */
+export type QueryPurpose = 'as-written' | 'wildcard-probe' | 'self-answered';
+
 export interface DnsQueryEvidence extends EvidenceBase {
   kind: 'dns-query';
   resolver: {
@@ -62,7 +72,9 @@ export interface DnsQueryEvidence extends EvidenceBase {
   qname: string;
   qtype: RecordType;
   transport: Transport;
-  outcome: 'answer' | 'timeout' | 'refused' | 'error';
+  /** Set when the query is not about the diagnosed name itself (see QueryPurpose). */
+  purpose?: QueryPurpose;
+  outcome: ExchangeOutcome;
   rcode?: Rcode;
   aa?: boolean;
   tc?: boolean;
@@ -81,7 +93,7 @@ export interface StubQuery {
   qtype: RecordType;
   server: string;
   atMs: number;
-  outcome: 'answer' | 'timeout' | 'refused' | 'error';
+  outcome: ExchangeOutcome;
   rcode?: Rcode;
   answers: string[];
   latencyMs: number;
@@ -93,7 +105,7 @@ export interface LookupEvidence extends EvidenceBase {
   libc: 'glibc' | 'musl';
   name: string;
   queries: StubQuery[];
-  result: { ok: boolean; addresses: string[]; error?: 'NXDOMAIN' | 'NODATA' | 'TIMEOUT' | 'SERVFAIL' | (string & {}); answeredBy?: string; finalName?: string };
+  result: { ok: boolean; addresses: string[]; error?: LookupFailure; answeredBy?: string; finalName?: string };
   totalMs: number;
   /** Wall time the probe really spent, when it shrank libc's timeouts (totalMs stays libc-equivalent). */
   probeMs?: number;

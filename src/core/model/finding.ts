@@ -1,11 +1,18 @@
 /** Findings and fixes: what checks conclude from evidence. */
 import type { DnsRecord, Rcode, RecordType } from './dns.js';
+import type { WorkloadKind } from './workload-kinds.js';
 
 export type Severity = 'info' | 'warn' | 'error';
 
 export const severityRank: Record<Severity, number> = { error: 3, warn: 2, info: 1 };
 
 export type Risk = 'low' | 'medium' | 'high';
+
+/**
+ * The id of the check that says a lookup works (src/checks/healthy): the report takes a healthy
+ * verdict's summary from its finding, so the core names it here and the check declares itself with it.
+ */
+export const healthyCheckId = 'healthy';
 
 /** A query and its answer summarised, before and after a fix, as the Corefile engine simulated it. */
 export interface SimulatedQuery {
@@ -56,7 +63,7 @@ export interface WorkloadPatchFix extends FixBase {
    * `generation` (from PodFacts.owner) lets apply tell a spec change (refuse) from a status update
    * (resourceVersion moves on every status write of a Deployment).
    */
-  target: { kind: 'Deployment' | 'StatefulSet' | 'DaemonSet'; namespace: string; name: string; resourceVersion?: string; generation?: number };
+  target: { kind: WorkloadKind; namespace: string; name: string; resourceVersion?: string; generation?: number };
   /** Strategic merge patch body for the owner's pod template. */
   patch: Record<string, unknown>;
   diff: string;
@@ -70,7 +77,13 @@ export interface AdviceFix extends FixBase {
 }
 
 export type Fix = CorefilePatchFix | WorkloadPatchFix | AdviceFix;
-export type FixKind = Fix['kind'];
+
+/** Every kind of fix, once: scenario files, fixtures and renderers name fixes by these. */
+export const fixKinds = ['corefile-patch', 'workload-patch', 'advice'] as const satisfies readonly Fix['kind'][];
+export type FixKind = (typeof fixKinds)[number];
+// A Fix shape whose kind is missing from `fixKinds` fails to compile here (the constraint wants `never`).
+type NoKindMissing<Missing extends never> = Missing;
+type _EveryFixKindListed = NoKindMissing<Exclude<Fix['kind'], FixKind>>;
 
 export interface Finding {
   checkId: string;
@@ -90,4 +103,17 @@ export interface Finding {
   confidence: number;
   /** Values that renderers may mask. */
   sensitive?: string[];
+  /**
+   * Set when the check could not test what a healthy verdict rests on (the lookup from the pod's own
+   * network position): the report's verdict is then inconclusive, never healthy.
+   */
+  untested?: true;
+}
+
+/** Orders findings: error before warn before info; within a severity, higher confidence first. Stable. */
+export function sortFindings(findings: Finding[]): Finding[] {
+  return findings
+    .map((f, i) => ({ f, i }))
+    .sort((a, b) => severityRank[b.f.severity] - severityRank[a.f.severity] || b.f.confidence - a.f.confidence || a.i - b.i)
+    .map(({ f }) => f);
 }

@@ -1,6 +1,15 @@
 /** Minimal, plain shapes of the Kubernetes objects dnswhy reasons about (not client-node types: core stays free of I/O libraries). */
+import type { OwnerKind } from './workload-kinds.js';
 
-export type DnsPolicy = 'ClusterFirst' | 'Default' | 'None' | 'ClusterFirstWithHostNet';
+/** A pod's spec.dnsPolicy values, as the API server accepts them. */
+export const dnsPolicies = ['ClusterFirst', 'Default', 'None', 'ClusterFirstWithHostNet'] as const;
+export type DnsPolicy = (typeof dnsPolicies)[number];
+
+/** A Service port's protocols. */
+export const serviceProtocols = ['TCP', 'UDP', 'SCTP'] as const;
+
+/** A Service's spec.type values. */
+export const serviceTypes = ['ClusterIP', 'NodePort', 'LoadBalancer', 'ExternalName'] as const;
 
 export interface PodDnsConfig {
   nameservers?: string[];
@@ -14,7 +23,7 @@ export interface HostAlias {
 }
 
 export interface OwnerRef {
-  kind: 'Deployment' | 'StatefulSet' | 'DaemonSet' | 'ReplicaSet' | 'Job' | (string & {});
+  kind: OwnerKind | (string & {});
   name: string;
   /** The owning workload's resourceVersion when it was read (the Kubernetes adapter fills it for Deployment/StatefulSet/DaemonSet). */
   resourceVersion?: string;
@@ -52,14 +61,14 @@ export interface NodeFacts {
 export interface ServicePort {
   name?: string;
   port: number;
-  protocol: 'TCP' | 'UDP' | 'SCTP' | (string & {});
+  protocol: (typeof serviceProtocols)[number] | (string & {});
   targetPort?: number | string;
 }
 
 export interface ServiceFacts {
   namespace: string;
   name: string;
-  type: 'ClusterIP' | 'NodePort' | 'LoadBalancer' | 'ExternalName' | (string & {});
+  type: (typeof serviceTypes)[number] | (string & {});
   /** "None" for headless. */
   clusterIP?: string;
   clusterIPs?: string[];

@@ -12,7 +12,16 @@ export interface PathHop {
   evidenceRefs: string[];
 }
 
-export type Verdict = 'broken' | 'healthy';
+/**
+ * broken: a check found a problem (warn or error). healthy: the name resolves from where the pod is.
+ * inconclusive: nothing is wrong in what could be gathered, but the pod's own view could not be tested
+ * (probe pods and exec refused, for example), so the report does not claim health it cannot show.
+ */
+export const verdicts = ['broken', 'healthy', 'inconclusive'] as const;
+export type Verdict = (typeof verdicts)[number];
+
+/** How each verdict reads, one word (renderers share it so the CLI, Markdown and Slack agree). */
+export const verdictWord: Record<Verdict, string> = { broken: 'Broken', healthy: 'Healthy', inconclusive: 'Inconclusive' };
 
 export interface Report {
   /** The pod actually diagnosed (after resolving deploy/name or a prefix). */

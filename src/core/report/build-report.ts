@@ -1,17 +1,12 @@
 /**
  * buildReport: findings + evidence → the Report an on-call engineer reads. The verdict is "broken" iff
- * any finding is at warn or error; the summary is one plain line naming the root cause (the first
+ * any finding is at warn or error, "inconclusive" when otherwise a finding says the pod's own view was
+ * not tested; the summary is one plain line naming the root cause (the first
  * finding after ordering) or saying the name resolves fine.
  */
-import type { Evidence, Finding, PodFacts, Report } from '../model/index.js';
-import { severityRank } from '../model/index.js';
+import type { CheckInput, Finding, Report, Verdict } from '../model/index.js';
+import { healthyCheckId, sortFindings } from '../model/index.js';
 import { resolutionPath } from './resolution-path.js';
-
-/** The diagnosed pod and name with the evidence (the same shape as the checks' CheckInput). */
-export interface ReportInput {
-  target: { pod: PodFacts; name: string; port?: number };
-  evidence: Evidence[];
-}
 
 /** What the caller knows about the run itself. */
 export interface ReportMeta {
@@ -25,33 +20,28 @@ export interface ReportMeta {
   notes?: string[];
 }
 
-/** Orders findings by severity, then confidence (stable). */
-function ordered(findings: Finding[]): Finding[] {
-  return findings
-    .map((f, i) => ({ f, i }))
-    .sort((a, b) => severityRank[b.f.severity] - severityRank[a.f.severity] || b.f.confidence - a.f.confidence || a.i - b.i)
-    .map(({ f }) => f);
-}
-
 /**
  * Builds the report.
- * @param input - the pod, the name and the evidence
+ * @param input - the pod, the name and the evidence (what the checks judged)
  * @param findings - what the checks found (any order)
  * @param meta - timing and provenance of the run
  */
-export function buildReport(input: ReportInput, findings: Finding[], meta: ReportMeta): Report {
+export function buildReport(input: CheckInput, findings: Finding[], meta: ReportMeta): Report {
   const pod = input.target.pod;
   const name = input.target.name.replace(/\.$/, '');
-  const list = ordered(findings);
+  const list = sortFindings(findings);
   const bad = list.filter((f) => f.severity !== 'info');
-  const verdict = bad.length > 0 ? 'broken' : 'healthy';
+  const untested = list.find((f) => f.untested);
+  const verdict: Verdict = bad.length > 0 ? 'broken' : untested ? 'inconclusive' : 'healthy';
   const who = `${pod.namespace}/${pod.name}`;
   let summary: string;
   if (bad.length > 0) {
     const more = bad.length > 1 ? ` (+${bad.length - 1} more finding${bad.length > 2 ? 's' : ''})` : '';
     summary = `${name} is broken from ${who}: ${bad[0]!.title}${more}`;
+  } else if (untested) {
+    summary = `${name} from ${who}: ${untested.title}`;
   } else {
-    const healthy = list.find((f) => f.checkId === 'healthy');
+    const healthy = list.find((f) => f.checkId === healthyCheckId);
     summary = healthy?.title ?? `${name} from ${who}: no DNS problem found`;
   }
   return {

@@ -1,5 +1,5 @@
 /** Markdown: the same content as the text renderer, for issues, chat and files. */
-import type { Finding, Fix, Report } from '../model/index.js';
+import { verdictWord, type Finding, type Fix, type Report } from '../model/index.js';
 
 function esc(s: string): string {
   return s.replace(/\|/g, '\\|').replace(/\n/g, ' ');
@@ -30,7 +30,7 @@ function findingMd(f: Finding): string {
 
 /** Renders a report as Markdown. */
 export function renderMarkdown(report: Report): string {
-  const out = [`## ${report.verdict === 'broken' ? 'Broken' : 'Healthy'}: ${report.summary}`, ''];
+  const out = [`## ${verdictWord[report.verdict]}: ${report.summary}`, ''];
   out.push(`Pod \`${report.pod.namespace}/${report.pod.name}\`${report.pod.node ? ` on \`${report.pod.node}\`` : ''}${report.pod.zone ? ` (${report.pod.zone})` : ''}, name \`${report.name}${report.port ? `:${report.port}` : ''}\`${report.cluster ? `, cluster \`${report.cluster}\`` : ''}.`, '');
   for (const f of report.findings) out.push(findingMd(f));
   if (report.path.length > 0) {

@@ -4,7 +4,7 @@
  * (`{ color: true }`; the CLI passes `process.stdout.isTTY`).
  */
 import { createColors } from 'picocolors';
-import type { Finding, Fix, Report } from '../model/index.js';
+import { healthyCheckId, verdictWord, type Finding, type Fix, type Report } from '../model/index.js';
 
 /** Options of the text renderer. */
 export interface TextOptions {
@@ -60,11 +60,12 @@ function findingText(f: Finding, c: Colors, diffs: boolean): string {
 export function renderText(report: Report, opts: TextOptions = {}): string {
   const c = createColors(opts.color ?? false);
   const diffs = opts.diffs ?? true;
-  const verdict = report.verdict === 'broken' ? c.red(c.bold('BROKEN')) : c.green(c.bold('HEALTHY'));
+  const word = verdictWord[report.verdict].toUpperCase();
+  const verdict = c.bold(report.verdict === 'broken' ? c.red(word) : report.verdict === 'healthy' ? c.green(word) : c.yellow(word));
   const out = [`${verdict} ${report.summary}`];
   const where = `${report.pod.namespace}/${report.pod.name}${report.pod.node ? ` on ${report.pod.node}${report.pod.zone ? ` (${report.pod.zone})` : ''}` : ''}${report.pod.ip ? `, ${report.pod.ip}` : ''}`;
   out.push(c.dim(`pod ${where}${report.pod.resolvedFrom ? ` (picked from ${report.pod.resolvedFrom})` : ''}; name ${report.name}${report.port ? `:${report.port}` : ''}${report.cluster ? `; cluster ${report.cluster}` : ''}`));
-  const shown = report.findings.filter((f) => report.verdict === 'healthy' || f.severity !== 'info' || f.checkId !== 'healthy');
+  const shown = report.findings.filter((f) => report.verdict === 'healthy' || f.severity !== 'info' || f.checkId !== healthyCheckId);
   if (shown.length > 0) {
     out.push('');
     for (const f of shown) out.push(findingText(f, c, diffs), '');

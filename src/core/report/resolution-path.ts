@@ -61,7 +61,7 @@ export function resolutionPath(pod: PodFacts, name: string, evidence: Evidence[]
     const what = p.timedOut ? 'timed out' : p.addresses.length > 0 ? p.addresses.join(', ') : (p.rcode ?? `exit ${t.exitCode}`);
     hops.push({ step: `in the pod: ${t.argv.join(' ')}`, detail: `${what}${p.server ? ` (server ${p.server})` : ''}`, ok: t.exitCode === 0 && p.addresses.length > 0, ms: ms(t.ms), evidenceRefs: [t.id] });
   }
-  const queries = evidenceOfKind(evidence, 'dns-query').filter((q) => names.has(norm(q.qname)) && q.qtype === 'A');
+  const queries = evidenceOfKind(evidence, 'dns-query').filter((q) => q.purpose === undefined && names.has(norm(q.qname)) && q.qtype === 'A');
   const svc = queries.filter((q) => q.resolver.role === 'dns-service');
   if (svc.length > 0) {
     hops.push({
@@ -81,10 +81,20 @@ export function resolutionPath(pod: PodFacts, name: string, evidence: Evidence[]
     const where = cp ? ` on ${cp.node}${cp.zone ? ` (${cp.zone})` : ''}` : '';
     hops.push({
       step: `CoreDNS ${label} (${ip})${where}`,
-      detail: qs.map((q) => `${q.transport.toUpperCase()} ${answerText(q)}`).join('; '),
+      detail: qs.map((q) => `${q.transport.toUpperCase()}${q.purpose ? ` ${norm(q.qname)} (its own name)` : ''} ${answerText(q)}`).join('; '),
       ok: qs.some((q) => q.outcome === 'answer'),
       ms: ms(Math.min(...qs.map((q) => q.latencyMs))),
       evidenceRefs: qs.map((q) => q.id),
+    });
+  }
+  // Names asked besides the diagnosed one: the name as written (absolute) and random names under a search domain.
+  for (const q of evidenceOfKind(evidence, 'dns-query').filter((x) => x.purpose === 'as-written' || x.purpose === 'wildcard-probe')) {
+    hops.push({
+      step: `${q.purpose === 'as-written' ? 'as written' : 'wildcard test'}: ${norm(q.qname)} → ${q.resolver.ip}`,
+      detail: answerText(q),
+      ok: q.outcome === 'answer',
+      ms: ms(q.latencyMs),
+      evidenceRefs: [q.id],
     });
   }
   for (const q of queries.filter((x) => x.resolver.role === 'upstream')) {

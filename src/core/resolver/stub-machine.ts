@@ -16,7 +16,7 @@
  * re-sent every timeout/attempts; the first NOERROR/NXDOMAIN reply wins, REFUSED is ignored,
  * NXDOMAIN moves to the next candidate, anything else (no reply, SERVFAIL, NODATA) ends the lookup.
  */
-import type { Rcode, RecordType } from '../model/dns.js';
+import type { ExchangeOutcome, LookupFailure, Rcode, RecordType } from '../model/dns.js';
 import { candidateNames, countDots } from './candidate-names.js';
 import { type Libc, type ResolvConf, effectiveOptions, usableNameservers } from './resolv-conf.js';
 
@@ -48,7 +48,7 @@ export interface ExchangeStep {
 export interface StubOutcome {
   ok: boolean;
   addresses: string[];
-  error?: 'NXDOMAIN' | 'NODATA' | 'TIMEOUT' | 'SERVFAIL' | 'REFUSED' | 'CONNREFUSED' | (string & {});
+  error?: LookupFailure;
   finalName?: string;
   answeredBy?: string;
   /** libc-equivalent total time in ms. */
@@ -60,7 +60,7 @@ export type StubStep = ExchangeStep | { kind: 'done'; outcome: StubOutcome };
 /** What one family's query got in a try. */
 export interface FamilyResult {
   qtype: RecordType;
-  outcome: 'answer' | 'timeout' | 'refused' | 'error';
+  outcome: ExchangeOutcome;
   rcode?: Rcode;
   /** Addresses (A/AAAA data) in the answer. */
   addresses: string[];
@@ -76,8 +76,6 @@ export interface StubMachine {
   next(): StubStep;
   observe(results: FamilyResult[]): void;
 }
-
-type CandidateFailure = 'NXDOMAIN' | 'NODATA' | 'SERVFAIL' | 'TIMEOUT' | 'REFUSED' | 'CONNREFUSED' | (string & {});
 
 const serverFailure = new Set(['SERVFAIL', 'NOTIMP', 'REFUSED']);
 
@@ -98,7 +96,7 @@ function isGood(r: FamilyResult): boolean {
 }
 
 /** Classifies accepted replies the way __res_context_query does for an A/AAAA pair. */
-function classifyAccepted(good: FamilyResult[]): { ok: true; addresses: string[] } | { ok: false; error: CandidateFailure } {
+function classifyAccepted(good: FamilyResult[]): { ok: true; addresses: string[] } | { ok: false; error: LookupFailure } {
   if (good.some((r) => (r.rcode ?? 'NOERROR') === 'NOERROR' && r.answerCount > 0)) {
     const addresses = good.flatMap((r) => r.addresses);
     if (addresses.length > 0) return { ok: true, addresses };
@@ -122,10 +120,10 @@ class GlibcMachine implements StubMachine {
   private clock = 0;
   private idx = 0;
   private triedAsIs = false;
-  private savedError: CandidateFailure | undefined;
+  private savedError: LookupFailure | undefined;
   private gotNodata = false;
   private gotServfail = false;
-  private lastError: CandidateFailure = 'NXDOMAIN';
+  private lastError: LookupFailure = 'NXDOMAIN';
   /** Queries sent so far (rotate moves the first server per query). */
   private queryCount = 0;
   private mode: SocketMode;
@@ -217,7 +215,7 @@ class GlibcMachine implements StubMachine {
       this.attempt++;
     }
     if (this.attempt >= this.opts.attempts) {
-      let error: CandidateFailure;
+      let error: LookupFailure;
       if (!this.sawTimeout && this.lastBadRcode === undefined) error = 'CONNREFUSED';
       else if (this.lastBadRcode === 'SERVFAIL') error = 'SERVFAIL';
       else if (this.sawRefused && !this.sawTimeout) error = this.lastBadRcode ?? 'REFUSED';
@@ -226,7 +224,7 @@ class GlibcMachine implements StubMachine {
     }
   }
 
-  private finishCandidate(res: { ok: true; addresses: string[] } | { ok: false; error: CandidateFailure }, server: string | undefined): void {
+  private finishCandidate(res: { ok: true; addresses: string[] } | { ok: false; error: LookupFailure }, server: string | undefined): void {
     const qname = this.candidates[this.idx]!;
     this.queryCount++;
     this.attempt = 0;
@@ -282,7 +280,7 @@ class GlibcMachine implements StubMachine {
   }
 
   private fail(): void {
-    let error: CandidateFailure = this.lastError;
+    let error: LookupFailure = this.lastError;
     if (this.savedError !== undefined) error = this.savedError;
     else if (this.gotNodata) error = 'NODATA';
     else if (this.gotServfail && error !== 'TIMEOUT' && error !== 'CONNREFUSED') error = 'SERVFAIL';
@@ -336,7 +334,7 @@ class MuslMachine implements StubMachine {
     this.clock += missing > 0 ? step.timeoutMs : Math.max(0, ...results.map((r) => r.latencyMs));
     if (missing > 0) {
       const rcodes = results.map((r) => r.rcode).filter((r): r is string => r !== undefined);
-      let error: CandidateFailure = 'TIMEOUT';
+      let error: LookupFailure = 'TIMEOUT';
       if (rcodes.includes('SERVFAIL')) error = 'SERVFAIL';
       else if (results.every((r) => r.outcome === 'answer')) error = rcodes.find((r) => r !== 'NOERROR' && r !== 'NXDOMAIN') ?? 'REFUSED';
       else if (results.every((r) => r.outcome === 'refused')) error = 'CONNREFUSED';

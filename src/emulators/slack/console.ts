@@ -24,6 +24,8 @@ interface Button {
   value: string;
   label: string;
   messageTs: string;
+  /** Set when the message is a reply in a thread (Slack sends it with the click). */
+  threadTs?: string;
   channel: string;
 }
 
@@ -55,7 +57,7 @@ export async function runEmulatorConsole(o: ConsoleOptions): Promise<void> {
       if (b.type !== 'actions') continue;
       for (const e of b.elements ?? []) {
         if (e.type !== 'button' || !e.action_id || !e.value) continue;
-        buttons.push({ actionId: e.action_id, value: e.value, label: e.text?.text ?? e.action_id, messageTs: m.ts, channel: m.channel });
+        buttons.push({ actionId: e.action_id, value: e.value, label: e.text?.text ?? e.action_id, messageTs: m.ts, ...(m.threadTs ? { threadTs: m.threadTs } : {}), channel: m.channel });
         say(`    [${buttons.length}] ${e.text?.text ?? e.action_id}`);
       }
     }
@@ -84,7 +86,7 @@ export async function runEmulatorConsole(o: ConsoleOptions): Promise<void> {
     } else if (/^click\s+\d+$/.test(line)) {
       const b = buttons[Number(line.split(/\s+/)[1]) - 1];
       if (!b) say('  no such button');
-      else await sendSigned(o.eventsUrl, o.signingSecret, blockActionsBody({ user, channel: b.channel, messageTs: b.messageTs, actionId: b.actionId, value: b.value }));
+      else await sendSigned(o.eventsUrl, o.signingSecret, blockActionsBody({ user, channel: b.channel, messageTs: b.messageTs, ...(b.threadTs ? { threadTs: b.threadTs } : {}), actionId: b.actionId, value: b.value }));
     } else if (/^as\s+[UW][A-Z0-9]+$/.test(line)) {
       user = line.split(/\s+/)[1]!;
       say(`  you are now <@${user}>`);

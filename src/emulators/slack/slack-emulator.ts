@@ -64,6 +64,11 @@ export interface SlackEmulator {
    * 'internal_error', or with an HTTP status such as 503.
    */
   inject(method: string, count: number, failure: { error: string } | { status: number }): void;
+  /**
+   * An outage: while on, every Web API and upload request has its connection reset before any
+   * answer (what a client sees when Slack cannot be reached); nothing is recorded or changed.
+   */
+  outage(on: boolean): void;
   /** Resolves when `pred` holds on the recorded state (polls; rejects after timeoutMs with a description). */
   waitFor<T>(what: string, pred: () => T | undefined | false, timeoutMs?: number): Promise<T>;
   stop(): Promise<void>;
@@ -122,6 +127,7 @@ export async function startSlackEmulator(opts: EmulatorOptions = {}): Promise<Sl
   const faults = new Map<string, { count: number; failure: { error: string } | { status: number } }>();
   let seq = 0;
   let baseUrl = '';
+  let down = false;
   const nextTs = () => {
     seq += 1;
     return `${Math.floor(Date.now() / 1000)}.${String(seq).padStart(6, '0')}`;
@@ -205,7 +211,7 @@ export async function startSlackEmulator(opts: EmulatorOptions = {}): Promise<Sl
       const withMeta = a.include_all_metadata === true || a.include_all_metadata === 'true';
       const list = messages.filter((m) => m.channel === channel && (m.ts === parent.ts || m.threadTs === parent.ts));
       return {
-        messages: list.map((m) => ({ type: 'message', ts: m.ts, ...(m.threadTs ? { thread_ts: m.threadTs } : {}), text: m.text, user: m.user, ...(withMeta && m.metadata ? { metadata: m.metadata } : {}) })),
+        messages: list.map((m) => ({ type: 'message', ts: m.ts, ...(m.threadTs ? { thread_ts: m.threadTs } : {}), text: m.text, user: m.user, ...(withMeta && m.metadata ? { metadata: m.metadata } : {}), ...(m.files ? { files: m.files.map(({ id, name, title }) => ({ id, name, title })) } : {}) })),
         has_more: false,
       };
     },
@@ -288,6 +294,7 @@ export async function startSlackEmulator(opts: EmulatorOptions = {}): Promise<Sl
 
   const server: Server = createServer((request, res) => {
     const url = new URL(request.url ?? '/', 'http://127.0.0.1');
+    if (down && !url.pathname.startsWith('/_emulator/')) return void request.socket.destroy();
     const api = /^\/api\/([A-Za-z0-9_.]+)$/.exec(url.pathname);
     if (request.method === 'POST' && api) return void handleApi(request, res, api[1]!, url);
     const upload = /^\/upload\/(F\d+)$/.exec(url.pathname);
@@ -330,6 +337,10 @@ export async function startSlackEmulator(opts: EmulatorOptions = {}): Promise<Sl
     callsOf: (method) => calls.filter((c) => c.method === method),
     inject(method, count, failure) {
       faults.set(method, { count, failure });
+    },
+    outage(on) {
+      down = on;
+      if (on) server.closeIdleConnections();
     },
     async waitFor<T>(what: string, pred: () => T | undefined | false, timeoutMs = 15000): Promise<T> {
       const deadline = Date.now() + timeoutMs;

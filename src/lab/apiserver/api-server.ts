@@ -1,25 +1,36 @@
 /**
- * The lab's Kubernetes API server over HTTP on loopback: routes each request to discovery, the
- * resource routes or the pod subresources, checks the bearer token and the RBAC emulation, and
- * turns errors into Status responses. Exec upgrades go to exec-route.ts.
+ * The lab's Kubernetes API server over HTTPS on loopback: authenticates the bearer token (kubectl
+ * and client-go send tokens only over TLS), authorises every resource request with RBAC as the
+ * real authorizer does (discovery and /version are open to every authenticated user), routes it to
+ * the resource routes or the pod subresources, and turns errors into Status responses. Exec
+ * upgrades go to exec-route.ts.
  */
-import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
+import type { IncomingMessage, Server, ServerResponse } from 'node:http';
+import { createServer } from 'node:https';
 import type { AddressInfo, Socket } from 'node:net';
 import { findResource } from '../state/resources.js';
 import type { ApiBackend } from './backend.js';
-import { apiGroup, apiGroupList, apiResourceList, apiVersions, versionInfo } from './discovery.js';
+import { apiGroup, apiGroupList, apiResourceList, apiVersions, openApiV3Doc, openApiV3Root, versionInfo } from './discovery.js';
 import { createExecServer, handleExecUpgrade } from './exec-route.js';
-import { sendJson, sendStatus } from './http-util.js';
+import { readJson, sendJson, sendStatus } from './http-util.js';
 import { handlePodSubresource } from './pod-routes.js';
 import { handleResource, openWatches } from './resource-routes.js';
-import { ApiError, forbidden, internalError, pathNotFound } from './status.js';
+import { ApiError, forbidden, internalError, notFound, pathNotFound } from './status.js';
 
 export interface ApiServerOptions {
   host?: string;
   port?: number;
-  /** Bearer token clients must send; undefined accepts any. The lab leaves it unset: kubectl (client-go) does not send a token over plain http. */
-  token?: string;
+  /** The serving certificate and key (PEM). */
+  tls: { cert: string; key: string };
 }
+
+/** The bearer token of a request, if any. */
+export function bearerToken(req: IncomingMessage): string | undefined {
+  const m = /^Bearer\s+(\S+)$/i.exec(req.headers.authorization ?? '');
+  return m?.[1];
+}
+
+export const unauthorizedStatus = { kind: 'Status', apiVersion: 'v1', metadata: {}, status: 'Failure', message: 'Unauthorized', reason: 'Unauthorized', code: 401 } as const;
 
 export interface RunningApiServer {
   url: string;
@@ -30,15 +41,13 @@ export interface RunningApiServer {
 const verbOf = (method: string, hasName: boolean, watch: boolean): string =>
   method === 'GET' ? (hasName ? 'get' : watch ? 'watch' : 'list') : method === 'POST' ? 'create' : method === 'PUT' ? 'update' : method === 'PATCH' ? 'patch' : method === 'DELETE' ? (hasName ? 'delete' : 'deletecollection') : method.toLowerCase();
 
-export async function startApiServer(backend: ApiBackend, opts: ApiServerOptions = {}): Promise<RunningApiServer> {
+export async function startApiServer(backend: ApiBackend, opts: ApiServerOptions): Promise<RunningApiServer> {
   const host = opts.host ?? '127.0.0.1';
   const sockets = new Set<Socket>();
   const exec = createExecServer();
   let address = '';
 
-  const unauthorized = (req: IncomingMessage) => opts.token !== undefined && req.headers.authorization !== `Bearer ${opts.token}`;
-
-  const server = createServer((req, res) => {
+  const server = createServer({ cert: opts.tls.cert, key: opts.tls.key }, (req, res) => {
     void route(req, res).catch((e) => {
       if (res.headersSent) {
         res.destroy();
@@ -49,15 +58,20 @@ export async function startApiServer(backend: ApiBackend, opts: ApiServerOptions
   });
 
   async function route(req: IncomingMessage, res: ServerResponse): Promise<void> {
-    const url = new URL(req.url ?? '/', 'http://lab');
-    if (unauthorized(req)) {
-      return sendJson(res, 401, { kind: 'Status', apiVersion: 'v1', metadata: {}, status: 'Failure', message: 'Unauthorized', reason: 'Unauthorized', code: 401 });
-    }
+    const url = new URL(req.url ?? '/', 'https://lab');
+    const user = backend.authenticate(bearerToken(req));
+    if (!user) return sendJson(res, 401, unauthorizedStatus);
     const path = url.pathname.replace(/\/+$/, '') || '/';
     if (path === '/version') return sendJson(res, 200, versionInfo());
     if (path === '/healthz' || path === '/livez' || path === '/readyz') {
       res.writeHead(200, { 'Content-Type': 'text/plain' });
       return void res.end('ok');
+    }
+    if (path === '/openapi/v3') return sendJson(res, 200, openApiV3Root());
+    if (path.startsWith('/openapi/v3/')) {
+      const doc = openApiV3Doc(path.slice('/openapi/v3/'.length));
+      if (!doc) throw pathNotFound();
+      return sendJson(res, 200, doc);
     }
     if (path === '/api') return sendJson(res, 200, apiVersions(address));
     if (path === '/apis') return sendJson(res, 200, apiGroupList());
@@ -97,11 +111,13 @@ export async function startApiServer(backend: ApiBackend, opts: ApiServerOptions
     const method = req.method ?? 'GET';
     const watching = url.searchParams.get('watch') === 'true' || url.searchParams.get('watch') === '1';
     const verb = verbOf(method, name !== undefined, watching);
-    const resourceName = sub ? `${t.plural}/${sub}` : t.plural;
-    if (backend.isDenied(verb, resourceName, t.group, namespace)) {
-      throw forbidden(backend.user, verb, { plural: t.plural, group: t.group, ...(sub ? { subresource: sub } : {}) }, namespace, name?.split(':')[0]);
+    const objectName = name?.split(':')[0];
+    const request = { verb, group: t.group, resource: t.plural, ...(sub ? { subresource: sub } : {}), ...(namespace ? { namespace } : {}), ...(objectName !== undefined ? { name: objectName } : {}) };
+    if (!backend.authorize(user, request)) {
+      throw forbidden(user.name, verb, { plural: t.plural, group: t.group, ...(sub ? { subresource: sub } : {}) }, namespace, objectName);
     }
     if (sub !== undefined) {
+      if (t.plural === 'serviceaccounts' && sub === 'token' && namespace && method === 'POST') return issueToken(req, res, backend, namespace, name!);
       if (t.plural === 'pods' && namespace) return handlePodSubresource(req, res, url, t, namespace, name!, sub, rest.slice(3), backend);
       if (sub === 'status' && method === 'GET') return handleResource(req, res, url, { t, ...(namespace ? { namespace } : {}), name: name! }, backend);
       throw pathNotFound();
@@ -110,15 +126,17 @@ export async function startApiServer(backend: ApiBackend, opts: ApiServerOptions
   }
 
   server.on('upgrade', (req, socket, head) => {
-    if (unauthorized(req)) {
-      socket.end('HTTP/1.1 401 Unauthorized\r\nContent-Length: 0\r\nConnection: close\r\n\r\n');
+    const user = backend.authenticate(bearerToken(req));
+    if (!user) {
+      const body = JSON.stringify(unauthorizedStatus);
+      socket.end(`HTTP/1.1 401 Unauthorized\r\nContent-Type: application/json\r\nContent-Length: ${body.length}\r\nConnection: close\r\n\r\n${body}`);
       return;
     }
-    if (!handleExecUpgrade(req, socket, head, backend, exec)) {
+    if (!handleExecUpgrade(req, socket, head, backend, exec, user)) {
       socket.end('HTTP/1.1 404 Not Found\r\nContent-Length: 0\r\nConnection: close\r\n\r\n');
     }
   });
-  server.on('connection', (s) => {
+  server.on('connection', (s: Socket) => {
     sockets.add(s);
     s.on('close', () => sockets.delete(s));
   });
@@ -130,7 +148,7 @@ export async function startApiServer(backend: ApiBackend, opts: ApiServerOptions
   const port = (server.address() as AddressInfo).port;
   address = `${host}:${port}`;
   return {
-    url: `http://${address}`,
+    url: `https://${address}`,
     server,
     async close() {
       for (const w of openWatches(backend)) w.end();
@@ -141,4 +159,19 @@ export async function startApiServer(backend: ApiBackend, opts: ApiServerOptions
       await closed;
     },
   };
+}
+
+/** POST serviceaccounts/NAME/token (kubectl create token): a TokenRequest with a new token. */
+async function issueToken(req: IncomingMessage, res: ServerResponse, backend: ApiBackend, namespace: string, name: string): Promise<void> {
+  if (!backend.store.get('serviceaccounts', namespace, name)) throw notFound({ plural: 'serviceaccounts', group: '' }, name);
+  const body = (await readJson(req).catch(() => ({}))) as { spec?: { expirationSeconds?: number; audiences?: string[] } };
+  const seconds = body?.spec?.expirationSeconds ?? 3600;
+  const t = backend.issueToken(namespace, name, seconds);
+  sendJson(res, 201, {
+    kind: 'TokenRequest',
+    apiVersion: 'authentication.k8s.io/v1',
+    metadata: { name, namespace, creationTimestamp: null },
+    spec: { audiences: body?.spec?.audiences ?? ['https://kubernetes.default.svc'], expirationSeconds: seconds, boundObjectRef: null },
+    status: t,
+  });
 }

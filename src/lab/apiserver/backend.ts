@@ -1,7 +1,8 @@
 /** What the HTTP layer asks of the lab (lab-backend.ts implements it): admission, controllers, pod runtime. */
-import type { KubeObject, ObjectStore } from '../state/object-store.js';
+import type { ChangeType, KubeObject, ObjectStore } from '../state/object-store.js';
 import type { ResourceType } from '../state/resources.js';
-import type { ExecResult } from '../pods/exec-command.js';
+import type { ExecResult } from '../../core/cluster-access.js';
+import type { ResourceRequest, UserInfo } from '../rbac/authorizer.js';
 
 export interface ProxyResponse {
   code: number;
@@ -11,14 +12,18 @@ export interface ProxyResponse {
 
 export interface ApiBackend {
   store: ObjectStore;
-  /** The authenticated user messages name (the lab's token maps to it). */
-  user: string;
-  /** RBAC emulation: true when `verb` on `resource` (plural or plural/subresource) is denied. */
-  isDenied(verb: string, resource: string, group: string, namespace: string | undefined): boolean;
+  /** The user a bearer token belongs to, or undefined for an unknown token (401). */
+  authenticate(token: string | undefined): UserInfo | undefined;
+  /** RBAC: whether the user may make the request (records it in the audit log either way). */
+  authorize(user: UserInfo, req: ResourceRequest): boolean;
+  /** kubectl create token: a new token for a ServiceAccount. */
+  issueToken(namespace: string, name: string, expirationSeconds?: number): { token: string; expirationTimestamp: string };
+  /** Minor version of the emulated Kubernetes (exec over WebSocket also needs `create` from 35). */
+  readonly minorVersion: number;
   /** Fills defaults and runtime fields of a new object before it is stored (pods: node, IP, status). */
   admitCreate(t: ResourceType, obj: KubeObject): KubeObject;
   /** Runs the controllers after a write (rollouts, endpoints, CoreDNS reloads, probe pods). */
-  afterWrite(t: ResourceType, type: 'ADDED' | 'MODIFIED' | 'DELETED', obj: KubeObject, previous?: KubeObject): Promise<void>;
+  afterWrite(t: ResourceType, type: ChangeType, obj: KubeObject, previous?: KubeObject): Promise<void>;
   /** Log text of a container, or an error message (400) when it has none yet. */
   podLog(ns: string, name: string, container: string): { text: string } | { error: string };
   exec(ns: string, name: string, container: string, argv: string[]): Promise<ExecResult>;

@@ -59,3 +59,42 @@ export function apiResourceList(groupName: string, version: string): unknown {
   }
   return { kind: 'APIResourceList', apiVersion: 'v1', groupVersion: apiVersionOf(types[0]!), resources };
 }
+
+/** The group versions served, as OpenAPI v3 names their documents (`api/v1`, `apis/apps/v1`). */
+function openApiPaths(): string[] {
+  return ['api/v1', ...groups.map((g) => `apis/${g}`)];
+}
+
+/**
+ * `/openapi/v3`: the index of per-group-version documents. kubectl apply reads it to learn that the
+ * server validates fields itself (the `fieldValidation` parameter of each PATCH), so it sends
+ * `fieldValidation=Strict` instead of downloading schemas for client-side validation.
+ */
+export function openApiV3Root(): unknown {
+  return { paths: Object.fromEntries(openApiPaths().map((p) => [p, { serverRelativeURL: `/openapi/v3/${p}?hash=dnswhy-lab` }])) };
+}
+
+/** `/openapi/v3/<api/v1|apis/GROUP/VERSION>`: each resource's PATCH operation with its kind and the fieldValidation parameter. */
+export function openApiV3Doc(path: string): unknown {
+  const gv = path === 'api/v1' ? { group: '', version: 'v1' } : /^apis\/([^/]+)\/([^/]+)$/.exec(path);
+  if (!gv) return undefined;
+  const [group, version] = Array.isArray(gv) ? [gv[1]!, gv[2]!] : [gv.group, gv.version];
+  const types = resourceTypes.filter((t) => t.group === group && t.version === version);
+  if (types.length === 0) return undefined;
+  const prefix = group ? `/apis/${group}/${version}` : '/api/v1';
+  const paths: Record<string, unknown> = {};
+  for (const t of types) {
+    const item = `${prefix}${t.namespaced ? '/namespaces/{namespace}' : ''}/${t.plural}/{name}`;
+    const param = (name: string) => ({ name, in: 'query', schema: { type: 'string', uniqueItems: true } });
+    paths[item] = {
+      patch: {
+        operationId: `patch${t.kind}`,
+        'x-kubernetes-action': 'patch',
+        'x-kubernetes-group-version-kind': { group, version, kind: t.kind },
+        parameters: [param('dryRun'), param('fieldManager'), param('fieldValidation'), param('force')],
+        responses: { '200': { description: 'OK' } },
+      },
+    };
+  }
+  return { openapi: '3.0.0', info: { title: 'Kubernetes', version: 'v1.32.4' }, paths, components: { schemas: {} } };
+}

@@ -7,6 +7,7 @@ import type { IncomingMessage } from 'node:http';
 import type { Duplex } from 'node:stream';
 import type { WebSocket, WebSocketServer } from 'ws';
 import type { ApiBackend } from './backend.js';
+import type { UserInfo } from '../rbac/authorizer.js';
 import { badRequest, type KubeStatus, ApiError, forbidden, notFound } from './status.js';
 
 export const execProtocols = ['v5.channel.k8s.io', 'v4.channel.k8s.io'];
@@ -36,8 +37,8 @@ function writeHttpError(socket: Duplex, status: KubeStatus): void {
 }
 
 /** Handles an upgrade for `/api/v1/namespaces/NS/pods/NAME/exec`; returns false for other paths. */
-export function handleExecUpgrade(req: IncomingMessage, socket: Duplex, head: Buffer, backend: ApiBackend, ex: ExecUpgrade): boolean {
-  const url = new URL(req.url ?? '/', 'http://lab');
+export function handleExecUpgrade(req: IncomingMessage, socket: Duplex, head: Buffer, backend: ApiBackend, ex: ExecUpgrade, user: UserInfo): boolean {
+  const url = new URL(req.url ?? '/', 'https://lab');
   const m = url.pathname.match(/^\/api\/v1\/namespaces\/([^/]+)\/pods\/([^/]+)\/(exec|attach)$/);
   if (!m) return false;
   const [, ns, name, sub] = m as unknown as [string, string, string, string];
@@ -46,7 +47,13 @@ export function handleExecUpgrade(req: IncomingMessage, socket: Duplex, head: Bu
       throw badRequest(`Upgrade request required`);
     }
     if (sub === 'attach') throw badRequest('attach is not supported by the dnswhy lab');
-    if (backend.isDenied('create', 'pods/exec', '', ns)) throw forbidden(backend.user, 'create', { plural: 'pods', group: '', subresource: 'exec' }, ns, name);
+    // A WebSocket exec is a GET, authorised as `get` on pods/exec; from 1.35 the API server also
+    // requires `create` (what the SPDY POST always needed).
+    for (const verb of backend.minorVersion >= 35 ? ['get', 'create'] : ['get']) {
+      if (!backend.authorize(user, { verb, group: '', resource: 'pods', subresource: sub, namespace: ns, name })) {
+        throw forbidden(user.name, verb, { plural: 'pods', group: '', subresource: sub }, ns, name);
+      }
+    }
     const pod = backend.store.get('pods', ns, name) as any;
     if (!pod) throw notFound({ plural: 'pods', group: '' }, name);
     const command = url.searchParams.getAll('command');

@@ -207,6 +207,15 @@ const printers: Record<string, Printer> = {
     ],
     cells: (o, now) => [o.metadata.name, o.spec?.replicas ?? 0, o.status?.replicas ?? 0, o.status?.readyReplicas ?? 0, age(o, now), ...templateCells(o)],
   },
+  // Secrets: names, types and how many keys, never values (as kubectl prints them).
+  secrets: {
+    columns: [nameCol, col('Type', 'string', 'Used to facilitate programmatic handling of secret data.'), col('Data', 'integer', 'Data contains the secret data.'), ageCol],
+    cells: (o, now) => [o.metadata.name, o.type ?? 'Opaque', Object.keys(o.data ?? {}).length, age(o, now)],
+  },
+  serviceaccounts: {
+    columns: [nameCol, col('Secrets', 'integer', 'Secrets is a list of the secrets in the same namespace that pods running using this ServiceAccount are allowed to use.'), ageCol],
+    cells: (o, now) => [o.metadata.name, (o.secrets ?? []).length, age(o, now)],
+  },
   networkpolicies: {
     columns: [nameCol, col('Pod-Selector', 'string', "Select the pods to which this NetworkPolicy object applies."), ageCol],
     cells: (o, now) => {

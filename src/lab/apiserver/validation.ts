@@ -2,6 +2,7 @@
  * The API server's validation for the objects the lab lets clients write, with its field paths and
  * wording (a 422 `Invalid` lists these causes).
  */
+import { dnsPolicies } from '../../core/model/k8s.js';
 import { isIp } from '../scenario/addresses.js';
 import type { KubeObject } from '../state/object-store.js';
 import type { StatusCause } from './status.js';
@@ -28,9 +29,10 @@ export function validatePodSpec(spec: any, path: string): StatusCause[] {
     else names.add(c.name);
     if (!c?.image) out.push(cause(`${p}.image`, 'Required value', 'FieldValueRequired'));
   }
-  const policies = ['ClusterFirst', 'ClusterFirstWithHostNet', 'Default', 'None'];
-  if (spec.dnsPolicy !== undefined && !policies.includes(spec.dnsPolicy)) {
-    out.push(cause(`${path}.dnsPolicy`, `Unsupported value: "${spec.dnsPolicy}": supported values: "ClusterFirst", "ClusterFirstWithHostNet", "Default", "None"`, 'FieldValueNotSupported'));
+  if (spec.dnsPolicy !== undefined && !(dnsPolicies as readonly string[]).includes(spec.dnsPolicy)) {
+    // The API server lists the supported values sorted.
+    const supported = [...dnsPolicies].sort().map((p) => `"${p}"`).join(', ');
+    out.push(cause(`${path}.dnsPolicy`, `Unsupported value: "${spec.dnsPolicy}": supported values: ${supported}`, 'FieldValueNotSupported'));
   }
   const dc = spec.dnsConfig;
   if (spec.dnsPolicy === 'None' && !(dc?.nameservers?.length)) {

@@ -8,6 +8,7 @@
  */
 import { createHash } from 'node:crypto';
 import dnsPacket from 'dns-packet';
+import { rcodeName } from '../../core/model/dns.js';
 import type { ClusterState } from '../../core/model/k8s.js';
 import { ExchangeError, exchangeFrom } from '../net/lab-exchange.js';
 import type { LabClient, LabNetwork, LabServer } from '../net/lab-network.js';
@@ -82,6 +83,8 @@ export class CorednsReplica {
     const timeout = this.deps.forwardReadTimeoutMs ?? 2000;
     return {
       now: this.deps.now ?? (() => Date.now()),
+      // forward's 5 s per-query deadline, scaled with its read timeout (2 s in CoreDNS).
+      forwardDeadlineMs: Math.round((timeout * 5000) / 2000),
       random: () => this.rng(),
       observe: (e: EngineEvent) => metrics.cache(e.result, e.type),
       exchange: async (upstream, query, proto) => {
@@ -211,7 +214,7 @@ export class CorednsReplica {
     if (!question || (!logging && !errors)) return;
     // The reply as sent (after truncation): rcode in the low 4 bits, flags in the header.
     const flagBits = wire.length >= 4 ? wire.readUInt16BE(2) : 0;
-    const rcode = (['NOERROR', 'FORMERR', 'SERVFAIL', 'NXDOMAIN', 'NOTIMP', 'REFUSED'] as const)[flagBits & 0xf] ?? `RCODE${flagBits & 0xf}`;
+    const rcode = rcodeName(flagBits & 0xf);
     if (logging) {
       const names: [number, string][] = [[0x8000, 'qr'], [0x0400, 'aa'], [0x0200, 'tc'], [0x0100, 'rd'], [0x0080, 'ra']];
       const flags = names.filter(([bit]) => flagBits & bit).map(([, n]) => n).join(',');

@@ -22,6 +22,8 @@ export interface EngineIo {
   exchange(upstream: { ip: string; port: number }, query: DnsMessage, proto: 'udp' | 'tcp'): Promise<DnsMessage>;
   /** Optional events from the engine (cache lookups, health checks) for the metrics. */
   observe?(e: EngineEvent): void;
+  /** forward's per-query deadline within which failing upstreams are retried (CoreDNS: 5 s). */
+  forwardDeadlineMs?: number;
 }
 
 /** Events an engine may report (cache lookups, for coredns_cache_hits_total / misses). */

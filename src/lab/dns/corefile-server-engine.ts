@@ -43,6 +43,7 @@ export const corefileServerEngine: CorefileEngine = (text, world, io) => {
     exchange: async (upstream, query, proto) => (await io.exchange(upstream, query as never, proto)) as never,
     // Passed through for when the server reports cache lookups (additive).
     ...(io.observe ? { observe: io.observe } : {}),
+    ...(io.forwardDeadlineMs !== undefined ? { forwardDeadlineMs: io.forwardDeadlineMs } : {}),
   } as ConstructorParameters<typeof CorefileServer>[2]);
   return {
     handle: (query, client) => server.handle(query as never, client) as never,

@@ -4,15 +4,14 @@
  * truncation (TC, empty sections) when the answer does not fit the client's buffer.
  */
 import dnsPacket, { type Answer, type DecodedPacket, type Packet } from 'dns-packet';
+import { rcodeValue } from '../../core/model/dns.js';
 
 /** A decoded packet with dns-packet's rcode (missing from its typings). */
 export type DnsMessage = DecodedPacket & { rcode?: string };
 
-const rcodes: Record<string, number> = { NOERROR: 0, FORMERR: 1, SERVFAIL: 2, NXDOMAIN: 3, NOTIMP: 4, REFUSED: 5 };
-
 /** The numeric rcode for a mnemonic (unknown → SERVFAIL). */
 export function rcodeNumber(rcode: string): number {
-  return rcodes[rcode] ?? 2;
+  return rcodeValue(rcode) ?? 2;
 }
 
 /** Decodes a packet; undefined for anything malformed (the lab ignores it, as a server would). */

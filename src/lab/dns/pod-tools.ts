@@ -4,20 +4,15 @@
  * resolv.conf and /etc/hosts, using dnswhy's stub resolver and DNS client (the same code the
  * probes run), and print what the real tools print (the formatters of src/probes/tools, checked against real busybox and dig output).
  */
+import type { ExecResult } from '../../core/cluster-access.js';
 import type { RecordType } from '../../core/model/dns.js';
 import type { NetworkPosition } from '../../core/network-position.js';
 import { parseResolvConf, usableNameservers, type Libc } from '../../core/resolver/resolv-conf.js';
 import { queryDns } from '../../probes/dns/dns-client.js';
+import type { TopologyPod } from '../net/topology.js';
 import { lookup } from '../../probes/dns/stub-resolver.js';
-import { formatDig, formatGetentAhosts, formatGetentHosts, formatNslookup, nslookupQueries, type ToolRun } from '../../probes/tools/index.js';
+import { formatDig, formatGetentAhosts, formatGetentHosts, formatNslookup, nslookupQueries } from '../../probes/tools/index.js';
 
-/** The pod a tool runs in. */
-export interface ToolPodRef {
-  namespace: string;
-  name: string;
-  ip: string;
-  node: string;
-}
 
 /** How the tools run. */
 export interface PodToolOptions {
@@ -28,11 +23,11 @@ export interface PodToolOptions {
 
 const knownTypes = new Set(['A', 'AAAA', 'CNAME', 'TXT', 'SRV', 'MX', 'PTR', 'SOA', 'NS', 'ANY', 'CAA', 'HINFO']);
 
-function usage(tool: string, text: string, exitCode: number): ToolRun {
+function usage(tool: string, text: string, exitCode: number): ExecResult {
   return { stdout: '', stderr: `${tool}: ${text}\n`, exitCode };
 }
 
-async function getent(network: NetworkPosition, pod: ToolPodRef, args: string[], files: { resolvConf: string; hosts: string }, o: PodToolOptions): Promise<ToolRun> {
+async function getent(network: NetworkPosition, pod: TopologyPod, args: string[], files: { resolvConf: string; hosts: string }, o: PodToolOptions): Promise<ExecResult> {
   const [db, ...keys] = args;
   if (!db) return { stdout: '', stderr: 'Usage: getent [OPTION...] database [key ...]\n', exitCode: 1 };
   const families: Record<string, ('A' | 'AAAA')[]> = { ahosts: ['A', 'AAAA'], ahostsv4: ['A'], ahostsv6: ['AAAA'], hosts: ['AAAA'] };
@@ -49,7 +44,7 @@ async function getent(network: NetworkPosition, pod: ToolPodRef, args: string[],
   let stdout = '';
   let exitCode = 0;
   for (const key of keys) {
-    let run: ToolRun;
+    let run: ExecResult;
     if (db === 'hosts') {
       // getent hosts: gethostbyname2(AF_INET6), then AF_INET when that finds nothing.
       const v6 = await lookup(key, conf, { ...base, families: ['AAAA'] });
@@ -63,7 +58,7 @@ async function getent(network: NetworkPosition, pod: ToolPodRef, args: string[],
   return { stdout, stderr: '', exitCode };
 }
 
-async function nslookup(network: NetworkPosition, pod: ToolPodRef, args: string[], files: { resolvConf: string }, o: PodToolOptions): Promise<ToolRun> {
+async function nslookup(network: NetworkPosition, pod: TopologyPod, args: string[], files: { resolvConf: string }, o: PodToolOptions): Promise<ExecResult> {
   let types: RecordType[] = ['A', 'AAAA'];
   const rest: string[] = [];
   for (const a of args) {
@@ -87,7 +82,7 @@ async function nslookup(network: NetworkPosition, pod: ToolPodRef, args: string[
   return formatNslookup(server, results);
 }
 
-async function dig(network: NetworkPosition, pod: ToolPodRef, args: string[], files: { resolvConf: string }, o: PodToolOptions): Promise<ToolRun> {
+async function dig(network: NetworkPosition, pod: TopologyPod, args: string[], files: { resolvConf: string }, o: PodToolOptions): Promise<ExecResult> {
   let server: string | undefined;
   let name: string | undefined;
   let type: RecordType | undefined;
@@ -124,11 +119,11 @@ async function dig(network: NetworkPosition, pod: ToolPodRef, args: string[], fi
  */
 export async function runPodTool(
   network: NetworkPosition,
-  pod: ToolPodRef,
+  pod: TopologyPod,
   argv: string[],
   files: { resolvConf: string; hosts: string } | undefined,
   o: PodToolOptions,
-): Promise<ToolRun> {
+): Promise<ExecResult> {
   const tool = (argv[0] ?? '').split('/').pop() ?? '';
   if (!files) return usage(tool || 'exec', `no /etc/resolv.conf for pod ${pod.namespace}/${pod.name}`, 1);
   switch (tool) {

@@ -2,19 +2,14 @@
  * What one resolver outside the cluster knows, and how it answers from it: zones with SOA
  * minimums, records (CNAMEs followed within the resolver), per-source views whose records replace
  * the global ones for the names they define, NODATA for existing names of another type, and
- * NXDOMAIN + SOA for unknown names inside a zone. Pure: no sockets here.
+ * NXDOMAIN + SOA for unknown names inside a zone. Wildcard owners (`*.corp.example`) synthesise
+ * answers as RFC 4592 says: only for names that do not exist, from the closest encloser's `*`
+ * child, with the query name as owner. Pure: no sockets here.
  */
 import type { Answer } from 'dns-packet';
+import type { ScenarioRecord, ScenarioResolver } from '../scenario/schema.js';
 import { normName } from './dns-wire.js';
 import { DnswhyError } from '../../core/errors.js';
-
-/** A record as a scenario writes it. */
-export interface ResolverRecordSpec {
-  name: string;
-  type: 'A' | 'AAAA' | 'CNAME' | 'TXT' | 'SRV' | 'MX' | 'PTR';
-  values: string[];
-  ttl: number;
-}
 
 /** The local-data outcome of a lookup; `other` means the name is outside the resolver's data. */
 export type LocalAnswer =
@@ -30,7 +25,7 @@ export class ResolverDataError extends DnswhyError {
   }
 }
 
-function rdata(r: ResolverRecordSpec, value: string): unknown {
+function rdata(r: ScenarioRecord, value: string): unknown {
   const parts = value.trim().split(/\s+/);
   const bad = (want: string): never => {
     throw new ResolverDataError(`record ${r.name} ${r.type}: value "${value}" is not ${want}`);
@@ -55,7 +50,7 @@ function rdata(r: ResolverRecordSpec, value: string): unknown {
   }
 }
 
-function toAnswers(r: ResolverRecordSpec): Answer[] {
+function toAnswers(r: ScenarioRecord): Answer[] {
   const name = normName(r.name);
   return r.values.map((v) => ({ name, type: r.type, class: 'IN', ttl: r.ttl, data: rdata(r, v) }) as Answer);
 }
@@ -63,7 +58,7 @@ function toAnswers(r: ResolverRecordSpec): Answer[] {
 /** A name's records, grouped by type. */
 type RecordSet = Map<string, Answer[]>;
 
-function index(records: readonly ResolverRecordSpec[]): Map<string, RecordSet> {
+function index(records: readonly ScenarioRecord[]): Map<string, RecordSet> {
   const byName = new Map<string, RecordSet>();
   for (const r of records) {
     const name = normName(r.name);
@@ -83,7 +78,7 @@ export class ResolverData {
    * @param spec - zones, global records and views (their records; matching is the caller's).
    *   Throws ResolverDataError for values that cannot be encoded (e.g. an MX without preference).
    */
-  constructor(spec: { zones: { name: string; soaMinimum: number }[]; records: ResolverRecordSpec[]; views: { records: ResolverRecordSpec[] }[] }) {
+  constructor(spec: Pick<ScenarioResolver, 'zones' | 'records' | 'views'>) {
     this.zones = spec.zones.map((z) => ({ name: normName(z.name), soaMinimum: z.soaMinimum }));
     this.global = index(spec.records);
     this.views = spec.views.map((v) => index(v.records));
@@ -121,7 +116,7 @@ export class ResolverData {
     } as Answer;
   }
 
-  private recordsFor(name: string, view: number | undefined): RecordSet | undefined {
+  private exactRecordsFor(name: string, view: number | undefined): RecordSet | undefined {
     if (view !== undefined) {
       const v = this.views[view]!.get(name);
       if (v) return v;
@@ -129,8 +124,27 @@ export class ResolverData {
     return this.global.get(name);
   }
 
+  /**
+   * The records answering `name`: its own, else (RFC 4592 §3.3.1) those of the wildcard `*.<closest
+   * encloser>` rewritten to the query name. The closest encloser is the longest existing ancestor
+   * (with records, or an empty non-terminal); a wildcard never answers for a name that exists, nor
+   * for names below an existing name that is not its closest encloser's `*` child.
+   */
+  private recordsFor(name: string, view: number | undefined): RecordSet | undefined {
+    const own = this.exactRecordsFor(name, view);
+    if (own || this.nameExists(name, view)) return own;
+    let encloser = name;
+    while (encloser !== '') {
+      encloser = encloser.includes('.') ? encloser.slice(encloser.indexOf('.') + 1) : '';
+      if (encloser === '' || this.nameExists(encloser, view) || this.zoneOf(encloser)?.name === encloser) break;
+    }
+    const source = this.exactRecordsFor(encloser === '' ? '*' : `*.${encloser}`, view);
+    if (!source) return undefined;
+    return new Map([...source].map(([type, rrs]) => [type, rrs.map((rr) => ({ ...rr, name }) as Answer)]));
+  }
+
   private nameExists(name: string, view: number | undefined): boolean {
-    if (this.recordsFor(name, view)) return true;
+    if (this.exactRecordsFor(name, view)) return true;
     // An empty non-terminal (corp.example when git.corp.example exists) exists too: NODATA, not NXDOMAIN.
     const suffix = `.${name}`;
     const below = (m: Map<string, RecordSet>): boolean => [...m.keys()].some((k) => k.endsWith(suffix));

@@ -11,18 +11,8 @@ import { ExchangeError, exchangeFrom } from '../net/lab-exchange.js';
 import type { LabClient, LabNetwork, LabServer } from '../net/lab-network.js';
 import { compileSelectors, type IpMatcher } from '../net/selector.js';
 import { clientUdpSize, encodeResponse, firstQuestion, responseTo, safeDecode } from './dns-wire.js';
-import { ResolverData, type ResolverRecordSpec } from './resolver-data.js';
-
-/** A resolver as a scenario describes it (docs/lab-scenario.md, "resolvers"). */
-export interface UpstreamResolverSpec {
-  name: string;
-  ip: string;
-  zones: { name: string; soaMinimum: number }[];
-  records: ResolverRecordSpec[];
-  views: { match: string[]; records: ResolverRecordSpec[] }[];
-  otherNames: 'nxdomain' | 'refused' | 'servfail' | 'forward';
-  forwardTo?: string;
-}
+import type { ScenarioResolver } from '../scenario/schema.js';
+import { ResolverData } from './resolver-data.js';
 
 /** One query the resolver saw (for tests and the lab's logs). */
 export interface ResolverLogEntry {
@@ -64,7 +54,7 @@ export class UpstreamResolver {
   private readonly servers: LabServer[] = [];
 
   constructor(
-    readonly spec: UpstreamResolverSpec,
+    readonly spec: ScenarioResolver,
     private readonly labNet: LabNetwork,
     private readonly opts: UpstreamResolverOptions,
   ) {

@@ -4,11 +4,13 @@
  */
 import type { Fix } from '../../core/model/finding.js';
 import type { Report } from '../../core/model/report.js';
+import { workloadShortNames } from '../../core/model/workload-kinds.js';
 import type { ApplyStep } from '../../remediation/apply-types.js';
 import { applyFix } from '../../remediation/apply-fix.js';
 import { openCluster } from '../../diagnosis/open-cluster.js';
 import { runDiagnosis, type DiagnosisOptions } from '../../diagnosis/run-diagnosis.js';
-import { problemsWith, reportedIds, type Expectation } from './expectation.js';
+import type { ScenarioExpectation } from '../scenario/schema.js';
+import { problemsWith, reportedIds } from './expectation.js';
 
 export interface ExpectationOutcome {
   pod: string;
@@ -38,7 +40,7 @@ export async function testScenarioFile(file: string, opts: LabTestOptions = {}):
   const { loadScenarioFile } = await import('../scenario/load-scenario.js');
   const scenario = loadScenarioFile(file);
   const expectations: ExpectationOutcome[] = [];
-  for (const expectation of scenario.expect as Expectation[]) {
+  for (const expectation of scenario.expect) {
     const outcome = await testExpectation(file, expectation, opts);
     opts.onExpectation?.(outcome);
     expectations.push(outcome);
@@ -46,7 +48,7 @@ export async function testScenarioFile(file: string, opts: LabTestOptions = {}):
   return { file, name: scenario.name, expectations };
 }
 
-async function testExpectation(file: string, expectation: Expectation, opts: DiagnosisOptions): Promise<ExpectationOutcome> {
+async function testExpectation(file: string, expectation: ScenarioExpectation, opts: DiagnosisOptions): Promise<ExpectationOutcome> {
   const base = { pod: expectation.why.pod, name: expectation.why.name };
   const cluster = await openCluster({ lab: file });
   try {
@@ -64,7 +66,7 @@ async function testExpectation(file: string, expectation: Expectation, opts: Dia
         const result = await applyFix(cluster.access, fix, { restartIfNeeded: true });
         // A workload patch rolls the pod out under a new name: follow it through its owner.
         const rerunTarget =
-          fix.kind === 'workload-patch' ? { ...target, pod: `${ownerPrefix(fix.target.kind)}/${fix.target.name}`, namespace: fix.target.namespace } : target;
+          fix.kind === 'workload-patch' ? { ...target, pod: `${workloadShortNames[fix.target.kind]}/${fix.target.name}`, namespace: fix.target.namespace } : target;
         const rerun = await runDiagnosis(cluster, rerunTarget, opts);
         outcome.applied = { fix, steps: result.steps, rerun };
         if (rerun.verdict !== 'healthy') {
@@ -79,8 +81,4 @@ async function testExpectation(file: string, expectation: Expectation, opts: Dia
   } finally {
     await cluster.close();
   }
-}
-
-function ownerPrefix(kind: string): string {
-  return kind === 'Deployment' ? 'deploy' : kind === 'StatefulSet' ? 'sts' : kind === 'DaemonSet' ? 'ds' : kind.toLowerCase();
 }

@@ -6,21 +6,12 @@
  */
 import { compileSelector, type IpMatcher } from './selector.js';
 import { rngStream, type Rng } from './seeded-rng.js';
+import type { ScenarioRule } from '../scenario/schema.js';
 import type { Topology } from './topology.js';
 import { DnswhyError } from '../../core/errors.js';
 
-/** One rule as written in a scenario. */
-export interface NetworkRuleSpec {
-  from?: string;
-  to?: string;
-  proto?: 'udp' | 'tcp' | 'any';
-  port?: number;
-  action: 'drop' | 'loss' | 'delay' | 'reject';
-  /** loss: probability 0..1 that a packet is lost. */
-  rate?: number;
-  /** delay: milliseconds added to delivery. */
-  ms?: number;
-}
+/** One rule as written in a scenario; `proto` may be left out (any). `rate` is loss's probability 0..1, `ms` what delay adds. */
+export type NetworkRuleSpec = Omit<ScenarioRule, 'proto'> & Partial<Pick<ScenarioRule, 'proto'>>;
 
 /** A packet (or a connection attempt) in cluster addresses. */
 export interface PacketInfo {

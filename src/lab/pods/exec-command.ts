@@ -3,14 +3,10 @@
  * `cat` reads the files kubelet generated; DNS tools go to the lab's DNS world; anything else
  * fails as runc does when the binary is missing.
  */
+import type { ExecResult } from '../../core/cluster-access.js';
+import type { PodRuntime } from '../../probes/pod-probe/run-pod-probe.js';
 import type { LabDnsPort } from './lab-dns-port.js';
-import { isProbeCommand, type ProbeRunner, type ProbePodRuntime } from './probe-runner.js';
-
-export interface ExecResult {
-  stdout: string;
-  stderr: string;
-  exitCode: number;
-}
+import { isProbeCommand, type ProbeRunner } from './probe-runner.js';
 
 export interface ExecPod {
   namespace: string;
@@ -32,7 +28,7 @@ export function notFoundMessage(cmd: string): string {
 export async function execInPod(
   pod: ExecPod,
   argv: string[],
-  deps: { dns?: LabDnsPort; probeRunner?: ProbeRunner; probeRuntime?: () => ProbePodRuntime },
+  deps: { dns?: LabDnsPort; probeRunner?: ProbeRunner; probeRuntime?: () => PodRuntime },
 ): Promise<ExecResult> {
   if (argv.length === 0) return { stdout: '', stderr: 'you must specify at least one command for the container\n', exitCode: 1 };
   const cmd = argv[0]!;

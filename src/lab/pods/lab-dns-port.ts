@@ -2,16 +2,16 @@
  * What the API side needs from the lab's DNS world (the DnsWorld of dns/dns-world.ts). Declared
  * here structurally so the API side builds and tests without it; the real DnsWorld satisfies it.
  */
+import type { ExecResult } from '../../core/cluster-access.js';
+import type { TopologyPod } from '../net/topology.js';
+
 export interface LabDnsPort {
   reloadCorefile(text: string, files?: Record<string, string>): void;
   restartReplica(podName: string): void;
   setReplicas(pods: { name: string; node: string; ip: string; ready?: boolean }[]): Promise<void>;
   metricsText(podName: string): string | undefined;
   loadedCorefileHash(podName: string): string | undefined;
-  runTool(
-    pod: { namespace: string; name: string; ip: string; node: string },
-    argv: string[],
-  ): Promise<{ stdout: string; stderr: string; exitCode: number }>;
+  runTool(pod: TopologyPod, argv: string[]): Promise<ExecResult>;
   clusterChanged?(): Promise<void>;
   /** What `kubectl logs` shows for a CoreDNS pod (start-up banner, reloads, errors, `log` lines). */
   replicaLogs?(podName: string): string | undefined;

@@ -3,27 +3,12 @@
  * `dnswhy probe --spec '<json>'`: the same code a real probe pod runs, bound to the pod's mapped
  * address in the lab. Its stdout (the JSON output) becomes the container's log.
  */
-import type { NetworkPosition } from '../../core/network-position.js';
-
-/** The pod a probe runs in, as the probe sees it. */
-export interface ProbePodRuntime {
-  network: NetworkPosition;
-  podIp: string;
-  resolvConf: string;
-  hosts: string;
-  /** The node the pod runs on. */
-  node?: string;
-  now?: () => number;
-}
-
-export interface ProbeRunResult {
-  stdout: string;
-  stderr: string;
-  exitCode: number;
-}
+import type { ExecResult } from '../../core/cluster-access.js';
+// Type only: the probe itself is loaded on first use (below), off the lab's start-up path.
+import type { PodRuntime } from '../../probes/pod-probe/run-pod-probe.js';
 
 /** Runs a probe command line (`['dnswhy','probe','--spec',json]`) in a pod. */
-export type ProbeRunner = (argv: string[], rt: ProbePodRuntime) => Promise<ProbeRunResult>;
+export type ProbeRunner = (argv: string[], rt: PodRuntime) => Promise<ExecResult>;
 
 /** True when a container command is dnswhy's probe. */
 export function isProbeCommand(argv: readonly string[] | undefined): boolean {

@@ -1,4 +1,7 @@
-/** The Corefile kubeadm installs, used when a scenario's `coredns.corefile` is left out. */
+/**
+ * The Corefile kubeadm installs, used when a scenario's `coredns.corefile` is left out. The one copy
+ * in the source tree; a test keeps examples/corefiles/kubeadm.Corefile equal to it.
+ */
 export function defaultCorefile(clusterDomain: string): string {
   return `.:53 {
     errors

@@ -2,8 +2,8 @@
  * Reads a scenario file (docs/lab-scenario.md): YAML → strict schema → cross-references. Every problem
  * is reported with the file, the path, the line and what was expected, all at once.
  */
-import { readFileSync } from 'node:fs';
-import { isMap, isSeq, LineCounter, parseDocument, type Document } from 'yaml';
+import { isMap, isSeq, LineCounter, parseDocument, Parser, visit, type Document } from 'yaml';
+import { fileLimits, InputFileError, readTextFile } from '../../files/read-text-file.js';
 import type { z } from 'zod';
 import { closestName } from './closest-name.js';
 import { crossCheck } from './cross-check.js';
@@ -33,12 +33,52 @@ export function loadScenarioFile(path: string): Scenario {
 export function loadScenarioFileDetailed(path: string): ParsedScenario {
   let text: string;
   try {
-    text = readFileSync(path, 'utf8');
+    text = readTextFile(path, fileLimits.scenario);
   } catch (e) {
-    const code = (e as NodeJS.ErrnoException).code;
-    throw new ScenarioError(path, [{ path: '', message: code === 'ENOENT' ? 'file not found; expected a scenario YAML file' : `cannot read the file (${code ?? (e as Error).message})` }]);
+    if (!(e instanceof InputFileError)) throw e;
+    const message = e.message.slice(path.length + 1);
+    throw new ScenarioError(path, [{ path: '', message: message === 'does not exist' ? 'file not found; expected a scenario YAML file' : message }]);
   }
   return parseScenarioDetailed(text, path);
+}
+
+/** Deepest nesting of collections a scenario may have (the schema needs five or six). */
+export const maxScenarioDepth = 64;
+/** How many nodes aliases may copy in: a few anchors are fine, a "billion laughs" is not. */
+export const maxAliasCount = 100;
+
+/**
+ * Offset where collections nest deeper than maxScenarioDepth, from the YAML parser's concrete
+ * syntax tree (built without recursion), before anything recursive (the composer, toJS) runs.
+ */
+function tooDeepAt(text: string): number | undefined {
+  type Tok = { type: string; offset: number; value?: Tok; items?: { key?: Tok | null; value?: Tok | null }[] };
+  const stack: { t: Tok; depth: number }[] = [];
+  for (const tok of new Parser().parse(text)) stack.push({ t: tok as unknown as Tok, depth: 0 });
+  while (stack.length > 0) {
+    const { t, depth } = stack.pop()!;
+    const collection = t.type === 'block-map' || t.type === 'block-seq' || t.type === 'flow-collection';
+    const d = collection ? depth + 1 : depth;
+    if (d > maxScenarioDepth) return t.offset;
+    if (t.value) stack.push({ t: t.value, depth: d });
+    for (const it of t.items ?? []) {
+      if (it.key) stack.push({ t: it.key, depth: d });
+      if (it.value) stack.push({ t: it.value, depth: d });
+    }
+  }
+  return undefined;
+}
+
+/** Line of the first alias (`*name`) of a document. */
+function firstAliasLine(doc: Document, lines: LineCounter): number | undefined {
+  let offset: number | undefined;
+  visit(doc, {
+    Alias(_, node) {
+      offset = node.range?.[0];
+      return visit.BREAK;
+    },
+  });
+  return offset === undefined ? undefined : lines.linePos(offset).line;
 }
 
 /** Like parseScenario, also returning warnings. */
@@ -70,6 +110,11 @@ function parseJsonFast(text: string, file: string): ParsedScenario | undefined {
 
 function parseYaml(text: string, file: string): ParsedScenario {
   const lines = new LineCounter();
+  const deep = tooDeepAt(text);
+  if (deep !== undefined) {
+    const line = text.slice(0, deep).split('\n').length;
+    throw new ScenarioError(file, [{ path: '', line, message: `collections are nested more than ${maxScenarioDepth} levels deep here; a scenario needs only a few levels` }]);
+  }
   const doc = parseDocument(text, { prettyErrors: false, uniqueKeys: true, lineCounter: lines });
   located.set(doc, lines);
   if (doc.errors.length > 0) {
@@ -78,7 +123,17 @@ function parseYaml(text: string, file: string): ParsedScenario {
       doc.errors.map((e) => ({ path: '', line: lines.linePos(e.pos[0]).line, message: `YAML syntax error: ${firstLine(e.message)}` })),
     );
   }
-  const data: unknown = doc.toJS();
+  let data: unknown;
+  try {
+    data = doc.toJS({ maxAliasCount });
+  } catch (e) {
+    // yaml throws a ReferenceError when aliases expand past maxAliasCount (or point nowhere).
+    if (!(e instanceof ReferenceError)) throw e;
+    const bomb = /alias count/i.test(e.message);
+    throw new ScenarioError(file, [
+      { path: '', line: firstAliasLine(doc, lines) ?? 1, message: bomb ? `aliases expand to more than ${maxAliasCount} copied nodes (an alias bomb?); the first alias is on this line` : `YAML alias error: ${firstLine(e.message)}` },
+    ]);
+  }
   if (data === null || typeof data !== 'object' || Array.isArray(data)) {
     throw new ScenarioError(file, [{ path: '', line: 1, message: 'expected a YAML mapping with version, name, cluster, nodes, ...' }]);
   }

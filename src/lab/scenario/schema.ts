@@ -4,11 +4,13 @@
  * between parts (pod.node is a node, ...) are checked afterwards in cross-check.ts.
  */
 import { z } from 'zod';
+import { fixKinds } from '../../core/model/finding.js';
+import { verdicts } from '../../core/model/report.js';
+import { dnsPolicies, serviceProtocols, serviceTypes } from '../../core/model/k8s.js';
+import { ownerKinds } from '../../core/model/workload-kinds.js';
 import { isCidr, isIp, isIpv4 } from './addresses.js';
 import { checkIdSchema } from './check-ids.js';
 import { defaultCorefile } from './default-corefile.js';
-
-export const fixKinds = ['corefile-patch', 'workload-patch', 'advice'] as const;
 
 const kebab = /^[a-z0-9]([-a-z0-9]*[a-z0-9])?$/;
 const dns1123Subdomain = /^[a-z0-9]([-a-z0-9]*[a-z0-9])?(\.[a-z0-9]([-a-z0-9]*[a-z0-9])?)*$/;
@@ -26,7 +28,7 @@ const labels = z.record(z.string(), z.string());
 const port = z.number().int().min(1).max(65535);
 const domain = z.string().regex(domainName, 'expected a domain name such as corp.example');
 
-const dnsPolicy = z.enum(['ClusterFirst', 'Default', 'None', 'ClusterFirstWithHostNet']);
+const dnsPolicy = z.enum(dnsPolicies);
 
 /** A Pod's spec.dnsConfig, with the API server's validation limits. */
 export const dnsConfigSchema = z.strictObject({
@@ -70,7 +72,7 @@ const corednsSchema = z.strictObject({
 });
 
 const ownerSchema = z.strictObject({
-  kind: z.enum(['Deployment', 'StatefulSet', 'DaemonSet', 'ReplicaSet', 'Job']),
+  kind: z.enum(ownerKinds),
   name: objectName,
 });
 
@@ -102,14 +104,14 @@ const podSchema = z.strictObject({
 const servicePortSchema = z.strictObject({
   name: z.string().optional(),
   port,
-  protocol: z.enum(['TCP', 'UDP', 'SCTP']).default('TCP'),
+  protocol: z.enum(serviceProtocols).default('TCP'),
   targetPort: z.union([port, z.string().min(1)]).optional(),
 });
 
 const serviceSchema = z.strictObject({
   namespace: labelName,
   name: labelName,
-  type: z.enum(['ClusterIP', 'NodePort', 'LoadBalancer', 'ExternalName']).optional(),
+  type: z.enum(serviceTypes).optional(),
   clusterIP: z.union([z.literal('None'), ip]).optional(),
   externalName: domain.optional(),
   ports: z.array(servicePortSchema).default([]),
@@ -156,7 +158,7 @@ const ruleSchema = z.strictObject({
 
 const expectSchema = z.strictObject({
   why: z.strictObject({ pod: z.string(), name: z.string().min(1), port: port.optional() }),
-  verdict: z.enum(['broken', 'healthy']),
+  verdict: z.enum(verdicts),
   findings: z.array(checkIdSchema).default([]),
   absent: z.array(checkIdSchema).default([]),
   fixes: z.array(z.enum(fixKinds)).default([]),

@@ -14,7 +14,7 @@
  */
 import { createSocket, type Socket } from 'node:dgram';
 import type { BurstEvidence, EvidenceOrigin, ResolverRole } from '../../core/model/evidence.js';
-import type { RecordType } from '../../core/model/dns.js';
+import { rcodeName, type RecordType } from '../../core/model/dns.js';
 import { type NetworkPosition, directNetwork } from '../../core/network-position.js';
 import { encodeQuery } from './wire.js';
 
@@ -62,8 +62,6 @@ export type BurstResult = Omit<BurstEvidence, 'id' | 'from' | 'at' | 'ms' | 'kin
   /** Real per-try wait used. */
   tryWaitMs: number;
 };
-
-const rcodeNames = ['NOERROR', 'FORMERR', 'SERVFAIL', 'NXDOMAIN', 'NOTIMP', 'REFUSED'];
 
 interface Slot {
   index: number;
@@ -190,7 +188,7 @@ export async function runBurst(server: { ip: string; port?: number }, qname: str
     const s = slots[index]!;
     if (!s.active || s.id !== id || (msg[2]! & 0x80) === 0 || msg.readUInt16BE(4) !== 1 || !sameQuestion(msg, question)) return;
     const rcode = msg[3]! & 0x0f;
-    const name = rcodeNames[rcode] ?? `RCODE${rcode}`;
+    const name = rcodeName(rcode);
     rcodes[name] = (rcodes[name] ?? 0) + 1;
     complete(s, rcode === 0 || rcode === 3 ? 'ok' : 'error', performance.now());
   };

@@ -6,7 +6,7 @@
  */
 import type { DecodedPacket } from 'dns-packet';
 import type { RecordType, Transport } from '../../core/model/dns.js';
-import type { DnsQueryEvidence, EvidenceOrigin, ResolverRole } from '../../core/model/evidence.js';
+import type { DnsQueryEvidence, EvidenceOrigin, QueryPurpose, ResolverRole } from '../../core/model/evidence.js';
 import { type NetworkPosition, directNetwork } from '../../core/network-position.js';
 import { rcodeOf, toDnsRecords } from './records.js';
 import { tcpExchange } from './tcp-exchange.js';
@@ -115,7 +115,7 @@ export async function queryDns(server: { ip: string; port?: number }, qname: str
 /** Builds the DnsQueryEvidence item for a result. */
 export function toDnsQueryEvidence(
   r: DnsQueryResult,
-  meta: { id: string; from: EvidenceOrigin; at: string; role: ResolverRole; label?: string; seenFromNodes?: string[] },
+  meta: { id: string; from: EvidenceOrigin; at: string; role: ResolverRole; label?: string; seenFromNodes?: string[]; purpose?: QueryPurpose },
 ): DnsQueryEvidence {
   const ev: DnsQueryEvidence = {
     id: meta.id,
@@ -140,6 +140,7 @@ export function toDnsQueryEvidence(
     tries: r.tries,
   };
   if (r.source !== undefined) ev.source = r.source;
+  if (meta.purpose !== undefined) ev.purpose = meta.purpose;
   if (r.rcode !== undefined) ev.rcode = r.rcode;
   if (r.aa !== undefined) ev.aa = r.aa;
   if (r.tc !== undefined) ev.tc = r.tc;

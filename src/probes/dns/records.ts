@@ -3,7 +3,7 @@
  * prints it), and reads the fields dns-packet leaves untyped (rcode).
  */
 import type { Answer, DecodedPacket } from 'dns-packet';
-import type { DnsRecord, Rcode } from '../../core/model/dns.js';
+import { rcodeName, type DnsRecord, type Rcode } from '../../core/model/dns.js';
 
 /** Absolute form of a name as dig prints it ("." for the root). */
 export function fqdn(name: string): string {
@@ -61,12 +61,10 @@ export function toDnsRecords(list: Answer[] | undefined): DnsRecord[] {
   return (list ?? []).filter((a) => a.type !== 'OPT').map(toDnsRecord);
 }
 
-const rcodeNames = ['NOERROR', 'FORMERR', 'SERVFAIL', 'NXDOMAIN', 'NOTIMP', 'REFUSED', 'YXDOMAIN', 'YXRRSET', 'NXRRSET', 'NOTAUTH', 'NOTZONE'];
-
 /** The response code of a decoded packet as its mnemonic. */
 export function rcodeOf(p: DecodedPacket): Rcode {
   const r = (p as { rcode?: unknown }).rcode;
   if (typeof r === 'string') return r;
   const n = ((p.flags ?? 0) & 0xf) >>> 0;
-  return rcodeNames[n] ?? `RCODE${n}`;
+  return rcodeName(n);
 }

@@ -11,7 +11,7 @@ export interface TcpConnectResult {
   ip: string;
   port: number;
   ok: boolean;
-  error?: 'timeout' | 'refused' | 'reset' | (string & {});
+  error?: TcpConnectEvidence['error'];
   ms: number;
 }
 

@@ -5,13 +5,14 @@
 import { connect } from 'node:net';
 import { randomInt } from 'node:crypto';
 import type { ChannelAnswer } from './udp-channel.js';
-import { type WireQuestion, encodeQuery, matchesQuestion, safeDecode } from './wire.js';
+import type { DnsQuestion } from '../../core/model/dns.js';
+import { encodeQuery, matchesQuestion, safeDecode } from './wire.js';
 
 /** Sends `q` over a new TCP connection and waits (at most timeoutMs overall) for its matching reply. */
 export function tcpExchange(
   dest: { host: string; port: number },
   bindHost: string | undefined,
-  q: WireQuestion,
+  q: DnsQuestion,
   opts: { timeoutMs: number; edns?: boolean; recursionDesired?: boolean },
 ): Promise<ChannelAnswer> {
   const started = performance.now();

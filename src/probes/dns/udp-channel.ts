@@ -6,11 +6,12 @@
 import { createSocket, type Socket } from 'node:dgram';
 import { randomInt } from 'node:crypto';
 import type { DecodedPacket } from 'dns-packet';
-import { type WireQuestion, encodeQuery, matchesQuestion, safeDecode } from './wire.js';
+import type { DnsQuestion, ExchangeOutcome } from '../../core/model/dns.js';
+import { encodeQuery, matchesQuestion, safeDecode } from './wire.js';
 
 /** What one question got on a channel. */
 export interface ChannelAnswer {
-  kind: 'answer' | 'timeout' | 'refused' | 'error';
+  kind: ExchangeOutcome;
   packet?: DecodedPacket;
   /** From the first send to the accepted reply (or to giving up). */
   latencyMs: number;
@@ -21,7 +22,7 @@ export interface ChannelAnswer {
 
 interface Pending {
   id: number;
-  q: WireQuestion;
+  q: DnsQuestion;
   buf: Buffer;
   started: number;
   tries: number;
@@ -71,7 +72,7 @@ export class UdpChannel {
    * Sends one question and waits for its strictly matching reply, re-sending after each per-try
    * timeout. `id` re-uses a query id (glibc re-sends a name with the same id on the same socket).
    */
-  ask(q: WireQuestion, opts: { timeoutMs: number; tries: number; edns?: boolean; recursionDesired?: boolean; id?: number }): Promise<ChannelAnswer> {
+  ask(q: DnsQuestion, opts: { timeoutMs: number; tries: number; edns?: boolean; recursionDesired?: boolean; id?: number }): Promise<ChannelAnswer> {
     let id = opts.id !== undefined && !this.pending.has(opts.id) ? opts.id : randomInt(65536);
     while (this.pending.has(id)) id = randomInt(65536);
     const buf = encodeQuery(id, q, opts);

@@ -3,19 +3,13 @@
  * bit). Anything that does not match, or does not decode, is ignored rather than accepted.
  */
 import { type DecodedPacket, RECURSION_DESIRED, decode, encode } from 'dns-packet';
-import type { RecordType } from '../../core/model/dns.js';
-
-/** The question one query asks. */
-export interface WireQuestion {
-  name: string;
-  type: RecordType;
-}
+import type { DnsQuestion } from '../../core/model/dns.js';
 
 /** EDNS0 payload size dnswhy advertises (the DNS Flag Day 2020 value). */
 export const ednsPayloadSize = 1232;
 
 /** Encodes a standard query (RD set; EDNS OPT with 1232 when asked). */
-export function encodeQuery(id: number, q: WireQuestion, opts: { edns?: boolean; recursionDesired?: boolean } = {}): Buffer {
+export function encodeQuery(id: number, q: DnsQuestion, opts: { edns?: boolean; recursionDesired?: boolean } = {}): Buffer {
   return encode({
     type: 'query',
     id,
@@ -40,7 +34,7 @@ function sameName(a: string, b: string): boolean {
 }
 
 /** True when `p` is the reply to the query with this id and question. */
-export function matchesQuestion(p: DecodedPacket, id: number, q: WireQuestion): boolean {
+export function matchesQuestion(p: DecodedPacket, id: number, q: DnsQuestion): boolean {
   try {
     if (p.id !== id || p.type !== 'response') return false;
     const qs = p.questions;

@@ -3,18 +3,11 @@
  * the deadline of each kind of step.
  */
 import type { CorednsLocation } from '../../core/model/coredns-location.js';
-import type { Evidence, PodFacts } from '../../core/model/index.js';
+import type { DiagnosisTarget, Evidence, PodFacts } from '../../core/model/index.js';
 import type { NetworkPosition } from '../../core/network-position.js';
 
-/** What to diagnose: the pod argument and the name it cannot resolve. */
-export interface GatherTarget {
-  /** 'ns/pod' | 'pod' (with namespace) | 'deploy/name' | a unique prefix */
-  pod: string;
-  namespace?: string;
-  /** The DNS name (without port). */
-  name: string;
-  /** The TCP port the application connects to (default: 80 and 443 are tried). */
-  port?: number;
+/** What to diagnose (the port, when given, is the one the application connects to; default: 80 and 443 are tried), and where to exec. */
+export interface GatherTarget extends DiagnosisTarget {
   /** Container to exec in (default: the pod's first container). */
   container?: string;
 }

@@ -6,9 +6,8 @@ import { distance } from 'fastest-levenshtein';
 import type { ClusterAccess, ClusterPod } from '../../core/cluster-access.js';
 import { NotFoundError } from '../../core/cluster-access.js';
 import { parsePodRef } from '../../core/input/pod-ref.js';
+import { workloadShortNames, type WorkloadKind } from '../../core/model/workload-kinds.js';
 import { DnswhyError } from '../../core/errors.js';
-
-const kindWords: Record<'Deployment' | 'StatefulSet' | 'DaemonSet', string> = { Deployment: 'deploy', StatefulSet: 'sts', DaemonSet: 'ds' };
 
 /** The pod argument matched no pod (or a prefix matched several). */
 export class PodNotFoundError extends DnswhyError {
@@ -61,8 +60,8 @@ function best(pods: ClusterPod[]): ClusterPod | undefined {
   )[0];
 }
 
-async function fromWorkload(access: ClusterAccess, kind: 'Deployment' | 'StatefulSet' | 'DaemonSet', name: string, namespace: string): Promise<ResolvedPod> {
-  const label = `${kindWords[kind]}/${name}`;
+async function fromWorkload(access: ClusterAccess, kind: WorkloadKind, name: string, namespace: string): Promise<ResolvedPod> {
+  const label = `${workloadShortNames[kind]}/${name}`;
   let selector: Record<string, string>;
   try {
     selector = (await access.readWorkload(kind, namespace, name)).selector;
@@ -73,7 +72,7 @@ async function fromWorkload(access: ClusterAccess, kind: 'Deployment' | 'Statefu
     const owners = all.map((p) => (p.directOwner?.kind === 'ReplicaSet' ? p.directOwner.name.replace(/-[a-z0-9]{5,10}$/, '') : (p.directOwner?.name ?? '')));
     throw new PodNotFoundError(
       `${kind} ${namespace}/${name} not found`,
-      closestNames(name, owners.filter(Boolean)).map((o) => `${kindWords[kind]}/${o}`),
+      closestNames(name, owners.filter(Boolean)).map((o) => `${workloadShortNames[kind]}/${o}`),
     );
   }
   let pods = await access.listPods(namespace, { labelSelector: selectorString(selector) });

@@ -26,15 +26,17 @@ import type {
   NamespaceInfo,
   ProbePodSpec,
   WorkloadInfo,
-  WorkloadKind,
   WorkloadWriteOptions,
   WriteOptions,
 } from '../../core/cluster-access.js';
 import { NotFoundError, TransientError } from '../../core/cluster-access.js';
 import type { NodeFacts, OwnerRef, ServiceEndpoints, ServiceFacts } from '../../core/model/index.js';
+import type { WorkloadKind } from '../../core/model/workload-kinds.js';
 import { fromEndpointSlices, fromEndpoints, plain, toClusterPod, toDaemonSetInfo, toNodeFacts, toServiceFacts } from './convert.js';
 import { execInPod } from './exec.js';
+import { apiCalls, type ApiCall, type ApiCallId } from './api-calls.js';
 import { mapError, type CallContext } from './map-error.js';
+import { ephemeralContainerManifest, probePodManifest } from './probe-manifests.js';
 
 const mergePatch = () => setHeaderOptions('Content-Type', PatchStrategy.MergePatch);
 const strategicPatch = () => setHeaderOptions('Content-Type', PatchStrategy.StrategicMergePatch);
@@ -113,8 +115,14 @@ export class KubeClusterAccess implements ClusterAccess {
     return this.requests;
   }
 
-  /** One counted API call; transient failures of reads are retried. */
-  private async call<T>(ctx: CallContext, fn: () => Promise<T>, idempotent = ctx.verb === 'get' || ctx.verb === 'list'): Promise<T> {
+  /**
+   * One counted API request, named by its entry in the API call table (apiCalls: the verbs and
+   * resource RBAC checks); transient failures of reads are retried.
+   */
+  private async call<T>(id: ApiCallId, where: { namespace?: string; name?: string }, fn: () => Promise<T>): Promise<T> {
+    const c: ApiCall = apiCalls[id];
+    const ctx: CallContext = { verb: c.verbs.join(','), resource: c.resource, ...(c.subresource ? { subresource: c.subresource } : {}), ...where };
+    const idempotent = c.verbs.every((v) => v === 'get' || v === 'list');
     const retries = idempotent ? (this.opts.readRetries ?? 1) : 0;
     for (let attempt = 0; ; attempt++) {
       this.requests++;
@@ -132,28 +140,28 @@ export class KubeClusterAccess implements ClusterAccess {
   }
 
   async readPod(namespace: string, name: string): Promise<ClusterPod> {
-    const p = await this.call({ verb: 'get', resource: 'pods', namespace, name }, () => this.core.readNamespacedPod({ name, namespace }));
+    const p = await this.call('readPod', { namespace, name }, () => this.core.readNamespacedPod({ name, namespace }));
     return toClusterPod(p);
   }
 
   async listPods(namespace: string | undefined, opts: ListOptions = {}): Promise<ClusterPod[]> {
     const sel = { ...(opts.labelSelector ? { labelSelector: opts.labelSelector } : {}), ...(opts.fieldSelector ? { fieldSelector: opts.fieldSelector } : {}) };
     const list = namespace
-      ? await this.call({ verb: 'list', resource: 'pods', namespace }, () => this.core.listNamespacedPod({ namespace, ...sel }))
-      : await this.call({ verb: 'list', resource: 'pods' }, () => this.core.listPodForAllNamespaces(sel));
+      ? await this.call('listPods', { namespace }, () => this.core.listNamespacedPod({ namespace, ...sel }))
+      : await this.call('listPodsAllNamespaces', {}, () => this.core.listPodForAllNamespaces(sel));
     return list.items.map(toClusterPod);
   }
 
   async resolveOwner(namespace: string, ref: OwnerRef): Promise<OwnerRef> {
     if (ref.kind === 'ReplicaSet') {
-      const rs = await this.call({ verb: 'get', resource: 'replicasets', namespace, name: ref.name }, () =>
+      const rs = await this.call('readReplicaSet', { namespace, name: ref.name }, () =>
         this.apps.readNamespacedReplicaSet({ name: ref.name, namespace }),
       );
       const o = rs.metadata?.ownerReferences?.find((x) => x.controller) ?? rs.metadata?.ownerReferences?.[0];
       return o ? { kind: o.kind, name: o.name } : ref;
     }
     if (ref.kind === 'Job') {
-      const job = await this.call({ verb: 'get', resource: 'jobs', namespace, name: ref.name }, () => this.batch.readNamespacedJob({ name: ref.name, namespace }));
+      const job = await this.call('readJob', { namespace, name: ref.name }, () => this.batch.readNamespacedJob({ name: ref.name, namespace }));
       const o = job.metadata?.ownerReferences?.find((x) => x.controller);
       return o ? { kind: o.kind, name: o.name } : ref;
     }
@@ -161,32 +169,32 @@ export class KubeClusterAccess implements ClusterAccess {
   }
 
   async listNodes(opts: ListOptions = {}): Promise<NodeFacts[]> {
-    const list = await this.call({ verb: 'list', resource: 'nodes' }, () =>
+    const list = await this.call('listNodes', {}, () =>
       this.core.listNode(opts.labelSelector ? { labelSelector: opts.labelSelector } : {}),
     );
     return list.items.map(toNodeFacts);
   }
 
   async readService(namespace: string, name: string): Promise<ServiceFacts> {
-    const s = await this.call({ verb: 'get', resource: 'services', namespace, name }, () => this.core.readNamespacedService({ name, namespace }));
+    const s = await this.call('readService', { namespace, name }, () => this.core.readNamespacedService({ name, namespace }));
     return toServiceFacts(s);
   }
 
   async listServices(namespace?: string): Promise<ServiceFacts[]> {
     const list = namespace
-      ? await this.call({ verb: 'list', resource: 'services', namespace }, () => this.core.listNamespacedService({ namespace }))
-      : await this.call({ verb: 'list', resource: 'services' }, () => this.core.listServiceForAllNamespaces({}));
+      ? await this.call('listServicesAllNamespaces', { namespace }, () => this.core.listNamespacedService({ namespace }))
+      : await this.call('listServicesAllNamespaces', {}, () => this.core.listServiceForAllNamespaces({}));
     return list.items.map(toServiceFacts);
   }
 
+  /** The endpoints of one Service (the cluster DNS Service): a namespace and a name are required, as the roles grant no more. */
   async listServiceEndpoints(namespace: string | undefined, service?: string): Promise<ServiceEndpoints[]> {
+    if (!namespace || !service) throw new Error('listServiceEndpoints needs a namespace and a Service name');
     if (!this.endpointSlicesMissing) {
       try {
-        const labelSelector = service ? `kubernetes.io/service-name=${service}` : undefined;
-        const sel = labelSelector ? { labelSelector } : {};
-        const list = namespace
-          ? await this.call({ verb: 'list', resource: 'endpointslices', namespace }, () => this.discovery.listNamespacedEndpointSlice({ namespace, ...sel }))
-          : await this.call({ verb: 'list', resource: 'endpointslices' }, () => this.discovery.listEndpointSliceForAllNamespaces(sel));
+        const list = await this.call('listEndpointSlices', { namespace }, () =>
+          this.discovery.listNamespacedEndpointSlice({ namespace, labelSelector: `kubernetes.io/service-name=${service}` }),
+        );
         return fromEndpointSlices(list.items);
       } catch (err) {
         // Older clusters (or emulators) without discovery.k8s.io/v1: fall back to core Endpoints.
@@ -194,29 +202,24 @@ export class KubeClusterAccess implements ClusterAccess {
         this.endpointSlicesMissing = true;
       }
     }
-    if (namespace && service) {
-      const e = await this.call({ verb: 'get', resource: 'endpoints', namespace, name: service }, () => this.core.readNamespacedEndpoints({ name: service, namespace }));
-      return fromEndpoints([e]);
-    }
-    const list = namespace
-      ? await this.call({ verb: 'list', resource: 'endpoints', namespace }, () => this.core.listNamespacedEndpoints({ namespace }))
-      : await this.call({ verb: 'list', resource: 'endpoints' }, () => this.core.listEndpointsForAllNamespaces({}));
-    return fromEndpoints(list.items);
+    const e = await this.call('readEndpoints', { namespace, name: service }, () => this.core.readNamespacedEndpoints({ name: service, namespace }));
+    return fromEndpoints([e]);
   }
 
   async listNamespaces(): Promise<NamespaceInfo[]> {
-    const list = await this.call({ verb: 'list', resource: 'namespaces' }, () => this.core.listNamespace({}));
+    const list = await this.call('listNamespaces', {}, () => this.core.listNamespace({}));
     return list.items.map((n) => ({ name: n.metadata?.name ?? '', labels: { ...(n.metadata?.labels ?? {}) } }));
   }
 
   async readConfigMap(namespace: string, name: string): Promise<ConfigMapData> {
-    const cm = await this.call({ verb: 'get', resource: 'configmaps', namespace, name }, () => this.core.readNamespacedConfigMap({ name, namespace }));
+    const cm = await this.call('readConfigMap', { namespace, name }, () => this.core.readNamespacedConfigMap({ name, namespace }));
     return { namespace, name, resourceVersion: cm.metadata?.resourceVersion ?? '', data: { ...(cm.data ?? {}) } };
   }
 
   async patchConfigMapData(namespace: string, name: string, data: Record<string, string | null>, opts: WriteOptions): Promise<ConfigMapData> {
     const cm = await this.call(
-      { verb: 'patch', resource: 'configmaps', namespace, name },
+      'patchConfigMap',
+      { namespace, name },
       () =>
         this.core.patchNamespacedConfigMap(
           { name, namespace, body: { metadata: { resourceVersion: opts.resourceVersion }, data }, ...(opts.dryRun ? { dryRun: 'All' } : {}) },
@@ -227,12 +230,12 @@ export class KubeClusterAccess implements ClusterAccess {
   }
 
   async listNetworkPolicies(namespace: string): Promise<unknown[]> {
-    const list = await this.call({ verb: 'list', resource: 'networkpolicies', namespace }, () => this.networking.listNamespacedNetworkPolicy({ namespace }));
+    const list = await this.call('listNetworkPolicies', { namespace }, () => this.networking.listNamespacedNetworkPolicy({ namespace }));
     return list.items.map((p) => plain(p));
   }
 
   async listDaemonSets(namespace: string, opts: ListOptions = {}): Promise<DaemonSetInfo[]> {
-    const list = await this.call({ verb: 'list', resource: 'daemonsets', namespace }, () =>
+    const list = await this.call('listDaemonSets', { namespace }, () =>
       this.apps.listNamespacedDaemonSet({ namespace, ...(opts.labelSelector ? { labelSelector: opts.labelSelector } : {}) }),
     );
     return list.items.map(toDaemonSetInfo);
@@ -240,45 +243,14 @@ export class KubeClusterAccess implements ClusterAccess {
 
   async exec(namespace: string, pod: string, container: string, argv: string[], opts: { timeoutMs?: number } = {}): Promise<ExecResult> {
     if (argv.length === 0) throw new Error('exec needs a command (argv array)');
-    return this.call({ verb: 'create', resource: 'pods', subresource: 'exec', namespace, name: pod }, () =>
+    return this.call('exec', { namespace, name: pod }, () =>
       execInPod(this.kubeConfig, namespace, pod, container, argv, opts.timeoutMs ?? this.opts.execTimeoutMs ?? 10_000),
     );
   }
 
   async createPod(spec: ProbePodSpec): Promise<ClusterPod> {
-    const body: V1Pod = {
-      apiVersion: 'v1',
-      kind: 'Pod',
-      metadata: { name: spec.name, namespace: spec.namespace, labels: spec.labels },
-      spec: {
-        restartPolicy: 'Never',
-        ...(spec.nodeName ? { nodeName: spec.nodeName } : {}),
-        dnsPolicy: spec.dnsPolicy,
-        ...(spec.dnsConfig ? { dnsConfig: spec.dnsConfig } : {}),
-        ...(spec.hostAliases?.length ? { hostAliases: spec.hostAliases } : {}),
-        ...(spec.hostNetwork ? { hostNetwork: true } : {}),
-        ...(spec.activeDeadlineSeconds ? { activeDeadlineSeconds: spec.activeDeadlineSeconds } : {}),
-        automountServiceAccountToken: false,
-        terminationGracePeriodSeconds: 0,
-        containers: [
-          {
-            name: 'probe',
-            image: spec.image,
-            command: spec.command,
-            resources: { requests: { cpu: '10m', memory: '32Mi' }, limits: { memory: '128Mi' } },
-            // Meets the "restricted" Pod Security Standard, so probes run in locked-down namespaces too.
-            securityContext: {
-              allowPrivilegeEscalation: false,
-              runAsNonRoot: true,
-              runAsUser: 65532,
-              capabilities: { drop: ['ALL'] },
-              seccompProfile: { type: 'RuntimeDefault' },
-            },
-          },
-        ],
-      },
-    };
-    const p = await this.call({ verb: 'create', resource: 'pods', namespace: spec.namespace, name: spec.name }, () =>
+    const body: V1Pod = probePodManifest(spec);
+    const p = await this.call('createPod', { namespace: spec.namespace, name: spec.name }, () =>
       this.core.createNamespacedPod({ namespace: spec.namespace, body }),
     );
     return toClusterPod(p);
@@ -286,7 +258,7 @@ export class KubeClusterAccess implements ClusterAccess {
 
   async deletePod(namespace: string, name: string, opts: { gracePeriodSeconds?: number } = {}): Promise<void> {
     try {
-      await this.call({ verb: 'delete', resource: 'pods', namespace, name }, () =>
+      await this.call('deletePod', { namespace, name }, () =>
         this.core.deleteNamespacedPod({ name, namespace, gracePeriodSeconds: opts.gracePeriodSeconds ?? 0 }),
       );
     } catch (err) {
@@ -321,71 +293,56 @@ export class KubeClusterAccess implements ClusterAccess {
   }
 
   async podLogs(namespace: string, name: string, container?: string): Promise<string> {
-    return this.call({ verb: 'get', resource: 'pods', subresource: 'log', namespace, name }, () =>
+    return this.call('podLogs', { namespace, name }, () =>
       this.core.readNamespacedPodLog({ name, namespace, ...(container ? { container } : {}) }),
     );
   }
 
   async addEphemeralContainer(namespace: string, pod: string, spec: EphemeralContainerSpec): Promise<void> {
-    const body = {
-      spec: {
-        ephemeralContainers: [
-          {
-            name: spec.name,
-            image: spec.image,
-            command: spec.command,
-            ...(spec.targetContainerName ? { targetContainerName: spec.targetContainerName } : {}),
-          },
-        ],
-      },
-    };
-    await this.call({ verb: 'patch', resource: 'pods', subresource: 'ephemeralcontainers', namespace, name: pod }, () =>
+    const body = { spec: { ephemeralContainers: [ephemeralContainerManifest(spec)] } };
+    await this.call('addEphemeralContainer', { namespace, name: pod }, () =>
       this.core.patchNamespacedPodEphemeralcontainers({ name: pod, namespace, body }, strategicPatch()),
     );
   }
 
   async podProxyGet(namespace: string, pod: string, port: number, path: string): Promise<string> {
-    return this.call({ verb: 'get', resource: 'pods', subresource: 'proxy', namespace, name: pod }, () =>
+    return this.call('podProxy', { namespace, name: pod }, () =>
       this.core.connectGetNamespacedPodProxyWithPath({ name: `${pod}:${port}`, namespace, path: path.replace(/^\//, '') }),
     );
   }
 
   async readWorkload(kind: WorkloadKind, namespace: string, name: string): Promise<WorkloadInfo> {
-    const ctx: CallContext = { verb: 'get', resource: resourceOf(kind), namespace, name };
+    const where = { namespace, name };
     const obj =
       kind === 'Deployment'
-        ? await this.call(ctx, () => this.apps.readNamespacedDeployment({ name, namespace }))
+        ? await this.call('readDeployment', where, () => this.apps.readNamespacedDeployment({ name, namespace }))
         : kind === 'StatefulSet'
-          ? await this.call(ctx, () => this.apps.readNamespacedStatefulSet({ name, namespace }))
-          : await this.call(ctx, () => this.apps.readNamespacedDaemonSet({ name, namespace }));
+          ? await this.call('readStatefulSet', where, () => this.apps.readNamespacedStatefulSet({ name, namespace }))
+          : await this.call('readDaemonSet', where, () => this.apps.readNamespacedDaemonSet({ name, namespace }));
     return toWorkload(kind, namespace, name, obj);
   }
 
   async patchWorkload(kind: WorkloadKind, namespace: string, name: string, patch: Record<string, unknown>, opts: WorkloadWriteOptions): Promise<WorkloadInfo> {
     const body = { ...patch, metadata: { ...((patch.metadata as Record<string, unknown> | undefined) ?? {}), resourceVersion: opts.resourceVersion } };
     const params = { name, namespace, body, ...(opts.dryRun ? { dryRun: 'All' } : {}) };
-    const ctx: CallContext = { verb: 'patch', resource: resourceOf(kind), namespace, name };
+    const where = { namespace, name };
     const type = () => (opts.patchType === 'merge' ? mergePatch() : strategicPatch());
     const obj =
       kind === 'Deployment'
-        ? await this.call(ctx, () => this.apps.patchNamespacedDeployment(params, type()))
+        ? await this.call('patchDeployment', where, () => this.apps.patchNamespacedDeployment(params, type()))
         : kind === 'StatefulSet'
-          ? await this.call(ctx, () => this.apps.patchNamespacedStatefulSet(params, type()))
-          : await this.call(ctx, () => this.apps.patchNamespacedDaemonSet(params, type()));
+          ? await this.call('patchStatefulSet', where, () => this.apps.patchNamespacedStatefulSet(params, type()))
+          : await this.call('patchDaemonSet', where, () => this.apps.patchNamespacedDaemonSet(params, type()));
     return toWorkload(kind, namespace, name, obj);
   }
 
   async restartDeployment(namespace: string, name: string): Promise<WorkloadInfo> {
     const body = { spec: { template: { metadata: { annotations: { 'kubectl.kubernetes.io/restartedAt': new Date().toISOString() } } } } };
-    const d = await this.call({ verb: 'patch', resource: 'deployments', namespace, name }, () =>
+    const d = await this.call('patchDeployment', { namespace, name }, () =>
       this.apps.patchNamespacedDeployment({ name, namespace, body }, strategicPatch()),
     );
     return toWorkload('Deployment', namespace, name, d);
   }
-}
-
-function resourceOf(kind: WorkloadKind): string {
-  return kind === 'Deployment' ? 'deployments' : kind === 'StatefulSet' ? 'statefulsets' : 'daemonsets';
 }
 
 interface WorkloadLike {

@@ -136,11 +136,13 @@ async function twin(spec: PodProbeSpec, rt: PodRuntime, ctx: ProbeContext): Prom
   // The lookup goes first: the name it resolved (through the search list) is what the direct queries ask for,
   // so that "api.prod" is asked as api.prod.svc.cluster.local. and not as a name that never existed.
   let resolved: string | undefined;
+  let ended: string | undefined;
   const targets = new Map<string, string>();
   await ctx.guard('stub resolver', `how ${spec.libc} resolves ${spec.name} with the pod's resolv.conf`, async (at, started) => {
     const r = await lookup(spec.name, conf, { libc: spec.libc, network: rt.network, sourceIp: rt.podIp, timeoutScale: scale, hosts: rt.hosts });
     ctx.add({ id: ctx.nextId(), from: ctx.from, at, ms: Math.round(performance.now() - started), ...r });
     if (r.result.ok && r.result.answeredBy !== 'hosts-file') resolved = r.result.finalName;
+    ended = endingCandidate(r);
     for (const a of r.result.addresses) if (isAddress(a)) targets.set(a, spec.name);
   });
   const qname = directName(spec, conf, resolved);
@@ -158,7 +160,7 @@ async function twin(spec: PodProbeSpec, rt: PodRuntime, ctx: ProbeContext): Prom
       }),
     ),
   );
-  await Promise.all(direct);
+  await Promise.all([...direct, ...suffixProbes(spec, conf, ended, rt, ctx), ...selfAnswered(spec, rt, ctx)]);
 
   const burst = spec.burst ?? { count: 200, concurrency: 20 };
   const burstProbe =
@@ -177,6 +179,52 @@ async function twin(spec: PodProbeSpec, rt: PodRuntime, ctx: ProbeContext): Prom
         })
       : Promise.resolve();
   await Promise.all([connectAll(targets, spec, rt, ctx), burstProbe]);
+}
+
+/**
+ * The search candidate a lookup ended on: the name that answered, or the one whose reply ended it
+ * (musl stops on an empty NOERROR and on SERVFAIL). Undefined when nothing but the name itself is left.
+ */
+function endingCandidate(r: Awaited<ReturnType<typeof lookup>>): string | undefined {
+  if (r.result.answeredBy === 'hosts-file') return undefined;
+  if (r.result.ok) return r.result.finalName;
+  const last = r.queries.at(-1);
+  const stopping = (r.result.error === 'NODATA' && last?.rcode === 'NOERROR') || (r.result.error === 'SERVFAIL' && last?.rcode === 'SERVFAIL');
+  return stopping && last?.outcome === 'answer' ? last.qname : undefined;
+}
+
+const absoluteName = (n: string) => (n.endsWith('.') ? n : `${n}.`);
+
+/**
+ * When the lookup ended on a search candidate (name + "." + search domain) and the name has a dot,
+ * the name might have been meant as written: ask the DNS Service for it as written, and ask it for a
+ * random name under that search domain (a domain that answers any name has a wildcard record).
+ */
+function suffixProbes(spec: PodProbeSpec, conf: ReturnType<typeof parseResolvConf>, ended: string | undefined, rt: PodRuntime, ctx: ProbeContext): Promise<void>[] {
+  const written = absoluteName(spec.name).toLowerCase();
+  const end = ended ? absoluteName(ended).toLowerCase() : undefined;
+  if (!end || end === written || spec.name.endsWith('.') || !spec.name.includes('.')) return [];
+  const domain = conf.search.map((d) => absoluteName(d).toLowerCase()).find((d) => end === `${written}${d}`);
+  if (!domain) return [];
+  const random = `dnswhy-absent-${Math.random().toString(36).slice(2, 10)}.${domain}`;
+  const ask = (name: string, purpose: 'as-written' | 'wildcard-probe') =>
+    ctx.guard(`query ${spec.dnsServiceIp} for ${name}`, `what the DNS Service answers for ${name} (${purpose === 'as-written' ? 'the name as written' : `whether ${domain} answers any name`})`, async (at) => {
+      const r = await queryDns({ ip: spec.dnsServiceIp }, name, 'A', { network: rt.network, sourceIp: rt.podIp, timeoutMs: spec.queryTimeoutMs ?? defaultQueryTimeoutMs, tries: 2 });
+      ctx.add(toDnsQueryEvidence(r, { id: ctx.nextId(), from: ctx.from, at, role: 'dns-service', purpose }));
+    });
+  return [ask(written, 'as-written'), ask(random, 'wildcard-probe')];
+}
+
+/** Every CoreDNS endpoint asked for a name it answers itself (UDP), apart from the diagnosed name. */
+function selfAnswered(spec: PodProbeSpec, rt: PodRuntime, ctx: ProbeContext): Promise<void>[] {
+  if (!spec.reachName) return [];
+  const name = absoluteName(spec.reachName);
+  return spec.endpoints.map((e) =>
+    ctx.guard(`query ${e.ip} for ${name}`, `whether ${e.pod ?? e.ip} answers a name it serves itself (${name})`, async (at) => {
+      const r = await queryDns({ ip: e.ip }, name, 'A', { network: rt.network, sourceIp: rt.podIp, transport: 'udp', timeoutMs: spec.queryTimeoutMs ?? defaultQueryTimeoutMs, tries: 2 });
+      ctx.add(toDnsQueryEvidence(r, { id: ctx.nextId(), from: ctx.from, at, role: 'coredns-endpoint', purpose: 'self-answered', ...(e.pod !== undefined ? { label: e.pod } : {}) }));
+    }),
+  );
 }
 
 async function nodeView(spec: PodProbeSpec, rt: PodRuntime, ctx: ProbeContext): Promise<void> {

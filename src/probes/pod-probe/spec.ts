@@ -20,6 +20,12 @@ export const podProbeSpecSchema = z
     port: port.optional(),
     dnsServiceIp: ip,
     endpoints: z.array(z.object({ ip, pod: z.string().optional(), node: z.string().optional() }).strict()).default([]),
+    /**
+     * twin: a name every CoreDNS endpoint answers itself (its own Service in the cluster zone). Each
+     * endpoint is asked for it too, so an endpoint that answers it but not the diagnosed name is seen to
+     * be reachable, with a problem behind it (its upstreams), not in the network to it.
+     */
+    reachName: z.string().min(1).max(253).optional(),
     /** Ports to TCP-connect on each answer; [80, 443] when empty and no port is given. */
     tcpPorts: z.array(port).default([]),
     burst: z.object({ count: z.number().int().min(0).max(5000), concurrency: z.number().int().min(1).max(200) }).strict().optional(),

@@ -4,10 +4,11 @@
  * `connection refused`), then the banner, then either the reply or `;; no servers could be
  * reached` (exit 9). Any DNS reply, NXDOMAIN and REFUSED included, exits 0.
  */
+import type { ExecResult } from '../../core/cluster-access.js';
 import { parse as parseYaml } from 'yaml';
 import type { DnsRecord } from '../../core/model/dns.js';
 import type { DnsQueryResult } from '../dns/dns-client.js';
-import { type ParsedToolOutput, type ToolRun, isIp, unique } from './types.js';
+import { type ParsedToolOutput, isIp, unique } from './types.js';
 
 /** Parses plain, +short or +yaml dig output into addresses, rcode, server and whether it timed out. */
 export function parseDig(stdout: string): ParsedToolOutput {
@@ -119,7 +120,7 @@ function whenLine(d: Date): string {
 }
 
 /** What dig prints for a query result (plain, or +short). */
-export function formatDig(r: DnsQueryResult, o: DigFormatOptions): ToolRun {
+export function formatDig(r: DnsQueryResult, o: DigFormatOptions): ExecResult {
   const target = `${o.server.ip}#${o.server.port}`;
   if (r.outcome !== 'answer') {
     const why = r.outcome === 'refused' ? 'connection refused' : 'timed out';

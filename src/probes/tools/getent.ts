@@ -4,8 +4,9 @@
  * DGRAM and RAW; hosts prints `%-15s %s` per address, IPv6 addresses when the name has any
  * (gethostbyname2 AF_INET6 first), otherwise IPv4. Exit 0 on success, 2 when the key is not found.
  */
+import type { ExecResult } from '../../core/cluster-access.js';
 import type { LookupResult } from '../dns/stub-resolver.js';
-import { type ParsedToolOutput, type ToolRun, isIp, unique } from './types.js';
+import { type ParsedToolOutput, isIp, unique } from './types.js';
 
 /** Parses getent ahosts/hosts output. Exit 2 (not found) yields no addresses. */
 export function parseGetent(stdout: string, exitCode: number): ParsedToolOutput {
@@ -23,7 +24,7 @@ function canonical(r: LookupResult): string {
 }
 
 /** What `getent ahosts NAME` prints for a lookup result. */
-export function formatGetentAhosts(r: LookupResult): ToolRun {
+export function formatGetentAhosts(r: LookupResult): ExecResult {
   if (!r.result.ok || r.result.addresses.length === 0) return { stdout: '', stderr: '', exitCode: 2 };
   const lines: string[] = [];
   r.result.addresses.forEach((ip, i) => {
@@ -35,7 +36,7 @@ export function formatGetentAhosts(r: LookupResult): ToolRun {
 }
 
 /** What `getent hosts NAME` prints for a lookup result. */
-export function formatGetentHosts(r: LookupResult): ToolRun {
+export function formatGetentHosts(r: LookupResult): ExecResult {
   if (!r.result.ok) return { stdout: '', stderr: '', exitCode: 2 };
   const v6 = r.result.addresses.filter((a) => a.includes(':'));
   const list = v6.length > 0 ? v6 : r.result.addresses;

@@ -6,11 +6,12 @@
  * unset), each block followed by a blank line. No reply at all: `;; connection timed out; no
  * servers could be reached`. Exit 1 when any query failed or went unanswered (measured with busybox 1.35).
  */
+import type { ExecResult } from '../../core/cluster-access.js';
 import type { RecordType } from '../../core/model/dns.js';
 import { candidateNames } from '../../core/resolver/candidate-names.js';
 import type { ResolvConf } from '../../core/resolver/resolv-conf.js';
 import type { DnsQueryResult } from '../dns/dns-client.js';
-import { type ParsedToolOutput, type ToolRun, isIp, unique } from './types.js';
+import { type ParsedToolOutput, isIp, unique } from './types.js';
 
 /** Parses busybox (and, for the common lines, bind) nslookup output. */
 export function parseNslookup(stdout: string): ParsedToolOutput {
@@ -50,7 +51,7 @@ export function nslookupQueries(name: string, conf: ResolvConf, types: RecordTyp
  * What busybox nslookup prints given the results of its queries (in nslookupQueries order) sent to
  * `server` (the address as written in resolv.conf or on the command line).
  */
-export function formatNslookup(server: string, results: DnsQueryResult[]): ToolRun {
+export function formatNslookup(server: string, results: DnsQueryResult[]): ExecResult {
   const replies = results.filter((r) => r.outcome === 'answer');
   if (replies.length === 0) {
     const refused = results.some((r) => r.outcome === 'refused');

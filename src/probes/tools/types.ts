@@ -4,12 +4,6 @@ import type { ToolOutputEvidence } from '../../core/model/evidence.js';
 /** What a parser extracts from a tool's output. */
 export type ParsedToolOutput = ToolOutputEvidence['parsed'];
 
-/** What a tool printed and returned. */
-export interface ToolRun {
-  stdout: string;
-  stderr: string;
-  exitCode: number;
-}
 
 /** Unique values in first-seen order. */
 export function unique<T>(xs: T[]): T[] {

@@ -18,14 +18,31 @@ export class ApproverPolicy {
 
   constructor(private readonly client: WebClient, private readonly cfg: ApproverConfig, private readonly cacheMs = 60_000) {}
 
+  /**
+   * Members of a user group, cached for cacheMs. When usergroups.users.list fails, the last list
+   * seen (however old) is used rather than refusing every group approver during a Slack hiccup;
+   * with no list seen yet the failure stands (a refusal, never a guess).
+   */
   private async members(group: string): Promise<Set<string>> {
     const hit = this.cache.get(group);
     if (hit && hit.until > Date.now()) return hit.members;
-    const res = await this.client.usergroups.users.list({ usergroup: group });
+    let res;
+    try {
+      res = await this.client.usergroups.users.list({ usergroup: group });
+    } catch (err) {
+      if (hit) {
+        this.staleUses += 1;
+        return hit.members;
+      }
+      throw err;
+    }
     const members = new Set(res.users ?? []);
     this.cache.set(group, { members, until: Date.now() + this.cacheMs });
     return members;
   }
+
+  /** How often a stale group list answered because the lookup failed (tests, logs). */
+  staleUses = 0;
 
   /** True when the user is an approver (directly or through a group). */
   async isApprover(user: string): Promise<boolean> {

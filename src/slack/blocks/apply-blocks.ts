@@ -1,4 +1,5 @@
 /** Audit-trail messages of a fix: approval, apply result with verification, rollback. */
+import type { ApplyResultOutcome, RollbackResultOutcome } from '../../queue/job-data.js';
 import { actionIds } from '../ids.js';
 import type { RenderedMessage, SlackBlock } from './block-types.js';
 import { blockLimits } from './limits.js';
@@ -26,7 +27,7 @@ export function renderApplyResult(input: {
   title: string;
   approvedBy: string;
   at: string;
-  outcome: 'applied' | 'conflict' | 'failed';
+  outcome: ApplyResultOutcome;
   message: string;
   verified?: boolean;
   verification?: string;
@@ -64,7 +65,7 @@ export function renderApplyResult(input: {
 }
 
 /** The outcome of a rollback. */
-export function renderRollbackResult(input: { title: string; user: string; at: string; outcome: 'rolled-back' | 'conflict' | 'failed'; message: string }): RenderedMessage {
+export function renderRollbackResult(input: { title: string; user: string; at: string; outcome: RollbackResultOutcome; message: string }): RenderedMessage {
   const icon = input.outcome === 'rolled-back' ? ':leftwards_arrow_with_hook:' : ':x:';
   const what = input.outcome === 'rolled-back' ? 'Rolled back' : input.outcome === 'conflict' ? 'Rollback refused' : 'Rollback failed';
   return {

@@ -5,12 +5,15 @@
  * report and options always give the same messages. Evidence that does not fit is cut with a note
  * and returned as a file to upload (never dropped silently).
  */
-import type { Finding, Report } from '../../core/model/index.js';
+import { verdictWord, type Finding, type Report, type Verdict } from '../../core/model/index.js';
 import type { RenderedFile, RenderedMessage, SlackBlock } from './block-types.js';
 import { evidenceLine } from './evidence-line.js';
 import { blockLimits } from './limits.js';
 import { splitIntoMessages } from './split-messages.js';
 import { codeBlock, escapeMrkdwn, slackDate, truncate } from './text.js';
+
+/** The first words of the summary line, by verdict. */
+const verdictLead: Record<Verdict, string> = { healthy: ':white_check_mark: Resolves fine', broken: ':x: Broken', inconclusive: ':grey_question: Inconclusive' };
 
 /** An earlier report of a finding in the same channel. */
 export interface EarlierReport {
@@ -51,8 +54,8 @@ export function renderReport(report: Report, opts: ReportRenderOptions): { messa
   let cut = false;
   const blocks: SlackBlock[] = [];
   const target = `${report.name}${report.port ? `:${report.port}` : ''} from ${report.pod.namespace}/${report.pod.name}`;
-  const verdict = report.verdict === 'healthy' ? ':white_check_mark: Resolves fine' : ':x: Broken';
-  blocks.push({ type: 'header', text: { type: 'plain_text', text: truncate(`${report.verdict === 'healthy' ? 'Healthy' : 'Broken'}: ${target}`, blockLimits.headerText).text, emoji: true } });
+  const verdict = verdictLead[report.verdict];
+  blocks.push({ type: 'header', text: { type: 'plain_text', text: truncate(`${verdictWord[report.verdict]}: ${target}`, blockLimits.headerText).text, emoji: true } });
   const summary = truncate(`${verdict}: ${escapeMrkdwn(report.summary)}`, blockLimits.sectionText - 200, note);
   cut ||= summary.truncated;
   const askers = opts.askers.length > 0 ? `\nAsked by ${opts.askers.map((u) => `<@${u}>`).join(', ')}` : '';
@@ -112,7 +115,7 @@ export function renderReport(report: Report, opts: ReportRenderOptions): { messa
   }
   if (cut) blocks.push(context(`:paperclip: Some evidence was shortened here; the complete report is attached as \`${fileName}\`.`));
 
-  const text = `${report.verdict === 'healthy' ? 'Healthy' : 'Broken'}: ${target}: ${report.summary}`.slice(0, 3000);
+  const text = `${verdictWord[report.verdict]}: ${target}: ${report.summary}`.slice(0, 3000);
   const files: RenderedFile[] = cut ? [{ filename: fileName, title: `Full report for ${target}`, content: JSON.stringify(report, null, 2) }] : [];
   return { messages: splitIntoMessages(blocks, text), files };
 }

@@ -3,7 +3,9 @@
  * (ephemeral, with an example) before doing any work.
  */
 import { CronExpressionParser } from 'cron-parser';
+import { clusterNameMaxLength, isValidClusterName } from '../../core/input/cluster-name.js';
 import { InputError, parseTargetName, type TargetName } from '../../core/input/target-name.js';
+import { controlCharacterIn } from '../../core/input/text-problems.js';
 
 /** A parsed /dns command. */
 export type DnsCommand =
@@ -16,7 +18,14 @@ export type DnsCommand =
   | { kind: 'why'; cluster?: string; pod: string; namespace?: string; name: string; port?: number }
   | { kind: 'usage-error'; message: string };
 
-const clusterRe = /^[a-z0-9]([a-z0-9-]{0,38}[a-z0-9])?$/;
+/** Longest command text read: the longest valid `/dns why` (cluster, namespace, pod, 253-character name, port) is well under it. */
+export const maxCommandTextLength = 1000;
+
+/** The usage error for a word that should be a cluster name and is not one, else undefined. */
+function clusterProblem(word: string | undefined): DnsCommand | undefined {
+  if (word === undefined || isValidClusterName(word)) return undefined;
+  return { kind: 'usage-error', message: `"${word.slice(0, clusterNameMaxLength)}" is not a cluster name` };
+}
 
 /**
  * `schedule daily HH:MM [CLUSTER]` or `schedule CRON [CLUSTER]` (5 fields, or 6 with seconds; UTC).
@@ -44,7 +53,8 @@ function parseSchedule(words: string[]): DnsCommand {
     }
   }
   if (rest.length > 1) return { kind: 'usage-error', message: `too many words after the schedule; ${usage}` };
-  if (rest[0] !== undefined && !clusterRe.test(rest[0])) return { kind: 'usage-error', message: `"${rest[0].slice(0, 40)}" is not a cluster name` };
+  const badCluster = clusterProblem(rest[0]);
+  if (badCluster) return badCluster;
   return { kind: 'schedule', pattern, ...(rest[0] ? { cluster: rest[0] } : {}) };
 }
 
@@ -73,7 +83,13 @@ function parseName(raw: string): TargetName | string {
   }
 }
 
+function truncateWords(s: string): string {
+  return s.length > 40 ? `${s.slice(0, 40)}…` : s;
+}
+
 function checkPod(pod: string): string | undefined {
+  const control = controlCharacterIn(pod);
+  if (control) return `the pod reference contains a ${control}`;
   const parts = pod.split('/');
   if (parts.length > 3) return `"${pod}" has too many '/': use ns/pod, deploy/name, or cluster/ns/pod`;
   for (const p of parts) if (!k8sName.test(p)) return `"${pod}" is not a pod reference (lowercase names separated by '/')`;
@@ -85,6 +101,7 @@ function checkPod(pod: string): string | undefined {
  * @param text - what the user typed after `/dns`
  */
 export function parseDnsCommand(text: string): DnsCommand {
+  if (text.length > maxCommandTextLength) return { kind: 'usage-error', message: `the command text is ${text.length} characters long; the limit is ${maxCommandTextLength}` };
   const words = text.trim().split(/\s+/).filter((w) => w.length > 0);
   const verb = (words.shift() ?? 'help').toLowerCase();
   if (verb === 'help') return { kind: 'help' };
@@ -92,7 +109,8 @@ export function parseDnsCommand(text: string): DnsCommand {
   if (verb === 'health') {
     if (words.length > 1) return { kind: 'usage-error', message: '`/dns health` takes at most a cluster name' };
     const cluster = words[0];
-    if (cluster !== undefined && !/^[a-z0-9]([a-z0-9-]{0,38}[a-z0-9])?$/.test(cluster)) return { kind: 'usage-error', message: `"${cluster.slice(0, 40)}" is not a cluster name` };
+    const badCluster = clusterProblem(cluster);
+    if (badCluster) return badCluster;
     return { kind: 'health', ...(cluster ? { cluster } : {}) };
   }
   if (verb === 'schedules') return words.length === 0 ? { kind: 'schedules' } : { kind: 'usage-error', message: '`/dns schedules` takes no argument' };
@@ -106,7 +124,8 @@ export function parseDnsCommand(text: string): DnsCommand {
     }
     const rest = t.words;
     if (rest.length > 1) return { kind: 'usage-error', message: '`/dns unschedule` takes at most a cluster name and a #channel' };
-    if (rest[0] !== undefined && !clusterRe.test(rest[0])) return { kind: 'usage-error', message: `"${rest[0].slice(0, 40)}" is not a cluster name` };
+    const badCluster = clusterProblem(rest[0]);
+    if (badCluster) return badCluster;
     return { kind: 'unschedule', ...(rest[0] ? { cluster: rest[0] } : {}), ...target };
   }
   if (verb !== 'why') return { kind: 'usage-error', message: `unknown command "${verb.slice(0, 40)}"` };
@@ -121,7 +140,8 @@ export function parseDnsCommand(text: string): DnsCommand {
       namespace = ns;
     } else rest.push(w);
   }
-  if (rest.length !== 2) return { kind: 'usage-error', message: '`/dns why` needs a pod and a name' };
+  if (rest.length > 2) return { kind: 'usage-error', message: `unexpected extra text after the name: "${truncateWords(rest.slice(2).join(' '))}"; \`/dns why\` takes a pod and a name (and -n NAMESPACE)` };
+  if (rest.length < 2) return { kind: 'usage-error', message: '`/dns why` needs a pod and a name' };
   const [podArg, nameArg] = rest as [string, string];
   const podProblem = checkPod(podArg);
   if (podProblem) return { kind: 'usage-error', message: podProblem };

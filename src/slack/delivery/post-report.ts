@@ -20,7 +20,10 @@ import { renderHealth } from '../blocks/health-blocks.js';
 import { renderProgress } from '../blocks/progress-blocks.js';
 import { renderReport, type EarlierReport } from '../blocks/report-blocks.js';
 import { escapeMrkdwn, slackDate } from '../blocks/text.js';
-import { postOnce } from '../poster/idempotent-post.js';
+import { postOnce, uploadOnce } from '../poster/idempotent-post.js';
+import type { RenderedFile } from '../blocks/block-types.js';
+import { renderUploadFallback } from '../blocks/upload-fallback.js';
+import { isSlackUnreachable } from '../slack-connection.js';
 import type { SlackPoster } from '../poster/slack-poster.js';
 
 export interface PostReportDeps {
@@ -30,6 +33,8 @@ export interface PostReportDeps {
   fingerprints: FingerprintLedger;
   running: RunningDiagnoses;
   proposalTtlSeconds: number;
+  /** Where degraded deliveries (no permalink, an upload posted inline) are noted. */
+  log?: { warn(obj: unknown, msg?: string): void };
 }
 
 /** The proposal id of fix j of finding i in a report (stable across re-runs of the post job). */
@@ -49,6 +54,24 @@ function podRef(r: Report): string {
 export function createPostReportProcessor(deps: PostReportDeps) {
   const { poster, ledger } = deps;
 
+  /**
+   * Uploads a file once; when the upload fails for another reason than Slack being unreachable
+   * (which delays the whole delivery), its beginning is posted inline with a note instead, so the
+   * rest of the delivery (the fix buttons) never waits on an upload.
+   */
+  async function uploadOrInline(k: string, to: { channel: string; threadTs?: string }, f: RenderedFile, comment: string): Promise<string> {
+    try {
+      return await uploadOnce(poster, ledger, k, to, f, comment);
+    } catch (err) {
+      if (isSlackUnreachable(err)) throw err;
+      const reason = (err as { data?: { error?: string } }).data?.error ?? (err as Error).message;
+      deps.log?.warn({ err: reason, file: f.filename }, 'file upload failed: posting its beginning inline');
+      await postOnce(poster, ledger, `${k}-inline`, to, renderUploadFallback(f, reason));
+      await ledger.record(k, 'inline');
+      return 'inline';
+    }
+  }
+
   async function deliverReport(job: Job<PostReportJobData>, d: Extract<PostReportJobData, { kind: 'report' }>, posted: Record<string, string>): Promise<void> {
     const key = (step: string) => `${job.id}-${step}`;
     const report = d.report;
@@ -67,19 +90,19 @@ export function createPostReportProcessor(deps: PostReportDeps) {
     }
     const { messages, files } = renderReport(report, { askers, referenced });
     for (const [i, m] of messages.entries()) posted[`report-${i}`] = (await postOnce(poster, ledger, key(`report-${i}`), thread, m)).ts;
-    for (const [i, f] of files.entries()) {
-      const k = key(`file-${i}`);
-      if (await ledger.get(k)) continue;
-      await poster.upload(thread, f, 'Complete report (evidence that did not fit in the messages above)');
-      await ledger.record(k, 'uploaded');
-      posted[`file-${i}`] = 'uploaded';
-    }
-    const permalink = await poster.permalink(thread.channel, posted['report-0']!);
+    for (const [i, f] of files.entries()) posted[`file-${i}`] = await uploadOrInline(key(`file-${i}`), thread, f, 'Complete report (evidence that did not fit in the messages above)');
+    // Without a permalink the findings are not remembered for de-duplication (a later report
+    // then shows them in full instead of linking here): the fix buttons never wait for it.
+    const permalink = await poster.permalink(thread.channel, posted['report-0']!).catch((err: unknown) => {
+      if (isSlackUnreachable(err)) throw err;
+      deps.log?.warn({ err: (err as Error).message, channel: thread.channel }, 'chat.getPermalink failed: findings of this report are not linked from later reports');
+      return undefined;
+    });
     const at = new Date().toISOString();
 
     for (const [i, f] of report.findings.entries()) {
       if (referenced[f.fingerprint]) continue;
-      await deps.fingerprints.remember(thread.channel, f.fingerprint, { threadTs: thread.threadTs, permalink, at });
+      if (permalink) await deps.fingerprints.remember(thread.channel, f.fingerprint, { threadTs: thread.threadTs, permalink, at });
       for (const [j, fix] of f.fixes.entries()) {
         if (!isApplicable(fix)) continue;
         const id = proposalIdFor(d.diagnoseJobId, i, j);
@@ -140,6 +163,7 @@ export function createPostReportProcessor(deps: PostReportDeps) {
         posted.result = (
           await postOnce(poster, ledger, key('result'), p.thread, renderApplyResult({ proposalId: p.id, title: p.fix.title, approvedBy: p.actor ?? 'unknown', at, outcome: d.outcome, message: d.message, ...(d.verified !== undefined ? { verified: d.verified } : {}), ...(d.verification ? { verification: d.verification } : {}), ...(d.reloadNote ? { reloadNote: d.reloadNote } : {}) }))
         ).ts;
+        await deps.proposals.setResultTs(p.id, posted.result);
         if (p.messageTs) {
           const decided = d.outcome === 'applied' ? `Applied ${slackDate(at)} (approved by <@${p.actor}>)${d.verified ? ', verified' : ', not verified'}.` : d.outcome === 'conflict' ? 'Not applied: the target changed since the diagnosis.' : 'Applying failed.';
           await poster.update(p.thread.channel, p.messageTs, renderFixDecided(p.fix, p.id, decided)).catch(() => undefined);
@@ -149,11 +173,7 @@ export function createPostReportProcessor(deps: PostReportDeps) {
       case 'health':
         posted.health = (await postOnce(poster, ledger, key('health'), { channel: d.channel }, renderHealth(d.summary, d.requestedBy, { scheduled: d.scheduled === true }))).ts;
         // The trend chart (when one matters) goes in the summary's thread, uploaded once per job.
-        if (d.trend && !(await ledger.get(key('health-chart')))) {
-          await poster.upload({ channel: d.channel, threadTs: posted.health }, { filename: 'dns-health-trend.png', title: d.trend.title, content: '', binary: renderTrendPng(d.trend.values) }, d.trend.why);
-          await ledger.record(key('health-chart'), 'uploaded');
-          posted.healthChart = 'uploaded';
-        }
+        if (d.trend) posted.healthChart = await uploadOrInline(key('health-chart'), { channel: d.channel, threadTs: posted.health }, { filename: 'dns-health-trend.png', title: d.trend.title, content: '', binary: renderTrendPng(d.trend.values) }, d.trend.why);
         return { posted };
       case 'rollback-result': {
         const p = await deps.proposals.get(d.proposalId);

@@ -1,10 +1,15 @@
 /**
  * The worker entry for Slack delivery (runs in the app process, which holds the Slack token):
- * consumes `dnswhy-post` with the post-report processor.
+ * consumes `dnswhy-post` with the post-report processor. While Slack cannot be reached the worker
+ * is paused, and a delivery that fails for lack of a connection goes back to the queue (delayed)
+ * without using up one of its attempts: an outage of any length delays posts, it never drops them.
+ * They are delivered once each afterwards (the post ledger).
  */
-import { Worker, type ConnectionOptions } from 'bullmq';
+import { DelayedError, Worker, type ConnectionOptions, type Job } from 'bullmq';
 import type { QueueLogger } from '../../queue/connection.js';
 import { postQueueName } from '../../queue/names.js';
+import type { PostReportJobData, PostReportJobResult } from '../../queue/job-data.js';
+import { isSlackUnreachable, type SlackConnection } from '../slack-connection.js';
 import { createPostReportProcessor, type PostReportDeps } from './post-report.js';
 
 export interface PostWorkerOptions {
@@ -12,13 +17,36 @@ export interface PostWorkerOptions {
   deps: PostReportDeps;
   log: QueueLogger;
   concurrency?: number;
+  /** Pauses delivery while Slack is unreachable. */
+  slack?: SlackConnection;
+  /** How long a delivery waits after a connection failure before it is tried again. */
+  unreachableDelayMs?: number;
 }
 
 /** Starts the delivery worker. */
 export async function startPostWorker(o: PostWorkerOptions): Promise<Worker> {
-  const worker = new Worker(postQueueName, createPostReportProcessor(o.deps), { connection: o.connection, concurrency: o.concurrency ?? 4 });
+  const process = createPostReportProcessor(o.deps);
+  const worker = new Worker<PostReportJobData, PostReportJobResult>(
+    postQueueName,
+    async (job: Job<PostReportJobData, PostReportJobResult>, token?: string) => {
+      try {
+        return await process(job);
+      } catch (err) {
+        if (!isSlackUnreachable(err) || !token) throw err;
+        o.slack?.reportFailure(err);
+        await job.moveToDelayed(Date.now() + (o.unreachableDelayMs ?? 2000), token);
+        throw new DelayedError();
+      }
+    },
+    { connection: o.connection, concurrency: o.concurrency ?? 4 },
+  );
   worker.on('error', (err) => o.log.warn({ err: err.message }, 'post worker error'));
   worker.on('failed', (job, err) => o.log.warn({ job: job?.id, err: err.message, attempts: job?.attemptsMade }, 'post failed'));
+  o.slack?.onChange((up) => {
+    if (up) worker.resume();
+    else void worker.pause(true);
+  });
   await worker.waitUntilReady();
+  if (o.slack && !o.slack.isUp) void worker.pause(true);
   return worker;
 }

@@ -29,6 +29,14 @@ export async function schedule(
   const target = cmd.channel ?? channel;
   const where = target === channel ? 'this channel' : channelMention(target);
   const id = healthSchedulerId(target);
+  // Anyone may schedule into the channel they are in; another channel is for the schedulers.
+  if (target !== channel) {
+    const refusal = await deps.schedulers.refusal(user, cmd.kind === 'schedule' ? 'schedule summaries into' : 'remove the schedules of');
+    if (refusal) {
+      deps.log.warn({ user, channel, target, kind: cmd.kind }, 'refused a schedule into another channel');
+      return deps.poster.ephemeral(here, user, renderNotice(`:no_entry: ${refusal} Nothing was changed.`));
+    }
+  }
   if (cmd.kind === 'unschedule') {
     const clusters = cmd.cluster ? [cmd.cluster] : (await deps.clusters.live()).map((c) => c.name);
     const removed: string[] = [];

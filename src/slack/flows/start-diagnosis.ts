@@ -4,7 +4,8 @@
  * cluster's queue. Runs after the command was acked.
  */
 import { diagnoseJobOptions } from '../../queue/job-options.js';
-import type { DiagnoseJobData, JobTarget } from '../../queue/job-data.js';
+import type { DiagnosisTarget } from '../../core/model/diagnosis.js';
+import type { DiagnoseJobData } from '../../queue/job-data.js';
 import { newJobId } from '../../queue/job-id.js';
 import { clusterJobNames } from '../../queue/names.js';
 import { RunningDiagnoses } from '../../store/running-diagnoses.js';
@@ -17,7 +18,7 @@ export interface DiagnosisRequest {
   channel: string;
   user: string;
   cluster?: string;
-  target: JobTarget;
+  target: DiagnosisTarget;
 }
 
 /** Picks the cluster for a request, or explains why it cannot. */

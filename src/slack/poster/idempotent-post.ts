@@ -4,7 +4,7 @@
  * for the message in the thread by its metadata before posting again.
  */
 import type { PostLedger } from '../../store/post-ledger.js';
-import type { RenderedMessage } from '../blocks/block-types.js';
+import type { RenderedFile, RenderedMessage } from '../blocks/block-types.js';
 import type { PostTarget, SlackPoster } from './slack-poster.js';
 
 /**
@@ -27,4 +27,25 @@ export async function postOnce(poster: SlackPoster, ledger: PostLedger, key: str
   const ts = await poster.post(to, msg, key);
   await ledger.record(key, ts);
   return { ts, posted: true };
+}
+
+/**
+ * Uploads a file into a thread once per key: reserved before the upload, recorded after it, and
+ * after a crash in between (a reservation without a record) looked for in the thread by file name
+ * and title before uploading again.
+ * @returns 'known' (recorded earlier), 'found' (shared by a run that died before recording) or 'uploaded'
+ */
+export async function uploadOnce(poster: SlackPoster, ledger: PostLedger, key: string, to: PostTarget, file: RenderedFile, comment?: string): Promise<'known' | 'found' | 'uploaded'> {
+  if (await ledger.get(key)) return 'known';
+  const state = await ledger.reserve(key);
+  if (state === 'retry' && to.threadTs) {
+    const found = await poster.findUploaded(to.channel, to.threadTs, file);
+    if (found) {
+      await ledger.record(key, found);
+      return 'found';
+    }
+  }
+  await poster.upload(to, file, comment);
+  await ledger.record(key, 'uploaded');
+  return 'uploaded';
 }

@@ -19,6 +19,8 @@ export interface PosterOptions {
   /** How many 429s in a row one call tolerates before giving up (the job then retries later). */
   maxRateLimitRetries?: number;
   sleep?: (ms: number) => Promise<void>;
+  /** Told about every call that failed for good (the connection watcher marks Slack down on network errors). */
+  onFailure?: (err: unknown) => void;
 }
 
 /** Where a post goes. */
@@ -31,6 +33,7 @@ export class SlackPoster {
   private readonly pacer: ChannelPacer;
   private readonly sleep: (ms: number) => Promise<void>;
   private readonly maxRetries: number;
+  private readonly onFailure: (err: unknown) => void;
   /** Number of 429 answers seen (for tests and benchmarks). */
   rateLimitedCount = 0;
 
@@ -38,6 +41,7 @@ export class SlackPoster {
     this.sleep = opts.sleep ?? ((ms) => new Promise<void>((r) => setTimeout(r, ms)));
     this.pacer = new ChannelPacer(opts.channelIntervalMs ?? 1000, this.sleep, opts.channelBurst ?? 3);
     this.maxRetries = opts.maxRateLimitRetries ?? 5;
+    this.onFailure = opts.onFailure ?? (() => undefined);
   }
 
   /** Runs a call, waiting out 429s (Retry-After seconds) up to maxRetries times. */
@@ -47,7 +51,10 @@ export class SlackPoster {
         return await call();
       } catch (err) {
         const e = err as { code?: string; retryAfter?: number };
-        if (e.code !== rateLimited || attempt >= this.maxRetries) throw err;
+        if (e.code !== rateLimited || attempt >= this.maxRetries) {
+          this.onFailure(err);
+          throw err;
+        }
         this.rateLimitedCount += 1;
         // Jitter: callers refused together must not all come back in the same instant.
         const waitMs = Math.max(1, e.retryAfter ?? 1) * 1000 + Math.floor(Math.random() * 250);
@@ -110,6 +117,20 @@ export class SlackPoster {
     const res = await this.withRateLimit(undefined, () => this.client.chat.getPermalink({ channel, message_ts: ts }));
     if (!res.permalink) throw new Error('chat.getPermalink returned no permalink');
     return res.permalink;
+  }
+
+  /**
+   * Finds a file we already shared in a thread, by file name and title (an upload whose recording
+   * was lost to a crash), if any.
+   */
+  async findUploaded(channel: string, threadTs: string, file: Pick<RenderedFile, 'filename' | 'title'>): Promise<string | undefined> {
+    const res = await this.withRateLimit(undefined, () => this.client.conversations.replies({ channel, ts: threadTs, limit: 200 }));
+    for (const m of res.messages ?? []) {
+      const files = (m as { files?: { id?: string; name?: string; title?: string }[] }).files ?? [];
+      const f = files.find((x) => x.name === file.filename && x.title === file.title);
+      if (f?.id) return f.id;
+    }
+    return undefined;
   }
 
   /** Finds our earlier post with this key in a thread (metadata), if any. */

@@ -66,7 +66,7 @@ export class VerifiedHttpReceiver implements Receiver {
   private refuse(res: ServerResponse, status: number, reason: string, detail: string): void {
     this.refused[reason] = (this.refused[reason] ?? 0) + 1;
     this.opts.logger.warn({ reason, detail }, 'refused a Slack request');
-    res.writeHead(status, { 'content-type': 'text/plain' }).end(status === 401 ? 'invalid request signature' : reason);
+    res.writeHead(status, { 'content-type': 'text/plain' }).end(status === 401 ? 'invalid request signature' : `${reason}: ${detail}`);
   }
 
   private async handle(req: IncomingMessage, res: ServerResponse): Promise<void> {
@@ -79,7 +79,7 @@ export class VerifiedHttpReceiver implements Receiver {
     try {
       for await (const c of req) {
         size += (c as Buffer).length;
-        if (size > max) return this.refuse(res, 413, 'too-large', `body over ${max} bytes`);
+        if (size > max) return this.refuse(res, 413, 'too-large', `the request body is over ${max} bytes, the limit for a Slack request`);
         chunks.push(c as Buffer);
       }
     } catch (err) {
@@ -99,6 +99,8 @@ export class VerifiedHttpReceiver implements Receiver {
     } catch (err) {
       return this.refuse(res, 400, 'malformed', (err as Error).message);
     }
+    const incomplete = missingInteractiveFields(body);
+    if (incomplete) return this.refuse(res, 400, 'incomplete-payload', incomplete);
     if (body.type === 'url_verification' && typeof body.challenge === 'string') {
       return void res.writeHead(200, { 'content-type': 'application/json' }).end(JSON.stringify({ challenge: body.challenge }));
     }
@@ -135,6 +137,29 @@ export class VerifiedHttpReceiver implements Receiver {
       }
     }
   }
+}
+
+const idOf = (v: unknown): string | undefined => (typeof v === 'object' && v !== null && typeof (v as { id?: unknown }).id === 'string' ? (v as { id: string }).id : undefined);
+
+/**
+ * What an interactive payload (a click, a shortcut, a modal) lacks to be handled: who clicked, in
+ * which workspace and, for a message button, in which channel. Bolt's own handling would throw
+ * deep inside on such a payload; it is refused here with the missing field named.
+ */
+export function missingInteractiveFields(body: Record<string, unknown>): string | undefined {
+  const type = body.type;
+  if (!['block_actions', 'interactive_message', 'message_action', 'shortcut', 'view_submission', 'view_closed', 'block_suggestion'].includes(String(type))) return undefined;
+  const missing: string[] = [];
+  const user = idOf(body.user);
+  if (!user) missing.push('user');
+  const team = idOf(body.team) ?? (typeof body.user === 'object' && body.user !== null ? (body.user as { team_id?: unknown }).team_id : undefined);
+  if (typeof team !== 'string' || team === '') missing.push('team');
+  if (type === 'block_actions' || type === 'interactive_message' || type === 'message_action') {
+    const container = body.container as { channel_id?: unknown } | undefined;
+    const view = body.view;
+    if (!idOf(body.channel) && typeof container?.channel_id !== 'string' && view === undefined) missing.push('channel');
+  }
+  return missing.length > 0 ? `the ${String(type)} payload has no ${missing.join(', no ')}` : undefined;
 }
 
 /** Parses a Slack request body: form (slash commands, `payload=` for interactions) or JSON (events). */

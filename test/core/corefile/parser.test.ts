@@ -2,6 +2,7 @@ import { describe, expect, it } from 'vitest';
 import { memoryFileSource } from '../../../src/core/corefile/imports.js';
 import { parseCorefile as parseOnly } from '../../../src/core/corefile/parse.js';
 import { printSyntax } from '../../../src/core/corefile/print.js';
+import { checkCorefile } from '../../../src/core/corefile/validate.js';
 import type { ParseOptions } from '../../../src/core/corefile/model.js';
 
 /** Every Corefile parsed in these tests must also print back byte for byte. */
@@ -222,3 +223,30 @@ describe('parser: token lines and the other lexing rules', () => {
   });
 });
 
+
+// A `}` at the top level, checked against the rules of CoreDNS's Caddy fork (caddyfile/parse.go):
+// addresses() collects every token up to a `{` or the end of the line as an address, `}` included,
+// so after a closed block a stray `}` opens a new, plugin-less server block for the zone "}." that
+// CoreDNS loads (a block without plugins answers REFUSED). Only directives() and directive() treat
+// `}` specially. The verdicts below follow from that; `check` agrees and warns.
+describe('a stray } at the top level (Caddy fork rules)', () => {
+  const verdict = (text: string) => {
+    const r = checkCorefile(text);
+    return { ok: r.ok, keys: r.model.blocks.map((b) => b.keys.map((k) => k.text)), warnings: r.diagnostics.filter((d) => d.severity === 'warning').map((d) => `${d.pos?.line}:${d.pos?.col}`) };
+  };
+  it('after a block, alone or on the closing line: a valid plugin-less block keyed "}", with a warning', () => {
+    expect(verdict('. {\n whoami\n}\n}\n')).toEqual({ ok: true, keys: [['.'], ['}']], warnings: ['4:1'] });
+    expect(verdict('. {\n whoami\n} }\n')).toEqual({ ok: true, keys: [['.'], ['}']], warnings: ['3:3'] });
+    expect(verdict('}\n')).toEqual({ ok: true, keys: [['}']], warnings: ['1:1'] });
+  });
+  it('before keys on the same line: one more key of that block', () => {
+    expect(verdict('} . {\n whoami\n}\n')).toEqual({ ok: true, keys: [['}', '.']], warnings: ['1:1'] });
+  });
+  it('followed by a block on the next line: the next key is read as a directive (an error, as in CoreDNS)', () => {
+    expect(errorsOf('. {\n whoami\n}\n}\n. {\n log\n}')).toEqual(["5:1 Unknown directive '.'"]);
+    expect(errorsOf('}\n. {\n log\n}')).toEqual(["2:1 Unknown directive '.'"]);
+  });
+  it('a quoted "}" is an ordinary key and raises no warning', () => {
+    expect(verdict('"}" {\n whoami\n}\n').warnings).toEqual([]);
+  });
+});

@@ -2,6 +2,7 @@ import { describe, expect, it } from 'vitest';
 import { formatCorefile } from '../../../src/core/corefile/fmt.js';
 import { parseCorefile } from '../../../src/core/corefile/parse.js';
 
+// A literal copy of kubeadm's Corefile on purpose: the offsets below are counted in this exact text.
 const kubeadm = `.:53 {
     errors
     health {

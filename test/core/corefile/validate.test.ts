@@ -24,6 +24,7 @@ describe('real default Corefiles (docs/coredns-semantics.md, Default Corefiles) 
     '/etc/coredns/custom/corp.server': 'corp.example.org:53 {\n  errors\n  cache 30\n  forward . 10.0.0.53\n}\n',
   });
   const k3sFiles = memoryFileSource({ '/etc/coredns/NodeHosts': '192.0.2.10 node-1\n' });
+  // The fixtures are the distributions' files as shipped (copies on purpose, kept apart from the lab's default Corefile).
   it.each([
     ['kubeadm.Corefile', {}],
     ['kubeadm-newest.Corefile', {}],

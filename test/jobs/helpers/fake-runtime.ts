@@ -8,7 +8,7 @@ import { ConflictError, TransientError } from '../../../src/core/cluster-access.
 import type { CorefilePatchFix, Finding, Report } from '../../../src/core/model/index.js';
 import type { ApplyOutcome, ClusterRuntime } from '../../../jobs/cluster-runtime.js';
 import type { HealthInput } from '../../../src/core/health/model.js';
-import type { JobTarget } from '../../../src/queue/job-data.js';
+import type { DiagnosisTarget } from '../../../src/core/model/diagnosis.js';
 import type { AppliedRecord } from '../../../src/store/proposal-store.js';
 import { PodNotFoundError } from '../../../src/probes/gather/resolve-pod.js';
 
@@ -43,7 +43,7 @@ export class FakeRuntime implements ClusterRuntime {
     this.failuresLeft = opts.transientFailures ?? 0;
   }
 
-  async diagnose(target: JobTarget, onProgress: (step: string, done: number, total: number) => void): Promise<Report> {
+  async diagnose(target: DiagnosisTarget, onProgress: (step: string, done: number, total: number) => void): Promise<Report> {
     this.diagnoses += 1;
     const pods = this.opts.pods ?? ['default/web-7d9', 'payments/api-7f9'];
     const ref = target.namespace ? `${target.namespace}/${target.pod}` : target.pod;

@@ -1,5 +1,5 @@
 import { Exec, type V1Status } from '@kubernetes/client-node';
-import { request } from 'node:http';
+import { request } from 'node:https';
 import { PassThrough } from 'node:stream';
 import { WebSocket } from 'ws';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -75,7 +75,7 @@ describe('pods/exec over WebSocket', () => {
   it('speaks v4.channel.k8s.io too, and answers SPDY upgrades with 400', async () => {
     const url = `${t.lab.apiUrl.replace('http', 'ws')}/api/v1/namespaces/shop/pods/tools/exec?command=cat&command=%2Fetc%2Fhostname&container=tools&stdout=true&stderr=true`;
     const frames: Buffer[] = [];
-    const ws = new WebSocket(url, ['v4.channel.k8s.io']);
+    const ws = new WebSocket(url, ['v4.channel.k8s.io'], { ca: t.lab.ca, headers: { Authorization: `Bearer ${t.lab.adminToken}` } });
     await new Promise<void>((resolve, reject) => {
       ws.on('message', (d) => frames.push(d as Buffer));
       ws.on('close', () => resolve());
@@ -87,7 +87,7 @@ describe('pods/exec over WebSocket', () => {
     expect(JSON.parse(frames.at(-1)!.subarray(1).toString())).toEqual({ metadata: {}, status: 'Success' });
 
     const res = await new Promise<number>((resolve) => {
-      const r = request(`${t.lab.apiUrl}/api/v1/namespaces/shop/pods/tools/exec?command=cat`, { method: 'POST', headers: { Connection: 'Upgrade', Upgrade: 'SPDY/3.1' } });
+      const r = request(`${t.lab.apiUrl}/api/v1/namespaces/shop/pods/tools/exec?command=cat`, { method: 'POST', ca: t.lab.ca, headers: { Authorization: `Bearer ${t.lab.adminToken}`, Connection: 'Upgrade', Upgrade: 'SPDY/3.1' } });
       r.on('upgrade', () => resolve(101));
       r.on('response', (m) => resolve(m.statusCode!));
       r.end();

@@ -1,12 +1,12 @@
 import { PatchStrategy, setHeaderOptions, type V1Pod } from '@kubernetes/client-node';
-import { request } from 'node:http';
+import { request } from 'node:https';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import type { ProbePodRuntime } from '../../../src/lab/pods/probe-runner.js';
+import type { PodRuntime } from '../../../src/probes/pod-probe/run-pod-probe.js';
 import { startTestLab, statusOf, type TestLab } from '../helpers/test-lab.js';
 
 /** A FAKE probe runner (stands in for runPodProbe of src/probes/pod-probe): echoes what the pod gave it. */
-const runs: { argv: string[]; rt: ProbePodRuntime }[] = [];
-async function fakeProbeRunner(argv: string[], rt: ProbePodRuntime) {
+const runs: { argv: string[]; rt: PodRuntime }[] = [];
+async function fakeProbeRunner(argv: string[], rt: PodRuntime) {
   runs.push({ argv, rt });
   const spec = JSON.parse(argv[argv.indexOf('--spec') + 1]!);
   if (spec.name === 'fail.example') return { stdout: '', stderr: 'probe failed\n', exitCode: 3 };
@@ -15,7 +15,7 @@ async function fakeProbeRunner(argv: string[], rt: ProbePodRuntime) {
 
 let t: TestLab;
 beforeAll(async () => {
-  t = await startTestLab('small.yaml', { probeRunner: fakeProbeRunner, deny: [{ verb: 'create', resource: 'pods', namespace: 'locked' }, { verb: 'list', resource: 'configmaps' }, { verb: 'create', resource: 'pods/exec', namespace: 'kube-system' }] });
+  t = await startTestLab('small.yaml', { probeRunner: fakeProbeRunner, deny: [{ verb: 'create', resource: 'pods', namespace: 'locked' }, { verb: 'list', resource: 'configmaps' }, { verb: 'get', resource: 'pods/exec', namespace: 'kube-system' }] });
 });
 afterAll(async () => {
   await t.lab.stop();
@@ -108,14 +108,14 @@ describe('probe pods', () => {
 
   it('RBAC emulation: a denied create is 403 with the real message shape', async () => {
     await t.core.createNamespace({ body: { metadata: { name: 'locked' } } });
-    const s = await statusOf(t.core.createNamespacedPod({ namespace: 'locked', body: { ...probePod('p', 'node-a', 'x'), metadata: { name: 'p', namespace: 'locked' } } }));
+    const s = await statusOf(t.workerCore.createNamespacedPod({ namespace: 'locked', body: { ...probePod('p', 'node-a', 'x'), metadata: { name: 'p', namespace: 'locked' } } }));
     expect(s).toEqual({
       httpCode: 403,
       kind: 'Status',
       apiVersion: 'v1',
       metadata: {},
       status: 'Failure',
-      message: 'pods is forbidden: User "system:serviceaccount:dnswhy:dnswhy" cannot create resource "pods" in API group "" in the namespace "locked"',
+      message: 'pods is forbidden: User "system:serviceaccount:dnswhy:dnswhy-worker" cannot create resource "pods" in API group "" in the namespace "locked"',
       reason: 'Forbidden',
       details: { kind: 'pods' },
       code: 403,
@@ -124,13 +124,14 @@ describe('probe pods', () => {
 });
 
 describe('RBAC emulation for other verbs and subresources', () => {
-  it('list at the cluster scope and exec (create pods/exec) are denied with the authorizer wording', async () => {
-    const list = await statusOf(t.core.listConfigMapForAllNamespaces());
+  it('list at the cluster scope and exec over WebSocket (get pods/exec) are denied with the authorizer wording', async () => {
+    const list = await statusOf(t.workerCore.listConfigMapForAllNamespaces());
     expect(list).toMatchObject({ httpCode: 403, reason: 'Forbidden' });
-    expect(list.message).toBe('configmaps is forbidden: User "system:serviceaccount:dnswhy:dnswhy" cannot list resource "configmaps" in API group "" at the cluster scope');
+    expect(list.message).toBe('configmaps is forbidden: User "system:serviceaccount:dnswhy:dnswhy-worker" cannot list resource "configmaps" in API group "" at the cluster scope');
     const res = await new Promise<{ code: number; body: string }>((resolve) => {
       const r = request(`${t.lab.apiUrl}/api/v1/namespaces/kube-system/pods/coredns-5d78c9869d-aaaaa/exec?command=cat`, {
-        headers: { Connection: 'Upgrade', Upgrade: 'websocket', 'Sec-WebSocket-Version': '13', 'Sec-WebSocket-Key': 'dGhlIHNhbXBsZSBub25jZQ==', 'Sec-WebSocket-Protocol': 'v5.channel.k8s.io' },
+        ca: t.lab.ca,
+        headers: { Authorization: `Bearer ${t.workerToken}`, Connection: 'Upgrade', Upgrade: 'websocket', 'Sec-WebSocket-Version': '13', 'Sec-WebSocket-Key': 'dGhlIHNhbXBsZSBub25jZQ==', 'Sec-WebSocket-Protocol': 'v5.channel.k8s.io' },
       });
       r.on('response', (m) => {
         let body = '';
@@ -141,7 +142,7 @@ describe('RBAC emulation for other verbs and subresources', () => {
     });
     expect(res.code).toBe(403);
     expect(JSON.parse(res.body).message).toBe(
-      'pods "coredns-5d78c9869d-aaaaa" is forbidden: User "system:serviceaccount:dnswhy:dnswhy" cannot create resource "pods/exec" in API group "" in the namespace "kube-system"',
+      'pods "coredns-5d78c9869d-aaaaa" is forbidden: User "system:serviceaccount:dnswhy:dnswhy-worker" cannot get resource "pods/exec" in API group "" in the namespace "kube-system"',
     );
   });
 });

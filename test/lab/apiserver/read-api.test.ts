@@ -17,7 +17,7 @@ describe('lab API server: discovery', () => {
     expect(version).toMatchObject({ major: '1', minor: '32', gitVersion: 'v1.32.4' });
     expect(await (await t.raw('/api')).json()).toMatchObject({ kind: 'APIVersions', versions: ['v1'] });
     const groups = (await (await t.raw('/apis')).json()) as any;
-    expect(groups.groups.map((g: any) => g.name).sort()).toEqual(['apps', 'discovery.k8s.io', 'networking.k8s.io']);
+    expect(groups.groups.map((g: any) => g.name).sort()).toEqual(['apps', 'batch', 'discovery.k8s.io', 'networking.k8s.io', 'rbac.authorization.k8s.io']);
     const core = (await (await t.raw('/api/v1')).json()) as any;
     expect(core.resources.map((r: any) => r.name)).toEqual(
       expect.arrayContaining(['pods', 'pods/exec', 'pods/log', 'pods/proxy', 'pods/ephemeralcontainers', 'services', 'endpoints', 'configmaps', 'nodes', 'namespaces']),
@@ -27,14 +27,15 @@ describe('lab API server: discovery', () => {
       const list = (await (await t.raw(`/apis/${gv}`)).json()) as any;
       expect(list).toMatchObject({ kind: 'APIResourceList', groupVersion: gv });
     }
-    expect((await t.raw('/apis/batch/v1')).status).toBe(404);
+    expect((await t.raw('/apis/batch/v1')).status).toBe(200);
+    expect((await t.raw('/apis/autoscaling/v2')).status).toBe(404);
   });
 });
 
 describe('lab API server: get and list with client-node', () => {
   it('lists namespaces and nodes with zone labels', async () => {
     const ns = await t.core.listNamespace();
-    expect(ns.items.map((n) => n.metadata!.name)).toEqual(['default', 'kube-node-lease', 'kube-public', 'kube-system', 'shop']);
+    expect(ns.items.map((n) => n.metadata!.name)).toEqual(['default', 'dnswhy', 'kube-node-lease', 'kube-public', 'kube-system', 'shop']);
     const nodes = await t.core.listNode();
     expect(nodes.items.map((n) => [n.metadata!.name, n.metadata!.labels!['topology.kubernetes.io/zone'], n.spec!.podCIDR])).toEqual([
       ['node-a', 'zone-a', '10.244.1.0/24'],

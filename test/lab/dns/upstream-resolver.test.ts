@@ -3,7 +3,8 @@ import { afterEach, describe, expect, it } from 'vitest';
 import { AddressMap } from '../../../src/lab/net/address-map.js';
 import { LabNetwork } from '../../../src/lab/net/lab-network.js';
 import { NetworkRules } from '../../../src/lab/net/network-rules.js';
-import { UpstreamResolver, type UpstreamResolverSpec } from '../../../src/lab/dns/upstream-resolver.js';
+import { UpstreamResolver } from '../../../src/lab/dns/upstream-resolver.js';
+import type { ScenarioResolver } from '../../../src/lab/scenario/schema.js';
 import { twoZoneTopology } from '../net/topology-fixture.js';
 import { ask, datas } from './dns-test-client.js';
 
@@ -13,7 +14,7 @@ afterEach(async () => {
   labNet = undefined;
 });
 
-const cloudB: UpstreamResolverSpec = {
+const cloudB: ScenarioResolver = {
   name: 'cloud-b-vpc',
   ip: '10.119.0.2',
   zones: [{ name: 'corp.example', soaMinimum: 30 }],
@@ -29,7 +30,7 @@ const cloudB: UpstreamResolverSpec = {
   otherNames: 'forward',
   forwardTo: 'public-dns',
 };
-const publicDns: UpstreamResolverSpec = {
+const publicDns: ScenarioResolver = {
   name: 'public-dns',
   ip: '203.0.113.53',
   zones: [],
@@ -38,7 +39,7 @@ const publicDns: UpstreamResolverSpec = {
   otherNames: 'nxdomain',
 };
 
-async function world(specs: UpstreamResolverSpec[]): Promise<{ map: AddressMap; resolvers: UpstreamResolver[] }> {
+async function world(specs: ScenarioResolver[]): Promise<{ map: AddressMap; resolvers: UpstreamResolver[] }> {
   const map = new AddressMap(201);
   const topo = twoZoneTopology();
   labNet = await LabNetwork.start(map, topo, new NetworkRules([], topo, 1));
@@ -87,6 +88,37 @@ describe('upstream resolver (real UDP/TCP)', () => {
     expect(resolvers[1]!.log.at(-1)).toMatchObject({ client: '10.119.0.2', name: 'www.example.org' });
     const nx = await ask(map, '10.245.4.17', '10.119.0.2', 'missing.example.net');
     expect(nx.rcode).toBe('NXDOMAIN');
+  });
+
+  it('expands wildcard records as RFC 4592 says: only for names that do not exist, with the query name as owner', async () => {
+    const { map } = await world([
+      {
+        ...publicDns,
+        zones: [{ name: 'office.example', soaMinimum: 60 }],
+        records: [
+          { name: '*.office.example', type: 'A', values: ['192.0.2.44'], ttl: 120 },
+          { name: 'printer.office.example', type: 'A', values: ['192.0.2.9'], ttl: 120 },
+          { name: 'a.lab.office.example', type: 'A', values: ['192.0.2.10'], ttl: 120 },
+          { name: '*.cdn.example', type: 'CNAME', values: ['edge.example.org'], ttl: 30 },
+          { name: 'edge.example.org', type: 'A', values: ['198.51.100.20'], ttl: 30 },
+        ],
+      },
+    ]);
+    const synth = await ask(map, '10.245.4.17', '203.0.113.53', 'github.com.office.example');
+    expect(datas(synth)).toEqual(['192.0.2.44']);
+    expect(synth.answers?.[0]?.name).toBe('github.com.office.example');
+    // An existing name is answered from its own records; its other types are NODATA, not the wildcard.
+    expect(datas(await ask(map, '10.245.4.17', '203.0.113.53', 'printer.office.example'))).toEqual(['192.0.2.9']);
+    // lab.office.example exists (an empty non-terminal), so names below it are not the wildcard's.
+    expect((await ask(map, '10.245.4.17', '203.0.113.53', 'b.lab.office.example')).rcode).toBe('NXDOMAIN');
+    expect((await ask(map, '10.245.4.17', '203.0.113.53', 'lab.office.example')).rcode).toBe('NOERROR');
+    // The apex is not matched by its own wildcard; the wildcard's missing types are NODATA.
+    expect(datas(await ask(map, '10.245.4.17', '203.0.113.53', 'office.example'))).toEqual([]);
+    const aaaa = await ask(map, '10.245.4.17', '203.0.113.53', 'x.office.example', 'AAAA');
+    expect([aaaa.rcode, aaaa.answers]).toEqual(['NOERROR', []]);
+    // A wildcard CNAME is followed like any CNAME.
+    const cname = await ask(map, '10.245.4.17', '203.0.113.53', 'img.cdn.example');
+    expect(cname.answers?.map((a) => `${a.name} ${a.type}`)).toEqual(['img.cdn.example CNAME', 'edge.example.org A']);
   });
 
   it('otherNames refused / servfail', async () => {

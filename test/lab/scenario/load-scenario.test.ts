@@ -10,6 +10,7 @@ import {
   parseScenarioDetailed,
   ScenarioError,
 } from '../../../src/lab/scenario/load-scenario.js';
+import { defaultCorefile } from '../../../src/lab/scenario/default-corefile.js';
 
 const fixture = join(import.meta.dirname, '..', 'fixtures', 'small.yaml');
 const base = readFileSync(fixture, 'utf8');
@@ -56,6 +57,12 @@ describe('scenario loading', () => {
     expect(s.pods[0]!.commands).toEqual(['cat']);
     expect(s.coredns.corefile).toContain('kubernetes cluster.local in-addr.arpa ip6.arpa');
     expect(s.expect).toEqual([]);
+  });
+
+  it("fills in kubeadm's Corefile, the same text as examples/corefiles/kubeadm.Corefile", () => {
+    const shipped = readFileSync(join(import.meta.dirname, '..', '..', '..', 'examples', 'corefiles', 'kubeadm.Corefile'), 'utf8');
+    expect(defaultCorefile('cluster.local')).toBe(shipped);
+    expect(defaultCorefile('corp.example')).toBe(shipped.replace('kubernetes cluster.local ', 'kubernetes corp.example '));
   });
 
   it('reports YAML syntax errors with the file and line', () => {

@@ -161,12 +161,12 @@ describe('gatherEvidence against the fake-apiserver (mocked cluster)', () => {
     const r = await gatherEvidence(access, { pod: 'shop/web-6f7d9-zz9q1', name: 'api.shop' }, { network: net.network, ...fast });
     const errs = r.evidence.filter((e) => e.kind === 'probe-error');
     const rbac = errs.map((e) => e.kind === 'probe-error' && e.rbac && `${e.rbac.verb} ${e.rbac.resource}${e.rbac.subresource ? `/${e.rbac.subresource}` : ''} ${e.rbac.namespace}`);
-    expect(rbac).toContain('create pods/exec shop');
+    expect(rbac).toContain('get,create pods/exec shop');
     expect(rbac).toContain('create pods shop');
     expect(rbac).toContain('get pods/proxy kube-system');
     expect(rbac).toContain('list networkpolicies shop');
     const execErr = errs.find((e) => e.kind === 'probe-error' && e.probe === 'exec cat /etc/resolv.conf');
-    expect(execErr).toMatchObject({ what: expect.stringContaining('resolv.conf'), reason: expect.stringContaining('create pods/exec in namespace shop') });
+    expect(execErr).toMatchObject({ what: expect.stringContaining('resolv.conf'), reason: expect.stringContaining('get,create pods/exec in namespace shop') });
     // Nothing was created, so nothing to delete.
     expect(fake.requests.filter((q) => q.method === 'DELETE')).toEqual([]);
     // What the probe pods could not ask, the worker asked itself (marked as the worker's view).

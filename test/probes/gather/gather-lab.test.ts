@@ -81,7 +81,7 @@ describe('gatherEvidence in the lab with RBAC denials', () => {
   beforeAll(async () => {
     lab = await startLab(seed, {
       deny: [
-        { verb: 'create', resource: 'pods/exec', namespace: 'mos' },
+        { verb: 'get', resource: 'pods/exec', namespace: 'mos' },
         { verb: 'create', resource: 'pods' },
         { verb: 'get', resource: 'pods/proxy' },
       ],
@@ -92,11 +92,12 @@ describe('gatherEvidence in the lab with RBAC denials', () => {
   });
 
   it('says what could not be learned and which permission is missing, and still reads the rest', async () => {
-    const access = KubeClusterAccess.fromKubeconfig(lab.kubeconfigPath);
+    const access = KubeClusterAccess.fromKubeconfig(lab.workerKubeconfigPath);
     const r = await gatherEvidence(access, { pod: 'mos/mos-model', name: 's3.cloud-b.example' }, opts(lab));
     const errs = ofKind(r.evidence, 'probe-error');
     const perms = errs.map((e) => e.rbac && `${e.rbac.verb} ${e.rbac.resource}${e.rbac.subresource ? `/${e.rbac.subresource}` : ''}`);
-    expect(perms.filter((p) => p === 'create pods/exec')).toHaveLength(3); // resolv.conf, hosts, getent
+    // exec over WebSocket: the refused upgrade names both verbs exec needs.
+    expect(perms.filter((p) => p === 'get,create pods/exec')).toHaveLength(3); // resolv.conf, hosts, getent
     expect(perms.filter((p) => p === 'create pods')).toHaveLength(4); // twin + three node views
     expect(perms.filter((p) => p === 'get pods/proxy')).toHaveLength(2); // metrics of both replicas
     expect(errs.find((e) => e.probe === 'twin probe pod')!.reason).toMatch(/forbidden.*create pods in namespace mos/);

@@ -3,7 +3,7 @@
  * Socket Mode) and one cluster worker with the given runtime. Everything is real except the
  * runtime, which tests pass (a fake diagnosis, or the lab).
  */
-import { pino } from 'pino';
+import { pino, type Logger } from 'pino';
 import { Redis } from 'ioredis';
 import { startClusterWorker, type RunningWorker } from '../../../jobs/cluster-worker.js';
 import type { ClusterRuntime } from '../../../jobs/cluster-runtime.js';
@@ -12,6 +12,8 @@ import { Queues } from '../../../src/queue/queues.js';
 import { startSlackApp, type RunningSlackApp } from '../../../src/slack/app.js';
 import { startSlackEmulator, type EmulatorOptions, type SlackEmulator } from '../../../src/emulators/slack/slack-emulator.js';
 import { startRedis, type RedisHandle } from '../../helpers/redis-server.js';
+import type { Readiness } from '../../../src/ops/readiness.js';
+import type { SlackConnectionOptions } from '../../../src/slack/slack-connection.js';
 
 export const secret = 'test-signing-secret-0123456789';
 export const channel = 'C0INCIDENT';
@@ -37,11 +39,20 @@ export interface HarnessOptions {
   emulator?: EmulatorOptions;
   forbidSelfApproval?: boolean;
   channelIntervalMs?: number;
+  /** Where the bot logs (silent by default; DNSWHY_TEST_LOG=debug prints). */
+  log?: Logger;
+  proposalTtlSeconds?: number;
+  /** Who may schedule summaries into other channels (the approvers when unset). */
+  schedulers?: { users: string[]; groups: string[] };
+  /** Readiness conditions of the app and worker go here. */
+  readiness?: Readiness;
+  /** Backoff of the Slack connection watcher (short in outage tests). */
+  slackRetry?: SlackConnectionOptions;
 }
 
 /** Starts redis, emulator, app and worker. */
 export async function startHarness(o: HarnessOptions = {}): Promise<Harness> {
-  const log = pino({ level: process.env.DNSWHY_TEST_LOG ?? 'silent' });
+  const log = o.log ?? pino({ level: process.env.DNSWHY_TEST_LOG ?? 'silent' });
   const redisServer = await startRedis();
   const redis = new Redis(redisServer.url, { maxRetriesPerRequest: null });
   redis.on('error', () => undefined);
@@ -65,13 +76,16 @@ export async function startHarness(o: HarnessOptions = {}): Promise<Harness> {
     log,
     approvers: { users: [approver, approver2], groups: ['S0ONCALL'] },
     forbidSelfApproval: o.forbidSelfApproval ?? true,
-    proposalTtlSeconds: 3600,
+    proposalTtlSeconds: o.proposalTtlSeconds ?? 3600,
+    ...(o.schedulers ? { schedulers: o.schedulers } : {}),
+    ...(o.readiness ? { readiness: o.readiness } : {}),
+    ...(o.slackRetry ? { slackRetry: o.slackRetry } : {}),
     dedupeWindowSeconds: 3600,
     channelIntervalMs: o.channelIntervalMs ?? 1000,
     webRetries: 0,
   });
   const worker = o.runtime
-    ? await startClusterWorker({ connection, redis, queues, runtime: o.runtime, cluster: o.runtime.name, log, heartbeatMs: 1000, progressIntervalMs: 0, lockDurationMs: 5000 })
+    ? await startClusterWorker({ connection, redis, queues, runtime: o.runtime, cluster: o.runtime.name, log, heartbeatMs: 1000, progressIntervalMs: 0, lockDurationMs: 5000, ...(o.readiness ? { readiness: o.readiness } : {}) })
     : undefined;
   return {
     redisServer,

@@ -36,8 +36,5 @@ export interface EditContext {
   corednsVersion?: string;
 }
 
-/** A hosts entry: one IP and its names. */
-export interface HostsEntry {
-  ip: string;
-  names: string[];
-}
+/** A hosts entry: one IP and its names (the hosts plugin reads the /etc/hosts format). */
+export type { HostsEntry } from '../../resolver/hosts-file.js';

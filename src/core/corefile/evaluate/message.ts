@@ -2,7 +2,7 @@
  * A plain DNS message shape mirroring dns-packet's Packet (so decoded packets can be passed in and the
  * result encoded as is), and conversions between its records and the text records the chain uses.
  */
-import type { DnsRecord } from '../../model/dns.js';
+import { rcodeName, type DnsRecord } from '../../model/dns.js';
 import { fqdn } from './names.js';
 
 /** A resource record in dns-packet's shape. */
@@ -35,16 +35,11 @@ export type WireRecord = DnsRecord & { raw?: unknown };
 /** DNS header flag bits. */
 export const flagBits = { QR: 0x8000, AA: 0x0400, TC: 0x0200, RD: 0x0100, RA: 0x0080, AD: 0x0020, CD: 0x0010 } as const;
 
-/** Response codes by mnemonic. */
-export const rcodeNumbers: Record<string, number> = {
-  NOERROR: 0, FORMERR: 1, SERVFAIL: 2, NXDOMAIN: 3, NOTIMP: 4, REFUSED: 5, YXDOMAIN: 6, YXRRSET: 7, NXRRSET: 8, NOTAUTH: 9, NOTZONE: 10,
-};
-
 /** The rcode of a message, from `rcode` or the flags' low bits. */
 export function rcodeOf(m: DnsMessage): string {
   if (typeof m.rcode === 'string') return m.rcode.toUpperCase();
   const n = (m.flags ?? 0) & 0xf;
-  return Object.keys(rcodeNumbers).find((k) => rcodeNumbers[k] === n) ?? `RCODE${n}`;
+  return rcodeName(n);
 }
 
 const bare = (n: string) => (n === '.' ? '.' : n.replace(/\.$/, ''));

@@ -7,7 +7,8 @@ import type { CorefileModel, ServerTransport } from '../model.js';
 import { CacheStore } from './cache-store.js';
 import { applyPosts, buildChain, nextIsForward, walk, type Chain, type PostEntry, type WalkResult } from './chain.js';
 import { withAutopathCname } from './plugins/autopath.js';
-import { flagBits, fromWire, rcodeNumbers, rcodeOf, toWire, type DnsMessage } from './message.js';
+import { rcodeValue } from '../../model/dns.js';
+import { flagBits, fromWire, rcodeOf, toWire, type DnsMessage } from './message.js';
 import { toReq } from './request.js';
 import { route } from './route.js';
 import { truncateTo } from './truncate.js';
@@ -25,6 +26,12 @@ export interface ServerIo {
   exchange(upstream: { ip: string; port: number }, query: DnsMessage, proto: 'udp' | 'tcp'): Promise<DnsMessage>;
   /** Told of every cache lookup, as CoreDNS counts them (coredns_cache_hits_total{type}, coredns_cache_misses_total). */
   observe?(event: ServerEvent): void;
+  /**
+   * forward's overall deadline per query (CoreDNS: 5 s). While it lasts, upstreams that fail with a
+   * network error are tried again, round after round, as forward's ServeDNS loop does; without it
+   * each upstream is tried once. Measured with now().
+   */
+  forwardDeadlineMs?: number;
 }
 
 /** What the server reports through `ServerIo.observe`. */
@@ -47,6 +54,8 @@ export interface ClientInfo {
 export interface ForwardEvent { upstream: Upstream; ok: boolean; rcode?: string; error?: string }
 
 const maxChase = 8;
+/** Upper bound on forward's retry rounds within its deadline. */
+const maxForwardRounds = 5;
 
 function isTruncated(m: DnsMessage): boolean {
   return Boolean(m.flag_tc ?? ((m.flags ?? 0) & flagBits.TC));
@@ -220,23 +229,29 @@ export class CorefileServer {
     const proto: 'udp' | 'tcp' = plan.forceTcp ? 'tcp' : plan.preferUdp ? 'udp' : req.proto;
     const out: DnsMessage = { ...query, type: 'query', questions: [{ name: req.name === '.' ? '.' : req.name.slice(0, -1), type: req.type, class: req.class }] };
     let last: Res | null = null;
-    for (const u of candidates) {
-      const key = `${u.ip}:${u.port}`;
-      try {
-        let m = await this.io.exchange({ ip: u.ip, port: u.port }, out, proto);
-        if (plan.preferUdp && req.proto === 'tcp' && isTruncated(m)) m = await this.io.exchange({ ip: u.ip, port: u.port }, out, 'tcp');
-        this.fails.set(key, 0);
-        const rcode = rcodeOf(m);
-        this.log({ upstream: u, ok: true, rcode });
-        last = toRes(m, rcode);
-        // failover RCODE...: try the next upstream on these replies.
-        if (plan.failover.includes(rcode)) continue;
-        return last;
-      } catch (err) {
-        this.fails.set(key, (this.fails.get(key) ?? 0) + 1);
-        this.lastFail.set(key, this.io.now());
-        this.log({ upstream: u, ok: false, error: (err as Error).message });
+    const started = this.io.now();
+    const deadline = this.io.forwardDeadlineMs;
+    // Rounds are bounded too, so a clock that does not move (tests) or upstreams that refuse at once cannot spin.
+    for (let round = 0; round < maxForwardRounds; round++) {
+      for (const u of candidates) {
+        const key = `${u.ip}:${u.port}`;
+        try {
+          let m = await this.io.exchange({ ip: u.ip, port: u.port }, out, proto);
+          if (plan.preferUdp && req.proto === 'tcp' && isTruncated(m)) m = await this.io.exchange({ ip: u.ip, port: u.port }, out, 'tcp');
+          this.fails.set(key, 0);
+          const rcode = rcodeOf(m);
+          this.log({ upstream: u, ok: true, rcode });
+          last = toRes(m, rcode);
+          // failover RCODE...: try the next upstream on these replies.
+          if (plan.failover.includes(rcode)) continue;
+          return last;
+        } catch (err) {
+          this.fails.set(key, (this.fails.get(key) ?? 0) + 1);
+          this.lastFail.set(key, this.io.now());
+          this.log({ upstream: u, ok: false, error: (err as Error).message });
+        }
       }
+      if (last || deadline === undefined || this.io.now() - started >= deadline) break;
     }
     return last ?? reply('SERVFAIL', { written: false });
   }
@@ -247,7 +262,7 @@ export class CorefileServer {
 
   private toMessage(query: DnsMessage, res: Res): DnsMessage {
     const rd = (query.flags ?? 0) & flagBits.RD || (query.flag_rd ? flagBits.RD : 0);
-    let flags = flagBits.QR | rd | (rcodeNumbers[res.rcode] ?? 2);
+    let flags = flagBits.QR | rd | (rcodeValue(res.rcode) ?? 2);
     if (res.aa) flags |= flagBits.AA;
     if (res.tc) flags |= flagBits.TC;
     if (res.ra) flags |= flagBits.RA;

@@ -2,6 +2,7 @@
 import type { ClusterState } from '../../model/k8s.js';
 import type { DnsRecord, Rcode, RecordType } from '../../model/dns.js';
 import type { FileSource, ServerTransport } from '../model.js';
+import type { ForwardPolicy } from '../plugin-values.js';
 
 /** A query as explain() sees it. */
 export interface EvalQuery {
@@ -146,7 +147,7 @@ export interface ForwardPlan {
   upstreams: Upstream[];
   /** Resolv.conf paths whose nameservers the evaluator was not given (explain reports them as targets). */
   unknownSources: string[];
-  policy: 'random' | 'round_robin' | 'sequential';
+  policy: ForwardPolicy;
   forceTcp: boolean;
   preferUdp: boolean;
   maxFails: number;

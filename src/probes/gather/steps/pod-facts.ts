@@ -3,7 +3,7 @@
  * version it is proposed at) and its zone. The owner is read at once, beside every other step.
  */
 import type { ClusterAccess, ClusterPod } from '../../../core/cluster-access.js';
-import type { Evidence, OwnerRef, PodFacts } from '../../../core/model/index.js';
+import { isWorkloadKind, type Evidence, type OwnerRef, type PodFacts } from '../../../core/model/index.js';
 import { defineStep } from '../step-graph.js';
 import { nodesStep } from './nodes.js';
 
@@ -26,9 +26,8 @@ export const podFactsStep = defineStep({
 /** The top-level owner, with the workload's resourceVersion and generation (what a workload fix is proposed against). */
 async function ownerWithVersion(access: ClusterAccess, namespace: string, direct: OwnerRef): Promise<OwnerRef> {
   const top = await access.resolveOwner(namespace, direct);
-  const kind = (['Deployment', 'StatefulSet', 'DaemonSet'] as const).find((k) => k === top.kind);
-  if (!kind) return top;
-  const w = await settle(access.readWorkload(kind, namespace, top.name));
+  if (!isWorkloadKind(top.kind)) return top;
+  const w = await settle(access.readWorkload(top.kind, namespace, top.name));
   return w ? { ...top, resourceVersion: w.resourceVersion, ...(w.generation !== undefined ? { generation: w.generation } : {}) } : top;
 }
 

@@ -6,6 +6,7 @@
  */
 import type { Upstream } from '../forward-targets.js';
 import { forwardTargetsFor } from '../forward-targets.js';
+import type { CorednsLocation } from '../../../core/model/coredns-location.js';
 import { defineStep } from '../step-graph.js';
 import { elapsed, probeError } from '../steps.js';
 import { corefileStep } from './corefile.js';
@@ -16,6 +17,8 @@ export interface ProbePlan {
   dnsServiceIp: string;
   endpoints: { ip: string; pod?: string; node?: string }[];
   upstreams: Upstream[];
+  /** A name every CoreDNS replica answers itself (reachability apart from what it forwards). */
+  reachName: string;
   tcpPorts: number[];
   /** The deep budget minus the time the reads took (at least 1 s). */
   deadlineMs: number;
@@ -47,6 +50,7 @@ export const probePlanStep = defineStep({
       dnsServiceIp,
       endpoints,
       upstreams: corefile ? forwardTargetsFor(corefile.text, corefile.files, target.name, pod.ip) : [],
+      reachName: selfAnsweredName(ctx.coredns, files.resolvConf, corefile?.text),
       tcpPorts: target.port ? [target.port] : [80, 443],
       deadlineMs: Math.max(1000, ctx.timeouts.deepMs - elapsed(ctx.started)),
     };
@@ -54,6 +58,17 @@ export const probePlanStep = defineStep({
     return { value: plan, evidence: [] };
   },
 });
+
+/**
+ * A name every CoreDNS replica answers itself: the DNS Service's own record in the cluster zone
+ * (from the pod's search list, else the Corefile's kubernetes zone, else cluster.local).
+ */
+export function selfAnsweredName(loc: CorednsLocation, resolvConf: string | undefined, corefile: string | undefined): string {
+  const fromSearch = /^\s*search\s+(.*)$/m.exec(resolvConf ?? '')?.[1]?.split(/\s+/).find((d) => d.startsWith('svc.'))?.slice(4);
+  const fromCorefile = /^\s*kubernetes\s+([^\s{]+)/m.exec(corefile ?? '')?.[1];
+  const domain = (fromSearch ?? (fromCorefile && !fromCorefile.endsWith('arpa') ? fromCorefile : undefined) ?? 'cluster.local').replace(/\.$/, '');
+  return `${loc.service}.${loc.namespace}.svc.${domain}.`;
+}
 
 function firstNameserver(resolvConf: string | undefined): string | undefined {
   return /^\s*nameserver\s+(\S+)/m.exec(resolvConf ?? '')?.[1];

@@ -30,6 +30,7 @@ export const twinProbeStep = defineStep({
       ...(target.port ? { port: target.port } : {}),
       dnsServiceIp: plan.dnsServiceIp,
       endpoints: plan.endpoints,
+      reachName: plan.reachName,
       tcpPorts: plan.tcpPorts,
       burst: fitBurst(options.burst ?? { count: 200, concurrency: 20 }, (await inputs.podFiles).value.resolvConf, plan.deadlineMs),
       libc: options.libc ?? guessLibc(pod.images),

@@ -19,7 +19,7 @@ import { explainRefusal } from './refusal.js';
 /** The approve listener. */
 export function approveFix(deps: SlackDeps) {
   return async (args: SlackActionMiddlewareArgs<BlockAction<ButtonAction>> & AllMiddlewareArgs): Promise<void> => {
-    const opened = await openProposalClick(deps, args, 'This proposal is unknown or was removed; run `/dns why` again.');
+    const opened = await openProposalClick(deps, args, 'This proposal is unknown or was removed; run `/dns why` again.', { refuseExpired: true });
     if (!opened) return;
     const { click, p } = opened;
     const allowed = await deps.approvers.check(click.user, p.requestedBy);

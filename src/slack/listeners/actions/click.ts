@@ -2,12 +2,15 @@
 import type { AllMiddlewareArgs, BlockAction, ButtonAction, SlackActionMiddlewareArgs } from '@slack/bolt';
 import type { Proposal } from '../../../store/proposal-store.js';
 import { renderNotice } from '../../blocks/apply-blocks.js';
+import { expiredText } from './refusal.js';
 import type { SlackDeps } from '../../deps.js';
 
 export interface Click {
   user: string;
   channel: string;
   messageTs?: string;
+  /** thread_ts of the clicked message when it is a reply in a thread. */
+  threadTs?: string;
   proposalId: string;
 }
 
@@ -16,7 +19,19 @@ export function readClick(args: SlackActionMiddlewareArgs<BlockAction<ButtonActi
   const { body, action } = args;
   const channel = body.channel?.id ?? body.container?.channel_id;
   if (!channel || typeof action.value !== 'string' || !/^fix-[a-z0-9]{1,40}$/.test(action.value)) return undefined;
-  return { user: body.user.id, channel, ...(body.message?.ts ? { messageTs: body.message.ts } : {}), proposalId: action.value };
+  const threadTs = (body.message as { thread_ts?: unknown } | undefined)?.thread_ts;
+  return { user: body.user.id, channel, ...(body.message?.ts ? { messageTs: body.message.ts } : {}), ...(typeof threadTs === 'string' ? { threadTs } : {}), proposalId: action.value };
+}
+
+/**
+ * True when the click comes from the thread where the proposal was posted: the same channel, and
+ * the clicked message is the proposal (or its result) or a reply in that thread. A proposal id
+ * copied into a button elsewhere must not act on a thread its readers cannot see.
+ */
+export function clickedInItsThread(click: Click, p: Proposal): boolean {
+  if (click.channel !== p.thread.channel) return false;
+  if (click.threadTs === p.thread.threadTs) return true;
+  return click.messageTs !== undefined && (click.messageTs === p.messageTs || click.messageTs === p.resultTs);
 }
 
 /**
@@ -27,13 +42,24 @@ export async function openProposalClick(
   deps: SlackDeps,
   args: SlackActionMiddlewareArgs<BlockAction<ButtonAction>> & AllMiddlewareArgs,
   goneText = 'This proposal is unknown or was removed.',
+  opts: { refuseExpired?: boolean } = {},
 ): Promise<{ click: Click; p: Proposal } | undefined> {
   await args.ack();
   const click = readClick(args);
   if (!click) return undefined;
+  const here = { channel: click.channel };
   const p = await deps.proposals.get(click.proposalId);
   if (!p) {
-    await deps.poster.ephemeral({ channel: click.channel }, click.user, renderNotice(goneText));
+    await deps.poster.ephemeral(here, click.user, renderNotice(goneText));
+    return undefined;
+  }
+  if (!clickedInItsThread(click, p)) {
+    deps.log.warn({ proposal: p.id, user: click.user, channel: click.channel, messageTs: click.messageTs, proposalChannel: p.thread.channel, action: args.action.action_id }, 'refused a click outside its proposal thread');
+    await deps.poster.ephemeral(here, click.user, renderNotice(':no_entry: This button belongs to a proposal posted in another thread; nothing was changed. Use the buttons in the thread of the diagnosis.'));
+    return undefined;
+  }
+  if (opts.refuseExpired && p.status === 'pending' && p.expiresAt < Date.now()) {
+    await deps.poster.ephemeral({ channel: click.channel, threadTs: p.thread.threadTs }, click.user, renderNotice(expiredText));
     return undefined;
   }
   return { click, p };

@@ -11,7 +11,7 @@ import { explainRefusal } from './refusal.js';
 /** The dismiss listener. */
 export function dismissFix(deps: SlackDeps) {
   return async (args: SlackActionMiddlewareArgs<BlockAction<ButtonAction>> & AllMiddlewareArgs): Promise<void> => {
-    const opened = await openProposalClick(deps, args);
+    const opened = await openProposalClick(deps, args, undefined, { refuseExpired: true });
     if (!opened) return;
     const { click, p } = opened;
     const thread = { channel: click.channel, threadTs: p.thread.threadTs };

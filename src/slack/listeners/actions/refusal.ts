@@ -1,10 +1,13 @@
 /** Plain words for a refused status transition. */
 import type { TransitionResult } from '../../../store/proposal-store.js';
 
+/** What a button of an expired proposal answers. */
+export const expiredText = ':hourglass: This proposal has expired, so nothing was changed: run the diagnosis again (`/dns why`) for a fresh one.';
+
 /** Why a click did nothing. */
 export function explainRefusal(r: Exclude<TransitionResult, { ok: true }>, what: 'apply' | 'dismiss' | 'rollback'): string {
   if (r.reason === 'missing') return 'This proposal is unknown or was removed; nothing was changed.';
-  if (r.reason === 'expired') return ':hourglass: This proposal has expired; run `/dns why` again for a fresh diagnosis. Nothing was changed.';
+  if (r.reason === 'expired') return expiredText;
   const by = r.actor ? ` by <@${r.actor}>` : '';
   const state: Record<string, string> = {
     applying: `is already being applied${by}`,

@@ -19,6 +19,7 @@ export type UpstreamHandler = (q: DnsMessage, proto: 'udp' | 'tcp') => DnsMessag
 /** Fake I/O: `clock` is advanced by tests; `upstreams` maps "ip:port" to a handler (missing = timeout). */
 export class FakeServerIo implements ServerIo {
   clock = 0;
+  forwardDeadlineMs?: number;
   readonly calls: { upstream: string; name: string; type: string; proto: string }[] = [];
   readonly upstreams = new Map<string, UpstreamHandler>();
   observe?: (event: ServerEvent) => void;

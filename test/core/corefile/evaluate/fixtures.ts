@@ -22,6 +22,9 @@ export function fakeFiles(files: Record<string, string>): FileSource {
   };
 }
 
+// A literal copy of kubeadm's Corefile on purpose: the engine is tested against the text kubeadm
+// ships, not against the lab's default (src/lab/scenario/default-corefile.ts), so neither can drift
+// into agreeing with the other by accident.
 export const kubeadm = `.:53 {
     errors
     health {

@@ -39,6 +39,29 @@ describe('CorefileServer forward options (fake ServerIo)', () => {
     expect((await plain.handle(query('z.example'), udp))!.rcode).toBe('SERVFAIL');
   });
 
+  it('retries failing upstreams within forward\'s deadline, and tries each once without one', async () => {
+    const io = new FakeServerIo();
+    let failures = 0;
+    // Each failed exchange takes 2 s of the (fake) clock, as a read timeout would; the third attempt succeeds.
+    io.upstreams.set('192.0.2.1:53', (q, proto) => {
+      io.clock += 2000;
+      if (++failures < 3) throw new Error('i/o timeout');
+      return upstreamAnswering('198.51.100.1')(q, proto);
+    });
+    const text = '.:53 {\n    forward . 192.0.2.1 {\n        max_fails 0\n    }\n}\n';
+    const once = new CorefileServer(model(text), {}, io);
+    expect((await once.handle(query('a.example'), udp))!.rcode).toBe('SERVFAIL');
+    failures = 0;
+    io.forwardDeadlineMs = 5000;
+    const retrying = new CorefileServer(model(text), {}, io);
+    const r = await retrying.handle(query('b.example'), udp);
+    expect(r!.answers![0]!.data).toBe('198.51.100.1');
+    // Past the deadline it gives up: attempts at 0 s and 2 s fail, the one starting at 4 s is the last.
+    failures = -10;
+    expect((await retrying.handle(query('c.example'), udp))!.rcode).toBe('SERVFAIL');
+    expect(io.calls.filter((c) => c.name === 'c.example')).toHaveLength(3);
+  });
+
   it('uses the client transport, force_tcp, and prefer_udp for TCP clients', async () => {
     const io = new FakeServerIo();
     io.upstreams.set('192.0.2.1:53', upstreamAnswering('198.51.100.1'));

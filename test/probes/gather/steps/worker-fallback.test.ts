@@ -16,7 +16,7 @@ beforeEach(() => {
   net.asked.length = 0;
 });
 
-const plan: ProbePlan = { dnsServiceIp: '10.96.0.10', endpoints: [{ ip: '10.244.1.2', pod: 'coredns-a' }], upstreams: [{ ip: '192.168.7.2', port: 53 }], tcpPorts: [80, 443], deadlineMs: 5000 };
+const plan: ProbePlan = { dnsServiceIp: '10.96.0.10', endpoints: [{ ip: '10.244.1.2', pod: 'coredns-a' }], upstreams: [{ ip: '192.168.7.2', port: 53 }], reachName: 'kube-dns.kube-system.svc.cluster.local.', tcpPorts: [80, 443], deadlineMs: 5000 };
 const base = { id: '', from: { kind: 'worker' as const }, at: '', ms: 1 };
 const query = (role: 'dns-service' | 'upstream', ip: string): Evidence => ({ ...base, kind: 'dns-query', resolver: { ip, port: 53, role }, qname: 'api.example.', qtype: 'A', transport: 'udp', outcome: 'answer', rcode: 'NOERROR', answers: [], authority: [], latencyMs: 1, tries: 1 });
 const failed: Evidence = { ...base, kind: 'probe-error', probe: 'twin probe pod', what: 'deep probes', reason: 'forbidden' };

@@ -4,7 +4,9 @@
  * to send upstream is returned as a plan: explain reports it, the server executes it.
  */
 import ipaddr from 'ipaddr.js';
+import { rcodeValue } from '../../../model/dns.js';
 import type { DirectiveNode } from '../../model.js';
+import { forwardPolicies, isOneOf } from '../../plugin-values.js';
 import { fqdn, isSubdomain, matchZone } from '../names.js';
 import type { ForwardPlan, Outcome, PluginInstance, Req, Upstream } from '../types.js';
 import { normalizeZones, type BlockContext } from './common.js';
@@ -81,8 +83,6 @@ export function durationMs(text: string | undefined): number | undefined {
   return Number(m[1]) * ({ ms: 1, s: 1000, m: 60_000, h: 3_600_000 } as Record<string, number>)[m[2]!]!;
 }
 
-const rcodeNames = ['NOERROR', 'FORMERR', 'SERVFAIL', 'NXDOMAIN', 'NOTIMP', 'REFUSED'];
-
 /** Builds one forward instance per directive. */
 export function forwardPlugin(directives: DirectiveNode[], ctx: BlockContext): PluginInstance[] {
   return directives.map((d, i) => {
@@ -93,9 +93,9 @@ export function forwardPlugin(directives: DirectiveNode[], ctx: BlockContext): P
     const targets = forwardTargets(args.slice(1), ctx);
     const opt = (k: string) => lines.find((l) => l.name === k);
     const policyText = opt('policy')?.args[0]?.text ?? 'random';
-    const policy = (['random', 'round_robin', 'sequential'].includes(policyText) ? policyText : 'random') as ForwardPlan['policy'];
+    const policy = isOneOf(forwardPolicies, policyText) ? policyText : 'random';
     const maxFailsText = opt('max_fails')?.args[0]?.text;
-    const nextRcodes = (opt('next')?.args ?? []).map((t) => t.text.toUpperCase()).filter((r) => rcodeNames.includes(r));
+    const nextRcodes = (opt('next')?.args ?? []).map((t) => t.text.toUpperCase()).filter((r) => rcodeValue(r) !== undefined);
     const plan: ForwardPlan = {
       upstreams: targets.upstreams,
       unknownSources: targets.unknown,
@@ -106,7 +106,7 @@ export function forwardPlugin(directives: DirectiveNode[], ctx: BlockContext): P
       healthCheckMs: durationMs(opt('health_check')?.args[0]?.text) ?? 500,
       nextRcodes,
       nextOnNodata: !!opt('next_on_nodata'),
-      failover: (opt('failover')?.args ?? []).map((t) => t.text.toUpperCase()).filter((r) => rcodeNames.includes(r)),
+      failover: (opt('failover')?.args ?? []).map((t) => t.text.toUpperCase()).filter((r) => rcodeValue(r) !== undefined),
       maxConcurrent: /^\d+$/.test(opt('max_concurrent')?.args[0]?.text ?? '') ? Number(opt('max_concurrent')!.args[0]!.text) : 0,
       failfast: !!opt('failfast_all_unhealthy_upstreams'),
       id: `${ctx.block.index}:${i}`,

@@ -5,6 +5,7 @@
 import ipaddr from 'ipaddr.js';
 import type { ClusterState, ServiceFacts } from '../../../model/k8s.js';
 import type { DnsRecord, RecordType } from '../../../model/dns.js';
+import type { KubernetesPodMode } from '../../plugin-values.js';
 import { fqdn, labelsBelow } from '../names.js';
 import { rr } from './common.js';
 
@@ -12,7 +13,7 @@ import { rr } from './common.js';
 export interface KubeOptions {
   zones: string[];
   primary: string;
-  pods: 'disabled' | 'insecure' | 'verified';
+  pods: KubernetesPodMode;
   ttl: number;
   namespaces: string[] | null;
   endpointPodNames: boolean;

@@ -5,6 +5,7 @@
  * listener, PTR for service and endpoint IPs.
  */
 import type { DirectiveNode } from '../../model.js';
+import { isOneOf, kubernetesPodModes } from '../../plugin-values.js';
 import type { ClusterState } from '../../../model/k8s.js';
 import type { DnsRecord } from '../../../model/dns.js';
 import { addressFromReverse, isReverse, labelsBelow, matchZone } from '../names.js';
@@ -32,7 +33,7 @@ export function kubernetesPlugin(directives: DirectiveNode[], ctx: BlockContext)
   const o: KubeOptions = {
     zones,
     primary: zones.find((z) => !isReverse(z)) ?? zones[0] ?? '.',
-    pods: (['disabled', 'insecure', 'verified'].includes(podsText) ? podsText : 'disabled') as KubeOptions['pods'],
+    pods: isOneOf(kubernetesPodModes, podsText) ? podsText : 'disabled',
     ttl: ttlText !== undefined && /^\d+$/.test(ttlText) ? Number(ttlText) : 5,
     namespaces: nsLine ? nsLine.args.map((t) => t.text) : null,
     endpointPodNames: !!opt('endpoint_pod_names'),

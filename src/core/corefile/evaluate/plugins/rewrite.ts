@@ -5,6 +5,7 @@
  * `answer auto` / `answer name` / `answer value`). Rewriting never re-selects a server block.
  */
 import type { DirectiveNode } from '../../model.js';
+import { rewriteNameMatchTypes } from '../../plugin-values.js';
 import type { DnsRecord } from '../../../model/dns.js';
 import { compileGoRegex } from '../go-regex.js';
 import { fqdn } from '../names.js';
@@ -23,9 +24,8 @@ interface Rule {
 
 /** A name matcher (`exact` default, prefix/suffix/substring normalised, regex unanchored). */
 function nameMatcher(args: string[]): { test: (name: string) => boolean; rest: string[] } | null {
-  const kinds = ['exact', 'prefix', 'suffix', 'substring', 'regex'];
-  const kind = kinds.includes(args[0] ?? '') ? args[0]! : 'exact';
-  const rest = kinds.includes(args[0] ?? '') ? args.slice(1) : args;
+  const kind = rewriteNameMatchTypes.includes(args[0] ?? '') ? args[0]! : 'exact';
+  const rest = rewriteNameMatchTypes.includes(args[0] ?? '') ? args.slice(1) : args;
   if (rest.length < 2) return null;
   if (kind === 'regex') {
     const c = compileGoRegex(rest[0]!);
@@ -67,10 +67,9 @@ function substitute(to: string, m: RegExpExecArray): string {
 }
 
 function nameRule(args: string[], mode: 'stop' | 'continue', answers: AnswerRule[], text: string): Rule | null {
-  const kinds = ['exact', 'prefix', 'suffix', 'substring', 'regex'];
   let kind = 'exact';
   let rest = args;
-  if (kinds.includes(args[0] ?? '') && args.length >= 3) { kind = args[0]!; rest = args.slice(1); }
+  if (rewriteNameMatchTypes.includes(args[0] ?? '') && args.length >= 3) { kind = args[0]!; rest = args.slice(1); }
   if (rest.length < 2) return null;
   const fromRaw = rest[0]!;
   const toRaw = rest[1]!;

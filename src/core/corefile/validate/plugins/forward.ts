@@ -5,9 +5,13 @@
  */
 import { isDomainName, normalizeName } from '../../domain-name.js';
 import { normalizeZoneArg, splitTransport } from '../../keys.js';
+import { forwardPolicies, isOneOf } from '../../plugin-values.js';
 import type { PluginContext, PluginValidator } from '../context.js';
 import { GoError, atoi, parseDuration, parseIP, parseUint, splitHostPort } from '../go.js';
 import { rcodeNames } from './rcodes.js';
+
+/** The transports forward may send to (plugin/forward/setup.go); https only from 1.14.5. */
+const forwardDestinationTransports: readonly string[] = ['dns', 'tls', 'https'];
 
 /** Max upstreams per stanza. */
 export const maxUpstreams = 15;
@@ -46,7 +50,7 @@ function stanza(ctx: PluginContext): void {
     const kind = classify(addr);
     if (kind === 'ip') {
       const { transport } = splitTransport(addr);
-      if (!['dns', 'tls', 'https'].includes(transport)) {
+      if (!forwardDestinationTransports.includes(transport)) {
         throw c.err(`'${transport}' is not supported as a destination protocol in forward: ${addr}`);
       }
       if (transport === 'https' && !ctx.atLeast('1.14.5')) throw c.err(`'https' is not supported as a destination protocol in forward: ${addr}`);
@@ -107,7 +111,7 @@ function splitZone(h: string): [string, string] {
 function isHostEntry(h: string): boolean {
   const [clean] = splitZone(h);
   const { transport, rest } = splitTransport(clean);
-  if (!['dns', 'tls', 'https'].includes(transport)) return false;
+  if (!forwardDestinationTransports.includes(transport)) return false;
   let hostname = rest;
   try {
     hostname = splitHostPort(rest)[0];
@@ -216,7 +220,7 @@ function option(ctx: PluginContext, o: { expire: number; maxAge: number; tlsServ
     }
     case 'policy': {
       const v = one();
-      if (!['random', 'round_robin', 'sequential'].includes(v)) throw c.err(`unknown policy '${v}'`);
+      if (!isOneOf(forwardPolicies, v)) throw c.err(`unknown policy '${v}'`);
       break;
     }
     case 'max_concurrent': {

@@ -3,6 +3,7 @@
  * Removed options are hard errors: `upstream`, `resyncperiod` (≥1.7.0), `transfer` (≥1.8.0).
  */
 import { normalizeZoneArg } from '../../keys.js';
+import { isOneOf, kubernetesPodModes } from '../../plugin-values.js';
 import type { PluginContext, PluginValidator } from '../context.js';
 import { atoi, parseDuration } from '../go.js';
 import { labelSelectorError } from '../label-selector.js';
@@ -51,7 +52,7 @@ function stanza(ctx: PluginContext): void {
       case 'pods': {
         const a = c.remainingArgs();
         if (a.length !== 1) throw c.argErr();
-        if (!['disabled', 'insecure', 'verified'].includes(a[0])) {
+        if (!isOneOf(kubernetesPodModes, a[0])) {
           throw c.err(`wrong value for pods: ${a[0]},  must be one of: disabled, verified, insecure`);
         }
         break;

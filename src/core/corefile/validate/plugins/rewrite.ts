@@ -5,6 +5,7 @@
  * and enumerations checked.
  */
 import { normalizeName } from '../../domain-name.js';
+import { rewriteNameMatchTypes } from '../../plugin-values.js';
 import type { PluginValidator } from '../context.js';
 import { regexpError, regexpNumSubexp } from '../go.js';
 import { rcodeNames } from './rcodes.js';
@@ -30,7 +31,6 @@ export const validateRewrite: PluginValidator = (ctx) => {
   }
 };
 
-const nameMatchTypes = ['exact', 'prefix', 'suffix', 'substring', 'regex'];
 const classes = new Set(['IN', 'CH', 'CHAOS', 'HS', 'NONE', 'ANY', 'CS', 'CSNET']);
 const typeName = /^(A|AAAA|NS|CNAME|SOA|PTR|MX|TXT|SRV|NAPTR|DS|DNSKEY|RRSIG|NSEC|NSEC3|CAA|HTTPS|SVCB|ANY|AXFR|IXFR|HINFO|SPF|TLSA|SSHFP|DNAME|OPT|URI|LOC|CERT|TYPE\d+)$/i;
 
@@ -77,7 +77,7 @@ function newRule(args: string[]): void {
       break;
     case 'cname':
       if (rest.length < 2) fail(`too few (${rest.length}) arguments for a cname rule`);
-      if (rest.length === 3 && !nameMatchTypes.includes(rest[0].toLowerCase())) fail(`unknown cname rewrite type: ${rest[0]}`);
+      if (rest.length === 3 && !rewriteNameMatchTypes.includes(rest[0].toLowerCase())) fail(`unknown cname rewrite type: ${rest[0]}`);
       break;
     default:
       fail(`invalid rule type "${args[0]}"`);
@@ -110,7 +110,7 @@ function nameRule(args: string[]): void {
   if (args.length > 3) answerRules(matchType, args.slice(3));
   if (matchType === 'exact') validPattern(to, from);
   else if (matchType === 'regex') validPattern(from, to);
-  else if (!nameMatchTypes.includes(matchType)) {
+  else if (!rewriteNameMatchTypes.includes(matchType)) {
     fail(`name rule supports only exact, prefix, suffix, substring, and regex name matching, received: ${matchType}`);
   }
 }
@@ -156,7 +156,7 @@ function ttlOrRcode(kind: string, args: string[]): void {
   }
   if (args.length === 3) {
     const t = args[0].toLowerCase();
-    if (!nameMatchTypes.includes(t)) fail(`${kind} rule supports only exact, prefix, suffix, substring, and regex name matching`);
+    if (!rewriteNameMatchTypes.includes(t)) fail(`${kind} rule supports only exact, prefix, suffix, substring, and regex name matching`);
     if (t === 'regex' && regexpError(args[1])) fail(`invalid regex pattern in a ${kind} rule: ${args[1]}`);
   }
 }

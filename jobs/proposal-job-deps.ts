@@ -1,0 +1,10 @@
+/** What the processors that act on a stored proposal (apply-fix and rollback) are built with: one shape for both. */
+import type { Queues } from '../src/queue/queues.js';
+import type { ProposalStore } from '../src/store/proposal-store.js';
+import type { ClusterRuntime } from './cluster-runtime.js';
+
+export interface ProposalJobDeps {
+  runtime: ClusterRuntime;
+  queues: Queues;
+  proposals: ProposalStore;
+}
