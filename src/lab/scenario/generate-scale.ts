@@ -5,6 +5,7 @@
  * Deterministic: the same options give the same file, so anyone can reproduce the scale figures
  * (`dnswhy lab generate`, bench/scale.bench.ts).
  */
+import { DnswhyError } from '../../core/errors.js';
 import { templateHash } from '../state/names.js';
 
 export interface ScaleOptions {
@@ -25,7 +26,10 @@ export interface ScaleOptions {
 export const scaleLimits = { maxNodes: 8192, maxPodsPerNode: 250, maxNamespaces: 1000, maxZones: 26 } as const;
 
 /** A bad size: says which option and what is allowed. */
-export class ScaleOptionError extends Error {}
+export class ScaleOptionError extends DnswhyError {
+  override readonly code = 'scale-option-invalid';
+  override readonly permanent = true;
+}
 
 const zoneLabel = 'topology.kubernetes.io/zone';
 const regionLabel = 'topology.kubernetes.io/region';

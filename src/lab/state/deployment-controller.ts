@@ -9,6 +9,7 @@ import type { KubeObject } from './object-store.js';
 import { templateHash } from './names.js';
 import { templateKey, type LabState } from './lab-state.js';
 import { resourceByKind } from './resources.js';
+import { cloneJson } from './clone-json.js';
 
 const owned = (p: any, uid: string | undefined) => p.metadata.ownerReferences?.some((r: any) => r.uid === uid);
 /** The order the store lists objects in (byte order of names), so controllers act in the same order as before the indexes. */
@@ -45,7 +46,7 @@ export class DeploymentController {
           replicas: d.spec.replicas,
           owner: controllerRef('Deployment', name, d.metadata.uid),
           matchLabels: { ...d.spec.selector.matchLabels, 'pod-template-hash': hash },
-          template: { metadata: { ...structuredClone(d.spec.template.metadata ?? {}), labels }, spec: structuredClone(d.spec.template.spec) },
+          template: { metadata: { ...cloneJson(d.spec.template.metadata ?? {}), labels }, spec: cloneJson(d.spec.template.spec) },
         }),
       );
       store.update('deployments', { ...d, metadata: { ...d.metadata, annotations: { ...(d.metadata.annotations ?? {}), 'deployment.kubernetes.io/revision': nextRevision } } });
@@ -114,7 +115,7 @@ export class DeploymentController {
     const runtime = this.lab.templateCommands.get(`${ns}/${deployName}`) ?? { commands: ['cat'] };
     let name = `${rs.metadata.name}-${this.lab.suffix()}`;
     while (this.lab.pod(ns, name)) name = `${rs.metadata.name}-${this.lab.suffix()}`;
-    const spec = structuredClone(rs.spec.template.spec);
+    const spec = cloneJson(rs.spec.template.spec);
     const ip = spec.hostNetwork ? this.lab.nodes.get(node)!.ip : this.lab.allocateIp(node);
     const pod = this.lab.addPod(ns, name, { ...rs.spec.template.metadata.labels }, spec, node, ip, 'Running', true, runtime, [controllerRef('ReplicaSet', rs.metadata.name, rs.metadata.uid)]);
     const annotations = rs.spec.template.metadata?.annotations;

@@ -29,6 +29,7 @@ import {
 import { hashFromPodName, randomSuffix, templateHash } from './names.js';
 import { ObjectStore, type KubeObject } from './object-store.js';
 import { resourceByKind } from './resources.js';
+import { cloneJson } from './clone-json.js';
 
 /** What the lab knows about a pod beyond its API object. */
 export interface PodRuntimeInfo {
@@ -175,7 +176,7 @@ export class LabState {
         }),
       );
     }
-    for (const np of s.networkPolicies) this.store.create(t('NetworkPolicy'), structuredClone(np) as unknown as KubeObject);
+    for (const np of s.networkPolicies) this.store.create(t('NetworkPolicy'), cloneJson(np) as unknown as KubeObject);
     this.endpoints.reconcile();
     // Keep Endpoints in step with pods and Services from now on.
     this.store.onChange((ch) => this.endpoints.changed(ch));
@@ -209,12 +210,12 @@ export class LabState {
         replicas: pods.length,
         owner: deployRef,
         matchLabels: rsLabels,
-        template: { metadata: { labels: rsLabels }, spec: structuredClone(template.spec) },
+        template: { metadata: { labels: rsLabels }, spec: cloneJson(template.spec) },
       }),
     );
     const rsRef = [controllerRef('ReplicaSet', rsName, rs.metadata.uid!)];
     for (const p of pods) {
-      const spec = { ...structuredClone(p.spec ?? template.spec), ...(p.hostNetwork ? { hostNetwork: true } : {}) };
+      const spec = { ...cloneJson(p.spec ?? template.spec), ...(p.hostNetwork ? { hostNetwork: true } : {}) };
       this.addPod(ns, p.name, rsLabels, spec, p.node, p.ip, p.phase, p.ready, runtime, rsRef);
     }
     this.refreshWorkloadStatus(ns, rsOnly ? { replicaSet: rsName } : { deployment: name });

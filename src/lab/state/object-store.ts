@@ -5,6 +5,7 @@
  */
 import type { ResourceType } from './resources.js';
 import { resourceTypes } from './resources.js';
+import { cloneJson } from './clone-json.js';
 
 /** A Kubernetes object as JSON. */
 export interface KubeObject {
@@ -109,7 +110,7 @@ export class ObjectStore {
   create(t: ResourceType, obj: KubeObject): KubeObject {
     const index = this.index(t.plural);
     if (index.get(obj.metadata.namespace, obj.metadata.name)) throw new Error(`exists: ${t.plural}/${key(obj.metadata.namespace, obj.metadata.name)}`);
-    const stored = structuredClone(obj);
+    const stored = cloneJson(obj);
     stored.metadata.uid ??= this.newUid();
     stored.metadata.creationTimestamp ??= this.now().toISOString().replace(/\.\d+Z$/, 'Z');
     if (t.plural === 'deployments' || t.plural === 'replicasets') stored.metadata.generation ??= 1;
@@ -124,7 +125,7 @@ export class ObjectStore {
     const index = this.index(resource);
     const previous = index.get(obj.metadata.namespace, obj.metadata.name);
     if (!previous) throw new Error(`missing: ${resource}/${key(obj.metadata.namespace, obj.metadata.name)}`);
-    const stored = structuredClone(obj);
+    const stored = cloneJson(obj);
     stored.metadata.uid = previous.metadata.uid;
     stored.metadata.creationTimestamp = previous.metadata.creationTimestamp;
     if (previous.metadata.generation !== undefined) {
