@@ -5,12 +5,25 @@
  * diagnosis, and hands the outcome to the post queue.
  */
 import { UnrecoverableError, type Job } from 'bullmq';
+import { rerunFindings, type RerunFinding } from '../src/core/report/reprove.js';
+import type { DiagnosisTarget } from '../src/core/model/index.js';
 import type { ApplyFixJobData, ApplyFixJobResult, PostReportJobData } from '../src/queue/job-data.js';
 import { jobId } from '../src/queue/job-id.js';
 import { postJobOptions } from '../src/queue/job-options.js';
 import { postJobName } from '../src/queue/names.js';
+import type { Proposal } from '../src/store/proposal-store.js';
 import { describeError, isConflict, isPermanent } from './classify-error.js';
 import type { ProposalJobDeps } from './proposal-job-deps.js';
+
+/**
+ * What to re-diagnose after a fix: the same pod, except after a workload patch, which rolls the pods
+ * out under new names: then a Ready pod of the same owner (deploy/NAME).
+ */
+export function verificationTarget(p: Proposal): DiagnosisTarget {
+  if (p.fix.kind !== 'workload-patch') return p.target;
+  const prefix = { Deployment: 'deploy', StatefulSet: 'sts', DaemonSet: 'ds' }[p.fix.target.kind];
+  return { ...p.target, pod: `${prefix}/${p.fix.target.name}`, namespace: p.fix.target.namespace };
+}
 
 /** Builds the apply-fix processor. */
 export function createApplyFixProcessor(deps: ProposalJobDeps) {
@@ -25,14 +38,15 @@ export function createApplyFixProcessor(deps: ProposalJobDeps) {
     let reloadNote: string | undefined;
     if (!record) {
       try {
-        const outcome = await deps.runtime.applyFix(p.fix);
+        const outcome = await deps.runtime.applyFix(p.fix, { beforeWrite: (previous) => deps.proposals.recordIntent(proposalId, previous) });
         record = outcome.record;
         message = outcome.message;
         reloadNote = outcome.reloadNote;
         await deps.proposals.recordApplied(proposalId, record);
       } catch (err) {
         // A conflict may be our own earlier write (a run that died after patching, before recording).
-        const mine = isConflict(err) ? await deps.runtime.alreadyApplied?.(p.fix).catch(() => undefined) : undefined;
+        // The intent recorded before the write says what was there (workload patches need it to roll back).
+        const mine = isConflict(err) ? await deps.runtime.alreadyApplied?.(p.fix, p.intent).catch(() => undefined) : undefined;
         if (mine) {
           record = mine;
           message = 'The target already holds this fix (applied by an earlier attempt that did not finish); recorded it.';
@@ -55,8 +69,10 @@ export function createApplyFixProcessor(deps: ProposalJobDeps) {
     // Verification: the finding this fix addresses must be gone and the verdict healthy.
     let verified = false;
     let verification: string;
+    let rerun: RerunFinding[] | undefined;
     try {
-      const report = await deps.runtime.diagnose(p.target, () => undefined);
+      const report = await deps.runtime.diagnose(verificationTarget(p), () => undefined);
+      rerun = rerunFindings(report.findings);
       const still = report.findings.some((f) => f.fingerprint === p.fingerprint);
       verified = report.verdict === 'healthy' && !still;
       verification = `Re-run: ${report.summary}${still ? ` (the ${p.checkId} finding is still there)` : ''}`;
@@ -64,7 +80,7 @@ export function createApplyFixProcessor(deps: ProposalJobDeps) {
       verification = `The verification diagnosis failed: ${describeError(err).message}`;
     }
     await deps.proposals.transition(proposalId, 'applying', 'applied', approvedBy);
-    await post({ kind: 'apply-result', proposalId, outcome: 'applied', message, verified, verification, ...(reloadNote ? { reloadNote } : {}) }, 'done');
+    await post({ kind: 'apply-result', proposalId, outcome: 'applied', message, verified, verification, ...(reloadNote ? { reloadNote } : {}), ...(rerun ? { rerun } : {}) }, 'done');
     return { outcome: 'applied', verified };
   };
 }

@@ -21,13 +21,18 @@ export interface ClusterRuntime {
   readonly name: string;
   /** Runs one diagnosis; throws PodNotFoundError / ForbiddenError (permanent) or other errors (retried). */
   diagnose(target: DiagnosisTarget, onProgress: (step: string, done: number, total: number) => void): Promise<Report>;
-  /** Applies a fix; throws a ConflictError when the target changed since the proposal. */
-  applyFix(fix: ApplicableFix): Promise<ApplyOutcome>;
+  /**
+   * Applies a fix; throws a ConflictError when the target changed since the proposal.
+   * @param hooks.beforeWrite - called with what is about to be overwritten, right before the write
+   *   (the caller records it, so a crash after the write can still be recovered and rolled back)
+   */
+  applyFix(fix: ApplicableFix, hooks?: { beforeWrite?: (previous: unknown) => Promise<void> }): Promise<ApplyOutcome>;
   /**
    * When the target already holds exactly what the fix would write (an earlier run applied it and
    * died before recording it), what to keep for rollback; undefined otherwise.
+   * @param previous - what the earlier run recorded through beforeWrite, when it got that far
    */
-  alreadyApplied?(fix: ApplicableFix): Promise<AppliedRecord | undefined>;
+  alreadyApplied?(fix: ApplicableFix, previous?: unknown): Promise<AppliedRecord | undefined>;
   /** Restores what applyFix kept; throws a ConflictError when the object moved on since. */
   rollbackFix(applied: AppliedRecord): Promise<{ message: string }>;
   /**

@@ -20,6 +20,9 @@ import { HealthStore } from '../src/store/health-store.js';
 import { createHealthProcessor } from './health.js';
 import { createRollbackProcessor } from './rollback.js';
 import type { Readiness } from '../src/ops/readiness.js';
+import { recoverOrphansAtStart } from '../src/queue/recover-orphans.js';
+import { stalledTooOftenReason, workerLockOptions } from '../src/queue/worker-options.js';
+import { reportStalledFailure } from './stalled-failure.js';
 
 export interface ClusterWorkerOptions {
   connection: ConnectionOptions;
@@ -31,7 +34,7 @@ export interface ClusterWorkerOptions {
   log: QueueLogger;
   heartbeatMs?: number;
   progressIntervalMs?: number;
-  /** Lock duration; a job whose worker died is retried after about this long (stalled check). */
+  /** Lock duration (default workerLockOptions): a job whose worker died is taken over after about this long. */
   lockDurationMs?: number;
   /** Where the worker adds its readiness conditions (its queue consumed, the API server answering). */
   readiness?: Readiness;
@@ -66,11 +69,24 @@ export async function startClusterWorker(o: ClusterWorkerOptions): Promise<Runni
         active -= 1;
       }
     },
-    { connection: o.connection, concurrency: o.concurrency ?? 2, lockDuration: o.lockDurationMs ?? 30_000, stalledInterval: Math.min(30_000, o.lockDurationMs ?? 30_000), maxStalledCount: 2 },
+    {
+      connection: o.connection,
+      concurrency: o.concurrency ?? 2,
+      ...workerLockOptions,
+      ...(o.lockDurationMs ? { lockDuration: o.lockDurationMs, stalledInterval: Math.min(workerLockOptions.stalledInterval, o.lockDurationMs) } : {}),
+    },
   );
   worker.on('error', (err) => o.log.warn({ err: err.message, cluster: o.cluster }, 'worker error'));
-  worker.on('failed', (job, err) => o.log.warn({ job: job?.id, name: job?.name, err: err.message, attempts: job?.attemptsMade }, 'job failed'));
+  worker.on('failed', (job, err) => {
+    o.log.warn({ job: job?.id, name: job?.name, err: err.message, attempts: job?.attemptsMade }, 'job failed');
+    // A job failed by BullMQ for stalling too often never reached its processor's own failure
+    // handling: tell the thread, so the question still gets an answer.
+    if (job && err.message === stalledTooOftenReason) void reportStalledFailure(job, o.queues, proposals).catch((e: Error) => o.log.warn({ err: e.message, job: job.id }, 'could not report a job that stalled too often'));
+  });
   await worker.waitUntilReady();
+  // Jobs whose worker died before this one started are taken over now, not at the next stalled checks.
+  const orphans = recoverOrphansAtStart(o.queues.cluster(o.cluster), o.redis, o.log, o.lockDurationMs ?? workerLockOptions.lockDuration);
+  await orphans.first;
 
   const registry = new ClusterRegistry(o.redis);
   const instance = `${hostname()}-${process.pid}-${randomUUID().slice(0, 8)}`;
@@ -98,6 +114,7 @@ export async function startClusterWorker(o: ClusterWorkerOptions): Promise<Runni
     instance,
     async close(graceMs = 25_000) {
       closing = true;
+      orphans.cancel();
       clearInterval(timer);
       await registry.leave(o.cluster, instance).catch(() => undefined);
       // Take no new job, give running ones the grace period, then close; a forced close stops

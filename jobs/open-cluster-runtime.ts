@@ -4,8 +4,10 @@
  */
 import { openCluster, type OpenedCluster } from '../src/diagnosis/open-cluster.js';
 import { runDiagnosis } from '../src/diagnosis/run-diagnosis.js';
-import { applyFix } from '../src/remediation/apply-fix.js';
-import type { ApplyResult } from '../src/remediation/apply-types.js';
+import { applyFix, recoverApplied } from '../src/remediation/apply-fix.js';
+import type { ApplyResult, PreviousVersion } from '../src/remediation/apply-types.js';
+import type { ClusterAccess } from '../src/core/cluster-access.js';
+import type { CorefilePatchFix } from '../src/core/model/index.js';
 import { rollbackFix } from '../src/remediation/rollback.js';
 import type { ApplyOutcome, ClusterRuntime } from './cluster-runtime.js';
 import { gatherHealth } from '../src/probes/health/gather-health.js';
@@ -36,6 +38,12 @@ function describeApply(r: ApplyResult): Pick<ApplyOutcome, 'message' | 'reloadNo
   return { message, ...(reloadNote ? { reloadNote } : {}) };
 }
 
+/** The ConfigMap as it was before a Corefile fix: today's data with the proposal's "before" text. */
+async function corefilePrevious(access: ClusterAccess, fix: CorefilePatchFix): Promise<PreviousVersion> {
+  const cm = await access.readConfigMap(fix.target.namespace, fix.target.name);
+  return { kind: 'ConfigMap', namespace: cm.namespace, name: cm.name, key: fix.target.key, resourceVersion: fix.target.resourceVersion ?? '', data: { ...cm.data, [fix.target.key]: fix.before } };
+}
+
 /** Opens the cluster (or starts the lab) and returns the runtime. */
 export async function openClusterRuntime(o: OpenRuntimeOptions): Promise<OpenedRuntime> {
   const cluster = await openCluster({ ...(o.kubeconfig ? { kubeconfig: o.kubeconfig } : {}), ...(o.lab ? { lab: o.lab } : {}) });
@@ -45,17 +53,19 @@ export async function openClusterRuntime(o: OpenRuntimeOptions): Promise<OpenedR
     name: o.name,
     ...(cluster.lab ? { lab: cluster.lab } : {}),
     diagnose: (target, onProgress) => runDiagnosis(handle, target, { onProgress, ...(o.burst ? { burst: o.burst } : {}) }),
-    async applyFix(fix) {
-      const r = await applyFix(cluster.access, fix, applyOpts);
+    async applyFix(fix, hooks) {
+      const r = await applyFix(cluster.access, fix, { ...applyOpts, ...(hooks?.beforeWrite ? { beforeWrite: hooks.beforeWrite } : {}) });
       return { record: { ...(r.newResourceVersion ? { resourceVersion: r.newResourceVersion } : {}), previous: r.previous, result: r, appliedAt: new Date().toISOString() }, ...describeApply(r) };
     },
-    async alreadyApplied(fix) {
-      if (fix.kind !== 'corefile-patch') return undefined;
-      const cm = await cluster.access.readConfigMap(fix.target.namespace, fix.target.name);
-      if (cm.data[fix.target.key] !== fix.after) return undefined;
-      const previous = { kind: 'ConfigMap' as const, namespace: cm.namespace, name: cm.name, key: fix.target.key, resourceVersion: fix.target.resourceVersion ?? '', data: { ...cm.data, [fix.target.key]: fix.before } };
-      const result: ApplyResult = { applied: true, dryRunOk: true, target: { kind: 'ConfigMap', namespace: cm.namespace, name: cm.name, key: fix.target.key }, previous, newResourceVersion: cm.resourceVersion, reloaded: [], needsRestart: false, steps: [] };
-      return { resourceVersion: cm.resourceVersion, previous, result, appliedAt: new Date().toISOString() };
+    async alreadyApplied(fix, previous) {
+      // What the dead run recorded before writing; for a Corefile, the proposal's own "before" also tells it.
+      const before: PreviousVersion | undefined =
+        (previous as PreviousVersion | undefined) ??
+        (fix.kind === 'corefile-patch' ? await corefilePrevious(cluster.access, fix) : undefined);
+      if (!before) return undefined;
+      const r = await recoverApplied(cluster.access, fix, before);
+      if (!r) return undefined;
+      return { ...(r.newResourceVersion ? { resourceVersion: r.newResourceVersion } : {}), previous: r.previous, result: r, appliedAt: new Date().toISOString() };
     },
     async rollbackFix(applied) {
       const r = await rollbackFix(cluster.access, applied.result as ApplyResult, applyOpts);

@@ -3,10 +3,12 @@
  * refuses when the object moved on since the apply), and hands the outcome to the post queue.
  */
 import { UnrecoverableError, type Job } from 'bullmq';
+import { rerunFindings, type RerunFinding } from '../src/core/report/reprove.js';
 import type { PostReportJobData, RollbackJobData, RollbackJobResult } from '../src/queue/job-data.js';
 import { jobId } from '../src/queue/job-id.js';
 import { postJobOptions } from '../src/queue/job-options.js';
 import { postJobName } from '../src/queue/names.js';
+import { verificationTarget } from './apply-fix.js';
 import { describeError, isConflict, isPermanent } from './classify-error.js';
 import type { ProposalJobDeps } from './proposal-job-deps.js';
 
@@ -22,7 +24,14 @@ export function createRollbackProcessor(deps: ProposalJobDeps) {
     try {
       const { message } = await deps.runtime.rollbackFix(p.applied);
       await deps.proposals.transition(proposalId, 'rolling-back', 'rolled-back', approvedBy);
-      await post({ kind: 'rollback-result', proposalId, outcome: 'rolled-back', message }, 'done');
+      // A re-run against the restored state re-proves the report's other fixes (best effort).
+      let rerun: RerunFinding[] | undefined;
+      try {
+        rerun = rerunFindings((await deps.runtime.diagnose(verificationTarget(p), () => undefined)).findings);
+      } catch {
+        rerun = undefined;
+      }
+      await post({ kind: 'rollback-result', proposalId, outcome: 'rolled-back', message, ...(rerun ? { rerun } : {}) }, 'done');
       return { outcome: 'rolled-back' };
     } catch (err) {
       if (isConflict(err)) {

@@ -53,6 +53,7 @@ const envSchema = z.object({
   DNSWHY_PROPOSAL_TTL_SECONDS: intBetween(1, week).default(3600),
   DNSWHY_DEDUPE_WINDOW_SECONDS: intBetween(1, week).default(3600),
   DNSWHY_WORKER_CONCURRENCY: intBetween(1, 64).default(2),
+  DNSWHY_DOCS_BASE_URL: z.url({ message: 'must be an http(s) URL under which the repository\'s files are browsed, e.g. https://github.com/ORG/dnswhy/blob/main/' }).optional(),
   DNSWHY_LOG_LEVEL: z.enum(logLevels).default('info'),
 });
 
@@ -86,6 +87,8 @@ export interface Config {
   dedupeWindowSeconds: number;
   workerConcurrency: number;
   logLevel: (typeof logLevels)[number];
+  /** Where report links to check documentation point (default: the project's repository). */
+  docsBaseUrl?: string;
 }
 
 /** User ids and user-group ids (S…) of a list. */
@@ -150,5 +153,6 @@ export function loadConfig(env: Record<string, string | undefined>, role: ServeR
     dedupeWindowSeconds: e.DNSWHY_DEDUPE_WINDOW_SECONDS,
     workerConcurrency: e.DNSWHY_WORKER_CONCURRENCY,
     logLevel: e.DNSWHY_LOG_LEVEL,
+    ...(e.DNSWHY_DOCS_BASE_URL ? { docsBaseUrl: e.DNSWHY_DOCS_BASE_URL } : {}),
   } satisfies Config) as Config;
 }

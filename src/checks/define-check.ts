@@ -3,7 +3,7 @@
  * typescript-eslint rule is one `createRule` call. `run` is pure and synchronous: it
  * judges evidence that probes already gathered and never fetches anything.
  */
-import type { CheckInput, Finding, Severity } from '../core/model/index.js';
+import type { CheckInput, DocLink, Finding, Severity } from '../core/model/index.js';
 
 /** What every check receives (declared in the core model: the report is built from the same input). */
 export type { CheckInput } from '../core/model/index.js';
@@ -14,8 +14,10 @@ export interface CheckMeta {
   title: string;
   /** The highest severity this check ever reports (its findings may be lower). */
   severity: Severity;
-  /** Where the check's README lives. */
+  /** Where the check's README lives (a path in the repository; renderers make it a URL). */
   docsUrl: string;
+  /** The CoreDNS and Kubernetes documentation the check's reasoning relies on. */
+  references?: DocLink[];
   /** Stable message ids the check reports, with the severity each carries (README "Findings"). */
   messages: Record<string, { severity: Severity; text: string }>;
   /** When true the check only runs after all others, and only when none of them reported at warn or error. */

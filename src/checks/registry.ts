@@ -7,6 +7,7 @@
  * are checked against it, so a new check is its own folder plus one line here.
  */
 import type { Check } from './define-check.js';
+import { corednsCrashLoop } from './coredns-crash-loop/index.js';
 import { noReadyDnsEndpoints } from './no-ready-dns-endpoints/index.js';
 import { networkPolicyBlocksDns } from './network-policy-blocks-dns/index.js';
 import { dnsEndpointUnreachable } from './dns-endpoint-unreachable/index.js';
@@ -25,6 +26,7 @@ import { healthy } from './healthy/index.js';
 
 /** Every check, in run order. */
 export const checks: readonly Check[] = [
+  corednsCrashLoop,
   noReadyDnsEndpoints,
   networkPolicyBlocksDns,
   dnsEndpointUnreachable,

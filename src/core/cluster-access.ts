@@ -14,6 +14,10 @@ export interface ClusterPod extends PodFacts {
   restarts: number;
   /** First container's waiting reason (CrashLoopBackOff, ImagePullBackOff), if any. */
   waitingReason?: string;
+  /** The message that goes with the waiting reason ("back-off 5m0s restarting failed container=..."). */
+  waitingMessage?: string;
+  /** How the previous instance of the first restarted container ended (lastState.terminated). */
+  lastTermination?: Termination;
   createdAt?: string;
   resourceVersion?: string;
   /** Ephemeral container states by name (for opt-in ephemeral probes). */
@@ -22,6 +26,21 @@ export interface ClusterPod extends PodFacts {
   containerStates?: Record<string, ContainerState>;
   /** Container images, in container order (a hint at the image's libc). */
   images?: string[];
+}
+
+/** How a container instance ended (OOMKilled with 137, Error with 1, Completed with 0). */
+export interface Termination {
+  reason?: string;
+  exitCode?: number;
+  message?: string;
+  finishedAt?: string;
+}
+
+/** Which log to read: the previous instance, the last lines, a byte bound (reads are never unbounded). */
+export interface LogOptions {
+  previous?: boolean;
+  tailLines?: number;
+  limitBytes?: number;
 }
 
 /** Where a container is in its life. */
@@ -166,7 +185,7 @@ export interface ClusterAccess {
   deletePod(namespace: string, name: string, opts?: { gracePeriodSeconds?: number }): Promise<void>;
   /** Polls until the pod (or one of its ephemeral containers) terminates, or the timeout passes. */
   waitForCompletion(namespace: string, name: string, opts: { timeoutMs: number; pollMs?: number; ephemeralContainer?: string }): Promise<CompletionResult>;
-  podLogs(namespace: string, name: string, container?: string): Promise<string>;
+  podLogs(namespace: string, name: string, container?: string, opts?: LogOptions): Promise<string>;
   addEphemeralContainer(namespace: string, pod: string, spec: EphemeralContainerSpec): Promise<void>;
   /** Prometheus text from a pod port through the API server's pods/proxy (`NAME:PORT/proxy/PATH`). */
   podProxyGet(namespace: string, pod: string, port: number, path: string): Promise<string>;

@@ -76,6 +76,54 @@ export class LabBackend implements ApiBackend {
   }
 
   /** Resolves when every background task (probe runs, pod starts) has finished. */
+  /**
+   * Connects the DNS world: CoreDNS pods then follow their replicas. A replica whose process exited (a
+   * Corefile it refused, a forwarding loop) makes its pod crash-loop: waiting in CrashLoopBackOff, not
+   * ready (so it leaves the Service's endpoints), its restart count going up, its last termination
+   * Error/1 and its log ending with the reason; a replica that starts again makes it Running and ready.
+   */
+  attachDns(dns: LabDnsPort | undefined): void {
+    this.dns = dns;
+    if (!dns) return;
+    dns.onReplicaChange?.((name) => this.syncCorednsPod(name));
+    for (const p of this.lab.corednsPods()) this.syncCorednsPod(p.name);
+  }
+
+  /** Restarts a crash-looping CoreDNS pod is shown with when the scenario does not say: the incident is under way. */
+  private static readonly crashLoopRestarts = 5;
+
+  /** CoreDNS pods this backend put into CrashLoopBackOff (a scenario's own waiting state is left alone). */
+  private readonly crashLooping = new Set<string>();
+
+  private syncCorednsPod(name: string): void {
+    const ns = this.lab.scenario.coredns.namespace;
+    const rt = this.lab.runtime.get(`${ns}/${name}`);
+    const pod = this.lab.pod(ns, name) as any;
+    if (!rt || !pod) return;
+    const exit = this.dns?.replicaExit?.(name);
+    const before = rt.history ?? {};
+    if (exit) {
+      this.crashLooping.add(name);
+      const restarts = before.waiting ? (before.restarts ?? 0) + 1 : Math.max(before.restarts ?? 0, LabBackend.crashLoopRestarts);
+      const container = pod.spec.containers?.[0]?.name ?? 'coredns';
+      this.lab.setContainerHistory(
+        ns,
+        name,
+        {
+          restarts,
+          waiting: { reason: 'CrashLoopBackOff', message: `back-off 5m0s restarting failed container=${container} pod=${name}_${ns}(${pod.metadata.uid ?? ''})` },
+          lastTerminated: { reason: exit.reason, exitCode: exit.exitCode, finishedAt: exit.at },
+        },
+        { current: exit.log, previous: exit.log },
+      );
+    } else if (this.crashLooping.delete(name)) {
+      // It started again: the exited instance becomes the previous one.
+      const { waiting: _, ...rest } = before;
+      this.lab.setContainerHistory(ns, name, { ...rest, restarts: (before.restarts ?? 0) + 1 }, { current: '', previous: rt.logs.get(pod.spec.containers?.[0]?.name ?? '') ?? '' });
+    }
+    this.lab.refreshWorkloadStatus(ns, { pod });
+  }
+
   async idle(): Promise<void> {
     while (this.pending.size) await Promise.allSettled([...this.pending]);
   }
@@ -245,19 +293,31 @@ export class LabBackend implements ApiBackend {
     return { network: this.deps.network, podIp: pod.status.podIP, node: pod.spec.nodeName, resolvConf: files.resolvConf, hosts: files.hosts };
   }
 
-  podLog(ns: string, name: string, container: string): { text: string } | { error: string } {
+  podLog(ns: string, name: string, container: string, previous = false): { text: string } | { error: string } {
     const pod = this.lab.pod(ns, name) as any;
     const statuses: any[] = [...(pod?.status?.containerStatuses ?? []), ...(pod?.status?.ephemeralContainerStatuses ?? [])];
     const st = statuses.find((s) => s.name === container);
-    if (!st || st.state?.waiting) {
+    const rt = this.lab.runtime.get(`${ns}/${name}`);
+    if (previous) {
+      // Only a container that restarted has a previous instance (the API server's wording when it has none).
+      const text = rt?.previousLogs?.get(container);
+      if (!st?.restartCount || text === undefined) return { error: `previous terminated container "${container}" in pod "${name}" not found` };
+      return { text };
+    }
+    // A container waiting to be restarted (CrashLoopBackOff) still has the log of the instance that just exited.
+    const restarting = st?.state?.waiting && st.restartCount > 0;
+    if (!st || (st.state?.waiting && !restarting)) {
       return { error: `container "${container}" in pod "${name}" is waiting to start: ${st?.state?.waiting?.reason ?? 'ContainerCreating'}` };
     }
     const c = this.lab.scenario.coredns;
     const coredns = ns === c.namespace && Object.entries(c.labels).every(([k, v]) => pod?.metadata?.labels?.[k] === v);
-    if (coredns && container === pod.spec.containers?.[0]?.name && this.dns?.replicaLogs) {
-      return { text: this.dns.replicaLogs(name) ?? '' };
+    // A running CoreDNS container's log is what its replica writes; a crashed one keeps the log of its exit.
+    if (coredns && !restarting && container === pod.spec.containers?.[0]?.name && this.dns?.replicaLogs) {
+      const live = this.dns.replicaLogs(name);
+      // Lines the scenario gave for this instance (before the lab started) come first.
+      if (live !== undefined) return { text: (rt?.logs.get(container) ?? '') + live };
     }
-    return { text: this.lab.runtime.get(`${ns}/${name}`)?.logs.get(container) ?? '' };
+    return { text: rt?.logs.get(container) ?? '' };
   }
 
   async exec(ns: string, name: string, container: string, argv: string[]): Promise<ExecResult> {

@@ -118,7 +118,7 @@ export async function startLab(scenarioOrPath: Scenario | string, opts: StartLab
     throw api.status === 'rejected' ? api.reason : (dns as PromiseRejectedResult).reason;
   }
   const server: RunningApiServer = api.value;
-  backend.dns = dns.value;
+  backend.attachDns(dns.value);
 
   const ownDir = opts.kubeconfigDir === undefined;
   const dir = resolve(opts.kubeconfigDir ?? mkdtempSync(join(tmpdir(), 'dnswhy-lab-')));

@@ -4,6 +4,7 @@
  */
 import type { HealthStatus, HealthSummary } from '../core/health/model.js';
 import type { DiagnosisTarget, Report } from '../core/model/index.js';
+import type { RerunFinding } from '../core/report/reprove.js';
 
 /** A Slack thread: the parent message of a diagnosis. */
 export interface ThreadRef {
@@ -83,8 +84,8 @@ export type PostReportJobData =
   | { kind: 'progress'; thread: ThreadRef; progressTs: string; target: DiagnosisTarget; cluster: string; step: string; done: number; total: number; /** Order of updates within the diagnosis (deliveries may arrive out of order). */ seq: number }
   | { kind: 'report'; thread: ThreadRef; progressTs: string; cluster: string; report: Report; diagnoseJobId: string; requestedBy: string; dedupeKey: string }
   | { kind: 'diagnosis-failed'; thread: ThreadRef; progressTs: string; cluster: string; target: DiagnosisTarget; message: string; candidates?: string[]; dedupeKey: string; diagnoseJobId: string }
-  | { kind: 'apply-result'; proposalId: string; outcome: ApplyResultOutcome; message: string; verified?: boolean; verification?: string; reloadNote?: string }
-  | { kind: 'rollback-result'; proposalId: string; outcome: RollbackResultOutcome; message: string }
+  | { kind: 'apply-result'; proposalId: string; outcome: ApplyResultOutcome; message: string; verified?: boolean; verification?: string; reloadNote?: string; /** The re-run's findings, to re-prove the report's other fixes against the new state. */ rerun?: RerunFinding[] }
+  | { kind: 'rollback-result'; proposalId: string; outcome: RollbackResultOutcome; message: string; /** The re-run after the rollback, to re-prove the report's other fixes. */ rerun?: RerunFinding[] }
   | { kind: 'health'; channel: string; requestedBy: string; summary: HealthSummary; /** Produced by a job scheduler (`/dns schedule`), not asked now. */ scheduled?: boolean; /** Set when a trend matters: the values (oldest first) to chart, and why. */ trend?: { title: string; why: string; values: (number | null)[] } };
 
 export interface PostReportJobResult {

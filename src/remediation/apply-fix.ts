@@ -27,6 +27,12 @@ export interface ApplyOptions {
   restartIfNeeded?: boolean;
   /** Called as each step completes (progress in the thread). */
   onStep?: (s: ApplyStep) => void;
+  /**
+   * Called with what is about to be overwritten, after every check passed and right before the
+   * real write. The caller stores it first (write-ahead), so a process that dies after the write
+   * can still roll the change back: the target's state alone no longer says what was there.
+   */
+  beforeWrite?: (previous: PreviousVersion) => Promise<void>;
 }
 
 function locationOf(namespace: string, opts: ApplyOptions): CorednsLocation {
@@ -45,6 +51,7 @@ export async function writeCorefileData(
   log: StepLog,
   customFiles: Record<string, string>,
   corednsVersion?: string,
+  beforeWrite?: () => Promise<void> | undefined,
 ): Promise<ConfigMapData> {
   const what = `ConfigMap ${current.namespace}/${current.name}`;
   const text = newData[key];
@@ -65,6 +72,7 @@ export async function writeCorefileData(
     throw refusal(err, what, log, 'dry-run');
   }
   log.add('dry-run', true, `server-side dry run of ${what} accepted`);
+  await beforeWrite?.();
   let written: ConfigMapData;
   try {
     written = await access.patchConfigMapData(current.namespace, current.name, patch, { resourceVersion: current.resourceVersion });
@@ -150,7 +158,7 @@ async function applyCorefileFix(access: ClusterAccess, fix: CorefilePatchFix, op
   const oldHashes = new Set(before.map((h) => h.hash).filter((h): h is string => !!h));
   const [custom, version] = await Promise.all([readCustomFiles(access, loc), corednsVersion(access, loc)]);
   const previous: PreviousVersion = { kind: 'ConfigMap', namespace, name, key, resourceVersion: current.resourceVersion, data: { ...current.data } };
-  const written = await writeCorefileData(access, current, key, { ...current.data, [key]: fix.after }, log, custom, version);
+  const written = await writeCorefileData(access, current, key, { ...current.data, [key]: fix.after }, log, custom, version, () => opts.beforeWrite?.(previous));
   const settled = await settleCoredns(access, loc, fix.after, oldHashes, log, opts);
   return {
     applied: true,
@@ -203,6 +211,7 @@ export async function writeWorkloadPatch(
   patch: Record<string, unknown>,
   patchType: 'strategic' | 'merge',
   log: StepLog,
+  beforeWrite?: () => Promise<void> | undefined,
 ): Promise<WorkloadInfo> {
   const what = `${current.kind} ${current.namespace}/${current.name}`;
   try {
@@ -211,6 +220,7 @@ export async function writeWorkloadPatch(
     throw refusal(err, what, log, 'dry-run');
   }
   log.add('dry-run', true, `server-side dry run of ${what} accepted`);
+  await beforeWrite?.();
   let written: WorkloadInfo;
   try {
     written = await access.patchWorkload(current.kind, current.namespace, current.name, patch, { resourceVersion: current.resourceVersion, patchType });
@@ -221,7 +231,7 @@ export async function writeWorkloadPatch(
   return written;
 }
 
-async function applyWorkloadFix(access: ClusterAccess, fix: WorkloadPatchFix, _opts: ApplyOptions, log: StepLog): Promise<ApplyResult> {
+async function applyWorkloadFix(access: ClusterAccess, fix: WorkloadPatchFix, opts: ApplyOptions, log: StepLog): Promise<ApplyResult> {
   const { kind, namespace, name } = fix.target;
   let touched: ReturnType<typeof templatePatchParts>;
   try {
@@ -246,7 +256,7 @@ async function applyWorkloadFix(access: ClusterAccess, fix: WorkloadPatchFix, _o
       : `${kind} ${namespace}/${name} read (resourceVersion ${current.resourceVersion}); the proposal carried no version to compare`,
   );
   const previous = previousFields(current, touched);
-  const written = await writeWorkloadPatch(access, current, fix.patch, 'strategic', log);
+  const written = await writeWorkloadPatch(access, current, fix.patch, 'strategic', log, () => opts.beforeWrite?.(previous));
   return {
     applied: true,
     dryRunOk: true,
@@ -282,4 +292,25 @@ export function workloadChangedSince(target: WorkloadPatchFix['target'], current
 export async function applyFix(access: ClusterAccess, fix: CorefilePatchFix | WorkloadPatchFix, opts: ApplyOptions = {}): Promise<ApplyResult> {
   const log = new StepLog(opts.onStep);
   return fix.kind === 'corefile-patch' ? applyCorefileFix(access, fix, opts, log) : applyWorkloadFix(access, fix, opts, log);
+}
+
+/**
+ * After a run that died between writing a fix and recording it: whether the target already holds
+ * exactly what the fix writes, and if so the record rollback needs, built from `previous` (what the
+ * dead run stored before writing). For a workload the API server itself decides: a server-side dry
+ * run of the same patch on the current object must leave its pod template unchanged.
+ * @returns undefined when the fix is not (or not exactly) in place
+ */
+export async function recoverApplied(access: ClusterAccess, fix: CorefilePatchFix | WorkloadPatchFix, previous: PreviousVersion): Promise<ApplyResult | undefined> {
+  if (fix.kind === 'corefile-patch') {
+    const cm = await access.readConfigMap(fix.target.namespace, fix.target.name);
+    if (cm.data[fix.target.key] !== fix.after || previous.kind !== 'ConfigMap') return undefined;
+    return { applied: true, dryRunOk: true, target: { kind: 'ConfigMap', namespace: cm.namespace, name: cm.name, key: fix.target.key }, previous, newResourceVersion: cm.resourceVersion, reloaded: [], needsRestart: false, steps: [] };
+  }
+  if (previous.kind === 'ConfigMap') return undefined;
+  const current = await access.readWorkload(fix.target.kind, fix.target.namespace, fix.target.name);
+  const dry = await access.patchWorkload(current.kind, current.namespace, current.name, fix.patch, { resourceVersion: current.resourceVersion, dryRun: true, patchType: 'strategic' });
+  const hash = templateHash(current.template);
+  if (templateHash(dry.template) !== hash) return undefined;
+  return { applied: true, dryRunOk: true, target: { kind: current.kind, namespace: current.namespace, name: current.name }, previous, newResourceVersion: current.resourceVersion, appliedTemplateHash: hash, reloaded: [], needsRestart: false, steps: [] };
 }

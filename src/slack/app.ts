@@ -13,6 +13,7 @@ import type { QueueLogger } from '../queue/connection.js';
 import { FingerprintLedger } from '../store/fingerprint-ledger.js';
 import { PostLedger } from '../store/post-ledger.js';
 import { ProposalStore } from '../store/proposal-store.js';
+import { ReportStore } from '../store/report-store.js';
 import type { Queues } from '../queue/queues.js';
 import { RunningDiagnoses } from '../store/running-diagnoses.js';
 import { ApproverPolicy } from './approvals/approver-policy.js';
@@ -24,6 +25,8 @@ import { RedisReplayGuard } from './receiver/replay-guard.js';
 import { VerifiedHttpReceiver } from './receiver/verified-http-receiver.js';
 import type { Readiness } from '../ops/readiness.js';
 import { SlackConnection, type SlackConnectionOptions } from './slack-connection.js';
+import { InstanceHeartbeat } from '../store/instance-heartbeat.js';
+import { resumeInterruptedStarts } from './flows/resume-diagnoses.js';
 
 export interface SlackAppOptions {
   botToken: string;
@@ -45,6 +48,8 @@ export interface SlackAppOptions {
   proposalTtlSeconds: number;
   dedupeWindowSeconds: number;
   defaultCluster?: string;
+  /** Where check documentation paths are browsed (default: the project's repository). */
+  docsBaseUrl?: string;
   /** Per-channel message spacing (1000 ms in production). */
   channelIntervalMs?: number;
   /** Web API retries on 5xx / network errors (rate limits are handled by the poster). */
@@ -54,6 +59,9 @@ export interface SlackAppOptions {
   readiness?: Readiness;
   /** Backoff and log interval of the Slack connection watcher. */
   slackRetry?: SlackConnectionOptions;
+  /** This instance's heartbeat lifetime, and how often interrupted starts of others are looked for. */
+  instanceTtlMs?: number;
+  resumeIntervalMs?: number;
 }
 
 export interface RunningSlackApp {
@@ -87,31 +95,51 @@ export async function startSlackApp(o: SlackAppOptions): Promise<RunningSlackApp
   app.error(async (err) => o.log.error({ err: err.message, code: (err as { code?: string }).code }, 'listener error'));
 
   const poster = new SlackPoster(client, { ...(o.channelIntervalMs !== undefined ? { channelIntervalMs: o.channelIntervalMs } : {}), onFailure: (err) => slack.reportFailure(err) });
+  const heartbeat = new InstanceHeartbeat(o.redis, 'app', o.instanceTtlMs);
+  await heartbeat.start();
   const deps: SlackDeps = {
+    instanceId: heartbeat.id,
     redis: o.redis,
     queues: o.queues,
     poster,
     ledger: new PostLedger(o.redis),
     proposals: new ProposalStore(o.redis),
+    reports: new ReportStore(o.redis),
     running: new RunningDiagnoses(o.redis),
     clusters: new ClusterRegistry(o.redis),
     approvers: new ApproverPolicy(client, { ...o.approvers, forbidSelfApproval: o.forbidSelfApproval }),
     schedulers: new SchedulerPolicy(new ApproverPolicy(client, { ...(o.schedulers ?? o.approvers), forbidSelfApproval: false }), o.schedulers !== undefined),
     log: o.log,
     ...(o.defaultCluster ? { defaultCluster: o.defaultCluster } : {}),
+    ...(o.docsBaseUrl ? { docsBaseUrl: o.docsBaseUrl } : {}),
   };
   registerListeners(app, deps);
   const postWorker = await startPostWorker({
     connection: o.connection,
     log: o.log,
     slack,
+    orphans: { queue: o.queues.post, redis: o.redis },
     ...(o.postConcurrency ? { concurrency: o.postConcurrency } : {}),
-    deps: { poster, ledger: deps.ledger, proposals: deps.proposals, fingerprints: new FingerprintLedger(o.redis, o.dedupeWindowSeconds), running: deps.running, proposalTtlSeconds: o.proposalTtlSeconds, log: o.log },
+    deps: {
+      poster,
+      ledger: deps.ledger,
+      proposals: deps.proposals,
+      reports: deps.reports,
+      fingerprints: new FingerprintLedger(o.redis, o.dedupeWindowSeconds),
+      running: deps.running,
+      proposalTtlSeconds: o.proposalTtlSeconds,
+      log: o.log,
+      ...(o.docsBaseUrl ? { docsBaseUrl: o.docsBaseUrl } : {}),
+    },
   });
   if (httpReceiver) await httpReceiver.start(o.port ?? 3000, o.host ?? '0.0.0.0');
   await slack.start();
   const socket = httpReceiver ? undefined : startSocketMode(app, o.log, o.readiness, o.slackRetry);
   if (socket) await socket.firstAttempt;
+  const resume = () => resumeInterruptedStarts(deps, heartbeat).catch((err: Error) => o.log.warn({ err: err.message }, 'could not look for interrupted diagnoses'));
+  void resume();
+  const resumer = setInterval(() => void resume(), o.resumeIntervalMs ?? 10_000);
+  resumer.unref();
   const eventsUrl = httpReceiver ? `http://127.0.0.1:${httpReceiver.port}/slack/events` : undefined;
   return {
     app,
@@ -122,10 +150,12 @@ export async function startSlackApp(o: SlackAppOptions): Promise<RunningSlackApp
     ...(httpReceiver ? { receiver: httpReceiver } : {}),
     ...(eventsUrl ? { eventsUrl } : {}),
     async stop() {
+      clearInterval(resumer);
       slack.stop();
       if (httpReceiver) await httpReceiver.stop();
       else await socket?.stop();
       await postWorker.close();
+      await heartbeat.stop();
     },
   };
 }

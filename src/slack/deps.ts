@@ -4,6 +4,7 @@ import type { ClusterRegistry } from '../store/cluster-registry.js';
 import type { QueueLogger } from '../queue/connection.js';
 import type { PostLedger } from '../store/post-ledger.js';
 import type { ProposalStore } from '../store/proposal-store.js';
+import type { ReportStore } from '../store/report-store.js';
 import type { Queues } from '../queue/queues.js';
 import type { RunningDiagnoses } from '../store/running-diagnoses.js';
 import type { ApproverPolicy } from './approvals/approver-policy.js';
@@ -16,12 +17,17 @@ export interface SlackDeps {
   poster: SlackPoster;
   ledger: PostLedger;
   proposals: ProposalStore;
+  reports: ReportStore;
   running: RunningDiagnoses;
   clusters: ClusterRegistry;
   approvers: ApproverPolicy;
   /** Who may schedule summaries into other channels. */
   schedulers: SchedulerPolicy;
   log: QueueLogger;
+  /** This app instance (its heartbeat tells others it is alive while it starts diagnoses). */
+  instanceId?: string;
   /** Cluster used when the command names none and several workers are live. */
   defaultCluster?: string;
+  /** Where check documentation paths are browsed (default: the project's repository). */
+  docsBaseUrl?: string;
 }

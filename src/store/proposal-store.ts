@@ -13,7 +13,8 @@ import { keyPrefix } from '../queue/names.js';
 /** Fixes that change the cluster (advice is only shown, never applied). */
 export type ApplicableFix = CorefilePatchFix | WorkloadPatchFix;
 
-export type ProposalStatus = 'pending' | 'applying' | 'applied' | 'rolling-back' | 'rolled-back' | 'dismissed' | 'conflict' | 'failed';
+/** `superseded`: another fix of the same report changed the picture (applied, rolled back) and this one no longer stands. */
+export type ProposalStatus = 'pending' | 'applying' | 'applied' | 'rolling-back' | 'rolled-back' | 'dismissed' | 'conflict' | 'failed' | 'superseded';
 
 /** What apply-fix kept so rollback can restore it. */
 export interface AppliedRecord {
@@ -49,8 +50,15 @@ export interface Proposal {
   applied?: AppliedRecord;
   /** ts of the message carrying the buttons. */
   messageTs?: string;
+  /** The report this fix belongs to, and which of its fixes it is (finding index, fix index). */
+  reportId?: string;
+  slot?: { finding: number; fix: number };
+  /** Set by the apply result: whether the re-run diagnosis verified the fix. */
+  verified?: boolean;
   /** ts of the apply result (it carries the Rollback button). */
   resultTs?: string;
+  /** What apply-fix was about to overwrite, recorded right before writing (crash recovery). */
+  intent?: unknown;
 }
 
 /** Result of a status transition. */
@@ -116,7 +124,9 @@ export class ProposalStore {
       ...(h.changedAt ? { changedAt: new Date(Number(h.changedAt)).toISOString() } : {}),
       ...(h.applied ? { applied: JSON.parse(h.applied) as AppliedRecord } : {}),
       ...(h.messageTs ? { messageTs: h.messageTs } : {}),
+      ...(h.verified ? { verified: h.verified === '1' } : {}),
       ...(h.resultTs ? { resultTs: h.resultTs } : {}),
+      ...(h.intent ? { intent: JSON.parse(h.intent) as unknown } : {}),
     };
   }
 
@@ -137,9 +147,19 @@ export class ProposalStore {
     await this.redis.hset(this.key(id), 'applied', JSON.stringify(applied));
   }
 
+  /** Records what apply-fix is about to overwrite, before it writes (write-ahead for crash recovery). */
+  async recordIntent(id: string, previous: unknown): Promise<void> {
+    await this.redis.hset(this.key(id), 'intent', JSON.stringify(previous));
+  }
+
   /** Remembers the message carrying the proposal's buttons. */
   async setMessageTs(id: string, ts: string): Promise<void> {
     await this.redis.hset(this.key(id), 'messageTs', ts);
+  }
+
+  /** Records whether the re-run after an apply verified the fix. */
+  async setVerified(id: string, verified: boolean): Promise<void> {
+    await this.redis.hset(this.key(id), 'verified', verified ? '1' : '0');
   }
 
   /** Remembers the apply result message (its Rollback button is a click of this proposal too). */

@@ -60,7 +60,7 @@ describe('runDiagnosis notes (lab with probe pods and exec forbidden)', () => {
     expect(renderText(report)).toContain('Notes:\n  - upstream-failure could not judge');
     expect(renderMarkdown(report)).toContain('### Notes\n\n- upstream-failure could not judge');
     expect((JSON.parse(renderJson(report)) as { notes: string[] }).notes).toEqual(report.notes);
-    const slack = JSON.stringify(renderReport(report, { askers: [] }).messages);
+    const slack = JSON.stringify(renderReport(report, { askers: [] }));
     expect(slack).toContain(':warning: Notes: upstream-failure could not judge');
     expect(slack).toContain('always-throws could not run: cannot read the evidence');
   });

@@ -1,13 +1,16 @@
 /**
- * Builds one vitest case per `expect` entry of the given scenario files: the case runs the real
- * diagnosis in a fresh in-process lab (real kubectl-compatible API, real DNS packets on loopback) and
- * fails with the expectation's problems in words.
+ * Builds one vitest case per scenario file: the case runs the real diagnosis of each `expect` entry
+ * in a fresh in-process lab (real kubectl-compatible API, real DNS packets on loopback), fails with
+ * the expectation's problems in words, and checks the Slack thread of every report it produced
+ * (first-screen budget, one recommended fix per cause, no button on info findings, each change
+ * shown once, links that are URLs).
  */
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { parse } from 'yaml';
 import { expect, it } from 'vitest';
 import { testScenarioFile } from '../../src/lab/expectations/lab-expectations.js';
+import { expectThreadRules } from '../slack/helpers/thread-rules.js';
 
 export const repoRoot = join(import.meta.dirname, '..', '..');
 
@@ -45,6 +48,11 @@ export function scenarioCases(files: string[], opts: { concurrent?: boolean } = 
       expect(outcome.expectations).toHaveLength(count);
       const problems = outcome.expectations.flatMap((e) => e.problems.map((p) => `why ${e.pod} ${e.name}: ${p}`));
       expect(problems).toEqual([]);
+      // The Slack thread of every report the scenario produced keeps the report rules.
+      for (const e of outcome.expectations) {
+        if (e.report) expectThreadRules(e.report, `${rel}: why ${e.pod} ${e.name}`);
+        if (e.applied) expectThreadRules(e.applied.rerun, `${rel}: why ${e.pod} ${e.name} after the fix`);
+      }
     }, 300_000);
   }
 }

@@ -56,7 +56,7 @@ describe('dnswhy serve (process)', { timeout: 120_000 }, () => {
     const res = await sendSigned(`http://127.0.0.1:${port}/slack/events`, secret, slashCommandBody({ text: 'why mos/mos-model-6c9f7b5d8-x2k4p s3.cloud-b.example', user: 'U0ASKER', channel: 'C0SERVE' }));
     expect(res.status).toBe(200);
     const parent = await slack.waitFor('parent', () => slack!.messages.find((m) => m.channel === 'C0SERVE' && !m.threadTs), 30_000);
-    const report = await slack.waitFor('report', () => slack!.thread('C0SERVE', parent.ts).find((m) => m.text.startsWith('Broken:')), 60_000);
+    const report = await slack.waitFor('report', () => slack!.thread('C0SERVE', parent.ts).find((m) => m.threadTs !== undefined && m.text.startsWith('Broken:')), 60_000);
     expect(JSON.stringify(report.blocks)).toContain('upstream-split-horizon');
     // Health and readiness of the app and the worker on the ops port.
     const ops = opsUrl(s.output());

@@ -41,7 +41,8 @@ describe('clicks are bound to the thread of their proposal (fake diagnosis, mock
 
   it("refuses an approver's click carrying the proposal id from another channel: nothing applies, the proposal's channel hears nothing", async () => {
     // Another channel, with a message of its own to click on.
-    await h.slack.waitFor('settled', () => h.slack.thread(channel, parentTs).length >= 4 || undefined);
+    // Parent, progress and the one report message (which carries the fix buttons).
+    await h.slack.waitFor('settled', () => h.slack.thread(channel, parentTs).length >= 3 || undefined);
     const before = postsIn(channel);
     expect((await click(approver, actionIds.approveFix, otherChannel, '1700000000.000001')).status).toBe(200);
     const refusal = await h.slack.waitFor('refusal', () => h.slack.ephemerals.find((e) => e.user === approver && e.channel === otherChannel));

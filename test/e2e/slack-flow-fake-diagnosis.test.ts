@@ -28,7 +28,9 @@ describe('Slack flow over a fake diagnosis (mocked cluster)', () => {
   let proposalId = '';
   let fixTs = '';
 
-  it('answers /dns why with a parent message, a progress message and a threaded report with the finding and fix buttons', async () => {
+  // The report is one message: the cause and the recommended fix with Approve & apply on the first
+  // screen, evidence and the change behind Show details; the parent shows the verdict once known.
+  it('answers /dns why with a parent message (updated with the verdict), a progress message and one report message with the fix buttons', async () => {
     const res = await ask('why default/web-7d9 s3.cloud-b.example');
     expect(res.status).toBe(200);
     expect(res.body).toBe('');
@@ -39,16 +41,20 @@ describe('Slack flow over a fake diagnosis (mocked cluster)', () => {
     const fix = await h.slack.waitFor('fix proposal', () => h.slack.thread(channel, parentTs).find((m) => buttons(m)[actionIds.approveFix]));
     fixTs = fix.ts;
     proposalId = buttons(fix)[actionIds.approveFix]!;
-    expect(Object.keys(buttons(fix)).sort()).toEqual([actionIds.approveFix, actionIds.dismissFix, actionIds.showDiff].sort());
-    expect(new Set(Object.values(buttons(fix)))).toEqual(new Set([proposalId]));
+    expect(Object.keys(buttons(fix)).sort()).toEqual([actionIds.approveFix, actionIds.dismissFix, actionIds.showDetails].sort());
+    expect(buttons(fix)[actionIds.dismissFix]).toBe(proposalId);
+    expect(buttons(fix)[actionIds.showDetails]).toMatch(/^rep-[a-f0-9]+$/);
     const thread = h.slack.thread(channel, parentTs);
     const progress = thread[1]!;
     expect(progress.edits).toBeGreaterThan(0);
     expect(progress.text).toContain('Diagnosing');
-    const report = thread.find((m) => messageText(m).includes('upstream-split-horizon'));
-    expect(report).toBeDefined();
-    expect(messageText(report!)).toContain('Resolution path');
-    expect(messageText(fix)).toContain('cloud-b.example:53');
+    // Parent, progress, report: nothing else before a click.
+    expect(thread).toHaveLength(3);
+    expect(thread[2]!.ts).toBe(fixTs);
+    expect(messageText(fix)).toContain('Recommended fix:* Forward cloud-b.example');
+    expect(messageText(fix)).not.toContain('cloud-b.example:53');
+    await h.slack.waitFor('parent verdict', () => (h.slack.messages.find((m) => m.ts === parentTs)!.edits > 0 ? true : undefined));
+    expect(h.slack.messages.find((m) => m.ts === parentTs)!.text).toContain('Broken: s3.cloud-b.example from default/web-7d9: The upstream answers a public address');
     // Every post in the thread carries thread_ts = the parent's ts.
     for (const m of thread.slice(1)) expect(m.threadTs).toBe(parentTs);
     const stored = await new ProposalStore(h.redis).get(proposalId);
@@ -82,9 +88,17 @@ describe('Slack flow over a fake diagnosis (mocked cluster)', () => {
     expect(messageText(result)).toContain('Verified');
     const loser = await h.slack.waitFor('loser told', () => h.slack.ephemerals.find((e) => (e.user === approver || e.user === approver2) && e.text.includes('already')));
     expect(loser.text).toMatch(/already being applied|already applied/);
+    // The change is shown once, in the details (posted at approval); approval and result name it by hash.
     const audit = h.slack.thread(channel, parentTs).find((m) => m.text.startsWith('Approved by'));
     expect(audit).toBeDefined();
-    expect(messageText(audit!)).toContain('cloud-b.example:53');
+    const hash = /change `([0-9a-f]{12})`/.exec(messageText(audit!))?.[1];
+    expect(hash).toBeDefined();
+    expect(messageText(audit!)).not.toContain('cloud-b.example:53');
+    expect(messageText(result)).toContain(`change \`${hash}\``);
+    expect(messageText(result)).toContain('resourceVersion 100 → 101');
+    const withDiff = h.slack.thread(channel, parentTs).filter((m) => messageText(m).includes('cloud-b.example:53'));
+    expect(withDiff).toHaveLength(1);
+    expect(withDiff[0]!.text).toMatch(/^Details/);
     expect(h.slack.messages.find((m) => m.ts === fixTs)!.edits).toBeGreaterThan(0);
     const stored = await new ProposalStore(h.redis).get(proposalId);
     expect(stored?.status).toBe('applied');

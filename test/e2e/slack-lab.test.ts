@@ -11,7 +11,7 @@ import { openClusterRuntime, type OpenedRuntime } from '../../jobs/open-cluster-
 import { ProposalStore } from '../../src/store/proposal-store.js';
 import { actionIds } from '../../src/slack/ids.js';
 import { blockActionsBody, sendSigned, slashCommandBody } from '../../src/emulators/slack/signed-request.js';
-import { approver, approver2, bystander, buttons, channel, messageText, requester, secret, startHarness, type Harness } from '../slack/helpers/bot-harness.js';
+import { allButtons, approver, approver2, bystander, buttons, channel, messageText, requester, secret, startHarness, type Harness } from '../slack/helpers/bot-harness.js';
 
 const scenario = join(import.meta.dirname, '..', '..', 'scenarios', '000-hybrid-cloud-split-horizon.yaml');
 
@@ -40,17 +40,27 @@ describe('Slack bot over the lab (seed 000: hybrid-cloud split horizon)', { time
   let proposalId = '';
   let original = '';
 
-  it('answers a signed /dns why with a thread carrying the upstream-split-horizon finding and a Corefile fix', async () => {
+  // The report recommends the narrowest fix (hostAliases on the workload); the Corefile view is one of
+  // the "Other fixes", opened with a click, each with its own Approve button.
+  it('answers a signed /dns why with one report message; Other fixes opens the Corefile fix with its own Approve button', async () => {
     original = await corefile();
     const res = await sendSigned(h.bot.eventsUrl!, secret, slashCommandBody({ text: 'why mos/mos-model-6c9f7b5d8-x2k4p s3.cloud-b.example', user: requester, channel }));
     expect(res.status).toBe(200);
     const parent = await h.slack.waitFor('parent', () => h.slack.messages.find((m) => m.channel === channel && !m.threadTs));
     parentTs = parent.ts;
-    const report = await h.slack.waitFor('report', () => h.slack.thread(channel, parentTs).find((m) => messageText(m).includes('Resolution path')), 90_000);
+    const report = await h.slack.waitFor('report', () => h.slack.thread(channel, parentTs).find((m) => buttons(m)[actionIds.approveFix]), 90_000);
     expect(messageText(report)).toContain('upstream-split-horizon');
-    const fix = await h.slack.waitFor('Corefile fix', () => h.slack.thread(channel, parentTs).find((m) => buttons(m)[actionIds.approveFix] && messageText(m).includes('ConfigMap kube-system/coredns')), 30_000);
-    fixTs = fix.ts;
-    proposalId = buttons(fix)[actionIds.approveFix]!;
+    expect(messageText(report)).toContain('Recommended fix:* Pin s3.cloud-b.example');
+    const other = buttons(report)[actionIds.otherFixes]!;
+    expect(other).toMatch(/^rep-[a-f0-9]+\/0$/);
+    await click(requester, actionIds.otherFixes, other, report.ts);
+    const opened = await h.slack.waitFor('other fixes opened', () => {
+      const m = h.slack.messages.find((x) => x.ts === report.ts)!;
+      return allButtons(m).filter((b) => b.actionId === actionIds.approveFix).length === 2 ? m : undefined;
+    });
+    expect(messageText(opened)).toContain('view zone-cloud-b-1');
+    fixTs = opened.ts;
+    proposalId = allButtons(opened).filter((b) => b.actionId === actionIds.approveFix)[1]!.value;
     const p = await new ProposalStore(h.redis).get(proposalId);
     expect(p).toMatchObject({ checkId: 'upstream-split-horizon', status: 'pending', object: { kind: 'ConfigMap', namespace: 'kube-system', name: 'coredns' } });
   });
@@ -72,6 +82,10 @@ describe('Slack bot over the lab (seed 000: hybrid-cloud split horizon)', { time
     const audit = await new ProposalStore(h.redis).audit(proposalId);
     expect(audit.filter((l) => l.endsWith('pending->applying'))).toHaveLength(1);
     expect(h.slack.thread(channel, parentTs).filter((m) => m.text.startsWith('applied:'))).toHaveLength(1);
+    // The recommended hostAliases fix for the same cause is superseded: its button is gone.
+    const reportNow = h.slack.messages.find((m) => m.ts === fixTs)!;
+    await h.slack.waitFor('superseded', () => (messageText(h.slack.messages.find((m) => m.ts === fixTs)!).includes('Superseded') ? true : undefined));
+    expect(allButtons(h.slack.messages.find((m) => m.ts === reportNow.ts)!).filter((b) => b.actionId === actionIds.approveFix)).toHaveLength(0);
     expect(await h.queues.cluster('lab').getJobs(['completed', 'failed', 'active', 'wait'])).toSatisfy((jobs: { name: string }[]) => jobs.filter((j) => j.name === 'apply-fix').length === 1);
   });
 
@@ -95,5 +109,11 @@ describe('Slack bot over the lab (seed 000: hybrid-cloud split horizon)', { time
     await h.slack.waitFor('rolled back', () => h.slack.thread(channel, parentTs).find((m) => m.text.startsWith('Rolled back')), 60_000);
     expect(await corefile()).toBe(original);
     expect((await new ProposalStore(h.redis).get(proposalId))?.status).toBe('rolled-back');
+    // The cause is back: the hostAliases fix superseded by the apply is re-proven and offered again.
+    const again = await h.slack.waitFor('re-offered', () => {
+      const m = h.slack.messages.find((x) => x.ts === fixTs)!;
+      return messageText(m).includes('Re-proven by the re-run against the restored Corefile') ? m : undefined;
+    }, 30_000);
+    expect(allButtons(again).filter((b) => b.actionId === actionIds.approveFix)).toHaveLength(1);
   });
 });

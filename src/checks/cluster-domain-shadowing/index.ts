@@ -9,6 +9,7 @@ import { explainName, parsedCorefile } from '../lib/corefile-engine.js';
 import { factsOf, type Facts } from '../lib/facts.js';
 import { makeFinding } from '../lib/finding.js';
 import { isUnder, listText, normName } from '../lib/names.js';
+import { refs } from '../lib/references.js';
 import { shadowingFixes } from './fix.js';
 
 const id = 'cluster-domain-shadowing';
@@ -20,6 +21,7 @@ const meta: CheckMeta = {
   title: 'A Corefile zone shadows a real domain',
   severity: 'error',
   docsUrl: docsUrlFor(id),
+  references: [refs.kubernetes, refs.serverBlocks, refs.forward, refs.dnsPodService],
   messages: {
     'zone-shadows-name': { severity: 'error', text: 'CoreDNS answers NXDOMAIN for the name itself because a plugin owns its zone, though upstream knows it' },
   },
@@ -71,6 +73,10 @@ export const clusterDomainShadowing = defineCheck({
     return [
       makeFinding(id, meta, 'zone-shadows-name', {
         explanation: [explanation, ...notes].join(' '),
+        cause: [
+          `The pod got ${ex.rcode}${ex.rcode === 'NOERROR' ? ' with no records' : ''} for ${name}; upstream (${listText(upstreams)}) answers ${listText([...new Set(knowing.flatMap((u) => u.addresses))])}.`,
+          `The ${ex.plugin} plugin in ${where} owns ${zone ?? 'the zone'}${ex.plugin === 'kubernetes' ? ' (the cluster domain)' : ''}, so CoreDNS answers for the name itself and never asks upstream.`,
+        ].join(' '),
         evidenceRefs: [...(f.corefile ? [f.corefile.id] : []), ...svc.map((q) => q.evidence.id), ...knowing.map((u) => u.evidence.id)],
         fixes,
         confidence: 0.95,

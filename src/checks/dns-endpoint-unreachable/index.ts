@@ -10,6 +10,7 @@ import { endpointMatrix, rowText, type EndpointRow } from '../lib/endpoint-matri
 import { factsOf, type Facts } from '../lib/facts.js';
 import { makeFinding } from '../lib/finding.js';
 import { listText } from '../lib/names.js';
+import { refs } from '../lib/references.js';
 import { dnsEgressVerdict } from '../lib/network-policy.js';
 
 const id = 'dns-endpoint-unreachable';
@@ -18,6 +19,7 @@ const meta: CheckMeta = {
   title: 'Some CoreDNS endpoints do not answer from this pod',
   severity: 'error',
   docsUrl: docsUrlFor(id),
+  references: [refs.dnsDebugging, refs.dnsPodService],
   messages: {
     'some-endpoints-unreachable': { severity: 'error', text: 'CoreDNS endpoints on other nodes do not answer from this pod' },
     'no-endpoint-answers': { severity: 'error', text: 'No CoreDNS endpoint answers from this pod' },
@@ -60,6 +62,7 @@ export const dnsEndpointUnreachable = defineCheck({
       if (dnsEgressVerdict(f).blocked) return [];
       return [
         makeFinding(id, meta, 'no-endpoint-answers', {
+          cause: `From ${f.describeNode(f.pod.node)}, none of the ${dead.length} CoreDNS endpoints (${listText(dead.map((r) => r.ip))}) answers a direct query, and no NetworkPolicy in the evidence denies it. Look at the network between this node and the CoreDNS nodes.`,
           explanation: `From ${f.podText}, none of the ${dead.length} CoreDNS endpoints answers a direct query: ${matrix}.${svcText} No NetworkPolicy in the evidence denies it, so look at the network between this node and the CoreDNS nodes.`,
           evidenceRefs: refs,
           fixes: [{ kind: 'advice', title: 'Open DNS between this node and the CoreDNS nodes', blastRadius: 'Network rules between nodes.', risk: 'medium', steps: adviceSteps(f, dead) }],
@@ -79,6 +82,11 @@ export const dnsEndpointUnreachable = defineCheck({
     return [
       makeFinding(id, meta, 'some-endpoints-unreachable', {
         explanation,
+        cause: [
+          `From ${f.describeNode(f.pod.node)}, the CoreDNS endpoints on ${listText(deadNodes)} never answer (${listText(dead.map((r) => r.ip))}: UDP and TCP time out), while those on ${listText(aliveNodes)} do.`,
+          `The DNS Service spreads queries over all endpoints, so about ${share} lookups fail or wait for the resolver's timeout.`,
+          'Traffic from this node to the other node on port 53 is dropped: look at security groups, firewalls or the CNI.',
+        ].join(' '),
         evidenceRefs: refs,
         fixes: [{ kind: 'advice', title: `Allow DNS from ${f.pod.node} to ${listText([...new Set(dead.map((r) => r.node ?? r.ip))])}`, blastRadius: 'Network rules between nodes (security groups, firewalls, CNI).', risk: 'medium', steps: adviceSteps(f, dead) }],
         confidence: 0.95,

@@ -8,6 +8,7 @@ import { defineCheck, docsUrlFor, type CheckMeta } from '../define-check.js';
 import { factsOf } from '../lib/facts.js';
 import { makeFinding } from '../lib/finding.js';
 import { listText } from '../lib/names.js';
+import { refs } from '../lib/references.js';
 import { clusterAnswer } from '../lib/zone-answers.js';
 
 const id = healthyCheckId;
@@ -16,6 +17,7 @@ const meta: CheckMeta = {
   title: 'The name resolves',
   severity: 'info',
   docsUrl: docsUrlFor(id),
+  references: [refs.dnsPodService],
   onlyWhenNothingElse: true,
   messages: {
     'resolves': { severity: 'info', text: 'The name resolves fine' },

@@ -7,6 +7,7 @@ import { defineCheck, docsUrlFor, type CheckMeta } from '../define-check.js';
 import { factsOf } from '../lib/facts.js';
 import { makeFinding } from '../lib/finding.js';
 import { listText, normName, sameSet } from '../lib/names.js';
+import { refs } from '../lib/references.js';
 import { hostAliasesFix, noOwnerReason } from '../lib/workload.js';
 import { compareZoneAnswers } from '../lib/zone-answers.js';
 
@@ -16,6 +17,7 @@ const meta: CheckMeta = {
   title: 'The pod\'s /etc/hosts pins the name',
   severity: 'error',
   docsUrl: docsUrlFor(id),
+  references: [refs.hostAliases],
   messages: {
     'pinned-unreachable': { severity: 'error', text: '/etc/hosts pins the name to an address that does not accept TCP from the pod' },
     'pinned-differs': { severity: 'info', text: '/etc/hosts pins the name to an address that differs from DNS' },

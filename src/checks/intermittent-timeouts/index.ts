@@ -10,6 +10,7 @@ import { LacksEvidenceError } from '../lacks-evidence.js';
 import { factsOf, type Facts } from '../lib/facts.js';
 import { makeFinding } from '../lib/finding.js';
 import { normName } from '../lib/names.js';
+import { refs } from '../lib/references.js';
 import { endpointMatrix } from '../lib/endpoint-matrix.js';
 import { timeoutFixes } from './fix.js';
 
@@ -19,6 +20,7 @@ const meta: CheckMeta = {
   title: 'DNS queries intermittently time out',
   severity: 'error',
   docsUrl: docsUrlFor(id),
+  references: [refs.nodeLocalDns, refs.resolvConf, refs.dnsDebugging],
   messages: {
     'service-path-loss': { severity: 'warn', text: 'Queries to the DNS Service are lost while the CoreDNS pods answer every direct query' },
     'endpoint-loss': { severity: 'warn', text: 'CoreDNS pods themselves drop or delay a share of queries' },

@@ -7,7 +7,7 @@
  */
 import { explain, type EvalQuery, type EvalWorld, type Explanation } from '../../core/corefile/evaluate/index.js';
 import { simulateEdit, type EditEffect, type EditResult } from '../../core/corefile/edit/index.js';
-import type { CorefilePatchFix, Risk, SimulatedQuery } from '../../core/model/index.js';
+import type { CorefilePatchFix, FixDurability, FixScope, Risk, SimulatedQuery } from '../../core/model/index.js';
 import { parsedCorefile } from './corefile-engine.js';
 import type { Facts } from './facts.js';
 
@@ -16,6 +16,10 @@ export interface CorefileFixParts {
   title: string;
   blastRadius: string;
   risk: Risk;
+  /** Who the edit touches (default: every pod). */
+  scope?: FixScope;
+  /** A stop-gap when the edit pins addresses (hosts entries) that go stale. */
+  durability?: FixDurability;
   failing: EvalQuery;
   controls: EvalQuery[];
   world: EvalWorld;
@@ -63,6 +67,8 @@ export function proveCorefileFix(f: Facts, edit: EditResult, parts: CorefileFixP
       title: parts.title,
       blastRadius: parts.blastRadius,
       risk: parts.risk,
+      ...(parts.scope ? { scope: parts.scope } : {}),
+      ...(parts.durability ? { durability: parts.durability } : {}),
       target: { namespace: ev.configMap.namespace, name: ev.configMap.name, key: 'Corefile', ...(ev.configMap.resourceVersion ? { resourceVersion: ev.configMap.resourceVersion } : {}) },
       before: ev.text,
       after: edit.text,

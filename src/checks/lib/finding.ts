@@ -6,6 +6,8 @@ import { fingerprint } from '../fingerprint.js';
 /** The parts of a finding a check decides; the rest comes from its meta. */
 export interface FindingParts {
   explanation: string;
+  /** At most three short sentences with the decisive numbers (Finding.cause). */
+  cause?: string;
   evidenceRefs: string[];
   fixes?: Fix[];
   /** 0..1: how directly the evidence shows the failure. */
@@ -31,9 +33,11 @@ export function makeFinding(id: string, meta: CheckMeta, messageId: string, part
     severity: parts.severity ?? msg.severity,
     title: parts.title ?? msg.text,
     explanation: parts.explanation,
+    ...(parts.cause ? { cause: parts.cause } : {}),
     evidenceRefs: [...new Set(parts.evidenceRefs)],
     fixes: parts.fixes ?? [],
     docsUrl: docsUrlFor(id),
+    ...(meta.references && meta.references.length > 0 ? { references: meta.references } : {}),
     fingerprint: fingerprint(id, { messageId, decisive: parts.decisive }),
     confidence: Math.max(0, Math.min(1, parts.confidence)),
     ...(parts.sensitive && parts.sensitive.length > 0 ? { sensitive: parts.sensitive } : {}),

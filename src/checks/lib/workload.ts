@@ -5,7 +5,7 @@
  */
 import { createTwoFilesPatch } from 'diff';
 import { stringify } from 'yaml';
-import { isWorkloadKind, type FixSimulation, type HostAlias, type PodDnsConfig, type PodFacts, type Risk, type WorkloadPatchFix } from '../../core/model/index.js';
+import { isWorkloadKind, type FixDurability, type FixSimulation, type HostAlias, type PodDnsConfig, type PodFacts, type Risk, type WorkloadPatchFix } from '../../core/model/index.js';
 
 /** The owner a workload patch targets, or undefined for a bare pod, a Job or an unknown owner. */
 export function ownerTarget(pod: PodFacts): WorkloadPatchFix['target'] | undefined {
@@ -37,6 +37,7 @@ interface PatchParts {
   changes: string;
   blastRadius: string;
   risk: Risk;
+  durability?: FixDurability;
   before: Record<string, unknown>;
   after: Record<string, unknown>;
   patch: Record<string, unknown>;
@@ -52,6 +53,8 @@ function build(pod: PodFacts, parts: PatchParts): WorkloadPatchFix | undefined {
     title: parts.title,
     blastRadius: parts.blastRadius,
     risk: parts.risk,
+    scope: 'workload',
+    ...(parts.durability ? { durability: parts.durability } : {}),
     target,
     patch: { spec: { template: { spec: parts.patch } } },
     diff: createTwoFilesPatch(file, file, templateYaml(parts.before), templateYaml(parts.after), 'before', 'after'),
@@ -77,6 +80,8 @@ export function hostAliasesFix(pod: PodFacts, name: string, ips: string[], why: 
     changes: ips.length > 0 ? `hostAliases of ${target.kind} ${target.name}: ${name} → ${ips.join(', ')}` : `hostAliases of ${target.kind} ${target.name}: remove ${name}`,
     blastRadius: `Only the pods of ${target.kind} ${target.namespace}/${target.name} (rolled out again); every other workload keeps using cluster DNS.`,
     risk: why.risk,
+    // A pinned address goes stale when the service behind the name moves.
+    durability: 'stop-gap',
     before: { hostAliases: pod.hostAliases },
     after: { hostAliases: next },
     patch: { hostAliases: [{ $patch: 'replace' }, ...next] },

@@ -73,6 +73,9 @@ export function zoneViewFix(f: Facts, addrs: string[]): { fix?: CorefilePatchFix
     title: `Answer ${f.queryName} with ${listText(addrs)} for pods in ${zone} (view ${viewName})`,
     blastRadius: `Queries from pods on ${listText(nodes)} (${listText(cidrs)}) are answered by the new view block, a copy of server block ${ex.serverBlock.keys.join(' ')} plus hosts entries for ${f.queryName}; every other client keeps the current block unchanged.`,
     risk: 'medium',
+    scope: 'zone',
+    // The view answers with hosts entries: today's addresses, pinned.
+    durability: 'stop-gap',
     failing,
     controls,
     world,

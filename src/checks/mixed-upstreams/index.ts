@@ -9,6 +9,7 @@ import { factsOf, type QueryView } from '../lib/facts.js';
 import { corednsUpstreams } from '../lib/upstreams.js';
 import { makeFinding } from '../lib/finding.js';
 import { isUnder, listText, parentOf } from '../lib/names.js';
+import { refs } from '../lib/references.js';
 import { mixedUpstreamFixes } from './fix.js';
 
 const id = 'mixed-upstreams';
@@ -17,6 +18,7 @@ const meta: CheckMeta = {
   title: 'CoreDNS forwards to upstreams that disagree about the name',
   severity: 'error',
   docsUrl: docsUrlFor(id),
+  references: [refs.forward, refs.cache, refs.customDns],
   messages: {
     'upstreams-disagree': { severity: 'error', text: 'Some upstreams answer the name and others say it does not exist' },
   },
@@ -80,6 +82,10 @@ export const mixedUpstreams = defineCheck({
     return [
       makeFinding(id, meta, 'upstreams-disagree', {
         explanation: [explanation, ...notes].join(' '),
+        cause: [
+          `CoreDNS forwards ${f.name} to ${listText(good)}, which answer${good.length === 1 ? 's' : ''} ${listText(uniq(positive.flatMap((v) => v.addresses)))}, and to ${listText(bad)}, which answer${bad.length === 1 ? 's' : ''} ${uniq(negative.map((v) => v.rcode ?? 'no data')).join('/')}.`,
+          `Each query goes to one of them, and a negative answer is cached${Number.isFinite(negTtl) ? ` (SOA allows ${negTtl} s)` : ''}, so the name works for a while, then fails for a while.`,
+        ].join(' '),
         evidenceRefs: [...up.views.map((v) => v.evidence.id), ...svc.map((q) => q.evidence.id), ...(f.corefile ? [f.corefile.id] : [])],
         fixes,
         confidence: 0.95,

@@ -9,6 +9,7 @@ import { usesClusterDns } from '../lib/dns-policy.js';
 import { factsOf, type Facts } from '../lib/facts.js';
 import { makeFinding } from '../lib/finding.js';
 import { isUnder, listText } from '../lib/names.js';
+import { refs } from '../lib/references.js';
 
 const id = 'name-does-not-exist';
 
@@ -16,6 +17,7 @@ const meta: CheckMeta = {
   title: 'The name does not exist',
   severity: 'error',
   docsUrl: docsUrlFor(id),
+  references: [refs.dnsPodService, refs.resolvConf],
   messages: {
     'nxdomain-everywhere': { severity: 'error', text: 'The name does not exist in the cluster or upstream' },
   },

@@ -9,6 +9,7 @@ import { endpointMatrix } from '../lib/endpoint-matrix.js';
 import { factsOf } from '../lib/facts.js';
 import { makeFinding } from '../lib/finding.js';
 import { listText } from '../lib/names.js';
+import { refs } from '../lib/references.js';
 import { dnsEgressVerdict } from '../lib/network-policy.js';
 
 const id = 'network-policy-blocks-dns';
@@ -17,6 +18,7 @@ const meta: CheckMeta = {
   title: 'A NetworkPolicy blocks DNS from the pod',
   severity: 'error',
   docsUrl: docsUrlFor(id),
+  references: [refs.networkPolicies, refs.dnsDebugging],
   messages: {
     'udp-denied': { severity: 'error', text: 'NetworkPolicy egress rules deny UDP port 53 to CoreDNS' },
     'tcp-denied': { severity: 'warn', text: 'NetworkPolicy egress rules allow UDP but deny TCP port 53 to CoreDNS' },

@@ -6,6 +6,7 @@ import type { CorednsPod, Finding } from '../../core/model/index.js';
 import { defineCheck, docsUrlFor, type CheckMeta } from '../define-check.js';
 import { factsOf, type Facts } from '../lib/facts.js';
 import { makeFinding } from '../lib/finding.js';
+import { refs } from '../lib/references.js';
 
 const id = 'no-ready-dns-endpoints';
 
@@ -13,6 +14,7 @@ const meta: CheckMeta = {
   title: 'The DNS Service has no ready CoreDNS endpoints',
   severity: 'error',
   docsUrl: docsUrlFor(id),
+  references: [refs.dnsDebugging],
   messages: {
     'no-ready-endpoints': { severity: 'error', text: 'The DNS Service has no ready endpoints' },
     'some-not-ready': { severity: 'warn', text: 'Some CoreDNS pods are not ready or keep restarting' },

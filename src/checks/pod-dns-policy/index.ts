@@ -9,6 +9,7 @@ import { defineCheck, docsUrlFor, type CheckMeta } from '../define-check.js';
 import { factsOf, type Facts } from '../lib/facts.js';
 import { makeFinding } from '../lib/finding.js';
 import { isUnder, listText } from '../lib/names.js';
+import { refs } from '../lib/references.js';
 import { dnsPolicyFix } from '../lib/workload.js';
 
 const id = 'pod-dns-policy';
@@ -17,6 +18,7 @@ const meta: CheckMeta = {
   title: 'The pod\'s DNS policy skips the cluster DNS',
   severity: 'error',
   docsUrl: docsUrlFor(id),
+  references: [refs.podDnsConfig],
   messages: {
     'skips-cluster-dns': { severity: 'error', text: 'The pod does not use the cluster DNS, so cluster names cannot resolve' },
     'not-cluster-dns': { severity: 'info', text: 'The pod does not use the cluster DNS' },

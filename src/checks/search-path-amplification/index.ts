@@ -11,6 +11,7 @@ import { LacksEvidenceError } from '../lacks-evidence.js';
 import { factsOf } from '../lib/facts.js';
 import { makeFinding } from '../lib/finding.js';
 import { isUnder, listText, normName } from '../lib/names.js';
+import { refs } from '../lib/references.js';
 import { searchSuffixWin } from '../lib/search-suffix.js';
 import { amplificationFixes } from './fix.js';
 
@@ -33,6 +34,7 @@ const meta: CheckMeta = {
   title: 'The search list turns one lookup into many queries',
   severity: 'warn',
   docsUrl: docsUrlFor(id),
+  references: [refs.resolvConf, refs.podDnsConfig, refs.autopath],
   messages: {
     'amplified-hurts': { severity: 'warn', text: 'The search list sends queries that fail before the name is tried as written, and it costs time' },
     'amplified': { severity: 'info', text: 'The search list sends queries that fail before the name is tried as written' },
@@ -91,6 +93,10 @@ export const searchPathAmplification = defineCheck({
     return [
       makeFinding(id, meta, hurts ? 'amplified-hurts' : 'amplified', {
         explanation,
+        cause: [
+          `With ${ndots !== undefined ? `ndots:${ndots}` : "the pod's ndots"}, ${f.name} (${dots} dot${dots === 1 ? '' : 's'}) is tried with every search suffix first: ${l.queries.length} queries, and the answer came from the ${ordinal(wi + 1)} name after ${Math.round(delay)} ms.`,
+          hurts ? `This costs: ${reasons[0]}.` : `The wasted queries stayed inside ${domain}, so this is only overhead.`,
+        ].join(' '),
         evidenceRefs: [l.id, ...(f.resolvConfEvidence ? [f.resolvConfEvidence.id] : [])],
         fixes: amplificationFixes(f, dots),
         confidence: hurts ? 0.8 : 0.5,

@@ -22,6 +22,7 @@ export function staticAnswerFixes(f: Facts, z: ZoneAnswers): { fixes: Fix[]; not
     title: 'Replace the static pin with per-zone resolution',
     blastRadius: 'Every client of the cluster DNS.',
     risk: 'medium',
+    durability: 'durable',
     steps: [
       'Static answers in the shared Corefile apply to every zone. Keep them per zone (view blocks keyed on each zone\'s pod CIDRs) or remove them and let each zone resolve through its own resolver (a CoreDNS replica or NodeLocal DNSCache per zone).',
       'Constrain workloads that need zone-specific endpoints to that zone (node affinity) so the pin and the placement cannot drift apart.',

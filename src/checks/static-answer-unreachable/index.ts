@@ -10,6 +10,7 @@ import { factsOf, type Facts } from '../lib/facts.js';
 import { makeFinding } from '../lib/finding.js';
 import { searchSuffixWin } from '../lib/search-suffix.js';
 import { listText } from '../lib/names.js';
+import { refs } from '../lib/references.js';
 import { compareZoneAnswers, reachRefs, reachText, workingPin } from '../lib/zone-answers.js';
 import { staticAnswerFixes } from './fix.js';
 
@@ -19,6 +20,7 @@ const meta: CheckMeta = {
   title: 'A static Corefile answer is unreachable from this zone',
   severity: 'error',
   docsUrl: docsUrlFor(id),
+  references: [refs.hosts, refs.view, refs.nodeLocalDns],
   messages: {
     'static-unreachable': { severity: 'error', text: 'The Corefile pins the name to an address this pod\'s zone cannot reach' },
   },
@@ -69,6 +71,11 @@ export const staticAnswerUnreachable = defineCheck({
     return [
       makeFinding(id, meta, 'static-unreachable', {
         explanation: [explanation, ...notes].join(' '),
+        cause: [
+          `The pod got ${listText(z.clusterAddrs)}, a fixed answer from ${src.where}; from ${f.describeNode(f.pod.node)} ${z.clusterAddrs.length > 1 ? 'they do' : 'it does'} not accept TCP.`,
+          `This zone's resolver (${listText(localResolvers)}) answers ${listText(z.reachableLocal)}, which ${z.reachableLocal.length > 1 ? 'accept' : 'accepts'} TCP.`,
+          'The static answer suits another zone and every client gets it.',
+        ].join(' '),
         evidenceRefs: [...z.clusterRefs, ...(f.corefile ? [f.corefile.id] : []), ...z.local.map((u) => u.evidence.id), ...reachRefs(z, [...z.clusterAddrs, ...z.reachableLocal])],
         fixes,
         confidence: 0.95,

@@ -8,6 +8,7 @@ import { LacksEvidenceError } from '../lacks-evidence.js';
 import { factsOf, type QueryView } from '../lib/facts.js';
 import { makeFinding } from '../lib/finding.js';
 import { listText } from '../lib/names.js';
+import { refs } from '../lib/references.js';
 import { corednsUpstreams } from '../lib/upstreams.js';
 
 const id = 'upstream-failure';
@@ -16,6 +17,7 @@ const meta: CheckMeta = {
   title: 'Upstream resolvers fail',
   severity: 'error',
   docsUrl: docsUrlFor(id),
+  references: [refs.forward, refs.customDns],
   messages: {
     'all-upstreams-fail': { severity: 'error', text: 'Every upstream resolver fails for the name' },
     'some-upstreams-fail': { severity: 'warn', text: 'Some upstream resolvers fail for the name' },
@@ -40,7 +42,9 @@ export const upstreamFailure = defineCheck({
     const f = factsOf(input);
     const viaCoredns = f.pod.dnsPolicy !== 'Default';
     const up = viaCoredns ? corednsUpstreams(f) : undefined;
-    const views = up ? up.views : f.upstreamsSeenFrom(f.pod.node);
+    // A loopback resolver asked from a probe pod is the probe's own loopback, not the node's stub resolver:
+    // its silence says nothing about the upstream (a CoreDNS that forwards there loops: coredns-crash-loop).
+    const views = (up ? up.views : f.upstreamsSeenFrom(f.pod.node)).filter((v) => !v.resolver.startsWith('127.') && v.resolver !== '::1');
     if (views.length === 0) {
       // Nothing was asked of any upstream although the name goes to one (not answered inside CoreDNS).
       if (f.upstreamViews().length === 0 && (up === undefined || up.forwarded)) throw new LacksEvidenceError('query to an upstream resolver');

@@ -23,10 +23,10 @@ export function splitHorizonFixes(f: Facts, z: ZoneAnswers): { fixes: Fix[]; not
     title: `Resolve external names inside ${zone}`,
     blastRadius: 'Cluster-wide DNS topology; plan it as a change.',
     risk: 'medium',
+    durability: 'durable',
     steps: [
       `Run a CoreDNS replica in ${zone} (a second Deployment pinned to the zone, or topology spread) and keep the DNS Service's traffic in-zone (trafficDistribution: PreferClose / topology-aware routing), so this zone's queries are forwarded to this zone's resolver.`,
       `Or install NodeLocal DNSCache and let it forward external names to the node's own resolver (${[...new Set(z.local.map((u) => u.resolver))].join(', ')}) instead of to CoreDNS.`,
-      `Static pins (hostAliases, Corefile hosts) go stale when the provider changes the addresses; prefer the resolver-based fixes for the long term.`,
     ],
   });
   return { fixes, notes };

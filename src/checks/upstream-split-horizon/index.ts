@@ -11,6 +11,7 @@ import { factsOf, type Facts } from '../lib/facts.js';
 import { makeFinding } from '../lib/finding.js';
 import { searchSuffixWin } from '../lib/search-suffix.js';
 import { listText } from '../lib/names.js';
+import { refs } from '../lib/references.js';
 import { compareZoneAnswers, reachRefs, reachText, workingPin, type ZoneAnswers } from '../lib/zone-answers.js';
 import { splitHorizonFixes } from './fix.js';
 
@@ -20,6 +21,7 @@ const meta: CheckMeta = {
   title: 'Cluster DNS answers with another zone\'s view of the name',
   severity: 'error',
   docsUrl: docsUrlFor(id),
+  references: [refs.forward, refs.view, refs.hosts, refs.topologyRouting, refs.nodeLocalDns],
   messages: {
     'other-zone-answer': { severity: 'error', text: 'CoreDNS forwards to a resolver in another zone whose answer is unreachable from this pod' },
     'answers-differ-untested': { severity: 'info', text: 'Cluster DNS and the pod\'s zone resolver answer differently (reachability not tested)' },
@@ -59,6 +61,21 @@ function explanation(f: Facts, z: ZoneAnswers, replicas: ReturnType<typeof forwa
     parts.push('Which replica answers is chosen per query by the Service, so the answer depends on which one the pod reaches.');
   }
   return parts.join(' ');
+}
+
+/** The cause in three sentences: what the pod got, what its zone answers, where the difference comes from. */
+function cause(f: Facts, z: ZoneAnswers, replicas: ReturnType<typeof forwardingReplicas>): string {
+  const resolvers = [...new Set(replicas.map((r) => r.resolver))];
+  const replicaZones = [...new Set(f.corednsPods.map((p) => f.zoneOf(p.node) ?? p.node))];
+  const where =
+    replicas.length > 0
+      ? `${replicas.length === f.corednsPods.length && replicas.length > 1 ? `All ${replicas.length} CoreDNS replicas run` : `CoreDNS replica${replicas.length > 1 ? 's' : ''} ${listText([...new Set(replicas.map((r) => r.pod))])} run${replicas.length > 1 ? '' : 's'}`} in ${listText(replicaZones)} and forward to ${listText(resolvers)}, so the pod gets that zone's view.`
+      : `CoreDNS forwards the name to resolvers outside ${f.podZone ?? f.pod.node}, so the pod gets another zone's view.`;
+  return [
+    `The pod got ${listText(z.clusterAddrs)} from cluster DNS; from ${f.describeNode(f.pod.node)} ${z.clusterAddrs.length > 1 ? 'they do' : 'it does'} not accept TCP.`,
+    `Its own zone's resolver (${listText([...new Set(z.local.map((u) => u.resolver))])}) answers ${listText(z.reachableLocal)}, which ${z.reachableLocal.length > 1 ? 'accept' : 'accepts'} TCP.`,
+    where,
+  ].join(' ');
 }
 
 /** upstream-split-horizon implements Check: another zone's view of an external name. */
@@ -110,6 +127,7 @@ export const upstreamSplitHorizon = defineCheck({
     return [
       makeFinding(id, meta, 'other-zone-answer', {
         explanation: [explanation(f, z, replicas), ...notes].join(' '),
+        cause: cause(f, z, replicas),
         evidenceRefs: [...refs, ...reachRefs(z, [...z.clusterAddrs, ...z.reachableLocal])],
         fixes,
         confidence: replicas.length > 0 ? 0.95 : 0.8,

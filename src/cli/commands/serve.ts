@@ -89,6 +89,7 @@ export async function startServe(role: ServeRole, env: Record<string, string | u
         proposalTtlSeconds: config.proposalTtlSeconds,
         dedupeWindowSeconds: config.dedupeWindowSeconds,
         defaultCluster: config.cluster,
+        ...(config.docsBaseUrl ? { docsBaseUrl: config.docsBaseUrl } : {}),
         readiness,
       });
       say(config.slack.mode === 'socket' ? 'Slack app connected in Socket Mode' : `Slack app listening on :${config.slack.port}/slack/events (HTTP mode)`);

@@ -2,7 +2,7 @@
  * `dnswhy why POD NAME[:PORT]`: diagnose one lookup against the user's cluster, or an in-process lab.
  * Exit 0 when the name resolves and connects, 1 when a problem is reported or the pod is unknown, 2 on usage errors.
  */
-import { Command } from 'commander';
+import { Command, Option } from 'commander';
 import { InputError, parseTargetName } from '../../core/input/target-name.js';
 import { addClusterOptions, addFormatOptions } from '../common-options.js';
 import { exitCodes } from '../exit-codes.js';
@@ -16,6 +16,8 @@ export function whyCommand(): Command {
     .argument('<name>', 'the DNS name, optionally NAME:PORT with the TCP port the application connects to')
     .option('-n, --namespace <ns>', 'namespace of the pod');
   return addFormatOptions(addClusterOptions(cmd, 'diagnose'), 'report')
+    .option('-v, --verbose', 'add the details: every explanation, the evidence by id, each fix\'s proof and change, the resolution path')
+    .addOption(new Option('-o, --output <format>', 'text (the brief report), wide (text with the details), json or markdown').choices(['text', 'wide', 'json', 'markdown']))
     .option('--burst <count>', 'burst probe size (queries)', intOption('--burst', 1), 200)
     .option('--concurrency <n>', 'burst probe concurrency', intOption('--concurrency', 1), 20)
     .action(async (podArg: string, nameArg: string, opts: WhyOptions, cmd: Command) => {
@@ -43,7 +45,14 @@ export function whyCommand(): Command {
           { burst: { count: opts.burst, concurrency: opts.concurrency }, onProgress: progress.update },
         );
         progress.done();
-        const out = opts.json ? renderJson(report) : opts.markdown ? renderMarkdown(report) : renderText(report, { color: Boolean(process.stdout.isTTY) });
+        const format = opts.json ? 'json' : opts.markdown ? 'markdown' : (opts.output ?? 'text');
+        const docsBaseUrl = process.env.DNSWHY_DOCS_BASE_URL;
+        const out =
+          format === 'json'
+            ? renderJson(report)
+            : format === 'markdown'
+              ? renderMarkdown(report, docsBaseUrl ? { docsBaseUrl } : {})
+              : renderText(report, { color: Boolean(process.stdout.isTTY), verbose: opts.verbose === true || format === 'wide', ...(docsBaseUrl ? { docsBaseUrl } : {}) });
         process.stdout.write(out.endsWith('\n') ? out : `${out}\n`);
         process.exitCode = { healthy: exitCodes.ok, broken: exitCodes.finding, inconclusive: exitCodes.couldNotTell }[report.verdict];
       } catch (err) {
@@ -65,6 +74,8 @@ interface WhyOptions {
   lab?: string;
   json?: boolean;
   markdown?: boolean;
+  verbose?: boolean;
+  output?: 'text' | 'wide' | 'json' | 'markdown';
   burst: number;
   concurrency: number;
 }

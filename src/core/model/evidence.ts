@@ -144,6 +144,21 @@ export interface CorednsPod {
   phase: string;
   restarts: number;
   waitingReason?: string;
+  waitingMessage?: string;
+  /** How the previous instance ended (OOMKilled 137, Error 1), when it restarted. */
+  lastTermination?: { reason?: string; exitCode?: number; message?: string; finishedAt?: string };
+}
+
+/** The tail of a pod's container log (`kubectl logs [--previous] --tail N`). */
+export interface PodLogsEvidence extends EvidenceBase {
+  kind: 'pod-logs';
+  namespace: string;
+  pod: string;
+  container: string;
+  /** The previous instance's log (the one that exited). */
+  previous: boolean;
+  /** The last lines, as read (bounded by lines and bytes). */
+  text: string;
 }
 
 export interface EndpointsEvidence extends EvidenceBase {
@@ -274,6 +289,7 @@ export type Evidence =
   | NodesEvidence
   | ServicesEvidence
   | NodeLocalDnsEvidence
+  | PodLogsEvidence
   | ProbeErrorEvidence;
 
 export type EvidenceKind = Evidence['kind'];

@@ -36,11 +36,21 @@ export interface FixSimulation {
   proof: string;
 }
 
+/** Who a fix touches, narrowest first: one workload's pods, the pods of one zone, every pod. */
+export type FixScope = 'workload' | 'zone' | 'cluster';
+
+/** A stop-gap pins today's answer (addresses go stale); a durable fix removes the cause. */
+export type FixDurability = 'durable' | 'stop-gap';
+
 interface FixBase {
   title: string;
   /** Who is affected when this is applied. */
   blastRadius: string;
   risk: Risk;
+  /** Who it touches; when unset: a workload patch touches its workload, anything else every pod. */
+  scope?: FixScope;
+  /** When unset the fix counts as durable. */
+  durability?: FixDurability;
 }
 
 export interface CorefilePatchFix extends FixBase {
@@ -85,6 +95,12 @@ export type FixKind = (typeof fixKinds)[number];
 type NoKindMissing<Missing extends never> = Missing;
 type _EveryFixKindListed = NoKindMissing<Exclude<Fix['kind'], FixKind>>;
 
+/** A page of upstream documentation (CoreDNS plugin, Kubernetes concept). */
+export interface DocLink {
+  title: string;
+  url: string;
+}
+
 export interface Finding {
   checkId: string;
   /** Stable message id within the check (the check README's "Findings" section lists them). */
@@ -93,10 +109,18 @@ export interface Finding {
   title: string;
   /** Plain language, citing evidence. */
   explanation: string;
+  /**
+   * The cause in at most three short sentences with the decisive numbers (what the pod got, what it
+   * should get, where the difference comes from): the first thing a report shows. When unset,
+   * renderers shorten the explanation.
+   */
+  cause?: string;
   /** Ids of the evidence items that prove it. */
   evidenceRefs: string[];
   fixes: Fix[];
   docsUrl: string;
+  /** The CoreDNS and Kubernetes documentation the finding relies on. */
+  references?: DocLink[];
   /** Hash of the check id and the decisive evidence (never of rendered text); de-duplicates posts. */
   fingerprint: string;
   /** 0..1: how directly the evidence shows the failure; orders findings of equal severity. */

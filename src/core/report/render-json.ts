@@ -4,6 +4,7 @@
  * unless left out, the evidence.
  */
 import type { Report } from '../model/index.js';
+import { docsUrl } from './docs-links.js';
 
 /** Options of the JSON renderer. */
 export interface JsonOptions {
@@ -11,6 +12,8 @@ export interface JsonOptions {
   evidence?: boolean;
   /** Pretty-print with two spaces (default true). */
   pretty?: boolean;
+  /** Where check documentation paths are browsed (default: the project's repository). */
+  docsBaseUrl?: string;
 }
 
 /** The JSON object (before stringification). */
@@ -28,11 +31,14 @@ export function reportJson(report: Report, opts: JsonOptions = {}): Record<strin
       severity: f.severity,
       title: f.title,
       explanation: f.explanation,
+      ...(f.cause ? { cause: f.cause } : {}),
       fixes: f.fixes,
       evidenceRefs: f.evidenceRefs,
       confidence: f.confidence,
       fingerprint: f.fingerprint,
       docsUrl: f.docsUrl,
+      docsLink: docsUrl(f.docsUrl, opts.docsBaseUrl),
+      ...(f.references ? { references: f.references } : {}),
       ...(f.sensitive ? { sensitive: f.sensitive } : {}),
     })),
     path: report.path,

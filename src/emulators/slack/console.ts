@@ -53,9 +53,10 @@ export async function runEmulatorConsole(o: ConsoleOptions): Promise<void> {
     const head = m.threadTs ? '  └' : '●';
     say(`${head} ${edited ? '(updated) ' : ''}${visibleText(m).replace(/\n/g, `\n${m.threadTs ? '    ' : '  '}`)}`);
     for (const f of m.files ?? []) say(`    📎 ${f.name} (${f.content.length} bytes)`);
-    for (const b of (m.blocks ?? []) as { type: string; elements?: { type: string; action_id?: string; value?: string; text?: { text: string } }[] }[]) {
-      if (b.type !== 'actions') continue;
-      for (const e of b.elements ?? []) {
+    type El = { type: string; action_id?: string; value?: string; text?: { text: string } };
+    for (const b of (m.blocks ?? []) as { type: string; elements?: El[]; accessory?: El }[]) {
+      const els = b.type === 'actions' ? (b.elements ?? []) : b.type === 'section' && b.accessory ? [b.accessory] : [];
+      for (const e of els) {
         if (e.type !== 'button' || !e.action_id || !e.value) continue;
         buttons.push({ actionId: e.action_id, value: e.value, label: e.text?.text ?? e.action_id, messageTs: m.ts, ...(m.threadTs ? { threadTs: m.threadTs } : {}), channel: m.channel });
         say(`    [${buttons.length}] ${e.text?.text ?? e.action_id}`);

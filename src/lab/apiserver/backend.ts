@@ -25,7 +25,8 @@ export interface ApiBackend {
   /** Runs the controllers after a write (rollouts, endpoints, CoreDNS reloads, probe pods). */
   afterWrite(t: ResourceType, type: ChangeType, obj: KubeObject, previous?: KubeObject): Promise<void>;
   /** Log text of a container, or an error message (400) when it has none yet. */
-  podLog(ns: string, name: string, container: string): { text: string } | { error: string };
+  /** A container's log; `previous` is the instance before the current one (`kubectl logs --previous`). */
+  podLog(ns: string, name: string, container: string, previous?: boolean): { text: string } | { error: string };
   exec(ns: string, name: string, container: string, argv: string[]): Promise<ExecResult>;
   proxyPod(ns: string, name: string, port: number | undefined, path: string): Promise<ProxyResponse>;
 }

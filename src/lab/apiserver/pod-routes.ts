@@ -44,7 +44,8 @@ export async function handlePodSubresource(
       if (!containers.includes(container) && !ephemeral.includes(container)) {
         throw badRequest(`container ${container} is not valid for pod ${rawName}`);
       }
-      const log = backend.podLog(namespace, rawName, container);
+      const previous = url.searchParams.get('previous') === 'true';
+      const log = backend.podLog(namespace, rawName, container, previous);
       if ('error' in log) throw badRequest(log.error);
       let text = log.text;
       const tail = url.searchParams.get('tailLines');
@@ -54,6 +55,9 @@ export async function handlePodSubresource(
         const body = hasEnd ? lines.slice(0, -1) : lines;
         text = body.slice(Math.max(0, body.length - Number(tail))).join('\n') + (hasEnd && Number(tail) > 0 ? '\n' : '');
       }
+      const limit = url.searchParams.get('limitBytes');
+      // limitBytes: the API server stops after that many bytes of the log.
+      if (limit !== null && Number(limit) > 0) text = Buffer.from(text).subarray(0, Number(limit)).toString();
       return sendText(res, 200, text);
     }
     case 'status':

@@ -16,6 +16,7 @@ import { rngStream, type Rng } from '../net/seeded-rng.js';
 import { CorefileLoadError, type CorefileEngine, type EngineEvent, type EngineIo, type RunningConfig } from './corefile-engine.js';
 import { clientUdpSize, encodeResponse, firstQuestion, responseTo, safeDecode, withRcodeFlags, type DnsMessage } from './dns-wire.js';
 import { ReplicaLog } from './replica-log.js';
+import { loopDetectedLine } from '../../core/corefile/startup-errors.js';
 import { ReplicaMetrics } from './replica-metrics.js';
 
 /** A CoreDNS pod as the scenario (or a rollout) describes it. */
@@ -41,6 +42,23 @@ export interface ReplicaDeps {
   now?: () => number;
   /** CoreDNS version of the image (e.g. "1.11.3"). */
   corednsVersion?: string;
+  /**
+   * Addresses that lead back to this replica when it forwards to them: loopback (the pod's own network
+   * namespace), its pod IP, the DNS Service IP. A forward there is a loop.
+   */
+  selfAddresses?: string[];
+  /** Told when the process exits (a refused Corefile, a detected loop) or starts serving again. */
+  onStateChange?: (replica: CorednsReplica) => void;
+}
+
+/** How a CoreDNS process ended, as kubelet records it (lastState.terminated) and its log shows. */
+export interface ReplicaExit {
+  cause: 'corefile-refused' | 'loop-detected';
+  reason: 'Error';
+  exitCode: number;
+  /** The log of the instance that exited, ending with the line that says why. */
+  log: string;
+  at: string;
 }
 
 /** sha512 hex of a Corefile, as the reload plugin and coredns_reload_version_info use it. */
@@ -59,6 +77,14 @@ export class CorednsReplica {
   private restarts = 0;
   /** Why the replica is not serving (a Corefile CoreDNS refused at start-up), if it is not. */
   lastError: string | undefined;
+  /** Set while the process is not running because it exited (CrashLoopBackOff until a start succeeds). */
+  exit: ReplicaExit | undefined;
+  /** How many times the process was started (the first start included). */
+  get starts(): number {
+    return this.restarts;
+  }
+  /** The start-up loop probe in flight: its name, and whether it came back to this replica. */
+  private loopProbe: { name: string; returned: boolean } | undefined;
 
   constructor(
     readonly spec: ReplicaSpec,
@@ -89,6 +115,7 @@ export class CorednsReplica {
       observe: (e: EngineEvent) => metrics.cache(e.result, e.type),
       exchange: async (upstream, query, proto) => {
         const to = `${upstream.ip}:${upstream.port}`;
+        if (this.leadsBack(upstream.ip)) return this.forwardToSelf(query, to, timeout);
         metrics.forwardRequests.inc({ to });
         const wire = dnsPacket.encode(query);
         try {
@@ -109,6 +136,59 @@ export class CorednsReplica {
         }
       },
     };
+  }
+
+  /** True when a forward to `ip` comes back to this replica (see ReplicaDeps.selfAddresses). */
+  private leadsBack(ip: string): boolean {
+    return ip.startsWith('127.') || ip === '::1' || ip === this.spec.ip || (this.deps.selfAddresses ?? []).includes(ip);
+  }
+
+  /**
+   * A query this replica forwards to itself. During the loop plugin's start-up probe that is the loop
+   * it looks for; otherwise the query goes round and round (CoreDNS without `loop` forwards it again
+   * every time, until memory runs out) and the forward never gets an answer.
+   */
+  private async forwardToSelf(query: DnsMessage, to: string, timeoutMs: number): Promise<DnsMessage> {
+    const name = (query.questions?.[0]?.name ?? '').toLowerCase().replace(/\.$/, '');
+    if (this.loopProbe && name === this.loopProbe.name) {
+      this.loopProbe.returned = true;
+      throw new ExchangeError('error', `${to}: the query came back (loop)`);
+    }
+    this.metrics.healthcheckFailures.inc({ to });
+    await new Promise((r) => setTimeout(r, timeoutMs).unref());
+    throw new ExchangeError('timeout', `${to}: i/o timeout (the query loops back to this CoreDNS)`);
+  }
+
+  /**
+   * The loop plugin at start-up: a HINFO query for a random name in the first zone of each block with
+   * `loop`, sent through the running config. If the forward brings it back here, CoreDNS logs the loop
+   * and exits. Returns the fatal log line, or undefined when there is no loop.
+   */
+  private async detectLoop(running: RunningConfig): Promise<string | undefined> {
+    for (const zone of running.loopZones ?? []) {
+      // Two random 19-digit labels, as the loop plugin's rand.Int63 pair.
+      const digits = () => `${Math.floor(this.rng() * 9e9) + 1e9}${String(Math.floor(this.rng() * 1e9)).padStart(9, '0')}`;
+      const origin = zone === '.' || zone === '' ? '' : zone.replace(/\.$/, '');
+      const name = `${digits()}.${digits()}${origin ? `.${origin}` : ''}`;
+      this.loopProbe = { name, returned: false };
+      try {
+        await running.handle({ id: 1, type: 'query', flags: 0x0100, questions: [{ name, type: 'HINFO', class: 'IN' }] } as DnsMessage, { ip: '127.0.0.1', port: 40000 + Math.floor(this.rng() * 20000), proto: 'udp' });
+      } catch {
+        // A failed probe is not a loop.
+      }
+      const returned = this.loopProbe.returned;
+      this.loopProbe = undefined;
+      if (returned) return loopDetectedLine(`127.0.0.1:${40000 + Math.floor(this.rng() * 20000)}`, zone === '' ? '.' : zone, `${name}.`);
+    }
+    return undefined;
+  }
+
+  /** The process exits: nothing serves any more, and kubelet will restart it (CrashLoopBackOff). */
+  private async die(cause: ReplicaExit['cause'], line: string): Promise<void> {
+    this.running = undefined;
+    await this.closeServers();
+    this.exit = { cause, reason: 'Error', exitCode: 1, log: `${this.log.text()}${line}\n`, at: new Date().toISOString().replace(/\.\d+Z$/, 'Z') };
+    this.deps.onStateChange?.(this);
   }
 
   private load(text: string, files: Record<string, string>): RunningConfig {
@@ -135,16 +215,26 @@ export class CorednsReplica {
     this.rng = rngStream(this.deps.seed, `coredns:${this.spec.name}:${this.restarts++}`);
     this.running = undefined;
     this.lastError = undefined;
+    const wasDown = this.exit !== undefined;
+    let running: RunningConfig;
     try {
-      this.running = this.load(text, files);
-      this.metrics.loadedHash = corefileHash(text);
-      this.log.started(this.running.serverAddresses ?? ['.:53'], this.metrics.loadedHash, this.deps.corednsVersion);
+      running = this.load(text, files);
     } catch (err) {
       if (!(err instanceof CorefileLoadError)) throw err;
       this.lastError = err.message;
-      this.log.failedStart(err.message);
-      return;
+      // CoreDNS writes the error and exits with status 1; kubelet restarts it with a growing back-off.
+      return this.die('corefile-refused', err.logLine);
     }
+    this.metrics.loadedHash = corefileHash(text);
+    this.log.started(running.serverAddresses ?? ['.:53'], this.metrics.loadedHash, this.deps.corednsVersion);
+    const loop = await this.detectLoop(running);
+    if (loop) {
+      this.lastError = loop;
+      return this.die('loop-detected', loop);
+    }
+    this.running = running;
+    this.exit = undefined;
+    if (wasDown) this.deps.onStateChange?.(this);
     if (!this.spec.ready) return;
     const handler = (msg: Buffer, client: LabClient, proto: 'udp' | 'tcp'): Promise<Buffer | null> => this.handle(msg, client, proto);
     this.servers.push(await this.deps.labNet.serveDnsUdp(this.spec.ip, 53, handler));
@@ -171,6 +261,9 @@ export class CorednsReplica {
     }
     this.metrics.loadedHash = hash;
     this.log.reloaded(this.running.serverAddresses ?? ['.:53'], hash);
+    // A reload sets the plugins up again, the loop plugin's probe included: a new loop is fatal too.
+    const running = this.running;
+    void this.detectLoop(running).then((line) => (line && this.running === running ? this.die('loop-detected', line) : undefined)).catch(() => {});
     return 'reloaded';
   }
 

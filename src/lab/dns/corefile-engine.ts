@@ -48,13 +48,22 @@ export interface RunningConfig {
   serverAddresses?: string[];
   /** Plugins used anywhere in the config (for the `log` and `errors` lines the replica writes). */
   plugins?: string[];
+  /** The first zone of every server block with the `loop` plugin (where its start-up probe goes). */
+  loopZones?: string[];
 }
 
 /** A Corefile that cannot be loaded; CoreDNS refuses it at start-up or reload. */
 export class CorefileLoadError extends DnswhyError {
   override readonly code = 'lab-corefile-refused';
   override readonly permanent = true;
-  constructor(message: string) {
+  /**
+   * @param message - what is wrong, with its place
+   * @param logLine - the line CoreDNS writes before it exits ("plugin/x: FILE:LINE - Error during parsing: ...")
+   */
+  constructor(
+    message: string,
+    readonly logLine: string = `Error during parsing: ${message}`,
+  ) {
     super(message);
   }
 }

@@ -7,6 +7,7 @@ import { CorefileServer } from '../../core/corefile/evaluate/server.js';
 import type { EvalWorld } from '../../core/corefile/evaluate/types.js';
 import { corefilePath, fileSourceOf, mountedFiles } from '../../core/corefile/configmap-files.js';
 import { checkCorefile } from '../../core/corefile/validate.js';
+import { startupErrorLine } from '../../core/corefile/startup-errors.js';
 import type { ClusterState } from '../../core/model/k8s.js';
 import { CorefileLoadError, type CorefileEngine } from './corefile-engine.js';
 
@@ -27,7 +28,7 @@ export const corefileServerEngine: CorefileEngine = (text, world, io) => {
     const first = errors[0];
     const where = first?.pos ? `${first.pos.file}:${first.pos.line}:${first.pos.col}: ` : '';
     const plugin = first?.plugin ? `plugin/${first.plugin}: ` : '';
-    throw new CorefileLoadError(`${where}${plugin}${first?.message ?? 'the Corefile does not parse'}`);
+    throw new CorefileLoadError(`${where}${plugin}${first?.message ?? 'the Corefile does not parse'}`, first ? startupErrorLine(first, corefilePath) : undefined);
   }
   const evalWorld: EvalWorld = {
     get cluster(): ClusterState {
@@ -50,5 +51,6 @@ export const corefileServerEngine: CorefileEngine = (text, world, io) => {
     hasReload: hasReloadPlugin(parsed.model.blocks),
     serverAddresses: [...new Set(parsed.model.blocks.flatMap((b) => b.addresses.map((a) => `${a.transport === 'dns' ? '' : `${a.transport}://`}${a.zone}:${a.port}`)))],
     plugins: [...new Set(parsed.model.blocks.flatMap((b) => b.directives.map((d) => d.name)))],
+    loopZones: [...new Set(parsed.model.blocks.filter((b) => b.directives.some((d) => d.name === 'loop')).map((b) => b.addresses[0]?.zone ?? '.'))],
   };
 };

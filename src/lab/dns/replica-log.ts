@@ -27,11 +27,6 @@ export class ReplicaLog {
     this.push('linux/amd64, go1.22.7, lab');
   }
 
-  /** A start-up with a Corefile CoreDNS refuses: the process exits (CrashLoopBackOff). */
-  failedStart(error: string): void {
-    this.push(`Error during parsing: ${error}`);
-  }
-
   reloaded(addresses: string[], hash: string): void {
     this.push('[INFO] Reloading');
     for (const a of addresses) this.push(a);

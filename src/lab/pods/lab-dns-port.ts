@@ -15,5 +15,9 @@ export interface LabDnsPort {
   clusterChanged?(): Promise<void>;
   /** What `kubectl logs` shows for a CoreDNS pod (start-up banner, reloads, errors, `log` lines). */
   replicaLogs?(podName: string): string | undefined;
+  /** How a CoreDNS pod's process last exited, while it is down (its log ends with the reason). */
+  replicaExit?(podName: string): { cause: string; reason: string; exitCode: number; log: string; at: string } | undefined;
+  /** Registers a listener told whenever a CoreDNS replica exits or comes back. */
+  onReplicaChange?(listener: (podName: string) => void): void;
   stop(): Promise<void>;
 }

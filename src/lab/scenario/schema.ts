@@ -51,11 +51,26 @@ const nodeSchema = z.strictObject({
   resolvConf: z.string().default(''),
 });
 
+/**
+ * Added fields: what kubelet reports about a pod's (first) container besides its phase, so a scenario can
+ * start with an incident already under way: how often it restarted, why it is waiting now
+ * (CrashLoopBackOff, ImagePullBackOff, ...), how it ended last time (OOMKilled with 137, Error with 1),
+ * and what `kubectl logs` (and `--previous`) print. A waiting container is not ready.
+ */
+const containerHistory = {
+  restarts: z.number().int().min(0).max(100000).default(0),
+  waiting: z.strictObject({ reason: z.string().min(1), message: z.string().optional() }).optional(),
+  lastTerminated: z.strictObject({ reason: z.string().min(1), exitCode: z.number().int().min(0).max(255), message: z.string().optional() }).optional(),
+  logs: z.string().max(1_000_000).optional(),
+  previousLogs: z.string().max(1_000_000).optional(),
+};
+
 const corednsPodSchema = z.strictObject({
   name: objectName,
   node: objectName,
   ip: ipv4,
   ready: z.boolean().default(true),
+  ...containerHistory,
 });
 
 const corednsSchema = z.strictObject({
@@ -99,6 +114,7 @@ const podSchema = z.strictObject({
   /** Added field: the pod's phase (Running by default). */
   phase: z.enum(['Pending', 'Running', 'Succeeded', 'Failed']).default('Running'),
   ready: z.boolean().default(true),
+  ...containerHistory,
 });
 
 const servicePortSchema = z.strictObject({

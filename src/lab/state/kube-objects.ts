@@ -64,6 +64,18 @@ export function nodeObject(n: { name: string; ip: string; podCIDR: string; label
   };
 }
 
+/**
+ * What kubelet reports about a pod's first container besides the phase: restarts, why it waits now,
+ * how its previous instance ended. The one place the lab models container states (see podStatus).
+ */
+export interface ContainerHistory {
+  restarts?: number;
+  /** The container is not running: CrashLoopBackOff, ImagePullBackOff, CreateContainerConfigError, ... */
+  waiting?: { reason: string; message?: string };
+  /** lastState.terminated: OOMKilled with 137, Error with 1, ... */
+  lastTerminated?: { reason: string; exitCode: number; message?: string; startedAt?: string; finishedAt?: string };
+}
+
 export interface PodInput {
   namespace: string;
   name: string;
@@ -75,14 +87,24 @@ export interface PodInput {
   phase: string;
   ready: boolean;
   startedAt: string;
+  history?: ContainerHistory;
 }
 
-/** A pod's status as kubelet reports it for a running (or finished) pod. */
-export function podStatus(p: { ip: string; hostIP: string; phase: string; ready: boolean; startedAt: string; containers: { name: string; image: string }[]; exitCode?: number }): Record<string, unknown> {
+const stampNow = () => new Date().toISOString().replace(/\.\d+Z$/, 'Z');
+
+/**
+ * A pod's status as kubelet reports it: running, finished, still creating, or (with `history.waiting`)
+ * running with its first container waiting to be restarted, which makes the pod not ready, as a
+ * crash-looping container does. Restart counts and the last termination go on the first container.
+ */
+export function podStatus(p: { ip: string; hostIP: string; phase: string; ready: boolean; startedAt: string; containers: { name: string; image: string }[]; exitCode?: number; history?: ContainerHistory }): Record<string, unknown> {
   const running = p.phase === 'Running';
   const done = p.phase === 'Succeeded' || p.phase === 'Failed';
-  const ready = running && p.ready;
+  const h = p.history ?? {};
+  const waiting = running && h.waiting !== undefined;
+  const ready = running && p.ready && !waiting;
   const cond = (type: string, status: boolean) => ({ type, status: status ? 'True' : 'False', lastProbeTime: null, lastTransitionTime: p.startedAt, ...(status ? {} : type === 'Ready' || type === 'ContainersReady' ? { reason: done ? 'PodCompleted' : 'ContainersNotReady' } : {}) });
+  const containerId = (i: number) => `containerd://${'c'.repeat(63)}${i}`;
   return {
     phase: p.phase,
     conditions: [cond('PodReadyToStartContainers', !done), cond('Initialized', true), cond('Ready', ready), cond('ContainersReady', ready), cond('PodScheduled', true)],
@@ -92,20 +114,40 @@ export function podStatus(p: { ip: string; hostIP: string; phase: string; ready:
     podIPs: [{ ip: p.ip }],
     startTime: p.startedAt,
     qosClass: 'BestEffort',
-    containerStatuses: p.containers.map((c, i) => ({
-      name: c.name,
-      image: c.image,
-      imageID: `${c.image.split(':')[0]}@sha256:${'0'.repeat(63)}${i}`,
-      containerID: `containerd://${'c'.repeat(63)}${i}`,
-      ready,
-      restartCount: 0,
-      started: running,
-      state: done
-        ? { terminated: { exitCode: p.exitCode ?? 0, reason: p.exitCode ? 'Error' : 'Completed', startedAt: p.startedAt, finishedAt: new Date().toISOString().replace(/\.\d+Z$/, 'Z'), containerID: `containerd://${'c'.repeat(63)}${i}` } }
-        : running
-          ? { running: { startedAt: p.startedAt } }
-          : { waiting: { reason: 'ContainerCreating' } },
-    })),
+    containerStatuses: p.containers.map((c, i) => {
+      const first = i === 0;
+      const last = first ? h.lastTerminated : undefined;
+      return {
+        name: c.name,
+        image: c.image,
+        imageID: `${c.image.split(':')[0]}@sha256:${'0'.repeat(63)}${i}`,
+        containerID: containerId(i),
+        ready: ready,
+        restartCount: first ? (h.restarts ?? 0) : 0,
+        started: running && !(first && waiting),
+        state: done
+          ? { terminated: { exitCode: p.exitCode ?? 0, reason: p.exitCode ? 'Error' : 'Completed', startedAt: p.startedAt, finishedAt: stampNow(), containerID: containerId(i) } }
+          : first && waiting
+            ? { waiting: { reason: h.waiting!.reason, ...(h.waiting!.message ? { message: h.waiting!.message } : {}) } }
+            : running
+              ? { running: { startedAt: p.startedAt } }
+              : { waiting: { reason: 'ContainerCreating' } },
+        ...(last
+          ? {
+              lastState: {
+                terminated: {
+                  exitCode: last.exitCode,
+                  reason: last.reason,
+                  ...(last.message ? { message: last.message } : {}),
+                  startedAt: last.startedAt ?? p.startedAt,
+                  finishedAt: last.finishedAt ?? p.startedAt,
+                  containerID: containerId(i),
+                },
+              },
+            }
+          : { lastState: {} }),
+      };
+    }),
   };
 }
 

@@ -25,6 +25,7 @@ import {
   serviceObject,
   type OwnerReference,
   type PodTemplate,
+  type ContainerHistory,
 } from './kube-objects.js';
 import { hashFromPodName, randomSuffix, templateHash } from './names.js';
 import { ObjectStore, type KubeObject } from './object-store.js';
@@ -38,6 +39,31 @@ export interface PodRuntimeInfo {
   libc?: 'glibc' | 'musl';
   /** Log text by container name. */
   logs: Map<string, string>;
+  /** The previous instance's log by container name (`kubectl logs --previous`). */
+  previousLogs?: Map<string, string>;
+  /** Restarts, waiting reason and last termination of the first container (kube-objects' podStatus). */
+  history?: ContainerHistory;
+}
+
+/** A scenario pod's container history and logs, as addPod takes them. */
+export interface PodHistoryInput {
+  history?: ContainerHistory;
+  logs?: string;
+  previousLogs?: string;
+}
+
+/** The history fields of a scenario pod (app or CoreDNS). */
+export function historyOf(p: { restarts: number; waiting?: { reason: string; message?: string }; lastTerminated?: { reason: string; exitCode: number; message?: string }; logs?: string; previousLogs?: string }): PodHistoryInput {
+  const history: ContainerHistory = {
+    ...(p.restarts > 0 ? { restarts: p.restarts } : {}),
+    ...(p.waiting ? { waiting: { ...p.waiting } } : {}),
+    ...(p.lastTerminated ? { lastTerminated: { ...p.lastTerminated } } : {}),
+  };
+  return {
+    ...(Object.keys(history).length > 0 ? { history } : {}),
+    ...(p.logs !== undefined ? { logs: p.logs } : {}),
+    ...(p.previousLogs !== undefined ? { previousLogs: p.previousLogs } : {}),
+  };
 }
 
 export interface LabNode {
@@ -104,7 +130,7 @@ export class LabState {
       c.deployment,
       { ...c.labels },
       corednsTemplate,
-      c.pods.map((p) => ({ name: p.name, node: p.node, ip: p.ip, ready: p.ready, phase: 'Running', hostNetwork: false })),
+      c.pods.map((p) => ({ name: p.name, node: p.node, ip: p.ip, ready: p.ready, phase: 'Running', hostNetwork: false, ...historyOf(p) })),
       { commands: [] },
     );
     const d = s.cluster.dnsService;
@@ -140,7 +166,7 @@ export class LabState {
           first.owner.name,
           labels,
           { metadata: { labels }, spec },
-          pods.map((p) => ({ name: p.name, node: p.node, ip: p.ip, ready: p.ready, phase: p.phase, hostNetwork: p.hostNetwork, spec: specOf(p) })),
+          pods.map((p) => ({ name: p.name, node: p.node, ip: p.ip, ready: p.ready, phase: p.phase, hostNetwork: p.hostNetwork, spec: specOf(p), ...historyOf(p) })),
           runtime,
           first.owner.kind === 'ReplicaSet',
         );
@@ -155,7 +181,7 @@ export class LabState {
           if (!p.dnsConfig) delete podSpec['dnsConfig'];
           if (!p.hostAliases.length) delete podSpec['hostAliases'];
           const owner = p.owner ? [controllerRef(p.owner.kind, p.owner.name, `${p.owner.kind.toLowerCase()}-${p.owner.name}`, p.owner.kind === 'Job' ? 'batch/v1' : 'apps/v1')] : undefined;
-          this.addPod(p.namespace, p.name, p.labels, podSpec, p.node, p.ip, p.phase, p.ready, { commands: p.commands, ...(p.libc ? { libc: p.libc } : {}) }, owner);
+          this.addPod(p.namespace, p.name, p.labels, podSpec, p.node, p.ip, p.phase, p.ready, { commands: p.commands, ...(p.libc ? { libc: p.libc } : {}) }, owner, historyOf(p));
         }
       }
     }
@@ -188,7 +214,7 @@ export class LabState {
     name: string,
     selector: Record<string, string>,
     template: PodTemplate,
-    pods: { name: string; node: string; ip: string; ready: boolean; phase: string; hostNetwork: boolean; spec?: Record<string, any> }[],
+    pods: ({ name: string; node: string; ip: string; ready: boolean; phase: string; hostNetwork: boolean; spec?: Record<string, any> } & PodHistoryInput)[],
     runtime: { commands: string[]; libc?: 'glibc' | 'musl' },
     rsOnly = false,
   ): void {
@@ -216,7 +242,7 @@ export class LabState {
     const rsRef = [controllerRef('ReplicaSet', rsName, rs.metadata.uid!)];
     for (const p of pods) {
       const spec = { ...cloneJson(p.spec ?? template.spec), ...(p.hostNetwork ? { hostNetwork: true } : {}) };
-      this.addPod(ns, p.name, rsLabels, spec, p.node, p.ip, p.phase, p.ready, runtime, rsRef);
+      this.addPod(ns, p.name, rsLabels, spec, p.node, p.ip, p.phase, p.ready, runtime, rsRef, p);
     }
     this.refreshWorkloadStatus(ns, rsOnly ? { replicaSet: rsName } : { deployment: name });
   }
@@ -233,6 +259,7 @@ export class LabState {
     ready: boolean,
     runtime: { commands: string[]; libc?: 'glibc' | 'musl' },
     ownerReferences?: NonNullable<KubeObject['metadata']['ownerReferences']>,
+    past: PodHistoryInput = {},
   ): KubeObject {
     const hostIP = this.nodes.get(node)?.ip ?? '';
     const obj = podObject({
@@ -246,8 +273,16 @@ export class LabState {
       ready,
       startedAt: stamp(new Date()),
       ...(ownerReferences ? { ownerReferences } : {}),
+      ...(past.history ? { history: past.history } : {}),
     });
-    this.runtime.set(`${ns}/${name}`, { commands: [...runtime.commands], ...(runtime.libc ? { libc: runtime.libc } : {}), logs: new Map() });
+    const container = (spec.containers?.[0]?.name as string | undefined) ?? '';
+    this.runtime.set(`${ns}/${name}`, {
+      commands: [...runtime.commands],
+      ...(runtime.libc ? { libc: runtime.libc } : {}),
+      logs: new Map(past.logs !== undefined ? [[container, past.logs]] : []),
+      previousLogs: new Map(past.previousLogs !== undefined ? [[container, past.previousLogs]] : []),
+      ...(past.history ? { history: past.history } : {}),
+    });
     return this.store.create(t('Pod'), obj);
   }
 
@@ -495,6 +530,7 @@ export class LabState {
   setPodPhase(ns: string, name: string, phase: string, exitCode?: number): void {
     const pod = this.pod(ns, name) as any;
     if (!pod) return;
+    const history = this.runtime.get(`${ns}/${name}`)?.history;
     const status = podStatus({
       ip: pod.status.podIP,
       hostIP: pod.status.hostIP,
@@ -503,8 +539,27 @@ export class LabState {
       startedAt: pod.status.startTime,
       containers: pod.spec.containers,
       ...(exitCode !== undefined ? { exitCode } : {}),
+      ...(history ? { history } : {}),
     });
     this.store.update('pods', { ...pod, status: { ...status, ephemeralContainerStatuses: pod.status.ephemeralContainerStatuses } });
+  }
+
+  /**
+   * A running pod's first container changed state (it crashed and waits to be restarted, or came back):
+   * the new history, and the logs of the current and previous instance. Readiness follows.
+   */
+  setContainerHistory(ns: string, name: string, history: ContainerHistory, logs?: { current?: string; previous?: string }): void {
+    const pod = this.pod(ns, name) as any;
+    const rt = this.runtime.get(`${ns}/${name}`);
+    if (!pod || !rt) return;
+    rt.history = history;
+    const container = pod.spec.containers?.[0]?.name ?? '';
+    if (logs?.current !== undefined) rt.logs.set(container, logs.current);
+    if (logs?.previous !== undefined) (rt.previousLogs ??= new Map()).set(container, logs.previous);
+    const ready = (pod.status.conditions ?? []).some((c: any) => c.type === 'Ready' && c.status === 'True') || history.waiting === undefined;
+    const status = podStatus({ ip: pod.status.podIP, hostIP: pod.status.hostIP, phase: pod.status.phase, ready, startedAt: pod.status.startTime, containers: pod.spec.containers, history });
+    const comparable = (x: any) => JSON.stringify(x?.containerStatuses?.map((c: any) => [c.ready, c.restartCount, c.state, c.lastState]));
+    if (comparable(status) !== comparable(pod.status)) this.store.update('pods', { ...pod, status: { ...status, ephemeralContainerStatuses: pod.status.ephemeralContainerStatuses } });
   }
 }
 

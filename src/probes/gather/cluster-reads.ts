@@ -53,6 +53,8 @@ export function corednsPodFacts(p: ClusterPod, zone: string | undefined): Coredn
     phase: p.phase,
     restarts: p.restarts,
     ...(p.waitingReason ? { waitingReason: p.waitingReason } : {}),
+    ...(p.waitingMessage ? { waitingMessage: p.waitingMessage } : {}),
+    ...(p.lastTermination ? { lastTermination: { ...p.lastTermination } } : {}),
   };
 }
 

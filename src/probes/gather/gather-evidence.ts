@@ -15,6 +15,7 @@ import { resolvePodArgument } from './resolve-pod.js';
 import { startSteps, type GatherContext } from './step-graph.js';
 import { renumber, startTiming } from './steps.js';
 import { corefileStep } from './steps/corefile.js';
+import { corednsLogsStep } from './steps/coredns-logs.js';
 import { dnsSideStep } from './steps/dns-side.js';
 import { metricsStep } from './steps/metrics.js';
 import { namespacesStep } from './steps/namespaces.js';
@@ -41,6 +42,7 @@ export const earlySteps = [
   podFactsStep,
   nodesStep,
   dnsSideStep,
+  corednsLogsStep,
   corefileStep,
   servicesStep,
   namespacesStep,

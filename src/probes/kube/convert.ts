@@ -44,7 +44,10 @@ export function toClusterPod(p: V1Pod): ClusterPod {
   const directOwner: OwnerRef | undefined = ctrl ? { kind: ctrl.kind, name: ctrl.name } : undefined;
   const statuses = p.status?.containerStatuses ?? [];
   const ready = p.status?.conditions?.some((c) => c.type === 'Ready' && c.status === 'True') ?? false;
-  const waiting = statuses.find((s) => s.state?.waiting?.reason)?.state?.waiting?.reason;
+  const waitingState = statuses.find((s) => s.state?.waiting?.reason)?.state?.waiting;
+  const waiting = waitingState?.reason;
+  const last = statuses.find((s) => s.lastState?.terminated)?.lastState?.terminated;
+  const finished = last?.finishedAt as unknown;
   const spec = p.spec;
   const created = p.metadata?.creationTimestamp as unknown;
   return {
@@ -74,6 +77,17 @@ export function toClusterPod(p: V1Pod): ClusterPod {
     images: (spec?.containers ?? []).map((c) => c.image ?? ''),
     restarts: statuses.reduce((n, s) => n + (s.restartCount ?? 0), 0),
     ...(waiting ? { waitingReason: waiting } : {}),
+    ...(waitingState?.message ? { waitingMessage: waitingState.message } : {}),
+    ...(last
+      ? {
+          lastTermination: {
+            ...(last.reason ? { reason: last.reason } : {}),
+            exitCode: last.exitCode,
+            ...(last.message ? { message: last.message } : {}),
+            ...(finished ? { finishedAt: finished instanceof Date ? finished.toISOString() : String(finished) } : {}),
+          },
+        }
+      : {}),
     ...(created ? { createdAt: created instanceof Date ? created.toISOString() : String(created) } : {}),
     ...(p.metadata?.resourceVersion ? { resourceVersion: p.metadata.resourceVersion } : {}),
     containerStates: statesByName(statuses),

@@ -23,6 +23,7 @@ import type {
   EphemeralContainerSpec,
   ExecResult,
   ListOptions,
+  LogOptions,
   NamespaceInfo,
   ProbePodSpec,
   WorkloadInfo,
@@ -292,9 +293,16 @@ export class KubeClusterAccess implements ClusterAccess {
     }
   }
 
-  async podLogs(namespace: string, name: string, container?: string): Promise<string> {
+  async podLogs(namespace: string, name: string, container?: string, opts: LogOptions = {}): Promise<string> {
     return this.call('podLogs', { namespace, name }, () =>
-      this.core.readNamespacedPodLog({ name, namespace, ...(container ? { container } : {}) }),
+      this.core.readNamespacedPodLog({
+        name,
+        namespace,
+        ...(container ? { container } : {}),
+        ...(opts.previous ? { previous: true } : {}),
+        ...(opts.tailLines !== undefined ? { tailLines: opts.tailLines } : {}),
+        ...(opts.limitBytes !== undefined ? { limitBytes: opts.limitBytes } : {}),
+      }),
     );
   }
 

@@ -3,25 +3,32 @@ import type { ApplyResultOutcome, RollbackResultOutcome } from '../../queue/job-
 import { actionIds } from '../ids.js';
 import type { RenderedMessage, SlackBlock } from './block-types.js';
 import { blockLimits } from './limits.js';
-import { codeBlock, escapeMrkdwn, slackDate, truncate } from './text.js';
+import { escapeMrkdwn, slackDate, truncate } from './text.js';
 
 function sectionText(text: string): SlackBlock {
   return { type: 'section', text: { type: 'mrkdwn', text: truncate(text, blockLimits.sectionText).text } };
 }
 
-/** "<@U> approved X at T; applying to OBJECT" (who, what, when, the diff). */
-export function renderApproval(input: { user: string; at: string; title: string; object: string; resourceVersion?: string; diff: string }): RenderedMessage {
-  const diff = codeBlock(input.diff, blockLimits.sectionText - 10, 'press Show full diff on the proposal');
+function changeRef(change: string, detailsLink?: string): string {
+  return `change \`${change}\` (${detailsLink ? `<${detailsLink}|shown in the details>` : 'shown in the details in this thread'})`;
+}
+
+/**
+ * "<@U> approved X at T; applying to OBJECT": who, what, when, and which change, by its hash and a
+ * link to the details where it is shown (the change itself is shown once in the thread, there).
+ */
+export function renderApproval(input: { user: string; at: string; title: string; object: string; resourceVersion?: string; change: string; detailsLink?: string }): RenderedMessage {
   return {
     text: `Approved by <@${input.user}>: ${input.title}`,
     blocks: [
-      sectionText(`:lock: <@${input.user}> approved *${escapeMrkdwn(input.title)}* ${slackDate(input.at)}. Applying to ${escapeMrkdwn(input.object)}${input.resourceVersion ? ` (expected resourceVersion ${input.resourceVersion})` : ''}…`),
-      { type: 'section', text: { type: 'mrkdwn', text: diff.text } },
+      sectionText(
+        `:lock: <@${input.user}> approved *${escapeMrkdwn(input.title)}* ${slackDate(input.at)}: ${changeRef(input.change, input.detailsLink)}. Applying to ${escapeMrkdwn(input.object)}${input.resourceVersion ? ` (expected resourceVersion ${input.resourceVersion})` : ''}…`,
+      ),
     ],
   };
 }
 
-/** The outcome of apply-fix, with a Rollback button when something was applied. */
+/** The outcome of apply-fix: what changed on the cluster (resourceVersion before → after), verification, and Rollback. */
 export function renderApplyResult(input: {
   proposalId: string;
   title: string;
@@ -29,6 +36,11 @@ export function renderApplyResult(input: {
   at: string;
   outcome: ApplyResultOutcome;
   message: string;
+  change: string;
+  object: string;
+  resourceVersionBefore?: string;
+  resourceVersionAfter?: string;
+  detailsLink?: string;
   verified?: boolean;
   verification?: string;
   reloadNote?: string;
@@ -36,7 +48,13 @@ export function renderApplyResult(input: {
   const blocks: SlackBlock[] = [];
   if (input.outcome === 'applied') {
     const v = input.verified === undefined ? '' : input.verified ? '\n:white_check_mark: *Verified*: the diagnosis was re-run and the finding is gone.' : '\n:warning: *Not verified*: the re-run diagnosis still shows a problem.';
-    blocks.push(sectionText(`:rocket: Applied *${escapeMrkdwn(input.title)}* (approved by <@${input.approvedBy}>) ${slackDate(input.at)}.\n${escapeMrkdwn(input.message)}${input.reloadNote ? `\n${escapeMrkdwn(input.reloadNote)}` : ''}${v}${input.verification ? `\n${escapeMrkdwn(input.verification)}` : ''}`));
+    const rv = input.resourceVersionBefore || input.resourceVersionAfter ? `: resourceVersion ${input.resourceVersionBefore ?? '?'} → ${input.resourceVersionAfter ?? '?'}` : '';
+    blocks.push(
+      sectionText(
+        `:rocket: Applied *${escapeMrkdwn(input.title)}* (approved by <@${input.approvedBy}>) ${slackDate(input.at)}, ${changeRef(input.change, input.detailsLink)}.\n*Changed on the cluster:* ${escapeMrkdwn(input.object)}${rv}.${v}${input.verification ? `\n${escapeMrkdwn(input.verification)}` : ''}`,
+      ),
+    );
+    blocks.push({ type: 'context', elements: [{ type: 'mrkdwn', text: truncate(`${escapeMrkdwn(input.message)}${input.reloadNote ? `\n${escapeMrkdwn(input.reloadNote)}` : ''}`, blockLimits.contextText).text }] });
     blocks.push({
       type: 'actions',
       elements: [
@@ -56,21 +74,21 @@ export function renderApplyResult(input: {
       ],
     });
   } else if (input.outcome === 'conflict') {
-    blocks.push(sectionText(`:no_entry: Not applied: *${escapeMrkdwn(input.title)}*. ${escapeMrkdwn(input.message)}\nThe target changed since the diagnosis; nothing was modified.`));
+    blocks.push(sectionText(`:no_entry: Not applied: *${escapeMrkdwn(input.title)}* (change \`${input.change}\`). ${escapeMrkdwn(input.message)}\nThe target changed since the diagnosis; nothing was modified.`));
     blocks.push({ type: 'actions', elements: [{ type: 'button', action_id: actionIds.rediagnose, text: { type: 'plain_text', text: 'Diagnose again' }, value: input.proposalId }] });
   } else {
-    blocks.push(sectionText(`:x: Applying *${escapeMrkdwn(input.title)}* failed: ${escapeMrkdwn(input.message)}`));
+    blocks.push(sectionText(`:x: Applying *${escapeMrkdwn(input.title)}* (change \`${input.change}\`) failed: ${escapeMrkdwn(input.message)}`));
   }
   return { text: `${input.outcome}: ${input.title}${input.verified !== undefined ? (input.verified ? ' (verified)' : ' (not verified)') : ''}`, blocks };
 }
 
 /** The outcome of a rollback. */
-export function renderRollbackResult(input: { title: string; user: string; at: string; outcome: RollbackResultOutcome; message: string }): RenderedMessage {
+export function renderRollbackResult(input: { title: string; user: string; at: string; outcome: RollbackResultOutcome; message: string; change?: string }): RenderedMessage {
   const icon = input.outcome === 'rolled-back' ? ':leftwards_arrow_with_hook:' : ':x:';
   const what = input.outcome === 'rolled-back' ? 'Rolled back' : input.outcome === 'conflict' ? 'Rollback refused' : 'Rollback failed';
   return {
     text: `${what}: ${input.title}`,
-    blocks: [sectionText(`${icon} ${what}: *${escapeMrkdwn(input.title)}* (by <@${input.user}>) ${slackDate(input.at)}. ${escapeMrkdwn(input.message)}`)],
+    blocks: [sectionText(`${icon} ${what}: *${escapeMrkdwn(input.title)}*${input.change ? ` (change \`${input.change}\`)` : ''} (by <@${input.user}>) ${slackDate(input.at)}. ${escapeMrkdwn(input.message)}`)],
   };
 }
 

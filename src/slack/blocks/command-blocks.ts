@@ -1,4 +1,5 @@
 /** Messages of the /dns command itself: help, usage errors, the parent message, cluster list. */
+import { verdictWord, type Verdict } from '../../core/model/index.js';
 import type { RenderedMessage } from './block-types.js';
 import { blockLimits } from './limits.js';
 import { escapeMrkdwn, truncate } from './text.js';
@@ -46,4 +47,19 @@ export function renderClusters(clusters: { name: string; workers: number }[]): R
       ? 'No cluster has a live worker. Start one with `dnswhy serve --role worker` (DNSWHY_CLUSTER names it).'
       : `Clusters with a live worker:\n${clusters.map((c) => `• *${escapeMrkdwn(c.name)}* (${c.workers} worker${c.workers === 1 ? '' : 's'})`).join('\n')}`;
   return { text: text.slice(0, 3000), blocks: [{ type: 'section', text: { type: 'mrkdwn', text: truncate(text, blockLimits.sectionText).text } }] };
+}
+
+/**
+ * The parent message once the report is in, updated in place: the question and the verdict in one
+ * line, so the channel shows the answer without opening the thread.
+ */
+export function renderParentVerdict(input: { name: string; pod: string; cluster: string; user: string; verdict: Verdict; headline: string; fix?: 'proposed' | 'advice' }): RenderedMessage {
+  const icon = { broken: ':x:', healthy: ':white_check_mark:', inconclusive: ':grey_question:' }[input.verdict];
+  const what = input.verdict === 'healthy' ? 'Resolves fine' : verdictWord[input.verdict];
+  const next = input.fix === 'proposed' ? ' A fix is ready to approve in the thread.' : input.fix === 'advice' ? ' What to do is in the thread.' : '';
+  const line = `${icon} *${what}:* \`${escapeMrkdwn(input.name)}\` from \`${escapeMrkdwn(input.pod)}\` on *${escapeMrkdwn(input.cluster)}*: ${escapeMrkdwn(input.headline)}.${next} Asked by <@${input.user}>.`;
+  return {
+    text: `${what}: ${input.name} from ${input.pod}: ${input.headline}`.slice(0, blockLimits.sectionText),
+    blocks: [{ type: 'section', text: { type: 'mrkdwn', text: truncate(line, blockLimits.sectionText).text } }],
+  };
 }

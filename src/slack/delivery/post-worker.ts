@@ -8,6 +8,10 @@
 import { DelayedError, Worker, type ConnectionOptions, type Job } from 'bullmq';
 import type { QueueLogger } from '../../queue/connection.js';
 import { postQueueName } from '../../queue/names.js';
+import { workerLockOptions } from '../../queue/worker-options.js';
+import { recoverOrphansAtStart } from '../../queue/recover-orphans.js';
+import type { Queue } from 'bullmq';
+import type { Redis } from 'ioredis';
 import type { PostReportJobData, PostReportJobResult } from '../../queue/job-data.js';
 import { isSlackUnreachable, type SlackConnection } from '../slack-connection.js';
 import { createPostReportProcessor, type PostReportDeps } from './post-report.js';
@@ -21,6 +25,8 @@ export interface PostWorkerOptions {
   slack?: SlackConnection;
   /** How long a delivery waits after a connection failure before it is tried again. */
   unreachableDelayMs?: number;
+  /** The post queue and a Redis client: deliveries orphaned by a dead app are taken over at start. */
+  orphans?: { queue: Queue; redis: Redis };
 }
 
 /** Starts the delivery worker. */
@@ -38,7 +44,7 @@ export async function startPostWorker(o: PostWorkerOptions): Promise<Worker> {
         throw new DelayedError();
       }
     },
-    { connection: o.connection, concurrency: o.concurrency ?? 4 },
+    { connection: o.connection, concurrency: o.concurrency ?? 4, ...workerLockOptions },
   );
   worker.on('error', (err) => o.log.warn({ err: err.message }, 'post worker error'));
   worker.on('failed', (job, err) => o.log.warn({ job: job?.id, err: err.message, attempts: job?.attemptsMade }, 'post failed'));
@@ -47,6 +53,11 @@ export async function startPostWorker(o: PostWorkerOptions): Promise<Worker> {
     else void worker.pause(true);
   });
   await worker.waitUntilReady();
+  if (o.orphans) {
+    const sweep = recoverOrphansAtStart(o.orphans.queue, o.orphans.redis, o.log);
+    await sweep.first;
+    worker.once('closing', () => sweep.cancel());
+  }
   if (o.slack && !o.slack.isUp) void worker.pause(true);
   return worker;
 }

@@ -46,7 +46,7 @@ export async function startDiagnosis(deps: SlackDeps, req: DiagnosisRequest): Pr
   const podRef = req.target.namespace ? `${req.target.namespace}/${req.target.pod}` : req.target.pod;
   const dedupeKey = RunningDiagnoses.keyFor(cluster, podRef, req.target.name, req.target.port);
   const jobId = newJobId('diag');
-  const claim = await deps.running.claimOrJoin(dedupeKey, jobId, req.user);
+  const claim = await deps.running.claimOrJoin(dedupeKey, jobId, req.user, { ...(deps.instanceId ? { owner: deps.instanceId } : {}), channel: req.channel });
   if (!claim.owner) {
     const where = claim.running.thread ? await deps.poster.permalink(claim.running.thread.channel, claim.running.thread.threadTs).catch(() => undefined) : undefined;
     await deps.poster.ephemeral(here, req.user, renderNotice(`:link: A diagnosis of \`${req.target.name}\` from \`${podRef}\` on ${cluster} is already running${where ? ` (<${where}|thread>)` : ''}. You joined it: you will be mentioned when the report lands.`));
@@ -56,8 +56,9 @@ export async function startDiagnosis(deps: SlackDeps, req: DiagnosisRequest): Pr
     const parentTs = await deps.poster.post(here, renderParent({ name: req.target.name, pod: podRef, cluster, user: req.user }));
     const thread = { channel: req.channel, threadTs: parentTs };
     const progressTs = await deps.poster.post({ channel: req.channel, threadTs: parentTs }, renderProgress({ name: req.target.name, pod: podRef, cluster, step: 'queued', done: 0, total: 1, phase: 'queued' }));
-    await deps.running.setThread(dedupeKey, jobId, thread);
     const data: DiagnoseJobData = { cluster, target: req.target, requestedBy: req.user, thread, progressTs, dedupeKey };
+    // Written ahead of the enqueue: if this process dies in between, another app instance enqueues it (resume-diagnoses.ts).
+    await deps.running.recordStart(dedupeKey, jobId, data);
     await deps.queues.cluster(cluster).add(clusterJobNames.diagnose, data, { ...diagnoseJobOptions, jobId });
     return { outcome: 'started', jobId };
   } catch (err) {

@@ -1,7 +1,7 @@
 /**
  * A cluster worker in its own process (to be killed with SIGKILL mid-job by a test): a fake
- * diagnosis (mocked cluster) that blocks, a short lock so the stalled-job check recovers quickly.
- * Prints "started <jobId>" when a diagnosis begins.
+ * diagnosis (mocked cluster) that blocks, with the production lock settings.
+ * Prints "started <pod>" when a diagnosis begins.
  */
 import { pino } from 'pino';
 import { Redis } from 'ioredis';
@@ -21,7 +21,7 @@ runtime.diagnose = async (target, onProgress) => {
 const redis = new Redis(url, { maxRetriesPerRequest: null });
 redis.on('error', () => undefined);
 const connection = bullConnection(url);
-await startClusterWorker({ connection, redis, queues: new Queues(connection, log), runtime, cluster: 'lab', log, heartbeatMs: 500, lockDurationMs: 1500, progressIntervalMs: 0 });
+await startClusterWorker({ connection, redis, queues: new Queues(connection, log), runtime, cluster: 'lab', log, heartbeatMs: 500, progressIntervalMs: 0 });
 process.stdout.write('ready\n');
 // Never outlive the test run, even if the test process dies without killing us.
 setTimeout(() => process.exit(0), 120_000);

@@ -1,18 +1,21 @@
 /**
  * Renderers are pure and always within Slack's limits: every message they produce passes the
  * emulator's independent Block Kit validator, whatever the size of the report; cut content is
- * announced and shipped as a file, never dropped silently.
+ * announced and shipped as a file, never dropped silently. (The report is one first-screen message
+ * now, with the evidence, path and changes behind Show details: the assertions follow that.)
  */
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import type { CorefilePatchFix, Finding, Report } from '../../../src/core/model/index.js';
 import { renderApplyResult, renderApproval } from '../../../src/slack/blocks/apply-blocks.js';
 import { renderParent, renderUsageError } from '../../../src/slack/blocks/command-blocks.js';
-import { renderFixProposal } from '../../../src/slack/blocks/fix-blocks.js';
+import { renderDetails } from '../../../src/slack/blocks/details-blocks.js';
 import { renderProgress } from '../../../src/slack/blocks/progress-blocks.js';
 import { renderReport } from '../../../src/slack/blocks/report-blocks.js';
 import { codeBlock, truncate } from '../../../src/slack/blocks/text.js';
 import { validateBlocks } from '../../../src/emulators/slack/block-validator.js';
+import { slotKey, type ReportViewState } from '../../../src/slack/blocks/report-view.js';
+import { firstScreenBudget, firstScreenChars } from '../helpers/thread-rules.js';
 
 function fix(diff: string, title = 'Forward example.org to 192.0.2.53'): CorefilePatchFix {
   return {
@@ -49,27 +52,35 @@ function report(findings: Finding[], evidenceCount: number, text: string): Repor
   };
 }
 
+function stateFor(r: Report): ReportViewState {
+  const slots: ReportViewState['slots'] = {};
+  r.findings.forEach((f, i) => f.fixes.forEach((x, j) => {
+    if (x.kind !== 'advice') slots[slotKey(i, j)] = { proposalId: `fix-${i}x${j}`, status: 'pending' };
+  }));
+  return { reportId: 'rep-0123456789abcdef', slots, openFindings: r.findings.map((_, i) => i) };
+}
+
 describe('Block Kit renderers', () => {
-  it('keep every report within Slack limits, and attach a file whenever something was cut (fast-check)', () => {
+  it('keep every report and its details within Slack limits, and attach a file whenever the details were cut (fast-check)', () => {
     fc.assert(
       fc.property(fc.integer({ min: 0, max: 40 }), fc.integer({ min: 0, max: 60 }), fc.string({ maxLength: 6000 }), fc.boolean(), fc.array(fc.string({ maxLength: 1500 }), { maxLength: 4 }), (nFindings, nEvidence, text, withRefs, notes) => {
         const findings = Array.from({ length: nFindings }, (_, i) => finding(i, text, withRefs ? Array.from({ length: nEvidence }, (_, j) => `e${j}`) : []));
         const r = { ...report(findings, nEvidence, text), ...(notes.length > 0 ? { notes } : {}) };
-        const out = renderReport(r, { askers: ['U1', 'U2'] });
-        for (const m of out.messages) {
+        for (const state of [undefined, stateFor(r)]) {
+          const m = renderReport(r, { askers: ['U1', 'U2'], ...(state ? { state } : {}) });
           expect(validateBlocks(m.blocks)).toEqual([]);
           expect(m.text.length).toBeLessThanOrEqual(40000);
+          expect(JSON.stringify(m).includes(':warning: Notes:')).toBe(notes.length > 0);
+          // Whatever the checks write, the first screen stays within its budget.
+          if (state) expect(firstScreenChars(m)).toBeLessThanOrEqual(firstScreenBudget);
         }
-        const all = JSON.stringify(out.messages);
-        const cut = all.includes('more characters') || all.includes('not shown');
-        expect(out.files.length > 0).toBe(cut);
-        if (cut) expect(JSON.parse(out.files[0]!.content)).toEqual(r);
-        // Every finding is present (in full or cut), none dropped.
-        for (const f of findings) expect(all).toContain(f.checkId);
-        expect(all.includes(':warning: Notes:')).toBe(notes.length > 0);
-        for (const [i, f] of findings.entries()) {
-          for (const x of f.fixes) if (x.kind === 'corefile-patch') expect(validateBlocks(renderFixProposal(x, `fix-${i}`, '2026-01-01T00:00:00Z').blocks)).toEqual([]);
-        }
+        const d = renderDetails(r);
+        expect(validateBlocks(d.message.blocks)).toEqual([]);
+        const all = JSON.stringify(d.message);
+        // Every finding is in the details, in the message or (when long) in the file: none dropped.
+        for (const f of findings) expect(d.file ? d.file.content : all).toContain(f.checkId);
+        for (const e of r.evidence) expect(d.file ? d.file.content : all).toContain(`[${e.id}]`);
+        if (!d.file) expect(all).not.toMatch(/more characters|not shown/);
       }),
       { numRuns: 60 },
     );
@@ -77,35 +88,38 @@ describe('Block Kit renderers', () => {
 
   it('shows the checks that could not judge in a Notes line', () => {
     const r = { ...report([], 0, 'x'), notes: ['intermittent-timeouts could not judge: no burst of queries from the pod\'s position was gathered', 'x could not run: boom'] };
-    const blocks = renderReport(r, { askers: [] }).messages.flatMap((m) => m.blocks);
-    const line = blocks.find((b) => JSON.stringify(b).includes('Notes:'));
+    const line = renderReport(r, { askers: [] }).blocks.find((b) => JSON.stringify(b).includes('Notes:'));
     expect(line).toEqual({ type: 'context', elements: [{ type: 'mrkdwn', text: ":warning: Notes: intermittent-timeouts could not judge: no burst of queries from the pod's position was gathered · x could not run: boom" }] });
-    expect(JSON.stringify(renderReport(report([], 0, 'x'), { askers: [] }).messages)).not.toContain('Notes:');
+    expect(JSON.stringify(renderReport(report([], 0, 'x'), { askers: [] }))).not.toContain('Notes:');
   });
 
-  it('splits more than 50 blocks into continued messages', () => {
-    const findings = Array.from({ length: 30 }, (_, i) => finding(i, `explanation ${i}`, []));
-    const out = renderReport(report(findings, 0, 'x'), { askers: [] });
-    expect(out.messages.length).toBeGreaterThan(1);
-    expect(out.messages.every((m) => m.blocks.length <= 50)).toBe(true);
-    expect(JSON.stringify(out.messages[1]!.blocks[0])).toContain('continued');
+  it('names more causes than fit in one line instead of dropping them', () => {
+    const findings = Array.from({ length: 30 }, (_, i) => ({ ...finding(i, `explanation ${i}`, []), severity: 'error' as const }));
+    const r = report(findings, 0, 'x');
+    const m = renderReport(r, { askers: [], state: stateFor(r) });
+    expect(m.blocks.length).toBeLessThanOrEqual(50);
+    expect(JSON.stringify(m)).toContain('25 more causes');
   });
 
   it('references an earlier report instead of repeating the finding', () => {
     const f = { ...finding(0, 'the long explanation', []), title: 'Short title' };
-    const out = renderReport(report([f], 0, 'x'), { askers: ['U1'], referenced: { fp0: { permalink: 'https://example.org/archives/C1/p1', at: '2026-01-01T00:00:00Z' } } });
-    const all = JSON.stringify(out.messages);
+    const m = renderReport(report([f], 0, 'x'), { askers: ['U1'], referenced: { fp0: { permalink: 'https://example.org/archives/C1/p1', at: '2026-01-01T00:00:00Z' } } });
+    const all = JSON.stringify(m);
     expect(all).toContain('Already reported in this channel');
     expect(all).toContain('https://example.org/archives/C1/p1');
     expect(all).not.toContain('the long explanation');
   });
 
-  it('puts only the proposal id in buttons and keeps a huge diff within limits', () => {
-    const m = renderFixProposal(fix('+line\n'.repeat(5000)), 'fix-abc', '2026-01-01T00:00:00Z');
+  it('puts only ids in buttons and keeps a huge diff within limits, in a file', () => {
+    const huge = { ...finding(0, 'cause', []), fixes: [fix('+line\n'.repeat(5000))] };
+    const r = report([huge], 0, 'x');
+    const m = renderReport(r, { askers: [], state: stateFor(r) });
     expect(validateBlocks(m.blocks)).toEqual([]);
-    const actions = m.blocks.find((b) => b.type === 'actions') as { elements: { value: string; action_id: string }[] };
-    expect(actions.elements.map((e) => e.value)).toEqual(['fix-abc', 'fix-abc', 'fix-abc']);
-    expect(JSON.stringify(m.blocks)).toContain('press Show full diff');
+    const values = m.blocks.flatMap((b) => (b.type === 'actions' ? b.elements.map((e) => (e as { value: string }).value) : []));
+    expect(values.every((v) => /^(fix-[a-z0-9]+|rep-[a-f0-9]+(\/\d+)?)$/.test(v))).toBe(true);
+    expect(JSON.stringify(m)).not.toContain('+line');
+    const d = renderDetails(r);
+    expect(d.file?.content.split('+line').length).toBe(5001);
   });
 
   it('renders progress, parent, usage errors and apply results within limits', () => {
@@ -114,9 +128,9 @@ describe('Block Kit renderers', () => {
       renderProgress({ name: long, pod: long, cluster: 'lab', step: long, done: 2, total: 5, phase: 'running' }),
       renderParent({ name: long, pod: 'a/b', cluster: 'lab', user: 'U1' }),
       renderUsageError(long),
-      renderApproval({ user: 'U1', at: '2026-01-01T00:00:00Z', title: long, object: 'ConfigMap kube-system/coredns', diff: long }),
-      renderApplyResult({ proposalId: 'fix-1', title: long, approvedBy: 'U1', at: '2026-01-01T00:00:00Z', outcome: 'applied', message: long, verified: true, verification: long }),
-      renderApplyResult({ proposalId: 'fix-1', title: 't', approvedBy: 'U1', at: '2026-01-01T00:00:00Z', outcome: 'conflict', message: long }),
+      renderApproval({ user: 'U1', at: '2026-01-01T00:00:00Z', title: long, object: 'ConfigMap kube-system/coredns', change: 'abcdef012345' }),
+      renderApplyResult({ proposalId: 'fix-1', title: long, approvedBy: 'U1', at: '2026-01-01T00:00:00Z', outcome: 'applied', message: long, verified: true, verification: long, change: 'abcdef012345', object: 'ConfigMap kube-system/coredns', resourceVersionBefore: '7', resourceVersionAfter: '8' }),
+      renderApplyResult({ proposalId: 'fix-1', title: 't', approvedBy: 'U1', at: '2026-01-01T00:00:00Z', outcome: 'conflict', message: long, change: 'abcdef012345', object: 'ConfigMap kube-system/coredns' }),
     ];
     for (const m of msgs) expect(validateBlocks(m.blocks)).toEqual([]);
     expect(JSON.stringify(msgs[0])).toContain('▰▰▰▰▱▱▱▱▱▱ 2/5');

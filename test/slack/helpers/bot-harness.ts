@@ -111,12 +111,21 @@ export function messageText(m: { text: string; blocks?: unknown[] }): string {
   return m.text + '\n' + JSON.stringify(m.blocks ?? []);
 }
 
-/** Button values of a message by action id. */
+/** Button values of a message by action id (the first of each; ".2" suffixes of repeated ids removed). */
 export function buttons(m: { blocks?: unknown[] }): Record<string, string> {
-  const out: Record<string, string> = {};
-  for (const b of (m.blocks ?? []) as { type: string; elements?: { type: string; action_id?: string; value?: string }[] }[]) {
-    if (b.type !== 'actions') continue;
-    for (const e of b.elements ?? []) if (e.action_id && e.value) out[e.action_id] = e.value;
+  return Object.fromEntries([...allButtons(m)].reverse().map((b) => [b.actionId, b.value]));
+}
+
+/** Every button of a message (actions blocks and section accessories), in order, with its base action id. */
+export function allButtons(m: { blocks?: unknown[] }): { actionId: string; value: string; text: string }[] {
+  const out: { actionId: string; value: string; text: string }[] = [];
+  type El = { type: string; action_id?: string; value?: string; text?: { text: string } };
+  const add = (e: El) => {
+    if (e.type === 'button' && e.action_id && e.value) out.push({ actionId: e.action_id.replace(/\.\d+$/, ''), value: e.value, text: e.text?.text ?? '' });
+  };
+  for (const b of (m.blocks ?? []) as { type: string; elements?: El[]; accessory?: El }[]) {
+    if (b.type === 'actions') for (const e of b.elements ?? []) add(e);
+    if (b.type === 'section' && b.accessory) add(b.accessory);
   }
   return out;
 }

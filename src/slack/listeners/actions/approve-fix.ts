@@ -8,10 +8,11 @@ import { changeJobOptions } from '../../../queue/job-options.js';
 import type { ApplyFixJobData } from '../../../queue/job-data.js';
 import { jobId } from '../../../queue/job-id.js';
 import { clusterJobNames } from '../../../queue/names.js';
+import { changeHash } from '../../../core/report/change-view.js';
 import { renderApproval, renderNotice } from '../../blocks/apply-blocks.js';
-import { fixObjectName, renderFixDecided } from '../../blocks/fix-blocks.js';
-import { slackDate } from '../../blocks/text.js';
+import { fixObjectName } from '../../blocks/fix-blocks.js';
 import type { SlackDeps } from '../../deps.js';
+import { ensureDetails, refreshReport } from '../../flows/report-thread.js';
 import { postOnce } from '../../poster/idempotent-post.js';
 import { openProposalClick } from './click.js';
 import { explainRefusal } from './refusal.js';
@@ -28,8 +29,10 @@ export function approveFix(deps: SlackDeps) {
     const moved = await deps.proposals.transition(p.id, 'pending', 'applying', click.user, true, now.getTime());
     if (!moved.ok) return deps.poster.ephemeral({ channel: click.channel, threadTs: p.thread.threadTs }, click.user, renderNotice(explainRefusal(moved, 'apply')));
     const at = now.toISOString();
-    await postOnce(deps.poster, deps.ledger, `${p.id}-approved`, p.thread, renderApproval({ user: click.user, at, title: p.fix.title, object: fixObjectName(p.fix), ...(p.object.resourceVersion ? { resourceVersion: p.object.resourceVersion } : {}), diff: p.fix.diff }));
-    if (p.messageTs) await deps.poster.update(p.thread.channel, p.messageTs, renderFixDecided(p.fix, p.id, `Approved by <@${click.user}> ${slackDate(at)}; applying.`)).catch((err: Error) => deps.log.warn({ err: err.message }, 'could not update the proposal message'));
+    // The audit trail shows the change once, in the details: post them now if nobody opened them yet.
+    const details = p.reportId ? await ensureDetails(deps, p.reportId).catch((err: Error) => deps.log.warn({ err: err.message }, 'could not post the details')) : undefined;
+    await postOnce(deps.poster, deps.ledger, `${p.id}-approved`, p.thread, renderApproval({ user: click.user, at, title: p.fix.title, object: fixObjectName(p.fix), ...(p.object.resourceVersion ? { resourceVersion: p.object.resourceVersion } : {}), change: changeHash(p.fix), ...(details?.link ? { detailsLink: details.link } : {}) }));
+    if (p.reportId) await refreshReport(deps, p.reportId);
     const data: ApplyFixJobData = { proposalId: p.id, approvedBy: click.user };
     await deps.queues.cluster(p.cluster).add(clusterJobNames.applyFix, data, { ...changeJobOptions, jobId: jobId('apply', p.id) });
   };

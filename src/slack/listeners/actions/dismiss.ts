@@ -1,9 +1,9 @@
 /** "Dismiss": an approver or the requester closes a proposal without applying it. */
 import type { AllMiddlewareArgs, BlockAction, ButtonAction, SlackActionMiddlewareArgs } from '@slack/bolt';
 import { renderNotice } from '../../blocks/apply-blocks.js';
-import { renderFixDecided } from '../../blocks/fix-blocks.js';
 import { slackDate } from '../../blocks/text.js';
 import type { SlackDeps } from '../../deps.js';
+import { refreshReport } from '../../flows/report-thread.js';
 import { postOnce } from '../../poster/idempotent-post.js';
 import { openProposalClick } from './click.js';
 import { explainRefusal } from './refusal.js';
@@ -22,6 +22,6 @@ export function dismissFix(deps: SlackDeps) {
     if (!moved.ok) return deps.poster.ephemeral(thread, click.user, renderNotice(explainRefusal(moved, 'dismiss')));
     const at = new Date().toISOString();
     await postOnce(deps.poster, deps.ledger, `${p.id}-dismissed`, p.thread, renderNotice(`:wastebasket: <@${click.user}> dismissed *${p.fix.title}* ${slackDate(at)}. Nothing was changed.`));
-    if (p.messageTs) await deps.poster.update(p.thread.channel, p.messageTs, renderFixDecided(p.fix, p.id, `Dismissed by <@${click.user}> ${slackDate(at)}.`)).catch(() => undefined);
+    if (p.reportId) await refreshReport(deps, p.reportId);
   };
 }

@@ -18,6 +18,7 @@ export function explainRefusal(r: Exclude<TransitionResult, { ok: true }>, what:
     conflict: 'was refused because the target changed since the diagnosis',
     failed: 'failed to apply earlier',
     pending: 'has not been applied yet',
+    superseded: 'was superseded by another fix of this report',
   };
   return `Cannot ${what}: this fix ${state[r.status] ?? r.status}. Nothing was changed.`;
 }

@@ -1,5 +1,5 @@
 /** One line per evidence item, for the "evidence" part of a finding in Slack. */
-import type { Evidence } from '../../core/model/index.js';
+import type { Evidence } from '../model/index.js';
 
 function origin(e: Evidence): string {
   const f = e.from;
@@ -58,6 +58,8 @@ export function evidenceLine(e: Evidence): string {
       return `${head} ${e.services.length} services`;
     case 'nodelocaldns':
       return `${head} NodeLocal DNSCache ${e.present ? `present (${e.localIp ?? '?'})` : 'absent'}`;
+    case 'pod-logs':
+      return `${head} ${e.previous ? 'previous ' : ''}log of ${e.namespace}/${e.pod}: ${e.text.trim().split('\n').at(-1) ?? '(empty)'}`;
     case 'probe-error':
       return `${head} could not ${e.what}: ${e.reason}`;
   }
