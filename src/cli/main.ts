@@ -18,8 +18,8 @@ const families: { name: string; load(): Promise<Command> }[] = [
   {
     name: 'lab',
     load: async () => {
-      const [{ labCommand }, { labTestCommand }] = await Promise.all([import('./commands/lab.js'), import('./commands/lab-test.js')]);
-      return labCommand([labTestCommand()]);
+      const [{ labCommand }, { labTestCommand }, { labGenerateCommand }] = await Promise.all([import('./commands/lab.js'), import('./commands/lab-test.js'), import('./commands/lab-generate.js')]);
+      return labCommand([labTestCommand(), labGenerateCommand()]);
     },
   },
   { name: 'probe', load: async () => (await import('./commands/probe.js')).probeCommand() },

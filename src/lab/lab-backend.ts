@@ -121,7 +121,7 @@ export class LabBackend implements ApiBackend {
       const { waiting: _, ...rest } = before;
       this.lab.setContainerHistory(ns, name, { ...rest, restarts: (before.restarts ?? 0) + 1 }, { current: '', previous: rt.logs.get(pod.spec.containers?.[0]?.name ?? '') ?? '' });
     }
-    this.lab.refreshWorkloadStatus(ns);
+    this.lab.refreshWorkloadStatus(ns, { pod });
   }
 
   async idle(): Promise<void> {
@@ -259,7 +259,7 @@ export class LabBackend implements ApiBackend {
     const pod = this.lab.pod(ns, name) as any;
     if (!pod) return;
     this.lab.setPodPhase(ns, name, 'Running');
-    this.lab.refreshWorkloadStatus(ns);
+    this.lab.refreshWorkloadStatus(ns, { pod });
     const command: string[] | undefined = pod.spec.containers?.[0]?.command;
     if (!isProbeCommand(command)) return;
     const argv = [...command!, ...(pod.spec.containers[0].args ?? [])];

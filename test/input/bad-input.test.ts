@@ -164,6 +164,6 @@ describe('scenario files', () => {
   });
 
   it('stops reading /dev/zero and a huge scenario at the size limit', () => {
-    expect(() => loadScenarioFile('/dev/zero')).toThrow(/\/dev\/zero: .*larger than 1 MiB, the limit for a scenario file/);
+    expect(() => loadScenarioFile('/dev/zero')).toThrow(/\/dev\/zero: .*larger than 32 MiB, the limit for a scenario file/);
   });
 });

@@ -3,7 +3,7 @@
  * resolvers named elsewhere exist, selectors parse and point at something, names and IPs are
  * unique, rules carry the parameters their action needs. Returns errors and warnings with paths.
  */
-import { cidrContains, isIp } from './addresses.js';
+import { cidrContains, ipv4Range, ipv4Value, isIp, overlappingCidrs } from './addresses.js';
 import type { ScenarioProblem } from './scenario-error.js';
 import type { Scenario } from './schema.js';
 import { parseSelector, type Selector } from './selector.js';
@@ -60,7 +60,13 @@ export function crossCheck(s: Scenario): CrossCheckResult {
   });
   s.resolvers.forEach((r, i) => claim(r.ip, `resolvers[${i}].ip`));
 
-  // Pods on nodes, inside the node's pod CIDR.
+  // Pods on nodes, inside the node's pod CIDR (ranges parsed once per node, not once per pod).
+  const ranges = new Map(s.nodes.map((n) => [n.podCIDR, ipv4Range(n.podCIDR)]));
+  const inPodCidr = (cidr: string, ip: string): boolean => {
+    const r = ranges.get(cidr);
+    const v = r ? ipv4Value(ip) : undefined;
+    return r && v !== undefined ? v >= r.first && v <= r.last : cidrContains(cidr, ip);
+  };
   const placed = (path: string, nodeName: string, ip: string, hostNetwork: boolean) => {
     const node = nodes.get(nodeName);
     if (!node) {
@@ -69,7 +75,7 @@ export function crossCheck(s: Scenario): CrossCheckResult {
     }
     if (hostNetwork) {
       if (ip !== node.ip) err(`${path}.ip`, `a hostNetwork pod has its node's IP; expected ${node.ip}`);
-    } else if (!cidrContains(node.podCIDR, ip)) {
+    } else if (!inPodCidr(node.podCIDR, ip)) {
       warn(`${path}.ip`, `${ip} is outside node ${node.name}'s podCIDR ${node.podCIDR}`);
     }
   };
@@ -102,13 +108,9 @@ export function crossCheck(s: Scenario): CrossCheckResult {
   });
 
   // Node pod CIDRs must not overlap (kube-controller-manager hands out disjoint ranges).
-  s.nodes.forEach((a, i) =>
-    s.nodes.forEach((b, j) => {
-      if (j > i && (cidrContains(a.podCIDR, b.podCIDR.split('/')[0]!) || cidrContains(b.podCIDR, a.podCIDR.split('/')[0]!))) {
-        err(`nodes[${j}].podCIDR`, `${b.podCIDR} overlaps nodes[${i}].podCIDR ${a.podCIDR}; expected disjoint pod CIDRs`);
-      }
-    }),
-  );
+  for (const [i, j] of overlappingCidrs(s.nodes.map((n) => n.podCIDR))) {
+    err(`nodes[${j}].podCIDR`, `${s.nodes[j]!.podCIDR} overlaps nodes[${i}].podCIDR ${s.nodes[i]!.podCIDR}; expected disjoint pod CIDRs`);
+  }
 
   // Services.
   s.services.forEach((v, i) => {

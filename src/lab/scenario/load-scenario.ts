@@ -7,6 +7,7 @@ import { fileLimits, InputFileError, readTextFile } from '../../files/read-text-
 import type { z } from 'zod';
 import { closestName } from './closest-name.js';
 import { crossCheck } from './cross-check.js';
+import { firstDuplicateKey } from './json-duplicate-keys.js';
 import { formatPath, ScenarioError, type ScenarioProblem } from './scenario-error.js';
 import { scenarioSchema, type Scenario } from './schema.js';
 
@@ -82,6 +83,32 @@ function firstAliasLine(doc: Document, lines: LineCounter): number | undefined {
 
 /** Like parseScenario, also returning warnings. */
 export function parseScenarioDetailed(text: string, file: string): ParsedScenario {
+  return parseJsonFast(text, file) ?? parseYaml(text, file);
+}
+
+/**
+ * A JSON scenario (what `dnswhy lab generate -o FILE.json` writes; JSON is YAML too) is read with
+ * JSON.parse, many times faster than the YAML parser on a 30,000-pod file. Only a valid one is
+ * taken this way: anything wrong goes through the YAML path, which names the line of each problem.
+ */
+function parseJsonFast(text: string, file: string): ParsedScenario | undefined {
+  if (!/^\s*\{/.test(text)) return undefined;
+  let data: unknown;
+  try {
+    data = JSON.parse(text);
+  } catch {
+    return undefined;
+  }
+  const repeated = firstDuplicateKey(text);
+  if (repeated) throw new ScenarioError(file, [{ path: '', line: repeated.line, message: `the key "${repeated.key}" appears twice in one object; expected each key once` }]);
+  const parsed = scenarioSchema.safeParse(data);
+  if (!parsed.success) return undefined;
+  const { errors, warnings } = crossCheck(parsed.data);
+  if (errors.length > 0) return undefined;
+  return { scenario: parsed.data, warnings: warnings.map((w) => `${file}: ${w.path}: ${w.message}`) };
+}
+
+function parseYaml(text: string, file: string): ParsedScenario {
   const lines = new LineCounter();
   const deep = tooDeepAt(text);
   if (deep !== undefined) {

@@ -9,8 +9,11 @@ import type { KubeObject } from './object-store.js';
 import { templateHash } from './names.js';
 import { templateKey, type LabState } from './lab-state.js';
 import { resourceByKind } from './resources.js';
+import { cloneJson } from './clone-json.js';
 
 const owned = (p: any, uid: string | undefined) => p.metadata.ownerReferences?.some((r: any) => r.uid === uid);
+/** The order the store lists objects in (byte order of names), so controllers act in the same order as before the indexes. */
+const byName = (a: any, b: any) => (a.metadata.name < b.metadata.name ? -1 : a.metadata.name > b.metadata.name ? 1 : 0);
 
 export class DeploymentController {
   constructor(private readonly lab: LabState) {}
@@ -23,7 +26,7 @@ export class DeploymentController {
     const store = this.lab.store;
     const d = store.get('deployments', ns, name) as any;
     if (!d) return false;
-    const sets = (store.list('replicasets', ns) as any[]).filter((rs) => owned(rs, d.metadata.uid));
+    const sets = (store.ownedBy('replicasets', d.metadata.uid) as any[]).sort(byName);
     let current = sets.find((rs) => templateKey(rs.spec.template) === templateKey(d.spec.template));
     const revisions = sets.map((rs) => Number(rs.metadata.annotations?.['deployment.kubernetes.io/revision'] ?? 0));
     const nextRevision = String(Math.max(0, ...revisions) + 1);
@@ -43,7 +46,7 @@ export class DeploymentController {
           replicas: d.spec.replicas,
           owner: controllerRef('Deployment', name, d.metadata.uid),
           matchLabels: { ...d.spec.selector.matchLabels, 'pod-template-hash': hash },
-          template: { metadata: { ...structuredClone(d.spec.template.metadata ?? {}), labels }, spec: structuredClone(d.spec.template.spec) },
+          template: { metadata: { ...cloneJson(d.spec.template.metadata ?? {}), labels }, spec: cloneJson(d.spec.template.spec) },
         }),
       );
       store.update('deployments', { ...d, metadata: { ...d.metadata, annotations: { ...(d.metadata.annotations ?? {}), 'deployment.kubernetes.io/revision': nextRevision } } });
@@ -55,7 +58,8 @@ export class DeploymentController {
         store.update('deployments', { ...fresh, metadata: { ...fresh.metadata, annotations: { ...(fresh.metadata.annotations ?? {}), 'deployment.kubernetes.io/revision': nextRevision } } });
       }
     }
-    const pods = (store.list('pods', ns) as any[]).filter((p) => sets.some((rs) => owned(p, rs.metadata.uid)) || owned(p, current.metadata.uid));
+    const setUids = new Set([...sets.map((rs) => rs.metadata.uid), current.metadata.uid]);
+    const pods = [...setUids].flatMap((uid) => store.ownedBy('pods', uid) as any[]).filter((p, i, all) => all.indexOf(p) === i).sort(byName);
     const oldPods = pods.filter((p) => !owned(p, current.metadata.uid));
     const newPods = pods.filter((p) => owned(p, current.metadata.uid));
     const desired: number = d.spec.replicas ?? 1;
@@ -78,7 +82,7 @@ export class DeploymentController {
       this.lab.runtime.delete(`${ns}/${gone.metadata.name}`);
       changed = true;
     }
-    for (const rs of (store.list('replicasets', ns) as any[]).filter((x) => owned(x, d.metadata.uid))) {
+    for (const rs of (store.ownedBy('replicasets', d.metadata.uid) as any[]).sort(byName)) {
       const want = rs.metadata.uid === current.metadata.uid ? desired : 0;
       if (rs.spec.replicas !== want) {
         store.update('replicasets', {
@@ -88,7 +92,7 @@ export class DeploymentController {
         });
       }
     }
-    this.lab.refreshWorkloadStatus(ns);
+    this.lab.refreshWorkloadStatus(ns, { deployment: name });
     return changed;
   }
 
@@ -99,9 +103,9 @@ export class DeploymentController {
     const ns = deleted.metadata.namespace!;
     const rs = this.lab.store.get('replicasets', ns, ref.name) as any;
     if (!rs) return undefined;
-    const count = (this.lab.store.list('pods', ns) as any[]).filter((p) => owned(p, rs.metadata.uid)).length;
+    const count = this.lab.store.ownedBy('pods', rs.metadata.uid).length;
     const made = count < rs.spec.replicas ? this.createPod(rs, (deleted as any).spec.nodeName) : undefined;
-    this.lab.refreshWorkloadStatus(ns);
+    this.lab.refreshWorkloadStatus(ns, { pod: deleted });
     return made;
   }
 
@@ -111,7 +115,7 @@ export class DeploymentController {
     const runtime = this.lab.templateCommands.get(`${ns}/${deployName}`) ?? { commands: ['cat'] };
     let name = `${rs.metadata.name}-${this.lab.suffix()}`;
     while (this.lab.pod(ns, name)) name = `${rs.metadata.name}-${this.lab.suffix()}`;
-    const spec = structuredClone(rs.spec.template.spec);
+    const spec = cloneJson(rs.spec.template.spec);
     const ip = spec.hostNetwork ? this.lab.nodes.get(node)!.ip : this.lab.allocateIp(node);
     const pod = this.lab.addPod(ns, name, { ...rs.spec.template.metadata.labels }, spec, node, ip, 'Running', true, runtime, [controllerRef('ReplicaSet', rs.metadata.name, rs.metadata.uid)]);
     const annotations = rs.spec.template.metadata?.annotations;

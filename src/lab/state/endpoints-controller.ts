@@ -4,7 +4,7 @@
  */
 import { controllerRef } from './kube-objects.js';
 import { randomSuffix } from './names.js';
-import type { KubeObject, ObjectStore } from './object-store.js';
+import type { Change, KubeObject, ObjectStore } from './object-store.js';
 import { resourceByKind } from './resources.js';
 import type { Rng } from '../net/seeded-rng.js';
 
@@ -40,16 +40,42 @@ export class EndpointsController {
     for (const svc of this.store.list('services', namespace)) this.reconcileService(svc);
   }
 
+  /**
+   * After a write: a pod change touches only the Services whose selector matches its labels before
+   * or after; a Service change touches that Service. Other kinds change nothing here.
+   */
+  changed(change: Change): void {
+    if (change.resource === 'services') {
+      if (change.type !== 'DELETED') this.reconcileService(change.object);
+      return;
+    }
+    if (change.resource !== 'pods') return;
+    const ns = change.object.metadata.namespace!;
+    for (const svc of this.store.list('services', ns)) {
+      const selector = (svc['spec'] as any)?.selector;
+      if (selector && (matches(selector, change.object.metadata.labels) || matches(selector, change.previous?.metadata.labels))) this.reconcileService(svc);
+    }
+  }
+
+  private nodesByName(): Map<string, KubeObject> {
+    const rev = this.store.revisionOf('nodes');
+    if (this.nodes?.rev !== rev) this.nodes = { rev, byName: new Map([...this.store.each('nodes')].map((n) => [n.metadata.name, n])) };
+    return this.nodes.byName;
+  }
+  private nodes: { rev: number; byName: Map<string, KubeObject> } | undefined;
+
   private reconcileService(svc: KubeObject): void {
     const spec = svc['spec'] as any;
     const ns = svc.metadata.namespace!;
     const name = svc.metadata.name;
     if (!spec?.selector || spec.type === 'ExternalName') return;
-    const nodes = new Map(this.store.list('nodes').map((n) => [n.metadata.name, n]));
+    const nodes = this.nodesByName();
+    // The store's label index finds the selected pods; sorted by name as a namespace list is.
     const pods = this.store
-      .list('pods', ns)
-      .filter((p) => matches(spec.selector, p.metadata.labels) && (p['status'] as any)?.podIP && (p['status'] as any)?.phase !== 'Succeeded' && (p['status'] as any)?.phase !== 'Failed')
-      .filter((p) => !p.metadata.deletionTimestamp);
+      .withLabels('pods', ns, spec.selector)
+      .filter((p) => (p['status'] as any)?.podIP && (p['status'] as any)?.phase !== 'Succeeded' && (p['status'] as any)?.phase !== 'Failed')
+      .filter((p) => !p.metadata.deletionTimestamp)
+      .sort((a, b) => (a.metadata.name < b.metadata.name ? -1 : a.metadata.name > b.metadata.name ? 1 : 0));
     const ports: any[] = spec.ports ?? [];
     const ref = (p: KubeObject) => ({ kind: 'Pod', namespace: ns, name: p.metadata.name, uid: p.metadata.uid });
     const epPorts = (p?: KubeObject) => ports.map((sp) => ({ ...(sp.name ? { name: sp.name } : {}), port: p ? targetPort(sp, p) : typeof sp.targetPort === 'number' ? sp.targetPort : sp.port, protocol: sp.protocol ?? 'TCP' }));

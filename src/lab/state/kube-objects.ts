@@ -3,6 +3,7 @@
  * (the fields kubectl, client-node and dnswhy read, with real defaults).
  */
 import type { KubeObject } from './object-store.js';
+import { cloneJson } from './clone-json.js';
 
 export const kubeletVersion = 'v1.32.4';
 
@@ -168,7 +169,7 @@ export function podObject(p: PodInput): KubeObject {
 
 /** Pod spec defaults the API server fills in. */
 export function defaultPodSpec(spec: Record<string, any>): Record<string, any> {
-  const out = structuredClone(spec);
+  const out = cloneJson(spec);
   out.containers = (out.containers ?? []).map((c: any) => ({
     imagePullPolicy: String(c.image ?? '').endsWith(':latest') || !String(c.image ?? '').includes(':') ? 'Always' : 'IfNotPresent',
     resources: {},
@@ -258,7 +259,7 @@ export function deploymentObject(d: { namespace: string; name: string; selector:
     spec: {
       replicas: d.replicas,
       selector: { matchLabels: { ...d.selector } },
-      template: structuredClone(d.template),
+      template: cloneJson(d.template),
       strategy: { type: 'RollingUpdate', rollingUpdate: { maxSurge: '25%', maxUnavailable: '25%' } },
       revisionHistoryLimit: 10,
       progressDeadlineSeconds: 600,

@@ -7,7 +7,7 @@ import type { ClusterState, DnsPolicy, PodDnsConfig, ServiceFacts, ServiceEndpoi
 import { nodeHostsFile, podHostsFile } from '../kubelet/hosts-file.js';
 import { podResolvConf } from '../kubelet/resolv-conf.js';
 import { rngStream, type Rng } from '../net/seeded-rng.js';
-import { cidrContains, nthAddress } from '../scenario/addresses.js';
+import { CidrIndex, nthAddress } from '../scenario/addresses.js';
 import type { Scenario } from '../scenario/schema.js';
 import { EndpointsController } from './endpoints-controller.js';
 import {
@@ -30,6 +30,7 @@ import {
 import { hashFromPodName, randomSuffix, templateHash } from './names.js';
 import { ObjectStore, type KubeObject } from './object-store.js';
 import { resourceByKind } from './resources.js';
+import { cloneJson } from './clone-json.js';
 
 /** What the lab knows about a pod beyond its API object. */
 export interface PodRuntimeInfo {
@@ -201,12 +202,10 @@ export class LabState {
         }),
       );
     }
-    for (const np of s.networkPolicies) this.store.create(t('NetworkPolicy'), structuredClone(np) as unknown as KubeObject);
+    for (const np of s.networkPolicies) this.store.create(t('NetworkPolicy'), cloneJson(np) as unknown as KubeObject);
     this.endpoints.reconcile();
     // Keep Endpoints in step with pods and Services from now on.
-    this.store.onChange((ch) => {
-      if (ch.resource === 'pods' || ch.resource === 'services') this.endpoints.reconcile(ch.object.metadata.namespace);
-    });
+    this.store.onChange((ch) => this.endpoints.changed(ch));
   }
 
   /** Creates a Deployment (unless `rsOnly`), its ReplicaSet and its pods. */
@@ -237,15 +236,15 @@ export class LabState {
         replicas: pods.length,
         owner: deployRef,
         matchLabels: rsLabels,
-        template: { metadata: { labels: rsLabels }, spec: structuredClone(template.spec) },
+        template: { metadata: { labels: rsLabels }, spec: cloneJson(template.spec) },
       }),
     );
     const rsRef = [controllerRef('ReplicaSet', rsName, rs.metadata.uid!)];
     for (const p of pods) {
-      const spec = { ...structuredClone(p.spec ?? template.spec), ...(p.hostNetwork ? { hostNetwork: true } : {}) };
+      const spec = { ...cloneJson(p.spec ?? template.spec), ...(p.hostNetwork ? { hostNetwork: true } : {}) };
       this.addPod(ns, p.name, rsLabels, spec, p.node, p.ip, p.phase, p.ready, runtime, rsRef, p);
     }
-    this.refreshWorkloadStatus(ns);
+    this.refreshWorkloadStatus(ns, rsOnly ? { replicaSet: rsName } : { deployment: name });
   }
 
   /** Stores a scheduled pod with its IP, and its runtime info. */
@@ -322,8 +321,8 @@ export class LabState {
   corednsPods(): { name: string; node: string; ip: string; ready: boolean }[] {
     const c = this.scenario.coredns;
     return this.store
-      .list('pods', c.namespace)
-      .filter((p) => Object.entries(c.labels).every(([k, v]) => p.metadata.labels?.[k] === v))
+      .withLabels('pods', c.namespace, c.labels)
+      .sort((a, b) => (a.metadata.name < b.metadata.name ? -1 : a.metadata.name > b.metadata.name ? 1 : 0))
       .filter((p) => (p['status'] as any)?.podIP && !p.metadata.deletionTimestamp)
       .map((p: any) => ({
         name: p.metadata.name,
@@ -333,58 +332,81 @@ export class LabState {
       }));
   }
 
-  /** What the kubernetes plugin answers from. */
+  /**
+   * What the kubernetes plugin answers from. Every DNS query asks for it, so each part is kept
+   * until a write to its resource (the store's revision per resource) and rebuilt only then.
+   */
   clusterState(): ClusterState {
-    const services: ServiceFacts[] = this.store.list('services').map((o: any) => ({
-      namespace: o.metadata.namespace,
-      name: o.metadata.name,
-      type: o.spec.type ?? 'ClusterIP',
-      ...(o.spec.clusterIP ? { clusterIP: o.spec.clusterIP } : {}),
-      ...(o.spec.clusterIPs ? { clusterIPs: o.spec.clusterIPs } : {}),
-      ...(o.spec.externalName ? { externalName: o.spec.externalName } : {}),
-      ports: (o.spec.ports ?? []).map((p: any) => ({ ...(p.name ? { name: p.name } : {}), port: p.port, protocol: p.protocol ?? 'TCP', ...(p.targetPort !== undefined ? { targetPort: p.targetPort } : {}) })),
-      ...(o.spec.selector ? { selector: o.spec.selector } : {}),
-    }));
-    const endpoints: ServiceEndpoints[] = this.store.list('endpointslices').map((o: any) => ({
-      namespace: o.metadata.namespace,
-      service: o.metadata.labels?.['kubernetes.io/service-name'] ?? o.metadata.name,
-      addresses: (o.endpoints ?? []).flatMap((e: any) =>
-        (e.addresses ?? []).map((ip: string) => ({
-          ip,
-          ready: e.conditions?.ready !== false,
-          ...(e.hostname ? { hostname: e.hostname } : {}),
-          ...(e.nodeName ? { nodeName: e.nodeName } : {}),
-          ...(e.zone ? { zone: e.zone } : {}),
-          ...(e.targetRef ? { targetPod: { namespace: e.targetRef.namespace, name: e.targetRef.name } } : {}),
-        })),
-      ),
-      ports: (o.ports ?? []).map((p: any) => ({ ...(p.name ? { name: p.name } : {}), port: p.port, protocol: p.protocol ?? 'TCP' })),
-    }));
-    return {
-      namespaces: this.store.list('namespaces').map((n) => n.metadata.name),
-      services,
-      endpoints,
-      pods: this.store
+    const part = <K extends keyof ClusterState>(name: K, resource: string, build: () => ClusterState[K]): ClusterState[K] => {
+      const rev = this.store.revisionOf(resource);
+      const cached = this.clusterParts.get(name);
+      if (cached && cached.rev === rev) return cached.value as ClusterState[K];
+      const value = build();
+      this.clusterParts.set(name, { rev, value });
+      return value;
+    };
+    const namespaces = part('namespaces', 'namespaces', () => this.store.list('namespaces').map((n) => n.metadata.name));
+    const services = part('services', 'services', () =>
+      this.store.list('services').map((o: any): ServiceFacts => ({
+        namespace: o.metadata.namespace,
+        name: o.metadata.name,
+        type: o.spec.type ?? 'ClusterIP',
+        ...(o.spec.clusterIP ? { clusterIP: o.spec.clusterIP } : {}),
+        ...(o.spec.clusterIPs ? { clusterIPs: o.spec.clusterIPs } : {}),
+        ...(o.spec.externalName ? { externalName: o.spec.externalName } : {}),
+        ports: (o.spec.ports ?? []).map((p: any) => ({ ...(p.name ? { name: p.name } : {}), port: p.port, protocol: p.protocol ?? 'TCP', ...(p.targetPort !== undefined ? { targetPort: p.targetPort } : {}) })),
+        ...(o.spec.selector ? { selector: o.spec.selector } : {}),
+      })),
+    );
+    const endpoints = part('endpoints', 'endpointslices', () =>
+      this.store.list('endpointslices').map((o: any): ServiceEndpoints => ({
+        namespace: o.metadata.namespace,
+        service: o.metadata.labels?.['kubernetes.io/service-name'] ?? o.metadata.name,
+        addresses: (o.endpoints ?? []).flatMap((e: any) =>
+          (e.addresses ?? []).map((ip: string) => ({
+            ip,
+            ready: e.conditions?.ready !== false,
+            ...(e.hostname ? { hostname: e.hostname } : {}),
+            ...(e.nodeName ? { nodeName: e.nodeName } : {}),
+            ...(e.zone ? { zone: e.zone } : {}),
+            ...(e.targetRef ? { targetPod: { namespace: e.targetRef.namespace, name: e.targetRef.name } } : {}),
+          })),
+        ),
+        ports: (o.ports ?? []).map((p: any) => ({ ...(p.name ? { name: p.name } : {}), port: p.port, protocol: p.protocol ?? 'TCP' })),
+      })),
+    );
+    const pods = part('pods', 'pods', () =>
+      this.store
         .list('pods')
         .filter((p: any) => p.status?.podIP && !p.spec?.hostNetwork)
         .map((p: any) => ({ namespace: p.metadata.namespace, name: p.metadata.name, ip: p.status.podIP })),
-    };
+    );
+    const last = this.clusterView;
+    if (last && last.namespaces === namespaces && last.services === services && last.endpoints === endpoints && last.pods === pods) return last;
+    this.clusterView = { namespaces, services, endpoints, pods };
+    return this.clusterView;
   }
+  private readonly clusterParts = new Map<keyof ClusterState, { rev: number; value: unknown }>();
+  private clusterView: ClusterState | undefined;
 
   // ---- scheduling and addresses -------------------------------------------------------------
 
-  /** Every IP in use (nodes, pods, services, resolvers, hosts), so new pods never reuse one. */
+  /** Every IP in use (nodes, pods, services, resolvers, hosts), so new pods never reuse one; kept until pods or Services change. */
   private usedIps(): Set<string> {
+    const rev = `${this.store.revisionOf('pods')}|${this.store.revisionOf('services')}`;
+    if (this.used?.rev === rev) return this.used.ips;
     const s = this.scenario;
     const used = new Set<string>([s.cluster.dnsService.ip, ...s.nodes.map((n) => n.ip), ...s.resolvers.map((r) => r.ip), ...s.hosts.map((h) => h.ip)]);
-    for (const p of this.store.list('pods') as any[]) if (p.status?.podIP) used.add(p.status.podIP);
-    for (const v of this.store.list('services') as any[]) if (v.spec?.clusterIP) used.add(v.spec.clusterIP);
+    for (const p of this.store.each('pods') as Iterable<any>) if (p.status?.podIP) used.add(p.status.podIP);
+    for (const v of this.store.each('services') as Iterable<any>) if (v.spec?.clusterIP) used.add(v.spec.clusterIP);
     // Scenario pod IPs stay reserved even after their pods are replaced: a reply to an old IP never reaches a new pod.
     for (const p of [...s.pods, ...s.coredns.pods]) used.add(p.ip);
     for (const ip of this.retiredIps) used.add(ip);
+    this.used = { rev, ips: used };
     return used;
   }
   private readonly retiredIps = new Set<string>();
+  private used: { rev: string; ips: Set<string> } | undefined;
 
   /** The next free address of a node's podCIDR (x.x.x.2 upwards; .1 is the bridge). */
   allocateIp(nodeName: string): string {
@@ -396,6 +418,7 @@ export class LabState {
       if (!ip) throw new Error(`node ${nodeName}: pod CIDR ${node.podCIDR} is full`);
       if (!used.has(ip)) {
         this.retiredIps.add(ip);
+        used.add(ip);
         return ip;
       }
     }
@@ -410,6 +433,7 @@ export class LabState {
       if (!ip) throw new Error('the Service range is full');
       if (!used.has(ip)) {
         this.retiredIps.add(ip);
+        used.add(ip);
         return ip;
       }
     }
@@ -417,22 +441,54 @@ export class LabState {
 
   /** The node a new pod without nodeName goes to: the one running fewest pods (name order breaks ties). */
   pickNode(among: string[] = [...this.nodes.keys()]): string {
-    const counts = new Map(among.map((n) => [n, 0]));
-    for (const p of this.store.list('pods') as any[]) if (counts.has(p.spec.nodeName)) counts.set(p.spec.nodeName, counts.get(p.spec.nodeName)! + 1);
-    return [...counts].sort((a, b) => a[1] - b[1] || a[0].localeCompare(b[0]))[0]![0];
+    const rev = this.store.revisionOf('pods');
+    if (this.podsPerNode?.rev !== rev) {
+      const counts = new Map<string, number>();
+      for (const p of this.store.each('pods') as Iterable<any>) counts.set(p.spec.nodeName, (counts.get(p.spec.nodeName) ?? 0) + 1);
+      this.podsPerNode = { rev, counts };
+    }
+    const counts = this.podsPerNode.counts;
+    let best: [string, number] | undefined;
+    for (const n of among) {
+      const c = counts.get(n) ?? 0;
+      if (!best || c < best[1] || (c === best[1] && n < best[0])) best = [n, c];
+    }
+    return best![0];
   }
+  private podsPerNode: { rev: number; counts: Map<string, number> } | undefined;
 
   nodeOfIp(ip: string): string | undefined {
-    for (const n of this.nodes.values()) if (cidrContains(n.podCIDR, ip)) return n.name;
-    return undefined;
+    this.nodeIndex ??= new CidrIndex([...this.nodes.values()].map((n) => ({ cidr: n.podCIDR, value: n.name })));
+    return this.nodeIndex.find(ip);
   }
+  private nodeIndex: CidrIndex<string> | undefined;
 
-  /** Recomputes Deployment and ReplicaSet status from their pods. */
-  refreshWorkloadStatus(ns: string): void {
-    const pods = this.store.list('pods', ns) as any[];
+  /**
+   * Recomputes Deployment and ReplicaSet status from their pods: those of one Deployment, of the
+   * owners of one pod, or (neither given) of the whole namespace. Pods and ReplicaSets are found
+   * through the store's owner index, so one workload costs its own pods, not the namespace's.
+   */
+  refreshWorkloadStatus(ns: string, only: { deployment?: string; replicaSet?: string; pod?: KubeObject } = {}): void {
+    const store = this.store;
+    let sets: any[];
+    let deployments: any[];
+    if (only.deployment !== undefined) {
+      const d = store.get('deployments', ns, only.deployment);
+      deployments = d ? [d] : [];
+      sets = deployments.flatMap((x) => store.ownedBy('replicasets', x.metadata.uid));
+    } else if (only.pod || only.replicaSet !== undefined) {
+      const setNames = only.pod ? (only.pod.metadata.ownerReferences ?? []).filter((r) => r.kind === 'ReplicaSet').map((r) => r.name) : [only.replicaSet!];
+      sets = setNames.map((n) => store.get('replicasets', ns, n)).filter((x) => x !== undefined);
+      const names = new Set(sets.flatMap((rs: any) => (rs.metadata.ownerReferences ?? []).filter((r: any) => r.kind === 'Deployment').map((r: any) => r.name as string)));
+      deployments = [...names].map((n) => store.get('deployments', ns, n)).filter((x) => x !== undefined);
+    } else {
+      sets = store.list('replicasets', ns);
+      deployments = store.list('deployments', ns);
+    }
+    const podsOf = (uid: string) => store.ownedBy('pods', uid).filter((p) => !p.metadata.deletionTimestamp) as any[];
     const isReady = (p: any) => p.status?.phase === 'Running' && (p.status?.conditions ?? []).some((c: any) => c.type === 'Ready' && c.status === 'True');
-    for (const rs of this.store.list('replicasets', ns) as any[]) {
-      const mine = pods.filter((p) => p.metadata.ownerReferences?.some((r: any) => r.uid === rs.metadata.uid) && !p.metadata.deletionTimestamp);
+    for (const rs of sets) {
+      const mine = podsOf(rs.metadata.uid);
       const status = {
         replicas: mine.length,
         fullyLabeledReplicas: mine.length,
@@ -440,13 +496,16 @@ export class LabState {
         availableReplicas: mine.filter(isReady).length,
         observedGeneration: rs.metadata.generation ?? 1,
       };
-      if (JSON.stringify(status) !== JSON.stringify(rs.status)) this.store.update('replicasets', { ...rs, status });
+      const current = store.get('replicasets', ns, rs.metadata.name) as any;
+      if (current && JSON.stringify(status) !== JSON.stringify(current.status)) store.update('replicasets', { ...current, status });
     }
-    for (const d of this.store.list('deployments', ns) as any[]) {
-      const sets = (this.store.list('replicasets', ns) as any[]).filter((rs) => rs.metadata.ownerReferences?.some((r: any) => r.uid === d.metadata.uid));
-      const current = sets.find((rs) => templateKey(rs.spec.template) === templateKey(d.spec.template));
-      const mine = pods.filter((p) => sets.some((rs) => p.metadata.ownerReferences?.some((r: any) => r.uid === rs.metadata.uid)) && !p.metadata.deletionTimestamp);
-      const updated = current ? mine.filter((p) => p.metadata.ownerReferences?.some((r: any) => r.uid === current.metadata.uid)) : [];
+    for (const stale of deployments) {
+      const d = store.get('deployments', ns, stale.metadata.name) as any;
+      if (!d) continue;
+      const owned = store.ownedBy('replicasets', d.metadata.uid) as any[];
+      const current = owned.find((rs) => templateKey(rs.spec.template) === templateKey(d.spec.template));
+      const mine = owned.flatMap((rs) => podsOf(rs.metadata.uid));
+      const updated = current ? podsOf(current.metadata.uid) : [];
       const ready = mine.filter(isReady).length;
       const complete = updated.length === d.spec.replicas && mine.length === d.spec.replicas;
       const at = stamp(new Date());
@@ -463,7 +522,7 @@ export class LabState {
         ],
       };
       const comparable = (x: any) => JSON.stringify({ ...x, conditions: x?.conditions?.map((c: any) => [c.type, c.status, c.reason]) });
-      if (comparable(status) !== comparable(d.status)) this.store.update('deployments', { ...d, status });
+      if (comparable(status) !== comparable(d.status)) store.update('deployments', { ...d, status });
     }
   }
 

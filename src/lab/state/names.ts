@@ -35,6 +35,6 @@ export function randomSuffix(rng: Rng, length = 5): string {
 
 /** The pod-template-hash embedded in a `deploy-hash-xxxxx` pod name, if the name has that shape. */
 export function hashFromPodName(podName: string, deployment: string): string | undefined {
-  const m = podName.match(new RegExp(`^${deployment.replace(/[.*+?^${}()|[\]\\]/g, '\\$&')}-([a-z0-9]{5,10})-[a-z0-9]{5}$`));
-  return m?.[1];
+  if (!podName.startsWith(`${deployment}-`)) return undefined;
+  return /^([a-z0-9]{5,10})-[a-z0-9]{5}$/.exec(podName.slice(deployment.length + 1))?.[1];
 }

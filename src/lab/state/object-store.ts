@@ -5,6 +5,7 @@
  */
 import type { ResourceType } from './resources.js';
 import { resourceTypes } from './resources.js';
+import { cloneJson } from './clone-json.js';
 
 /** A Kubernetes object as JSON. */
 export interface KubeObject {
@@ -39,7 +40,7 @@ export interface Change {
 export type ChangeListener = (change: Change) => void;
 
 export class ObjectStore {
-  private readonly byResource = new Map<string, Map<string, KubeObject>>();
+  private readonly byResource = new Map<string, ResourceIndex>();
   private revision = 0;
   private uidCounter = 0;
   private readonly listeners: ChangeListener[] = [];
@@ -50,12 +51,17 @@ export class ObjectStore {
     /** Seed-derived prefix for uids, so a lab with the same seed gives the same uids. */
     private readonly uidPrefix: string,
   ) {
-    for (const t of resourceTypes) this.byResource.set(t.plural, new Map());
+    for (const t of resourceTypes) this.byResource.set(t.plural, new ResourceIndex());
   }
 
   /** The current resourceVersion (last write). */
   get resourceVersion(): string {
     return String(this.revision);
+  }
+
+  /** The revision of the last write to `resource` (0 before any): caches of derived views compare it. */
+  revisionOf(resource: string): number {
+    return this.index(resource).revision;
   }
 
   onChange(listener: ChangeListener): void {
@@ -68,38 +74,58 @@ export class ObjectStore {
   }
 
   get(resource: string, namespace: string | undefined, name: string): KubeObject | undefined {
-    return this.byResource.get(resource)?.get(key(namespace, name));
+    return this.byResource.get(resource)?.get(namespace, name);
   }
 
-  /** Objects of a resource, in one namespace or all, sorted by namespace then name (as etcd keys are). */
+  /**
+   * Objects of a resource, in one namespace or all, sorted by namespace then name (as etcd keys are,
+   * byte order). The sorted list is kept until the next write to that resource, so serving the same
+   * list again costs a copy, not a sort.
+   */
   list(resource: string, namespace?: string): KubeObject[] {
-    const all = [...(this.byResource.get(resource)?.values() ?? [])];
-    const out = namespace === undefined ? all : all.filter((o) => o.metadata.namespace === namespace);
-    return out.sort((a, b) => key(a.metadata.namespace, a.metadata.name).localeCompare(key(b.metadata.namespace, b.metadata.name)));
+    return [...(this.byResource.get(resource)?.sorted(namespace) ?? [])];
+  }
+
+  /** Objects of a resource (in one namespace or all) in no particular order, without copying: for scans inside the lab. */
+  each(resource: string, namespace?: string): Iterable<KubeObject> {
+    return this.byResource.get(resource)?.values(namespace) ?? [];
+  }
+
+  /** How many objects a resource has (in one namespace or all). */
+  count(resource: string, namespace?: string): number {
+    return this.byResource.get(resource)?.count(namespace) ?? 0;
+  }
+
+  /** Objects of a resource whose controller (or any owner) has this uid. */
+  ownedBy(resource: string, ownerUid: string): KubeObject[] {
+    return this.index(resource).ownedBy(ownerUid);
+  }
+
+  /** Objects of a resource in a namespace whose labels include every pair of `selector` (an empty selector matches all). */
+  withLabels(resource: string, namespace: string, selector: Record<string, string>): KubeObject[] {
+    return this.index(resource).withLabels(namespace, selector);
   }
 
   /** Stores a new object: fills uid, creationTimestamp, generation, resourceVersion. Throws if it exists. */
   create(t: ResourceType, obj: KubeObject): KubeObject {
-    const map = this.byResource.get(t.plural)!;
-    const k = key(obj.metadata.namespace, obj.metadata.name);
-    if (map.has(k)) throw new Error(`exists: ${t.plural}/${k}`);
-    const stored = structuredClone(obj);
+    const index = this.index(t.plural);
+    if (index.get(obj.metadata.namespace, obj.metadata.name)) throw new Error(`exists: ${t.plural}/${key(obj.metadata.namespace, obj.metadata.name)}`);
+    const stored = cloneJson(obj);
     stored.metadata.uid ??= this.newUid();
     stored.metadata.creationTimestamp ??= this.now().toISOString().replace(/\.\d+Z$/, 'Z');
     if (t.plural === 'deployments' || t.plural === 'replicasets') stored.metadata.generation ??= 1;
     stored.metadata.resourceVersion = String(++this.revision);
-    map.set(k, stored);
+    index.put(stored, undefined, this.revision);
     this.emit({ type: 'ADDED', resource: t.plural, object: stored });
     return stored;
   }
 
   /** Replaces an object (no precondition here: the API layer checks it); bumps resourceVersion. */
   update(resource: string, obj: KubeObject): KubeObject {
-    const map = this.byResource.get(resource)!;
-    const k = key(obj.metadata.namespace, obj.metadata.name);
-    const previous = map.get(k);
-    if (!previous) throw new Error(`missing: ${resource}/${k}`);
-    const stored = structuredClone(obj);
+    const index = this.index(resource);
+    const previous = index.get(obj.metadata.namespace, obj.metadata.name);
+    if (!previous) throw new Error(`missing: ${resource}/${key(obj.metadata.namespace, obj.metadata.name)}`);
+    const stored = cloneJson(obj);
     stored.metadata.uid = previous.metadata.uid;
     stored.metadata.creationTimestamp = previous.metadata.creationTimestamp;
     if (previous.metadata.generation !== undefined) {
@@ -107,20 +133,25 @@ export class ObjectStore {
       stored.metadata.generation = previous.metadata.generation + (specChanged ? 1 : 0);
     }
     stored.metadata.resourceVersion = String(++this.revision);
-    map.set(k, stored);
+    index.put(stored, previous, this.revision);
     this.emit({ type: 'MODIFIED', resource, object: stored, previous });
     return stored;
   }
 
   delete(resource: string, namespace: string | undefined, name: string): KubeObject | undefined {
-    const map = this.byResource.get(resource)!;
-    const k = key(namespace, name);
-    const previous = map.get(k);
+    const index = this.index(resource);
+    const previous = index.get(namespace, name);
     if (!previous) return undefined;
-    map.delete(k);
-    const gone = { ...previous, metadata: { ...previous.metadata, resourceVersion: String(++this.revision) } };
+    index.remove(previous, ++this.revision);
+    const gone = { ...previous, metadata: { ...previous.metadata, resourceVersion: String(this.revision) } };
     this.emit({ type: 'DELETED', resource, object: gone });
     return gone;
+  }
+
+  private index(resource: string): ResourceIndex {
+    const index = this.byResource.get(resource);
+    if (!index) throw new Error(`unknown resource: ${resource}`);
+    return index;
   }
 
   private newUid(): string {
@@ -135,4 +166,122 @@ export class ObjectStore {
 
 function key(namespace: string | undefined, name: string): string {
   return namespace ? `${namespace}/${name}` : name;
+}
+
+const byKey = (a: KubeObject, b: KubeObject): number => {
+  const ka = key(a.metadata.namespace, a.metadata.name);
+  const kb = key(b.metadata.namespace, b.metadata.name);
+  return ka < kb ? -1 : ka > kb ? 1 : 0;
+};
+
+/**
+ * One resource's objects: by namespace and name, with the indexes the lab's controllers and the
+ * DNS world ask (owner uid, label pair per namespace) and the sorted lists the API serves, kept
+ * until the next write to the resource.
+ */
+class ResourceIndex {
+  /** namespace ('' for cluster-scoped) → name → object. */
+  private readonly byNamespace = new Map<string, Map<string, KubeObject>>();
+  private readonly byOwner = new Map<string, Set<KubeObject>>();
+  /** `namespace\0key=value` → objects. */
+  private readonly byLabel = new Map<string, Set<KubeObject>>();
+  private readonly sortedLists = new Map<string, KubeObject[]>();
+  private size = 0;
+  revision = 0;
+
+  get(namespace: string | undefined, name: string): KubeObject | undefined {
+    return this.byNamespace.get(namespace ?? '')?.get(name);
+  }
+
+  count(namespace?: string): number {
+    return namespace === undefined ? this.size : (this.byNamespace.get(namespace)?.size ?? 0);
+  }
+
+  *values(namespace?: string): Iterable<KubeObject> {
+    if (namespace !== undefined) {
+      yield* this.byNamespace.get(namespace)?.values() ?? [];
+      return;
+    }
+    for (const names of this.byNamespace.values()) yield* names.values();
+  }
+
+  sorted(namespace?: string): KubeObject[] {
+    const k = namespace ?? '\0all';
+    let list = this.sortedLists.get(k);
+    if (!list) {
+      list = [...this.values(namespace)].sort(byKey);
+      this.sortedLists.set(k, list);
+    }
+    return list;
+  }
+
+  ownedBy(uid: string): KubeObject[] {
+    return [...(this.byOwner.get(uid) ?? [])];
+  }
+
+  withLabels(namespace: string, selector: Record<string, string>): KubeObject[] {
+    const pairs = Object.entries(selector);
+    if (pairs.length === 0) return [...this.values(namespace)];
+    let smallest: Set<KubeObject> | undefined;
+    for (const [k, v] of pairs) {
+      const set = this.byLabel.get(labelKey(namespace, k, v));
+      if (!set) return [];
+      if (!smallest || set.size < smallest.size) smallest = set;
+    }
+    return [...smallest!].filter((o) => pairs.every(([k, v]) => o.metadata.labels?.[k] === v));
+  }
+
+  put(obj: KubeObject, previous: KubeObject | undefined, revision: number): void {
+    if (previous) this.unindex(previous);
+    else this.size += 1;
+    const ns = obj.metadata.namespace ?? '';
+    let names = this.byNamespace.get(ns);
+    if (!names) this.byNamespace.set(ns, (names = new Map()));
+    names.set(obj.metadata.name, obj);
+    this.indexOf(obj);
+    this.touched(ns, revision);
+  }
+
+  remove(obj: KubeObject, revision: number): void {
+    const ns = obj.metadata.namespace ?? '';
+    this.byNamespace.get(ns)?.delete(obj.metadata.name);
+    this.unindex(obj);
+    this.size -= 1;
+    this.touched(ns, revision);
+  }
+
+  private touched(ns: string, revision: number): void {
+    this.revision = revision;
+    this.sortedLists.delete(ns);
+    this.sortedLists.delete('\0all');
+  }
+
+  private indexOf(obj: KubeObject): void {
+    for (const ref of obj.metadata.ownerReferences ?? []) add(this.byOwner, ref.uid, obj);
+    const ns = obj.metadata.namespace ?? '';
+    for (const [k, v] of Object.entries(obj.metadata.labels ?? {})) add(this.byLabel, labelKey(ns, k, v), obj);
+  }
+
+  private unindex(obj: KubeObject): void {
+    for (const ref of obj.metadata.ownerReferences ?? []) drop(this.byOwner, ref.uid, obj);
+    const ns = obj.metadata.namespace ?? '';
+    for (const [k, v] of Object.entries(obj.metadata.labels ?? {})) drop(this.byLabel, labelKey(ns, k, v), obj);
+  }
+}
+
+function labelKey(namespace: string, k: string, v: string): string {
+  return `${namespace}\0${k}=${v}`;
+}
+
+function add<K, V>(map: Map<K, Set<V>>, k: K, v: V): void {
+  let set = map.get(k);
+  if (!set) map.set(k, (set = new Set()));
+  set.add(v);
+}
+
+function drop<K, V>(map: Map<K, Set<V>>, k: K, v: V): void {
+  const set = map.get(k);
+  if (!set) return;
+  set.delete(v);
+  if (set.size === 0) map.delete(k);
 }

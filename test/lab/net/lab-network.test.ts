@@ -1,3 +1,4 @@
+import { createHook } from 'node:async_hooks';
 import net from 'node:net';
 import { afterEach, describe, expect, it } from 'vitest';
 import { AddressMap } from '../../../src/lab/net/address-map.js';
@@ -104,12 +105,39 @@ describe('lab network servers (real packets on loopback)', () => {
   });
 
   it('close() leaves no handle behind', async () => {
-    const before = process.getActiveResourcesInfo().length;
-    const { labNet: n } = await start([{ to: '10.119.0.2', action: 'delay', ms: 400 }]);
-    await n.serveDnsUdp('10.119.0.2', 53, whoAsked);
-    await n.serveDnsTcp('10.119.0.2', 53, whoAsked);
-    await n.close();
-    labNet = undefined;
-    expect(process.getActiveResourcesInfo().length).toBeLessThanOrEqual(before);
+    // Tracks the async resources (sockets, servers, timers) created from the lab's network code
+    // while it runs, by creation stack: counting every handle of the process would also count the
+    // test runner's own timers and pipes, which come and go (more so on a loaded machine).
+    const live = new Map<number, string>();
+    const limit = Error.stackTraceLimit;
+    Error.stackTraceLimit = 50;
+    const hook = createHook({
+      init(id, type) {
+        // Promises are only destroyed when collected; they hold no handle.
+        if (type !== 'PROMISE' && /src[\\/]lab[\\/]net[\\/]/.test(new Error().stack ?? '')) live.set(id, type);
+      },
+      destroy(id) {
+        live.delete(id);
+      },
+    }).enable();
+    try {
+      // A 5 s delay rule: the server holds the query on a timer that close() must clear.
+      const { labNet: n, map } = await start([{ to: '10.119.0.2', action: 'delay', ms: 5000 }]);
+      await n.serveDnsUdp('10.119.0.2', 53, whoAsked);
+      await n.serveDnsTcp('10.119.0.2', 53, whoAsked);
+      const pending = exchangeFrom(map, '10.245.4.17', { ip: '10.119.0.2', port: 53 }, Buffer.from([0, 9, 0, 0]), 'udp', 200).catch(() => undefined);
+      await new Promise((r) => setTimeout(r, 50));
+      expect([...live.values()]).toContain('Timeout');
+      await n.close();
+      labNet = undefined;
+      await pending;
+      // Destroy notices arrive on later turns: settle for up to a second (well before the 5 s timer).
+      for (let waited = 0; live.size > 0 && waited < 1000; waited += 50) await new Promise((r) => setTimeout(r, 50));
+      expect([...live.values()]).toEqual([]);
+    } finally {
+      hook.disable();
+      Error.stackTraceLimit = limit;
+    }
   });
+
 });

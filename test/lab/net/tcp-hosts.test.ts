@@ -1,3 +1,4 @@
+import { createHook } from 'node:async_hooks';
 import { afterEach, describe, expect, it } from 'vitest';
 import type { ClusterState } from '../../../src/core/model/k8s.js';
 import { AddressMap } from '../../../src/lab/net/address-map.js';
@@ -70,5 +71,29 @@ describe('TCP hosts, senders that do not dial with their identity', () => {
     const map = await start([{ from: 'zone:cloud-b-2', to: '10.118.163.0/24', proto: 'tcp', action: 'drop' }], () => clusterWith(true));
     expect(await tcpConnect(map, '10.245.5.9', '10.118.163.242', 80, 1000, false)).not.toBe('connected');
     expect(await tcpConnect(map, '10.245.4.17', '10.118.163.242', 80, 1000, false)).toBe('connected');
+  });
+});
+
+describe('TCP hosts at scale', () => {
+  it('thousands of Service and pod ports share one listener: they answer, the rules still apply, other ports refuse', async () => {
+    const pods = Array.from({ length: 3000 }, (_, i) => ({ namespace: 'default', name: `web-${i}`, ip: `10.245.${Math.floor(i / 250)}.${(i % 250) + 2}` }));
+    const state: ClusterState = {
+      namespaces: ['default'],
+      services: pods.slice(0, 1000).map((p, i) => ({ namespace: 'default', name: `svc-${i}`, type: 'ClusterIP', clusterIP: `10.96.${10 + Math.floor(i / 250)}.${(i % 250) + 1}`, ports: [{ port: 80, protocol: 'TCP', targetPort: 8080 }] })),
+      endpoints: pods.slice(0, 1000).map((p, i) => ({ namespace: 'default', service: `svc-${i}`, addresses: [{ ip: p.ip, ready: true }, { ip: pods[1000 + i]!.ip, ready: true }], ports: [{ port: 8080, protocol: 'TCP' }] })),
+      pods,
+    };
+    const servers = () => process.getActiveResourcesInfo().filter((r) => r === 'TCPServerWrap').length;
+    const before = servers();
+    const map = await start([{ from: 'node:gpu-zone1', to: '10.245.3.100', proto: 'tcp', action: 'drop' }], () => state);
+    // The two hosts[].tcp ports and the shared listener: not one per Service or pod port.
+    console.log('SRV', before, servers(), process.getActiveResourcesInfo());
+    expect(servers() - before).toBe(3);
+    expect(await tcpConnect(map, '10.245.5.9', '10.96.10.1', 80)).toBe('connected');
+    expect(await tcpConnect(map, '10.245.5.9', '10.96.13.250', 80)).toBe('connected');
+    expect(await tcpConnect(map, '10.245.5.9', pods[1999]!.ip, 8080)).toBe('connected');
+    expect(await tcpConnect(map, '10.245.5.9', pods[1999]!.ip, 80)).toBe('refused');
+    expect(await tcpConnect(map, '10.245.5.9', pods[2500]!.ip, 8080)).toBe('refused');
+    expect(await tcpConnect(map, '10.245.4.17', '10.245.3.100', 8080, 500)).toBe('timeout');
   });
 });

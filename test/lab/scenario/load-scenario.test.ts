@@ -179,3 +179,36 @@ describe('pods of one owner', () => {
     expect(warnings).toEqual(["w.yaml: pods[2]: differs from pods[0] of the same Deployment web in hostAliases; the Deployment's template is pods[0]'s"]);
   });
 });
+
+describe('scenario files in JSON', () => {
+  const json = JSON.stringify(parse(base), null, 2);
+
+  it('reads a JSON scenario to the same result as its YAML form', () => {
+    expect(parseScenario(json, 'small.json')).toEqual(parseScenario(base, 'small.yaml'));
+  });
+
+  it('names the line of a problem in a JSON file, as for YAML', () => {
+    const data = parse(base);
+    data.pods[0].node = 'no-such-node';
+    const text = JSON.stringify(data, null, 2);
+    const err = (() => {
+      try {
+        parseScenario(text, 'bad.json');
+      } catch (e) {
+        return e as ScenarioError;
+      }
+      throw new Error('expected a ScenarioError');
+    })();
+    expect(err).toBeInstanceOf(ScenarioError);
+    expect(err.message).toMatch(/bad\.json/);
+    expect(err.message).toMatch(/pods\[0\]\.node/);
+    expect(err.problems[0]!.line).toBe(text.split('\n').findIndex((l) => l.includes('no-such-node')) + 1);
+  });
+
+  it('refuses a key given twice in one object (JSON.parse alone would keep the last)', () => {
+    const text = json.replace('"version": 1,', '"version": 1,\n  "name": "first",');
+    expect(() => parseScenario(text, 'twice.json')).toThrow(/"name" appears twice/);
+    // Keys may repeat across objects, and inside strings anything goes.
+    expect(() => parseScenario(json.replace(/"description": "[^"]*"/, '"description": "a \\"name\\": twice {"'), 'ok.json')).not.toThrow();
+  });
+});
