@@ -69,7 +69,7 @@ function cause(f: Facts, z: ZoneAnswers, replicas: ReturnType<typeof forwardingR
   const replicaZones = [...new Set(f.corednsPods.map((p) => f.zoneOf(p.node) ?? p.node))];
   const where =
     replicas.length > 0
-      ? `${replicas.length === f.corednsPods.length && replicas.length > 1 ? `All ${replicas.length} CoreDNS replicas run` : `CoreDNS replica${replicas.length > 1 ? 's' : ''} ${listText([...new Set(replicas.map((r) => r.pod))])} run${replicas.length > 1 ? '' : 's'}`} in ${listText(replicaZones)} and forward to ${listText(resolvers)}, so the pod gets that zone's view.`
+      ? `${replicas.length === f.corednsPods.length && replicas.length > 1 ? `${replicas.length === 2 ? 'Both' : `All ${replicas.length}`} CoreDNS replicas run` : `CoreDNS replica${replicas.length > 1 ? 's' : ''} ${listText([...new Set(replicas.map((r) => r.pod))])} run${replicas.length > 1 ? '' : 's'}`} in ${listText(replicaZones)} and forward to ${listText(resolvers)}, so the pod gets that zone's view.`
       : `CoreDNS forwards the name to resolvers outside ${f.podZone ?? f.pod.node}, so the pod gets another zone's view.`;
   return [
     `The pod got ${listText(z.clusterAddrs)} from cluster DNS; from ${f.describeNode(f.pod.node)} ${z.clusterAddrs.length > 1 ? 'they do' : 'it does'} not accept TCP.`,
