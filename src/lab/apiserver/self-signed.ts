@@ -37,7 +37,9 @@ export function selfSignedCert(opts: { commonName: string; ips: string[]; days?:
   const { privateKey, publicKey } = generateKeyPairSync('ec', { namedCurve: 'P-256' });
   const ecdsaWithSha256 = seq(oid('1.2.840.10045.4.3.2'));
   const serial = randomBytes(16);
-  serial[0]! &= 0x7f; // a positive INTEGER
+  // DER INTEGERs are minimal and signed: a clear top bit keeps it positive, a set 0x40 bit keeps the
+  // first byte non-zero (a leading 0x00 before a byte < 0x80 is "illegal padding" to strict parsers).
+  serial[0] = (serial[0]! & 0x7f) | 0x40;
   const now = Date.now();
   const sans = Buffer.concat([
     ...opts.ips.filter(isIPv4).map((ip) => tlv(0x87, Buffer.from(ip.split('.').map(Number)))),
