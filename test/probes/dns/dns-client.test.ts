@@ -119,7 +119,9 @@ describe('queryDns against small loopback servers', () => {
     const r = await queryDns({ ip: s.host, port: s.port }, 'late.example', 'A', { timeoutMs: 150, tries: 3 });
     expect(r).toMatchObject({ outcome: 'answer' });
     expect(r.tries).toBeGreaterThanOrEqual(2);
-    expect(r.latencyMs).toBeGreaterThanOrEqual(150);
+    // The retry waited one try's timeout. libuv arms timers from the loop's cached clock, which can be a
+    // millisecond or two older than the send time, so the measured wait may come out just under 150.
+    expect(r.latencyMs).toBeGreaterThanOrEqual(145);
   });
 
   it('reports ICMP port unreachable as outcome refused', async () => {
