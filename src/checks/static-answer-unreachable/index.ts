@@ -53,7 +53,7 @@ export const staticAnswerUnreachable = defineCheck({
     const f = factsOf(input);
     const z = zoneComparisonToExplain(f);
     if (!z) return [];
-    if (z.clusterAddrs.length === 0 || !z.clusterUnreachable || z.reachableLocal.length === 0) return [];
+    if (!z.clusterUnreachable || z.reachableLocal.length === 0) return [];
     const src = staticSource(f, z.clusterAddrs);
     if (!src) return [];
     const svc = f.dnsServiceIp ? `the cluster DNS Service ${f.dnsServiceIp}` : 'the cluster DNS';

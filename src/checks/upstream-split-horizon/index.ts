@@ -86,7 +86,6 @@ export const upstreamSplitHorizon = defineCheck({
     const f = factsOf(input);
     const z = zoneComparisonToExplain(f);
     if (!z) return [];
-    if (z.clusterAddrs.length === 0) return [];
     if (z.localAddrs.length === 0) {
       // Without a node-view probe on the pod's node the comparison cannot be made: say so when the
       // cluster's answer is unreachable and a probe error explains the gap, rather than guess.
