@@ -12,7 +12,7 @@ import { defaultCorednsLocation, type CorednsLocation } from '../../core/model/c
 import { corednsPodFacts, readCorefile, readDnsSide, readNodes } from '../gather/cluster-reads.js';
 import { defaultProbeImage, probeCommand, probeName, probePodLabels, runProbePod } from '../gather/probe-pods.js';
 import { parseCorednsMetrics } from '../../core/metrics/prometheus-metrics.js';
-import { reasonOf, withTimeout } from '../gather/steps.js';
+import { reasonOf, withTimeout } from '../gather/run-step.js';
 import { pickSampleNodes } from './sample-nodes.js';
 
 export interface GatherHealthOptions {
