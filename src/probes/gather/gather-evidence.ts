@@ -91,7 +91,7 @@ export async function gatherEvidence(access: ClusterAccess, target: GatherTarget
     coredns: { ...defaultCorednsLocation, ...opts.coredns },
     timeouts: { ...defaultTimeouts, ...opts.timeouts },
     probeMode: opts.probeMode ?? 'twin-pod',
-    image: opts.image ?? defaultProbeImage,
+    probeImage: opts.probeImage ?? { image: defaultProbeImage },
     options: opts,
     progress,
     started: startTiming(),

@@ -47,7 +47,7 @@ export function stepContext(over: { target?: Partial<GatherTarget>; options?: Pa
     coredns: defaultCorednsLocation,
     timeouts: defaultTimeouts,
     probeMode: over.probeMode ?? 'twin-pod',
-    image: 'dnswhy:test',
+    probeImage: { image: 'dnswhy:test' },
     options: { network: noNetwork, ...over.options },
     progress: (s) => over.progress?.push(s),
     started: startTiming(),
