@@ -12,6 +12,7 @@ import { rollbackFix } from '../src/remediation/rollback.js';
 import type { ApplyOutcome, ClusterRuntime } from './cluster-runtime.js';
 import { gatherHealth } from '../src/probes/health/gather-health.js';
 import { codedError } from '../src/core/errors.js';
+import { meterProbePods, type ProbePodOutcome } from './probe-pod-meter.js';
 
 export interface OpenRuntimeOptions {
   /** The name workers register under (DNSWHY_CLUSTER). */
@@ -23,6 +24,8 @@ export interface OpenRuntimeOptions {
   pollMs?: number;
   /** Burst probe size (smaller in labs and tests). */
   burst?: { count: number; concurrency: number };
+  /** Told how each probe pod of a diagnosis ended (metrics). */
+  onProbePod?: (outcome: ProbePodOutcome) => void;
 }
 
 /** A runtime plus, when it runs a lab, the lab itself (tests inspect it). */
@@ -47,7 +50,7 @@ async function corefilePrevious(access: ClusterAccess, fix: CorefilePatchFix): P
 /** Opens the cluster (or starts the lab) and returns the runtime. */
 export async function openClusterRuntime(o: OpenRuntimeOptions): Promise<OpenedRuntime> {
   const cluster = await openCluster({ ...(o.kubeconfig ? { kubeconfig: o.kubeconfig } : {}), ...(o.lab ? { lab: o.lab } : {}) });
-  const handle = { access: cluster.access, network: cluster.network, name: o.name };
+  const handle = { access: o.onProbePod ? meterProbePods(cluster.access, o.onProbePod) : cluster.access, network: cluster.network, name: o.name };
   const applyOpts = { reloadTimeoutMs: o.reloadTimeoutMs ?? 90_000, ...(o.pollMs ? { pollMs: o.pollMs } : {}) };
   return {
     name: o.name,
