@@ -68,7 +68,14 @@ export async function startServe(role: ServeRole, env: Record<string, string | u
     ops = await startOpsServer(readiness, config.ops);
     say(`/healthz and /readyz on ${config.ops.host}:${ops.port}`);
     if (role !== 'app') {
-      runtime = await openClusterRuntime({ name: config.cluster, ...(config.kubeconfig ? { kubeconfig: config.kubeconfig } : {}), ...(config.lab ? { lab: config.lab } : {}) });
+      runtime = await openClusterRuntime({
+        name: config.cluster,
+        ...(config.kubeconfig ? { kubeconfig: config.kubeconfig } : {}),
+        ...(config.lab ? { lab: config.lab } : {}),
+        probe: config.probe,
+        ...(config.self ? { self: config.self } : {}),
+      });
+      log.info({ image: runtime.probe.probeImage.image, pullPolicy: runtime.probe.probeImage.pullPolicy ?? 'kubelet default', pullSecrets: runtime.probe.probeImage.pullSecrets ?? [], from: runtime.probe.source }, 'probe image');
       worker = await startClusterWorker({ connection, redis, queues, runtime, cluster: config.cluster, concurrency: config.workerConcurrency, log, readiness });
       say(`worker for cluster "${config.cluster}"${config.lab ? ` (lab ${config.lab})` : ''} consuming dnswhy-cluster-${config.cluster}`);
     }
