@@ -4,7 +4,7 @@
  */
 import type { ClusterAccess, ClusterPod } from '../../../core/cluster-access.js';
 import { isWorkloadKind, type Evidence, type OwnerRef, type PodFacts, type ProbeErrorEvidence } from '../../../core/model/index.js';
-import { probeError, startTiming } from '../steps.js';
+import { probeError, startTiming } from '../run-step.js';
 import { defineStep } from '../step-graph.js';
 import { nodesStep } from './nodes.js';
 
