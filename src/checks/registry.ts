@@ -18,6 +18,7 @@ import { clusterDomainShadowing } from './cluster-domain-shadowing/index.js';
 import { staticAnswerUnreachable } from './static-answer-unreachable/index.js';
 import { upstreamSplitHorizon } from './upstream-split-horizon/index.js';
 import { mixedUpstreams } from './mixed-upstreams/index.js';
+import { forwardersLackZone } from './forwarders-lack-zone/index.js';
 import { upstreamFailure } from './upstream-failure/index.js';
 import { nameDoesNotExist } from './name-does-not-exist/index.js';
 import { intermittentTimeouts } from './intermittent-timeouts/index.js';
@@ -37,6 +38,7 @@ export const checks: readonly Check[] = [
   staticAnswerUnreachable,
   upstreamSplitHorizon,
   mixedUpstreams,
+  forwardersLackZone,
   upstreamFailure,
   nameDoesNotExist,
   intermittentTimeouts,

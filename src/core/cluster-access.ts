@@ -123,6 +123,23 @@ export interface ProbePodSpec {
 
 export type ImagePullPolicy = 'Always' | 'IfNotPresent' | 'Never';
 
+/** The pull policies, for validation (config, scenario). */
+export const imagePullPolicies = ['Always', 'IfNotPresent', 'Never'] as const satisfies readonly ImagePullPolicy[];
+
+/** The image probe pods and ephemeral probe containers run, and how the kubelet may pull it. */
+export interface ProbeImage {
+  image: string;
+  /** Unset: the kubelet's default (IfNotPresent for a tagged image, Always for :latest). */
+  pullPolicy?: ImagePullPolicy;
+  /** Secrets in the probe pod's namespace the kubelet may pull with (ephemeral containers use the target pod's). */
+  pullSecrets?: string[];
+}
+
+/** The pull fields of a probe pod for a ProbeImage. */
+export function probePodImage(p: ProbeImage): Pick<ProbePodSpec, 'image' | 'imagePullPolicy' | 'imagePullSecrets'> {
+  return { image: p.image, ...(p.pullPolicy ? { imagePullPolicy: p.pullPolicy } : {}), ...(p.pullSecrets?.length ? { imagePullSecrets: [...p.pullSecrets] } : {}) };
+}
+
 /** An ephemeral container to add to a running pod (opt-in probe mode). */
 export interface EphemeralContainerSpec {
   name: string;

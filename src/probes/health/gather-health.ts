@@ -5,14 +5,14 @@
  * always deleted (runProbePod). Every failure becomes a note; this never throws for a cluster problem.
  */
 import { createHash } from 'node:crypto';
-import type { ClusterAccess, ClusterPod, ProbePodSpec } from '../../core/cluster-access.js';
+import { probePodImage, type ClusterAccess, type ClusterPod, type ProbeImage, type ProbePodSpec } from '../../core/cluster-access.js';
 import type { HealthInput, HealthSnapshot, LatencySample } from '../../core/health/index.js';
 import type { BurstEvidence, CorednsMetrics, Evidence, EvidenceOrigin, NodeFacts } from '../../core/model/index.js';
 import { defaultCorednsLocation, type CorednsLocation } from '../../core/model/coredns-location.js';
 import { corednsPodFacts, readCorefile, readDnsSide, readNodes } from '../gather/cluster-reads.js';
 import { defaultProbeImage, probeCommand, probeName, probePodLabels, runProbePod } from '../gather/probe-pods.js';
 import { parseCorednsMetrics } from '../../core/metrics/prometheus-metrics.js';
-import { reasonOf, withTimeout } from '../gather/steps.js';
+import { reasonOf, withTimeout } from '../gather/run-step.js';
 import { pickSampleNodes } from './sample-nodes.js';
 
 export interface GatherHealthOptions {
@@ -28,7 +28,8 @@ export interface GatherHealthOptions {
   burst?: { count: number; concurrency: number };
   /** Namespace of the probe pods (default "default"). */
   probeNamespace?: string;
-  image?: string;
+  /** Probe image, pull policy and pull secrets (default: defaultProbeImage). */
+  probeImage?: ProbeImage;
   timeouts?: { readMs?: number; podScanMs?: number; metricsMs?: number; probeMs?: number };
   pollMs?: number;
   /** Clock (ISO time of the summary). */
@@ -81,7 +82,7 @@ async function sampleLatency(access: ClusterAccess, node: NodeFacts, target: Tar
     namespace,
     name,
     labels: { ...probePodLabels, 'dnswhy.io/role': 'health' },
-    image: o.image ?? defaultProbeImage,
+    ...probePodImage(o.probeImage ?? { image: defaultProbeImage }),
     command,
     nodeName: node.name,
     dnsPolicy: 'ClusterFirst',

@@ -13,6 +13,7 @@ import { startSlackApp, type RunningSlackApp } from '../../../src/slack/app.js';
 import { startSlackEmulator, type EmulatorOptions, type SlackEmulator } from '../../../src/emulators/slack/slack-emulator.js';
 import { startRedis, type RedisHandle } from '../../helpers/redis-server.js';
 import type { Readiness } from '../../../src/ops/readiness.js';
+import type { DnswhyMetrics } from '../../../src/ops/metrics.js';
 import type { SlackConnectionOptions } from '../../../src/slack/slack-connection.js';
 
 export const secret = 'test-signing-secret-0123456789';
@@ -48,6 +49,8 @@ export interface HarnessOptions {
   readiness?: Readiness;
   /** Backoff of the Slack connection watcher (short in outage tests). */
   slackRetry?: SlackConnectionOptions;
+  /** Metrics of the app and the worker (one registry, as in a `serve --role all` process). */
+  metrics?: DnswhyMetrics;
 }
 
 /** Starts redis, emulator, app and worker. */
@@ -80,12 +83,13 @@ export async function startHarness(o: HarnessOptions = {}): Promise<Harness> {
     ...(o.schedulers ? { schedulers: o.schedulers } : {}),
     ...(o.readiness ? { readiness: o.readiness } : {}),
     ...(o.slackRetry ? { slackRetry: o.slackRetry } : {}),
+    ...(o.metrics ? { metrics: o.metrics } : {}),
     dedupeWindowSeconds: 3600,
     channelIntervalMs: o.channelIntervalMs ?? 1000,
     webRetries: 0,
   });
   const worker = o.runtime
-    ? await startClusterWorker({ connection, redis, queues, runtime: o.runtime, cluster: o.runtime.name, log, heartbeatMs: 1000, progressIntervalMs: 0, lockDurationMs: 5000, ...(o.readiness ? { readiness: o.readiness } : {}) })
+    ? await startClusterWorker({ connection, redis, queues, runtime: o.runtime, cluster: o.runtime.name, log, heartbeatMs: 1000, progressIntervalMs: 0, lockDurationMs: 5000, ...(o.readiness ? { readiness: o.readiness } : {}), ...(o.metrics ? { metrics: o.metrics } : {}) })
     : undefined;
   return {
     redisServer,
