@@ -7,7 +7,6 @@ import { randomBytes } from 'node:crypto';
 import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
-import type { ClusterState } from '../core/model/k8s.js';
 import type { NetworkPosition } from '../core/network-position.js';
 import { startApiServer, type RunningApiServer } from './apiserver/api-server.js';
 import { labKubeconfig } from './kubeconfig.js';
@@ -27,13 +26,8 @@ import { resourceByKind } from './state/resources.js';
 export type { ProbeRunner } from './pods/probe-runner.js';
 export { LabState } from './state/lab-state.js';
 
-/** Starts the DNS side of a lab (dns/dns-world.ts's startDnsWorld has this shape). */
-export type DnsStarter = (
-  scenario: Scenario,
-  map: AddressMap,
-  cluster: () => ClusterState,
-  opts: { seed: number; podFiles: (ns: string, name: string) => { resolvConf: string; hosts: string } | undefined } & Record<string, unknown>,
-) => Promise<LabDnsPort>;
+import type { DnsStarter } from './dns-starter.js';
+export type { DnsStarter } from './dns-starter.js';
 
 export interface StartLabOptions {
   /** 127.<secondOctet>.x.y is the lab's loopback range (random by default). */

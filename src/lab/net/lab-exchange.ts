@@ -84,7 +84,7 @@ async function exchangeTcp(map: AddressMap, from: string, to: ExchangeTarget, ms
     try {
       kernelSock = await map.clientSockets.connectFrom(from, dst.host, dst.port, timeoutMs);
     } catch (e) {
-      const code = (e as NodeJS.ErrnoException).code;
+      const code = (e as { errno?: string }).errno;
       if (code === 'ECONNREFUSED') throw new ExchangeError('refused', `${to.ip}:${to.port}/tcp: connection refused`);
       if (code === 'ETIMEDOUT') throw new ExchangeError('timeout', `no answer from ${to.ip}:${to.port}/tcp within ${timeoutMs} ms`);
       throw new ExchangeError('error', (e as Error).message);

@@ -6,13 +6,16 @@ import { spawn, type ChildProcess } from 'node:child_process';
 import type dgram from 'node:dgram';
 import type net from 'node:net';
 import { agentSource } from './agent-source.js';
+import { DnswhyError } from '../../core/errors.js';
 
 type Reply = { id: number; ok?: boolean; error?: string; localPort?: number };
 
 /** A socket operation the agent could not do (the errno code, e.g. EADDRNOTAVAIL, ECONNREFUSED). */
-export class AgentSocketError extends Error {
-  constructor(readonly code: string, what: string) {
-    super(`${what}: ${code}`);
+export class AgentSocketError extends DnswhyError {
+  override readonly code = 'lab-netns-socket-failed';
+  override readonly permanent = false;
+  constructor(readonly errno: string, what: string) {
+    super(`${what}: ${errno}`);
   }
 }
 

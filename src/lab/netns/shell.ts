@@ -3,9 +3,12 @@
  * to one `sh -e`, so a failing command stops the batch and its stderr names it.
  */
 import { execFile, type ExecFileOptions } from 'node:child_process';
+import { DnswhyError } from '../../core/errors.js';
 
 /** A command of the netns backend that failed, with its output. */
-export class NetnsCommandError extends Error {
+export class NetnsCommandError extends DnswhyError {
+  override readonly code = 'lab-netns-command-failed';
+  override readonly permanent = true;
   constructor(readonly script: string, readonly stderr: string) {
     super(`netns backend: ${stderr.trim().split('\n').slice(-3).join(' / ') || 'a command failed'}\n(script: ${script.split('\n').slice(0, 3).join('; ')}${script.includes('\n') ? '; ...' : ''})`);
   }

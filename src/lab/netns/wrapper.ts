@@ -36,7 +36,7 @@ function missing(cmd: string): boolean {
 /** The unshare flags that work here (root, else a user namespace), or why neither does. */
 export function wrapperFlags(): { flags: string[] } | { problem: string } {
   const gone = requiredCommands.filter(missing);
-  if (gone.length) return { problem: `the netns backend needs ${gone.join(', ')} (run scripts/netns-setup.sh as root, which installs the Debian packages)` };
+  if (gone.length) return { problem: `the netns backend needs ${gone.join(', ')} (Debian packages iproute2 nftables conntrack busybox musl-tools bind9-dnsutils; the test setup and .ci/run install them with apt-get)` };
   const base = ['-m', '-p', '-f', '--kill-child', '--mount-proc'];
   const root = process.getuid?.() === 0;
   const tries = root ? [base] : [['-r', ...base]];
