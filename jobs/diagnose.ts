@@ -53,6 +53,6 @@ export function createDiagnoseProcessor(deps: DiagnoseDeps) {
     }
     const postJobId = jobId('report', id);
     await post({ kind: 'report', thread: d.thread, progressTs: d.progressTs, cluster: d.cluster, report: { ...report, cluster: report.cluster ?? d.cluster }, diagnoseJobId: id, requestedBy: d.requestedBy, dedupeKey: d.dedupeKey }, postJobId);
-    return { verdict: report.verdict, findings: report.findings.length, postJobId };
+    return { verdict: report.verdict, findings: report.findings.length, checks: report.findings.map((f) => f.checkId), postJobId };
   };
 }

@@ -6,6 +6,7 @@
 import { z } from 'zod';
 import { clusterNameRule, isValidClusterName } from './core/input/cluster-name.js';
 import { DnswhyError } from './core/errors.js';
+import { imagePullPolicies, type ImagePullPolicy } from './core/cluster-access.js';
 
 /** Which parts of the bot this process runs. */
 export type ServeRole = 'app' | 'worker' | 'all';
@@ -22,6 +23,17 @@ const idList = z
   .pipe(z.array(z.string().regex(/^[USW][A-Z0-9]{2,}$/, 'each entry must be a Slack user id (U…/W…) or user-group id (S…)')));
 
 const logLevels = ['debug', 'info', 'warn', 'error'] as const;
+
+/** Kubernetes object names (Secrets, pods, namespaces): DNS-1123 subdomains. */
+const objectName = z.string().regex(/^[a-z0-9]([-a-z0-9]*[a-z0-9])?(\.[a-z0-9]([-a-z0-9]*[a-z0-9])?)*$/, 'must be a Kubernetes object name (lower case letters, digits, "-" and ".")').max(253);
+
+const nameList = z
+  .string()
+  .transform((s) => s.split(',').map((x) => x.trim()).filter((x) => x.length > 0))
+  .pipe(z.array(objectName));
+
+/** An image reference as a pod spec carries it (registry/path:tag or @sha256:digest); the kubelet judges the rest. */
+const imageRef = z.string().regex(/^[a-z0-9][a-z0-9._\-/:@]*[a-zA-Z0-9_.\-]$/i, 'must be an image reference such as registry.example.org/dnswhy/dnswhy:0.1.0 (no spaces)').max(512);
 
 /** A whole number in [min, max]; the message names the range rather than zod's comparison. */
 const intBetween = (min: number, max: number) =>
@@ -55,6 +67,12 @@ const envSchema = z.object({
   DNSWHY_WORKER_CONCURRENCY: intBetween(1, 64).default(2),
   DNSWHY_DOCS_BASE_URL: z.url({ message: 'must be an http(s) URL under which the repository\'s files are browsed, e.g. https://github.com/ORG/dnswhy/blob/main/' }).optional(),
   DNSWHY_LOG_LEVEL: z.enum(logLevels).default('info'),
+  DNSWHY_PROBE_IMAGE: imageRef.optional(),
+  DNSWHY_PROBE_IMAGE_PULL_POLICY: z.enum(imagePullPolicies, { message: `must be one of ${imagePullPolicies.join(', ')}` }).optional(),
+  DNSWHY_PROBE_PULL_SECRETS: nameList.default([]),
+  DNSWHY_DIAGNOSE_ONLY: boolFlag.default(false),
+  POD_NAME: objectName.optional(),
+  POD_NAMESPACE: objectName.optional(),
 });
 
 /** Every environment variable the configuration reads (`.env.example` documents each one; a test holds them equal). */
@@ -89,6 +107,12 @@ export interface Config {
   logLevel: (typeof logLevels)[number];
   /** Where report links to check documentation point (default: the project's repository). */
   docsBaseUrl?: string;
+  /** Probe pods' image (unset: the worker's own image, read from its pod), pull policy and pull secrets. */
+  probe: { image?: string; pullPolicy?: ImagePullPolicy; pullSecrets: string[] };
+  /** The worker has no patch role (the diagnose-only install): fixes are shown, never applied. */
+  diagnoseOnly: boolean;
+  /** The pod this process runs in (downward API), when in a cluster. */
+  self?: { namespace: string; name: string };
 }
 
 /** User ids and user-group ids (S…) of a list. */
@@ -154,5 +178,12 @@ export function loadConfig(env: Record<string, string | undefined>, role: ServeR
     workerConcurrency: e.DNSWHY_WORKER_CONCURRENCY,
     logLevel: e.DNSWHY_LOG_LEVEL,
     ...(e.DNSWHY_DOCS_BASE_URL ? { docsBaseUrl: e.DNSWHY_DOCS_BASE_URL } : {}),
+    probe: {
+      ...(e.DNSWHY_PROBE_IMAGE ? { image: e.DNSWHY_PROBE_IMAGE } : {}),
+      ...(e.DNSWHY_PROBE_IMAGE_PULL_POLICY ? { pullPolicy: e.DNSWHY_PROBE_IMAGE_PULL_POLICY } : {}),
+      pullSecrets: e.DNSWHY_PROBE_PULL_SECRETS,
+    },
+    diagnoseOnly: e.DNSWHY_DIAGNOSE_ONLY,
+    ...(e.POD_NAME && e.POD_NAMESPACE ? { self: { namespace: e.POD_NAMESPACE, name: e.POD_NAME } } : {}),
   } satisfies Config) as Config;
 }

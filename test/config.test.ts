@@ -37,6 +37,20 @@ describe('loadConfig', () => {
     expect(loadConfig({ KUBECONFIG: '/k' }, 'worker').kubeconfig).toBe('/k');
   });
 
+  it('reads the probe image, its pull policy and secrets, diagnose-only and the worker\'s own pod', () => {
+    const c = loadConfig({ KUBECONFIG: '/k', DNSWHY_PROBE_IMAGE: 'registry.example.org/dnswhy/dnswhy@sha256:abc123', DNSWHY_PROBE_IMAGE_PULL_POLICY: 'Always', DNSWHY_PROBE_PULL_SECRETS: 'regcred, mirror-pull', DNSWHY_DIAGNOSE_ONLY: 'true', POD_NAME: 'dnswhy-worker-1', POD_NAMESPACE: 'dnswhy' }, 'worker');
+    expect(c.probe).toEqual({ image: 'registry.example.org/dnswhy/dnswhy@sha256:abc123', pullPolicy: 'Always', pullSecrets: ['regcred', 'mirror-pull'] });
+    expect(c.diagnoseOnly).toBe(true);
+    expect(c.self).toEqual({ namespace: 'dnswhy', name: 'dnswhy-worker-1' });
+    const d = loadConfig({ KUBECONFIG: '/k' }, 'worker');
+    expect(d.probe).toEqual({ pullSecrets: [] });
+    expect(d.diagnoseOnly).toBe(false);
+    expect(d.self).toBeUndefined();
+    expect(() => loadConfig({ KUBECONFIG: '/k', DNSWHY_PROBE_IMAGE_PULL_POLICY: 'sometimes', DNSWHY_PROBE_PULL_SECRETS: 'Reg_Cred', DNSWHY_PROBE_IMAGE: 'my image' }, 'worker')).toThrow(
+      /DNSWHY_PROBE_IMAGE: must be an image reference[\s\S]*DNSWHY_PROBE_IMAGE_PULL_POLICY: must be one of Always, IfNotPresent, Never[\s\S]*DNSWHY_PROBE_PULL_SECRETS\.0: must be a Kubernetes object name/,
+    );
+  });
+
   it('.env.example documents exactly the variables the configuration reads', () => {
     const example = readFileSync(join(import.meta.dirname, '..', '.env.example'), 'utf8');
     const documented = [...example.matchAll(/^([A-Z][A-Z0-9_]*)=/gm)].map((m) => m[1]!);

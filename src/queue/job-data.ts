@@ -32,6 +32,8 @@ export interface DiagnoseJobData {
 export interface DiagnoseJobResult {
   verdict: Report['verdict'];
   findings: number;
+  /** The check id of each finding, in report order (metrics count findings by check). */
+  checks: string[];
   /** Id of the post-report job that delivers the report. */
   postJobId: string;
 }

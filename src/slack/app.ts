@@ -24,6 +24,7 @@ import { SlackPoster } from './poster/slack-poster.js';
 import { RedisReplayGuard } from './receiver/replay-guard.js';
 import { VerifiedHttpReceiver } from './receiver/verified-http-receiver.js';
 import type { Readiness } from '../ops/readiness.js';
+import { queueStates, type DnswhyMetrics } from '../ops/metrics.js';
 import { SlackConnection, type SlackConnectionOptions } from './slack-connection.js';
 import { InstanceHeartbeat } from '../store/instance-heartbeat.js';
 import { resumeInterruptedStarts } from './flows/resume-diagnoses.js';
@@ -57,6 +58,8 @@ export interface SlackAppOptions {
   postConcurrency?: number;
   /** Where the app adds its readiness conditions (Slack auth verified, Socket Mode connected). */
   readiness?: Readiness;
+  /** Where Slack API failures, 429s and the depth of every live cluster's queue are counted (/metrics). */
+  metrics?: DnswhyMetrics;
   /** Backoff and log interval of the Slack connection watcher. */
   slackRetry?: SlackConnectionOptions;
   /** This instance's heartbeat lifetime, and how often interrupted starts of others are looked for. */
@@ -94,7 +97,7 @@ export async function startSlackApp(o: SlackAppOptions): Promise<RunningSlackApp
   const app = new App({ receiver, authorize: async () => slack.authorization(), clientOptions, logLevel: LogLevel.ERROR });
   app.error(async (err) => o.log.error({ err: err.message, code: (err as { code?: string }).code }, 'listener error'));
 
-  const poster = new SlackPoster(client, { ...(o.channelIntervalMs !== undefined ? { channelIntervalMs: o.channelIntervalMs } : {}), onFailure: (err) => slack.reportFailure(err) });
+  const poster = new SlackPoster(client, { ...(o.channelIntervalMs !== undefined ? { channelIntervalMs: o.channelIntervalMs } : {}), onFailure: (err) => slack.reportFailure(err), ...(o.metrics ? { metrics: o.metrics } : {}) });
   const heartbeat = new InstanceHeartbeat(o.redis, 'app', o.instanceTtlMs);
   await heartbeat.start();
   const deps: SlackDeps = {
@@ -114,6 +117,10 @@ export async function startSlackApp(o: SlackAppOptions): Promise<RunningSlackApp
     ...(o.docsBaseUrl ? { docsBaseUrl: o.docsBaseUrl } : {}),
   };
   registerListeners(app, deps);
+  o.metrics?.addQueueSource(async () => {
+    const live = await deps.clusters.live();
+    return Promise.all(live.map(async ({ name }) => ({ cluster: name, counts: await o.queues.cluster(name).getJobCounts(...queueStates) })));
+  });
   const postWorker = await startPostWorker({
     connection: o.connection,
     log: o.log,

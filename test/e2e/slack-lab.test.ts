@@ -9,6 +9,7 @@ import { promisify } from 'node:util';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { openClusterRuntime, type OpenedRuntime } from '../../jobs/open-cluster-runtime.js';
 import { ProposalStore } from '../../src/store/proposal-store.js';
+import { DnswhyMetrics } from '../../src/ops/metrics.js';
 import { actionIds } from '../../src/slack/ids.js';
 import { blockActionsBody, sendSigned, slashCommandBody } from '../../src/emulators/slack/signed-request.js';
 import { allButtons, approver, approver2, bystander, buttons, channel, messageText, requester, secret, startHarness, type Harness } from '../slack/helpers/bot-harness.js';
@@ -18,10 +19,15 @@ const scenario = join(import.meta.dirname, '..', '..', 'scenarios', '000-hybrid-
 describe('Slack bot over the lab (seed 000: hybrid-cloud split horizon)', { timeout: 120_000 }, () => {
   let h: Harness;
   let runtime: OpenedRuntime;
+  const metrics = new DnswhyMetrics();
+  const counted = async (name: string, labels: string) => {
+    const line = (await metrics.registry.metrics()).split('\n').find((l) => l.startsWith(`${name}{${labels}} `));
+    return line ? Number(line.slice(line.lastIndexOf(' ') + 1)) : 0;
+  };
 
   beforeAll(async () => {
     runtime = await openClusterRuntime({ name: 'lab', lab: scenario, burst: { count: 20, concurrency: 5 }, reloadTimeoutMs: 10_000, pollMs: 100 });
-    h = await startHarness({ runtime });
+    h = await startHarness({ runtime, metrics });
   }, 120_000);
   afterAll(async () => h?.stop());
 
@@ -87,6 +93,8 @@ describe('Slack bot over the lab (seed 000: hybrid-cloud split horizon)', { time
     await h.slack.waitFor('superseded', () => (messageText(h.slack.messages.find((m) => m.ts === fixTs)!).includes('Superseded') ? true : undefined));
     expect(allButtons(h.slack.messages.find((m) => m.ts === reportNow.ts)!).filter((b) => b.actionId === actionIds.approveFix)).toHaveLength(0);
     expect(await h.queues.cluster('lab').getJobs(['completed', 'failed', 'active', 'wait'])).toSatisfy((jobs: { name: string }[]) => jobs.filter((j) => j.name === 'apply-fix').length === 1);
+    expect(await counted('dnswhy_fix_applies_total', 'cluster="lab",outcome="applied"')).toBe(1);
+    expect(await counted('dnswhy_diagnoses_total', 'cluster="lab",verdict="broken"')).toBe(1);
   });
 
   it('answers /dns health with the lab\'s CoreDNS replicas, zones and metrics', async () => {
@@ -109,6 +117,7 @@ describe('Slack bot over the lab (seed 000: hybrid-cloud split horizon)', { time
     await h.slack.waitFor('rolled back', () => h.slack.thread(channel, parentTs).find((m) => m.text.startsWith('Rolled back')), 60_000);
     expect(await corefile()).toBe(original);
     expect((await new ProposalStore(h.redis).get(proposalId))?.status).toBe('rolled-back');
+    expect(await counted('dnswhy_rollbacks_total', 'cluster="lab",outcome="rolled-back"')).toBe(1);
     // The cause is back: the hostAliases fix superseded by the apply is re-proven and offered again.
     const again = await h.slack.waitFor('re-offered', () => {
       const m = h.slack.messages.find((x) => x.ts === fixTs)!;

@@ -19,6 +19,7 @@ import { exitCodes } from '../exit-codes.js';
 import { Readiness } from '../../ops/readiness.js';
 import { startOpsServer, type OpsServer } from '../../ops/ops-server.js';
 import { addRedisConditions } from '../../store/redis-readiness.js';
+import { DnswhyMetrics } from '../../ops/metrics.js';
 
 /** What a running `serve` holds, for a clean stop. */
 export interface RunningServe {
@@ -27,6 +28,7 @@ export interface RunningServe {
   /** Base URL of /healthz and /readyz. */
   opsUrl: string;
   readiness: Readiness;
+  metrics: DnswhyMetrics;
   stop(): Promise<void>;
 }
 
@@ -50,6 +52,7 @@ export async function startServe(role: ServeRole, env: Record<string, string | u
   const queues = new Queues(connection, log);
   const readiness = new Readiness();
   addRedisConditions(readiness, redis, log);
+  const metrics = new DnswhyMetrics();
   let ops: OpsServer | undefined;
   let runtime: OpenedRuntime | undefined;
   let worker: RunningWorker | undefined;
@@ -66,10 +69,19 @@ export async function startServe(role: ServeRole, env: Record<string, string | u
   try {
     // First, so that probes see "not ready" (with the reason) while the rest starts.
     ops = await startOpsServer(readiness, config.ops);
-    say(`/healthz and /readyz on ${config.ops.host}:${ops.port}`);
+    metrics.serveOn(ops);
+    say(`/healthz and /readyz on ${config.ops.host}:${ops.port}, /metrics beside them`);
     if (role !== 'app') {
-      runtime = await openClusterRuntime({ name: config.cluster, ...(config.kubeconfig ? { kubeconfig: config.kubeconfig } : {}), ...(config.lab ? { lab: config.lab } : {}) });
-      worker = await startClusterWorker({ connection, redis, queues, runtime, cluster: config.cluster, concurrency: config.workerConcurrency, log, readiness });
+      runtime = await openClusterRuntime({
+        name: config.cluster,
+        ...(config.kubeconfig ? { kubeconfig: config.kubeconfig } : {}),
+        ...(config.lab ? { lab: config.lab } : {}),
+        probe: config.probe,
+        ...(config.self ? { self: config.self } : {}),
+        onProbePod: (outcome) => metrics.probePods.inc({ cluster: config.cluster, outcome }),
+      });
+      log.info({ image: runtime.probe.probeImage.image, pullPolicy: runtime.probe.probeImage.pullPolicy ?? 'kubelet default', pullSecrets: runtime.probe.probeImage.pullSecrets ?? [], from: runtime.probe.source }, 'probe image');
+      worker = await startClusterWorker({ connection, redis, queues, runtime, cluster: config.cluster, concurrency: config.workerConcurrency, log, readiness, metrics });
       say(`worker for cluster "${config.cluster}"${config.lab ? ` (lab ${config.lab})` : ''} consuming dnswhy-cluster-${config.cluster}`);
     }
     if (role !== 'worker') {
@@ -91,6 +103,7 @@ export async function startServe(role: ServeRole, env: Record<string, string | u
         defaultCluster: config.cluster,
         ...(config.docsBaseUrl ? { docsBaseUrl: config.docsBaseUrl } : {}),
         readiness,
+        metrics,
       });
       say(config.slack.mode === 'socket' ? 'Slack app connected in Socket Mode' : `Slack app listening on :${config.slack.port}/slack/events (HTTP mode)`);
     }
@@ -98,7 +111,7 @@ export async function startServe(role: ServeRole, env: Record<string, string | u
     await stop();
     throw err;
   }
-  return { ...(app?.eventsUrl ? { eventsUrl: app.eventsUrl } : {}), redisUrl, opsUrl: `http://127.0.0.1:${ops.port}`, readiness, stop };
+  return { ...(app?.eventsUrl ? { eventsUrl: app.eventsUrl } : {}), redisUrl, opsUrl: `http://127.0.0.1:${ops.port}`, readiness, metrics, stop };
 }
 
 function parseRole(v: string): ServeRole {
