@@ -16,6 +16,9 @@ import {
   corednsPodSpec,
   defaultPodSpec,
   deploymentObject,
+  directOwnerObject,
+  directOwnerPodLabels,
+  type DirectOwnerKind,
   dnsServiceObject,
   namespaceObject,
   nodeObject,
@@ -171,6 +174,8 @@ export class LabState {
           first.owner.kind === 'ReplicaSet',
         );
       } else {
+        // A StatefulSet, DaemonSet or Job owns its pods directly: the lab serves it, selecting its pods.
+        const direct = first.owner ? this.createDirectOwner(first.namespace, first.owner.kind as DirectOwnerKind, first.owner.name, first.labels, spec, pods.length) : undefined;
         for (const p of pods) {
           const podSpec = defaultPodSpec({
             ...spec,
@@ -180,8 +185,9 @@ export class LabState {
           });
           if (!p.dnsConfig) delete podSpec['dnsConfig'];
           if (!p.hostAliases.length) delete podSpec['hostAliases'];
-          const owner = p.owner ? [controllerRef(p.owner.kind, p.owner.name, `${p.owner.kind.toLowerCase()}-${p.owner.name}`, p.owner.kind === 'Job' ? 'batch/v1' : 'apps/v1')] : undefined;
-          this.addPod(p.namespace, p.name, p.labels, podSpec, p.node, p.ip, p.phase, p.ready, { commands: p.commands, ...(p.libc ? { libc: p.libc } : {}) }, owner, historyOf(p));
+          const owner = direct ? [direct.ref] : undefined;
+          const podLabels = direct ? { ...p.labels, ...direct.selector, ...directOwnerPodLabels(direct.kind, p.name) } : p.labels;
+          this.addPod(p.namespace, p.name, podLabels, podSpec, p.node, p.ip, p.phase, p.ready, { commands: p.commands, ...(p.libc ? { libc: p.libc } : {}) }, owner, historyOf(p));
         }
       }
     }
@@ -202,10 +208,35 @@ export class LabState {
         }),
       );
     }
+    for (const o of this.store.list('statefulsets')) this.refreshDirectOwnerStatus(o.metadata.namespace!, 'StatefulSet', o.metadata.name);
+    for (const o of this.store.list('daemonsets')) this.refreshDirectOwnerStatus(o.metadata.namespace!, 'DaemonSet', o.metadata.name);
     for (const np of s.networkPolicies) this.store.create(t('NetworkPolicy'), cloneJson(np) as unknown as KubeObject);
     this.endpoints.reconcile();
     // Keep Endpoints in step with pods and Services from now on.
     this.store.onChange((ch) => this.endpoints.changed(ch));
+  }
+
+  /** Creates the StatefulSet, DaemonSet or Job a scenario's pods name as owner; its selector is the first pod's labels (else app: NAME). */
+  private createDirectOwner(ns: string, kind: DirectOwnerKind, name: string, labels: Record<string, string>, spec: Record<string, any>, count: number): { kind: DirectOwnerKind; ref: OwnerReference; selector: Record<string, string> } {
+    const selector = Object.keys(labels).length ? { ...labels } : { app: name };
+    const template = { metadata: { labels: { ...selector } }, spec: cloneJson(spec) };
+    const obj = this.store.create(t(kind), directOwnerObject({ kind, namespace: ns, name, selector, replicas: count, template }));
+    return { kind, ref: controllerRef(kind, name, obj.metadata.uid!, obj.apiVersion), selector };
+  }
+
+  /** Recomputes a StatefulSet's or DaemonSet's status from the pods it owns. */
+  refreshDirectOwnerStatus(ns: string, kind: 'StatefulSet' | 'DaemonSet', name: string): void {
+    const plural = t(kind).plural;
+    const o = this.store.get(plural, ns, name) as any;
+    if (!o) return;
+    const pods = this.store.ownedBy('pods', o.metadata.uid).filter((p) => !p.metadata.deletionTimestamp) as any[];
+    const ready = pods.filter((p) => p.status?.phase === 'Running' && (p.status?.conditions ?? []).some((c: any) => c.type === 'Ready' && c.status === 'True')).length;
+    const generation = o.metadata.generation ?? 1;
+    const status =
+      kind === 'StatefulSet'
+        ? { observedGeneration: generation, replicas: pods.length, readyReplicas: ready, currentReplicas: pods.length, updatedReplicas: pods.length, availableReplicas: ready }
+        : { observedGeneration: generation, currentNumberScheduled: pods.length, desiredNumberScheduled: pods.length, numberMisscheduled: 0, numberReady: ready, numberAvailable: ready, updatedNumberScheduled: pods.length, ...(pods.length - ready > 0 ? { numberUnavailable: pods.length - ready } : {}) };
+    if (JSON.stringify(status) !== JSON.stringify(o.status)) this.store.update(plural, { ...o, status });
   }
 
   /** Creates a Deployment (unless `rsOnly`), its ReplicaSet and its pods. */
