@@ -15,6 +15,13 @@ const needed: Record<string, string> = {
   strace: 'strace',
   ip: 'iproute2',
   setpriv: 'util-linux',
+  // The netns lab backend (src/lab/netns): nft for kube-proxy and the rules, conntrack statistics,
+  // the pods' real tools (busybox nslookup, getent built on musl).
+  nft: 'nftables',
+  conntrack: 'conntrack',
+  busybox: 'busybox',
+  'musl-gcc': 'musl-tools',
+  lsns: 'util-linux',
 };
 
 function has(bin: string): boolean {
