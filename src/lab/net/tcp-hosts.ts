@@ -68,6 +68,11 @@ export class TcpHosts {
 
   /** Listens on the scenario's hosts and the shared Service/pod listener, and installs the dial guard. */
   async start(): Promise<this> {
+    // On the kernel, Service and pod ports are nft DNAT and real listeners (src/lab/netns).
+    if (this.labNet.kernel) {
+      await this.refresh();
+      return this;
+    }
     this.demux = await startDemux(this.labNet.map.loopbackFor(demuxName));
     this.removeGuard = this.labNet.map.addDialGuard((ip, port, proto, from) => {
       if (proto !== 'tcp' || this.servedElsewhere(ip, port) || this.labNet.map.isServed(ip, port, 'tcp')) return undefined;
