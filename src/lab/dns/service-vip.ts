@@ -63,7 +63,7 @@ export class DnsServiceVip {
   private udp(msg: Buffer, client: LabClient): Promise<Buffer | null> | null {
     const backend = this.udpBackend(client);
     if (!backend) return null;
-    const verdict = this.labNet.rules.decideTranslated({ from: client.ip, to: this.ip, proto: 'udp', port: 53 }, { ip: backend.spec.ip, port: 53 });
+    const verdict = this.labNet.rules.decideTranslated({ from: client.ip, to: this.ip, proto: 'udp', port: 53, origin: client.sourceIp }, { ip: backend.spec.ip, port: 53 });
     if (verdict.action !== 'deliver') return null;
     if (verdict.delayMs <= 0) return backend.handle(msg, client, 'udp');
     return new Promise((resolve) => this.labNet.later(verdict.delayMs, () => resolve(backend.handle(msg, client, 'udp'))));
@@ -73,7 +73,7 @@ export class DnsServiceVip {
     const ready = this.ready();
     if (ready.length === 0) return void sock.resetAndDestroy();
     const backend = ready[Math.floor(this.rng() * ready.length)]!;
-    const verdict = this.labNet.rules.decideTranslated({ from: client.ip, to: this.ip, proto: 'tcp', port: 53 }, { ip: backend.spec.ip, port: 53 });
+    const verdict = this.labNet.rules.decideTranslated({ from: client.ip, to: this.ip, proto: 'tcp', port: 53, origin: client.sourceIp }, { ip: backend.spec.ip, port: 53 });
     if (verdict.action === 'reject') return void sock.resetAndDestroy();
     // Dropped after a handshake the kernel already completed: stay silent (see src/lab/net/README.md).
     if (verdict.action === 'drop' && !verdict.lost) return;

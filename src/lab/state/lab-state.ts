@@ -9,6 +9,7 @@ import { podResolvConf } from '../kubelet/resolv-conf.js';
 import { rngStream, type Rng } from '../net/seeded-rng.js';
 import { CidrIndex, nthAddress } from '../scenario/addresses.js';
 import type { Scenario } from '../scenario/schema.js';
+import type { NetworkPolicyObject, PolicyPod, PolicyView } from '../net/network-policies.js';
 import { EndpointsController } from './endpoints-controller.js';
 import {
   configMapObject,
@@ -418,6 +419,31 @@ export class LabState {
     return this.clusterView;
   }
   private readonly clusterParts = new Map<keyof ClusterState, { rev: number; value: unknown }>();
+
+  /** What NetworkPolicy enforcement reads (src/lab/net/network-policies.ts), kept until pods, namespaces or policies change. */
+  policyView(): PolicyView {
+    const rev = `${this.store.revisionOf('pods')}|${this.store.revisionOf('namespaces')}|${this.store.revisionOf('networkpolicies')}`;
+    if (this.policies?.rev === rev) return this.policies.view;
+    const policies = this.store.list('networkpolicies') as unknown as NetworkPolicyObject[];
+    const pods: PolicyPod[] =
+      policies.length === 0
+        ? []
+        : (this.store.list('pods') as any[])
+            .filter((p) => p.status?.podIP && !p.spec?.hostNetwork)
+            .map((p) => ({
+              namespace: p.metadata.namespace,
+              name: p.metadata.name,
+              ip: p.status.podIP,
+              labels: { ...(p.metadata.labels ?? {}) },
+              nodeIp: this.nodes.get(p.spec.nodeName)?.ip ?? '',
+              ports: (p.spec.containers ?? []).flatMap((c: any) => c.ports ?? []),
+            }));
+    const namespaceLabels = Object.fromEntries(this.store.list('namespaces').map((n) => [n.metadata.name, { ...(n.metadata.labels ?? {}) }]));
+    const view = { policies, pods, namespaceLabels };
+    this.policies = { rev, view };
+    return view;
+  }
+  private policies: { rev: string; view: PolicyView } | undefined;
   private clusterView: ClusterState | undefined;
 
   // ---- scheduling and addresses -------------------------------------------------------------
