@@ -69,7 +69,7 @@ export async function startServe(role: ServeRole, env: Record<string, string | u
     say(`/healthz and /readyz on ${config.ops.host}:${ops.port}`);
     if (role !== 'app') {
       runtime = await openClusterRuntime({ name: config.cluster, ...(config.kubeconfig ? { kubeconfig: config.kubeconfig } : {}), ...(config.lab ? { lab: config.lab } : {}) });
-      worker = await startClusterWorker({ connection, redis, queues, runtime, cluster: config.cluster, concurrency: config.workerConcurrency, log, readiness });
+      worker = await startClusterWorker({ connection, redis, queues, runtime, cluster: config.cluster, concurrency: config.workerConcurrency, maxRunning: config.clusterMaxRunning, log, readiness });
       say(`worker for cluster "${config.cluster}"${config.lab ? ` (lab ${config.lab})` : ''} consuming dnswhy-cluster-${config.cluster}`);
     }
     if (role !== 'worker') {
@@ -88,6 +88,7 @@ export async function startServe(role: ServeRole, env: Record<string, string | u
         forbidSelfApproval: config.forbidSelfApproval,
         proposalTtlSeconds: config.proposalTtlSeconds,
         dedupeWindowSeconds: config.dedupeWindowSeconds,
+        maxDiagnosesPerUser: config.maxDiagnosesPerUser,
         defaultCluster: config.cluster,
         ...(config.docsBaseUrl ? { docsBaseUrl: config.docsBaseUrl } : {}),
         readiness,

@@ -48,6 +48,11 @@ export interface HarnessOptions {
   readiness?: Readiness;
   /** Backoff of the Slack connection watcher (short in outage tests). */
   slackRetry?: SlackConnectionOptions;
+  /** The worker's own concurrency, and the cap of its cluster across workers (flood tests). */
+  workerConcurrency?: number;
+  maxRunning?: number;
+  /** Diagnoses one user may have queued or running at once. */
+  maxDiagnosesPerUser?: number;
 }
 
 /** Starts redis, emulator, app and worker. */
@@ -81,11 +86,12 @@ export async function startHarness(o: HarnessOptions = {}): Promise<Harness> {
     ...(o.readiness ? { readiness: o.readiness } : {}),
     ...(o.slackRetry ? { slackRetry: o.slackRetry } : {}),
     dedupeWindowSeconds: 3600,
+    ...(o.maxDiagnosesPerUser ? { maxDiagnosesPerUser: o.maxDiagnosesPerUser } : {}),
     channelIntervalMs: o.channelIntervalMs ?? 1000,
     webRetries: 0,
   });
   const worker = o.runtime
-    ? await startClusterWorker({ connection, redis, queues, runtime: o.runtime, cluster: o.runtime.name, log, heartbeatMs: 1000, progressIntervalMs: 0, lockDurationMs: 5000, ...(o.readiness ? { readiness: o.readiness } : {}) })
+    ? await startClusterWorker({ connection, redis, queues, runtime: o.runtime, cluster: o.runtime.name, log, heartbeatMs: 1000, progressIntervalMs: 0, lockDurationMs: 5000, ...(o.workerConcurrency ? { concurrency: o.workerConcurrency } : {}), ...(o.maxRunning ? { maxRunning: o.maxRunning } : {}), ...(o.readiness ? { readiness: o.readiness } : {}) })
     : undefined;
   return {
     redisServer,
