@@ -12,6 +12,8 @@ import { rollbackFix } from '../src/remediation/rollback.js';
 import type { ApplyOutcome, ClusterRuntime } from './cluster-runtime.js';
 import { gatherHealth } from '../src/probes/health/gather-health.js';
 import { codedError } from '../src/core/errors.js';
+import { meterProbePods, type ProbePodOutcome } from './probe-pod-meter.js';
+import { resolveProbeImage, type ProbeImageConfig, type ResolvedProbeImage } from './probe-image.js';
 
 export interface OpenRuntimeOptions {
   /** The name workers register under (DNSWHY_CLUSTER). */
@@ -23,10 +25,16 @@ export interface OpenRuntimeOptions {
   pollMs?: number;
   /** Burst probe size (smaller in labs and tests). */
   burst?: { count: number; concurrency: number };
+  /** Told how each probe pod of a diagnosis ended (metrics). */
+  onProbePod?: (outcome: ProbePodOutcome) => void;
+  /** Probe image configuration (DNSWHY_PROBE_IMAGE, pull policy, pull secrets); the image defaults to the worker's own. */
+  probe?: ProbeImageConfig;
+  /** The worker's own pod (POD_NAMESPACE, POD_NAME), to learn the image it runs. */
+  self?: { namespace: string; name: string };
 }
 
 /** A runtime plus, when it runs a lab, the lab itself (tests inspect it). */
-export type OpenedRuntime = ClusterRuntime & { lab?: OpenedCluster['lab'] };
+export type OpenedRuntime = ClusterRuntime & { lab?: OpenedCluster['lab']; /** What probe pods run, and where that came from. */ probe: ResolvedProbeImage };
 
 function describeApply(r: ApplyResult): Pick<ApplyOutcome, 'message' | 'reloadNote'> {
   const message = r.steps.map((s) => `${s.ok ? '✓' : '✗'} ${s.step}: ${s.detail}`).join('\n');
@@ -47,12 +55,14 @@ async function corefilePrevious(access: ClusterAccess, fix: CorefilePatchFix): P
 /** Opens the cluster (or starts the lab) and returns the runtime. */
 export async function openClusterRuntime(o: OpenRuntimeOptions): Promise<OpenedRuntime> {
   const cluster = await openCluster({ ...(o.kubeconfig ? { kubeconfig: o.kubeconfig } : {}), ...(o.lab ? { lab: o.lab } : {}) });
-  const handle = { access: cluster.access, network: cluster.network, name: o.name };
+  const handle = { access: o.onProbePod ? meterProbePods(cluster.access, o.onProbePod) : cluster.access, network: cluster.network, name: o.name };
+  const probe = await resolveProbeImage(cluster.access, o.probe ?? {}, o.self);
   const applyOpts = { reloadTimeoutMs: o.reloadTimeoutMs ?? 90_000, ...(o.pollMs ? { pollMs: o.pollMs } : {}) };
   return {
     name: o.name,
     ...(cluster.lab ? { lab: cluster.lab } : {}),
-    diagnose: (target, onProgress) => runDiagnosis(handle, target, { onProgress, ...(o.burst ? { burst: o.burst } : {}) }),
+    probe,
+    diagnose: (target, onProgress) => runDiagnosis(handle, target, { onProgress, probeImage: probe.probeImage, ...(o.burst ? { burst: o.burst } : {}) }),
     async applyFix(fix, hooks) {
       const r = await applyFix(cluster.access, fix, { ...applyOpts, ...(hooks?.beforeWrite ? { beforeWrite: hooks.beforeWrite } : {}) });
       return { record: { ...(r.newResourceVersion ? { resourceVersion: r.newResourceVersion } : {}), previous: r.previous, result: r, appliedAt: new Date().toISOString() }, ...describeApply(r) };
@@ -71,7 +81,7 @@ export async function openClusterRuntime(o: OpenRuntimeOptions): Promise<OpenedR
       const r = await rollbackFix(cluster.access, applied.result as ApplyResult, applyOpts);
       return { message: describeApply(r).message };
     },
-    health: () => gatherHealth(cluster.access, { cluster: o.name }),
+    health: () => gatherHealth(cluster.access, { cluster: o.name, probeImage: probe.probeImage }),
     async ping() {
       try {
         await cluster.access.readService('kube-system', 'kube-dns');

@@ -6,6 +6,7 @@
 import { z } from 'zod';
 import { clusterNameRule, isValidClusterName } from './core/input/cluster-name.js';
 import { DnswhyError } from './core/errors.js';
+import { imagePullPolicies, type ImagePullPolicy } from './core/cluster-access.js';
 
 /** Which parts of the bot this process runs. */
 export type ServeRole = 'app' | 'worker' | 'all';
@@ -23,6 +24,17 @@ const idList = z
 
 const logLevels = ['debug', 'info', 'warn', 'error'] as const;
 
+/** Kubernetes object names (Secrets, pods, namespaces): DNS-1123 subdomains. */
+const objectName = z.string().regex(/^[a-z0-9]([-a-z0-9]*[a-z0-9])?(\.[a-z0-9]([-a-z0-9]*[a-z0-9])?)*$/, 'must be a Kubernetes object name (lower case letters, digits, "-" and ".")').max(253);
+
+const nameList = z
+  .string()
+  .transform((s) => s.split(',').map((x) => x.trim()).filter((x) => x.length > 0))
+  .pipe(z.array(objectName));
+
+/** An image reference as a pod spec carries it (registry/path:tag or @sha256:digest); the kubelet judges the rest. */
+const imageRef = z.string().regex(/^[a-z0-9][a-z0-9._\-/:@]*[a-zA-Z0-9_.\-]$/i, 'must be an image reference such as registry.example.org/dnswhy/dnswhy:0.1.0 (no spaces)').max(512);
+
 /** A whole number in [min, max]; the message names the range rather than zod's comparison. */
 const intBetween = (min: number, max: number) =>
   z
@@ -31,6 +43,17 @@ const intBetween = (min: number, max: number) =>
     .regex(/^[+-]?\d+$/, `must be a whole number between ${min} and ${max}`)
     .transform(Number)
     .pipe(z.number().min(min, `must be between ${min} and ${max}`).max(max, `must be between ${min} and ${max}`));
+
+/** `host:port,host:port` (Redis Sentinel addresses). */
+const hostPortList = z
+  .string()
+  .transform((s) => s.split(',').map((x) => x.trim()).filter((x) => x.length > 0))
+  .pipe(
+    z
+      .array(z.string().regex(/^[A-Za-z0-9.-]+:\d{1,5}$/, 'each entry must be host:port (e.g. sentinel-0.redis:26379)'))
+      .min(1, 'must list at least one sentinel as host:port')
+      .transform((list) => list.map((x) => ({ host: x.slice(0, x.lastIndexOf(':')), port: Number(x.slice(x.lastIndexOf(':') + 1)) }))),
+  );
 
 /** Proposals and the post ledger are kept a week: longer windows would outlive what they refer to. */
 const week = 7 * 24 * 3600;
@@ -44,6 +67,11 @@ const envSchema = z.object({
   DNSWHY_OPS_PORT: intBetween(0, 65535).default(9090),
   DNSWHY_OPS_HOST: z.string().min(1).default('0.0.0.0'),
   REDIS_URL: z.string().regex(/^rediss?:\/\//, 'must start with redis:// or rediss://').optional(),
+  REDIS_TLS_CA_FILE: z.string().optional(),
+  REDIS_SENTINELS: hostPortList.optional(),
+  REDIS_SENTINEL_NAME: z.string().regex(/^[A-Za-z0-9._-]+$/, 'must be the primary\'s name as the sentinels know it (letters, digits, . _ -)').optional(),
+  REDIS_PASSWORD: z.string().optional(),
+  REDIS_DB: intBetween(0, 15).optional(),
   KUBECONFIG: z.string().optional(),
   DNSWHY_CLUSTER: clusterName.optional(),
   DNSWHY_APPROVERS: idList.default([]),
@@ -57,6 +85,12 @@ const envSchema = z.object({
   DNSWHY_MAX_DIAGNOSES_PER_USER: intBetween(1, 100).default(3),
   DNSWHY_DOCS_BASE_URL: z.url({ message: 'must be an http(s) URL under which the repository\'s files are browsed, e.g. https://github.com/ORG/dnswhy/blob/main/' }).optional(),
   DNSWHY_LOG_LEVEL: z.enum(logLevels).default('info'),
+  DNSWHY_PROBE_IMAGE: imageRef.optional(),
+  DNSWHY_PROBE_IMAGE_PULL_POLICY: z.enum(imagePullPolicies, { message: `must be one of ${imagePullPolicies.join(', ')}` }).optional(),
+  DNSWHY_PROBE_PULL_SECRETS: nameList.default([]),
+  DNSWHY_DIAGNOSE_ONLY: boolFlag.default(false),
+  POD_NAME: objectName.optional(),
+  POD_NAMESPACE: objectName.optional(),
 });
 
 /** Every environment variable the configuration reads (`.env.example` documents each one; a test holds them equal). */
@@ -74,7 +108,10 @@ export interface Config {
     mode: 'socket' | 'http';
     port: number;
   };
+  /** REDIS_URL; unset with Sentinel, and when neither is set (serve then starts a local redis-server). */
   redisUrl?: string;
+  /** Where Redis is: a URL (with its TLS CA file) or Sentinel. Unset: start a local redis-server. */
+  redis?: { url: string; tlsCaFile?: string } | { sentinels: { host: string; port: number }[]; sentinelName: string; password?: string; db?: number };
   /** /healthz and /readyz (0: a free port). */
   ops: { port: number; host: string };
   kubeconfig?: string;
@@ -95,6 +132,12 @@ export interface Config {
   logLevel: (typeof logLevels)[number];
   /** Where report links to check documentation point (default: the project's repository). */
   docsBaseUrl?: string;
+  /** Probe pods' image (unset: the worker's own image, read from its pod), pull policy and pull secrets. */
+  probe: { image?: string; pullPolicy?: ImagePullPolicy; pullSecrets: string[] };
+  /** The worker has no patch role (the diagnose-only install): fixes are shown, never applied. */
+  diagnoseOnly: boolean;
+  /** The pod this process runs in (downward API), when in a cluster. */
+  self?: { namespace: string; name: string };
 }
 
 /** User ids and user-group ids (S…) of a list. */
@@ -109,6 +152,27 @@ export class ConfigError extends DnswhyError {
   constructor(readonly problems: string[]) {
     super(`invalid configuration:\n${problems.map((p) => `  - ${p}`).join('\n')}\n(see .env.example)`);
   }
+}
+
+type Env = z.infer<typeof envSchema>;
+
+/** The Redis variables that do not go together. */
+function redisProblems(e: Env): string[] {
+  const out: string[] = [];
+  if (e.REDIS_SENTINELS && e.REDIS_URL) out.push('REDIS_SENTINELS: set either REDIS_URL or REDIS_SENTINELS (with REDIS_SENTINEL_NAME), not both');
+  if (e.REDIS_SENTINELS && !e.REDIS_SENTINEL_NAME) out.push('REDIS_SENTINEL_NAME: required with REDIS_SENTINELS (the name in the sentinels\' `sentinel monitor NAME …`)');
+  if (e.REDIS_SENTINEL_NAME && !e.REDIS_SENTINELS) out.push('REDIS_SENTINELS: required with REDIS_SENTINEL_NAME (host:port of each sentinel)');
+  if (e.REDIS_TLS_CA_FILE && !e.REDIS_URL?.startsWith('rediss://')) out.push('REDIS_TLS_CA_FILE: only used with a rediss:// REDIS_URL (TLS); TLS through Sentinel is not supported');
+  if ((e.REDIS_PASSWORD || e.REDIS_DB !== undefined) && !e.REDIS_SENTINELS) out.push(`${e.REDIS_PASSWORD ? 'REDIS_PASSWORD' : 'REDIS_DB'}: only used with REDIS_SENTINELS; with REDIS_URL put the password and database in the URL (redis://:PASSWORD@host:6379/DB)`);
+  return out;
+}
+
+function redisTarget(e: Env): Pick<Config, 'redis'> {
+  if (e.REDIS_SENTINELS && e.REDIS_SENTINEL_NAME) {
+    return { redis: { sentinels: e.REDIS_SENTINELS, sentinelName: e.REDIS_SENTINEL_NAME, ...(e.REDIS_PASSWORD ? { password: e.REDIS_PASSWORD } : {}), ...(e.REDIS_DB ? { db: e.REDIS_DB } : {}) } };
+  }
+  if (e.REDIS_URL) return { redis: { url: e.REDIS_URL, ...(e.REDIS_TLS_CA_FILE ? { tlsCaFile: e.REDIS_TLS_CA_FILE } : {}) } };
+  return {};
 }
 
 /**
@@ -133,6 +197,7 @@ export function loadConfig(env: Record<string, string | undefined>, role: ServeR
       problems.push('SLACK_SIGNING_SECRET: required in HTTP mode (or set SLACK_APP_TOKEN for Socket Mode)');
     }
   }
+  problems.push(...redisProblems(e));
   if (runsWorker && e.DNSWHY_LAB === undefined && e.KUBECONFIG === undefined && env.KUBERNETES_SERVICE_HOST === undefined) {
     problems.push('KUBECONFIG: the worker needs cluster access: set KUBECONFIG, run in a cluster, or set DNSWHY_LAB to a scenario file');
   }
@@ -148,6 +213,7 @@ export function loadConfig(env: Record<string, string | undefined>, role: ServeR
       port: e.PORT,
     },
     ...(e.REDIS_URL ? { redisUrl: e.REDIS_URL } : {}),
+    ...redisTarget(e),
     ops: { port: e.DNSWHY_OPS_PORT, host: e.DNSWHY_OPS_HOST },
     ...(e.KUBECONFIG ? { kubeconfig: e.KUBECONFIG } : {}),
     cluster: e.DNSWHY_CLUSTER ?? (e.DNSWHY_LAB ? 'lab' : 'default'),
@@ -162,5 +228,12 @@ export function loadConfig(env: Record<string, string | undefined>, role: ServeR
     maxDiagnosesPerUser: e.DNSWHY_MAX_DIAGNOSES_PER_USER,
     logLevel: e.DNSWHY_LOG_LEVEL,
     ...(e.DNSWHY_DOCS_BASE_URL ? { docsBaseUrl: e.DNSWHY_DOCS_BASE_URL } : {}),
+    probe: {
+      ...(e.DNSWHY_PROBE_IMAGE ? { image: e.DNSWHY_PROBE_IMAGE } : {}),
+      ...(e.DNSWHY_PROBE_IMAGE_PULL_POLICY ? { pullPolicy: e.DNSWHY_PROBE_IMAGE_PULL_POLICY } : {}),
+      pullSecrets: e.DNSWHY_PROBE_PULL_SECRETS,
+    },
+    diagnoseOnly: e.DNSWHY_DIAGNOSE_ONLY,
+    ...(e.POD_NAME && e.POD_NAMESPACE ? { self: { namespace: e.POD_NAMESPACE, name: e.POD_NAME } } : {}),
   } satisfies Config) as Config;
 }

@@ -123,6 +123,23 @@ export interface ProbePodSpec {
 
 export type ImagePullPolicy = 'Always' | 'IfNotPresent' | 'Never';
 
+/** The pull policies, for validation (config, scenario). */
+export const imagePullPolicies = ['Always', 'IfNotPresent', 'Never'] as const satisfies readonly ImagePullPolicy[];
+
+/** The image probe pods and ephemeral probe containers run, and how the kubelet may pull it. */
+export interface ProbeImage {
+  image: string;
+  /** Unset: the kubelet's default (IfNotPresent for a tagged image, Always for :latest). */
+  pullPolicy?: ImagePullPolicy;
+  /** Secrets in the probe pod's namespace the kubelet may pull with (ephemeral containers use the target pod's). */
+  pullSecrets?: string[];
+}
+
+/** The pull fields of a probe pod for a ProbeImage. */
+export function probePodImage(p: ProbeImage): Pick<ProbePodSpec, 'image' | 'imagePullPolicy' | 'imagePullSecrets'> {
+  return { image: p.image, ...(p.pullPolicy ? { imagePullPolicy: p.pullPolicy } : {}), ...(p.pullSecrets?.length ? { imagePullSecrets: [...p.pullSecrets] } : {}) };
+}
+
 /** An ephemeral container to add to a running pod (opt-in probe mode). */
 export interface EphemeralContainerSpec {
   name: string;
@@ -165,6 +182,11 @@ export interface ClusterAccess {
   readPod(namespace: string, name: string): Promise<ClusterPod>;
   /** One list call; namespace undefined = all namespaces. */
   listPods(namespace: string | undefined, opts?: ListOptions): Promise<ClusterPod[]>;
+  /**
+   * The same list in pages of at most `pageSize` pods (`limit`/`continue`), each page handed to
+   * `each` and then dropped, so a caller that only counts holds one page whatever the pod count.
+   */
+  scanPods(namespace: string | undefined, opts: ListOptions & { pageSize: number }, each: (page: ClusterPod[]) => void): Promise<void>;
   /** The top-level controller: a ReplicaSet resolves to its Deployment, a Job to its CronJob; others are returned as is. */
   resolveOwner(namespace: string, ref: OwnerRef): Promise<OwnerRef>;
   listNodes(opts?: ListOptions): Promise<NodeFacts[]>;

@@ -3,7 +3,7 @@
  * report, keeping the notes of checks that threw or lacked evidence. Used identically by the CLI, the
  * Slack worker and `lab test`; only the cluster handle differs.
  */
-import type { ClusterAccess } from '../core/cluster-access.js';
+import type { ClusterAccess, ProbeImage } from '../core/cluster-access.js';
 import type { DiagnosisTarget } from '../core/model/diagnosis.js';
 import type { Report } from '../core/model/report.js';
 import type { NetworkPosition } from '../core/network-position.js';
@@ -24,6 +24,8 @@ export interface DiagnosisOptions {
   /** Burst probe size; the default is 200 queries, 20 at a time. */
   burst?: { count: number; concurrency: number };
   probeMode?: 'twin-pod' | 'ephemeral';
+  /** Probe pods' image and how to pull it (default: the release's image). */
+  probeImage?: ProbeImage;
   /** The checks to run: the registry unless a test brings its own. */
   checks?: readonly Check[];
 }
@@ -39,6 +41,7 @@ export async function runDiagnosis(cluster: ClusterHandle, target: DiagnosisTarg
       network: cluster.network,
       burst: opts.burst,
       probeMode: opts.probeMode,
+      ...(opts.probeImage ? { probeImage: opts.probeImage } : {}),
       onProgress: (step) => opts.onProgress?.(step, 0, steps.length),
     },
   );

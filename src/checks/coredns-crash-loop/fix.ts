@@ -13,7 +13,7 @@ import { fileSourceOf } from '../../core/corefile/configmap-files.js';
 import type { StartupError } from '../../core/corefile/startup-errors.js';
 import type { CorefilePatchFix, Fix } from '../../core/model/index.js';
 import { evalWorld } from '../lib/corefile-engine.js';
-import { baseControls, proveCorefileFix } from '../lib/corefile-fix.js';
+import { baseControls, forwardTargetsAfter, proveCorefileFix } from '../lib/corefile-fix.js';
 import type { Facts } from '../lib/facts.js';
 import { answeringUpstreams } from '../lib/forward-zone-fix.js';
 import { fqdn, isUnder, listText } from '../lib/names.js';
@@ -124,8 +124,8 @@ export function loopForwardFix(f: Facts): CorefilePatchFix | undefined {
     controls,
     world,
     proof: (after) => {
-      const to = after.forwardTo?.map((u) => u.ip) ?? [];
-      if (to.length === 0 || !to.every((ip) => working.has(ip))) return undefined;
+      const to = forwardTargetsAfter(after, (ips) => ips.every((ip) => working.has(ip)));
+      if (!to) return undefined;
       return `After the edit CoreDNS forwards to ${listText(to)}, ${to.length === 1 ? 'which is not CoreDNS itself and answered' : 'which are not CoreDNS itself and answered'} when asked directly (${listText(to.map((ip) => `${ip}: ${working.get(ip)!.join(', ')}`))}).`;
     },
   }).fix;

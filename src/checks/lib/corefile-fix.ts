@@ -88,3 +88,12 @@ export function baseControls(f: Facts, avoidZone?: string): EvalQuery[] {
   if (!f.name.endsWith(external)) out.push({ name: `${external}.`, type: 'A', client });
   return out;
 }
+
+/**
+ * The forward targets after an edit when they pass `accept`, for a `proof` that rests on where the
+ * patched Corefile sends the name; undefined when it forwards nowhere or `accept` refuses them.
+ */
+export function forwardTargetsAfter(after: Explanation, accept: (to: string[]) => boolean): string[] | undefined {
+  const to = after.forwardTo?.map((u) => u.ip) ?? [];
+  return to.length > 0 && accept(to) ? to : undefined;
+}

@@ -7,7 +7,7 @@ import { addFallthrough } from '../../core/corefile/edit/index.js';
 import type { EvalQuery } from '../../core/corefile/evaluate/index.js';
 import type { CorefilePatchFix } from '../../core/model/index.js';
 import { corefileProblem, evalWorld } from './corefile-engine.js';
-import { baseControls, proveCorefileFix } from './corefile-fix.js';
+import { baseControls, forwardTargetsAfter, proveCorefileFix } from './corefile-fix.js';
 import type { Facts } from './facts.js';
 import { answeringUpstreams } from './forward-zone-fix.js';
 import { fqdn, listText } from './names.js';
@@ -30,8 +30,8 @@ export function fallthroughFix(f: Facts, block: number, plugin: string, zone: st
     controls,
     world,
     proof: (after) => {
-      const to = after.forwardTo?.map((u) => u.ip) ?? [];
-      if (to.length === 0 || !to.some((ip) => known.has(ip))) return undefined;
+      const to = forwardTargetsAfter(after, (ips) => ips.some((ip) => known.has(ip)));
+      if (!to) return undefined;
       return `After the edit ${name} is forwarded to ${listText(to)}; ${listText(to.filter((ip) => known.has(ip)))} answered ${listText([...new Set(to.flatMap((ip) => known.get(ip) ?? []))])} when asked directly.`;
     },
   });

@@ -8,7 +8,7 @@ import { addForwardZoneBlock } from '../../core/corefile/edit/index.js';
 import type { EvalQuery } from '../../core/corefile/evaluate/index.js';
 import type { CorefilePatchFix } from '../../core/model/index.js';
 import { corefileProblem, evalWorld } from './corefile-engine.js';
-import { baseControls, proveCorefileFix } from './corefile-fix.js';
+import { baseControls, forwardTargetsAfter, proveCorefileFix } from './corefile-fix.js';
 import type { Facts } from './facts.js';
 import { fqdn, listText } from './names.js';
 
@@ -38,8 +38,8 @@ export function forwardZoneFix(f: Facts, zone: string, upstreams: string[], titl
     controls,
     world,
     proof: (after) => {
-      const to = after.forwardTo?.map((u) => u.ip) ?? [];
-      if (to.length === 0 || !to.every((ip) => known.has(ip))) return undefined;
+      const to = forwardTargetsAfter(after, (ips) => ips.every((ip) => known.has(ip)));
+      if (!to) return undefined;
       return `After the edit CoreDNS forwards ${f.queryName} only to ${listText(to)}, which answered ${listText([...new Set(to.flatMap((ip) => known.get(ip)!))])} when asked directly.`;
     },
   });

@@ -1,22 +1,12 @@
 /** Fixes for static-answer-unreachable: a view for this zone's pod CIDRs, or hostAliases on the owner. */
 import type { Fix } from '../../core/model/index.js';
 import type { Facts } from '../lib/facts.js';
-import { hostAliasesFix } from '../lib/workload.js';
-import { zoneViewFix } from '../lib/zone-view-fix.js';
+import { zonePinFixes } from '../lib/zone-pin-fixes.js';
 import type { ZoneAnswers } from '../lib/zone-answers.js';
 
 /** The fixes, and why a Corefile patch is missing when it is (said in the explanation). */
 export function staticAnswerFixes(f: Facts, z: ZoneAnswers): { fixes: Fix[]; notes: string[] } {
-  const fixes: Fix[] = [];
-  const notes: string[] = [];
-  const view = zoneViewFix(f, z.reachableLocal);
-  if (view.fix) fixes.push(view.fix);
-  else if (view.why) notes.push(`No Corefile patch is offered: ${view.why}.`);
-  const ha = hostAliasesFix(f.pod, f.name, z.reachableLocal, {
-    title: `Pin ${f.name} to ${z.reachableLocal.join(', ')} for this workload only`,
-    risk: 'medium',
-  });
-  if (ha) fixes.push(ha);
+  const { fixes, notes } = zonePinFixes(f, z, `Pin ${f.name} to ${z.reachableLocal.join(', ')} for this workload only`);
   fixes.push({
     kind: 'advice',
     title: 'Replace the static pin with per-zone resolution',

@@ -8,10 +8,10 @@ import { defineCheck, docsUrlFor, type CheckMeta } from '../define-check.js';
 import { explainName } from '../lib/corefile-engine.js';
 import { factsOf, type Facts } from '../lib/facts.js';
 import { makeFinding } from '../lib/finding.js';
-import { searchSuffixWin } from '../lib/search-suffix.js';
 import { listText } from '../lib/names.js';
 import { refs } from '../lib/references.js';
-import { compareZoneAnswers, reachRefs, reachText, workingPin } from '../lib/zone-answers.js';
+import { zoneComparisonToExplain } from '../lib/zone-comparison.js';
+import { reachRefs, reachText } from '../lib/zone-answers.js';
 import { staticAnswerFixes } from './fix.js';
 
 const id = 'static-answer-unreachable';
@@ -51,12 +51,9 @@ export const staticAnswerUnreachable = defineCheck({
   meta,
   run(input): Finding[] {
     const f = factsOf(input);
-    // A working /etc/hosts pin means this pod never uses the DNS answer.
-    if (workingPin(f)) return [];
-    // The cluster answered for a search-suffixed name, not for the name: search-suffix-wins explains it.
-    if (searchSuffixWin(f)) return [];
-    const z = compareZoneAnswers(f);
-    if (z.clusterAddrs.length === 0 || !z.clusterUnreachable || z.reachableLocal.length === 0) return [];
+    const z = zoneComparisonToExplain(f);
+    if (!z) return [];
+    if (!z.clusterUnreachable || z.reachableLocal.length === 0) return [];
     const src = staticSource(f, z.clusterAddrs);
     if (!src) return [];
     const svc = f.dnsServiceIp ? `the cluster DNS Service ${f.dnsServiceIp}` : 'the cluster DNS';

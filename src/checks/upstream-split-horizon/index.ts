@@ -9,10 +9,10 @@ import { defineCheck, docsUrlFor, type CheckMeta } from '../define-check.js';
 import { explainName } from '../lib/corefile-engine.js';
 import { factsOf, type Facts } from '../lib/facts.js';
 import { makeFinding } from '../lib/finding.js';
-import { searchSuffixWin } from '../lib/search-suffix.js';
 import { listText } from '../lib/names.js';
 import { refs } from '../lib/references.js';
-import { compareZoneAnswers, reachRefs, reachText, workingPin, type ZoneAnswers } from '../lib/zone-answers.js';
+import { zoneComparisonToExplain } from '../lib/zone-comparison.js';
+import { reachRefs, reachText, type ZoneAnswers } from '../lib/zone-answers.js';
 import { splitHorizonFixes } from './fix.js';
 
 const id = 'upstream-split-horizon';
@@ -84,12 +84,8 @@ export const upstreamSplitHorizon = defineCheck({
   meta,
   run(input): Finding[] {
     const f = factsOf(input);
-    // A working /etc/hosts pin means this pod never uses the DNS answer.
-    if (workingPin(f)) return [];
-    // The cluster answered for a search-suffixed name, not for the name: search-suffix-wins explains it.
-    if (searchSuffixWin(f)) return [];
-    const z = compareZoneAnswers(f);
-    if (z.clusterAddrs.length === 0) return [];
+    const z = zoneComparisonToExplain(f);
+    if (!z) return [];
     if (z.localAddrs.length === 0) {
       // Without a node-view probe on the pod's node the comparison cannot be made: say so when the
       // cluster's answer is unreachable and a probe error explains the gap, rather than guess.

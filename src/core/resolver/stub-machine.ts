@@ -109,7 +109,20 @@ function classifyAccepted(good: FamilyResult[]): { ok: true; addresses: string[]
   return { ok: false, error: rcode };
 }
 
-class GlibcMachine implements StubMachine {
+/** The one exchange a machine has asked for and not yet been told the result of. */
+abstract class ExchangeHolder {
+  protected pending: ExchangeStep | undefined;
+
+  /** The pending exchange, now answered; observing without one is a caller's bug. */
+  protected takePending(): ExchangeStep {
+    const step = this.pending;
+    if (!step) throw new Error('observe() called without a pending exchange');
+    this.pending = undefined;
+    return step;
+  }
+}
+
+class GlibcMachine extends ExchangeHolder implements StubMachine {
   private readonly candidates: string[];
   private readonly asIs: string;
   private readonly asIsFirst: boolean;
@@ -134,10 +147,10 @@ class GlibcMachine implements StubMachine {
   private sawTimeout = false;
   private sawRefused = false;
   private lastBadRcode: string | undefined;
-  private pending: ExchangeStep | undefined;
   private finished: StubOutcome | undefined;
 
   constructor(name: string, conf: ResolvConf, families: RecordType[]) {
+    super();
     this.opts = effectiveOptions(conf, 'glibc');
     this.candidates = candidateNames(name, conf, 'glibc');
     this.trailingDot = name.endsWith('.');
@@ -174,9 +187,7 @@ class GlibcMachine implements StubMachine {
   }
 
   observe(results: FamilyResult[]): void {
-    const step = this.pending;
-    if (!step) throw new Error('observe() called without a pending exchange');
-    this.pending = undefined;
+    const step = this.takePending();
     const good = results.filter(isGood);
     const timedOut = results.filter((r) => r.outcome === 'timeout' || r.outcome === 'error');
     const waited = timedOut.length > 0 ? step.timeoutMs : Math.max(0, ...results.map((r) => r.latencyMs));
@@ -288,17 +299,17 @@ class GlibcMachine implements StubMachine {
   }
 }
 
-class MuslMachine implements StubMachine {
+class MuslMachine extends ExchangeHolder implements StubMachine {
   private readonly candidates: string[];
   private readonly servers: string[];
   private readonly opts;
   private readonly families: RecordType[];
   private clock = 0;
   private idx = 0;
-  private pending: ExchangeStep | undefined;
   private finished: StubOutcome | undefined;
 
   constructor(name: string, conf: ResolvConf, families: RecordType[]) {
+    super();
     this.opts = effectiveOptions(conf, 'musl');
     this.candidates = candidateNames(name, conf, 'musl');
     this.servers = usableNameservers(conf);
@@ -325,9 +336,7 @@ class MuslMachine implements StubMachine {
   }
 
   observe(results: FamilyResult[]): void {
-    const step = this.pending;
-    if (!step) throw new Error('observe() called without a pending exchange');
-    this.pending = undefined;
+    const step = this.takePending();
     // musl accepts only NOERROR and NXDOMAIN; REFUSED and the like are ignored (it keeps waiting).
     const accepted = results.filter((r) => r.outcome === 'answer' && (r.rcode === 'NOERROR' || r.rcode === 'NXDOMAIN' || r.rcode === undefined));
     const missing = results.length - accepted.length;

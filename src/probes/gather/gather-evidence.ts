@@ -13,7 +13,7 @@ import { defaultTimeouts, type GatherOptions, type GatherTarget } from './gather
 import { defaultProbeImage } from './probe-pods.js';
 import { resolvePodArgument } from './resolve-pod.js';
 import { startSteps, type GatherContext } from './step-graph.js';
-import { renumber, startTiming } from './steps.js';
+import { renumber, startTiming } from './run-step.js';
 import { corefileStep } from './steps/corefile.js';
 import { corednsLogsStep } from './steps/coredns-logs.js';
 import { dnsSideStep } from './steps/dns-side.js';
@@ -91,7 +91,7 @@ export async function gatherEvidence(access: ClusterAccess, target: GatherTarget
     coredns: { ...defaultCorednsLocation, ...opts.coredns },
     timeouts: { ...defaultTimeouts, ...opts.timeouts },
     probeMode: opts.probeMode ?? 'twin-pod',
-    image: opts.image ?? defaultProbeImage,
+    probeImage: opts.probeImage ?? { image: defaultProbeImage },
     options: opts,
     progress,
     started: startTiming(),

@@ -2,6 +2,7 @@
  * What a caller of gatherEvidence chooses: the pod and name to diagnose, how deep to probe, and
  * the deadline of each kind of step.
  */
+import type { ProbeImage } from '../../core/cluster-access.js';
 import type { CorednsLocation } from '../../core/model/coredns-location.js';
 import type { DiagnosisTarget, Evidence, PodFacts } from '../../core/model/index.js';
 import type { NetworkPosition } from '../../core/network-position.js';
@@ -33,8 +34,8 @@ export interface GatherOptions {
   nodeView?: boolean;
   burst?: { count: number; concurrency: number };
   onProgress?: (step: string) => void;
-  /** Probe image (default ghcr.io/dnswhy/dnswhy:0.1.0). */
-  image?: string;
+  /** Probe image, pull policy and pull secrets (default: defaultProbeImage, the kubelet's pull policy, no secrets). */
+  probeImage?: ProbeImage;
   /** Where CoreDNS lives, when not kube-system/kube-dns/coredns. */
   coredns?: Partial<CorednsLocation>;
   /** libc of the target image, when known (default: guessed from the image name). */

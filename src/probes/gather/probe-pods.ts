@@ -8,11 +8,11 @@
  * Opt-in: an ephemeral container in the target pod instead of the twin.
  */
 import { randomBytes } from 'node:crypto';
-import type { ClusterAccess, ClusterPod, ProbePodSpec } from '../../core/cluster-access.js';
+import type { ClusterAccess, ClusterPod, ProbeImage, ProbePodSpec } from '../../core/cluster-access.js';
 import { ForbiddenError } from '../../core/cluster-access.js';
 import type { Evidence, EvidenceOrigin } from '../../core/model/index.js';
 import type { PodProbeSpecInput } from '../pod-probe/spec.js';
-import { elapsed, probeError, startTiming, withTimeout, type Timing } from './steps.js';
+import { elapsed, probeError, startTiming, withTimeout, type Timing } from './run-step.js';
 
 /** The spec the pod-side program reads (`dnswhy probe --spec JSON`): the input form of PodProbeSpec (src/probes/pod-probe/spec.ts). */
 export type ProbeSpecJson = PodProbeSpecInput;
@@ -20,6 +20,7 @@ export type ProbeSpecJson = PodProbeSpecInput;
 /** Labels every probe pod carries (for cleanup by selector and for RBAC scoping). */
 export const probePodLabels = { 'app.kubernetes.io/name': 'dnswhy-probe', 'app.kubernetes.io/managed-by': 'dnswhy' };
 
+/** The image of this release (the one deploy/ runs), for probes when neither configuration nor the worker's own pod names one. */
 export const defaultProbeImage = 'ghcr.io/dnswhy/dnswhy:0.1.0';
 
 /** A DNS-1123 name with a random suffix. */
@@ -116,7 +117,7 @@ export async function runProbePod(access: ClusterAccess, run: ProbePodRun): Prom
 export async function runEphemeralProbe(
   access: ClusterAccess,
   target: ClusterPod,
-  image: string,
+  probeImage: ProbeImage,
   spec: ProbeSpecJson,
   timeoutMs: number,
   pollMs = 200,
@@ -124,7 +125,7 @@ export async function runEphemeralProbe(
   const t = startTiming();
   const name = probeName('dnswhy-probe');
   try {
-    await withTimeout('add ephemeral container', timeoutMs, access.addEphemeralContainer(target.namespace, target.name, { name, image, command: probeCommand(spec) }));
+    await withTimeout('add ephemeral container', timeoutMs, access.addEphemeralContainer(target.namespace, target.name, { name, image: probeImage.image, ...(probeImage.pullPolicy ? { imagePullPolicy: probeImage.pullPolicy } : {}), command: probeCommand(spec) }));
     const done = await access.waitForCompletion(target.namespace, target.name, { timeoutMs: Math.max(500, timeoutMs - elapsed(t)), pollMs, ephemeralContainer: name });
     if (done.timedOut) throw new Error(`ephemeral container ${name} did not finish within ${timeoutMs} ms`);
     const items = parseProbeLog(await access.podLogs(target.namespace, target.name, name));

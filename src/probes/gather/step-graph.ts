@@ -5,11 +5,11 @@
  * `startSteps` wires the inputs and refuses a graph that names a step it does not contain or that
  * loops, so a new step cannot silently wait forever.
  */
-import type { ClusterAccess, ClusterPod } from '../../core/cluster-access.js';
+import type { ClusterAccess, ClusterPod, ProbeImage } from '../../core/cluster-access.js';
 import type { CorednsLocation } from '../../core/model/coredns-location.js';
 import type { Evidence } from '../../core/model/index.js';
 import type { GatherOptions, GatherTarget, GatherTimeouts } from './gather-options.js';
-import type { Timing } from './steps.js';
+import type { Timing } from './run-step.js';
 
 /** What every step may use: the resolved pod and the caller's choices, with defaults applied. */
 export interface GatherContext {
@@ -22,7 +22,7 @@ export interface GatherContext {
   coredns: CorednsLocation;
   timeouts: GatherTimeouts;
   probeMode: NonNullable<GatherOptions['probeMode']>;
-  image: string;
+  probeImage: ProbeImage;
   options: GatherOptions;
   progress(step: string): void;
   /** When the steps started: the deep probes' budget counts from here, reads included. */

@@ -3,6 +3,7 @@
  * on the pod's node and on every CoreDNS node: what each node's own resolvers and the Corefile's
  * upstreams answer for the name as that node sees them (CoreDNS forwards from its own node).
  */
+import { probePodImage } from '../../../core/cluster-access.js';
 import { probeCommand, probeName, probePodLabels, runProbePod, type ProbeSpecJson } from '../probe-pods.js';
 import { defineStep } from '../step-graph.js';
 import { dnsSideStep } from './dns-side.js';
@@ -40,7 +41,7 @@ export const nodeViewProbesStep = defineStep({
             namespace: pod.namespace,
             name,
             labels: { ...probePodLabels, 'dnswhy.io/role': 'node-view' },
-            image: ctx.image,
+            ...probePodImage(ctx.probeImage),
             command: probeCommand(spec),
             nodeName: node,
             dnsPolicy: 'Default',

@@ -4,7 +4,7 @@
  * container in the pod itself. It runs the name through the stub resolver, asks the DNS Service
  * and every CoreDNS endpoint over UDP and TCP, connects to the answers and runs a bounded burst.
  */
-import type { ProbePodSpec } from '../../../core/cluster-access.js';
+import { probePodImage, type ProbePodSpec } from '../../../core/cluster-access.js';
 import type { EvidenceOrigin } from '../../../core/model/index.js';
 import { fitBurst } from '../burst-budget.js';
 import { probeCommand, probeName, probePodLabels, runEphemeralProbe, runProbePod, type ProbeSpecJson } from '../probe-pods.js';
@@ -37,7 +37,7 @@ export const twinProbeStep = defineStep({
     };
     if (ctx.probeMode === 'ephemeral') {
       const origin = { namespace: pod.namespace, name: pod.name, ...(pod.node ? { node: pod.node } : {}) };
-      return { value: undefined, evidence: await runEphemeralProbe(ctx.access, pod, ctx.image, { ...spec, origin }, plan.deadlineMs, options.pollMs) };
+      return { value: undefined, evidence: await runEphemeralProbe(ctx.access, pod, ctx.probeImage, { ...spec, origin }, plan.deadlineMs, options.pollMs) };
     }
     return { value: undefined, evidence: await runTwinPod(ctx, spec, plan) };
   },
@@ -51,7 +51,7 @@ async function runTwinPod(ctx: GatherContext, spec: ProbeSpecJson, plan: ProbePl
     namespace: pod.namespace,
     name,
     labels: { ...probePodLabels, 'dnswhy.io/role': 'twin' },
-    image: ctx.image,
+    ...probePodImage(ctx.probeImage),
     command: probeCommand({ ...spec, origin: { namespace: pod.namespace, name, ...(pod.node ? { node: pod.node } : {}), twinOf } }),
     ...(pod.node ? { nodeName: pod.node } : {}),
     dnsPolicy: pod.dnsPolicy,

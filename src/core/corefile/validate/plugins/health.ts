@@ -1,13 +1,12 @@
 /** health: `health [ADDRESS] { lameduck DURATION }` (plugin/health/setup.go). Repeats: the last wins. */
 import type { PluginValidator } from '../context.js';
-import { GoError, parseDuration, splitHostPort } from '../go.js';
+import { GoError, parseDuration } from '../go.js';
+import { optionalListenAddress } from './plugin-arguments.js';
 
 export const validateHealth: PluginValidator = (ctx) => {
   const c = ctx.c;
   while (c.next()) {
-    const args = c.remainingArgs();
-    if (args.length > 1) throw c.argErr();
-    if (args.length === 1) splitOrThrow(ctx, args[0]);
+    optionalListenAddress(ctx);
     while (c.nextBlock()) {
       if (c.val() !== 'lameduck') throw c.err(`unknown property '${c.val()}'`);
       const a = c.remainingArgs();
@@ -20,12 +19,3 @@ export const validateHealth: PluginValidator = (ctx) => {
     }
   }
 };
-
-/** net.SplitHostPort or an error at the current token. */
-export function splitOrThrow(ctx: { c: { err(m: string): Error } }, addr: string): void {
-  try {
-    splitHostPort(addr);
-  } catch (e) {
-    throw ctx.c.err((e as GoError).message);
-  }
-}

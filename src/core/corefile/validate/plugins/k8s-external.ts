@@ -1,6 +1,6 @@
 /** k8s_external: `k8s_external [ZONES...] { apex | ttl | headless | fallthrough }` (plugin/k8s_external/setup.go). */
 import type { PluginValidator } from '../context.js';
-import { atoi } from '../go.js';
+import { ttlOption } from './plugin-arguments.js';
 
 export const validateK8sExternal: PluginValidator = (ctx) => {
   const c = ctx.c;
@@ -9,11 +9,7 @@ export const validateK8sExternal: PluginValidator = (ctx) => {
     while (c.nextBlock()) {
       switch (c.val()) {
         case 'ttl': {
-          const a = c.remainingArgs();
-          if (a.length === 0) throw c.argErr();
-          const t = atoi(a[0]);
-          if (t === undefined) throw c.err(`strconv.Atoi: parsing ${JSON.stringify(a[0])}: invalid syntax`);
-          if (t < 0 || t > 3600) throw c.err(`ttl must be in range [0, 3600]: ${t}`);
+        ttlOption(c);
           break;
         }
         case 'apex':

@@ -7,6 +7,7 @@ import { isOneOf, kubernetesPodModes } from '../../plugin-values.js';
 import type { PluginContext, PluginValidator } from '../context.js';
 import { atoi, parseDuration } from '../go.js';
 import { labelSelectorError } from '../label-selector.js';
+import { ttlOption } from './plugin-arguments.js';
 
 /** Zones a plugin serves: its normalised arguments, or the block's keys (OriginsFromArgsOrServerBlock). */
 export function originsFromArgs(ctx: PluginContext, args: string[]): string[] {
@@ -87,11 +88,7 @@ function stanza(ctx: PluginContext): void {
         c.remainingArgs();
         break;
       case 'ttl': {
-        const a = c.remainingArgs();
-        if (a.length === 0) throw c.argErr();
-        const t = atoi(a[0]);
-        if (t === undefined) throw c.err(`strconv.Atoi: parsing ${JSON.stringify(a[0])}: invalid syntax`);
-        if (t < 0 || t > 3600) throw c.err(`ttl must be in range [0, 3600]: ${t}`);
+      ttlOption(c);
         break;
       }
       case 'noendpoints':

@@ -1,15 +1,13 @@
 /** prometheus: `prometheus [ADDRESS] { runtime_metrics | tls CONFIG }` (plugin/metrics/setup.go), once per block. */
 import type { PluginValidator } from '../context.js';
-import { splitOrThrow } from './health.js';
+import { optionalListenAddress } from './plugin-arguments.js';
 
 export const validatePrometheus: PluginValidator = (ctx) => {
   const c = ctx.c;
   let i = 0;
   while (c.next()) {
     if (i++ > 0) throw ctx.errOnce();
-    const args = c.remainingArgs();
-    if (args.length > 1) throw c.argErr();
-    if (args.length === 1) splitOrThrow(ctx, args[0]);
+    optionalListenAddress(ctx);
     let tls = false;
     while (c.nextBlock()) {
       switch (c.val()) {

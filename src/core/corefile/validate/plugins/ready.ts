@@ -1,15 +1,13 @@
 /** ready: `ready [ADDRESS] { monitor until-ready|continuously }` (plugin/ready/setup.go), once per block. */
 import type { PluginValidator } from '../context.js';
-import { splitOrThrow } from './health.js';
+import { optionalListenAddress } from './plugin-arguments.js';
 
 export const validateReady: PluginValidator = (ctx) => {
   const c = ctx.c;
   let i = 0;
   while (c.next()) {
     if (i++ > 0) throw ctx.errOnce();
-    const args = c.remainingArgs();
-    if (args.length > 1) throw c.argErr();
-    if (args.length === 1) splitOrThrow(ctx, args[0]);
+    optionalListenAddress(ctx);
     while (c.nextBlock()) {
       if (c.val() !== 'monitor' || !ctx.atLeast('1.12.2')) throw c.err(`unknown property '${c.val()}'`);
       const a = c.remainingArgs();
