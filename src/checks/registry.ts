@@ -11,6 +11,8 @@ import { corednsCrashLoop } from './coredns-crash-loop/index.js';
 import { noReadyDnsEndpoints } from './no-ready-dns-endpoints/index.js';
 import { networkPolicyBlocksDns } from './network-policy-blocks-dns/index.js';
 import { dnsEndpointUnreachable } from './dns-endpoint-unreachable/index.js';
+import { dnsServiceVipUnreachable } from './dns-service-vip-unreachable/index.js';
+import { truncatedAnswerTcpBlocked } from './truncated-answer-tcp-blocked/index.js';
 import { podDnsPolicy } from './pod-dns-policy/index.js';
 import { hostsFileOverride } from './hosts-file-override/index.js';
 import { searchSuffixWins } from './search-suffix-wins/index.js';
@@ -31,6 +33,8 @@ export const checks: readonly Check[] = [
   noReadyDnsEndpoints,
   networkPolicyBlocksDns,
   dnsEndpointUnreachable,
+  dnsServiceVipUnreachable,
+  truncatedAnswerTcpBlocked,
   podDnsPolicy,
   hostsFileOverride,
   searchSuffixWins,
