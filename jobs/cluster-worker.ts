@@ -20,6 +20,8 @@ import { HealthStore } from '../src/store/health-store.js';
 import { createHealthProcessor } from './health.js';
 import { createRollbackProcessor } from './rollback.js';
 import type { Readiness } from '../src/ops/readiness.js';
+import { queueStates, type DnswhyMetrics } from '../src/ops/metrics.js';
+import { recordJobAttempt } from './job-metrics.js';
 import { recoverOrphansAtStart } from '../src/queue/recover-orphans.js';
 import { stalledTooOftenReason, workerLockOptions } from '../src/queue/worker-options.js';
 import { reportStalledFailure } from './stalled-failure.js';
@@ -38,6 +40,8 @@ export interface ClusterWorkerOptions {
   lockDurationMs?: number;
   /** Where the worker adds its readiness conditions (its queue consumed, the API server answering). */
   readiness?: Readiness;
+  /** Where job outcomes and this cluster's queue depth are counted (/metrics). */
+  metrics?: DnswhyMetrics;
 }
 
 export interface RunningWorker {
@@ -52,8 +56,8 @@ export async function startClusterWorker(o: ClusterWorkerOptions): Promise<Runni
   const proposals = new ProposalStore(o.redis);
   const processors: Record<string, (job: Job) => Promise<unknown>> = {
     [clusterJobNames.diagnose]: createDiagnoseProcessor({ runtime: o.runtime, queues: o.queues, log: o.log, ...(o.progressIntervalMs !== undefined ? { progressIntervalMs: o.progressIntervalMs } : {}) }),
-    [clusterJobNames.applyFix]: createApplyFixProcessor({ runtime: o.runtime, queues: o.queues, proposals }),
-    [clusterJobNames.rollback]: createRollbackProcessor({ runtime: o.runtime, queues: o.queues, proposals }),
+    [clusterJobNames.applyFix]: createApplyFixProcessor({ runtime: o.runtime, queues: o.queues, proposals, log: o.log }),
+    [clusterJobNames.rollback]: createRollbackProcessor({ runtime: o.runtime, queues: o.queues, proposals, log: o.log }),
     [clusterJobNames.health]: createHealthProcessor({ runtime: o.runtime, queues: o.queues, store: new HealthStore(o.redis) }),
   };
   let active = 0;
@@ -63,8 +67,15 @@ export async function startClusterWorker(o: ClusterWorkerOptions): Promise<Runni
       const p = processors[job.name];
       if (!p) throw new Error(`unknown job "${job.name}" on the cluster queue`);
       active += 1;
+      const started = performance.now();
+      const seconds = () => (performance.now() - started) / 1000;
       try {
-        return await p(job);
+        const result = await p(job);
+        if (o.metrics) recordJobAttempt(o.metrics, o.cluster, job.name, { result }, seconds());
+        return result;
+      } catch (err) {
+        if (o.metrics) recordJobAttempt(o.metrics, o.cluster, job.name, { threw: true }, seconds());
+        throw err;
       } finally {
         active -= 1;
       }
@@ -84,6 +95,7 @@ export async function startClusterWorker(o: ClusterWorkerOptions): Promise<Runni
     if (job && err.message === stalledTooOftenReason) void reportStalledFailure(job, o.queues, proposals).catch((e: Error) => o.log.warn({ err: e.message, job: job.id }, 'could not report a job that stalled too often'));
   });
   await worker.waitUntilReady();
+  o.metrics?.addQueueSource(async () => [{ cluster: o.cluster, counts: await o.queues.cluster(o.cluster).getJobCounts(...queueStates) }]);
   // Jobs whose worker died before this one started are taken over now, not at the next stalled checks.
   const orphans = recoverOrphansAtStart(o.queues.cluster(o.cluster), o.redis, o.log, o.lockDurationMs ?? workerLockOptions.lockDuration);
   await orphans.first;

@@ -12,6 +12,7 @@ import { rollbackFix } from '../src/remediation/rollback.js';
 import type { ApplyOutcome, ClusterRuntime } from './cluster-runtime.js';
 import { gatherHealth } from '../src/probes/health/gather-health.js';
 import { codedError } from '../src/core/errors.js';
+import { meterProbePods, type ProbePodOutcome } from './probe-pod-meter.js';
 import { resolveProbeImage, type ProbeImageConfig, type ResolvedProbeImage } from './probe-image.js';
 
 export interface OpenRuntimeOptions {
@@ -24,6 +25,8 @@ export interface OpenRuntimeOptions {
   pollMs?: number;
   /** Burst probe size (smaller in labs and tests). */
   burst?: { count: number; concurrency: number };
+  /** Told how each probe pod of a diagnosis ended (metrics). */
+  onProbePod?: (outcome: ProbePodOutcome) => void;
   /** Probe image configuration (DNSWHY_PROBE_IMAGE, pull policy, pull secrets); the image defaults to the worker's own. */
   probe?: ProbeImageConfig;
   /** The worker's own pod (POD_NAMESPACE, POD_NAME), to learn the image it runs. */
@@ -52,7 +55,7 @@ async function corefilePrevious(access: ClusterAccess, fix: CorefilePatchFix): P
 /** Opens the cluster (or starts the lab) and returns the runtime. */
 export async function openClusterRuntime(o: OpenRuntimeOptions): Promise<OpenedRuntime> {
   const cluster = await openCluster({ ...(o.kubeconfig ? { kubeconfig: o.kubeconfig } : {}), ...(o.lab ? { lab: o.lab } : {}) });
-  const handle = { access: cluster.access, network: cluster.network, name: o.name };
+  const handle = { access: o.onProbePod ? meterProbePods(cluster.access, o.onProbePod) : cluster.access, network: cluster.network, name: o.name };
   const probe = await resolveProbeImage(cluster.access, o.probe ?? {}, o.self);
   const applyOpts = { reloadTimeoutMs: o.reloadTimeoutMs ?? 90_000, ...(o.pollMs ? { pollMs: o.pollMs } : {}) };
   return {

@@ -6,6 +6,7 @@ import { execFileSync, spawnSync } from 'node:child_process';
 
 const needed: Record<string, string> = {
   'redis-server': 'redis-server',
+  'redis-sentinel': 'redis-sentinel', // the Sentinel failover test
   unbound: 'unbound',
   dnsperf: 'dnsperf',
   kubectl: 'kubernetes-client', // Debian's kubectl package
@@ -15,6 +16,13 @@ const needed: Record<string, string> = {
   strace: 'strace',
   ip: 'iproute2',
   setpriv: 'util-linux',
+  // The netns lab backend (src/lab/netns): nft for kube-proxy and the rules, conntrack statistics,
+  // the pods' real tools (busybox nslookup, getent built on musl).
+  nft: 'nftables',
+  conntrack: 'conntrack',
+  busybox: 'busybox',
+  'musl-gcc': 'musl-tools',
+  lsns: 'util-linux',
 };
 
 function has(bin: string): boolean {

@@ -11,6 +11,8 @@ import { corednsCrashLoop } from './coredns-crash-loop/index.js';
 import { noReadyDnsEndpoints } from './no-ready-dns-endpoints/index.js';
 import { networkPolicyBlocksDns } from './network-policy-blocks-dns/index.js';
 import { dnsEndpointUnreachable } from './dns-endpoint-unreachable/index.js';
+import { dnsServiceVipUnreachable } from './dns-service-vip-unreachable/index.js';
+import { truncatedAnswerTcpBlocked } from './truncated-answer-tcp-blocked/index.js';
 import { podDnsPolicy } from './pod-dns-policy/index.js';
 import { hostsFileOverride } from './hosts-file-override/index.js';
 import { searchSuffixWins } from './search-suffix-wins/index.js';
@@ -18,6 +20,7 @@ import { clusterDomainShadowing } from './cluster-domain-shadowing/index.js';
 import { staticAnswerUnreachable } from './static-answer-unreachable/index.js';
 import { upstreamSplitHorizon } from './upstream-split-horizon/index.js';
 import { mixedUpstreams } from './mixed-upstreams/index.js';
+import { forwardersLackZone } from './forwarders-lack-zone/index.js';
 import { upstreamFailure } from './upstream-failure/index.js';
 import { nameDoesNotExist } from './name-does-not-exist/index.js';
 import { intermittentTimeouts } from './intermittent-timeouts/index.js';
@@ -30,6 +33,8 @@ export const checks: readonly Check[] = [
   noReadyDnsEndpoints,
   networkPolicyBlocksDns,
   dnsEndpointUnreachable,
+  dnsServiceVipUnreachable,
+  truncatedAnswerTcpBlocked,
   podDnsPolicy,
   hostsFileOverride,
   searchSuffixWins,
@@ -37,6 +42,7 @@ export const checks: readonly Check[] = [
   staticAnswerUnreachable,
   upstreamSplitHorizon,
   mixedUpstreams,
+  forwardersLackZone,
   upstreamFailure,
   nameDoesNotExist,
   intermittentTimeouts,

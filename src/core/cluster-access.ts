@@ -194,6 +194,11 @@ export interface ClusterAccess {
   readPod(namespace: string, name: string): Promise<ClusterPod>;
   /** One list call; namespace undefined = all namespaces. */
   listPods(namespace: string | undefined, opts?: ListOptions): Promise<ClusterPod[]>;
+  /**
+   * The same list in pages of at most `pageSize` pods (`limit`/`continue`), each page handed to
+   * `each` and then dropped, so a caller that only counts holds one page whatever the pod count.
+   */
+  scanPods(namespace: string | undefined, opts: ListOptions & { pageSize: number }, each: (page: ClusterPod[]) => void): Promise<void>;
   /** The top-level controller: a ReplicaSet resolves to its Deployment, a Job to its CronJob; others are returned as is. */
   resolveOwner(namespace: string, ref: OwnerRef): Promise<OwnerRef>;
   listNodes(opts?: ListOptions): Promise<NodeFacts[]>;

@@ -31,7 +31,7 @@ export async function openCluster(opts: OpenClusterOptions = {}): Promise<Opened
       // The diagnosis runs as a worker would: with the token of dnswhy's worker service account, so
       // the shipped roles decide what it may do, as on a real cluster.
       const access = KubeClusterAccess.fromKubeconfig(lab.workerKubeconfigPath);
-      return { access, network: lab.network, name: `lab:${lab.scenario.name}`, lab, close: () => lab.stop() };
+      return { access, network: lab.workerNetwork, name: `lab:${lab.scenario.name}`, lab, close: () => lab.stop() };
     } catch (err) {
       await lab.stop();
       throw err;

@@ -15,6 +15,7 @@ import type { LabDnsPort } from './pods/lab-dns-port.js';
 import { isProbeCommand, type ProbeRunner } from './pods/probe-runner.js';
 import type { RbacDenial } from './scenario/schema.js';
 import { DeploymentController } from './state/deployment-controller.js';
+import { DirectOwnerController, type RolledKind } from './state/direct-owner-controller.js';
 import { defaultPodSpec, podStatus } from './state/kube-objects.js';
 import type { LabState } from './state/lab-state.js';
 import type { ChangeType, KubeObject } from './state/object-store.js';
@@ -65,6 +66,7 @@ export class LabBackend implements ApiBackend {
   readonly audit: AuditEntry[] = [];
   private readonly tokens = new Map<string, UserInfo>();
   readonly deployments: DeploymentController;
+  readonly directOwners: DirectOwnerController;
   /** Work started after a response (probe runs, pod starts): awaited by stop() and by tests. */
   private readonly pending = new Set<Promise<void>>();
   dns: LabDnsPort | undefined;
@@ -81,6 +83,7 @@ export class LabBackend implements ApiBackend {
     this.minorVersion = deps.minorVersion;
     this.dns = deps.dns;
     this.deployments = new DeploymentController(lab);
+    this.directOwners = new DirectOwnerController(lab);
     this.images = new ImagePulls((node) => lab.nodes.get(node)?.imagePullSeconds ?? 0);
     // The images of the pods already running are on their nodes.
     for (const p of this.store.each('pods') as Iterable<any>) for (const c of p.spec.containers ?? []) this.images.have(p.spec.nodeName, c.image);
@@ -294,6 +297,12 @@ export class LabBackend implements ApiBackend {
         }
         break;
       }
+      case 'statefulsets':
+      case 'daemonsets':
+        if (type === 'MODIFIED' && JSON.stringify((previous as any)?.spec?.template) !== JSON.stringify(o.spec.template)) {
+          this.directOwners.reconcile(t.kind as RolledKind, ns, o.metadata.name);
+        }
+        break;
       case 'configmaps':
         if (ns === c.namespace && o.metadata.name === c.configMap && type !== 'DELETED') {
           const { Corefile, ...files } = (o.data ?? {}) as Record<string, string>;
@@ -301,7 +310,7 @@ export class LabBackend implements ApiBackend {
         }
         break;
     }
-    if (t.plural === 'pods' || t.plural === 'services' || t.plural === 'deployments') await this.dns?.clusterChanged?.();
+    if (t.plural === 'pods' || t.plural === 'services' || t.plural === 'deployments' || t.plural === 'statefulsets' || t.plural === 'daemonsets') await this.dns?.clusterChanged?.();
   }
 
   private background(p: Promise<void>): void {

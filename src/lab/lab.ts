@@ -7,7 +7,7 @@ import { randomBytes } from 'node:crypto';
 import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
-import type { ClusterState } from '../core/model/k8s.js';
+import type { NetworkPosition } from '../core/network-position.js';
 import { startApiServer, type RunningApiServer } from './apiserver/api-server.js';
 import { labKubeconfig } from './kubeconfig.js';
 import { LabBackend } from './lab-backend.js';
@@ -26,13 +26,8 @@ import { resourceByKind } from './state/resources.js';
 export type { ProbeRunner } from './pods/probe-runner.js';
 export { LabState } from './state/lab-state.js';
 
-/** Starts the DNS side of a lab (dns/dns-world.ts's startDnsWorld has this shape). */
-export type DnsStarter = (
-  scenario: Scenario,
-  map: AddressMap,
-  cluster: () => ClusterState,
-  opts: { seed: number; podFiles: (ns: string, name: string) => { resolvConf: string; hosts: string } | undefined } & Record<string, unknown>,
-) => Promise<LabDnsPort>;
+import type { DnsStarter } from './dns-starter.js';
+export type { DnsStarter } from './dns-starter.js';
 
 export interface StartLabOptions {
   /** 127.<secondOctet>.x.y is the lab's loopback range (random by default). */
@@ -53,6 +48,11 @@ export interface StartLabOptions {
   minorVersion?: number;
   /** API server port (0: any free port). */
   port?: number;
+  /**
+   * loopback (default; DNSWHY_LAB_BACKEND=netns switches) or netns: the same scenario on network
+   * namespaces, nft and real libc tools (src/lab/netns), inside its crash-safe wrapper.
+   */
+  backend?: 'loopback' | 'netns';
 }
 
 /** A running lab. */
@@ -70,6 +70,12 @@ export interface Lab {
   /** The cluster-admin bearer token (the one in kubeconfig). */
   adminToken: string;
   network: AddressMap;
+  /**
+   * Where a worker outside the pods sends from (diagnosis fallbacks): the address map on loopback;
+   * on the netns backend a position whose packets go nowhere (the lab process has no route into
+   * the namespaces, and must never use the host's).
+   */
+  workerNetwork: NetworkPosition;
   /** The DNS world, or undefined when started with `dns: false`. */
   dns: LabDnsPort | undefined;
   state: LabState;
@@ -89,12 +95,14 @@ const stopGraceMs = 500;
 
 export async function startLab(scenarioOrPath: Scenario | string, opts: StartLabOptions = {}): Promise<Lab> {
   const scenario = typeof scenarioOrPath === 'string' ? loadScenarioFile(scenarioOrPath) : scenarioOrPath;
-  const network = new AddressMap(opts.secondOctet);
+  const kernel = (opts.backend ?? (process.env.DNSWHY_LAB_BACKEND === 'netns' ? 'netns' : 'loopback')) === 'netns' ? (await import('./netns/netns-lab.js')).netnsLabParts() : undefined;
+  const network = kernel?.map ?? new AddressMap(opts.secondOctet);
+  const workerNetwork: NetworkPosition = kernel?.workerNetwork ?? network;
   const state = new LabState(scenario);
   const worker = serviceAccountUser(workerServiceAccount.namespace, workerServiceAccount.name);
   const backend = new LabBackend(state, {
     network,
-    probeRunner: opts.probeRunner ?? defaultProbeRunner,
+    probeRunner: opts.probeRunner ?? kernel?.probeRunner ?? defaultProbeRunner,
     deny: [...(scenario.rbac?.deny ?? []), ...(opts.deny ?? [])],
     deniedUser: worker.name,
     minorVersion: opts.minorVersion ?? 32,
@@ -105,16 +113,17 @@ export async function startLab(scenarioOrPath: Scenario | string, opts: StartLab
   backend.addToken(adminToken, { name: 'kubernetes-admin', groups: ['system:masters', 'system:authenticated'] });
   const workerToken = backend.issueToken(workerServiceAccount.namespace, workerServiceAccount.name, 365 * 86400).token;
   const tls = selfSignedCert({ commonName: `dnswhy-lab-${scenario.name}`.slice(0, 64), ips: ['127.0.0.1'] });
-  const starter = opts.dns === false ? undefined : (opts.dns ?? defaultDnsStarter);
+  const starter = opts.dns === false ? undefined : (opts.dns ?? kernel?.dns ?? defaultDnsStarter);
   const [api, dns] = await Promise.allSettled([
     startApiServer(backend, { tls: { cert: tls.certPem, key: tls.keyPem }, ...(opts.port !== undefined ? { port: opts.port } : {}) }),
     starter
-      ? starter(scenario, network, () => state.clusterState(), { seed: scenario.seed, podFiles: (ns, name) => state.podFiles(ns, name), ...(opts.dnsOptions ?? {}) })
+      ? starter(scenario, network, () => state.clusterState(), { seed: scenario.seed, podFiles: (ns, name) => state.podFiles(ns, name), policyView: () => state.policyView(), ...(opts.dnsOptions ?? {}) })
       : Promise.resolve(undefined),
   ]);
   if (api.status === 'rejected' || dns.status === 'rejected') {
     if (api.status === 'fulfilled') await api.value.close();
     if (dns.status === 'fulfilled') await dns.value?.stop();
+    await kernel?.stop();
     throw api.status === 'rejected' ? api.reason : (dns as PromiseRejectedResult).reason;
   }
   const server: RunningApiServer = api.value;
@@ -141,6 +150,7 @@ export async function startLab(scenarioOrPath: Scenario | string, opts: StartLab
     ca: tls.certPem,
     adminToken,
     network,
+    workerNetwork,
     dns: dns.value,
     state,
     backend,
@@ -152,6 +162,7 @@ export async function startLab(scenarioOrPath: Scenario | string, opts: StartLab
         // (e.g. a connect to an address whose SYNs are dropped): stopping the DNS world ends it.
         await Promise.race([backend.idle(), new Promise((r) => setTimeout(r, stopGraceMs).unref())]);
         await dns.value?.stop();
+        await kernel?.stop();
         if (ownDir) rmSync(dir, { recursive: true, force: true });
       })();
       return stopped;

@@ -10,7 +10,7 @@ import { ClusterError, ConflictError, ForbiddenError, InvalidRequestError, NotFo
 import { InputError } from '../../src/core/input/target-name.js';
 import { ConfigError } from '../../src/config.js';
 import { PodNotFoundError } from '../../src/probes/gather/resolve-pod.js';
-import { StepTimeoutError } from '../../src/probes/gather/steps.js';
+import { StepTimeoutError } from '../../src/probes/gather/run-step.js';
 import { errorFromStatus } from '../../src/probes/kube/map-error.js';
 import { FixRejectedError, StaleTargetError } from '../../src/remediation/apply-types.js';
 import { ScenarioError } from '../../src/lab/scenario/scenario-error.js';

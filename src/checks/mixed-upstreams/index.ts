@@ -8,7 +8,8 @@ import { defineCheck, docsUrlFor, type CheckMeta } from '../define-check.js';
 import { factsOf, type QueryView } from '../lib/facts.js';
 import { corednsUpstreams } from '../lib/upstreams.js';
 import { makeFinding } from '../lib/finding.js';
-import { isUnder, listText, parentOf } from '../lib/names.js';
+import { listText } from '../lib/names.js';
+import { internalZone } from '../lib/zone-forwarders.js';
 import { refs } from '../lib/references.js';
 import { mixedUpstreamFixes } from './fix.js';
 
@@ -23,14 +24,6 @@ const meta: CheckMeta = {
     'upstreams-disagree': { severity: 'error', text: 'Some upstreams answer the name and others say it does not exist' },
   },
 };
-
-/** The zone to route to the good upstreams: the negative answers' SOA owner, or the name's parent. */
-export function internalZone(name: string, negatives: QueryView[]): string {
-  const owners = negatives.map((n) => n.soa?.owner).filter((o): o is string => !!o && o.split('.').length >= 2 && isUnder(name, o));
-  if (owners.length > 0) return owners.sort((a, b) => b.length - a.length)[0]!;
-  const p = parentOf(name);
-  return p.split('.').length >= 2 ? p : name;
-}
 
 /** When every CoreDNS node's upstreams agree among themselves but nodes differ, the replica decides. */
 function perNodeText(views: QueryView[], good: string[], bad: string[]): string | undefined {

@@ -10,6 +10,7 @@ import { makeFinding } from '../lib/finding.js';
 import { listText } from '../lib/names.js';
 import { refs } from '../lib/references.js';
 import { corednsUpstreams } from '../lib/upstreams.js';
+import { zoneForwarders } from '../lib/zone-forwarders.js';
 
 const id = 'upstream-failure';
 
@@ -52,6 +53,9 @@ export const upstreamFailure = defineCheck({
     }
     const bad = views.filter(failed);
     if (bad.length === 0) return [];
+    // Forward targets that refuse a zone another resolver answers lack the zone (forwarders-lack-zone):
+    // they are not down, they are the wrong resolvers for it.
+    if (up && bad.every((v) => v.rcode === 'REFUSED') && zoneForwarders(f)) return [];
     const good = views.filter((v) => !failed(v));
     const badResolvers = [...new Set(bad.map((v) => v.resolver))];
     const goodResolvers = [...new Set(good.map((v) => v.resolver))].filter((r) => !badResolvers.includes(r));

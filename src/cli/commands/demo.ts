@@ -9,12 +9,15 @@ import pc from 'picocolors';
 import type { ExpectationOutcome } from '../../lab/expectations/lab-expectations.js';
 import { exitCodes } from '../exit-codes.js';
 import { packageRoot } from '../package-root.js';
+import { backendOption, enterBackend, type LabBackendName } from '../lab-backend-option.js';
 
 export function demoCommand(): Command {
   return new Command('demo')
     .description('diagnose every seed incident in the embedded lab, apply each proven fix, and show the healthy re-run')
     .argument('[files...]', 'scenario files (default: every scenario shipped in scenarios/)')
-    .action(async (files: string[]) => {
+    .addOption(backendOption())
+    .action(async (files: string[], opts: { backend?: LabBackendName }) => {
+      if (await enterBackend(opts.backend)) return;
       const [{ testScenarioFile }, { renderText }] = await Promise.all([
         import('../../lab/expectations/lab-expectations.js'),
         import('../../core/report/render-text.js'),

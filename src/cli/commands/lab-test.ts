@@ -7,6 +7,7 @@ import pc from 'picocolors';
 import type { ExpectationOutcome, ScenarioOutcome } from '../../lab/expectations/lab-expectations.js';
 import { exitCodes } from '../exit-codes.js';
 import { intOption } from '../option-parsers.js';
+import { backendOption, enterBackend, type LabBackendName } from '../lab-backend-option.js';
 
 export function labTestCommand(): Command {
   return new Command('test')
@@ -14,7 +15,9 @@ export function labTestCommand(): Command {
     .argument('<files...>', 'scenario files')
     .option('--json', 'print {"scenarios":[...]} as JSON')
     .option('--burst <count>', 'burst probe size', intOption('--burst', 1), 200)
-    .action(async (files: string[], opts: { json?: boolean; burst: number }) => {
+    .addOption(backendOption())
+    .action(async (files: string[], opts: { json?: boolean; burst: number; backend?: LabBackendName }) => {
+      if (await enterBackend(opts.backend)) return;
       const { testScenarioFile } = await import('../../lab/expectations/lab-expectations.js');
       const color = Boolean(process.stdout.isTTY) && !opts.json;
       const results: ScenarioOutcome[] = [];

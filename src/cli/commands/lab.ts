@@ -6,12 +6,14 @@
 import { Command } from 'commander';
 import { exitCodes } from '../exit-codes.js';
 import { intOption } from '../option-parsers.js';
+import { backendOption, enterBackend, type LabBackendName } from '../lab-backend-option.js';
 
 export interface LabCommandOptions {
   kubeconfigDir?: string;
   port?: number;
   secondOctet?: number;
   dns: boolean;
+  backend?: LabBackendName;
 }
 
 /** Runs a lab until one of `signals` arrives; resolves with the exit code. */
@@ -67,12 +69,14 @@ export function labCommand(subcommands: Command[] = []): Command {
     .option('--port <port>', 'API server port (default: any free port)', intOption('--port', 0, 65535))
     .option('--second-octet <n>', 'use 127.<n>.x.y for the lab addresses', intOption('--second-octet', 1, 254))
     .option('--no-dns', 'run only the Kubernetes API side (no DNS servers)')
+    .addOption(backendOption())
     .action(async (file: string | undefined, opts: LabCommandOptions, self: Command) => {
       if (!file) {
         self.outputHelp();
         process.exitCode = exitCodes.usage;
         return;
       }
+      if (await enterBackend(opts.backend)) return;
       process.exitCode = await runLab(file, opts);
     });
   for (const sub of subcommands) cmd.addCommand(sub);

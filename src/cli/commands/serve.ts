@@ -10,7 +10,8 @@ import { pino } from 'pino';
 import { startClusterWorker, type RunningWorker } from '../../../jobs/cluster-worker.js';
 import { openClusterRuntime, type OpenedRuntime } from '../../../jobs/open-cluster-runtime.js';
 import { ConfigError, loadConfig, type ServeRole } from '../../config.js';
-import { bullConnection, openRedis } from '../../queue/connection.js';
+import { bullConnection, describeRedis, openRedis, type RedisTarget } from '../../queue/connection.js';
+import { redisTargetOf } from '../redis-target.js';
 import { startLocalRedis, type LocalRedis } from '../../store/local-redis.js';
 import { Queues } from '../../queue/queues.js';
 import { startSlackApp, type RunningSlackApp } from '../../slack/app.js';
@@ -19,14 +20,17 @@ import { exitCodes } from '../exit-codes.js';
 import { Readiness } from '../../ops/readiness.js';
 import { startOpsServer, type OpsServer } from '../../ops/ops-server.js';
 import { addRedisConditions } from '../../store/redis-readiness.js';
+import { DnswhyMetrics } from '../../ops/metrics.js';
 
 /** What a running `serve` holds, for a clean stop. */
 export interface RunningServe {
   eventsUrl?: string;
+  /** Where Redis is, in words (the URL without its password, or the Sentinel primary). */
   redisUrl: string;
   /** Base URL of /healthz and /readyz. */
   opsUrl: string;
   readiness: Readiness;
+  metrics: DnswhyMetrics;
   stop(): Promise<void>;
 }
 
@@ -39,17 +43,21 @@ export async function startServe(role: ServeRole, env: Record<string, string | u
   const config = loadConfig(env, role);
   const log = pino({ level: config.logLevel }, pino.destination(2));
   let local: LocalRedis | undefined;
-  let redisUrl = config.redisUrl;
-  if (!redisUrl) {
+  let target: RedisTarget;
+  if (config.redis) {
+    target = redisTargetOf(config.redis);
+  } else {
     local = await startLocalRedis();
-    redisUrl = local.url;
-    say(`REDIS_URL is not set: started a local redis-server at ${redisUrl} for development (data is not kept).`);
+    target = { url: local.url };
+    say(`REDIS_URL is not set: started a local redis-server at ${local.url} for development (data is not kept).`);
   }
-  const redis = openRedis(redisUrl, log);
-  const connection = bullConnection(redisUrl);
+  const redisUrl = describeRedis(target);
+  const redis = openRedis(target, log);
+  const connection = bullConnection(target);
   const queues = new Queues(connection, log);
   const readiness = new Readiness();
   addRedisConditions(readiness, redis, log);
+  const metrics = new DnswhyMetrics();
   let ops: OpsServer | undefined;
   let runtime: OpenedRuntime | undefined;
   let worker: RunningWorker | undefined;
@@ -66,7 +74,8 @@ export async function startServe(role: ServeRole, env: Record<string, string | u
   try {
     // First, so that probes see "not ready" (with the reason) while the rest starts.
     ops = await startOpsServer(readiness, config.ops);
-    say(`/healthz and /readyz on ${config.ops.host}:${ops.port}`);
+    metrics.serveOn(ops);
+    say(`/healthz and /readyz on ${config.ops.host}:${ops.port}, /metrics beside them`);
     if (role !== 'app') {
       runtime = await openClusterRuntime({
         name: config.cluster,
@@ -74,9 +83,10 @@ export async function startServe(role: ServeRole, env: Record<string, string | u
         ...(config.lab ? { lab: config.lab } : {}),
         probe: config.probe,
         ...(config.self ? { self: config.self } : {}),
+        onProbePod: (outcome) => metrics.probePods.inc({ cluster: config.cluster, outcome }),
       });
       log.info({ image: runtime.probe.probeImage.image, pullPolicy: runtime.probe.probeImage.pullPolicy ?? 'kubelet default', pullSecrets: runtime.probe.probeImage.pullSecrets ?? [], from: runtime.probe.source }, 'probe image');
-      worker = await startClusterWorker({ connection, redis, queues, runtime, cluster: config.cluster, concurrency: config.workerConcurrency, log, readiness });
+      worker = await startClusterWorker({ connection, redis, queues, runtime, cluster: config.cluster, concurrency: config.workerConcurrency, log, readiness, metrics });
       say(`worker for cluster "${config.cluster}"${config.lab ? ` (lab ${config.lab})` : ''} consuming dnswhy-cluster-${config.cluster}`);
     }
     if (role !== 'worker') {
@@ -98,6 +108,7 @@ export async function startServe(role: ServeRole, env: Record<string, string | u
         defaultCluster: config.cluster,
         ...(config.docsBaseUrl ? { docsBaseUrl: config.docsBaseUrl } : {}),
         readiness,
+        metrics,
       });
       say(config.slack.mode === 'socket' ? 'Slack app connected in Socket Mode' : `Slack app listening on :${config.slack.port}/slack/events (HTTP mode)`);
     }
@@ -105,7 +116,7 @@ export async function startServe(role: ServeRole, env: Record<string, string | u
     await stop();
     throw err;
   }
-  return { ...(app?.eventsUrl ? { eventsUrl: app.eventsUrl } : {}), redisUrl, opsUrl: `http://127.0.0.1:${ops.port}`, readiness, stop };
+  return { ...(app?.eventsUrl ? { eventsUrl: app.eventsUrl } : {}), redisUrl, opsUrl: `http://127.0.0.1:${ops.port}`, readiness, metrics, stop };
 }
 
 function parseRole(v: string): ServeRole {

@@ -8,6 +8,7 @@ import { addClusterOptions, addFormatOptions } from '../common-options.js';
 import { exitCodes } from '../exit-codes.js';
 import { intOption } from '../option-parsers.js';
 import { progressReporter } from '../progress.js';
+import { backendOption, enterBackend, type LabBackendName } from '../lab-backend-option.js';
 
 export function whyCommand(): Command {
   const cmd = new Command('why')
@@ -20,6 +21,7 @@ export function whyCommand(): Command {
     .addOption(new Option('-o, --output <format>', 'text (the brief report), wide (text with the details), json or markdown').choices(['text', 'wide', 'json', 'markdown']))
     .option('--burst <count>', 'burst probe size (queries)', intOption('--burst', 1), 200)
     .option('--concurrency <n>', 'burst probe concurrency', intOption('--concurrency', 1), 20)
+    .addOption(backendOption())
     .action(async (podArg: string, nameArg: string, opts: WhyOptions, cmd: Command) => {
       let target;
       try {
@@ -28,6 +30,7 @@ export function whyCommand(): Command {
         if (err instanceof InputError) cmd.error(`dnswhy why: ${err.message}`, { exitCode: exitCodes.usage });
         throw err;
       }
+      if (opts.lab && (await enterBackend(opts.backend))) return;
       // Loaded only when the command runs, so `dnswhy --help` and other commands start fast.
       const [{ openCluster }, { runDiagnosis }, { renderJson }, { renderMarkdown }, { renderText }] = await Promise.all([
         import('../../diagnosis/open-cluster.js'),
@@ -68,6 +71,7 @@ export function whyCommand(): Command {
 }
 
 interface WhyOptions {
+  backend?: LabBackendName;
   namespace?: string;
   context?: string;
   kubeconfig?: string;

@@ -85,20 +85,15 @@ function list(req: IncomingMessage, res: ServerResponse, url: URL, { t, namespac
   }
   const all = backend.store.list(t.plural, namespace).filter((o) => labels(o.metadata.labels) && fields(o));
   const rv = backend.store.resourceVersion;
-  let offset = 0;
+  // The continue token names the last key served, as the real server's does (it resumes after that
+  // etcd key): a pod created or deleted between two pages moves no other pod across a page boundary.
   const token = url.searchParams.get('continue');
-  if (token) {
-    try {
-      offset = JSON.parse(Buffer.from(token, 'base64').toString('utf8')).offset;
-      if (!Number.isInteger(offset) || offset < 0) throw new Error('offset');
-    } catch {
-      throw badRequest('continue key is not valid: incorrect encoded start resourceVersion (version meta.k8s.io/v1)');
-    }
-  }
+  const offset = token ? firstAfter(all, continueKeyOf(token)) : 0;
   const limit = Number(url.searchParams.get('limit') ?? 0);
   const items = limit > 0 ? all.slice(offset, offset + limit) : all.slice(offset);
   const rest = all.length - offset - items.length;
-  const cont = limit > 0 && rest > 0 ? Buffer.from(JSON.stringify({ offset: offset + items.length, rv })).toString('base64') : undefined;
+  const last = items.at(-1);
+  const cont = limit > 0 && rest > 0 && last ? Buffer.from(JSON.stringify({ start: storeKey(last), rv })).toString('base64') : undefined;
   if (wantsTable(req.headers.accept)) {
     return sendJson(res, 200, toTable(t.plural, items, { resourceVersion: rv, ...(cont ? { continue: cont } : {}), includeObject: url.searchParams.get('includeObject') }));
   }
@@ -109,6 +104,33 @@ function list(req: IncomingMessage, res: ServerResponse, url: URL, { t, namespac
     // Items of a list carry no kind/apiVersion on the real server either.
     items: items.map(({ kind: _k, apiVersion: _a, ...rest }) => rest),
   });
+}
+
+/** namespace/name: the order the store lists in (byte order, as etcd keys). */
+function storeKey(o: KubeObject): string {
+  return `${o.metadata.namespace ?? ''}/${o.metadata.name}`;
+}
+
+function continueKeyOf(token: string): string {
+  try {
+    const start: unknown = JSON.parse(Buffer.from(token, 'base64').toString('utf8')).start;
+    if (typeof start !== 'string') throw new Error('start');
+    return start;
+  } catch {
+    throw badRequest('continue key is not valid: incorrect encoded start resourceVersion (version meta.k8s.io/v1)');
+  }
+}
+
+/** Index of the first object whose key sorts after `key` (binary search over the sorted list). */
+function firstAfter(sorted: KubeObject[], key: string): number {
+  let lo = 0;
+  let hi = sorted.length;
+  while (lo < hi) {
+    const mid = (lo + hi) >>> 1;
+    if (storeKey(sorted[mid]!) <= key) lo = mid + 1;
+    else hi = mid;
+  }
+  return lo;
 }
 
 /** Open watches per lab (by its store), ended when that lab's server stops. */

@@ -75,14 +75,16 @@ export function validateObject(kind: string, obj: KubeObject, old?: KubeObject):
       if (size > 1024 * 1024) out.push(cause('data', 'Too long: must have at most 1048576 bytes', 'FieldValueTooLong'));
       break;
     }
-    case 'Deployment': {
+    case 'Deployment':
+    case 'StatefulSet':
+    case 'DaemonSet': {
       const spec = o.spec ?? {};
       if (spec.replicas !== undefined && (!Number.isInteger(spec.replicas) || spec.replicas < 0)) {
         out.push(cause('spec.replicas', `Invalid value: ${spec.replicas}: must be greater than or equal to 0`));
       }
       const sel: Record<string, string> = spec.selector?.matchLabels ?? {};
       const labels: Record<string, string> = spec.template?.metadata?.labels ?? {};
-      if (Object.keys(sel).length === 0) out.push(cause('spec.selector', 'Invalid value: "null": empty selector is invalid for deployment'));
+      if (Object.keys(sel).length === 0) out.push(cause('spec.selector', `Invalid value: "null": empty selector is invalid for ${kind.toLowerCase()}`));
       else if (!Object.entries(sel).every(([k, v]) => labels[k] === v)) {
         out.push(cause('spec.template.metadata.labels', `Invalid value: ${goMap(labels)}: \`selector\` does not match template \`labels\``));
       }

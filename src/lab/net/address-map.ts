@@ -22,7 +22,17 @@ export type DialGuard = (
   from: string | undefined,
 ) => { host: string; port: number } | undefined;
 
+/** Client sockets opened in the sender's own network namespace (the netns backend); loopback labs have none. */
+export interface ClientSockets {
+  /** A UDP socket bound to an ephemeral port of `from`, in the namespace that owns `from`. */
+  udpFrom(from: string): Promise<import('node:dgram').Socket>;
+  /** A TCP connection made from the namespace that owns `from` (rejects with the errno code: ECONNREFUSED, ETIMEDOUT). */
+  connectFrom(from: string, host: string, port: number, timeoutMs: number): Promise<import('node:net').Socket>;
+}
+
 export class AddressMap implements NetworkPosition {
+  /** Set by the netns backend: senders then open their sockets in their own namespaces. */
+  clientSockets?: ClientSockets;
   private readonly toLoopback = new Map<string, string>();
   private readonly fromLoopback = new Map<string, string>();
   private readonly served = new Map<string, number>();

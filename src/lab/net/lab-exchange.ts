@@ -31,10 +31,12 @@ function idOf(msg: Buffer): number {
 }
 
 /** UDP exchange; resolves with the first reply carrying the query's ID. */
-function exchangeUdp(map: AddressMap, from: string, to: ExchangeTarget, msg: Buffer, timeoutMs: number): Promise<Buffer> {
+async function exchangeUdp(map: AddressMap, from: string, to: ExchangeTarget, msg: Buffer, timeoutMs: number): Promise<Buffer> {
   const dst = map.dial(to.ip, to.port, 'udp', from);
+  // On the kernel backend the socket is opened (and bound) in the sender's namespace.
+  const kernelSock = map.clientSockets ? await map.clientSockets.udpFrom(from).catch((e: Error) => Promise.reject(new ExchangeError('error', e.message))) : undefined;
   return new Promise<Buffer>((resolve, reject) => {
-    const sock = dgram.createSocket('udp4');
+    const sock = kernelSock ?? dgram.createSocket('udp4');
     let done = false;
     const finish = (err: Error | null, reply?: Buffer): void => {
       if (done) return;
@@ -62,21 +64,34 @@ function exchangeUdp(map: AddressMap, from: string, to: ExchangeTarget, msg: Buf
     sock.on('message', (reply) => {
       if (idOf(reply) === idOf(msg)) finish(null, reply);
     });
-    sock.bind({ address: map.loopbackFor(from), port: 0 }, () => {
+    const send = () =>
       sock.connect(dst.port, dst.host, () => {
         sock.send(msg, (err) => {
           if (err) finish(new ExchangeError('error', err.message));
         });
       });
-    });
+    if (kernelSock) send();
+    else sock.bind({ address: map.loopbackFor(from), port: 0 }, send);
   });
 }
 
 /** TCP exchange with 2-byte framing; the connection is closed after the reply. */
-function exchangeTcp(map: AddressMap, from: string, to: ExchangeTarget, msg: Buffer, timeoutMs: number): Promise<Buffer> {
+async function exchangeTcp(map: AddressMap, from: string, to: ExchangeTarget, msg: Buffer, timeoutMs: number): Promise<Buffer> {
   const dst = map.dial(to.ip, to.port, 'tcp', from);
+  // On the kernel backend the connection is made in the sender's namespace, then handed over.
+  let kernelSock: net.Socket | undefined;
+  if (map.clientSockets) {
+    try {
+      kernelSock = await map.clientSockets.connectFrom(from, dst.host, dst.port, timeoutMs);
+    } catch (e) {
+      const code = (e as { errno?: string }).errno;
+      if (code === 'ECONNREFUSED') throw new ExchangeError('refused', `${to.ip}:${to.port}/tcp: connection refused`);
+      if (code === 'ETIMEDOUT') throw new ExchangeError('timeout', `no answer from ${to.ip}:${to.port}/tcp within ${timeoutMs} ms`);
+      throw new ExchangeError('error', (e as Error).message);
+    }
+  }
   return new Promise<Buffer>((resolve, reject) => {
-    const sock = net.connect({ host: dst.host, port: dst.port, localAddress: map.loopbackFor(from) });
+    const sock = kernelSock ?? net.connect({ host: dst.host, port: dst.port, localAddress: map.loopbackFor(from) });
     const reader = new FrameReader();
     let done = false;
     const finish = (err: Error | null, reply?: Buffer): void => {
@@ -89,7 +104,8 @@ function exchangeTcp(map: AddressMap, from: string, to: ExchangeTarget, msg: Buf
       else resolve(reply!);
     };
     const timer = setTimeout(() => finish(new ExchangeError('timeout', `no answer from ${to.ip}:${to.port}/tcp within ${timeoutMs} ms`)), timeoutMs);
-    sock.on('connect', () => sock.write(frame(msg)));
+    if (kernelSock) sock.write(frame(msg));
+    else sock.on('connect', () => sock.write(frame(msg)));
     sock.on('data', (chunk) => {
       for (const reply of reader.push(chunk)) if (idOf(reply) === idOf(msg)) return finish(null, reply);
     });

@@ -48,6 +48,16 @@ export interface LabServer {
   close(): Promise<void>;
 }
 
+/**
+ * Sockets on the real kernel (the netns backend, src/lab/netns): a server's socket is opened in the
+ * namespace that owns its address, and the kernel applies drop, reject and loss (nft) before the
+ * server sees a packet; only delay is still added here (this kernel has no netem).
+ */
+export interface KernelSockets {
+  udp(ip: string, port: number): Promise<dgram.Socket>;
+  listen(ip: string, port: number): Promise<net.Server>;
+}
+
 /** Cluster address used for the SYN black hole's own loopback address (never a scenario address). */
 const blackHoleName = 'lab:syn-black-hole';
 
@@ -62,9 +72,23 @@ export class LabNetwork {
     readonly map: AddressMap,
     readonly topo: Topology,
     readonly rules: NetworkRules,
-    private readonly blackHole: SynBlackHole,
-    private readonly sink: { host: string; port: number; sock: dgram.Socket },
+    private readonly blackHole: SynBlackHole | undefined,
+    private readonly sink: { host: string; port: number; sock: dgram.Socket } | undefined,
+    readonly kernel?: KernelSockets,
   ) {}
+
+  /** A network whose packets the kernel carries and judges (no black hole, sink or dial guard). */
+  static onKernel(map: AddressMap, topo: Topology, rules: NetworkRules, kernel: KernelSockets): LabNetwork {
+    return new LabNetwork(map, topo, rules, undefined, undefined, kernel);
+  }
+
+  /** What a server does with a packet: on the kernel only a delay is left to add (it dropped the rest). */
+  private verdict(p: PacketInfo, opts: ServeOptions): Verdict {
+    if (opts.rules === 'none') return { action: 'deliver', delayMs: 0 };
+    const v = this.rules.decide(p);
+    if (this.kernel && v.action !== 'deliver') return { action: 'deliver', delayMs: 0 };
+    return v;
+  }
 
   /** Starts the network (the SYN black hole, the UDP sink) and installs the rule-aware dial guard in the map. */
   static async start(map: AddressMap, topo: Topology, rules: NetworkRules): Promise<LabNetwork> {
@@ -81,15 +105,15 @@ export class LabNetwork {
   /**
    * What the kernel would do before any listener sees the packet: reject → refused at once (a
    * closed port, so the kernel itself answers RST or ICMP port unreachable); drop → never answered
-   * (TCP: the SYN black hole; UDP: a sink that discards). Loss and delay are applied by the
-   * receiving server.
+   * (TCP: the SYN black hole; UDP: a sink that discards), for a rule or a NetworkPolicy. Loss and
+   * delay are applied by the receiving server.
    */
   private dialGuard(ip: string, port: number, proto: 'udp' | 'tcp', from: string | undefined): { host: string; port: number } | undefined {
     if (from === undefined) return undefined;
     const src = this.topo.effectiveSource(from, ip);
-    const i = this.rules.firstMatch({ from: src, to: ip, proto, port });
-    if (i < 0) return undefined;
-    const action = this.rules.rule(i)!.action;
+    const packet = { from: src, to: ip, proto, port, origin: from };
+    // A Service IP's endpoint is chosen (and judged by the NetworkPolicies) by kube-proxy's emulation.
+    const action = this.rules.gate(packet, this.topo.isServiceIp(ip) ? null : packet);
     if (action === 'reject') return { host: this.map.loopbackFor(ip), port: closedPort };
     if (action === 'drop') return proto === 'tcp' ? this.synBlackHole : this.udpSink();
     return undefined;
@@ -100,11 +124,12 @@ export class LabNetwork {
    * when nothing serves the destination (a closed port would make the kernel answer ICMP instead).
    */
   private udpSink(): { host: string; port: number } {
-    return { host: this.sink.host, port: this.sink.port };
+    return { host: this.sink!.host, port: this.sink!.port };
   }
 
   /** Where a TCP SYN goes to be dropped (connect() then times out). */
   get synBlackHole(): { host: string; port: number } {
+    if (!this.blackHole) throw new Error('the kernel network has no SYN black hole (the kernel drops SYNs itself)');
     return { host: this.blackHole.host, port: this.blackHole.port };
   }
 
@@ -132,19 +157,21 @@ export class LabNetwork {
   /** Serves DNS over UDP at cluster address `ip:port`. */
   async serveDnsUdp(ip: string, port: number, handler: DnsHandler, opts: ServeOptions = {}): Promise<LabServer> {
     this.assertOpen(ip, port);
-    const sock = dgram.createSocket('udp4');
-    await new Promise<void>((resolve, reject) => {
-      sock.once('error', reject);
-      sock.bind({ address: this.map.loopbackFor(ip), port: 0 }, () => {
-        sock.off('error', reject);
-        resolve();
+    const sock = this.kernel ? await this.kernel.udp(ip, port) : dgram.createSocket('udp4');
+    if (!this.kernel) {
+      await new Promise<void>((resolve, reject) => {
+        sock.once('error', reject);
+        sock.bind({ address: this.map.loopbackFor(ip), port: 0 }, () => {
+          sock.off('error', reject);
+          resolve();
+        });
       });
-    });
+    }
     // A send to a client that went away must not crash the lab.
     sock.on('error', () => {});
     sock.on('message', (msg, rinfo) => {
       const client = this.identify(rinfo.address, rinfo.port, ip);
-      const verdict: Verdict = opts.rules === 'none' ? { action: 'deliver', delayMs: 0 } : this.rules.decide({ from: client.ip, to: ip, proto: 'udp', port });
+      const verdict = this.verdict({ from: client.ip, to: ip, proto: 'udp', port, origin: client.sourceIp }, opts);
       // UDP reject: userspace cannot send ICMP; senders that dial with `from` get a real ICMP
       // port unreachable from the kernel (dialGuard). Others see a drop.
       if (verdict.action !== 'deliver') return;
@@ -186,7 +213,9 @@ export class LabNetwork {
     // This server's own connections: a silently held (dropped) one never ends by itself, and
     // net.Server#close waits for every connection, so close() must destroy them first.
     const connections = new Set<net.Socket>();
-    const srv = net.createServer({ allowHalfOpen: false }, (sock) => {
+    const onConnect = (sock: net.Socket) => {
+      // A kernel listener is opened paused (by its namespace's agent) so no byte is lost in the hand-over.
+      if (this.kernel) sock.resume();
       this.sockets.add(sock);
       connections.add(sock);
       sock.on('close', () => {
@@ -195,7 +224,7 @@ export class LabNetwork {
       });
       sock.on('error', () => {});
       const client = this.identify(sock.remoteAddress ?? '', sock.remotePort ?? 0, ip);
-      const verdict: Verdict = opts.rules === 'none' ? { action: 'deliver', delayMs: 0 } : this.rules.decide({ from: client.ip, to: ip, proto: 'tcp', port });
+      const verdict = this.verdict({ from: client.ip, to: ip, proto: 'tcp', port, origin: client.sourceIp }, opts);
       if (verdict.action === 'reject') return void sock.resetAndDestroy();
       if (verdict.action === 'drop' && !(verdict.lost ?? false)) {
         if (opts.dropAfterAccept === 'reset') return void sock.resetAndDestroy();
@@ -204,14 +233,21 @@ export class LabNetwork {
       }
       // TCP retransmits lost segments, so a `loss` verdict still delivers.
       onConnection(sock, client, verdict.action === 'drop' ? { action: 'deliver', delayMs: 0, rule: verdict.rule } : verdict);
-    });
-    await new Promise<void>((resolve, reject) => {
-      srv.once('error', reject);
-      srv.listen({ host: this.map.loopbackFor(ip), port: 0 }, () => {
-        srv.off('error', reject);
-        resolve();
+    };
+    let srv: net.Server;
+    if (this.kernel) {
+      srv = await this.kernel.listen(ip, port);
+      srv.on('connection', onConnect);
+    } else {
+      srv = net.createServer({ allowHalfOpen: false }, onConnect);
+      await new Promise<void>((resolve, reject) => {
+        srv.once('error', reject);
+        srv.listen({ host: this.map.loopbackFor(ip), port: 0 }, () => {
+          srv.off('error', reject);
+          resolve();
+        });
       });
-    });
+    }
     const boundPort = (srv.address() as net.AddressInfo).port;
     this.map.registerServer(ip, port, 'tcp', boundPort);
     const server: LabServer = {
@@ -264,7 +300,8 @@ export class LabNetwork {
     for (const s of this.sockets) s.destroy();
     await Promise.all([...this.servers].map((s) => s.close()));
     this.removeGuard?.();
-    await new Promise<void>((resolve) => this.sink.sock.close(() => resolve()));
-    await this.blackHole.stop();
+    const sink = this.sink;
+    if (sink) await new Promise<void>((resolve) => sink.sock.close(() => resolve()));
+    await this.blackHole?.stop();
   }
 }

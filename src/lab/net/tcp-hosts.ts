@@ -68,6 +68,11 @@ export class TcpHosts {
 
   /** Listens on the scenario's hosts and the shared Service/pod listener, and installs the dial guard. */
   async start(): Promise<this> {
+    // On the kernel, Service and pod ports are nft DNAT and real listeners (src/lab/netns).
+    if (this.labNet.kernel) {
+      await this.refresh();
+      return this;
+    }
     this.demux = await startDemux(this.labNet.map.loopbackFor(demuxName));
     this.removeGuard = this.labNet.map.addDialGuard((ip, port, proto, from) => {
       if (proto !== 'tcp' || this.servedElsewhere(ip, port) || this.labNet.map.isServed(ip, port, 'tcp')) return undefined;
@@ -83,8 +88,10 @@ export class TcpHosts {
       // kube-proxy picks the endpoint at SYN time; a rule to that endpoint then decides the SYN.
       const backend = backends[Math.floor(this.rng() * backends.length)]!;
       const src = this.labNet.topo.effectiveSource(from, ip);
-      const i = this.labNet.rules.firstMatch({ from: src, to: backend, proto: 'tcp', port });
-      const action = i < 0 ? undefined : this.labNet.rules.rule(i)!.action;
+      // NetworkPolicies see the translated packet: to the endpoint's target port.
+      const servicePort = target.service!.ports.find((p) => p.port === port && (p.protocol ?? 'TCP') === 'TCP');
+      const targetPort = typeof servicePort?.targetPort === 'number' ? servicePort.targetPort : port;
+      const action = this.labNet.rules.gate({ from: src, to: backend, proto: 'tcp', port }, { from: src, origin: from, to: backend, proto: 'tcp', port: targetPort });
       if (action === 'reject') return { host: this.labNet.map.loopbackFor(ip), port: closedPort };
       if (action === 'drop') return this.labNet.synBlackHole;
       return toDemux;

@@ -270,6 +270,49 @@ export function deploymentObject(d: { namespace: string; name: string; selector:
   };
 }
 
+/** Owners that create their pods themselves, with no ReplicaSet between. */
+export type DirectOwnerKind = 'StatefulSet' | 'DaemonSet' | 'Job';
+
+/** Labels the controller adds to a pod of its own (a StatefulSet names each pod). */
+export function directOwnerPodLabels(kind: DirectOwnerKind, podName: string): Record<string, string> {
+  return kind === 'StatefulSet' ? { 'statefulset.kubernetes.io/pod-name': podName } : {};
+}
+
+/**
+ * A StatefulSet, DaemonSet or Job that owns pods directly (no ReplicaSet between them), as the lab
+ * serves the owners a scenario names. Jobs select their pods by controller-uid, set once the uid is known.
+ */
+export function directOwnerObject(d: { kind: DirectOwnerKind; namespace: string; name: string; selector: Record<string, string>; replicas: number; template: PodTemplate }): KubeObject {
+  const metadata = { name: d.name, namespace: d.namespace, labels: { ...d.selector } };
+  const template = cloneJson(d.template);
+  switch (d.kind) {
+    case 'StatefulSet':
+      return {
+        apiVersion: 'apps/v1',
+        kind: 'StatefulSet',
+        metadata,
+        spec: { replicas: d.replicas, serviceName: d.name, selector: { matchLabels: { ...d.selector } }, template, podManagementPolicy: 'OrderedReady', updateStrategy: { type: 'RollingUpdate', rollingUpdate: { partition: 0 } }, revisionHistoryLimit: 10 },
+        status: {},
+      };
+    case 'DaemonSet':
+      return {
+        apiVersion: 'apps/v1',
+        kind: 'DaemonSet',
+        metadata,
+        spec: { selector: { matchLabels: { ...d.selector } }, template, updateStrategy: { type: 'RollingUpdate', rollingUpdate: { maxUnavailable: 1, maxSurge: 0 } }, revisionHistoryLimit: 10 },
+        status: {},
+      };
+    case 'Job':
+      return {
+        apiVersion: 'batch/v1',
+        kind: 'Job',
+        metadata,
+        spec: { parallelism: d.replicas, completions: d.replicas, backoffLimit: 6, manualSelector: false, template: { ...template, spec: { restartPolicy: 'Never', ...template.spec } } },
+        status: {},
+      };
+  }
+}
+
 /** A ReplicaSet at a Deployment revision (or on its own, without `owner`); `template` is used as given. */
 export function replicaSetObject(r: {
   namespace: string;
@@ -320,7 +363,7 @@ export function corednsPodSpec(c: { image: string; configMap: string }): Record<
 }
 
 /** The cluster DNS Service as kubeadm creates it (kube-dns: DNS over UDP and TCP, metrics on 9153). */
-export function dnsServiceObject(d: { namespace: string; name: string; ip: string; appLabel: string; selector: Record<string, string> }): KubeObject {
+export function dnsServiceObject(d: { namespace: string; name: string; ip: string; appLabel: string; selector?: Record<string, string> }): KubeObject {
   return serviceObject({
     namespace: d.namespace,
     name: d.name,

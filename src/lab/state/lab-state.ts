@@ -9,6 +9,7 @@ import { podResolvConf } from '../kubelet/resolv-conf.js';
 import { rngStream, type Rng } from '../net/seeded-rng.js';
 import { CidrIndex, nthAddress } from '../scenario/addresses.js';
 import type { Scenario } from '../scenario/schema.js';
+import type { NetworkPolicyObject, PolicyPod, PolicyView } from '../net/network-policies.js';
 import { EndpointsController } from './endpoints-controller.js';
 import {
   configMapObject,
@@ -16,6 +17,9 @@ import {
   corednsPodSpec,
   defaultPodSpec,
   deploymentObject,
+  directOwnerObject,
+  directOwnerPodLabels,
+  type DirectOwnerKind,
   dnsServiceObject,
   namespaceObject,
   nodeObject,
@@ -140,7 +144,11 @@ export class LabState {
       { commands: [] },
     );
     const d = s.cluster.dnsService;
-    this.store.create(t('Service'), dnsServiceObject({ namespace: d.namespace, name: d.name, ip: d.ip, appLabel: c.labels['k8s-app'] ?? 'kube-dns', selector: { ...c.labels } }));
+    const dnsService = this.store.create(
+      t('Service'),
+      dnsServiceObject({ namespace: d.namespace, name: d.name, ip: d.ip, appLabel: c.labels['k8s-app'] ?? 'kube-dns', ...(d.endpoints ? {} : { selector: { ...(d.selector ?? c.labels) } }) }),
+    );
+    if (d.endpoints) this.createManualEndpoints(dnsService, d.endpoints);
 
     // Application pods, grouped by owner.
     const groups = new Map<string, Scenario['pods']>();
@@ -177,6 +185,8 @@ export class LabState {
           first.owner.kind === 'ReplicaSet',
         );
       } else {
+        // A StatefulSet, DaemonSet or Job owns its pods directly: the lab serves it, selecting its pods.
+        const direct = first.owner ? this.createDirectOwner(first.namespace, first.owner.kind as DirectOwnerKind, first.owner.name, first.labels, spec, pods.length) : undefined;
         for (const p of pods) {
           const podSpec = defaultPodSpec({
             ...spec,
@@ -186,8 +196,9 @@ export class LabState {
           });
           if (!p.dnsConfig) delete podSpec['dnsConfig'];
           if (!p.hostAliases.length) delete podSpec['hostAliases'];
-          const owner = p.owner ? [controllerRef(p.owner.kind, p.owner.name, `${p.owner.kind.toLowerCase()}-${p.owner.name}`, p.owner.kind === 'Job' ? 'batch/v1' : 'apps/v1')] : undefined;
-          this.addPod(p.namespace, p.name, p.labels, podSpec, p.node, p.ip, p.phase, p.ready, { commands: p.commands, ...(p.libc ? { libc: p.libc } : {}) }, owner, historyOf(p));
+          const owner = direct ? [direct.ref] : undefined;
+          const podLabels = direct ? { ...p.labels, ...direct.selector, ...directOwnerPodLabels(direct.kind, p.name) } : p.labels;
+          this.addPod(p.namespace, p.name, podLabels, podSpec, p.node, p.ip, p.phase, p.ready, { commands: p.commands, ...(p.libc ? { libc: p.libc } : {}) }, owner, historyOf(p));
         }
       }
     }
@@ -208,10 +219,59 @@ export class LabState {
         }),
       );
     }
+    for (const o of this.store.list('statefulsets')) this.refreshDirectOwnerStatus(o.metadata.namespace!, 'StatefulSet', o.metadata.name);
+    for (const o of this.store.list('daemonsets')) this.refreshDirectOwnerStatus(o.metadata.namespace!, 'DaemonSet', o.metadata.name);
     for (const np of s.networkPolicies) this.store.create(t('NetworkPolicy'), cloneJson(np) as unknown as KubeObject);
     this.endpoints.reconcile();
     // Keep Endpoints in step with pods and Services from now on.
     this.store.onChange((ch) => this.endpoints.changed(ch));
+  }
+
+  /** The Endpoints and EndpointSlice of a Service without selector, as someone wrote them (no controller touches them). */
+  private createManualEndpoints(svc: KubeObject, endpoints: { ip: string; ready: boolean; node?: string | undefined }[]): void {
+    const ns = svc.metadata.namespace!;
+    const name = svc.metadata.name;
+    const ports = ((svc as any).spec.ports ?? []).map((p: any) => ({ name: p.name, port: typeof p.targetPort === 'number' ? p.targetPort : p.port, protocol: p.protocol }));
+    const ready = endpoints.filter((e) => e.ready);
+    const notReady = endpoints.filter((e) => !e.ready);
+    const address = (e: { ip: string; node?: string | undefined }) => ({ ip: e.ip, ...(e.node ? { nodeName: e.node } : {}) });
+    this.store.create(t('Endpoints'), {
+      apiVersion: 'v1',
+      kind: 'Endpoints',
+      metadata: { name, namespace: ns, labels: { ...(svc.metadata.labels ?? {}) } },
+      ...(endpoints.length ? { subsets: [{ ...(ready.length ? { addresses: ready.map(address) } : {}), ...(notReady.length ? { notReadyAddresses: notReady.map(address) } : {}), ports }] } : {}),
+    });
+    this.store.create(t('EndpointSlice'), {
+      apiVersion: 'discovery.k8s.io/v1',
+      kind: 'EndpointSlice',
+      metadata: { name: `${name}-manual`, namespace: ns, labels: { 'kubernetes.io/service-name': name, 'endpointslice.kubernetes.io/managed-by': 'staff' } },
+      addressType: 'IPv4',
+      endpoints: endpoints.map((e) => ({ addresses: [e.ip], conditions: { ready: e.ready, serving: e.ready, terminating: false }, ...(e.node ? { nodeName: e.node } : {}) })),
+      ports,
+    } as unknown as KubeObject);
+  }
+
+  /** Creates the StatefulSet, DaemonSet or Job a scenario's pods name as owner; its selector is the first pod's labels (else app: NAME). */
+  private createDirectOwner(ns: string, kind: DirectOwnerKind, name: string, labels: Record<string, string>, spec: Record<string, any>, count: number): { kind: DirectOwnerKind; ref: OwnerReference; selector: Record<string, string> } {
+    const selector = Object.keys(labels).length ? { ...labels } : { app: name };
+    const template = { metadata: { labels: { ...selector } }, spec: cloneJson(spec) };
+    const obj = this.store.create(t(kind), directOwnerObject({ kind, namespace: ns, name, selector, replicas: count, template }));
+    return { kind, ref: controllerRef(kind, name, obj.metadata.uid!, obj.apiVersion), selector };
+  }
+
+  /** Recomputes a StatefulSet's or DaemonSet's status from the pods it owns. */
+  refreshDirectOwnerStatus(ns: string, kind: 'StatefulSet' | 'DaemonSet', name: string): void {
+    const plural = t(kind).plural;
+    const o = this.store.get(plural, ns, name) as any;
+    if (!o) return;
+    const pods = this.store.ownedBy('pods', o.metadata.uid).filter((p) => !p.metadata.deletionTimestamp) as any[];
+    const ready = pods.filter((p) => p.status?.phase === 'Running' && (p.status?.conditions ?? []).some((c: any) => c.type === 'Ready' && c.status === 'True')).length;
+    const generation = o.metadata.generation ?? 1;
+    const status =
+      kind === 'StatefulSet'
+        ? { observedGeneration: generation, replicas: pods.length, readyReplicas: ready, currentReplicas: pods.length, updatedReplicas: pods.length, availableReplicas: ready }
+        : { observedGeneration: generation, currentNumberScheduled: pods.length, desiredNumberScheduled: pods.length, numberMisscheduled: 0, numberReady: ready, numberAvailable: ready, updatedNumberScheduled: pods.length, ...(pods.length - ready > 0 ? { numberUnavailable: pods.length - ready } : {}) };
+    if (JSON.stringify(status) !== JSON.stringify(o.status)) this.store.update(plural, { ...o, status });
   }
 
   /** Creates a Deployment (unless `rsOnly`), its ReplicaSet and its pods. */
@@ -393,6 +453,31 @@ export class LabState {
     return this.clusterView;
   }
   private readonly clusterParts = new Map<keyof ClusterState, { rev: number; value: unknown }>();
+
+  /** What NetworkPolicy enforcement reads (src/lab/net/network-policies.ts), kept until pods, namespaces or policies change. */
+  policyView(): PolicyView {
+    const rev = `${this.store.revisionOf('pods')}|${this.store.revisionOf('namespaces')}|${this.store.revisionOf('networkpolicies')}`;
+    if (this.policies?.rev === rev) return this.policies.view;
+    const policies = this.store.list('networkpolicies') as unknown as NetworkPolicyObject[];
+    const pods: PolicyPod[] =
+      policies.length === 0
+        ? []
+        : (this.store.list('pods') as any[])
+            .filter((p) => p.status?.podIP && !p.spec?.hostNetwork)
+            .map((p) => ({
+              namespace: p.metadata.namespace,
+              name: p.metadata.name,
+              ip: p.status.podIP,
+              labels: { ...(p.metadata.labels ?? {}) },
+              nodeIp: this.nodes.get(p.spec.nodeName)?.ip ?? '',
+              ports: (p.spec.containers ?? []).flatMap((c: any) => c.ports ?? []),
+            }));
+    const namespaceLabels = Object.fromEntries(this.store.list('namespaces').map((n) => [n.metadata.name, { ...(n.metadata.labels ?? {}) }]));
+    const view = { policies, pods, namespaceLabels };
+    this.policies = { rev, view };
+    return view;
+  }
+  private policies: { rev: string; view: PolicyView } | undefined;
   private clusterView: ClusterState | undefined;
 
   // ---- scheduling and addresses -------------------------------------------------------------

@@ -17,7 +17,7 @@ import type {
   ServiceEndpoints,
   ServiceFacts,
 } from '../../core/model/index.js';
-import { elapsed, probeError, startTiming, withTimeout } from './steps.js';
+import { elapsed, probeError, startTiming, withTimeout } from './run-step.js';
 
 const api = { kind: 'api' } as const;
 

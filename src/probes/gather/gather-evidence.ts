@@ -13,7 +13,7 @@ import { defaultTimeouts, type GatherOptions, type GatherTarget } from './gather
 import { defaultProbeImage } from './probe-pods.js';
 import { resolvePodArgument } from './resolve-pod.js';
 import { startSteps, type GatherContext } from './step-graph.js';
-import { renumber, startTiming } from './steps.js';
+import { renumber, startTiming } from './run-step.js';
 import { corefileStep } from './steps/corefile.js';
 import { corednsLogsStep } from './steps/coredns-logs.js';
 import { dnsSideStep } from './steps/dns-side.js';

@@ -4,7 +4,7 @@
  */
 import type { ClusterAccess, ClusterPod, ExecResult } from '../../core/cluster-access.js';
 import type { Evidence, EvidenceOrigin, ToolOutputEvidence } from '../../core/model/index.js';
-import { elapsed, probeError, startTiming, withTimeout } from './steps.js';
+import { elapsed, probeError, startTiming, withTimeout } from './run-step.js';
 import { parseToolOutput } from './tool-parsers.js';
 
 /** Parse /etc/hosts into entries (comments and blank lines dropped). */

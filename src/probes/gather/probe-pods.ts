@@ -12,7 +12,7 @@ import type { ClusterAccess, ClusterPod, ProbeImage, ProbePodSpec } from '../../
 import { AdmissionRefusedError, ForbiddenError, type CompletionResult } from '../../core/cluster-access.js';
 import type { Evidence, EvidenceOrigin } from '../../core/model/index.js';
 import type { PodProbeSpecInput } from '../pod-probe/spec.js';
-import { elapsed, probeError, startTiming, withTimeout, type Timing } from './steps.js';
+import { elapsed, probeError, startTiming, withTimeout, type Timing } from './run-step.js';
 
 /** The spec the pod-side program reads (`dnswhy probe --spec JSON`): the input form of PodProbeSpec (src/probes/pod-probe/spec.ts). */
 export type ProbeSpecJson = PodProbeSpecInput;

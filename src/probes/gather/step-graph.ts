@@ -9,7 +9,7 @@ import type { ClusterAccess, ClusterPod, ProbeImage } from '../../core/cluster-a
 import type { CorednsLocation } from '../../core/model/coredns-location.js';
 import type { Evidence } from '../../core/model/index.js';
 import type { GatherOptions, GatherTarget, GatherTimeouts } from './gather-options.js';
-import type { Timing } from './steps.js';
+import type { Timing } from './run-step.js';
 
 /** What every step may use: the resolved pod and the caller's choices, with defaults applied. */
 export interface GatherContext {

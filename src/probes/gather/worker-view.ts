@@ -7,7 +7,7 @@
 import type { Evidence, ResolverRole } from '../../core/model/index.js';
 import type { NetworkPosition } from '../../core/network-position.js';
 import { queryDns, toDnsQueryEvidence } from '../dns/dns-client.js';
-import { probeError, startTiming } from './steps.js';
+import { probeError, startTiming } from './run-step.js';
 
 export interface WorkerTarget {
   ip: string;

@@ -12,7 +12,7 @@ import { defaultCorednsLocation, type CorednsLocation } from '../../core/model/c
 import { corednsPodFacts, readCorefile, readDnsSide, readNodes } from '../gather/cluster-reads.js';
 import { defaultProbeImage, probeCommand, probeName, probePodLabels, runProbePod } from '../gather/probe-pods.js';
 import { parseCorednsMetrics } from '../../core/metrics/prometheus-metrics.js';
-import { reasonOf, withTimeout } from '../gather/steps.js';
+import { reasonOf, withTimeout } from '../gather/run-step.js';
 import { pickSampleNodes } from './sample-nodes.js';
 
 export interface GatherHealthOptions {
@@ -30,7 +30,7 @@ export interface GatherHealthOptions {
   probeNamespace?: string;
   /** Probe image, pull policy and pull secrets (default: defaultProbeImage). */
   probeImage?: ProbeImage;
-  timeouts?: { readMs?: number; metricsMs?: number; probeMs?: number };
+  timeouts?: { readMs?: number; podScanMs?: number; metricsMs?: number; probeMs?: number };
   pollMs?: number;
   /** Clock (ISO time of the summary). */
   now?: () => Date;
@@ -127,6 +127,26 @@ async function readMetrics(access: ClusterAccess, pods: ClusterPod[], loc: Cored
 }
 
 /**
+ * Pods per list page: the API server's own default chunk (kubectl's too), so the health process
+ * holds about 500 pods at a time whatever the cluster's size.
+ */
+const podScanPageSize = 500;
+
+/**
+ * Running pods with a node, as namespace/name → node, read page by page with only what the
+ * summary keeps (a 30,000-pod list read whole is about 150 MB of JSON and several times that
+ * parsed). dnswhy's own probe pods are left out by the label selector.
+ */
+async function countWorkloadPods(access: ClusterAccess, pageSize: number): Promise<Map<string, string>> {
+  const nodeOf = new Map<string, string>();
+  const notProbe = `app.kubernetes.io/name!=${probePodLabels['app.kubernetes.io/name']}`;
+  await access.scanPods(undefined, { pageSize, fieldSelector: 'status.phase=Running', labelSelector: notProbe }, (page) => {
+    for (const p of page) if (p.node && p.phase === 'Running') nodeOf.set(`${p.namespace}/${p.name}`, p.node);
+  });
+  return nodeOf;
+}
+
+/**
  * Gathers a HealthInput.
  * @param access - the cluster (or the lab's API)
  */
@@ -134,6 +154,9 @@ export async function gatherHealth(access: ClusterAccess, o: GatherHealthOptions
   const at = (o.now ?? (() => new Date()))().toISOString();
   const loc: CorednsLocation = { ...defaultCorednsLocation, ...o.coredns };
   const readMs = o.timeouts?.readMs ?? 5000;
+  // The pod scan is one request per 500 pods: a 30,000-pod cluster takes 60 of them, so its deadline
+  // grows with the pages instead of the single read's.
+  const podScanMs = o.timeouts?.podScanMs ?? 30_000;
   const notes: string[] = [];
 
   const nodesP = readNodes(access, readMs);
@@ -142,7 +165,7 @@ export async function gatherHealth(access: ClusterAccess, o: GatherHealthOptions
     nodesP,
     readDnsSide(access, loc, nodeList, readMs),
     readCorefile(access, loc, readMs),
-    withTimeout('list pods', readMs, access.listPods(undefined)).then(
+    withTimeout('list pods', podScanMs, countWorkloadPods(access, podScanPageSize)).then(
       (v) => ({ ok: true as const, v }),
       (err: unknown) => ({ ok: false as const, err }),
     ),
@@ -151,17 +174,17 @@ export async function gatherHealth(access: ClusterAccess, o: GatherHealthOptions
   notes.push(...notesOf(nodesR.evidence), ...notesOf(dnsR.evidence), ...notesOf(corefileR.evidence));
   const dns = dnsR.ok ? dnsR.value : undefined;
   const corednsPods = dns?.corednsPods ?? [];
-  const replicaNames = new Set(corednsPods.map((p) => p.name));
   const zoneOf = new Map(nodes.map((n) => [n.name, n.zone]));
 
   // Which zones and nodes run workloads (CoreDNS and dnswhy's own probe pods do not count).
   const podsPerZone: Record<string, number> = {};
   const podsPerNode: Record<string, number> = {};
   if (podsR.ok) {
-    for (const p of podsR.v) {
-      if (replicaNames.has(p.name) || p.labels['app.kubernetes.io/name'] === probePodLabels['app.kubernetes.io/name'] || !p.node || p.phase !== 'Running') continue;
-      podsPerNode[p.node] = (podsPerNode[p.node] ?? 0) + 1;
-      const z = zoneOf.get(p.node) ?? '(no zone)';
+    const replicaKeys = new Set(corednsPods.map((p) => `${p.namespace}/${p.name}`));
+    for (const [key, node] of podsR.v) {
+      if (replicaKeys.has(key)) continue;
+      podsPerNode[node] = (podsPerNode[node] ?? 0) + 1;
+      const z = zoneOf.get(node) ?? '(no zone)';
       podsPerZone[z] = (podsPerZone[z] ?? 0) + 1;
     }
   } else notes.push(note('list pods (all namespaces)', podsR.err));

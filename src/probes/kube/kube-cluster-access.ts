@@ -160,6 +160,19 @@ export class KubeClusterAccess implements ClusterAccess {
     return list.items.map(toClusterPod);
   }
 
+  async scanPods(namespace: string | undefined, opts: ListOptions & { pageSize: number }, each: (page: ClusterPod[]) => void): Promise<void> {
+    const sel = { ...(opts.labelSelector ? { labelSelector: opts.labelSelector } : {}), ...(opts.fieldSelector ? { fieldSelector: opts.fieldSelector } : {}), limit: opts.pageSize };
+    let cont: string | undefined;
+    do {
+      const page = { ...sel, ...(cont ? { _continue: cont } : {}) };
+      const list = namespace
+        ? await this.call('listPods', { namespace }, () => this.core.listNamespacedPod({ namespace, ...page }))
+        : await this.call('listPodsAllNamespaces', {}, () => this.core.listPodForAllNamespaces(page));
+      each(list.items.map(toClusterPod));
+      cont = list.metadata?._continue || undefined;
+    } while (cont);
+  }
+
   async resolveOwner(namespace: string, ref: OwnerRef): Promise<OwnerRef> {
     if (ref.kind === 'ReplicaSet') {
       const rs = await this.call('readReplicaSet', { namespace, name: ref.name }, () =>

@@ -7,6 +7,7 @@ import type { WebClient } from '@slack/web-api';
 import type { RenderedFile, RenderedMessage } from '../blocks/block-types.js';
 import { postMetadataType } from '../ids.js';
 import { ChannelPacer } from './channel-pacer.js';
+import type { DnswhyMetrics } from '../../ops/metrics.js';
 
 /** Error code of @slack/web-api's rate-limit error (thrown when rejectRateLimitedCalls is set). */
 const rateLimited = 'slack_webapi_rate_limited_error';
@@ -21,6 +22,8 @@ export interface PosterOptions {
   sleep?: (ms: number) => Promise<void>;
   /** Told about every call that failed for good (the connection watcher marks Slack down on network errors). */
   onFailure?: (err: unknown) => void;
+  /** Where failed calls and 429s are counted (/metrics). */
+  metrics?: Pick<DnswhyMetrics, 'slackErrors' | 'slackRateLimited'>;
 }
 
 /** Where a post goes. */
@@ -34,6 +37,7 @@ export class SlackPoster {
   private readonly sleep: (ms: number) => Promise<void>;
   private readonly maxRetries: number;
   private readonly onFailure: (err: unknown) => void;
+  private readonly metrics: PosterOptions['metrics'];
   /** Number of 429 answers seen (for tests and benchmarks). */
   rateLimitedCount = 0;
 
@@ -42,16 +46,20 @@ export class SlackPoster {
     this.pacer = new ChannelPacer(opts.channelIntervalMs ?? 1000, this.sleep, opts.channelBurst ?? 3);
     this.maxRetries = opts.maxRateLimitRetries ?? 5;
     this.onFailure = opts.onFailure ?? (() => undefined);
+    this.metrics = opts.metrics;
   }
 
   /** Runs a call, waiting out 429s (Retry-After seconds) up to maxRetries times. */
-  private async withRateLimit<T>(channel: string | undefined, call: () => Promise<T>): Promise<T> {
+  private async withRateLimit<T>(method: string, channel: string | undefined, call: () => Promise<T>): Promise<T> {
     for (let attempt = 0; ; attempt++) {
       try {
         return await call();
       } catch (err) {
-        const e = err as { code?: string; retryAfter?: number };
+        const e = err as { code?: string; retryAfter?: number; data?: { error?: string } };
+        if (e.code === rateLimited) this.metrics?.slackRateLimited.inc({ method });
         if (e.code !== rateLimited || attempt >= this.maxRetries) {
+          // Slack's own error word (not_in_channel, channel_not_found) when it answered, else the client's code.
+          this.metrics?.slackErrors.inc({ method, error: e.data?.error ?? e.code ?? 'unknown' });
           this.onFailure(err);
           throw err;
         }
@@ -70,7 +78,7 @@ export class SlackPoster {
    * @returns the message ts
    */
   async post(to: PostTarget, msg: RenderedMessage, postKey?: string): Promise<string> {
-    return this.withRateLimit(to.channel, async () => {
+    return this.withRateLimit('chat.postMessage', to.channel, async () => {
       await this.pacer.slot(to.channel);
       const res = await this.client.chat.postMessage({
         channel: to.channel,
@@ -87,19 +95,19 @@ export class SlackPoster {
 
   /** Replaces a message (the progress message, a proposal after a decision). */
   async update(channel: string, ts: string, msg: RenderedMessage): Promise<void> {
-    await this.withRateLimit(undefined, () => this.client.chat.update({ channel, ts, text: msg.text, blocks: msg.blocks }));
+    await this.withRateLimit('chat.update', undefined, () => this.client.chat.update({ channel, ts, text: msg.text, blocks: msg.blocks }));
   }
 
   /** A message only one user sees. */
   async ephemeral(to: PostTarget, user: string, msg: RenderedMessage): Promise<void> {
-    await this.withRateLimit(undefined, () =>
+    await this.withRateLimit('chat.postEphemeral', undefined, () =>
       this.client.chat.postEphemeral({ channel: to.channel, user, text: msg.text, blocks: msg.blocks, ...(to.threadTs ? { thread_ts: to.threadTs } : {}) }),
     );
   }
 
   /** Uploads a text file into a thread with the files.uploadV2 flow (getUploadURLExternal → upload → completeUploadExternal). */
   async upload(to: PostTarget, file: RenderedFile, comment?: string): Promise<void> {
-    await this.withRateLimit(to.channel, async () => {
+    await this.withRateLimit('files.uploadV2', to.channel, async () => {
       await this.pacer.slot(to.channel);
       await this.client.filesUploadV2({
         channel_id: to.channel,
@@ -114,7 +122,7 @@ export class SlackPoster {
 
   /** A permanent link to a message. */
   async permalink(channel: string, ts: string): Promise<string> {
-    const res = await this.withRateLimit(undefined, () => this.client.chat.getPermalink({ channel, message_ts: ts }));
+    const res = await this.withRateLimit('chat.getPermalink', undefined, () => this.client.chat.getPermalink({ channel, message_ts: ts }));
     if (!res.permalink) throw new Error('chat.getPermalink returned no permalink');
     return res.permalink;
   }
@@ -124,7 +132,7 @@ export class SlackPoster {
    * was lost to a crash), if any.
    */
   async findUploaded(channel: string, threadTs: string, file: Pick<RenderedFile, 'filename' | 'title'>): Promise<string | undefined> {
-    const res = await this.withRateLimit(undefined, () => this.client.conversations.replies({ channel, ts: threadTs, limit: 200 }));
+    const res = await this.withRateLimit('conversations.replies', undefined, () => this.client.conversations.replies({ channel, ts: threadTs, limit: 200 }));
     for (const m of res.messages ?? []) {
       const files = (m as { files?: { id?: string; name?: string; title?: string }[] }).files ?? [];
       const f = files.find((x) => x.name === file.filename && x.title === file.title);
@@ -135,7 +143,7 @@ export class SlackPoster {
 
   /** Finds our earlier post with this key in a thread (metadata), if any. */
   async findPosted(channel: string, threadTs: string, postKey: string): Promise<string | undefined> {
-    const res = await this.withRateLimit(undefined, () => this.client.conversations.replies({ channel, ts: threadTs, include_all_metadata: true, limit: 200 }));
+    const res = await this.withRateLimit('conversations.replies', undefined, () => this.client.conversations.replies({ channel, ts: threadTs, include_all_metadata: true, limit: 200 }));
     for (const m of res.messages ?? []) {
       const meta = (m as { metadata?: { event_type?: string; event_payload?: { key?: string } } }).metadata;
       if (meta?.event_type === postMetadataType && meta.event_payload?.key === postKey && m.ts) return m.ts;

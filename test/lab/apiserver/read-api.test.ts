@@ -1,4 +1,5 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { KubeClusterAccess } from '../../../src/probes/kube/kube-cluster-access.js';
 import { startTestLab, statusOf, type TestLab } from '../helpers/test-lab.js';
 
 let t: TestLab;
@@ -125,6 +126,32 @@ describe('lab API server: get and list with client-node', () => {
     const second = await t.core.listPodForAllNamespaces({ limit: 3, _continue: first.metadata!._continue! });
     expect(second.items.map((p) => p.metadata!.name)).toEqual(['web-6c9f7b5d8-x2k4p']);
     expect(second.metadata!._continue).toBeUndefined();
+  });
+
+  it('KubeClusterAccess.scanPods reads the list page by page (limit/continue) and sees every pod once', async () => {
+    const access = KubeClusterAccess.fromKubeconfigText(t.lab.kubeconfig);
+    const pages: string[][] = [];
+    await access.scanPods(undefined, { pageSize: 3, fieldSelector: 'status.phase=Running' }, (page) => pages.push(page.map((p) => p.name)));
+    const whole = await access.listPods(undefined, { fieldSelector: 'status.phase=Running' });
+    expect(whole.length).toBeGreaterThan(3);
+    expect(pages.length).toBe(Math.ceil(whole.length / 3));
+    expect(pages.every((p) => p.length <= 3)).toBe(true);
+    expect(pages.flat()).toEqual(whole.map((p) => p.name));
+  });
+
+  it('resumes a paged list after the last key served, so a pod created before it between pages moves nothing across pages', async () => {
+    const first = await t.core.listPodForAllNamespaces({ limit: 2 });
+    const firstNames = first.items.map((p) => p.metadata!.name);
+    // "aaa" sorts before every pod of the first page: an offset-based continue would serve its last pod again.
+    await t.core.createNamespacedPod({ namespace: 'default', body: { metadata: { name: 'aaa' }, spec: { containers: [{ name: 'c', image: 'busybox' }] } } });
+    try {
+      const second = await t.core.listPodForAllNamespaces({ limit: 10, _continue: first.metadata!._continue! });
+      const secondNames = second.items.map((p) => p.metadata!.name);
+      expect(secondNames.filter((n) => firstNames.includes(n))).toEqual([]);
+      expect([...firstNames, ...secondNames].sort()).toEqual(['coredns-5d78c9869d-aaaaa', 'coredns-5d78c9869d-bbbbb', 'tools', 'web-6c9f7b5d8-x2k4p']);
+    } finally {
+      await t.core.deleteNamespacedPod({ namespace: 'default', name: 'aaa', gracePeriodSeconds: 0 });
+    }
   });
 
   it('answers 404 with a real Status for missing objects and namespaces', async () => {

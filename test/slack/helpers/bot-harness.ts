@@ -11,8 +11,9 @@ import { bullConnection } from '../../../src/queue/connection.js';
 import { Queues } from '../../../src/queue/queues.js';
 import { startSlackApp, type RunningSlackApp } from '../../../src/slack/app.js';
 import { startSlackEmulator, type EmulatorOptions, type SlackEmulator } from '../../../src/emulators/slack/slack-emulator.js';
-import { startRedis, type RedisHandle } from '../../helpers/redis-server.js';
+import { startRedis, type RedisHandle, type RedisOptions } from '../../helpers/redis-server.js';
 import type { Readiness } from '../../../src/ops/readiness.js';
+import type { DnswhyMetrics } from '../../../src/ops/metrics.js';
 import type { SlackConnectionOptions } from '../../../src/slack/slack-connection.js';
 
 export const secret = 'test-signing-secret-0123456789';
@@ -48,12 +49,16 @@ export interface HarnessOptions {
   readiness?: Readiness;
   /** Backoff of the Slack connection watcher (short in outage tests). */
   slackRetry?: SlackConnectionOptions;
+  /** How the private redis-server runs (AOF on: restart tests that must keep data). */
+  redis?: RedisOptions;
+  /** Metrics of the app and the worker (one registry, as in a `serve --role all` process). */
+  metrics?: DnswhyMetrics;
 }
 
 /** Starts redis, emulator, app and worker. */
 export async function startHarness(o: HarnessOptions = {}): Promise<Harness> {
   const log = o.log ?? pino({ level: process.env.DNSWHY_TEST_LOG ?? 'silent' });
-  const redisServer = await startRedis();
+  const redisServer = await startRedis(o.redis);
   const redis = new Redis(redisServer.url, { maxRetriesPerRequest: null });
   redis.on('error', () => undefined);
   const slack = await startSlackEmulator({
@@ -80,12 +85,13 @@ export async function startHarness(o: HarnessOptions = {}): Promise<Harness> {
     ...(o.schedulers ? { schedulers: o.schedulers } : {}),
     ...(o.readiness ? { readiness: o.readiness } : {}),
     ...(o.slackRetry ? { slackRetry: o.slackRetry } : {}),
+    ...(o.metrics ? { metrics: o.metrics } : {}),
     dedupeWindowSeconds: 3600,
     channelIntervalMs: o.channelIntervalMs ?? 1000,
     webRetries: 0,
   });
   const worker = o.runtime
-    ? await startClusterWorker({ connection, redis, queues, runtime: o.runtime, cluster: o.runtime.name, log, heartbeatMs: 1000, progressIntervalMs: 0, lockDurationMs: 5000, ...(o.readiness ? { readiness: o.readiness } : {}) })
+    ? await startClusterWorker({ connection, redis, queues, runtime: o.runtime, cluster: o.runtime.name, log, heartbeatMs: 1000, progressIntervalMs: 0, lockDurationMs: 5000, ...(o.readiness ? { readiness: o.readiness } : {}), ...(o.metrics ? { metrics: o.metrics } : {}) })
     : undefined;
   return {
     redisServer,

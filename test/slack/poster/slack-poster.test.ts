@@ -10,6 +10,7 @@ import { PostLedger } from '../../../src/store/post-ledger.js';
 import { startSlackEmulator, type SlackEmulator } from '../../../src/emulators/slack/slack-emulator.js';
 import { postOnce } from '../../../src/slack/poster/idempotent-post.js';
 import { SlackPoster } from '../../../src/slack/poster/slack-poster.js';
+import { DnswhyMetrics } from '../../../src/ops/metrics.js';
 import { startRedis, type RedisHandle } from '../../helpers/redis-server.js';
 
 const msg = (text: string) => ({ text, blocks: [{ type: 'section' as const, text: { type: 'mrkdwn' as const, text } }] });
@@ -39,6 +40,20 @@ describe('SlackPoster', () => {
     expect(slack.messages.filter((m) => m.channel === 'C100').map((m) => m.text).sort()).toEqual(['a', 'b', 'c']);
     expect(poster.rateLimitedCount).toBeGreaterThan(0);
     expect(slack.callsOf('chat.postMessage').filter((c) => c.status === 429).length).toBe(poster.rateLimitedCount);
+  });
+
+  it('counts every 429 and every call that failed for good in the metrics, by method and Slack error', async () => {
+    const metrics = new DnswhyMetrics();
+    const poster = new SlackPoster(client, { channelIntervalMs: 0, metrics });
+    await Promise.all(['m1', 'm2', 'm3'].map((t) => poster.post({ channel: 'C102' }, msg(t))));
+    slack.inject('chat.update', 1, { error: 'message_not_found' });
+    await expect(poster.update('C102', '1.000', msg('gone'))).rejects.toThrow();
+    const text = await metrics.registry.metrics();
+    const refused = slack.callsOf('chat.postMessage').filter((c) => c.status === 429 && c.args.channel === 'C102').length;
+    expect(refused).toBeGreaterThan(0);
+    expect(text).toContain(`dnswhy_slack_rate_limited_total{method="chat.postMessage"} ${refused}`);
+    expect(text).toContain('dnswhy_slack_api_errors_total{method="chat.update",error="message_not_found"} 1');
+    expect(text).not.toContain('dnswhy_slack_api_errors_total{method="chat.postMessage"');
   });
 
   it('paces one channel at about one message per second, so Slack never has to refuse', async () => {

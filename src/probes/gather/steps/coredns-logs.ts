@@ -7,7 +7,7 @@
 import type { ClusterAccess, ClusterPod } from '../../../core/cluster-access.js';
 import type { Evidence, PodLogsEvidence } from '../../../core/model/index.js';
 import { defineStep } from '../step-graph.js';
-import { elapsed, probeError, startTiming, withTimeout } from '../steps.js';
+import { elapsed, probeError, startTiming, withTimeout } from '../run-step.js';
 import { dnsSideStep } from './dns-side.js';
 
 /** At most this many pods' logs are read, and this much of each. */

@@ -8,7 +8,7 @@ import type { Evidence, MetricsEvidence } from '../../../core/model/index.js';
 import { parseCorednsMetrics } from '../../../core/metrics/prometheus-metrics.js';
 import { podOrigin } from '../pod-exec.js';
 import { defineStep } from '../step-graph.js';
-import { elapsed, probeError, startTiming, withTimeout } from '../steps.js';
+import { elapsed, probeError, startTiming, withTimeout } from '../run-step.js';
 import { dnsSideStep } from './dns-side.js';
 import { nodeViewProbesStep } from './node-view-probes.js';
 import { twinProbeStep } from './twin-probe.js';

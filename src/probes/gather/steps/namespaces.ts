@@ -3,7 +3,7 @@
  * NetworkPolicy steps put the names and labels into theirs (namespaceSelectors match on labels).
  */
 import { defineStep } from '../step-graph.js';
-import { probeError, startTiming, withTimeout } from '../steps.js';
+import { probeError, startTiming, withTimeout } from '../run-step.js';
 
 export const namespacesStep = defineStep({
   name: 'namespaces',

@@ -8,7 +8,7 @@ import type { Upstream } from '../forward-targets.js';
 import { forwardTargetsFor } from '../forward-targets.js';
 import type { CorednsLocation } from '../../../core/model/coredns-location.js';
 import { defineStep } from '../step-graph.js';
-import { elapsed, probeError } from '../steps.js';
+import { elapsed, probeError } from '../run-step.js';
 import { corefileStep } from './corefile.js';
 import { dnsSideStep } from './dns-side.js';
 import { podFilesStep } from './pod-files.js';

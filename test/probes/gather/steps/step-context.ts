@@ -7,7 +7,7 @@ import { defaultCorednsLocation } from '../../../../src/core/model/coredns-locat
 import type { NetworkPosition } from '../../../../src/core/network-position.js';
 import { defaultTimeouts, type GatherOptions, type GatherTarget } from '../../../../src/probes/gather/gather-options.js';
 import type { GatherContext, StepResult } from '../../../../src/probes/gather/step-graph.js';
-import { startTiming } from '../../../../src/probes/gather/steps.js';
+import { startTiming } from '../../../../src/probes/gather/run-step.js';
 
 export const pod: ClusterPod = {
   namespace: 'shop',
