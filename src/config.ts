@@ -81,6 +81,8 @@ const envSchema = z.object({
   DNSWHY_PROPOSAL_TTL_SECONDS: intBetween(1, week).default(3600),
   DNSWHY_DEDUPE_WINDOW_SECONDS: intBetween(1, week).default(3600),
   DNSWHY_WORKER_CONCURRENCY: intBetween(1, 64).default(2),
+  DNSWHY_CLUSTER_MAX_RUNNING: intBetween(1, 256).default(4),
+  DNSWHY_MAX_DIAGNOSES_PER_USER: intBetween(1, 100).default(3),
   DNSWHY_DOCS_BASE_URL: z.url({ message: 'must be an http(s) URL under which the repository\'s files are browsed, e.g. https://github.com/ORG/dnswhy/blob/main/' }).optional(),
   DNSWHY_LOG_LEVEL: z.enum(logLevels).default('info'),
   DNSWHY_PROBE_IMAGE: imageRef.optional(),
@@ -123,6 +125,10 @@ export interface Config {
   proposalTtlSeconds: number;
   dedupeWindowSeconds: number;
   workerConcurrency: number;
+  /** Jobs (diagnoses, summaries, fixes) the cluster runs at once across all its workers. */
+  clusterMaxRunning: number;
+  /** Diagnoses one Slack user may have queued or running at once. */
+  maxDiagnosesPerUser: number;
   logLevel: (typeof logLevels)[number];
   /** Where report links to check documentation point (default: the project's repository). */
   docsBaseUrl?: string;
@@ -218,6 +224,8 @@ export function loadConfig(env: Record<string, string | undefined>, role: ServeR
     proposalTtlSeconds: e.DNSWHY_PROPOSAL_TTL_SECONDS,
     dedupeWindowSeconds: e.DNSWHY_DEDUPE_WINDOW_SECONDS,
     workerConcurrency: e.DNSWHY_WORKER_CONCURRENCY,
+    clusterMaxRunning: e.DNSWHY_CLUSTER_MAX_RUNNING,
+    maxDiagnosesPerUser: e.DNSWHY_MAX_DIAGNOSES_PER_USER,
     logLevel: e.DNSWHY_LOG_LEVEL,
     ...(e.DNSWHY_DOCS_BASE_URL ? { docsBaseUrl: e.DNSWHY_DOCS_BASE_URL } : {}),
     probe: {

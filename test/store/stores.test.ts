@@ -73,12 +73,33 @@ describe('Redis stores', () => {
     const owners = results.filter((r) => r.owner);
     expect(owners).toHaveLength(1);
     const ownerJob = `diag-${results.findIndex((r) => r.owner)}`;
-    expect(results.filter((r) => !r.owner).every((r) => !r.owner && r.running.jobId === ownerJob)).toBe(true);
+    expect(results.filter((r) => !r.owner).every((r) => 'running' in r && r.running.jobId === ownerJob)).toBe(true);
     expect(await running.askers(ownerJob)).toHaveLength(clients.length);
     await running.finish(key, 'diag-someone-else');
     expect((await running.claimOrJoin(key, 'diag-late', 'U9')).owner).toBe(false);
     await running.finish(key, ownerJob);
     expect((await running.claimOrJoin(key, 'diag-next', 'U9')).owner).toBe(true);
+  });
+
+  it('holds one user to their in-flight limit under concurrent claims; joining is free and finishing frees a place', async () => {
+    const running = new RunningDiagnoses(redis);
+    // Eight different questions from one user at once, over eight connections, with a limit of 3.
+    const keys = clients.map((_, i) => RunningDiagnoses.keyFor('lab', 'default/web', `q${i}.example`));
+    const results = await Promise.all(clients.map((c, i) => new RunningDiagnoses(c).claimOrJoin(keys[i]!, `diag-u-${i}`, 'U0FLOOD', { perUserLimit: 3 })));
+    const owned = results.map((r, i) => (r.owner ? i : -1)).filter((i) => i >= 0);
+    expect(owned).toHaveLength(3);
+    expect(results.filter((r) => 'inFlight' in r)).toEqual(Array(5).fill({ owner: false, inFlight: 3, limit: 3 }));
+    expect(await running.inFlight('U0FLOOD')).toBe(3);
+    // Another user is not affected; a refused question was never claimed, so they start it.
+    const refusedKey = keys[results.findIndex((r) => 'inFlight' in r)]!;
+    expect((await running.claimOrJoin(refusedKey, 'diag-other', 'U0OTHER', { perUserLimit: 3 })).owner).toBe(true);
+    // The flooder may still join a question someone else is running.
+    const joined = await running.claimOrJoin(refusedKey, 'diag-u-join', 'U0FLOOD', { perUserLimit: 3 });
+    expect('running' in joined && joined.running.jobId).toBe('diag-other');
+    expect(await running.askers('diag-other')).toEqual(['U0FLOOD', 'U0OTHER']);
+    await running.finish(keys[owned[0]!]!, `diag-u-${owned[0]}`);
+    expect(await running.inFlight('U0FLOOD')).toBe(2);
+    expect((await running.claimOrJoin(RunningDiagnoses.keyFor('lab', 'default/web', 'next.example'), 'diag-u-next', 'U0FLOOD', { perUserLimit: 3 })).owner).toBe(true);
   });
 
   it('lists clusters with a live heartbeat only', async () => {

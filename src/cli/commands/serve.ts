@@ -86,7 +86,7 @@ export async function startServe(role: ServeRole, env: Record<string, string | u
         onProbePod: (outcome) => metrics.probePods.inc({ cluster: config.cluster, outcome }),
       });
       log.info({ image: runtime.probe.probeImage.image, pullPolicy: runtime.probe.probeImage.pullPolicy ?? 'kubelet default', pullSecrets: runtime.probe.probeImage.pullSecrets ?? [], from: runtime.probe.source }, 'probe image');
-      worker = await startClusterWorker({ connection, redis, queues, runtime, cluster: config.cluster, concurrency: config.workerConcurrency, log, readiness, metrics });
+      worker = await startClusterWorker({ connection, redis, queues, runtime, cluster: config.cluster, concurrency: config.workerConcurrency, maxRunning: config.clusterMaxRunning, log, readiness, metrics });
       say(`worker for cluster "${config.cluster}"${config.lab ? ` (lab ${config.lab})` : ''} consuming dnswhy-cluster-${config.cluster}`);
     }
     if (role !== 'worker') {
@@ -105,6 +105,7 @@ export async function startServe(role: ServeRole, env: Record<string, string | u
         forbidSelfApproval: config.forbidSelfApproval,
         proposalTtlSeconds: config.proposalTtlSeconds,
         dedupeWindowSeconds: config.dedupeWindowSeconds,
+        maxDiagnosesPerUser: config.maxDiagnosesPerUser,
         defaultCluster: config.cluster,
         ...(config.docsBaseUrl ? { docsBaseUrl: config.docsBaseUrl } : {}),
         readiness,
