@@ -21,6 +21,7 @@ import { Readiness } from '../../ops/readiness.js';
 import { startOpsServer, type OpsServer } from '../../ops/ops-server.js';
 import { addRedisConditions } from '../../store/redis-readiness.js';
 import { DnswhyMetrics } from '../../ops/metrics.js';
+import { addExamples } from '../help.js';
 
 /** What a running `serve` holds, for a clean stop. */
 export interface RunningServe {
@@ -127,7 +128,7 @@ function parseRole(v: string): ServeRole {
 
 /** The `serve` sub-command. */
 export function serveCommand(): Command {
-  return new Command('serve')
+  const cmd = new Command('serve')
     .description('Run the Slack app and/or a cluster worker (configuration from the environment, see .env.example)')
     .option('--role <role>', 'app | worker | all', parseRole, 'all' as ServeRole)
     .option('--emulator', 'try the bot without a workspace: a local Slack emulator, and this terminal as the channel')
@@ -187,4 +188,5 @@ export function serveCommand(): Command {
         process.once('SIGINT', () => shutdown('SIGINT'));
       });
     });
+  return addExamples(cmd, ['dnswhy serve --emulator', 'REDIS_URL=redis://redis:6379 DNSWHY_CLUSTER=prod dnswhy serve --role worker', 'SLACK_BOT_TOKEN_FILE=/var/run/secrets/slack/bot-token dnswhy serve --role app']);
 }
