@@ -117,7 +117,7 @@ export async function startLab(scenarioOrPath: Scenario | string, opts: StartLab
   const [api, dns] = await Promise.allSettled([
     startApiServer(backend, { tls: { cert: tls.certPem, key: tls.keyPem }, ...(opts.port !== undefined ? { port: opts.port } : {}) }),
     starter
-      ? starter(scenario, network, () => state.clusterState(), { seed: scenario.seed, podFiles: (ns, name) => state.podFiles(ns, name), ...(opts.dnsOptions ?? {}) })
+      ? starter(scenario, network, () => state.clusterState(), { seed: scenario.seed, podFiles: (ns, name) => state.podFiles(ns, name), policyView: () => state.policyView(), ...(opts.dnsOptions ?? {}) })
       : Promise.resolve(undefined),
   ]);
   if (api.status === 'rejected' || dns.status === 'rejected') {
@@ -157,6 +157,7 @@ export async function startLab(scenarioOrPath: Scenario | string, opts: StartLab
     stop() {
       stopped ??= (async () => {
         await server.close();
+        backend.close();
         // Let probe runs that are finishing write their logs, but never wait on one that hangs
         // (e.g. a connect to an address whose SYNs are dropped): stopping the DNS world ends it.
         await Promise.race([backend.idle(), new Promise((r) => setTimeout(r, stopGraceMs).unref())]);

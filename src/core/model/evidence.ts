@@ -97,6 +97,10 @@ export interface StubQuery {
   rcode?: Rcode;
   answers: string[];
   latencyMs: number;
+  /** The UDP reply had TC set (it did not fit the stub's buffer: 512 bytes without `options edns0`). */
+  truncated?: boolean;
+  /** `tcp` when the stub re-asked over TCP after a truncated UDP reply (this entry is that TCP exchange). */
+  transport?: Transport;
 }
 
 /** A whole lookup through the pod's resolv.conf, as glibc or musl performs it. */
@@ -122,6 +126,12 @@ export interface ToolOutputEvidence extends EvidenceBase {
   stdout: string;
   stderr: string;
   parsed: { addresses: string[]; rcode?: Rcode; server?: string; timedOut?: boolean };
+  /**
+   * The tool had not finished when the deep probes had their answer, and dnswhy stopped waiting
+   * after this many ms (exitCode is then -1, the output empty, parsed.timedOut true). A resolver
+   * that waits that long has lost a query: glibc and musl wait 5 s per try before asking again.
+   */
+  stillWaitingAfterMs?: number;
 }
 
 export interface TcpConnectEvidence extends EvidenceBase {

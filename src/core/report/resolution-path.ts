@@ -44,7 +44,9 @@ export function resolutionPath(pod: PodFacts, name: string, evidence: Evidence[]
   if (lookup) {
     for (const q of lookup.queries) {
       const res = q.outcome === 'answer' ? `${q.rcode ?? 'answer'}${q.answers.length > 0 ? ` ${q.answers.join(', ')}` : ''}` : q.outcome;
-      hops.push({ step: `${lookup.libc} query ${norm(q.qname)} ${q.qtype}`, detail: `→ ${q.server}: ${res}`, ok: q.outcome === 'answer', ms: ms(q.latencyMs), evidenceRefs: [lookup.id] });
+      // A truncated UDP reply re-asked over TCP shows as one hop, marked, so the reader sees the retry's fate.
+      const via = q.truncated ? (q.transport === 'tcp' ? ' (UDP reply truncated, re-asked over TCP)' : ' (UDP reply truncated, kept as is)') : '';
+      hops.push({ step: `${lookup.libc} query ${norm(q.qname)} ${q.qtype}`, detail: `→ ${q.server}: ${res}${via}`, ok: q.outcome === 'answer', ms: ms(q.latencyMs), evidenceRefs: [lookup.id] });
     }
     const r = lookup.result;
     hops.push({
@@ -58,7 +60,7 @@ export function resolutionPath(pod: PodFacts, name: string, evidence: Evidence[]
   // The pod's own tools (when its image has them): what the application itself would see.
   for (const t of evidenceOfKind(evidence, 'tool-output')) {
     const p = t.parsed;
-    const what = p.timedOut ? 'timed out' : p.addresses.length > 0 ? p.addresses.join(', ') : (p.rcode ?? `exit ${t.exitCode}`);
+    const what = t.stillWaitingAfterMs !== undefined ? `still waiting after ${t.stillWaitingAfterMs} ms: libc's resolver waits 5 s for an answer before it asks again, so a query was lost` : p.timedOut ? 'timed out' : p.addresses.length > 0 ? p.addresses.join(', ') : (p.rcode ?? `exit ${t.exitCode}`);
     hops.push({ step: `in the pod: ${t.argv.join(' ')}`, detail: `${what}${p.server ? ` (server ${p.server})` : ''}`, ok: t.exitCode === 0 && p.addresses.length > 0, ms: ms(t.ms), evidenceRefs: [t.id] });
   }
   const queries = evidenceOfKind(evidence, 'dns-query').filter((q) => q.purpose === undefined && names.has(norm(q.qname)) && q.qtype === 'A');
