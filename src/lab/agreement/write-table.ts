@@ -100,7 +100,7 @@ async function inside(): Promise<void> {
     process.stderr.write(`${k.id}: glibc ${row.glibc.agree ? 'agrees' : 'DIFFERS'}, musl ${row.musl.agree ? 'agrees' : 'DIFFERS'}\n`);
   }
   if (only) {
-    for (const r of rows) for (const l of ['glibc', 'musl'] as const) if (!r[l].agree) process.stdout.write(`${r.case.id}/${l}:\n  ${r[l].differences.join('\n  ')}\n`);
+    for (const r of rows) for (const l of ['glibc', 'musl'] as const) if (!r[l].agree) process.stdout.write(`${r.case.id}/${l} (libc found it: ${r.real[l].ok}):\n  ${r[l].differences.join('\n  ')}\n`);
     return;
   }
   if (args.has('--check')) {

@@ -3,8 +3,8 @@
  * lab, docs/resolver-agreement.md): one unconnected UDP socket; every family's query goes to every
  * nameserver at once and is re-sent to all of them each retry interval until it is answered or the
  * timeout passes. Only NOERROR and NXDOMAIN answer a query (the first one wins); a SERVFAIL is re-sent
- * to that server at once while a budget of twice the server count lasts; REFUSED and other codes
- * are ignored, so musl keeps waiting. An unconnected socket never sees ICMP refusals.
+ * to that server at once while a budget of twice the query count lasts (renewed each interval);
+ * REFUSED and other codes are ignored, so musl keeps waiting. An unconnected socket never sees ICMP refusals.
  */
 import { randomInt } from 'node:crypto';
 import { createSocket } from 'node:dgram';
@@ -42,7 +42,7 @@ export function muslRound(step: ExchangeStep, ctx: MuslRoundContext): Promise<{ 
   const sock = createSocket('udp4');
   const started = performance.now();
   const libcNow = () => step.atMs + (performance.now() - started) * (interval / Math.max(1, ctx.wait(interval)));
-  let servfailBudget = 2 * step.servers.length;
+  let servfailBudget = 2 * families.length;
   const send = (f: FamilyState, d: (typeof dests)[number], atMs: number) => {
     sock.send(f.buf, d.port, d.host, () => {});
     sent.push({ qname: step.qname, qtype: f.qtype, server: d.server, atMs: Math.round(atMs), outcome: 'timeout', answers: [], latencyMs: interval });
@@ -94,6 +94,7 @@ export function muslRound(step: ExchangeStep, ctx: MuslRoundContext): Promise<{ 
         timers.push(
           setTimeout(() => {
             for (const f of families) if (!f.answer) for (const d of dests) send(f, d, step.atMs + k * interval);
+            servfailBudget = 2 * families.length;
           }, ctx.wait(interval) * k),
         );
       }
