@@ -14,6 +14,7 @@ import { postJobName } from '../src/queue/names.js';
 import type { Proposal } from '../src/store/proposal-store.js';
 import { describeError, isConflict, isPermanent } from './classify-error.js';
 import type { ProposalJobDeps } from './proposal-job-deps.js';
+import { audit, type AuditEntry } from '../src/store/audit-log.js';
 
 /**
  * What to re-diagnose after a fix: the same pod, except after a workload patch, which rolls the pods
@@ -32,7 +33,12 @@ export function createApplyFixProcessor(deps: ProposalJobDeps) {
     const post = (data: PostReportJobData, step: string) => deps.queues.post.add(postJobName, data, { ...postJobOptions, jobId: jobId('applied', proposalId, step) });
     const p = await deps.proposals.get(proposalId);
     if (!p) throw new UnrecoverableError(`proposal ${proposalId} not found`);
-    if (p.status !== 'applying') return { outcome: 'skipped' };
+    const said = (outcome: string, more: Partial<AuditEntry> = {}) =>
+      audit(deps.log, { action: 'apply', who: approvedBy, proposal: p, outcome, job: job.id!, ...(job.data.slackRequest ? { slackRequest: job.data.slackRequest } : {}), ...more });
+    if (p.status !== 'applying') {
+      said('skipped', { reason: `the proposal is ${p.status}` });
+      return { outcome: 'skipped' };
+    }
     let record = p.applied;
     let message = record ? 'Applied (recovered after a worker restart).' : '';
     let reloadNote: string | undefined;
@@ -54,12 +60,14 @@ export function createApplyFixProcessor(deps: ProposalJobDeps) {
         } else if (isConflict(err)) {
           await deps.proposals.transition(proposalId, 'applying', 'conflict', approvedBy);
           await post({ kind: 'apply-result', proposalId, outcome: 'conflict', message: describeError(err).message }, 'conflict');
+          said('conflict', { reason: describeError(err).message });
           return { outcome: 'conflict' };
         } else {
           const lastAttempt = job.attemptsMade + 1 >= (job.opts.attempts ?? 1);
           if (isPermanent(err) || lastAttempt) {
             await deps.proposals.transition(proposalId, 'applying', 'failed', approvedBy);
             await post({ kind: 'apply-result', proposalId, outcome: 'failed', message: describeError(err).message }, 'failed');
+            said('failed', { reason: describeError(err).message });
             throw new UnrecoverableError(describeError(err).message);
           }
           throw err;
@@ -81,6 +89,7 @@ export function createApplyFixProcessor(deps: ProposalJobDeps) {
     }
     await deps.proposals.transition(proposalId, 'applying', 'applied', approvedBy);
     await post({ kind: 'apply-result', proposalId, outcome: 'applied', message, verified, verification, ...(reloadNote ? { reloadNote } : {}), ...(rerun ? { rerun } : {}) }, 'done');
+    said('applied', { verified, reason: verification });
     return { outcome: 'applied', verified };
   };
 }

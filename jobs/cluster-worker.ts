@@ -56,8 +56,8 @@ export async function startClusterWorker(o: ClusterWorkerOptions): Promise<Runni
   const proposals = new ProposalStore(o.redis);
   const processors: Record<string, (job: Job) => Promise<unknown>> = {
     [clusterJobNames.diagnose]: createDiagnoseProcessor({ runtime: o.runtime, queues: o.queues, log: o.log, ...(o.progressIntervalMs !== undefined ? { progressIntervalMs: o.progressIntervalMs } : {}) }),
-    [clusterJobNames.applyFix]: createApplyFixProcessor({ runtime: o.runtime, queues: o.queues, proposals }),
-    [clusterJobNames.rollback]: createRollbackProcessor({ runtime: o.runtime, queues: o.queues, proposals }),
+    [clusterJobNames.applyFix]: createApplyFixProcessor({ runtime: o.runtime, queues: o.queues, proposals, log: o.log }),
+    [clusterJobNames.rollback]: createRollbackProcessor({ runtime: o.runtime, queues: o.queues, proposals, log: o.log }),
     [clusterJobNames.health]: createHealthProcessor({ runtime: o.runtime, queues: o.queues, store: new HealthStore(o.redis) }),
   };
   let active = 0;

@@ -3,6 +3,8 @@
  * (delivery is a separate job: a Slack failure never re-runs the diagnosis). Progress is sent at
  * most once per interval. Permanent failures (pod not found, forbidden) are reported once and not
  * retried; transient ones retry with backoff and are reported when the last attempt fails.
+ * Each attempt logs one line when it starts and one when it ends, with the job id and the Slack
+ * request id of the question.
  */
 import { UnrecoverableError, type Job } from 'bullmq';
 import type { DiagnoseJobData, DiagnoseJobResult, PostReportJobData } from '../src/queue/job-data.js';
@@ -11,6 +13,7 @@ import { postJobOptions, progressJobOptions } from '../src/queue/job-options.js'
 import { postJobName } from '../src/queue/names.js';
 import type { Queues } from '../src/queue/queues.js';
 import type { ClusterRuntime } from './cluster-runtime.js';
+import type { QueueLogger } from '../src/queue/connection.js';
 import { describeError, isPermanent } from './classify-error.js';
 
 export interface DiagnoseDeps {
@@ -18,7 +21,7 @@ export interface DiagnoseDeps {
   queues: Queues;
   /** Minimum spacing of progress updates. */
   progressIntervalMs?: number;
-  log: { warn(obj: unknown, msg?: string): void };
+  log: QueueLogger;
 }
 
 /** Builds the diagnose processor. */
@@ -38,11 +41,16 @@ export function createDiagnoseProcessor(deps: DiagnoseDeps) {
         deps.log.warn({ err: err.message }, 'could not enqueue a progress update'),
       );
     };
+    const ids = { job: id, ...(d.slackRequest ? { slackRequest: d.slackRequest } : {}), cluster: d.cluster, attempt: job.attemptsMade + 1 };
+    const target = `${d.target.namespace ? `${d.target.namespace}/` : ''}${d.target.pod} ${d.target.name}${d.target.port ? `:${d.target.port}` : ''}`;
+    const started = Date.now();
+    deps.log.info({ event: 'diagnosis-start', ...ids, target, requestedBy: d.requestedBy }, 'diagnosis started');
     let report;
     try {
       report = await deps.runtime.diagnose(d.target, onProgress);
     } catch (err) {
       const permanent = isPermanent(err);
+      deps.log.info({ event: 'diagnosis-end', ...ids, target, outcome: 'error', error: describeError(err).message, permanent, ms: Date.now() - started }, 'diagnosis failed');
       const lastAttempt = job.attemptsMade + 1 >= (job.opts.attempts ?? 1);
       if (permanent || lastAttempt) {
         const { message, candidates } = describeError(err);
@@ -51,6 +59,7 @@ export function createDiagnoseProcessor(deps: DiagnoseDeps) {
       if (permanent) throw new UnrecoverableError(describeError(err).message);
       throw err;
     }
+    deps.log.info({ event: 'diagnosis-end', ...ids, target, outcome: report.verdict, checks: report.findings.map((f) => f.checkId), notes: report.notes?.length ?? 0, ms: Date.now() - started }, `diagnosis ${report.verdict}`);
     const postJobId = jobId('report', id);
     await post({ kind: 'report', thread: d.thread, progressTs: d.progressTs, cluster: d.cluster, report: { ...report, cluster: report.cluster ?? d.cluster }, diagnoseJobId: id, requestedBy: d.requestedBy, dedupeKey: d.dedupeKey }, postJobId);
     return { verdict: report.verdict, findings: report.findings.length, checks: report.findings.map((f) => f.checkId), postJobId };

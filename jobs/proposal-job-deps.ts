@@ -1,4 +1,5 @@
 /** What the processors that act on a stored proposal (apply-fix and rollback) are built with: one shape for both. */
+import type { QueueLogger } from '../src/queue/connection.js';
 import type { Queues } from '../src/queue/queues.js';
 import type { ProposalStore } from '../src/store/proposal-store.js';
 import type { ClusterRuntime } from './cluster-runtime.js';
@@ -7,4 +8,6 @@ export interface ProposalJobDeps {
   runtime: ClusterRuntime;
   queues: Queues;
   proposals: ProposalStore;
+  /** Where the audit line of each apply and rollback goes. */
+  log: QueueLogger;
 }

@@ -11,6 +11,7 @@ import { postJobName } from '../src/queue/names.js';
 import { verificationTarget } from './apply-fix.js';
 import { describeError, isConflict, isPermanent } from './classify-error.js';
 import type { ProposalJobDeps } from './proposal-job-deps.js';
+import { audit, type AuditEntry } from '../src/store/audit-log.js';
 
 /** Builds the rollback processor. */
 export function createRollbackProcessor(deps: ProposalJobDeps) {
@@ -19,7 +20,12 @@ export function createRollbackProcessor(deps: ProposalJobDeps) {
     const post = (data: PostReportJobData, step: string) => deps.queues.post.add(postJobName, data, { ...postJobOptions, jobId: jobId('rolledback', proposalId, step) });
     const p = await deps.proposals.get(proposalId);
     if (!p) throw new UnrecoverableError(`proposal ${proposalId} not found`);
-    if (p.status !== 'rolling-back') return { outcome: 'skipped' };
+    const said = (outcome: string, more: Partial<AuditEntry> = {}) =>
+      audit(deps.log, { action: 'rollback', who: approvedBy, proposal: p, outcome, job: job.id!, ...(job.data.slackRequest ? { slackRequest: job.data.slackRequest } : {}), ...more });
+    if (p.status !== 'rolling-back') {
+      said('skipped', { reason: `the proposal is ${p.status}` });
+      return { outcome: 'skipped' };
+    }
     if (!p.applied) throw new UnrecoverableError(`proposal ${proposalId} has no applied record to roll back`);
     try {
       const { message } = await deps.runtime.rollbackFix(p.applied);
@@ -32,18 +38,21 @@ export function createRollbackProcessor(deps: ProposalJobDeps) {
         rerun = undefined;
       }
       await post({ kind: 'rollback-result', proposalId, outcome: 'rolled-back', message, ...(rerun ? { rerun } : {}) }, 'done');
+      said('rolled-back');
       return { outcome: 'rolled-back' };
     } catch (err) {
       if (isConflict(err)) {
         // Back to applied: the fix is still in place; a later rollback may be asked again after a look.
         await deps.proposals.transition(proposalId, 'rolling-back', 'applied', approvedBy);
         await post({ kind: 'rollback-result', proposalId, outcome: 'conflict', message: describeError(err).message }, `conflict-${job.attemptsMade}`);
+        said('conflict', { reason: describeError(err).message });
         return { outcome: 'conflict' };
       }
       const lastAttempt = job.attemptsMade + 1 >= (job.opts.attempts ?? 1);
       if (isPermanent(err) || lastAttempt) {
         await deps.proposals.transition(proposalId, 'rolling-back', 'applied', approvedBy);
         await post({ kind: 'rollback-result', proposalId, outcome: 'failed', message: describeError(err).message }, `failed-${job.attemptsMade}`);
+        said('failed', { reason: describeError(err).message });
         throw new UnrecoverableError(describeError(err).message);
       }
       throw err;

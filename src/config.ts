@@ -44,6 +44,17 @@ const intBetween = (min: number, max: number) =>
     .transform(Number)
     .pipe(z.number().min(min, `must be between ${min} and ${max}`).max(max, `must be between ${min} and ${max}`));
 
+/** `host:port,host:port` (Redis Sentinel addresses). */
+const hostPortList = z
+  .string()
+  .transform((s) => s.split(',').map((x) => x.trim()).filter((x) => x.length > 0))
+  .pipe(
+    z
+      .array(z.string().regex(/^[A-Za-z0-9.-]+:\d{1,5}$/, 'each entry must be host:port (e.g. sentinel-0.redis:26379)'))
+      .min(1, 'must list at least one sentinel as host:port')
+      .transform((list) => list.map((x) => ({ host: x.slice(0, x.lastIndexOf(':')), port: Number(x.slice(x.lastIndexOf(':') + 1)) }))),
+  );
+
 /** Proposals and the post ledger are kept a week: longer windows would outlive what they refer to. */
 const week = 7 * 24 * 3600;
 
@@ -56,6 +67,11 @@ const envSchema = z.object({
   DNSWHY_OPS_PORT: intBetween(0, 65535).default(9090),
   DNSWHY_OPS_HOST: z.string().min(1).default('0.0.0.0'),
   REDIS_URL: z.string().regex(/^rediss?:\/\//, 'must start with redis:// or rediss://').optional(),
+  REDIS_TLS_CA_FILE: z.string().optional(),
+  REDIS_SENTINELS: hostPortList.optional(),
+  REDIS_SENTINEL_NAME: z.string().regex(/^[A-Za-z0-9._-]+$/, 'must be the primary\'s name as the sentinels know it (letters, digits, . _ -)').optional(),
+  REDIS_PASSWORD: z.string().optional(),
+  REDIS_DB: intBetween(0, 15).optional(),
   KUBECONFIG: z.string().optional(),
   DNSWHY_CLUSTER: clusterName.optional(),
   DNSWHY_APPROVERS: idList.default([]),
@@ -90,7 +106,10 @@ export interface Config {
     mode: 'socket' | 'http';
     port: number;
   };
+  /** REDIS_URL; unset with Sentinel, and when neither is set (serve then starts a local redis-server). */
   redisUrl?: string;
+  /** Where Redis is: a URL (with its TLS CA file) or Sentinel. Unset: start a local redis-server. */
+  redis?: { url: string; tlsCaFile?: string } | { sentinels: { host: string; port: number }[]; sentinelName: string; password?: string; db?: number };
   /** /healthz and /readyz (0: a free port). */
   ops: { port: number; host: string };
   kubeconfig?: string;
@@ -129,6 +148,27 @@ export class ConfigError extends DnswhyError {
   }
 }
 
+type Env = z.infer<typeof envSchema>;
+
+/** The Redis variables that do not go together. */
+function redisProblems(e: Env): string[] {
+  const out: string[] = [];
+  if (e.REDIS_SENTINELS && e.REDIS_URL) out.push('REDIS_SENTINELS: set either REDIS_URL or REDIS_SENTINELS (with REDIS_SENTINEL_NAME), not both');
+  if (e.REDIS_SENTINELS && !e.REDIS_SENTINEL_NAME) out.push('REDIS_SENTINEL_NAME: required with REDIS_SENTINELS (the name in the sentinels\' `sentinel monitor NAME …`)');
+  if (e.REDIS_SENTINEL_NAME && !e.REDIS_SENTINELS) out.push('REDIS_SENTINELS: required with REDIS_SENTINEL_NAME (host:port of each sentinel)');
+  if (e.REDIS_TLS_CA_FILE && !e.REDIS_URL?.startsWith('rediss://')) out.push('REDIS_TLS_CA_FILE: only used with a rediss:// REDIS_URL (TLS); TLS through Sentinel is not supported');
+  if ((e.REDIS_PASSWORD || e.REDIS_DB !== undefined) && !e.REDIS_SENTINELS) out.push(`${e.REDIS_PASSWORD ? 'REDIS_PASSWORD' : 'REDIS_DB'}: only used with REDIS_SENTINELS; with REDIS_URL put the password and database in the URL (redis://:PASSWORD@host:6379/DB)`);
+  return out;
+}
+
+function redisTarget(e: Env): Pick<Config, 'redis'> {
+  if (e.REDIS_SENTINELS && e.REDIS_SENTINEL_NAME) {
+    return { redis: { sentinels: e.REDIS_SENTINELS, sentinelName: e.REDIS_SENTINEL_NAME, ...(e.REDIS_PASSWORD ? { password: e.REDIS_PASSWORD } : {}), ...(e.REDIS_DB ? { db: e.REDIS_DB } : {}) } };
+  }
+  if (e.REDIS_URL) return { redis: { url: e.REDIS_URL, ...(e.REDIS_TLS_CA_FILE ? { tlsCaFile: e.REDIS_TLS_CA_FILE } : {}) } };
+  return {};
+}
+
 /**
  * Reads and validates the configuration for a role.
  * @param env - the environment (process.env)
@@ -151,6 +191,7 @@ export function loadConfig(env: Record<string, string | undefined>, role: ServeR
       problems.push('SLACK_SIGNING_SECRET: required in HTTP mode (or set SLACK_APP_TOKEN for Socket Mode)');
     }
   }
+  problems.push(...redisProblems(e));
   if (runsWorker && e.DNSWHY_LAB === undefined && e.KUBECONFIG === undefined && env.KUBERNETES_SERVICE_HOST === undefined) {
     problems.push('KUBECONFIG: the worker needs cluster access: set KUBECONFIG, run in a cluster, or set DNSWHY_LAB to a scenario file');
   }
@@ -166,6 +207,7 @@ export function loadConfig(env: Record<string, string | undefined>, role: ServeR
       port: e.PORT,
     },
     ...(e.REDIS_URL ? { redisUrl: e.REDIS_URL } : {}),
+    ...redisTarget(e),
     ops: { port: e.DNSWHY_OPS_PORT, host: e.DNSWHY_OPS_HOST },
     ...(e.KUBECONFIG ? { kubeconfig: e.KUBECONFIG } : {}),
     cluster: e.DNSWHY_CLUSTER ?? (e.DNSWHY_LAB ? 'lab' : 'default'),

@@ -51,6 +51,29 @@ describe('loadConfig', () => {
     );
   });
 
+  it('reads Redis as a URL with a TLS CA file, or as Sentinel, and refuses what does not go together', () => {
+    expect(loadConfig({ ...base, REDIS_URL: 'rediss://:pw@redis.internal:6380/2', REDIS_TLS_CA_FILE: '/etc/ca.pem' }, 'all').redis).toEqual({ url: 'rediss://:pw@redis.internal:6380/2', tlsCaFile: '/etc/ca.pem' });
+    const s = loadConfig({ ...base, REDIS_SENTINELS: 'sentinel-0.redis:26379, 10.0.0.7:26380', REDIS_SENTINEL_NAME: 'dnswhy', REDIS_PASSWORD: 'pw', REDIS_DB: '3' }, 'all');
+    expect(s.redis).toEqual({ sentinels: [{ host: 'sentinel-0.redis', port: 26379 }, { host: '10.0.0.7', port: 26380 }], sentinelName: 'dnswhy', password: 'pw', db: 3 });
+    expect(s.redisUrl).toBeUndefined();
+    expect(loadConfig(base, 'all').redis).toBeUndefined();
+    const refused = (env: Record<string, string>) => {
+      try {
+        loadConfig({ ...base, ...env }, 'all');
+      } catch (err) {
+        return (err as Error).message;
+      }
+      return 'accepted';
+    };
+    expect(refused({ REDIS_SENTINELS: 'a:1', REDIS_SENTINEL_NAME: 'm', REDIS_URL: 'redis://x:6379' })).toContain('either REDIS_URL or REDIS_SENTINELS');
+    expect(refused({ REDIS_SENTINELS: 'a:1' })).toContain('REDIS_SENTINEL_NAME: required with REDIS_SENTINELS');
+    expect(refused({ REDIS_SENTINEL_NAME: 'm' })).toContain('REDIS_SENTINELS: required with REDIS_SENTINEL_NAME');
+    expect(refused({ REDIS_SENTINELS: 'sentinel-0', REDIS_SENTINEL_NAME: 'm' })).toContain('REDIS_SENTINELS.0: each entry must be host:port');
+    expect(refused({ REDIS_URL: 'redis://x:6379', REDIS_TLS_CA_FILE: '/ca.pem' })).toContain('REDIS_TLS_CA_FILE: only used with a rediss:// REDIS_URL');
+    expect(refused({ REDIS_URL: 'redis://x:6379', REDIS_PASSWORD: 'pw' })).toContain('put the password and database in the URL');
+    expect(refused({ REDIS_SENTINELS: 'a:1', REDIS_SENTINEL_NAME: 'm', REDIS_DB: '99' })).toContain('REDIS_DB: must be between 0 and 15');
+  });
+
   it('.env.example documents exactly the variables the configuration reads', () => {
     const example = readFileSync(join(import.meta.dirname, '..', '.env.example'), 'utf8');
     const documented = [...example.matchAll(/^([A-Z][A-Z0-9_]*)=/gm)].map((m) => m[1]!);

@@ -6,6 +6,7 @@ import { execFileSync, spawnSync } from 'node:child_process';
 
 const needed: Record<string, string> = {
   'redis-server': 'redis-server',
+  'redis-sentinel': 'redis-sentinel', // the Sentinel failover test
   unbound: 'unbound',
   dnsperf: 'dnsperf',
   kubectl: 'kubernetes-client', // Debian's kubectl package

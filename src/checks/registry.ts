@@ -12,6 +12,7 @@ import { noReadyDnsEndpoints } from './no-ready-dns-endpoints/index.js';
 import { networkPolicyBlocksDns } from './network-policy-blocks-dns/index.js';
 import { dnsEndpointUnreachable } from './dns-endpoint-unreachable/index.js';
 import { dnsServiceVipUnreachable } from './dns-service-vip-unreachable/index.js';
+import { truncatedAnswerTcpBlocked } from './truncated-answer-tcp-blocked/index.js';
 import { podDnsPolicy } from './pod-dns-policy/index.js';
 import { hostsFileOverride } from './hosts-file-override/index.js';
 import { searchSuffixWins } from './search-suffix-wins/index.js';
@@ -33,6 +34,7 @@ export const checks: readonly Check[] = [
   networkPolicyBlocksDns,
   dnsEndpointUnreachable,
   dnsServiceVipUnreachable,
+  truncatedAnswerTcpBlocked,
   podDnsPolicy,
   hostsFileOverride,
   searchSuffixWins,

@@ -13,6 +13,8 @@ export const fileLimits = {
   corefile: { bytes: 1 << 20, what: 'a Corefile' },
   /** The shipped scenarios are a few KiB; a generated 1,000-node, 30,000-pod lab is about 7 MiB as JSON. */
   scenario: { bytes: 32 << 20, what: 'a scenario file' },
+  /** A PEM CA bundle (REDIS_TLS_CA_FILE); the system's whole bundle is about 200 KiB. */
+  caBundle: { bytes: 1 << 20, what: 'a PEM CA bundle' },
 } as const;
 
 export interface FileLimit {

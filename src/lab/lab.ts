@@ -117,7 +117,7 @@ export async function startLab(scenarioOrPath: Scenario | string, opts: StartLab
   const [api, dns] = await Promise.allSettled([
     startApiServer(backend, { tls: { cert: tls.certPem, key: tls.keyPem }, ...(opts.port !== undefined ? { port: opts.port } : {}) }),
     starter
-      ? starter(scenario, network, () => state.clusterState(), { seed: scenario.seed, podFiles: (ns, name) => state.podFiles(ns, name), ...(opts.dnsOptions ?? {}) })
+      ? starter(scenario, network, () => state.clusterState(), { seed: scenario.seed, podFiles: (ns, name) => state.podFiles(ns, name), policyView: () => state.policyView(), ...(opts.dnsOptions ?? {}) })
       : Promise.resolve(undefined),
   ]);
   if (api.status === 'rejected' || dns.status === 'rejected') {

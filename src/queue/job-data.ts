@@ -27,6 +27,8 @@ export interface DiagnoseJobData {
   dedupeKey: string;
   /** Set when this diagnosis re-checks an applied fix (verification), not a user request. */
   verifiesProposal?: string;
+  /** Slack's trigger_id of the click or command that asked (logs carry it: one grep follows a question). */
+  slackRequest?: string;
 }
 
 export interface DiagnoseJobResult {
@@ -42,6 +44,8 @@ export interface DiagnoseJobResult {
 export interface ApplyFixJobData {
   proposalId: string;
   approvedBy: string;
+  /** Slack's trigger_id of the click or command that asked (logs carry it: one grep follows a question). */
+  slackRequest?: string;
 }
 
 /** How an apply ended, as the thread is told ('conflict': the target changed since the proposal). */
@@ -60,6 +64,8 @@ export interface ApplyFixJobResult {
 export interface RollbackJobData {
   proposalId: string;
   approvedBy: string;
+  /** Slack's trigger_id of the click or command that asked (logs carry it: one grep follows a question). */
+  slackRequest?: string;
 }
 
 export interface RollbackJobResult {

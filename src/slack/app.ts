@@ -24,6 +24,7 @@ import { SlackPoster } from './poster/slack-poster.js';
 import { RedisReplayGuard } from './receiver/replay-guard.js';
 import { VerifiedHttpReceiver } from './receiver/verified-http-receiver.js';
 import type { Readiness } from '../ops/readiness.js';
+import { slackSdkLogger } from './slack-sdk-logger.js';
 import { queueStates, type DnswhyMetrics } from '../ops/metrics.js';
 import { SlackConnection, type SlackConnectionOptions } from './slack-connection.js';
 import { InstanceHeartbeat } from '../store/instance-heartbeat.js';
@@ -82,19 +83,23 @@ export interface RunningSlackApp {
 /** Starts the app and its delivery worker. */
 export async function startSlackApp(o: SlackAppOptions): Promise<RunningSlackApp> {
   if (!o.appToken && !o.signingSecret) throw new Error('HTTP mode needs a signing secret (or give an app token for Socket Mode)');
+  // The SDK's own lines (Bolt, Web API client, Socket Mode) go through dnswhy's logger. Errors only:
+  // the client's warnings repeat every failed retry, which SlackConnection already reports once per interval.
+  const sdkLogger = slackSdkLogger(o.log, LogLevel.ERROR);
   const clientOptions = {
+    logger: sdkLogger,
     ...(o.apiUrl ? { slackApiUrl: o.apiUrl } : {}),
     retryConfig: { retries: o.webRetries ?? 2, factor: 2, minTimeout: 200, maxTimeout: 2000 },
     // 429s are handled by SlackPoster (wait Retry-After, then retry) so pacing stays in one place.
     rejectRateLimitedCalls: true,
   };
   const httpReceiver = o.appToken ? undefined : new VerifiedHttpReceiver({ signingSecret: o.signingSecret!, replayGuard: new RedisReplayGuard(o.redis), logger: o.log });
-  const receiver = httpReceiver ?? new SocketModeReceiver({ appToken: o.appToken!, installerOptions: { clientOptions }, logLevel: LogLevel.ERROR });
+  const receiver = httpReceiver ?? new SocketModeReceiver({ appToken: o.appToken!, installerOptions: { clientOptions }, logger: slackSdkLogger(o.log, LogLevel.ERROR), logLevel: LogLevel.ERROR });
   // Our own client and token: Bolt is given the token through authorize, so it never calls
   // auth.test itself (an unreachable Slack at start would be an unhandled rejection there).
   const client = new WebClient(o.botToken, clientOptions);
   const slack = new SlackConnection(client, o.botToken, o.log, o.readiness?.condition('slack', 'verifying the bot token (auth.test)'), o.slackRetry);
-  const app = new App({ receiver, authorize: async () => slack.authorization(), clientOptions, logLevel: LogLevel.ERROR });
+  const app = new App({ receiver, authorize: async () => slack.authorization(), clientOptions, logger: sdkLogger, logLevel: LogLevel.ERROR });
   app.error(async (err) => o.log.error({ err: err.message, code: (err as { code?: string }).code }, 'listener error'));
 
   const poster = new SlackPoster(client, { ...(o.channelIntervalMs !== undefined ? { channelIntervalMs: o.channelIntervalMs } : {}), onFailure: (err) => slack.reportFailure(err), ...(o.metrics ? { metrics: o.metrics } : {}) });

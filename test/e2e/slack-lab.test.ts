@@ -1,7 +1,9 @@
 /**
  * End to end with the real parts: a real redis-server, the embedded lab (seed 000, hybrid-cloud
  * split horizon) diagnosed by the real orchestrator, the app in HTTP mode with signed requests,
- * the Slack emulator, and the real kubectl to look at the lab's ConfigMap.
+ * the Slack emulator, and the real kubectl to look at the lab's ConfigMap. The bot's JSON log is
+ * kept: the diagnosis start and end lines and the audit lines of the approval and the apply carry
+ * the job id and the Slack request id (trigger_id) of the click.
  */
 import { execFile } from 'node:child_process';
 import { join } from 'node:path';
@@ -10,6 +12,9 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { openClusterRuntime, type OpenedRuntime } from '../../jobs/open-cluster-runtime.js';
 import { ProposalStore } from '../../src/store/proposal-store.js';
 import { DnswhyMetrics } from '../../src/ops/metrics.js';
+import { changeHash } from '../../src/core/report/change-view.js';
+import { jobId } from '../../src/queue/job-id.js';
+import { capturedLog } from '../slack/helpers/captured-log.js';
 import { actionIds } from '../../src/slack/ids.js';
 import { blockActionsBody, sendSigned, slashCommandBody } from '../../src/emulators/slack/signed-request.js';
 import { allButtons, approver, approver2, bystander, buttons, channel, messageText, requester, secret, startHarness, type Harness } from '../slack/helpers/bot-harness.js';
@@ -20,6 +25,7 @@ describe('Slack bot over the lab (seed 000: hybrid-cloud split horizon)', { time
   let h: Harness;
   let runtime: OpenedRuntime;
   const metrics = new DnswhyMetrics();
+  const log = capturedLog('info');
   const counted = async (name: string, labels: string) => {
     const line = (await metrics.registry.metrics()).split('\n').find((l) => l.startsWith(`${name}{${labels}} `));
     return line ? Number(line.slice(line.lastIndexOf(' ') + 1)) : 0;
@@ -27,7 +33,7 @@ describe('Slack bot over the lab (seed 000: hybrid-cloud split horizon)', { time
 
   beforeAll(async () => {
     runtime = await openClusterRuntime({ name: 'lab', lab: scenario, burst: { count: 20, concurrency: 5 }, reloadTimeoutMs: 10_000, pollMs: 100 });
-    h = await startHarness({ runtime, metrics });
+    h = await startHarness({ runtime, metrics, log: log.logger });
   }, 120_000);
   afterAll(async () => h?.stop());
 
@@ -39,7 +45,7 @@ describe('Slack bot over the lab (seed 000: hybrid-cloud split horizon)', { time
   const corefile = () => kubectl('-n', 'kube-system', 'get', 'configmap', 'coredns', '-o', 'jsonpath={.data.Corefile}');
   // Slack sends the thread of a clicked reply with the click, as the emulator knows it.
   const threadOf = (ts: string) => { const t = h.slack.messages.find((m) => m.ts === ts)?.threadTs; return t ? { threadTs: t } : {}; };
-  const click = (user: string, actionId: string, value: string, messageTs: string) => sendSigned(h.bot.eventsUrl!, secret, blockActionsBody({ user, channel, messageTs, ...threadOf(messageTs), actionId, value }));
+  const click = (user: string, actionId: string, value: string, messageTs: string, triggerId?: string) => sendSigned(h.bot.eventsUrl!, secret, blockActionsBody({ user, channel, messageTs, ...threadOf(messageTs), actionId, value, ...(triggerId ? { triggerId } : {}) }));
 
   let parentTs = '';
   let fixTs = '';
@@ -50,12 +56,17 @@ describe('Slack bot over the lab (seed 000: hybrid-cloud split horizon)', { time
   // the "Other fixes", opened with a click, each with its own Approve button.
   it('answers a signed /dns why with one report message; Other fixes opens the Corefile fix with its own Approve button', async () => {
     original = await corefile();
-    const res = await sendSigned(h.bot.eventsUrl!, secret, slashCommandBody({ text: 'why mos/mos-model-6c9f7b5d8-x2k4p s3.cloud-b.example', user: requester, channel }));
+    const res = await sendSigned(h.bot.eventsUrl!, secret, slashCommandBody({ text: 'why mos/mos-model-6c9f7b5d8-x2k4p s3.cloud-b.example', user: requester, channel, triggerId: 'T-why-1' }));
     expect(res.status).toBe(200);
     const parent = await h.slack.waitFor('parent', () => h.slack.messages.find((m) => m.channel === channel && !m.threadTs));
     parentTs = parent.ts;
     const report = await h.slack.waitFor('report', () => h.slack.thread(channel, parentTs).find((m) => buttons(m)[actionIds.approveFix]), 90_000);
     expect(messageText(report)).toContain('upstream-split-horizon');
+    // One line when the diagnosis starts and one when it ends, with the job id and the command's trigger_id.
+    const diag = log.lines().filter((l) => l.event === 'diagnosis-start' || l.event === 'diagnosis-end');
+    expect(diag.map((l) => l.event)).toEqual(['diagnosis-start', 'diagnosis-end']);
+    expect(diag[0]).toMatchObject({ slackRequest: 'T-why-1', cluster: 'lab', target: 'mos/mos-model-6c9f7b5d8-x2k4p s3.cloud-b.example', requestedBy: requester });
+    expect(diag[1]).toMatchObject({ job: diag[0]!.job, slackRequest: 'T-why-1', outcome: 'broken', checks: expect.arrayContaining(['upstream-split-horizon']) });
     expect(messageText(report)).toContain('Recommended fix:* Pin s3.cloud-b.example');
     const other = buttons(report)[actionIds.otherFixes]!;
     expect(other).toMatch(/^rep-[a-f0-9]+\/0$/);
@@ -72,14 +83,15 @@ describe('Slack bot over the lab (seed 000: hybrid-cloud split horizon)', { time
   });
 
   it("ignores a non-approver's click: the ConfigMap is unchanged (kubectl)", async () => {
-    await click(bystander, actionIds.approveFix, proposalId, fixTs);
+    await click(bystander, actionIds.approveFix, proposalId, fixTs, 'T-bystander');
     await h.slack.waitFor('refusal', () => h.slack.ephemerals.find((e) => e.user === bystander && e.text.includes('not an approver')));
+    expect(log.lines().filter((l) => l.audit === 'refusal')).toEqual([expect.objectContaining({ who: bystander, of: 'apply', outcome: 'not-allowed', proposal: proposalId, cluster: 'lab', object: 'ConfigMap kube-system/coredns', slackRequest: 'T-bystander' })]);
     expect(await corefile()).toBe(original);
     expect((await new ProposalStore(h.redis).get(proposalId))?.status).toBe('pending');
   });
 
   it('applies once on two concurrent approvals, patches the ConfigMap (kubectl), and verifies', async () => {
-    await Promise.all([click(approver, actionIds.approveFix, proposalId, fixTs), click(approver2, actionIds.approveFix, proposalId, fixTs)]);
+    await Promise.all([click(approver, actionIds.approveFix, proposalId, fixTs, 'T-approve-1'), click(approver2, actionIds.approveFix, proposalId, fixTs, 'T-approve-2')]);
     const result = await h.slack.waitFor('apply result', () => h.slack.thread(channel, parentTs).find((m) => buttons(m)[actionIds.rollbackFix]), 60_000);
     const p = (await new ProposalStore(h.redis).get(proposalId))!;
     expect(await corefile()).toBe(p.fix.kind === 'corefile-patch' ? p.fix.after : '');
@@ -94,6 +106,16 @@ describe('Slack bot over the lab (seed 000: hybrid-cloud split horizon)', { time
     expect(allButtons(h.slack.messages.find((m) => m.ts === reportNow.ts)!).filter((b) => b.actionId === actionIds.approveFix)).toHaveLength(0);
     expect(await h.queues.cluster('lab').getJobs(['completed', 'failed', 'active', 'wait'])).toSatisfy((jobs: { name: string }[]) => jobs.filter((j) => j.name === 'apply-fix').length === 1);
     expect(await counted('dnswhy_fix_applies_total', 'cluster="lab",outcome="applied"')).toBe(1);
+    // The audit trail in the log: one approval, the other click refused, one apply, all with the job id and the winning click's trigger_id.
+    const hash = changeHash(p.fix as Parameters<typeof changeHash>[0]);
+    const lines = log.lines().filter((l) => l.audit !== undefined && l.of !== 'dismiss' && l.slackRequest !== 'T-bystander');
+    const approval = lines.find((l) => l.audit === 'approval')!;
+    const winner = approval.slackRequest as string;
+    expect(['T-approve-1', 'T-approve-2']).toContain(winner);
+    expect(approval).toMatchObject({ of: 'apply', outcome: 'approved', who: winner === 'T-approve-1' ? approver : approver2, proposal: proposalId, cluster: 'lab', object: 'ConfigMap kube-system/coredns', patchHash: hash, job: jobId('apply', proposalId) });
+    expect(lines.find((l) => l.audit === 'refusal')).toMatchObject({ of: 'apply', outcome: 'already-applying', slackRequest: winner === 'T-approve-1' ? 'T-approve-2' : 'T-approve-1' });
+    const applied = lines.filter((l) => l.audit === 'apply');
+    expect(applied).toEqual([expect.objectContaining({ outcome: 'applied', verified: true, who: approval.who, proposal: proposalId, cluster: 'lab', object: 'ConfigMap kube-system/coredns', patchHash: hash, job: jobId('apply', proposalId), slackRequest: winner })]);
     expect(await counted('dnswhy_diagnoses_total', 'cluster="lab",verdict="broken"')).toBe(1);
   });
 
@@ -113,11 +135,14 @@ describe('Slack bot over the lab (seed 000: hybrid-cloud split horizon)', { time
 
   it('rolls back to the old Corefile on an approver click', async () => {
     const result = h.slack.thread(channel, parentTs).find((m) => buttons(m)[actionIds.rollbackFix])!;
-    await click(approver, actionIds.rollbackFix, proposalId, result.ts);
+    await click(approver, actionIds.rollbackFix, proposalId, result.ts, 'T-rollback');
     await h.slack.waitFor('rolled back', () => h.slack.thread(channel, parentTs).find((m) => m.text.startsWith('Rolled back')), 60_000);
     expect(await corefile()).toBe(original);
     expect((await new ProposalStore(h.redis).get(proposalId))?.status).toBe('rolled-back');
     expect(await counted('dnswhy_rollbacks_total', 'cluster="lab",outcome="rolled-back"')).toBe(1);
+    const rollbackLines = log.lines().filter((l) => l.slackRequest === 'T-rollback');
+    expect(rollbackLines.map((l) => `${String(l.audit)} ${String(l.outcome)}`)).toEqual(['approval approved', 'rollback rolled-back']);
+    expect(rollbackLines[1]).toMatchObject({ who: approver, proposal: proposalId, object: 'ConfigMap kube-system/coredns', job: jobId('rollback', proposalId) });
     // The cause is back: the hostAliases fix superseded by the apply is re-proven and offered again.
     const again = await h.slack.waitFor('re-offered', () => {
       const m = h.slack.messages.find((x) => x.ts === fixTs)!;

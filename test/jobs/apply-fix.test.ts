@@ -13,6 +13,8 @@ import type { ApplyFixJobData, ApplyFixJobResult, PostReportJobData } from '../.
 import { ProposalStore } from '../../src/store/proposal-store.js';
 import type { Queues } from '../../src/queue/queues.js';
 import { type RedisHandle } from '../helpers/redis-server.js';
+
+const silent = pino({ level: 'silent' });
 import { startRedisQueues, stopRedisQueues } from './helpers/redis-queues.js';
 import { FakeRuntime } from './helpers/fake-runtime.js';
 
@@ -45,7 +47,7 @@ describe('apply-fix processor with a fake diagnosis (mocked cluster)', () => {
   it('does nothing for a proposal that was not approved', async () => {
     const runtime = new FakeRuntime();
     await propose(runtime, 'fix-pending');
-    const res = await createApplyFixProcessor({ runtime, queues, proposals: new ProposalStore(redis) })(job({ proposalId: 'fix-pending', approvedBy: 'U2' }));
+    const res = await createApplyFixProcessor({ runtime, queues, proposals: new ProposalStore(redis), log: silent })(job({ proposalId: 'fix-pending', approvedBy: 'U2' }));
     expect(res).toEqual({ outcome: 'skipped' });
     expect(runtime.applies).toBe(0);
   });
@@ -57,7 +59,7 @@ describe('apply-fix processor with a fake diagnosis (mocked cluster)', () => {
     runtime.resourceVersion += 1;
     const store = new ProposalStore(redis);
     await store.transition('fix-stale', 'pending', 'applying', 'U2');
-    const res = await createApplyFixProcessor({ runtime, queues, proposals: store })(job({ proposalId: 'fix-stale', approvedBy: 'U2' }));
+    const res = await createApplyFixProcessor({ runtime, queues, proposals: store, log: silent })(job({ proposalId: 'fix-stale', approvedBy: 'U2' }));
     expect(res).toEqual({ outcome: 'conflict' });
     expect(runtime.applies).toBe(0);
     expect((await store.get('fix-stale'))?.status).toBe('conflict');
@@ -72,7 +74,7 @@ describe('apply-fix processor with a fake diagnosis (mocked cluster)', () => {
     // The first run patched the ConfigMap and died before recording it.
     runtime.corefile = fix.after;
     runtime.resourceVersion += 1;
-    const res = await createApplyFixProcessor({ runtime, queues, proposals: store })(job({ proposalId: 'fix-crash', approvedBy: 'U2' }, 1));
+    const res = await createApplyFixProcessor({ runtime, queues, proposals: store, log: silent })(job({ proposalId: 'fix-crash', approvedBy: 'U2' }, 1));
     expect(res).toEqual({ outcome: 'applied', verified: true });
     const p = await store.get('fix-crash');
     expect(p?.status).toBe('applied');

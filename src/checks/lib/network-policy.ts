@@ -103,7 +103,8 @@ export function dnsEgressVerdict(f: Facts): EgressVerdict {
   const podLabels = Object.keys(ev.podLabels).length > 0 ? ev.podLabels : f.pod.labels;
   const selecting = (ev.policies as Policy[]).filter((p) => {
     const spec = p.spec ?? {};
-    const types = spec.policyTypes ?? (spec.egress ? ['Ingress', 'Egress'] : ['Ingress']);
+    // The API server's default: Ingress, plus Egress when the policy has egress rules (an empty list has none).
+    const types = spec.policyTypes?.length ? spec.policyTypes : (spec.egress?.length ?? 0) > 0 ? ['Ingress', 'Egress'] : ['Ingress'];
     return types.includes('Egress') && selectorMatches(spec.podSelector, podLabels);
   });
   const names = selecting.map((p) => p.metadata?.name ?? '(unnamed)');

@@ -10,7 +10,8 @@ import { pino } from 'pino';
 import { startClusterWorker, type RunningWorker } from '../../../jobs/cluster-worker.js';
 import { openClusterRuntime, type OpenedRuntime } from '../../../jobs/open-cluster-runtime.js';
 import { ConfigError, loadConfig, type ServeRole } from '../../config.js';
-import { bullConnection, openRedis } from '../../queue/connection.js';
+import { bullConnection, describeRedis, openRedis, type RedisTarget } from '../../queue/connection.js';
+import { redisTargetOf } from '../redis-target.js';
 import { startLocalRedis, type LocalRedis } from '../../store/local-redis.js';
 import { Queues } from '../../queue/queues.js';
 import { startSlackApp, type RunningSlackApp } from '../../slack/app.js';
@@ -24,6 +25,7 @@ import { DnswhyMetrics } from '../../ops/metrics.js';
 /** What a running `serve` holds, for a clean stop. */
 export interface RunningServe {
   eventsUrl?: string;
+  /** Where Redis is, in words (the URL without its password, or the Sentinel primary). */
   redisUrl: string;
   /** Base URL of /healthz and /readyz. */
   opsUrl: string;
@@ -41,14 +43,17 @@ export async function startServe(role: ServeRole, env: Record<string, string | u
   const config = loadConfig(env, role);
   const log = pino({ level: config.logLevel }, pino.destination(2));
   let local: LocalRedis | undefined;
-  let redisUrl = config.redisUrl;
-  if (!redisUrl) {
+  let target: RedisTarget;
+  if (config.redis) {
+    target = redisTargetOf(config.redis);
+  } else {
     local = await startLocalRedis();
-    redisUrl = local.url;
-    say(`REDIS_URL is not set: started a local redis-server at ${redisUrl} for development (data is not kept).`);
+    target = { url: local.url };
+    say(`REDIS_URL is not set: started a local redis-server at ${local.url} for development (data is not kept).`);
   }
-  const redis = openRedis(redisUrl, log);
-  const connection = bullConnection(redisUrl);
+  const redisUrl = describeRedis(target);
+  const redis = openRedis(target, log);
+  const connection = bullConnection(target);
   const queues = new Queues(connection, log);
   const readiness = new Readiness();
   addRedisConditions(readiness, redis, log);

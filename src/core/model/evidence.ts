@@ -97,6 +97,10 @@ export interface StubQuery {
   rcode?: Rcode;
   answers: string[];
   latencyMs: number;
+  /** The UDP reply had TC set (it did not fit the stub's buffer: 512 bytes without `options edns0`). */
+  truncated?: boolean;
+  /** `tcp` when the stub re-asked over TCP after a truncated UDP reply (this entry is that TCP exchange). */
+  transport?: Transport;
 }
 
 /** A whole lookup through the pod's resolv.conf, as glibc or musl performs it. */

@@ -44,7 +44,9 @@ export function resolutionPath(pod: PodFacts, name: string, evidence: Evidence[]
   if (lookup) {
     for (const q of lookup.queries) {
       const res = q.outcome === 'answer' ? `${q.rcode ?? 'answer'}${q.answers.length > 0 ? ` ${q.answers.join(', ')}` : ''}` : q.outcome;
-      hops.push({ step: `${lookup.libc} query ${norm(q.qname)} ${q.qtype}`, detail: `→ ${q.server}: ${res}`, ok: q.outcome === 'answer', ms: ms(q.latencyMs), evidenceRefs: [lookup.id] });
+      // A truncated UDP reply re-asked over TCP shows as one hop, marked, so the reader sees the retry's fate.
+      const via = q.truncated ? (q.transport === 'tcp' ? ' (UDP reply truncated, re-asked over TCP)' : ' (UDP reply truncated, kept as is)') : '';
+      hops.push({ step: `${lookup.libc} query ${norm(q.qname)} ${q.qtype}`, detail: `→ ${q.server}: ${res}${via}`, ok: q.outcome === 'answer', ms: ms(q.latencyMs), evidenceRefs: [lookup.id] });
     }
     const r = lookup.result;
     hops.push({

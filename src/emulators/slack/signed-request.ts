@@ -51,6 +51,8 @@ export interface ButtonClickInput {
   value: string;
   team?: string;
   responseUrl?: string;
+  /** Slack's id of this click (unique per click; defaults to a timestamp). */
+  triggerId?: string;
 }
 
 /** The JSON payload of a button click. */
@@ -62,7 +64,7 @@ export function blockActionsPayload(c: ButtonClickInput): Record<string, unknown
     api_app_id: 'A0DNSWHY',
     token: 'deprecated-verification-token',
     container: { type: 'message', message_ts: c.messageTs, channel_id: c.channel, is_ephemeral: false },
-    trigger_id: `${Date.now()}.2.emulator`,
+    trigger_id: c.triggerId ?? `${Date.now()}.2.emulator`,
     channel: { id: c.channel, name: c.channel.toLowerCase() },
     message: { type: 'message', ts: c.messageTs, ...(c.threadTs ? { thread_ts: c.threadTs } : {}), text: '' },
     response_url: c.responseUrl ?? 'http://127.0.0.1:9/response',

@@ -105,15 +105,15 @@ export class LabNetwork {
   /**
    * What the kernel would do before any listener sees the packet: reject → refused at once (a
    * closed port, so the kernel itself answers RST or ICMP port unreachable); drop → never answered
-   * (TCP: the SYN black hole; UDP: a sink that discards). Loss and delay are applied by the
-   * receiving server.
+   * (TCP: the SYN black hole; UDP: a sink that discards), for a rule or a NetworkPolicy. Loss and
+   * delay are applied by the receiving server.
    */
   private dialGuard(ip: string, port: number, proto: 'udp' | 'tcp', from: string | undefined): { host: string; port: number } | undefined {
     if (from === undefined) return undefined;
     const src = this.topo.effectiveSource(from, ip);
-    const i = this.rules.firstMatch({ from: src, to: ip, proto, port });
-    if (i < 0) return undefined;
-    const action = this.rules.rule(i)!.action;
+    const packet = { from: src, to: ip, proto, port, origin: from };
+    // A Service IP's endpoint is chosen (and judged by the NetworkPolicies) by kube-proxy's emulation.
+    const action = this.rules.gate(packet, this.topo.isServiceIp(ip) ? null : packet);
     if (action === 'reject') return { host: this.map.loopbackFor(ip), port: closedPort };
     if (action === 'drop') return proto === 'tcp' ? this.synBlackHole : this.udpSink();
     return undefined;
@@ -171,7 +171,7 @@ export class LabNetwork {
     sock.on('error', () => {});
     sock.on('message', (msg, rinfo) => {
       const client = this.identify(rinfo.address, rinfo.port, ip);
-      const verdict = this.verdict({ from: client.ip, to: ip, proto: 'udp', port }, opts);
+      const verdict = this.verdict({ from: client.ip, to: ip, proto: 'udp', port, origin: client.sourceIp }, opts);
       // UDP reject: userspace cannot send ICMP; senders that dial with `from` get a real ICMP
       // port unreachable from the kernel (dialGuard). Others see a drop.
       if (verdict.action !== 'deliver') return;
@@ -224,7 +224,7 @@ export class LabNetwork {
       });
       sock.on('error', () => {});
       const client = this.identify(sock.remoteAddress ?? '', sock.remotePort ?? 0, ip);
-      const verdict = this.verdict({ from: client.ip, to: ip, proto: 'tcp', port }, opts);
+      const verdict = this.verdict({ from: client.ip, to: ip, proto: 'tcp', port, origin: client.sourceIp }, opts);
       if (verdict.action === 'reject') return void sock.resetAndDestroy();
       if (verdict.action === 'drop' && !(verdict.lost ?? false)) {
         if (opts.dropAfterAccept === 'reset') return void sock.resetAndDestroy();

@@ -88,8 +88,10 @@ export class TcpHosts {
       // kube-proxy picks the endpoint at SYN time; a rule to that endpoint then decides the SYN.
       const backend = backends[Math.floor(this.rng() * backends.length)]!;
       const src = this.labNet.topo.effectiveSource(from, ip);
-      const i = this.labNet.rules.firstMatch({ from: src, to: backend, proto: 'tcp', port });
-      const action = i < 0 ? undefined : this.labNet.rules.rule(i)!.action;
+      // NetworkPolicies see the translated packet: to the endpoint's target port.
+      const servicePort = target.service!.ports.find((p) => p.port === port && (p.protocol ?? 'TCP') === 'TCP');
+      const targetPort = typeof servicePort?.targetPort === 'number' ? servicePort.targetPort : port;
+      const action = this.labNet.rules.gate({ from: src, to: backend, proto: 'tcp', port }, { from: src, origin: from, to: backend, proto: 'tcp', port: targetPort });
       if (action === 'reject') return { host: this.labNet.map.loopbackFor(ip), port: closedPort };
       if (action === 'drop') return this.labNet.synBlackHole;
       return toDemux;

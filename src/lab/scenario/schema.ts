@@ -199,6 +199,13 @@ export const scenarioSchema = z.strictObject({
       namespace: labelName.default('kube-system'),
       name: labelName.default('kube-dns'),
       ip: ipv4,
+      /** Added field: the Service's selector (default: coredns.labels); one that matches nothing leaves no endpoints. */
+      selector: labels.optional(),
+      /**
+       * Added field: the Service has no selector and these are its endpoints, written by hand (an
+       * EndpointSlice and Endpoints the lab creates once; kube-proxy sends the Service's packets there).
+       */
+      endpoints: z.array(z.strictObject({ ip: ipv4, ready: z.boolean().default(true), node: objectName.optional() })).optional(),
     }),
   }),
   nodes: z.array(nodeSchema).min(1, 'expected at least one node'),

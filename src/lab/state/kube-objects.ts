@@ -361,7 +361,7 @@ export function corednsPodSpec(c: { image: string; configMap: string }): Record<
 }
 
 /** The cluster DNS Service as kubeadm creates it (kube-dns: DNS over UDP and TCP, metrics on 9153). */
-export function dnsServiceObject(d: { namespace: string; name: string; ip: string; appLabel: string; selector: Record<string, string> }): KubeObject {
+export function dnsServiceObject(d: { namespace: string; name: string; ip: string; appLabel: string; selector?: Record<string, string> }): KubeObject {
   return serviceObject({
     namespace: d.namespace,
     name: d.name,

@@ -9,6 +9,7 @@ import { podResolvConf } from '../kubelet/resolv-conf.js';
 import { rngStream, type Rng } from '../net/seeded-rng.js';
 import { CidrIndex, nthAddress } from '../scenario/addresses.js';
 import type { Scenario } from '../scenario/schema.js';
+import type { NetworkPolicyObject, PolicyPod, PolicyView } from '../net/network-policies.js';
 import { EndpointsController } from './endpoints-controller.js';
 import {
   configMapObject,
@@ -137,7 +138,11 @@ export class LabState {
       { commands: [] },
     );
     const d = s.cluster.dnsService;
-    this.store.create(t('Service'), dnsServiceObject({ namespace: d.namespace, name: d.name, ip: d.ip, appLabel: c.labels['k8s-app'] ?? 'kube-dns', selector: { ...c.labels } }));
+    const dnsService = this.store.create(
+      t('Service'),
+      dnsServiceObject({ namespace: d.namespace, name: d.name, ip: d.ip, appLabel: c.labels['k8s-app'] ?? 'kube-dns', ...(d.endpoints ? {} : { selector: { ...(d.selector ?? c.labels) } }) }),
+    );
+    if (d.endpoints) this.createManualEndpoints(dnsService, d.endpoints);
 
     // Application pods, grouped by owner.
     const groups = new Map<string, Scenario['pods']>();
@@ -214,6 +219,30 @@ export class LabState {
     this.endpoints.reconcile();
     // Keep Endpoints in step with pods and Services from now on.
     this.store.onChange((ch) => this.endpoints.changed(ch));
+  }
+
+  /** The Endpoints and EndpointSlice of a Service without selector, as someone wrote them (no controller touches them). */
+  private createManualEndpoints(svc: KubeObject, endpoints: { ip: string; ready: boolean; node?: string | undefined }[]): void {
+    const ns = svc.metadata.namespace!;
+    const name = svc.metadata.name;
+    const ports = ((svc as any).spec.ports ?? []).map((p: any) => ({ name: p.name, port: typeof p.targetPort === 'number' ? p.targetPort : p.port, protocol: p.protocol }));
+    const ready = endpoints.filter((e) => e.ready);
+    const notReady = endpoints.filter((e) => !e.ready);
+    const address = (e: { ip: string; node?: string | undefined }) => ({ ip: e.ip, ...(e.node ? { nodeName: e.node } : {}) });
+    this.store.create(t('Endpoints'), {
+      apiVersion: 'v1',
+      kind: 'Endpoints',
+      metadata: { name, namespace: ns, labels: { ...(svc.metadata.labels ?? {}) } },
+      ...(endpoints.length ? { subsets: [{ ...(ready.length ? { addresses: ready.map(address) } : {}), ...(notReady.length ? { notReadyAddresses: notReady.map(address) } : {}), ports }] } : {}),
+    });
+    this.store.create(t('EndpointSlice'), {
+      apiVersion: 'discovery.k8s.io/v1',
+      kind: 'EndpointSlice',
+      metadata: { name: `${name}-manual`, namespace: ns, labels: { 'kubernetes.io/service-name': name, 'endpointslice.kubernetes.io/managed-by': 'staff' } },
+      addressType: 'IPv4',
+      endpoints: endpoints.map((e) => ({ addresses: [e.ip], conditions: { ready: e.ready, serving: e.ready, terminating: false }, ...(e.node ? { nodeName: e.node } : {}) })),
+      ports,
+    } as unknown as KubeObject);
   }
 
   /** Creates the StatefulSet, DaemonSet or Job a scenario's pods name as owner; its selector is the first pod's labels (else app: NAME). */
@@ -418,6 +447,31 @@ export class LabState {
     return this.clusterView;
   }
   private readonly clusterParts = new Map<keyof ClusterState, { rev: number; value: unknown }>();
+
+  /** What NetworkPolicy enforcement reads (src/lab/net/network-policies.ts), kept until pods, namespaces or policies change. */
+  policyView(): PolicyView {
+    const rev = `${this.store.revisionOf('pods')}|${this.store.revisionOf('namespaces')}|${this.store.revisionOf('networkpolicies')}`;
+    if (this.policies?.rev === rev) return this.policies.view;
+    const policies = this.store.list('networkpolicies') as unknown as NetworkPolicyObject[];
+    const pods: PolicyPod[] =
+      policies.length === 0
+        ? []
+        : (this.store.list('pods') as any[])
+            .filter((p) => p.status?.podIP && !p.spec?.hostNetwork)
+            .map((p) => ({
+              namespace: p.metadata.namespace,
+              name: p.metadata.name,
+              ip: p.status.podIP,
+              labels: { ...(p.metadata.labels ?? {}) },
+              nodeIp: this.nodes.get(p.spec.nodeName)?.ip ?? '',
+              ports: (p.spec.containers ?? []).flatMap((c: any) => c.ports ?? []),
+            }));
+    const namespaceLabels = Object.fromEntries(this.store.list('namespaces').map((n) => [n.metadata.name, { ...(n.metadata.labels ?? {}) }]));
+    const view = { policies, pods, namespaceLabels };
+    this.policies = { rev, view };
+    return view;
+  }
+  private policies: { rev: string; view: PolicyView } | undefined;
   private clusterView: ClusterState | undefined;
 
   // ---- scheduling and addresses -------------------------------------------------------------

@@ -155,8 +155,14 @@ function stubQuery(r: DnsQueryResult, server: string, atMs: number, libcTimeoutM
     latencyMs: r.outcome === 'timeout' ? libcTimeoutMs : r.latencyMs,
   };
   if (r.rcode !== undefined) q.rcode = r.rcode;
+  // musl keeps a truncated UDP reply as it is; glibc's TCP retry is recorded as the exchange.
+  if (r.tc || (r as StubResult).afterTruncation) q.truncated = true;
+  if (r.transport === 'tcp') q.transport = 'tcp';
   return q;
 }
+
+/** A query result as the stub saw it: a TCP exchange may be the retry of a truncated UDP reply. */
+type StubResult = DnsQueryResult & { afterTruncation?: boolean };
 
 async function askOn(channel: UdpChannel, step: ExchangeStep, qtype: RecordType, server: string, waitMs: number, ctx: ExecContext): Promise<DnsQueryResult> {
   const base = { server: { ip: server, port: 53 }, qname: step.qname, qtype, transport: 'udp' as const };
@@ -164,7 +170,11 @@ async function askOn(channel: UdpChannel, step: ExchangeStep, qtype: RecordType,
   const a = await channel.ask({ name: step.qname, type: qtype }, { timeoutMs: waitMs, tries: 1, edns: step.edns, ...(id !== undefined ? { id } : {}) });
   ctx.ids.set(qtype, channel.lastIds.get(qtype)!);
   // glibc re-asks a truncated reply over TCP.
-  if (a.kind === 'answer' && a.packet?.flag_tc) return viaTcp(step, qtype, server, waitMs, ctx);
+  if (a.kind === 'answer' && a.packet?.flag_tc) {
+    const r: StubResult = await viaTcp(step, qtype, server, waitMs, ctx);
+    r.afterTruncation = true;
+    return r;
+  }
   return channelResult(base, a);
 }
 

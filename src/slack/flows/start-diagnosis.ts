@@ -19,6 +19,8 @@ export interface DiagnosisRequest {
   user: string;
   cluster?: string;
   target: DiagnosisTarget;
+  /** Slack's trigger_id of the command or click that asked. */
+  slackRequest?: string;
 }
 
 /** Picks the cluster for a request, or explains why it cannot. */
@@ -56,14 +58,14 @@ export async function startDiagnosis(deps: SlackDeps, req: DiagnosisRequest): Pr
     const parentTs = await deps.poster.post(here, renderParent({ name: req.target.name, pod: podRef, cluster, user: req.user }));
     const thread = { channel: req.channel, threadTs: parentTs };
     const progressTs = await deps.poster.post({ channel: req.channel, threadTs: parentTs }, renderProgress({ name: req.target.name, pod: podRef, cluster, step: 'queued', done: 0, total: 1, phase: 'queued' }));
-    const data: DiagnoseJobData = { cluster, target: req.target, requestedBy: req.user, thread, progressTs, dedupeKey };
+    const data: DiagnoseJobData = { cluster, target: req.target, requestedBy: req.user, thread, progressTs, dedupeKey, ...(req.slackRequest ? { slackRequest: req.slackRequest } : {}) };
     // Written ahead of the enqueue: if this process dies in between, another app instance enqueues it (resume-diagnoses.ts).
     await deps.running.recordStart(dedupeKey, jobId, data);
     await deps.queues.cluster(cluster).add(clusterJobNames.diagnose, data, { ...diagnoseJobOptions, jobId });
     return { outcome: 'started', jobId };
   } catch (err) {
     await deps.running.finish(dedupeKey, jobId);
-    deps.log.error({ err: (err as Error).message }, 'could not start a diagnosis');
+    deps.log.error({ err: (err as Error).message, job: jobId, slackRequest: req.slackRequest }, 'could not start a diagnosis');
     await deps.poster.ephemeral(here, req.user, renderNotice(`:x: Could not start the diagnosis: ${(err as Error).message}`)).catch(() => undefined);
     return { outcome: 'refused' };
   }

@@ -43,9 +43,12 @@ describe('dnsEgressVerdict', () => {
     expect(verdict([egress('in', { ingress: [{}] })]).applies).toBe(false);
   });
 
-  it('applies when spec.egress is present without policyTypes, and an empty egress list denies all', () => {
-    const v = verdict([egress('deny', { egress: [] })]);
+  it('defaults policyTypes as the API server does: Egress only when there are egress rules (egress: [] is ingress-only)', () => {
+    expect(verdict([egress('empty', { egress: [] })]).applies).toBe(false);
+    const v = verdict([egress('deny', { policyTypes: ['Egress'], egress: [] })]);
     expect(v).toMatchObject({ applies: true, udp: false, tcp: false, blocked: true });
+    const other = verdict([egress('to-443', { egress: [{ ports: [{ protocol: 'TCP', port: 443 }] }] })]);
+    expect(other).toMatchObject({ applies: true, udp: false, blocked: true });
   });
 
   it('a policy that does not select the pod does not restrict it', () => {

@@ -15,7 +15,8 @@ import type { SlackDeps } from '../../deps.js';
 import { ensureDetails, refreshReport } from '../../flows/report-thread.js';
 import { postOnce } from '../../poster/idempotent-post.js';
 import { openProposalClick } from './click.js';
-import { explainRefusal } from './refusal.js';
+import { explainRefusal, refusalOutcome } from './refusal.js';
+import { audit } from '../../../store/audit-log.js';
 
 /** The approve listener. */
 export function approveFix(deps: SlackDeps) {
@@ -23,17 +24,22 @@ export function approveFix(deps: SlackDeps) {
     const opened = await openProposalClick(deps, args, 'This proposal is unknown or was removed; run `/dns why` again.', { refuseExpired: true });
     if (!opened) return;
     const { click, p } = opened;
+    const job = jobId('apply', p.id);
+    const who = { who: click.user, proposal: p, of: 'apply' as const, ...(click.slackRequest ? { slackRequest: click.slackRequest } : {}) };
     const allowed = await deps.approvers.check(click.user, p.requestedBy);
+    if (!allowed.ok) audit(deps.log, { action: 'refusal', ...who, outcome: 'not-allowed', reason: allowed.reason });
     if (!allowed.ok) return deps.poster.ephemeral({ channel: click.channel, threadTs: p.thread.threadTs }, click.user, renderNotice(`:no_entry: ${allowed.reason}`));
     const now = new Date();
     const moved = await deps.proposals.transition(p.id, 'pending', 'applying', click.user, true, now.getTime());
+    if (!moved.ok) audit(deps.log, { action: 'refusal', ...who, outcome: refusalOutcome(moved), reason: explainRefusal(moved, 'apply') });
     if (!moved.ok) return deps.poster.ephemeral({ channel: click.channel, threadTs: p.thread.threadTs }, click.user, renderNotice(explainRefusal(moved, 'apply')));
+    audit(deps.log, { action: 'approval', ...who, outcome: 'approved', job });
     const at = now.toISOString();
     // The audit trail shows the change once, in the details: post them now if nobody opened them yet.
     const details = p.reportId ? await ensureDetails(deps, p.reportId).catch((err: Error) => deps.log.warn({ err: err.message }, 'could not post the details')) : undefined;
     await postOnce(deps.poster, deps.ledger, `${p.id}-approved`, p.thread, renderApproval({ user: click.user, at, title: p.fix.title, object: fixObjectName(p.fix), ...(p.object.resourceVersion ? { resourceVersion: p.object.resourceVersion } : {}), change: changeHash(p.fix), ...(details?.link ? { detailsLink: details.link } : {}) }));
     if (p.reportId) await refreshReport(deps, p.reportId);
-    const data: ApplyFixJobData = { proposalId: p.id, approvedBy: click.user };
-    await deps.queues.cluster(p.cluster).add(clusterJobNames.applyFix, data, { ...changeJobOptions, jobId: jobId('apply', p.id) });
+    const data: ApplyFixJobData = { proposalId: p.id, approvedBy: click.user, ...(click.slackRequest ? { slackRequest: click.slackRequest } : {}) };
+    await deps.queues.cluster(p.cluster).add(clusterJobNames.applyFix, data, { ...changeJobOptions, jobId: job });
   };
 }

@@ -3,7 +3,12 @@ import type { AllMiddlewareArgs, BlockAction, ButtonAction, SlackActionMiddlewar
 import type { Proposal } from '../../../store/proposal-store.js';
 import { renderNotice } from '../../blocks/apply-blocks.js';
 import { expiredText } from './refusal.js';
+import { audit, type AuditEntry } from '../../../store/audit-log.js';
 import type { SlackDeps } from '../../deps.js';
+import { actionIds } from '../../ids.js';
+
+/** The buttons whose refusals are audited, and what each would have done. */
+const clickSubject: Record<string, 'apply' | 'rollback' | 'dismiss'> = { [actionIds.approveFix]: 'apply', [actionIds.rollbackFix]: 'rollback', [actionIds.dismissFix]: 'dismiss' };
 
 export interface Click {
   user: string;
@@ -12,6 +17,8 @@ export interface Click {
   /** thread_ts of the clicked message when it is a reply in a thread. */
   threadTs?: string;
   proposalId: string;
+  /** Slack's trigger_id of this click. */
+  slackRequest?: string;
 }
 
 /** Extracts the click; undefined when the payload lacks what a button click has. */
@@ -20,7 +27,8 @@ export function readClick(args: SlackActionMiddlewareArgs<BlockAction<ButtonActi
   const channel = body.channel?.id ?? body.container?.channel_id;
   if (!channel || typeof action.value !== 'string' || !/^fix-[a-z0-9]{1,40}$/.test(action.value)) return undefined;
   const threadTs = (body.message as { thread_ts?: unknown } | undefined)?.thread_ts;
-  return { user: body.user.id, channel, ...(body.message?.ts ? { messageTs: body.message.ts } : {}), ...(typeof threadTs === 'string' ? { threadTs } : {}), proposalId: action.value };
+  const slackRequest = typeof body.trigger_id === 'string' ? body.trigger_id : undefined;
+  return { user: body.user.id, channel, ...(slackRequest ? { slackRequest } : {}), ...(body.message?.ts ? { messageTs: body.message.ts } : {}), ...(typeof threadTs === 'string' ? { threadTs } : {}), proposalId: action.value };
 }
 
 /**
@@ -49,16 +57,23 @@ export async function openProposalClick(
   if (!click) return undefined;
   const here = { channel: click.channel };
   const p = await deps.proposals.get(click.proposalId);
+  const of = clickSubject[args.action.action_id.replace(/\.\d+$/, '')];
+  const refused = (proposal: AuditEntry['proposal'], outcome: string, reason: string) => {
+    if (of) audit(deps.log, { action: 'refusal', of, who: click.user, proposal, outcome, reason, ...(click.slackRequest ? { slackRequest: click.slackRequest } : {}) });
+  };
   if (!p) {
+    refused({ id: click.proposalId }, 'missing', goneText);
     await deps.poster.ephemeral(here, click.user, renderNotice(goneText));
     return undefined;
   }
   if (!clickedInItsThread(click, p)) {
     deps.log.warn({ proposal: p.id, user: click.user, channel: click.channel, messageTs: click.messageTs, proposalChannel: p.thread.channel, action: args.action.action_id }, 'refused a click outside its proposal thread');
+    refused(p, 'outside-thread', `clicked in ${click.channel}, the proposal is in ${p.thread.channel}`);
     await deps.poster.ephemeral(here, click.user, renderNotice(':no_entry: This button belongs to a proposal posted in another thread; nothing was changed. Use the buttons in the thread of the diagnosis.'));
     return undefined;
   }
   if (opts.refuseExpired && p.status === 'pending' && p.expiresAt < Date.now()) {
+    refused(p, 'expired', expiredText);
     await deps.poster.ephemeral({ channel: click.channel, threadTs: p.thread.threadTs }, click.user, renderNotice(expiredText));
     return undefined;
   }

@@ -10,6 +10,6 @@ export function rediagnose(deps: SlackDeps) {
     const opened = await openProposalClick(deps, args);
     if (!opened) return;
     const { click, p } = opened;
-    await startDiagnosis(deps, { channel: click.channel, user: click.user, cluster: p.cluster, target: p.target });
+    await startDiagnosis(deps, { channel: click.channel, user: click.user, cluster: p.cluster, target: p.target, ...(click.slackRequest ? { slackRequest: click.slackRequest } : {}) });
   };
 }

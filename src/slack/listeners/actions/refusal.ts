@@ -22,3 +22,8 @@ export function explainRefusal(r: Exclude<TransitionResult, { ok: true }>, what:
   };
   return `Cannot ${what}: this fix ${state[r.status] ?? r.status}. Nothing was changed.`;
 }
+
+/** The refusal as one word for the audit line: missing, expired, or already-<status>. */
+export function refusalOutcome(r: Exclude<TransitionResult, { ok: true }>): string {
+  return r.reason === 'status' ? `already-${r.status}` : r.reason;
+}

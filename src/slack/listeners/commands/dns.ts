@@ -49,6 +49,7 @@ export function dnsCommand(deps: SlackDeps) {
     await startDiagnosis(deps, {
       channel: command.channel_id,
       user: command.user_id,
+      ...(command.trigger_id ? { slackRequest: command.trigger_id } : {}),
       ...(parsed.cluster ? { cluster: parsed.cluster } : {}),
       target: { pod: parsed.pod, name: parsed.name, ...(parsed.namespace ? { namespace: parsed.namespace } : {}), ...(parsed.port ? { port: parsed.port } : {}) },
     });
