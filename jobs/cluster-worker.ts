@@ -25,6 +25,7 @@ import { recordJobAttempt } from './job-metrics.js';
 import { recoverOrphansAtStart } from '../src/queue/recover-orphans.js';
 import { stalledTooOftenReason, workerLockOptions } from '../src/queue/worker-options.js';
 import { reportStalledFailure } from './stalled-failure.js';
+import { setClusterMaxRunning } from '../src/queue/cluster-capacity.js';
 
 export interface ClusterWorkerOptions {
   connection: ConnectionOptions;
@@ -33,6 +34,12 @@ export interface ClusterWorkerOptions {
   runtime: ClusterRuntime;
   cluster: string;
   concurrency?: number;
+  /**
+   * Jobs the whole cluster runs at once, across all its workers (DNSWHY_CLUSTER_MAX_RUNNING): set on
+   * the cluster's queue at start, so the last worker started decides; give every worker the same.
+   * Unset: the queue's cap stays as it is.
+   */
+  maxRunning?: number;
   log: QueueLogger;
   heartbeatMs?: number;
   progressIntervalMs?: number;
@@ -60,7 +67,12 @@ export async function startClusterWorker(o: ClusterWorkerOptions): Promise<Runni
     [clusterJobNames.rollback]: createRollbackProcessor({ runtime: o.runtime, queues: o.queues, proposals, log: o.log }),
     [clusterJobNames.health]: createHealthProcessor({ runtime: o.runtime, queues: o.queues, store: new HealthStore(o.redis) }),
   };
+  // Before the worker takes its first job.
+  if (o.maxRunning !== undefined) await setClusterMaxRunning(o.queues.cluster(o.cluster), o.maxRunning);
   let active = 0;
+  // The worker's name is stored on every job it takes (BullMQ's processedBy): who ran what, and
+  // which jobs a dead process held.
+  const instance = `${hostname()}-${process.pid}-${randomUUID().slice(0, 8)}`;
   const worker = new Worker(
     clusterQueueName(o.cluster),
     async (job: Job) => {
@@ -82,6 +94,7 @@ export async function startClusterWorker(o: ClusterWorkerOptions): Promise<Runni
     },
     {
       connection: o.connection,
+      name: instance,
       concurrency: o.concurrency ?? 2,
       ...workerLockOptions,
       ...(o.lockDurationMs ? { lockDuration: o.lockDurationMs, stalledInterval: Math.min(workerLockOptions.stalledInterval, o.lockDurationMs) } : {}),
@@ -101,7 +114,6 @@ export async function startClusterWorker(o: ClusterWorkerOptions): Promise<Runni
   await orphans.first;
 
   const registry = new ClusterRegistry(o.redis);
-  const instance = `${hostname()}-${process.pid}-${randomUUID().slice(0, 8)}`;
   const beatMs = o.heartbeatMs ?? 10_000;
   const beat = () => registry.beat(o.cluster, instance, beatMs * 3).catch((err: Error) => o.log.warn({ err: err.message }, 'heartbeat failed'));
   let lastBeatOk = 0;
@@ -116,7 +128,7 @@ export async function startClusterWorker(o: ClusterWorkerOptions): Promise<Runni
     if (!worker.isRunning() || worker.isPaused()) return { ok: false, detail: `not consuming ${clusterQueueName(o.cluster)} (${worker.isPaused() ? 'paused' : 'stopped'})` };
     const age = Date.now() - lastBeatOk;
     if (age > beatMs * 3) return { ok: false, detail: `consuming ${clusterQueueName(o.cluster)}, but its heartbeat has not reached Redis for ${Math.round(age / 1000)} s` };
-    return { ok: true, detail: `consuming ${clusterQueueName(o.cluster)} (concurrency ${o.concurrency ?? 2})` };
+    return { ok: true, detail: `consuming ${clusterQueueName(o.cluster)} (concurrency ${o.concurrency ?? 2}${o.maxRunning !== undefined ? `, at most ${o.maxRunning} at once on the cluster` : ''})` };
   });
   const ping = o.runtime.ping?.bind(o.runtime);
   if (ping) o.readiness?.probe(`kubernetes-api-${o.cluster}`, async () => ({ ok: true, detail: await ping() }), { timeoutMs: 3000 });

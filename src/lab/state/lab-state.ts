@@ -76,6 +76,8 @@ export interface LabNode {
   podCIDR: string;
   resolvConf: string;
   labels: Record<string, string>;
+  /** Seconds a first pull of an image takes on this node. */
+  imagePullSeconds?: number;
 }
 
 const t = (kind: string) => resourceByKind(kind)!;
@@ -121,7 +123,11 @@ export class LabState {
     for (const p of s.pods) namespaces.add(p.namespace);
     for (const v of s.services) namespaces.add(v.namespace);
     for (const np of s.networkPolicies) namespaces.add(np.metadata.namespace);
-    for (const ns of [...namespaces].sort()) this.store.create(t('Namespace'), namespaceObject(ns));
+    for (const n of s.namespaces) namespaces.add(n.name);
+    for (const q of s.resourceQuotas) namespaces.add(q.namespace);
+    const nsLabels = new Map(s.namespaces.map((n) => [n.name, n.labels]));
+    for (const ns of [...namespaces].sort()) this.store.create(t('Namespace'), namespaceObject(ns, nsLabels.get(ns)));
+    for (const q of s.resourceQuotas) this.store.create(t('ResourceQuota'), { apiVersion: 'v1', kind: 'ResourceQuota', metadata: { name: q.name, namespace: q.namespace }, spec: { hard: { ...q.hard } }, status: { hard: { ...q.hard }, used: {} } });
     for (const n of s.nodes) this.store.create(t('Node'), nodeObject(n, started));
 
     // CoreDNS: ConfigMap, Deployment, ReplicaSet, pods, Service.
@@ -609,6 +615,14 @@ export class LabState {
       const comparable = (x: any) => JSON.stringify({ ...x, conditions: x?.conditions?.map((c: any) => [c.type, c.status, c.reason]) });
       if (comparable(status) !== comparable(d.status)) store.update('deployments', { ...d, status });
     }
+  }
+
+  /** The kubelet rejected a pod (an untolerated NoExecute taint): it fails without running, with the reason. */
+  rejectPod(ns: string, name: string, why: { reason: string; message: string }): void {
+    const pod = this.pod(ns, name) as any;
+    if (!pod) return;
+    const { containerStatuses: _, ...rest } = pod.status;
+    this.store.update('pods', { ...pod, status: { ...rest, phase: 'Failed', reason: why.reason, message: why.message, conditions: (rest.conditions ?? []).map((c: any) => (c.type === 'PodScheduled' ? c : { ...c, status: 'False' })) } });
   }
 
   /** Marks a pod's phase (probe pods finishing), keeping the rest of its status. */
