@@ -25,6 +25,7 @@ import { recordJobAttempt } from './job-metrics.js';
 import { recoverOrphansAtStart } from '../src/queue/recover-orphans.js';
 import { stalledTooOftenReason, workerLockOptions } from '../src/queue/worker-options.js';
 import { reportStalledFailure } from './stalled-failure.js';
+import { setClusterMaxRunning } from '../src/queue/cluster-capacity.js';
 
 export interface ClusterWorkerOptions {
   connection: ConnectionOptions;
@@ -33,6 +34,12 @@ export interface ClusterWorkerOptions {
   runtime: ClusterRuntime;
   cluster: string;
   concurrency?: number;
+  /**
+   * Jobs the whole cluster runs at once, across all its workers (DNSWHY_CLUSTER_MAX_RUNNING): set on
+   * the cluster's queue at start, so the last worker started decides; give every worker the same.
+   * Unset: the queue's cap stays as it is.
+   */
+  maxRunning?: number;
   log: QueueLogger;
   heartbeatMs?: number;
   progressIntervalMs?: number;
@@ -60,6 +67,8 @@ export async function startClusterWorker(o: ClusterWorkerOptions): Promise<Runni
     [clusterJobNames.rollback]: createRollbackProcessor({ runtime: o.runtime, queues: o.queues, proposals, log: o.log }),
     [clusterJobNames.health]: createHealthProcessor({ runtime: o.runtime, queues: o.queues, store: new HealthStore(o.redis) }),
   };
+  // Before the worker takes its first job.
+  if (o.maxRunning !== undefined) await setClusterMaxRunning(o.queues.cluster(o.cluster), o.maxRunning);
   let active = 0;
   const worker = new Worker(
     clusterQueueName(o.cluster),
@@ -116,7 +125,7 @@ export async function startClusterWorker(o: ClusterWorkerOptions): Promise<Runni
     if (!worker.isRunning() || worker.isPaused()) return { ok: false, detail: `not consuming ${clusterQueueName(o.cluster)} (${worker.isPaused() ? 'paused' : 'stopped'})` };
     const age = Date.now() - lastBeatOk;
     if (age > beatMs * 3) return { ok: false, detail: `consuming ${clusterQueueName(o.cluster)}, but its heartbeat has not reached Redis for ${Math.round(age / 1000)} s` };
-    return { ok: true, detail: `consuming ${clusterQueueName(o.cluster)} (concurrency ${o.concurrency ?? 2})` };
+    return { ok: true, detail: `consuming ${clusterQueueName(o.cluster)} (concurrency ${o.concurrency ?? 2}${o.maxRunning !== undefined ? `, at most ${o.maxRunning} at once on the cluster` : ''})` };
   });
   const ping = o.runtime.ping?.bind(o.runtime);
   if (ping) o.readiness?.probe(`kubernetes-api-${o.cluster}`, async () => ({ ok: true, detail: await ping() }), { timeoutMs: 3000 });

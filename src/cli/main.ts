@@ -1,17 +1,26 @@
 #!/usr/bin/env node
 /**
- * The dnswhy command. Each sub-command family registers itself from its own file under commands/.
- * Exit codes: 0 ok, 1 finding or invalid input, 2 usage error.
+ * The dnswhy command (also the kubectl plugin `kubectl dnswhy`). Each sub-command family registers
+ * itself from its own file under commands/. Exit codes: src/cli/exit-codes.ts.
  */
 import { Command, CommanderError } from 'commander';
-import { exitCodes } from './exit-codes.js';
+import { setNoColorFlag } from './color.js';
+import { exitCodeFor, exitCodeHelp, exitCodes } from './exit-codes.js';
+import { invokedName } from './help.js';
+import { splitGlobalOptions } from './global-options.js';
 
 /**
  * Sub-command families, one file each (keep this list sorted). Each is imported only when it is the
  * command being run (all of them for top-level help): `serve` alone pulls in Bolt, BullMQ and ioredis,
  * and `dnswhy lab FILE` must start in well under a second.
  */
-const families: { name: string; load(): Promise<Command> }[] = [
+export interface CommandFamily {
+  name: string;
+  load(): Promise<Command>;
+}
+
+const families: CommandFamily[] = [
+  { name: 'completion', load: async () => (await import('./commands/completion.js')).completionCommand(families) },
   { name: 'corefile', load: async () => (await import('./commands/corefile.js')).corefileCommand() },
   { name: 'demo', load: async () => (await import('./commands/demo.js')).demoCommand() },
   { name: 'health', load: async () => (await import('./commands/health.js')).healthCommand() },
@@ -27,13 +36,20 @@ const families: { name: string; load(): Promise<Command> }[] = [
   { name: 'why', load: async () => (await import('./commands/why.js')).whyCommand() },
 ];
 
-/** Builds the program with the sub-command `argv` asks for, or with all of them when it names none. */
-export async function buildProgram(argv: readonly string[] = []): Promise<Command> {
-  const program = new Command('dnswhy')
+/**
+ * Builds the program with the sub-command `argv` asks for, or with all of them when it names none.
+ * @param name - `dnswhy`, or `kubectl dnswhy` when run as the plugin (help and usage say it)
+ */
+export async function buildProgram(argv: readonly string[] = [], name = 'dnswhy'): Promise<Command> {
+  const program = new Command(name)
     .description('Explains why a Kubernetes pod cannot resolve a name, and proposes a proven fix.')
     .version('0.1.0')
     .showHelpAfterError()
-    .exitOverride();
+    .exitOverride()
+    .addHelpText(
+      'after',
+      `\nGlobal options (before or after the sub-command, as with kubectl):\n  -n, --namespace <ns>, --context <ctx>, --kubeconfig <path>   for the commands that take them\n  --no-color   never colour the output (so does NO_COLOR=1)\n\nExamples:\n  ${name} why mos/mos-model-6c9f7b5d8-x2k4p s3.cloud-b.example\n  ${name} -n mos why deploy/mos-model s3.cloud-b.example -o json\n  ${name} corefile check ./Corefile\n  ${name} completion bash > /etc/bash_completion.d/dnswhy\n\n${exitCodeHelp}\n`,
+    );
   const asked = families.find((f) => f.name === argv[0]);
   for (const family of asked ? [asked] : families) program.addCommand(await family.load());
   // Sub-commands do not inherit exitOverride: without it commander exits 1 on their usage errors.
@@ -45,10 +61,16 @@ export async function buildProgram(argv: readonly string[] = []): Promise<Comman
   return program;
 }
 
-export async function main(argv: string[]): Promise<number> {
+/**
+ * Runs the command line.
+ * @param invokedAs - the program's path (process.argv[1]): `kubectl-dnswhy` makes it the kubectl plugin
+ */
+export async function main(rawArgv: string[], invokedAs: string | undefined = process.argv[1]): Promise<number> {
   // Actions report their outcome through process.exitCode; start clean (main may run more than once in tests).
   process.exitCode = undefined;
-  const program = await buildProgram(argv);
+  const { argv, noColor } = splitGlobalOptions(rawArgv);
+  setNoColorFlag(noColor);
+  const program = await buildProgram(argv, invokedName(invokedAs));
   try {
     await program.parseAsync(argv, { from: 'user' });
     return typeof process.exitCode === 'number' ? process.exitCode : exitCodes.ok;
@@ -58,7 +80,7 @@ export async function main(argv: string[]): Promise<number> {
       return exitCodes.usage;
     }
     process.stderr.write(`dnswhy: ${err instanceof Error ? err.message : String(err)}\n`);
-    return exitCodes.finding;
+    return exitCodeFor(err);
   }
 }
 

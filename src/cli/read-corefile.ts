@@ -4,18 +4,17 @@ import { fileLimits, InputFileError, readTextFile } from '../files/read-text-fil
 import { exitCodes } from './exit-codes.js';
 
 /**
- * Reads FILE with the Corefile size limit. A file that cannot be opened is a usage error (exit 2);
- * one whose content is unusable (too large, UTF-16, binary) is an invalid Corefile (exit 1), and
- * the caller gets undefined.
+ * Reads FILE with the Corefile size limit. A file that cannot be opened (missing, a directory,
+ * unreadable) means the tool could not do its job (exit 3); one whose content is unusable (too
+ * large, UTF-16, binary) is an invalid Corefile (exit 1). The caller gets undefined for both.
  */
 export function readCorefile(file: string, cmd: Command, name = 'dnswhy corefile'): string | undefined {
   try {
     return readTextFile(file, fileLimits.corefile);
   } catch (err) {
     if (!(err instanceof InputFileError)) throw err;
-    if (!err.content) cmd.error(`${name}: cannot read ${err.message}`, { exitCode: exitCodes.usage });
-    process.stderr.write(`${name}: ${err.message}\n`);
-    process.exitCode = exitCodes.finding;
+    process.stderr.write(err.content ? `${name}: ${err.message}\n` : `${name}: cannot read ${err.message}\n`);
+    process.exitCode = err.content ? exitCodes.finding : exitCodes.couldNotTell;
     return undefined;
   }
 }

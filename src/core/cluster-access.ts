@@ -24,6 +24,11 @@ export interface ClusterPod extends PodFacts {
   ephemeral?: Record<string, ContainerState>;
   /** Main container states by name. */
   containerStates?: Record<string, ContainerState>;
+  /** The pod's own status reason and message (a kubelet's rejection: TaintToleration, Evicted, OutOfcpu). */
+  statusReason?: string;
+  statusMessage?: string;
+  /** Why the pod is not scheduled yet (PodScheduled False: its reason and message). */
+  unschedulable?: string;
   /** Container images, in container order (a hint at the image's libc). */
   images?: string[];
 }
@@ -170,6 +175,13 @@ export interface CompletionResult {
   timedOut: boolean;
   /** The pod's IP when it had one (probe evidence is stamped with it). */
   podIp?: string;
+  /** What goes with the reason (the kubelet's or the API server's words). */
+  message?: string;
+  /**
+   * The pod cannot start and waiting longer will not help (the image cannot be pulled, the
+   * kubelet rejected it): returned at once, before the timeout.
+   */
+  stuck?: boolean;
 }
 
 /** Plain-data access to one cluster. Every method call counts its HTTP requests in `apiRequests`. */
@@ -258,6 +270,18 @@ export class ForbiddenError extends ClusterError {
   get permission(): string {
     const res = this.subresource ? `${this.resource}/${this.subresource}` : this.resource;
     return `${this.verb} ${res}${this.namespace ? ` in namespace ${this.namespace}` : ' (cluster scope)'}`;
+  }
+}
+
+/**
+ * An admission step refused the request (HTTP 403 that is not RBAC): Pod Security, a ResourceQuota,
+ * a validating admission policy or webhook. The message is the API server's own.
+ */
+export class AdmissionRefusedError extends ClusterError {
+  override readonly code = 'cluster-admission-refused';
+  override readonly permanent = true;
+  constructor(message: string) {
+    super(message, 403);
   }
 }
 

@@ -21,6 +21,10 @@ import { defaultPodSpec, podStatus } from './state/kube-objects.js';
 import type { LabState } from './state/lab-state.js';
 import type { ChangeType, KubeObject } from './state/object-store.js';
 import type { ResourceType } from './state/resources.js';
+import { enforcedLevel, podSecurityRefusal, podSecurityViolations } from './apiserver/pod-security.js';
+import { admitPodQuota } from './apiserver/resource-quota.js';
+import { ImagePulls } from './kubelet/image-pulls.js';
+import { taintRejection, untolerated, type Taint } from './kubelet/taints.js';
 
 /** Executables of well-known images, for pods created through the API. */
 function commandsOfImage(image: string): string[] {
@@ -67,6 +71,10 @@ export class LabBackend implements ApiBackend {
   /** Work started after a response (probe runs, pod starts): awaited by stop() and by tests. */
   private readonly pending = new Set<Promise<void>>();
   dns: LabDnsPort | undefined;
+  /** What each node's kubelet has pulled (first pulls take the node's imagePullSeconds). */
+  readonly images: ImagePulls;
+  /** Set by close(): waits for image pulls end, so stopping the lab never waits for one. */
+  private closed = false;
 
   constructor(
     readonly lab: LabState,
@@ -77,6 +85,14 @@ export class LabBackend implements ApiBackend {
     this.dns = deps.dns;
     this.deployments = new DeploymentController(lab);
     this.directOwners = new DirectOwnerController(lab);
+    this.images = new ImagePulls((node) => lab.nodes.get(node)?.imagePullSeconds ?? 0);
+    // The images of the pods already running are on their nodes.
+    for (const p of this.store.each('pods') as Iterable<any>) for (const c of p.spec.containers ?? []) this.images.have(p.spec.nodeName, c.image);
+  }
+
+  /** Stops waiting for image pulls (the lab is stopping). */
+  close(): void {
+    this.closed = true;
   }
 
   /** Resolves when every background task (probe runs, pod starts) has finished. */
@@ -168,6 +184,12 @@ export class LabBackend implements ApiBackend {
     if (t.plural !== 'pods') return obj;
     const o = obj as any;
     const spec = defaultPodSpec(o.spec ?? {});
+    // Validating admission, in the API server's order: Pod Security, then the quotas.
+    const ns0 = o.metadata.namespace as string;
+    const level = enforcedLevel((this.store.get('namespaces', undefined, ns0) as any)?.metadata?.labels);
+    const violations = podSecurityViolations(spec, level);
+    if (violations.length) throw podSecurityRefusal(o.metadata.name, level, violations);
+    admitPodQuota({ ...o, spec }, this.store.list('resourcequotas', ns0), this.store.list('pods', ns0));
     const node = this.schedule(spec);
     spec.nodeName = node;
     const ip = spec.hostNetwork ? this.lab.nodes.get(node)!.ip : this.lab.allocateIp(node);
@@ -203,14 +225,48 @@ export class LabBackend implements ApiBackend {
   private schedule(spec: any): string {
     if (spec.nodeName && this.lab.nodes.has(spec.nodeName)) return spec.nodeName;
     const selector: Record<string, string> = spec.nodeSelector ?? {};
+    // Nodes whose NoSchedule and NoExecute taints the pod tolerates (when none does, the least busy node, as before).
+    const tolerated = this.store
+      .list('nodes')
+      .filter((n) => untolerated(spec.tolerations, (n as any).spec?.taints, ['NoSchedule', 'NoExecute']).length === 0)
+      .map((n) => n.metadata.name);
     if (Object.keys(selector).length) {
       const fits = this.store
         .list('nodes')
         .filter((n) => Object.entries(selector).every(([k, v]) => n.metadata.labels?.[k] === v))
         .map((n) => n.metadata.name);
-      if (fits.length) return this.lab.pickNode(fits);
+      const good = fits.filter((n) => tolerated.includes(n));
+      if (good.length || fits.length) return this.lab.pickNode(good.length ? good : fits);
     }
-    return this.lab.pickNode();
+    return tolerated.length ? this.lab.pickNode(tolerated) : this.lab.pickNode();
+  }
+
+  /**
+   * The kubelet admits a pod bound to its node: an untolerated NoExecute taint rejects it at once
+   * (Failed, TaintToleration); then the image is pulled (Pending, ContainerCreating, for as long as
+   * the node's first pull takes), or fails with ErrImageNeverPull. False when the pod does not start.
+   */
+  private async kubeletAdmits(ns: string, name: string): Promise<boolean> {
+    const pod = this.lab.pod(ns, name) as any;
+    const node = this.store.get('nodes', undefined, pod.spec.nodeName) as any;
+    const taints: Taint[] = untolerated(pod.spec.tolerations, node?.spec?.taints, ['NoExecute']);
+    if (taints.length) {
+      this.lab.rejectPod(ns, name, taintRejection(taints));
+      return false;
+    }
+    const c = pod.spec.containers?.[0];
+    if (!c) return true;
+    const pull = this.images.pull(pod.spec.nodeName, c.image, c.imagePullPolicy);
+    if ('never' in pull) {
+      this.lab.setContainerHistory(ns, name, { waiting: pull.never });
+      return false;
+    }
+    const until = Date.now() + pull.waitMs;
+    while (Date.now() < until) {
+      if (this.closed || !this.lab.pod(ns, name)) return false;
+      await new Promise((r) => setTimeout(r, Math.min(100, until - Date.now())).unref());
+    }
+    return !!this.lab.pod(ns, name);
   }
 
   async afterWrite(t: ResourceType, type: ChangeType, obj: KubeObject, previous?: KubeObject): Promise<void> {
@@ -270,8 +326,8 @@ export class LabBackend implements ApiBackend {
   /** The pod's containers start; a probe command runs to completion and becomes the log. */
   private async startPod(ns: string, name: string): Promise<void> {
     await new Promise((r) => setImmediate(r));
+    if (!this.lab.pod(ns, name) || !(await this.kubeletAdmits(ns, name))) return;
     const pod = this.lab.pod(ns, name) as any;
-    if (!pod) return;
     this.lab.setPodPhase(ns, name, 'Running');
     this.lab.refreshWorkloadStatus(ns, { pod });
     const command: string[] | undefined = pod.spec.containers?.[0]?.command;

@@ -157,6 +157,7 @@ export async function startLab(scenarioOrPath: Scenario | string, opts: StartLab
     stop() {
       stopped ??= (async () => {
         await server.close();
+        backend.close();
         // Let probe runs that are finishing write their logs, but never wait on one that hangs
         // (e.g. a connect to an address whose SYNs are dropped): stopping the DNS world ends it.
         await Promise.race([backend.idle(), new Promise((r) => setTimeout(r, stopGraceMs).unref())]);

@@ -8,8 +8,12 @@ import type { JobsOptions } from 'bullmq';
 
 const keep = { removeOnComplete: { age: 24 * 3600, count: 5000 }, removeOnFail: { age: 7 * 24 * 3600, count: 5000 } };
 
-/** diagnose: a probe pod may be slow to schedule or the API may blip. */
-export const diagnoseJobOptions: JobsOptions = { attempts: 3, backoff: { type: 'exponential', delay: 2000 }, ...keep };
+/**
+ * diagnose: a probe pod may be slow to schedule or the API may blip. Queued with a priority so that
+ * fixes and rollbacks (no priority: BullMQ's wait list, taken first) pass a queue full of
+ * questions (cluster-capacity.ts).
+ */
+export const diagnoseJobOptions: JobsOptions = { attempts: 3, backoff: { type: 'exponential', delay: 2000 }, priority: 10, ...keep };
 
 /** apply-fix / rollback: retried only on transient errors (a conflict is an answer, not an error). */
 export const changeJobOptions: JobsOptions = { attempts: 3, backoff: { type: 'exponential', delay: 2000 }, ...keep };

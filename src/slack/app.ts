@@ -49,6 +49,8 @@ export interface SlackAppOptions {
   forbidSelfApproval: boolean;
   proposalTtlSeconds: number;
   dedupeWindowSeconds: number;
+  /** Diagnoses one user may have queued or running at once (default 3). */
+  maxDiagnosesPerUser?: number;
   defaultCluster?: string;
   /** Where check documentation paths are browsed (default: the project's repository). */
   docsBaseUrl?: string;
@@ -118,6 +120,7 @@ export async function startSlackApp(o: SlackAppOptions): Promise<RunningSlackApp
     approvers: new ApproverPolicy(client, { ...o.approvers, forbidSelfApproval: o.forbidSelfApproval }),
     schedulers: new SchedulerPolicy(new ApproverPolicy(client, { ...(o.schedulers ?? o.approvers), forbidSelfApproval: false }), o.schedulers !== undefined),
     log: o.log,
+    maxDiagnosesPerUser: o.maxDiagnosesPerUser ?? 3,
     ...(o.defaultCluster ? { defaultCluster: o.defaultCluster } : {}),
     ...(o.docsBaseUrl ? { docsBaseUrl: o.docsBaseUrl } : {}),
   };

@@ -24,6 +24,8 @@ export interface SlackDeps {
   /** Who may schedule summaries into other channels. */
   schedulers: SchedulerPolicy;
   log: QueueLogger;
+  /** Diagnoses one user may have queued or running at once; more are refused with a message. */
+  maxDiagnosesPerUser: number;
   /** This app instance (its heartbeat tells others it is alive while it starts diagnoses). */
   instanceId?: string;
   /** Cluster used when the command names none and several workers are live. */

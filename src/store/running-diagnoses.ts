@@ -27,8 +27,33 @@ export interface RunningDiagnosis {
   data?: DiagnoseJobData;
 }
 
-/** Upper bound on a diagnosis; the entry expires even if nothing clears it. */
+/** Upper bound on a diagnosis; the entry (and its place in the asker's quota) expires even if nothing clears it. */
 const maxRunSeconds = 900;
+
+// KEYS: the question's entry, the asker's quota (a sorted set of their job ids by start time).
+// ARGV: entry JSON, job id, user, lifetime (s), limit (0: none), now (ms), askers key prefix.
+// The askers set of a joined job is named from its entry, hence the prefix rather than a key.
+const claimLua = `
+local raw = redis.call('GET', KEYS[1])
+if raw then
+  local running = cjson.decode(raw)
+  redis.call('SADD', ARGV[7] .. running.jobId, ARGV[3])
+  return {'joined', raw}
+end
+local ttl = tonumber(ARGV[4])
+local limit = tonumber(ARGV[5])
+if limit > 0 then
+  redis.call('ZREMRANGEBYSCORE', KEYS[2], '-inf', tonumber(ARGV[6]) - ttl * 1000)
+  local n = redis.call('ZCARD', KEYS[2])
+  if n >= limit then return {'limited', tostring(n)} end
+  redis.call('ZADD', KEYS[2], ARGV[6], ARGV[2])
+  redis.call('EXPIRE', KEYS[2], ttl)
+end
+redis.call('SET', KEYS[1], ARGV[1], 'EX', ttl)
+redis.call('SADD', ARGV[7] .. ARGV[2], ARGV[3])
+redis.call('EXPIRE', ARGV[7] .. ARGV[2], ttl * 2)
+return {'owner'}
+`;
 
 export class RunningDiagnoses {
   constructor(private readonly redis: Redis) {}
@@ -46,23 +71,37 @@ export class RunningDiagnoses {
     return `${keyPrefix}:askers:${jobId}`;
   }
 
+  private quotaKey(user: string): string {
+    return `${keyPrefix}:asker-quota:${user}`;
+  }
+
   /**
-   * Claims the question for a new job, or joins the running one.
-   * @param start - the claiming app instance, and who asked where
-   * @returns owner=true when the caller must start the job; otherwise the running diagnosis
+   * Claims the question for a new job, or joins the running one. Joining is free; a new job counts
+   * against its asker's in-flight limit until finish(), so one person's flood cannot fill a cluster's
+   * queue ahead of everyone else. All in one script: two commands of the same user at once cannot
+   * both take the last place, and a joiner never joins a claim that is then refused.
+   * @param start - the claiming app instance, who asked where, and the asker's in-flight limit (0 or unset: none)
+   * @returns owner=true when the caller must start the job; the running diagnosis to join; or, when
+   *   the asker is at their limit, how many of theirs are in flight
    */
-  async claimOrJoin(dedupeKey: string, jobId: string, user: string, start: { owner?: string; channel?: string } = {}): Promise<{ owner: true } | { owner: false; running: RunningDiagnosis }> {
+  async claimOrJoin(
+    dedupeKey: string,
+    jobId: string,
+    user: string,
+    start: { owner?: string; channel?: string; perUserLimit?: number } = {},
+  ): Promise<{ owner: true } | { owner: false; running: RunningDiagnosis } | { owner: false; inFlight: number; limit: number }> {
     const entry: RunningDiagnosis = { jobId, user, ...(start.owner ? { owner: start.owner } : {}), ...(start.channel ? { channel: start.channel } : {}) };
-    const claimed = await this.redis.set(this.key(dedupeKey), JSON.stringify(entry), 'EX', maxRunSeconds, 'NX');
-    if (claimed === 'OK') {
-      await this.redis.multi().sadd(this.askersKey(jobId), user).expire(this.askersKey(jobId), maxRunSeconds * 2).exec();
-      return { owner: true };
-    }
-    const raw = await this.redis.get(this.key(dedupeKey));
-    if (!raw) return this.claimOrJoin(dedupeKey, jobId, user, start); // finished in between: try again
-    const running = JSON.parse(raw) as RunningDiagnosis;
-    await this.redis.sadd(this.askersKey(running.jobId), user);
-    return { owner: false, running };
+    const limit = start.perUserLimit ?? 0;
+    const res = (await this.redis.eval(claimLua, 2, this.key(dedupeKey), this.quotaKey(user), JSON.stringify(entry), jobId, user, String(maxRunSeconds), String(limit), String(Date.now()), this.askersKey(''))) as [string, string?];
+    if (res[0] === 'owner') return { owner: true };
+    if (res[0] === 'limited') return { owner: false, inFlight: Number(res[1]), limit };
+    return { owner: false, running: JSON.parse(res[1]!) as RunningDiagnosis };
+  }
+
+  /** How many diagnoses a user started that have not finished (queued or running). */
+  async inFlight(user: string): Promise<number> {
+    await this.redis.zremrangebyscore(this.quotaKey(user), '-inf', Date.now() - maxRunSeconds * 1000);
+    return this.redis.zcard(this.quotaKey(user));
   }
 
   /**
@@ -107,6 +146,11 @@ export class RunningDiagnoses {
   /** Ends the entry (only if it still belongs to this job). */
   async finish(dedupeKey: string, jobId: string): Promise<void> {
     const raw = await this.redis.get(this.key(dedupeKey));
-    if (raw && (JSON.parse(raw) as RunningDiagnosis).jobId === jobId) await this.redis.del(this.key(dedupeKey));
+    if (!raw) return;
+    const entry = JSON.parse(raw) as RunningDiagnosis;
+    if (entry.jobId !== jobId) return;
+    const tx = this.redis.multi().del(this.key(dedupeKey));
+    if (entry.user) tx.zrem(this.quotaKey(entry.user), jobId);
+    await tx.exec();
   }
 }

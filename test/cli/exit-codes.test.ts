@@ -1,5 +1,5 @@
 /**
- * The CLI's contract: exit 0 ok, 1 a finding or invalid input, 2 a usage error, on every sub-command.
+ * The CLI's contract: exit 0 ok, 1 a finding or invalid input, 2 a usage error, 3 could not do its job.
  * Runs `main` in-process (no child process) with stdout/stderr captured.
  */
 import { writeFileSync, mkdtempSync } from 'node:fs';
@@ -54,9 +54,9 @@ describe('dnswhy exit codes', () => {
     expect(out + err).toMatch(/Corefile:3:\d+ .*Unknown directive 'bogus'/);
   });
 
-  it('why: an unknown pod in the lab exits 1 and lists the closest names', async () => {
+  it('why: an unknown pod in the lab exits 3 (could not do its job) and lists the closest names', async () => {
     const code = await main(['why', 'mos/mos-modle', 's3.cloud-b.example', '--lab', join(root, 'scenarios', '000-hybrid-cloud-split-horizon.yaml')]);
-    expect(code).toBe(1);
+    expect(code).toBe(3);
     expect(err).toMatch(/mos-model-6c9f7b5d8-x2k4p/);
   });
 });

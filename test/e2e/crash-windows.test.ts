@@ -96,7 +96,7 @@ describe('crash windows of the Slack app (fake diagnosis, mocked cluster)', { ti
     await sendSigned(child.eventsUrl, secret, slashCommandBody({ text: 'why default/web-7d9 s3.cloud-b.example', user: 'U0ASKER', channel }));
     await child.crashed;
     const parent = await w.slack.waitFor('parent', () => w.slack.messages.find((m) => m.channel === channel && !m.threadTs));
-    expect(await w.queues.cluster('lab').getJobs(['waiting', 'active', 'completed'])).toHaveLength(0);
+    expect(await w.queues.cluster('lab').getJobs(['waiting', 'prioritized', 'active', 'completed'])).toHaveLength(0);
     // Another app instance notices once the dead one's heartbeat is gone.
     w.app = await secondApp(w);
     const fix = await w.slack.waitFor('fix in the original thread', () => w.slack.thread(channel, parent.ts).find((m) => buttons(m)[actionIds.approveFix]), 30_000);

@@ -104,6 +104,33 @@ describe('clicks are bound to the thread of their proposal (fake diagnosis, mock
     }
   });
 
+  it('refuses an interactive payload over the 1 MB request limit with a 413 that names the limit, before reading further', async () => {
+    const before = runtime.applies;
+    const payload = { ...blockActionsPayload({ user: approver, channel, messageTs: fixTs, actionId: actionIds.approveFix, value: proposalId }), padding: 'x'.repeat(1_100_000) };
+    const res = await sendSigned(h.bot.eventsUrl!, secret, 'payload=' + encodeURIComponent(JSON.stringify(payload)));
+    expect(res.status).toBe(413);
+    expect(res.body).toBe('too-large: the request body is over 1000000 bytes, the limit for a Slack request');
+    expect(log.lines().some((l) => l.msg === 'refused a Slack request' && l.reason === 'too-large')).toBe(true);
+    expect(runtime.applies).toBe(before);
+  });
+
+  it('answers a body Bolt would choke on (an event that is not an object, actions that are not a list) with a 400 naming the field', async () => {
+    const before = runtime.applies;
+    const base = blockActionsPayload({ user: approver, channel, messageTs: fixTs, actionId: actionIds.approveFix, value: proposalId });
+    const bodies: [string, string][] = [
+      ['payload=' + encodeURIComponent(JSON.stringify({ type: 'event_callback', team_id: 'T0EMULATOR', event: 5 })), 'the event_callback payload has no event object'],
+      ['payload=' + encodeURIComponent(JSON.stringify({ ...base, actions: null })), 'the block_actions payload has actions that are not a list of objects'],
+      ['payload=' + encodeURIComponent(JSON.stringify({ ...base, user: null })), 'the block_actions payload has a user that is not an object'],
+      ['payload=' + encodeURIComponent(JSON.stringify({ ...base, type: 'something_new', user: undefined })), 'the something_new payload has no user'],
+    ];
+    for (const [body, detail] of bodies) {
+      const res = await sendSigned(h.bot.eventsUrl!, secret, body);
+      expect(res.status, detail).toBe(400);
+      expect(res.body).toBe(`incomplete-payload: ${detail}`);
+    }
+    expect(runtime.applies).toBe(before);
+  });
+
   it('refuses an over-long command text with a message that says so', async () => {
     const res = await sendSigned(h.bot.eventsUrl!, secret, slashCommandBody({ text: `why default/web-7d9 ${'a'.repeat(5000)}`, user: requester, channel }));
     expect(res.status).toBe(200);

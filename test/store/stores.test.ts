@@ -73,12 +73,33 @@ describe('Redis stores', () => {
     const owners = results.filter((r) => r.owner);
     expect(owners).toHaveLength(1);
     const ownerJob = `diag-${results.findIndex((r) => r.owner)}`;
-    expect(results.filter((r) => !r.owner).every((r) => !r.owner && r.running.jobId === ownerJob)).toBe(true);
+    expect(results.filter((r) => !r.owner).every((r) => 'running' in r && r.running.jobId === ownerJob)).toBe(true);
     expect(await running.askers(ownerJob)).toHaveLength(clients.length);
     await running.finish(key, 'diag-someone-else');
     expect((await running.claimOrJoin(key, 'diag-late', 'U9')).owner).toBe(false);
     await running.finish(key, ownerJob);
     expect((await running.claimOrJoin(key, 'diag-next', 'U9')).owner).toBe(true);
+  });
+
+  it('holds one user to their in-flight limit under concurrent claims; joining is free and finishing frees a place', async () => {
+    const running = new RunningDiagnoses(redis);
+    // Eight different questions from one user at once, over eight connections, with a limit of 3.
+    const keys = clients.map((_, i) => RunningDiagnoses.keyFor('lab', 'default/web', `q${i}.example`));
+    const results = await Promise.all(clients.map((c, i) => new RunningDiagnoses(c).claimOrJoin(keys[i]!, `diag-u-${i}`, 'U0FLOOD', { perUserLimit: 3 })));
+    const owned = results.map((r, i) => (r.owner ? i : -1)).filter((i) => i >= 0);
+    expect(owned).toHaveLength(3);
+    expect(results.filter((r) => 'inFlight' in r)).toEqual(Array(5).fill({ owner: false, inFlight: 3, limit: 3 }));
+    expect(await running.inFlight('U0FLOOD')).toBe(3);
+    // Another user is not affected; a refused question was never claimed, so they start it.
+    const refusedKey = keys[results.findIndex((r) => 'inFlight' in r)]!;
+    expect((await running.claimOrJoin(refusedKey, 'diag-other', 'U0OTHER', { perUserLimit: 3 })).owner).toBe(true);
+    // The flooder may still join a question someone else is running.
+    const joined = await running.claimOrJoin(refusedKey, 'diag-u-join', 'U0FLOOD', { perUserLimit: 3 });
+    expect('running' in joined && joined.running.jobId).toBe('diag-other');
+    expect(await running.askers('diag-other')).toEqual(['U0FLOOD', 'U0OTHER']);
+    await running.finish(keys[owned[0]!]!, `diag-u-${owned[0]}`);
+    expect(await running.inFlight('U0FLOOD')).toBe(2);
+    expect((await running.claimOrJoin(RunningDiagnoses.keyFor('lab', 'default/web', 'next.example'), 'diag-u-next', 'U0FLOOD', { perUserLimit: 3 })).owner).toBe(true);
   });
 
   it('lists clusters with a live heartbeat only', async () => {
@@ -91,6 +112,21 @@ describe('Redis stores', () => {
     expect(await reg.live(now)).toEqual([{ name: 'lab', workers: 1 }, { name: 'prod-eu', workers: 2 }]);
     await reg.leave('lab', 'w3');
     expect((await reg.live(now)).map((c) => c.name)).toEqual(['prod-eu']);
+  });
+
+  it('serves the live clusters of the last second from one read, and a fresh read after it', async () => {
+    const reg = new ClusterRegistry(redis);
+    await reg.beat('cached-a', 'w1', 30_000);
+    const first = (await reg.recentLive(1000)).map((c) => c.name);
+    expect(first).toContain('cached-a');
+    await reg.beat('cached-b', 'w2', 30_000);
+    // Within the second: the same read, without the new worker.
+    expect((await reg.recentLive(1000)).map((c) => c.name)).toEqual(first);
+    expect((await reg.live()).map((c) => c.name)).toContain('cached-b');
+    await new Promise((r) => setTimeout(r, 20));
+    expect((await reg.recentLive(10)).map((c) => c.name)).toContain('cached-b');
+    await reg.leave('cached-a', 'w1');
+    await reg.leave('cached-b', 'w2');
   });
 
   it('records posts and reports a retry when a post started without a ts', async () => {

@@ -23,6 +23,7 @@ const meta: CheckMeta = {
   messages: {
     'some-endpoints-unreachable': { severity: 'error', text: 'CoreDNS endpoints on other nodes do not answer from this pod' },
     'no-endpoint-answers': { severity: 'error', text: 'No CoreDNS endpoint answers from this pod' },
+    'endpoints-not-coredns': { severity: 'error', text: 'The DNS Service sends queries to addresses that are no CoreDNS pod' },
   },
 };
 
@@ -38,6 +39,37 @@ function adviceSteps(f: Facts, dead: EndpointRow[]): string[] {
     `Check that the CNI's traffic between those nodes is allowed too (e.g. VXLAN UDP 8472 for flannel, IP-in-IP or BGP TCP 179 for Calico, the cloud route table for VPC-routed pod CIDRs): dead cross-node pod traffic breaks more than DNS.`,
     `Until then, a CoreDNS replica on every node (or NodeLocal DNSCache) keeps lookups on the node.`,
   ];
+}
+
+/** The DNS Service's ready endpoints include addresses no CoreDNS pod has, and they never answer. */
+function strangerFinding(f: Facts, strangers: EndpointRow[], alive: EndpointRow[], refs: string[], matrix: string, svcText: string): Finding {
+  const svc = f.endpoints?.service;
+  const name = svc ? `${svc.namespace}/${svc.name}` : 'the DNS Service';
+  const selector = svc?.selector ? Object.entries(svc.selector).map(([k, v]) => `${k}=${v}`).join(',') : undefined;
+  const pods = f.corednsPods.map((p) => `${p.name} (${p.ip})`);
+  const share = alive.length > 0 ? ` ${strangers.length} of ${strangers.length + alive.length} endpoints are such addresses, so that share of lookups fails.` : ' No endpoint is a CoreDNS pod, so every lookup through the Service fails.';
+  const where = selector ? `its selector ${selector} matches pods that are no CoreDNS` : 'it has no selector, so its EndpointSlice was written by hand (or left over) and nothing keeps it in step with the CoreDNS pods';
+  return makeFinding(id, meta, 'endpoints-not-coredns', {
+    cause: `${name} lists ${listText(strangers.map((r) => r.ip))} as ready endpoint${strangers.length > 1 ? 's' : ''}, but no CoreDNS pod has ${strangers.length > 1 ? 'those addresses' : 'that address'} and nothing answers DNS there: ${where}.${share}`,
+    explanation: `From ${f.podText}: ${matrix}.${svcText} ${name} sends queries to ${listText(strangers.map((r) => r.ip))}, which ${strangers.length > 1 ? 'are' : 'is'} no CoreDNS pod${pods.length ? ` (the CoreDNS pods are ${listText(pods)})` : ''}; ${where}.${share}`,
+    evidenceRefs: refs,
+    fixes: [
+      {
+        kind: 'advice',
+        title: `Point ${name} at the CoreDNS pods`,
+        blastRadius: 'Every pod that resolves through the cluster DNS Service.',
+        risk: 'medium',
+        steps: [
+          `Compare the endpoints with the CoreDNS pods: kubectl get endpointslices -n ${svc?.namespace ?? 'kube-system'} -l kubernetes.io/service-name=${svc?.name ?? 'kube-dns'} -o wide, and kubectl get pods -n ${svc?.namespace ?? 'kube-system'} -o wide --show-labels.`,
+          selector
+            ? `Give the Service the CoreDNS pods' labels as selector (kubeadm's is k8s-app=kube-dns), or label the CoreDNS pods' template with ${selector}.`
+            : `Give the Service the CoreDNS pods' selector (kubeadm's is k8s-app=kube-dns) and delete the hand-written EndpointSlice and Endpoints, so the controller keeps them in step.`,
+        ],
+      },
+    ],
+    confidence: 0.9,
+    decisive: { strangers: strangers.map((r) => r.ip).sort() },
+  });
 }
 
 /** dns-endpoint-unreachable implements Check: a reachability matrix of the CoreDNS endpoints from the pod. */
@@ -57,6 +89,10 @@ export const dnsEndpointUnreachable = defineCheck({
     const svc = f.queries.filter((q) => q.resolver.role === 'dns-service');
     const svcText = svc.length > 0 ? ` Through the DNS Service: ${svc.map((q) => `${q.transport.toUpperCase()} ${q.outcome === 'answer' ? (q.rcode ?? 'answer') : q.outcome}`).join(', ')}.` : '';
     const refs = [...rows.flatMap((r) => r.refs), ...svc.map((q) => q.id), ...(f.endpoints ? [f.endpoints.id] : [])];
+    // Endpoints that are no CoreDNS pod (written by hand, left over, or another selector's pods): nothing
+    // about the network between nodes explains them; the Service's endpoints are wrong.
+    const strangers = dead.filter((r) => r.pod === undefined && !f.corednsPods.some((p) => p.ip === r.ip));
+    if (strangers.length === dead.length) return [strangerFinding(f, strangers, alive, refs, matrix, svcText)];
     if (alive.length === 0) {
       // Every endpoint is dead: a NetworkPolicy that denies DNS egress explains it better.
       if (dnsEgressVerdict(f).blocked) return [];

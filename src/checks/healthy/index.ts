@@ -24,6 +24,7 @@ const meta: CheckMeta = {
     'resolves-port-closed': { severity: 'info', text: 'The name resolves fine; the answer does not accept TCP (not a DNS problem)' },
     'unexplained-failure': { severity: 'warn', text: 'The lookup failed and no check could explain why' },
     'untested-from-pod': { severity: 'info', text: "Not tested from the pod's network position" },
+    'reach-untested': { severity: 'info', text: "The name resolves in the pod, but the deep probes from its position could not run" },
   },
 };
 
@@ -76,6 +77,23 @@ export const healthy = defineCheck({
     const tested = reach.filter((x) => x.r.verdict !== 'unknown');
     const closed = tested.length > 0 && tested.every((x) => x.r.verdict === 'unreachable');
     const reachText = tested.length > 0 ? ` TCP from ${f.describeNode(f.pod.node)}: ${tested.map((x) => `${x.ip} ${x.r.detail}`).join('; ')}.` : '';
+    // The answer came from inside the pod, but nothing connected to it from there: the twin probe (or
+    // ephemeral container) that tests what the pod reaches did not run. "Resolves fine" would then be
+    // a claim about the answer's use that nothing tested (a stale pin looks exactly like this).
+    const deep = f.probeErrorsAbout('twin probe pod', 'ephemeral probe container');
+    if (tested.length === 0 && deep.length > 0) {
+      const answered = `${f.name} resolves to ${listText(addrs)} in ${pod} (${l ? `its stub resolver, via ${via ?? 'the DNS Service'}` : `${podTool!.tool} in the pod`})`;
+      return [
+        makeFinding(id, meta, 'reach-untested', {
+          title: `resolves to ${listText(addrs)} in the pod; not tested from its position`,
+          explanation: `${answered}; the deep probes did not run, so nothing connected to the answer from there.`,
+          evidenceRefs: [...(l ? [l.id] : []), ...(podTool ? [podTool.id] : []), ...clusterAnswer(f).refs, ...deep.map((p) => p.id)],
+          confidence: 0.5,
+          decisive: { name: f.name, addrs: [...addrs].sort(), untested: true },
+          untested: true,
+        }),
+      ];
+    }
     return [
       makeFinding(id, meta, closed ? 'resolves-port-closed' : 'resolves', {
         title: summary,

@@ -13,6 +13,8 @@ import { clusterFromDocument } from '../../core/corefile/evaluate/cluster-input.
 import { checkCorefile } from '../../core/corefile/validate.js';
 import type { ClusterState } from '../../core/model/k8s.js';
 import { exitCodes } from '../exit-codes.js';
+import { addFormatOptions, outputFormat, toYaml } from '../common-options.js';
+import { addExamples } from '../help.js';
 import { mountCorefileDir } from '../mount-corefile-dir.js';
 import { readCorefile } from '../read-corefile.js';
 import { corednsVersionOption, intOption } from '../option-parsers.js';
@@ -22,6 +24,7 @@ interface ExplainOptions {
   client: string;
   port: number;
   json?: boolean;
+  output?: string;
   services?: string;
   nodeResolvers?: string[];
   tcp?: boolean;
@@ -49,7 +52,7 @@ export function renderExplanation(e: Explanation): string {
 
 /** The `explain` sub-command of `dnswhy corefile`. */
 export function explainCommand(): Command {
-  return new Command('explain')
+  const cmd = new Command('explain')
     .description('explain which server block and plugin answer NAME, with what, and what the cache does with it')
     .argument('<file>', 'the Corefile (its directory is mounted as /etc/coredns for imports and hosts files)')
     .argument('<name>', 'the query name')
@@ -57,7 +60,6 @@ export function explainCommand(): Command {
     .option('--client <ip>', 'client (pod) IP the query comes from', '10.244.0.10')
     .option('--port <port>', 'listener port', intOption('--port', 1, 65535), 53)
     .option('--tcp', 'the query arrives over TCP')
-    .option('--json', 'print the explanation as JSON')
     .option('--services <file.yaml>', 'cluster objects for the kubernetes plugin (ClusterState YAML or a kubectl List)')
     .option('--coredns-version <version>', 'CoreDNS version the cluster runs (default: the newest modelled)', corednsVersionOption)
     .option('--node-resolvers <ips>', 'nameservers of the CoreDNS node resolv.conf (for forward . /etc/resolv.conf), comma-separated', (v) => v.split(',').map((s) => s.trim()).filter(Boolean))
@@ -84,7 +86,14 @@ export function explainCommand(): Command {
       const world: EvalWorld = { files, ...(opts.corednsVersion ? { corednsVersion: opts.corednsVersion } : {}), ...(cluster ? { cluster } : {}), ...(opts.nodeResolvers ? { nodeResolvers: opts.nodeResolvers } : {}) };
       const e = explain(parsed.model, { name, type: opts.type.toUpperCase(), client: opts.client, port: opts.port, proto: opts.tcp ? 'tcp' : 'udp' }, world);
       for (const d of errors) process.stderr.write(`warning: ${file}:${d.pos?.line ?? 0}:${d.pos?.col ?? 0} ${d.message} (CoreDNS would not start with this Corefile)\n`);
-      process.stdout.write(opts.json ? `${JSON.stringify(e, null, 2)}\n` : renderExplanation(e));
+      const format = outputFormat(opts);
+      process.stdout.write(format === 'json' ? `${JSON.stringify(e, null, 2)}\n` : format === 'yaml' ? toYaml(e) : renderExplanation(e));
       process.exitCode = exitCodes.ok;
     });
+  addFormatOptions(cmd, 'explanation', ['text', 'json', 'yaml']);
+  return addExamples(cmd, [
+    'dnswhy corefile explain ./Corefile s3.cloud-b.example',
+    'dnswhy corefile explain ./Corefile web.mos.svc.cluster.local --services cluster.yaml --client 10.244.1.7',
+    'dnswhy corefile explain ./Corefile example.com --type AAAA -o json',
+  ]);
 }

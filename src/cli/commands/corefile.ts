@@ -2,7 +2,7 @@
  * `dnswhy corefile check FILE` and `dnswhy corefile fmt FILE` (and `explain`, from corefile-explain.ts).
  * The Corefile's directory is mounted as /etc/coredns, as in a CoreDNS pod, so `import` and relative
  * paths resolve the way CoreDNS resolves them; positions are printed with the file names you gave.
- * Exit codes: 0 valid, 1 invalid (with `FILE:LINE:COL message` lines), 2 usage.
+ * Exit codes: 0 valid, 1 invalid (with `FILE:LINE:COL message` lines), 2 usage, 3 the file cannot be read.
  */
 import { basename, dirname, join, relative } from 'node:path';
 import { Command, InvalidArgumentError } from 'commander';
@@ -12,6 +12,8 @@ import type { Diagnostic } from '../../core/corefile/model.js';
 import { checkCorefile } from '../../core/corefile/validate.js';
 import { newestCorednsVersion } from '../../core/corefile/version.js';
 import { exitCodes } from '../exit-codes.js';
+import { addFormatOptions, outputFormat, toYaml } from '../common-options.js';
+import { addExamples } from '../help.js';
 import { readCorefile } from '../read-corefile.js';
 import { mountCorefileDir, mountRoot } from '../mount-corefile-dir.js';
 import { corednsVersionOption } from '../option-parsers.js';
@@ -33,6 +35,7 @@ function localName(file: string): (f: string) => string {
 
 interface CheckOptions {
   json?: boolean;
+  output?: string;
   corednsVersion: string;
   env?: Record<string, string>;
   verbose?: boolean;
@@ -53,8 +56,10 @@ function checkAction(file: string, opts: CheckOptions, cmd: Command): void {
   if (text === undefined) return;
   const result = checkAsCoreDns(file, text, opts);
   const name = localName(file);
-  const shown = result.diagnostics.filter((d) => opts.verbose || opts.json || d.severity !== 'info');
-  if (opts.json) {
+  const format = outputFormat(opts);
+  const structured = format === 'json' || format === 'yaml';
+  const shown = result.diagnostics.filter((d) => opts.verbose || structured || d.severity !== 'info');
+  if (structured) {
     const json = {
       file,
       ok: result.ok,
@@ -77,7 +82,7 @@ function checkAction(file: string, opts: CheckOptions, cmd: Command): void {
         col: d.pos?.col,
       })),
     };
-    process.stdout.write(`${JSON.stringify(json, null, 2)}\n`);
+    process.stdout.write(format === 'yaml' ? toYaml(json) : `${JSON.stringify(json, null, 2)}\n`);
   } else {
     for (const d of shown) process.stdout.write(`${formatDiagnostic(d, file, name)}\n`);
     if (result.ok) process.stdout.write(`${file}: valid for CoreDNS ${opts.corednsVersion}\n`);
@@ -114,12 +119,13 @@ export function corefileCommand(): Command {
   const check = new Command('check')
     .description('check a Corefile as CoreDNS would load it: grammar, server block keys, plugin arguments')
     .argument('<file>', 'the Corefile (its directory is mounted as /etc/coredns for imports)')
-    .option('--json', 'print the result as JSON')
     .option('--coredns-version <version>', 'judge against this CoreDNS version', corednsVersionOption, newestCorednsVersion)
     .option('--env <NAME=VALUE>', 'environment of the CoreDNS container for {$NAME} substitution (repeatable)', envArg)
     .option('--verbose', 'also print informational notes (e.g. plugins not modelled)')
     .exitOverride()
     .action((file: string, opts: CheckOptions, cmd: Command) => checkAction(file, opts, cmd));
+  addFormatOptions(check, 'result', ['text', 'json', 'yaml']);
+  addExamples(check, ['dnswhy corefile check ./Corefile', 'dnswhy corefile check ./Corefile --coredns-version 1.11.1 -o json', "kubectl -n kube-system get cm coredns -o jsonpath='{.data.Corefile}' > Corefile && dnswhy corefile check Corefile"]);
   const fmt = new Command('fmt')
     .description('print the Corefile with normalised indentation (nothing else changes)')
     .argument('<file>', 'the Corefile')
@@ -128,13 +134,15 @@ export function corefileCommand(): Command {
     .option('--env <NAME=VALUE>', 'environment of the CoreDNS container for {$NAME} substitution (repeatable)', envArg)
     .exitOverride()
     .action((file: string, opts: { indent?: string; env?: Record<string, string>; corednsVersion: string }, cmd: Command) => fmtAction(file, opts, cmd));
-  return (
+  addExamples(fmt, ['dnswhy corefile fmt ./Corefile', 'dnswhy corefile fmt ./Corefile --indent tab > Corefile.new']);
+  return addExamples(
     new Command('corefile')
       .description('check, format and explain CoreDNS Corefiles')
       .exitOverride()
       .addCommand(check)
       .addCommand(fmt)
       // `dnswhy corefile explain` (src/cli/commands/corefile-explain.ts)
-      .addCommand(explainCommand().exitOverride())
+      .addCommand(explainCommand().exitOverride()),
+    ['dnswhy corefile check ./Corefile', 'dnswhy corefile explain ./Corefile s3.cloud-b.example'],
   );
 }

@@ -8,11 +8,13 @@ import { Command } from 'commander';
 import pc from 'picocolors';
 import type { ExpectationOutcome } from '../../lab/expectations/lab-expectations.js';
 import { exitCodes } from '../exit-codes.js';
+import { useColor } from '../color.js';
+import { addExamples } from '../help.js';
 import { packageRoot } from '../package-root.js';
 import { backendOption, enterBackend, type LabBackendName } from '../lab-backend-option.js';
 
 export function demoCommand(): Command {
-  return new Command('demo')
+  const cmd = new Command('demo')
     .description('diagnose every seed incident in the embedded lab, apply each proven fix, and show the healthy re-run')
     .argument('[files...]', 'scenario files (default: every scenario shipped in scenarios/)')
     .addOption(backendOption())
@@ -23,7 +25,7 @@ export function demoCommand(): Command {
         import('../../core/report/render-text.js'),
       ]);
       const show = showWith(renderText);
-      const color = Boolean(process.stdout.isTTY);
+      const color = useColor(process.stdout);
       const scenariosDir = join(packageRoot(), 'scenarios');
       const list = files.length ? files : readdirSync(scenariosDir).filter((f) => f.endsWith('.yaml')).sort().map((f) => join(scenariosDir, f));
       let failures = 0;
@@ -45,6 +47,7 @@ export function demoCommand(): Command {
       process.stdout.write(`\n${failures === 0 ? 'Every scenario was diagnosed as expected.' : `${failures} expectation(s) did not hold.`}\n`);
       process.exitCode = failures === 0 ? exitCodes.ok : exitCodes.finding;
     });
+  return addExamples(cmd, ['dnswhy demo', 'dnswhy demo scenarios/000-hybrid-cloud-split-horizon.yaml --backend netns']);
 }
 
 type RenderText = typeof import('../../core/report/render-text.js').renderText;

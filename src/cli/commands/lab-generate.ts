@@ -7,6 +7,7 @@ import { writeFileSync } from 'node:fs';
 import { Command, InvalidArgumentError } from 'commander';
 import { exitCodes } from '../exit-codes.js';
 import { intOption } from '../option-parsers.js';
+import { addExamples } from '../help.js';
 
 interface GenerateOptions {
   nodes: number;
@@ -28,7 +29,7 @@ function shareOption(value: string): number {
 }
 
 export function labGenerateCommand(): Command {
-  return new Command('generate')
+  const cmd = new Command('generate')
     .description('write a healthy scenario of the given size (nodes, pods in Deployments, Services)')
     .requiredOption('--nodes <n>', 'number of nodes', intOption('--nodes', 1))
     .requiredOption('--pods <n>', 'number of application pods', intOption('--pods', 1))
@@ -66,4 +67,5 @@ export function labGenerateCommand(): Command {
       else process.stdout.write(text);
       process.exitCode = exitCodes.ok;
     });
+  return addExamples(cmd, ['dnswhy lab generate --nodes 300 --pods 30000 --out big.yaml', 'dnswhy lab generate --nodes 3 --pods 20 --zones 1']);
 }

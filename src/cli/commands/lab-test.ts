@@ -6,11 +6,13 @@ import { Command } from 'commander';
 import pc from 'picocolors';
 import type { ExpectationOutcome, ScenarioOutcome } from '../../lab/expectations/lab-expectations.js';
 import { exitCodes } from '../exit-codes.js';
+import { useColor } from '../color.js';
+import { addExamples } from '../help.js';
 import { intOption } from '../option-parsers.js';
 import { backendOption, enterBackend, type LabBackendName } from '../lab-backend-option.js';
 
 export function labTestCommand(): Command {
-  return new Command('test')
+  const cmd = new Command('test')
     .description("run each scenario's expectations against the diagnosis (a fresh lab per expectation)")
     .argument('<files...>', 'scenario files')
     .option('--json', 'print {"scenarios":[...]} as JSON')
@@ -19,7 +21,7 @@ export function labTestCommand(): Command {
     .action(async (files: string[], opts: { json?: boolean; burst: number; backend?: LabBackendName }) => {
       if (await enterBackend(opts.backend)) return;
       const { testScenarioFile } = await import('../../lab/expectations/lab-expectations.js');
-      const color = Boolean(process.stdout.isTTY) && !opts.json;
+      const color = useColor(process.stdout) && !opts.json;
       const results: ScenarioOutcome[] = [];
       for (const file of files) {
         try {
@@ -56,6 +58,7 @@ export function labTestCommand(): Command {
       }
       process.exitCode = failed === 0 ? exitCodes.ok : exitCodes.finding;
     });
+  return addExamples(cmd, ['dnswhy lab test scenarios/*.yaml', 'dnswhy lab test scenarios/000-hybrid-cloud-split-horizon.yaml --json']);
 }
 
 function line(file: string, e: ExpectationOutcome, color: boolean): string {

@@ -7,6 +7,7 @@ import { Command } from 'commander';
 import { exitCodes } from '../exit-codes.js';
 import { intOption } from '../option-parsers.js';
 import { backendOption, enterBackend, type LabBackendName } from '../lab-backend-option.js';
+import { addExamples } from '../help.js';
 
 export interface LabCommandOptions {
   kubeconfigDir?: string;
@@ -80,5 +81,5 @@ export function labCommand(subcommands: Command[] = []): Command {
       process.exitCode = await runLab(file, opts);
     });
   for (const sub of subcommands) cmd.addCommand(sub);
-  return cmd;
+  return addExamples(cmd, ['dnswhy lab scenarios/000-hybrid-cloud-split-horizon.yaml', 'dnswhy lab scenarios/000-hybrid-cloud-split-horizon.yaml --kubeconfig-dir /tmp/lab && kubectl --kubeconfig /tmp/lab/kubeconfig get pods -A']);
 }

@@ -10,6 +10,7 @@ import { Command } from 'commander';
 import { directNetwork } from '../../core/network-position.js';
 import { PodProbeSpecError, parsePodProbeSpec, runPodProbe } from '../../probes/pod-probe/index.js';
 import { exitCodes } from '../exit-codes.js';
+import { addExamples } from '../help.js';
 
 /** The pod's IP: $POD_IP (downward API) when set, else the first non-loopback IPv4 address. */
 export function podIpFromHost(env: Record<string, string | undefined> = process.env): string {
@@ -30,7 +31,7 @@ async function readOr(path: string, fallback: string): Promise<string> {
 }
 
 export function probeCommand(): Command {
-  return new Command('probe')
+  const cmd = new Command('probe')
     .description('Pod-side probe: resolve, query the DNS Service and CoreDNS endpoints, connect, burst; prints evidence JSON')
     .requiredOption('--spec <json>', 'PodProbeSpec as JSON')
     .option('--resolv-conf <path>', 'resolv.conf to use', '/etc/resolv.conf')
@@ -56,4 +57,5 @@ export function probeCommand(): Command {
       });
       process.stdout.write(`${JSON.stringify(out)}\n`);
     });
+  return addExamples(cmd, ['dnswhy probe --spec \'{"names":["kubernetes.default"]}\'   # run by the worker inside a probe pod']);
 }

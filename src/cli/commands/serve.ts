@@ -17,10 +17,12 @@ import { Queues } from '../../queue/queues.js';
 import { startSlackApp, type RunningSlackApp } from '../../slack/app.js';
 import { randomBytes } from 'node:crypto';
 import { exitCodes } from '../exit-codes.js';
+import { fileLimits, readTextFile } from '../../files/read-text-file.js';
 import { Readiness } from '../../ops/readiness.js';
 import { startOpsServer, type OpsServer } from '../../ops/ops-server.js';
 import { addRedisConditions } from '../../store/redis-readiness.js';
 import { DnswhyMetrics } from '../../ops/metrics.js';
+import { addExamples } from '../help.js';
 
 /** What a running `serve` holds, for a clean stop. */
 export interface RunningServe {
@@ -40,7 +42,7 @@ export interface RunningServe {
  * @param say - where start-up lines go (stderr)
  */
 export async function startServe(role: ServeRole, env: Record<string, string | undefined>, say: (line: string) => void): Promise<RunningServe> {
-  const config = loadConfig(env, role);
+  const config = loadConfig(env, role, (path) => readTextFile(path, fileLimits.secret));
   const log = pino({ level: config.logLevel }, pino.destination(2));
   let local: LocalRedis | undefined;
   let target: RedisTarget;
@@ -86,7 +88,7 @@ export async function startServe(role: ServeRole, env: Record<string, string | u
         onProbePod: (outcome) => metrics.probePods.inc({ cluster: config.cluster, outcome }),
       });
       log.info({ image: runtime.probe.probeImage.image, pullPolicy: runtime.probe.probeImage.pullPolicy ?? 'kubelet default', pullSecrets: runtime.probe.probeImage.pullSecrets ?? [], from: runtime.probe.source }, 'probe image');
-      worker = await startClusterWorker({ connection, redis, queues, runtime, cluster: config.cluster, concurrency: config.workerConcurrency, log, readiness, metrics });
+      worker = await startClusterWorker({ connection, redis, queues, runtime, cluster: config.cluster, concurrency: config.workerConcurrency, maxRunning: config.clusterMaxRunning, log, readiness, metrics });
       say(`worker for cluster "${config.cluster}"${config.lab ? ` (lab ${config.lab})` : ''} consuming dnswhy-cluster-${config.cluster}`);
     }
     if (role !== 'worker') {
@@ -105,6 +107,7 @@ export async function startServe(role: ServeRole, env: Record<string, string | u
         forbidSelfApproval: config.forbidSelfApproval,
         proposalTtlSeconds: config.proposalTtlSeconds,
         dedupeWindowSeconds: config.dedupeWindowSeconds,
+        maxDiagnosesPerUser: config.maxDiagnosesPerUser,
         defaultCluster: config.cluster,
         ...(config.docsBaseUrl ? { docsBaseUrl: config.docsBaseUrl } : {}),
         readiness,
@@ -126,7 +129,7 @@ function parseRole(v: string): ServeRole {
 
 /** The `serve` sub-command. */
 export function serveCommand(): Command {
-  return new Command('serve')
+  const cmd = new Command('serve')
     .description('Run the Slack app and/or a cluster worker (configuration from the environment, see .env.example)')
     .option('--role <role>', 'app | worker | all', parseRole, 'all' as ServeRole)
     .option('--emulator', 'try the bot without a workspace: a local Slack emulator, and this terminal as the channel')
@@ -186,4 +189,5 @@ export function serveCommand(): Command {
         process.once('SIGINT', () => shutdown('SIGINT'));
       });
     });
+  return addExamples(cmd, ['dnswhy serve --emulator', 'REDIS_URL=redis://redis:6379 DNSWHY_CLUSTER=prod dnswhy serve --role worker', 'SLACK_BOT_TOKEN_FILE=/var/run/secrets/slack/bot-token dnswhy serve --role app']);
 }

@@ -128,6 +128,12 @@ export interface ToolOutputEvidence extends EvidenceBase {
   stdout: string;
   stderr: string;
   parsed: { addresses: string[]; rcode?: Rcode; server?: string; timedOut?: boolean };
+  /**
+   * The tool had not finished when the deep probes had their answer, and dnswhy stopped waiting
+   * after this many ms (exitCode is then -1, the output empty, parsed.timedOut true). A resolver
+   * that waits that long has lost a query: glibc and musl wait 5 s per try before asking again.
+   */
+  stillWaitingAfterMs?: number;
 }
 
 export interface TcpConnectEvidence extends EvidenceBase {

@@ -16,7 +16,7 @@ import { ExchangeError, exchangeFrom } from '../net/lab-exchange.js';
 import type { LabClient, LabNetwork, LabServer } from '../net/lab-network.js';
 import { rngStream, type Rng } from '../net/seeded-rng.js';
 import { CorefileLoadError, type CorefileEngine, type EngineEvent, type EngineIo, type RunningConfig } from './corefile-engine.js';
-import { clientUdpSize, encodeResponse, firstQuestion, responseTo, safeDecode, withRcodeFlags, type DnsMessage } from './dns-wire.js';
+import { clientUdpSize, encodeResponse, firstQuestion, formErrorFor, hasUnrepresentableName, responseTo, safeDecode, withRcodeFlags, type DnsMessage } from './dns-wire.js';
 import { ReplicaLog } from './replica-log.js';
 import { loopDetectedLine } from '../../core/corefile/startup-errors.js';
 import { ReplicaMetrics } from './replica-metrics.js';
@@ -292,6 +292,7 @@ export class CorednsReplica {
     if (!running || !this.spec.ready) return null;
     const q = safeDecode(msg);
     if (!q || q.type !== 'query') return null;
+    if (hasUnrepresentableName(q)) return encodeResponse(formErrorFor(q), proto);
     const question = firstQuestion(q);
     this.metrics.request(proto, question?.type ?? 'other');
     const started = performance.now();

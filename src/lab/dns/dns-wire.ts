@@ -23,6 +23,21 @@ export function safeDecode(buf: Buffer): DnsMessage | undefined {
   }
 }
 
+/**
+ * Whether a question name did not survive decoding: dns-packet reads labels as UTF-8, so bytes that
+ * are not UTF-8 become U+FFFD, and echoing the name would send other bytes back, possibly a label
+ * over 63 bytes that no client can parse. Real CoreDNS keeps such bytes (escaped); the lab does not
+ * model them and answers FORMERR without the question (formErrorFor).
+ */
+export function hasUnrepresentableName(q: Packet): boolean {
+  return (q.questions ?? []).some((x) => x.name.includes('\uFFFD') || x.name.split('.').some((label) => Buffer.byteLength(label) > 63));
+}
+
+/** FORMERR with the header of the query and no question (for a question the lab cannot echo). */
+export function formErrorFor(q: Packet): Packet {
+  return { ...responseTo(q, { rcode: 'FORMERR' }), questions: [] };
+}
+
 /** The first question of a query, or undefined when it has none. */
 export function firstQuestion(q: Packet): { name: string; type: string } | undefined {
   const question = q.questions?.[0];

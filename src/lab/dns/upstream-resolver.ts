@@ -10,7 +10,7 @@ import type { Answer } from 'dns-packet';
 import { ExchangeError, exchangeFrom } from '../net/lab-exchange.js';
 import type { LabClient, LabNetwork, LabServer } from '../net/lab-network.js';
 import { compileSelectors, type IpMatcher } from '../net/selector.js';
-import { clientUdpSize, encodeResponse, firstQuestion, responseTo, safeDecode } from './dns-wire.js';
+import { clientUdpSize, encodeResponse, firstQuestion, formErrorFor, hasUnrepresentableName, responseTo, safeDecode } from './dns-wire.js';
 import type { ScenarioResolver } from '../scenario/schema.js';
 import { ResolverData } from './resolver-data.js';
 
@@ -83,6 +83,7 @@ export class UpstreamResolver {
   async answer(msg: Buffer, client: LabClient, proto: 'udp' | 'tcp'): Promise<Buffer | null> {
     const q = safeDecode(msg);
     if (!q || q.type !== 'query') return null;
+    if (hasUnrepresentableName(q)) return encodeResponse(formErrorFor(q), proto);
     const question = firstQuestion(q);
     if (!question) return encodeResponse(responseTo(q, { rcode: 'FORMERR' }), proto);
     const view = this.viewFor(client.ip);

@@ -42,6 +42,12 @@ export function crossCheck(s: Scenario): CrossCheckResult {
     pods.add(key);
   }
 
+  const dnsSvc = s.cluster.dnsService;
+  if (dnsSvc.selector && dnsSvc.endpoints) err('cluster.dnsService.endpoints', 'a Service with a selector has its endpoints made by the controller; expected either selector or endpoints');
+  (dnsSvc.endpoints ?? []).forEach((e, i) => {
+    if (e.node !== undefined && !nodes.has(e.node)) err(`cluster.dnsService.endpoints[${i}].node`, `no node named "${e.node}"`);
+  });
+
   // IPs: each address belongs to one thing (hostNetwork pods share their node's).
   const owners = new Map<string, string>();
   const claim = (ip: string, path: string) => {

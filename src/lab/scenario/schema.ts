@@ -11,6 +11,8 @@ import { ownerKinds } from '../../core/model/workload-kinds.js';
 import { isCidr, isIp, isIpv4 } from './addresses.js';
 import { checkIdSchema } from './check-ids.js';
 import { defaultCorefile } from './default-corefile.js';
+import { taintEffects } from '../kubelet/taints.js';
+import { parseQuantity, quotaResources } from '../apiserver/resource-quota.js';
 
 const kebab = /^[a-z0-9]([-a-z0-9]*[a-z0-9])?$/;
 const dns1123Subdomain = /^[a-z0-9]([-a-z0-9]*[a-z0-9])?(\.[a-z0-9]([-a-z0-9]*[a-z0-9])?)*$/;
@@ -43,12 +45,32 @@ export const dnsConfigSchema = z.strictObject({
 
 export const hostAliasSchema = z.strictObject({ ip, hostnames: z.array(z.string().min(1)).min(1) });
 
+/** Added field: a node taint, as in the Node spec. */
+const taintSchema = z.strictObject({ key: z.string().min(1).max(316), value: z.string().max(63).optional(), effect: z.enum(taintEffects) });
+
 const nodeSchema = z.strictObject({
   name: objectName,
   ip: ipv4,
   podCIDR: cidr,
   labels: labels.default({}),
   resolvConf: z.string().default(''),
+  /** Added field: the node's taints (a pod bound to it that does not tolerate a NoExecute taint is rejected by its kubelet). */
+  taints: z.array(taintSchema).default([]),
+  /** Added field: how long a first pull of an image the node does not have takes, in seconds (0: at once). */
+  imagePullSeconds: z.number().min(0).max(3600).default(0),
+});
+
+/** Added field: a namespace's labels (pod-security.kubernetes.io/enforce is enforced on pod creation). */
+const namespaceSchema = z.strictObject({
+  name: labelName,
+  labels: labels.default({}),
+});
+
+/** Added field: a ResourceQuota; only the pod-related hard limits are known to the lab. */
+const quotaSchema = z.strictObject({
+  namespace: labelName,
+  name: objectName,
+  hard: z.partialRecord(z.enum(quotaResources), z.union([z.string(), z.number()]).transform(String).refine((q) => parseQuantity(q) !== undefined, { message: 'expected a quantity such as 4, 500m or 128Mi' })),
 });
 
 /**
@@ -184,6 +206,10 @@ const expectSchema = z.strictObject({
   absent: z.array(checkIdSchema).default([]),
   fixes: z.array(z.enum(fixKinds)).default([]),
   applyFix: z.enum(fixKinds).optional(),
+  /** Added field: words that must appear in the report's "could not probe" items (a probe that could not run, and why). */
+  notProbed: z.array(z.string().min(1)).default([]),
+  /** Added field: probes (by label, e.g. "twin probe pod", "node-view probe on gpu-1") that must have run. */
+  probed: z.array(z.string().min(1)).default([]),
 });
 
 /** Added field: API verbs the lab's service account may not use (RBAC emulation → 403). */
@@ -204,6 +230,13 @@ export const scenarioSchema = z.strictObject({
       namespace: labelName.default('kube-system'),
       name: labelName.default('kube-dns'),
       ip: ipv4,
+      /** Added field: the Service's selector (default: coredns.labels); one that matches nothing leaves no endpoints. */
+      selector: labels.optional(),
+      /**
+       * Added field: the Service has no selector and these are its endpoints, written by hand (an
+       * EndpointSlice and Endpoints the lab creates once; kube-proxy sends the Service's packets there).
+       */
+      endpoints: z.array(z.strictObject({ ip: ipv4, ready: z.boolean().default(true), node: objectName.optional() })).optional(),
     }),
   }),
   nodes: z.array(nodeSchema).min(1, 'expected at least one node'),
@@ -215,6 +248,10 @@ export const scenarioSchema = z.strictObject({
   hosts: z.array(hostSchema).default([]),
   network: z.array(ruleSchema).default([]),
   expect: z.array(expectSchema).default([]),
+  /** Added field: namespaces with their labels (others are created, unlabelled, from what uses them). */
+  namespaces: z.array(namespaceSchema).default([]),
+  /** Added field: ResourceQuotas, enforced on pod creation. */
+  resourceQuotas: z.array(quotaSchema).default([]),
   /** Added field: RBAC denials for the lab's service account. */
   rbac: z.strictObject({ deny: z.array(denySchema).default([]) }).optional(),
 }).transform((s) => ({

@@ -7,17 +7,17 @@ import { cloneJson } from './clone-json.js';
 
 export const kubeletVersion = 'v1.32.4';
 
-export function namespaceObject(name: string): KubeObject {
+export function namespaceObject(name: string, labels: Record<string, string> = {}): KubeObject {
   return {
     apiVersion: 'v1',
     kind: 'Namespace',
-    metadata: { name, labels: { 'kubernetes.io/metadata.name': name } },
+    metadata: { name, labels: { ...labels, 'kubernetes.io/metadata.name': name } },
     spec: { finalizers: ['kubernetes'] },
     status: { phase: 'Active' },
   };
 }
 
-export function nodeObject(n: { name: string; ip: string; podCIDR: string; labels: Record<string, string> }, startedAt: string): KubeObject {
+export function nodeObject(n: { name: string; ip: string; podCIDR: string; labels: Record<string, string>; taints?: { key: string; value?: string; effect: string }[] }, startedAt: string): KubeObject {
   return {
     apiVersion: 'v1',
     kind: 'Node',
@@ -33,7 +33,7 @@ export function nodeObject(n: { name: string; ip: string; podCIDR: string; label
       },
       annotations: { 'node.alpha.kubernetes.io/ttl': '0' },
     },
-    spec: { podCIDR: n.podCIDR, podCIDRs: [n.podCIDR] },
+    spec: { podCIDR: n.podCIDR, podCIDRs: [n.podCIDR], ...(n.taints?.length ? { taints: n.taints.map((t) => ({ ...t })) } : {}) },
     status: {
       addresses: [
         { type: 'InternalIP', address: n.ip },
@@ -131,7 +131,9 @@ export function podStatus(p: { ip: string; hostIP: string; phase: string; ready:
             ? { waiting: { reason: h.waiting!.reason, ...(h.waiting!.message ? { message: h.waiting!.message } : {}) } }
             : running
               ? { running: { startedAt: p.startedAt } }
-              : { waiting: { reason: 'ContainerCreating' } },
+              : first && h.waiting
+                ? { waiting: { reason: h.waiting.reason, ...(h.waiting.message ? { message: h.waiting.message } : {}) } }
+                : { waiting: { reason: 'ContainerCreating' } },
         ...(last
           ? {
               lastState: {
@@ -361,7 +363,7 @@ export function corednsPodSpec(c: { image: string; configMap: string }): Record<
 }
 
 /** The cluster DNS Service as kubeadm creates it (kube-dns: DNS over UDP and TCP, metrics on 9153). */
-export function dnsServiceObject(d: { namespace: string; name: string; ip: string; appLabel: string; selector: Record<string, string> }): KubeObject {
+export function dnsServiceObject(d: { namespace: string; name: string; ip: string; appLabel: string; selector?: Record<string, string> }): KubeObject {
   return serviceObject({
     namespace: d.namespace,
     name: d.name,

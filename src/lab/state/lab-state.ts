@@ -77,6 +77,8 @@ export interface LabNode {
   podCIDR: string;
   resolvConf: string;
   labels: Record<string, string>;
+  /** Seconds a first pull of an image takes on this node. */
+  imagePullSeconds?: number;
 }
 
 const t = (kind: string) => resourceByKind(kind)!;
@@ -122,7 +124,11 @@ export class LabState {
     for (const p of s.pods) namespaces.add(p.namespace);
     for (const v of s.services) namespaces.add(v.namespace);
     for (const np of s.networkPolicies) namespaces.add(np.metadata.namespace);
-    for (const ns of [...namespaces].sort()) this.store.create(t('Namespace'), namespaceObject(ns));
+    for (const n of s.namespaces) namespaces.add(n.name);
+    for (const q of s.resourceQuotas) namespaces.add(q.namespace);
+    const nsLabels = new Map(s.namespaces.map((n) => [n.name, n.labels]));
+    for (const ns of [...namespaces].sort()) this.store.create(t('Namespace'), namespaceObject(ns, nsLabels.get(ns)));
+    for (const q of s.resourceQuotas) this.store.create(t('ResourceQuota'), { apiVersion: 'v1', kind: 'ResourceQuota', metadata: { name: q.name, namespace: q.namespace }, spec: { hard: { ...q.hard } }, status: { hard: { ...q.hard }, used: {} } });
     for (const n of s.nodes) this.store.create(t('Node'), nodeObject(n, started));
 
     // CoreDNS: ConfigMap, Deployment, ReplicaSet, pods, Service.
@@ -140,7 +146,11 @@ export class LabState {
       { commands: [] },
     );
     const d = s.cluster.dnsService;
-    this.store.create(t('Service'), dnsServiceObject({ namespace: d.namespace, name: d.name, ip: d.ip, appLabel: c.labels['k8s-app'] ?? 'kube-dns', selector: { ...c.labels } }));
+    const dnsService = this.store.create(
+      t('Service'),
+      dnsServiceObject({ namespace: d.namespace, name: d.name, ip: d.ip, appLabel: c.labels['k8s-app'] ?? 'kube-dns', ...(d.endpoints ? {} : { selector: { ...(d.selector ?? c.labels) } }) }),
+    );
+    if (d.endpoints) this.createManualEndpoints(dnsService, d.endpoints);
 
     // Application pods, grouped by owner.
     const groups = new Map<string, Scenario['pods']>();
@@ -217,6 +227,30 @@ export class LabState {
     this.endpoints.reconcile();
     // Keep Endpoints in step with pods and Services from now on.
     this.store.onChange((ch) => this.endpoints.changed(ch));
+  }
+
+  /** The Endpoints and EndpointSlice of a Service without selector, as someone wrote them (no controller touches them). */
+  private createManualEndpoints(svc: KubeObject, endpoints: { ip: string; ready: boolean; node?: string | undefined }[]): void {
+    const ns = svc.metadata.namespace!;
+    const name = svc.metadata.name;
+    const ports = ((svc as any).spec.ports ?? []).map((p: any) => ({ name: p.name, port: typeof p.targetPort === 'number' ? p.targetPort : p.port, protocol: p.protocol }));
+    const ready = endpoints.filter((e) => e.ready);
+    const notReady = endpoints.filter((e) => !e.ready);
+    const address = (e: { ip: string; node?: string | undefined }) => ({ ip: e.ip, ...(e.node ? { nodeName: e.node } : {}) });
+    this.store.create(t('Endpoints'), {
+      apiVersion: 'v1',
+      kind: 'Endpoints',
+      metadata: { name, namespace: ns, labels: { ...(svc.metadata.labels ?? {}) } },
+      ...(endpoints.length ? { subsets: [{ ...(ready.length ? { addresses: ready.map(address) } : {}), ...(notReady.length ? { notReadyAddresses: notReady.map(address) } : {}), ports }] } : {}),
+    });
+    this.store.create(t('EndpointSlice'), {
+      apiVersion: 'discovery.k8s.io/v1',
+      kind: 'EndpointSlice',
+      metadata: { name: `${name}-manual`, namespace: ns, labels: { 'kubernetes.io/service-name': name, 'endpointslice.kubernetes.io/managed-by': 'staff' } },
+      addressType: 'IPv4',
+      endpoints: endpoints.map((e) => ({ addresses: [e.ip], conditions: { ready: e.ready, serving: e.ready, terminating: false }, ...(e.node ? { nodeName: e.node } : {}) })),
+      ports,
+    } as unknown as KubeObject);
   }
 
   /** Creates the StatefulSet, DaemonSet or Job a scenario's pods name as owner; its selector is the first pod's labels (else app: NAME). */
@@ -583,6 +617,14 @@ export class LabState {
       const comparable = (x: any) => JSON.stringify({ ...x, conditions: x?.conditions?.map((c: any) => [c.type, c.status, c.reason]) });
       if (comparable(status) !== comparable(d.status)) store.update('deployments', { ...d, status });
     }
+  }
+
+  /** The kubelet rejected a pod (an untolerated NoExecute taint): it fails without running, with the reason. */
+  rejectPod(ns: string, name: string, why: { reason: string; message: string }): void {
+    const pod = this.pod(ns, name) as any;
+    if (!pod) return;
+    const { containerStatuses: _, ...rest } = pod.status;
+    this.store.update('pods', { ...pod, status: { ...rest, phase: 'Failed', reason: why.reason, message: why.message, conditions: (rest.conditions ?? []).map((c: any) => (c.type === 'PodScheduled' ? c : { ...c, status: 'False' })) } });
   }
 
   /** Marks a pod's phase (probe pods finishing), keeping the rest of its status. */

@@ -9,7 +9,7 @@
  */
 import { randomBytes } from 'node:crypto';
 import type { ClusterAccess, ClusterPod, ProbeImage, ProbePodSpec } from '../../core/cluster-access.js';
-import { ForbiddenError } from '../../core/cluster-access.js';
+import { AdmissionRefusedError, ForbiddenError, type CompletionResult } from '../../core/cluster-access.js';
 import type { Evidence, EvidenceOrigin } from '../../core/model/index.js';
 import type { PodProbeSpecInput } from '../pod-probe/spec.js';
 import { elapsed, probeError, startTiming, withTimeout, type Timing } from './run-step.js';
@@ -68,6 +68,35 @@ export interface ProbePodRun {
   pollMs?: number;
 }
 
+const imageReasons = new Set(['ErrImagePull', 'ImagePullBackOff', 'ErrImageNeverPull', 'InvalidImageName']);
+
+/**
+ * Why a probe pod produced no output, in the kubelet's terms and with what to do, or undefined
+ * when it ran to the end. Pending past the deadline, stuck (an image that cannot be pulled), or
+ * rejected by the kubelet (an untolerated NoExecute taint) are all said as such, never as silence.
+ */
+export function whyNotRun(run: Pick<ProbePodRun, 'pod' | 'timeoutMs'>, done: CompletionResult): string | undefined {
+  const { namespace, name, image, nodeName } = run.pod;
+  const pod = `probe pod ${namespace}/${name}${nodeName ? ` on node ${nodeName}` : ''}`;
+  const said = `${done.reason ?? done.phase}${done.message ? `: ${done.message}` : ''}`;
+  if (done.stuck) {
+    const hint = imageReasons.has(done.reason ?? '')
+      ? ` The kubelet cannot get image ${image}: set DNSWHY_PROBE_IMAGE to an image the nodes can pull${run.pod.imagePullSecrets?.length ? '' : ', or DNSWHY_PROBE_PULL_SECRETS for a private registry'}.`
+      : '';
+    return `${pod} cannot start (${said}).${hint}`;
+  }
+  if (done.timedOut) {
+    if (done.phase === 'Pending') {
+      const why = done.reason === 'ContainerCreating' ? `ContainerCreating: the kubelet is still pulling image ${image} or creating the container` : said;
+      return `${pod} was still Pending after ${run.timeoutMs} ms (${why})`;
+    }
+    return `${pod} did not finish within ${run.timeoutMs} ms (phase ${done.phase}${done.reason ? `, ${done.reason}` : ''})`;
+  }
+  // Failed without an exit code: no container ran; the kubelet rejected or evicted the pod.
+  if (done.phase === 'Failed' && done.exitCode === undefined && done.reason) return `${pod} was rejected by the kubelet (${said}).`;
+  return undefined;
+}
+
 /** Create → wait → read log → delete (always). Failures become probe-error evidence. */
 export async function runProbePod(access: ClusterAccess, run: ProbePodRun): Promise<Evidence[]> {
   const t = startTiming();
@@ -81,14 +110,13 @@ export async function runProbePod(access: ClusterAccess, run: ProbePodRun): Prom
       mayExist = true;
     } catch (err) {
       // A create that timed out may still have happened; anything but a refusal gets a delete.
-      mayExist = !(err instanceof ForbiddenError);
+      mayExist = !(err instanceof ForbiddenError || err instanceof AdmissionRefusedError);
       throw err;
     }
     const left = Math.max(500, run.timeoutMs - elapsed(t));
     const done = await access.waitForCompletion(namespace, name, { timeoutMs: left, pollMs: run.pollMs ?? 200 });
-    if (done.timedOut) {
-      throw new Error(`probe pod ${namespace}/${name} did not finish within ${run.timeoutMs} ms (phase ${done.phase}${done.reason ? `, ${done.reason}` : ''})`);
-    }
+    const notRun = whyNotRun(run, done);
+    if (notRun) throw new Error(notRun);
     const log = await access.podLogs(namespace, name);
     let items: Evidence[];
     try {

@@ -2,7 +2,7 @@
  * Running one gathering step: a deadline, timing, and turning a failure into a `probe-error`
  * evidence item that says what could not be learned and why (the missing permission for RBAC).
  */
-import { ClusterError, ForbiddenError, NotFoundError } from '../../core/cluster-access.js';
+import { AdmissionRefusedError, ClusterError, ForbiddenError, NotFoundError } from '../../core/cluster-access.js';
 import type { Evidence, EvidenceOrigin, ProbeErrorEvidence } from '../../core/model/index.js';
 import { DnswhyError } from '../../core/errors.js';
 
@@ -60,6 +60,7 @@ export function reasonOf(err: unknown): { reason: string; rbac?: ProbeErrorEvide
       },
     };
   }
+  if (err instanceof AdmissionRefusedError) return { reason: `refused at admission (not RBAC): ${err.message}` };
   if (err instanceof StepTimeoutError) return { reason: `timed out after ${err.timeoutMs} ms` };
   if (err instanceof NotFoundError) return { reason: `not found: ${err.message}` };
   if (err instanceof ClusterError) return { reason: err.message };

@@ -46,6 +46,7 @@ export function toClusterPod(p: V1Pod): ClusterPod {
   const ready = p.status?.conditions?.some((c) => c.type === 'Ready' && c.status === 'True') ?? false;
   const waitingState = statuses.find((s) => s.state?.waiting?.reason)?.state?.waiting;
   const waiting = waitingState?.reason;
+  const unschedulable = (p.status?.conditions ?? []).find((c) => c.type === 'PodScheduled' && c.status === 'False');
   const last = statuses.find((s) => s.lastState?.terminated)?.lastState?.terminated;
   const finished = last?.finishedAt as unknown;
   const spec = p.spec;
@@ -92,6 +93,9 @@ export function toClusterPod(p: V1Pod): ClusterPod {
     ...(p.metadata?.resourceVersion ? { resourceVersion: p.metadata.resourceVersion } : {}),
     containerStates: statesByName(statuses),
     ephemeral: statesByName(p.status?.ephemeralContainerStatuses),
+    ...(p.status?.reason ? { statusReason: p.status.reason } : {}),
+    ...(p.status?.message ? { statusMessage: p.status.message } : {}),
+    ...(unschedulable ? { unschedulable: `${unschedulable.reason ?? 'Unschedulable'}${unschedulable.message ? `: ${unschedulable.message}` : ''}` } : {}),
   };
 }
 

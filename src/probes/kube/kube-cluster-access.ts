@@ -53,6 +53,13 @@ export interface KubeAccessOptions {
 }
 
 /** The Kubernetes adapter: one instance per cluster (kubeconfig context or in-cluster credentials). */
+/**
+ * Waiting reasons of a container that will not start by waiting a few more seconds: the image
+ * cannot be pulled (the kubelet only backs off and retries), or the container cannot be created as
+ * specified. A probe pod in one of them is reported at once, with the kubelet's message.
+ */
+export const stuckWaitingReasons: ReadonlySet<string> = new Set(['ErrImagePull', 'ImagePullBackOff', 'ErrImageNeverPull', 'InvalidImageName', 'CreateContainerConfigError', 'CreateContainerError']);
+
 export class KubeClusterAccess implements ClusterAccess {
   private requests = 0;
   private readonly core: CoreV1Api;
@@ -297,10 +304,19 @@ export class KubeClusterAccess implements ClusterAccess {
         }
       } else if (last.phase === 'Succeeded' || last.phase === 'Failed') {
         const st = last.containerStates?.[last.containers[0] ?? ''];
-        return { phase: last.phase, ...(st?.exitCode !== undefined ? { exitCode: st.exitCode } : {}), ...(st?.reason ? { reason: st.reason } : {}), timedOut: false, ...ip };
+        // A pod the kubelet rejected (an untolerated NoExecute taint) never ran a container: its own status says why.
+        const reason = st?.reason ?? last.statusReason;
+        const message = st?.exitCode === undefined ? last.statusMessage : undefined;
+        return { phase: last.phase, ...(st?.exitCode !== undefined ? { exitCode: st.exitCode } : {}), ...(reason ? { reason } : {}), ...(message ? { message } : {}), timedOut: false, ...ip };
+      } else if (last.waitingReason && stuckWaitingReasons.has(last.waitingReason)) {
+        return { phase: last.phase, reason: last.waitingReason, ...(last.waitingMessage ? { message: last.waitingMessage } : {}), timedOut: false, stuck: true, ...ip };
       }
       const left = deadline - Date.now();
-      if (left <= 0) return { phase: last.phase, ...(last.waitingReason ? { reason: last.waitingReason } : {}), timedOut: true, ...ip };
+      if (left <= 0) {
+        const reason = last.waitingReason ?? (last.unschedulable ? 'Unschedulable' : undefined);
+        const message = last.waitingMessage ?? last.unschedulable;
+        return { phase: last.phase, ...(reason ? { reason } : {}), ...(message ? { message } : {}), timedOut: true, ...ip };
+      }
       await sleep(Math.min(pollMs, left));
       pollMs = Math.min(Math.round(pollMs * 1.5), Math.max(1000, opts.pollMs ?? 0));
     }

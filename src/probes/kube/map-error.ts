@@ -4,6 +4,7 @@
  */
 import { ApiException } from '@kubernetes/client-node';
 import {
+  AdmissionRefusedError,
   ClusterError,
   ConflictError,
   ForbiddenError,
@@ -55,6 +56,8 @@ export function errorFromStatus(code: number, body: unknown, ctx: CallContext): 
   }
   if (code === 403 || code === 401) {
     const p = st.message ? parseForbiddenMessage(st.message) : undefined;
+    // A 403 whose message is not RBAC's ("User … cannot …") is admission's: Pod Security, a quota, a policy.
+    if (code === 403 && st.message && !p && / is forbidden: /.test(st.message)) return new AdmissionRefusedError(msg);
     const verb = p?.verb ?? ctx.verb;
     const resource = p?.resource ?? ctx.resource;
     const namespace = p ? p.namespace : ctx.namespace;

@@ -12,6 +12,8 @@ export interface ProgressState {
   total: number;
   /** 'running' while probes run, 'done' once the report is posted, 'failed' on a final error. */
   phase: 'queued' | 'running' | 'done' | 'failed';
+  /** While queued: the place in the cluster's line (1 = next) and the cluster's cap, when known. */
+  queue?: { position: number; maxRunning?: number };
 }
 
 /** A ten-cell bar: ▰▰▰▱▱▱▱▱▱▱ */
@@ -24,15 +26,18 @@ export function progressBar(done: number, total: number): string {
 /** Renders the progress message. */
 export function renderProgress(s: ProgressState): RenderedMessage {
   const icon = { queued: ':hourglass:', running: ':mag:', done: ':white_check_mark:', failed: ':warning:' }[s.phase];
+  const cap = s.queue?.maxRunning ? ` (${s.queue.maxRunning} run at once on this cluster)` : '';
   const line =
     s.phase === 'queued'
-      ? `${icon} Queued on cluster *${escapeMrkdwn(s.cluster)}*: waiting for a worker…`
+      ? s.queue
+        ? `${icon} Queued on cluster *${escapeMrkdwn(s.cluster)}*: position ${s.queue.position} in line${cap}.`
+        : `${icon} Queued on cluster *${escapeMrkdwn(s.cluster)}*: waiting for a worker…`
       : s.phase === 'running'
         ? `${icon} ${progressBar(s.done, s.total)} ${s.done}/${s.total} ${escapeMrkdwn(s.step)}`
         : `${icon} ${escapeMrkdwn(s.step)}`;
   const text = truncate(line, blockLimits.sectionText).text;
   return {
-    text: `Diagnosing ${s.name} from ${s.pod}: ${s.phase === 'running' ? `${s.done}/${s.total} ${s.step}` : s.step}`,
+    text: `Diagnosing ${s.name} from ${s.pod}: ${s.phase === 'running' ? `${s.done}/${s.total} ${s.step}` : s.phase === 'queued' && s.queue ? `queued, position ${s.queue.position}` : s.step}`,
     blocks: [
       { type: 'section', text: { type: 'mrkdwn', text } },
       { type: 'context', elements: [{ type: 'mrkdwn', text: truncate(`\`${escapeMrkdwn(s.name)}\` from \`${escapeMrkdwn(s.pod)}\` on ${escapeMrkdwn(s.cluster)}`, blockLimits.contextText).text }] },

@@ -94,6 +94,10 @@ export function createPostReportProcessor(deps: PostReportDeps) {
     const key = (step: string) => `${job.id}-${step}`;
     const report = d.report;
     const thread = { channel: d.thread.channel, threadTs: d.thread.threadTs };
+    // The question is closed before its askers are read: whoever asks it from now on starts a new
+    // diagnosis instead of joining one whose report (and list of people to mention) is already
+    // being written. The askers set outlives the entry, so a retry of this delivery still has it.
+    await deps.running.finish(d.dedupeKey, d.diagnoseJobId);
     const askers = [...new Set([d.requestedBy, ...(await deps.running.askers(d.diagnoseJobId))])].sort();
 
     // Findings reported in this channel within the window, from another thread, are only referenced.
@@ -146,7 +150,6 @@ export function createPostReportProcessor(deps: PostReportDeps) {
       if (referenced[f.fingerprint] || !permalink) continue;
       await deps.fingerprints.remember(thread.channel, f.fingerprint, { threadTs: thread.threadTs, permalink, at });
     }
-    await deps.running.finish(d.dedupeKey, d.diagnoseJobId);
   }
 
   /**

@@ -3,6 +3,7 @@
  * while one runs, posts the parent message and the progress message, and enqueues the job on the
  * cluster's queue. Runs after the command was acked.
  */
+import { clusterMaxRunning, waitingPosition } from '../../queue/cluster-capacity.js';
 import { diagnoseJobOptions } from '../../queue/job-options.js';
 import type { DiagnosisTarget } from '../../core/model/diagnosis.js';
 import type { DiagnoseJobData } from '../../queue/job-data.js';
@@ -23,9 +24,16 @@ export interface DiagnosisRequest {
   slackRequest?: string;
 }
 
-/** Picks the cluster for a request, or explains why it cannot. */
+/**
+ * Picks the cluster for a request, or explains why it cannot: from the registry read of the last
+ * second when that gives an answer, else from a fresh read (a worker may have just started).
+ */
 export async function chooseCluster(deps: SlackDeps, asked: string | undefined): Promise<{ cluster: string } | { error: string }> {
-  const live = (await deps.clusters.live()).map((c) => c.name);
+  const recent = pickCluster(deps, asked, (await deps.clusters.recentLive()).map((c) => c.name));
+  return 'cluster' in recent ? recent : pickCluster(deps, asked, (await deps.clusters.live()).map((c) => c.name));
+}
+
+function pickCluster(deps: SlackDeps, asked: string | undefined, live: string[]): { cluster: string } | { error: string } {
   if (asked) return live.includes(asked) ? { cluster: asked } : { error: `No live worker for cluster "${asked}". Live clusters: ${live.length ? live.join(', ') : 'none'}.` };
   if (live.length === 1) return { cluster: live[0]! };
   if (live.length === 0) return { error: 'No cluster has a live worker right now; start one with `dnswhy serve --role worker`.' };
@@ -48,7 +56,12 @@ export async function startDiagnosis(deps: SlackDeps, req: DiagnosisRequest): Pr
   const podRef = req.target.namespace ? `${req.target.namespace}/${req.target.pod}` : req.target.pod;
   const dedupeKey = RunningDiagnoses.keyFor(cluster, podRef, req.target.name, req.target.port);
   const jobId = newJobId('diag');
-  const claim = await deps.running.claimOrJoin(dedupeKey, jobId, req.user, { ...(deps.instanceId ? { owner: deps.instanceId } : {}), channel: req.channel });
+  const claim = await deps.running.claimOrJoin(dedupeKey, jobId, req.user, { ...(deps.instanceId ? { owner: deps.instanceId } : {}), channel: req.channel, perUserLimit: deps.maxDiagnosesPerUser });
+  if ('inFlight' in claim) {
+    deps.log.info({ user: req.user, inFlight: claim.inFlight, limit: claim.limit }, 'refused a diagnosis over the per-user limit');
+    await deps.poster.ephemeral(here, req.user, renderNotice(`:raised_hand: You already have ${claim.inFlight} diagnos${claim.inFlight === 1 ? 'is' : 'es'} queued or running, the most one person may have at once (${claim.limit}). Ask again when one of them has answered; \`${req.target.name}\` was not queued.`));
+    return { outcome: 'refused' };
+  }
   if (!claim.owner) {
     const where = claim.running.thread ? await deps.poster.permalink(claim.running.thread.channel, claim.running.thread.threadTs).catch(() => undefined) : undefined;
     await deps.poster.ephemeral(here, req.user, renderNotice(`:link: A diagnosis of \`${req.target.name}\` from \`${podRef}\` on ${cluster} is already running${where ? ` (<${where}|thread>)` : ''}. You joined it: you will be mentioned when the report lands.`));
@@ -61,7 +74,9 @@ export async function startDiagnosis(deps: SlackDeps, req: DiagnosisRequest): Pr
     const data: DiagnoseJobData = { cluster, target: req.target, requestedBy: req.user, thread, progressTs, dedupeKey, ...(req.slackRequest ? { slackRequest: req.slackRequest } : {}) };
     // Written ahead of the enqueue: if this process dies in between, another app instance enqueues it (resume-diagnoses.ts).
     await deps.running.recordStart(dedupeKey, jobId, data);
-    await deps.queues.cluster(cluster).add(clusterJobNames.diagnose, data, { ...diagnoseJobOptions, jobId });
+    const queue = deps.queues.cluster(cluster);
+    await queue.add(clusterJobNames.diagnose, data, { ...diagnoseJobOptions, jobId });
+    await tellPosition(deps, data, jobId).catch((err: Error) => deps.log.warn({ err: err.message, job: jobId }, 'could not tell a queued diagnosis its place in line'));
     return { outcome: 'started', jobId };
   } catch (err) {
     await deps.running.finish(dedupeKey, jobId);
@@ -69,4 +84,20 @@ export async function startDiagnosis(deps: SlackDeps, req: DiagnosisRequest): Pr
     await deps.poster.ephemeral(here, req.user, renderNotice(`:x: Could not start the diagnosis: ${(err as Error).message}`)).catch(() => undefined);
     return { outcome: 'refused' };
   }
+}
+
+/**
+ * When the job waits behind others, its progress message says where it stands: "position K in
+ * line" instead of the bare "queued". Best effort (the job is already enqueued; its own progress
+ * replaces this as soon as it starts), and written as sequence 0 of the progress message so that
+ * it never overwrites progress the job already posted.
+ */
+async function tellPosition(deps: SlackDeps, data: DiagnoseJobData, jobId: string): Promise<void> {
+  const queue = deps.queues.cluster(data.cluster);
+  const position = await waitingPosition(queue, deps.redis, jobId);
+  if (position === 0) return;
+  const maxRunning = await clusterMaxRunning(queue);
+  if (!(await deps.ledger.advanceProgress(data.progressTs, 0))) return;
+  const pod = data.target.namespace ? `${data.target.namespace}/${data.target.pod}` : data.target.pod;
+  await deps.poster.update(data.thread.channel, data.progressTs, renderProgress({ name: data.target.name, pod, cluster: data.cluster, step: 'queued', done: 0, total: 1, phase: 'queued', queue: { position, ...(maxRunning ? { maxRunning } : {}) } }));
 }

@@ -8,6 +8,7 @@ import { createServer, type IncomingMessage, type Server, type ServerResponse } 
 import type { AddressInfo } from 'node:net';
 import type { App, Receiver, ReceiverEvent } from '@slack/bolt';
 import type { ReplayGuard } from './replay-guard.js';
+import { payloadProblem } from './payload-shape.js';
 import { verifyRequest } from './verify-request.js';
 
 export interface ReceiverLogger {
@@ -79,7 +80,11 @@ export class VerifiedHttpReceiver implements Receiver {
     try {
       for await (const c of req) {
         size += (c as Buffer).length;
-        if (size > max) return this.refuse(res, 413, 'too-large', `the request body is over ${max} bytes, the limit for a Slack request`);
+        if (size > max) {
+          // The rest of the body is not read: the connection cannot carry another request after it.
+          res.setHeader('connection', 'close');
+          return this.refuse(res, 413, 'too-large', `the request body is over ${max} bytes, the limit for a Slack request`);
+        }
         chunks.push(c as Buffer);
       }
     } catch (err) {
@@ -99,7 +104,7 @@ export class VerifiedHttpReceiver implements Receiver {
     } catch (err) {
       return this.refuse(res, 400, 'malformed', (err as Error).message);
     }
-    const incomplete = missingInteractiveFields(body);
+    const incomplete = payloadProblem(body);
     if (incomplete) return this.refuse(res, 400, 'incomplete-payload', incomplete);
     if (body.type === 'url_verification' && typeof body.challenge === 'string') {
       return void res.writeHead(200, { 'content-type': 'application/json' }).end(JSON.stringify({ challenge: body.challenge }));
@@ -137,29 +142,6 @@ export class VerifiedHttpReceiver implements Receiver {
       }
     }
   }
-}
-
-const idOf = (v: unknown): string | undefined => (typeof v === 'object' && v !== null && typeof (v as { id?: unknown }).id === 'string' ? (v as { id: string }).id : undefined);
-
-/**
- * What an interactive payload (a click, a shortcut, a modal) lacks to be handled: who clicked, in
- * which workspace and, for a message button, in which channel. Bolt's own handling would throw
- * deep inside on such a payload; it is refused here with the missing field named.
- */
-export function missingInteractiveFields(body: Record<string, unknown>): string | undefined {
-  const type = body.type;
-  if (!['block_actions', 'interactive_message', 'message_action', 'shortcut', 'view_submission', 'view_closed', 'block_suggestion'].includes(String(type))) return undefined;
-  const missing: string[] = [];
-  const user = idOf(body.user);
-  if (!user) missing.push('user');
-  const team = idOf(body.team) ?? (typeof body.user === 'object' && body.user !== null ? (body.user as { team_id?: unknown }).team_id : undefined);
-  if (typeof team !== 'string' || team === '') missing.push('team');
-  if (type === 'block_actions' || type === 'interactive_message' || type === 'message_action') {
-    const container = body.container as { channel_id?: unknown } | undefined;
-    const view = body.view;
-    if (!idOf(body.channel) && typeof container?.channel_id !== 'string' && view === undefined) missing.push('channel');
-  }
-  return missing.length > 0 ? `the ${String(type)} payload has no ${missing.join(', no ')}` : undefined;
 }
 
 /** Parses a Slack request body: form (slash commands, `payload=` for interactions) or JSON (events). */

@@ -55,14 +55,14 @@ describe('dnswhy corefile (spawned CLI)', () => {
     expect(parsed.diagnostics.map((d: { severity: string; line: number }) => `${d.severity}@${d.line}`)).toContain('warning@6');
   });
 
-  it('fmt prints normalised indentation; a missing file is a usage error (exit 2)', { timeout: 180_000 }, async () => {
+  it('fmt prints normalised indentation; a missing file means the tool could not do its job (exit 3)', { timeout: 180_000 }, async () => {
     const [fmt, missing] = await Promise.all([
       dnswhy('corefile', 'fmt', join(dir, 'messy'), '--indent', '4'),
       dnswhy('corefile', 'check', join(dir, 'nope')),
     ]);
     expect(fmt.code).toBe(0);
     expect(fmt.stdout).toBe('.:53 {\n    errors\n    cache 30\n}\n');
-    expect(missing.code).toBe(2);
+    expect(missing.code).toBe(3);
     expect(missing.stderr).toContain('cannot read');
   });
 });
@@ -72,7 +72,7 @@ describe('dnswhy corefile help (in-process)', () => {
     const cmd = corefileCommand();
     expect(cmd.helpInformation()).toMatch(/check[\s\S]*fmt[\s\S]*explain/);
     const sub = (n: string) => cmd.commands.find((c) => c.name() === n)!;
-    expect(sub('check').helpInformation()).toMatch(/--json[\s\S]*--coredns-version <version>/);
+    expect(sub('check').helpInformation()).toMatch(/--coredns-version <version>[\s\S]*-o, --output <format>[\s\S]*--json/);
     expect(sub('fmt').helpInformation()).toMatch(/--indent/);
     expect(sub('explain').helpInformation()).toMatch(/<name>/);
   });

@@ -49,6 +49,11 @@ export interface HarnessOptions {
   readiness?: Readiness;
   /** Backoff of the Slack connection watcher (short in outage tests). */
   slackRetry?: SlackConnectionOptions;
+  /** The worker's own concurrency, and the cap of its cluster across workers (flood tests). */
+  workerConcurrency?: number;
+  maxRunning?: number;
+  /** Diagnoses one user may have queued or running at once. */
+  maxDiagnosesPerUser?: number;
   /** How the private redis-server runs (AOF on: restart tests that must keep data). */
   redis?: RedisOptions;
   /** Metrics of the app and the worker (one registry, as in a `serve --role all` process). */
@@ -87,11 +92,12 @@ export async function startHarness(o: HarnessOptions = {}): Promise<Harness> {
     ...(o.slackRetry ? { slackRetry: o.slackRetry } : {}),
     ...(o.metrics ? { metrics: o.metrics } : {}),
     dedupeWindowSeconds: 3600,
+    ...(o.maxDiagnosesPerUser ? { maxDiagnosesPerUser: o.maxDiagnosesPerUser } : {}),
     channelIntervalMs: o.channelIntervalMs ?? 1000,
     webRetries: 0,
   });
   const worker = o.runtime
-    ? await startClusterWorker({ connection, redis, queues, runtime: o.runtime, cluster: o.runtime.name, log, heartbeatMs: 1000, progressIntervalMs: 0, lockDurationMs: 5000, ...(o.readiness ? { readiness: o.readiness } : {}), ...(o.metrics ? { metrics: o.metrics } : {}) })
+    ? await startClusterWorker({ connection, redis, queues, runtime: o.runtime, cluster: o.runtime.name, log, heartbeatMs: 1000, progressIntervalMs: 0, lockDurationMs: 5000, ...(o.workerConcurrency ? { concurrency: o.workerConcurrency } : {}), ...(o.maxRunning ? { maxRunning: o.maxRunning } : {}), ...(o.readiness ? { readiness: o.readiness } : {}), ...(o.metrics ? { metrics: o.metrics } : {}) })
     : undefined;
   return {
     redisServer,
