@@ -43,3 +43,12 @@ export async function setClusterMaxRunning(queue: Queue, max: number): Promise<v
 export async function clusterMaxRunning(queue: Queue): Promise<number | undefined> {
   return (await queue.getGlobalConcurrency()) ?? undefined;
 }
+
+/**
+ * A cluster queue's jobs by state as an operator means them: a diagnosis waits in BullMQ's
+ * prioritized set (see above), so "waiting" counts the wait list and the prioritized set together.
+ */
+export async function queueStateCounts(queue: Queue): Promise<{ waiting: number; active: number; delayed: number; failed: number }> {
+  const c = await queue.getJobCounts('waiting', 'prioritized', 'active', 'delayed', 'failed');
+  return { waiting: (c.waiting ?? 0) + (c.prioritized ?? 0), active: c.active ?? 0, delayed: c.delayed ?? 0, failed: c.failed ?? 0 };
+}
