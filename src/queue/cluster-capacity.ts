@@ -8,6 +8,10 @@
  * cluster never runs more than that many diagnoses, nor the probe pods of more than that many (a
  * diagnosis runs its twin probe pod and one node-view probe pod per node of the pod and of CoreDNS).
  *
+ * A job whose worker was SIGKILLed still counts against the cap until BullMQ's stalled check hands
+ * it back (at most lockDuration + stalledInterval, worker-options.ts) or a starting worker takes it
+ * over (recover-orphans.ts): a crash costs the cluster that slot for those seconds, never for good.
+ *
  * Diagnoses are enqueued with a priority (job-options.ts) and fixes without: BullMQ takes jobs from
  * its plain wait list before its prioritized set, so an approver's click is not queued behind a
  * flood of questions. A diagnosis's place in line is therefore every job in the wait list plus the
