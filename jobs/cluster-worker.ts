@@ -71,6 +71,9 @@ export async function startClusterWorker(o: ClusterWorkerOptions): Promise<Runni
   // Before the worker takes its first job.
   if (o.maxRunning !== undefined) await setClusterMaxRunning(o.queues.cluster(o.cluster), o.maxRunning);
   let active = 0;
+  // The worker's name is stored on every job it takes (BullMQ's processedBy): who ran what, and
+  // which jobs a dead process held.
+  const instance = `${hostname()}-${process.pid}-${randomUUID().slice(0, 8)}`;
   const worker = new Worker(
     clusterQueueName(o.cluster),
     async (job: Job) => {
@@ -101,6 +104,7 @@ export async function startClusterWorker(o: ClusterWorkerOptions): Promise<Runni
     },
     {
       connection: o.connection,
+      name: instance,
       concurrency: o.concurrency ?? 2,
       ...workerLockOptions,
       ...(o.lockDurationMs ? { lockDuration: o.lockDurationMs, stalledInterval: Math.min(workerLockOptions.stalledInterval, o.lockDurationMs) } : {}),
@@ -120,7 +124,6 @@ export async function startClusterWorker(o: ClusterWorkerOptions): Promise<Runni
   await orphans.first;
 
   const registry = new ClusterRegistry(o.redis);
-  const instance = `${hostname()}-${process.pid}-${randomUUID().slice(0, 8)}`;
   const beatMs = o.heartbeatMs ?? 10_000;
   const beat = () => registry.beat(o.cluster, instance, beatMs * 3).catch((err: Error) => o.log.warn({ err: err.message }, 'heartbeat failed'));
   let lastBeatOk = 0;

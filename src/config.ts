@@ -58,7 +58,16 @@ const hostPortList = z
 /** Proposals and the post ledger are kept a week: longer windows would outlive what they refer to. */
 const week = 7 * 24 * 3600;
 
+/**
+ * Secrets that may come from a file instead (`NAME_FILE=/path`, as mounted from a Kubernetes Secret
+ * or written by a vault agent): the file's content, without its trailing newline, is the value.
+ */
+export const secretVariables = ['SLACK_BOT_TOKEN', 'SLACK_SIGNING_SECRET', 'SLACK_APP_TOKEN', 'REDIS_URL', 'REDIS_PASSWORD'] as const;
+
+const fileVariables = Object.fromEntries(secretVariables.map((name) => [`${name}_FILE`, z.string().optional()])) as Record<`${(typeof secretVariables)[number]}_FILE`, z.ZodOptional<z.ZodString>>;
+
 const envSchema = z.object({
+  ...fileVariables,
   SLACK_BOT_TOKEN: z.string().regex(/^xoxb-/, 'must be a bot token starting with xoxb-').optional(),
   SLACK_SIGNING_SECRET: z.string().min(8, 'looks too short to be a signing secret').optional(),
   SLACK_APP_TOKEN: z.string().regex(/^xapp-/, 'must be an app-level token starting with xapp-').optional(),
@@ -176,13 +185,44 @@ function redisTarget(e: Env): Pick<Config, 'redis'> {
 }
 
 /**
+ * Replaces each `NAME_FILE` by `NAME` with the file's content. A variable set both ways, or a file
+ * that cannot be read, is a problem named in the ConfigError.
+ */
+function readSecretFiles(env: Record<string, string>, read: ((path: string) => string) | undefined, problems: string[]): Record<string, string> {
+  const out = { ...env };
+  for (const name of secretVariables) {
+    const path = env[`${name}_FILE`];
+    if (path === undefined) continue;
+    if (env[name] !== undefined) {
+      problems.push(`${name}_FILE: set either ${name} or ${name}_FILE, not both`);
+      continue;
+    }
+    if (!read) {
+      problems.push(`${name}_FILE: secrets from files are read by \`dnswhy serve\` only`);
+      continue;
+    }
+    try {
+      const value = read(path).replace(/\r?\n$/, '');
+      if (value === '') problems.push(`${name}_FILE: ${path} is empty`);
+      else out[name] = value;
+    } catch (err) {
+      problems.push(`${name}_FILE: ${(err as Error).message}`);
+    }
+  }
+  return out;
+}
+
+/**
  * Reads and validates the configuration for a role.
  * @param env - the environment (process.env)
  * @param role - app needs Slack credentials; worker needs a cluster (or a lab)
+ * @param readSecretFile - reads a `NAME_FILE` secret (serve passes the size-limited file reader)
  */
-export function loadConfig(env: Record<string, string | undefined>, role: ServeRole): Config {
+export function loadConfig(env: Record<string, string | undefined>, role: ServeRole, readSecretFile?: (path: string) => string): Config {
   // Empty strings count as unset: `.env` files often carry `NAME=`.
-  const cleaned = Object.fromEntries(Object.entries(env).filter(([, v]) => v !== undefined && v !== ''));
+  const fileProblems: string[] = [];
+  const cleaned = readSecretFiles(Object.fromEntries(Object.entries(env).filter((x): x is [string, string] => x[1] !== undefined && x[1] !== '')), readSecretFile, fileProblems);
+  if (fileProblems.length > 0) throw new ConfigError(fileProblems);
   const parsed = envSchema.safeParse(cleaned);
   if (!parsed.success) {
     throw new ConfigError(parsed.error.issues.map((i) => `${i.path.join('.') || 'environment'}: ${i.message}`));

@@ -1,3 +1,6 @@
+import { mkdtempSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { fileLimits, readTextFile } from '../src/files/read-text-file.js';
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
@@ -78,5 +81,41 @@ describe('loadConfig', () => {
     const example = readFileSync(join(import.meta.dirname, '..', '.env.example'), 'utf8');
     const documented = [...example.matchAll(/^([A-Z][A-Z0-9_]*)=/gm)].map((m) => m[1]!);
     expect(documented.sort()).toEqual([...configVariables].sort());
+  });
+});
+
+describe('secrets from files (NAME_FILE)', () => {
+  const dir = mkdtempSync(join(tmpdir(), 'dnswhy-secrets-'));
+  const file = (name: string, content: string) => {
+    const p = join(dir, name);
+    writeFileSync(p, content);
+    return p;
+  };
+  const read = (path: string) => readTextFile(path, fileLimits.secret);
+
+  it('reads each secret from its file, without the trailing newline, as a mounted Secret has it', () => {
+    const c = loadConfig(
+      { SLACK_BOT_TOKEN_FILE: file('bot', 'xoxb-from-file\n'), SLACK_SIGNING_SECRET_FILE: file('sign', 'signing-secret-from-file'), REDIS_URL_FILE: file('redis', 'redis://:pw@redis:6379/2\n'), DNSWHY_LAB: 'scenarios/x.yaml' },
+      'all',
+      read,
+    );
+    expect(c.slack).toMatchObject({ botToken: 'xoxb-from-file', signingSecret: 'signing-secret-from-file', mode: 'http' });
+    expect(c.redisUrl).toBe('redis://:pw@redis:6379/2');
+  });
+
+  it('validates what the file holds like the variable, and names a missing or empty file, or both ways set', () => {
+    const problems = (env: Record<string, string>) => {
+      try {
+        loadConfig({ DNSWHY_LAB: 'scenarios/x.yaml', ...env }, 'all', read);
+        return '';
+      } catch (err) {
+        expect(err).toBeInstanceOf(ConfigError);
+        return (err as Error).message;
+      }
+    };
+    expect(problems({ SLACK_BOT_TOKEN_FILE: file('user', 'xoxp-user-token\n'), SLACK_SIGNING_SECRET: 'secret-123456' })).toContain('SLACK_BOT_TOKEN: must be a bot token starting with xoxb-');
+    expect(problems({ SLACK_BOT_TOKEN_FILE: join(dir, 'absent'), SLACK_SIGNING_SECRET: 'secret-123456' })).toMatch(/SLACK_BOT_TOKEN_FILE: .*absent/);
+    expect(problems({ SLACK_BOT_TOKEN_FILE: file('empty', '\n'), SLACK_SIGNING_SECRET: 'secret-123456' })).toMatch(/SLACK_BOT_TOKEN_FILE: .*empty is empty/);
+    expect(problems({ SLACK_BOT_TOKEN: 'xoxb-1', SLACK_BOT_TOKEN_FILE: file('bot2', 'xoxb-2'), SLACK_SIGNING_SECRET: 'secret-123456' })).toContain('SLACK_BOT_TOKEN_FILE: set either SLACK_BOT_TOKEN or SLACK_BOT_TOKEN_FILE, not both');
   });
 });

@@ -15,6 +15,8 @@ export const fileLimits = {
   scenario: { bytes: 32 << 20, what: 'a scenario file' },
   /** A PEM CA bundle (REDIS_TLS_CA_FILE); the system's whole bundle is about 200 KiB. */
   caBundle: { bytes: 1 << 20, what: 'a PEM CA bundle' },
+  /** A token, a signing secret or a Redis URL read from a file (NAME_FILE). */
+  secret: { bytes: 64 << 10, what: 'a secret' },
 } as const;
 
 export interface FileLimit {

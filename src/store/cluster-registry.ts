@@ -29,6 +29,25 @@ export class ClusterRegistry {
     await this.redis.zrem(key, `${cluster}|${instance}`);
   }
 
+  private recent: { at: number; live: Promise<LiveCluster[]> } | undefined;
+
+  /**
+   * live(), read at most once per `maxAgeMs` (default 1 s): every /dns command asks it on the ack
+   * path, while a worker's heartbeat lasts many seconds. Callers that find no usable cluster in
+   * it ask live() again, so a worker that just started is never refused for a stale read.
+   */
+  async recentLive(maxAgeMs = 1000): Promise<LiveCluster[]> {
+    const now = Date.now();
+    if (!this.recent || now - this.recent.at > maxAgeMs) this.recent = { at: now, live: this.live(now) };
+    const read = this.recent;
+    try {
+      return await read.live;
+    } catch (err) {
+      if (this.recent === read) this.recent = undefined;
+      throw err;
+    }
+  }
+
   /** Clusters with at least one live worker, sorted by name. */
   async live(now = Date.now()): Promise<LiveCluster[]> {
     await this.redis.zremrangebyscore(key, '-inf', now);

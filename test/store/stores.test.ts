@@ -114,6 +114,21 @@ describe('Redis stores', () => {
     expect((await reg.live(now)).map((c) => c.name)).toEqual(['prod-eu']);
   });
 
+  it('serves the live clusters of the last second from one read, and a fresh read after it', async () => {
+    const reg = new ClusterRegistry(redis);
+    await reg.beat('cached-a', 'w1', 30_000);
+    const first = (await reg.recentLive(1000)).map((c) => c.name);
+    expect(first).toContain('cached-a');
+    await reg.beat('cached-b', 'w2', 30_000);
+    // Within the second: the same read, without the new worker.
+    expect((await reg.recentLive(1000)).map((c) => c.name)).toEqual(first);
+    expect((await reg.live()).map((c) => c.name)).toContain('cached-b');
+    await new Promise((r) => setTimeout(r, 20));
+    expect((await reg.recentLive(10)).map((c) => c.name)).toContain('cached-b');
+    await reg.leave('cached-a', 'w1');
+    await reg.leave('cached-b', 'w2');
+  });
+
   it('records posts and reports a retry when a post started without a ts', async () => {
     const ledger = new PostLedger(redis);
     expect(await ledger.reserve('job-1-report')).toBe('fresh');

@@ -17,6 +17,7 @@ import { Queues } from '../../queue/queues.js';
 import { startSlackApp, type RunningSlackApp } from '../../slack/app.js';
 import { randomBytes } from 'node:crypto';
 import { exitCodes } from '../exit-codes.js';
+import { fileLimits, readTextFile } from '../../files/read-text-file.js';
 import { Readiness } from '../../ops/readiness.js';
 import { startOpsServer, type OpsServer } from '../../ops/ops-server.js';
 import { addRedisConditions } from '../../store/redis-readiness.js';
@@ -41,7 +42,7 @@ export interface RunningServe {
  * @param say - where start-up lines go (stderr)
  */
 export async function startServe(role: ServeRole, env: Record<string, string | undefined>, say: (line: string) => void): Promise<RunningServe> {
-  const config = loadConfig(env, role);
+  const config = loadConfig(env, role, (path) => readTextFile(path, fileLimits.secret));
   const log = pino({ level: config.logLevel }, pino.destination(2));
   let local: LocalRedis | undefined;
   let target: RedisTarget;

@@ -41,6 +41,8 @@ export interface CorefileEvidence extends EvidenceBase {
   text: string;
   /** Other keys that imports may read (coredns-custom *.server / *.override, NodeHosts), by file path as mounted. */
   files: Record<string, string>;
+  /** The provider's coredns-custom ConfigMap (AKS, k3s), when it exists: fixes go there, not into the managed Corefile. */
+  custom?: { namespace: string; name: string; resourceVersion?: string };
 }
 
 /** Who was asked: the role matters to the checks. */
@@ -126,6 +128,12 @@ export interface ToolOutputEvidence extends EvidenceBase {
   stdout: string;
   stderr: string;
   parsed: { addresses: string[]; rcode?: Rcode; server?: string; timedOut?: boolean };
+  /**
+   * The tool had not finished when the deep probes had their answer, and dnswhy stopped waiting
+   * after this many ms (exitCode is then -1, the output empty, parsed.timedOut true). A resolver
+   * that waits that long has lost a query: glibc and musl wait 5 s per try before asking again.
+   */
+  stillWaitingAfterMs?: number;
 }
 
 export interface TcpConnectEvidence extends EvidenceBase {

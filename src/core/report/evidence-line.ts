@@ -39,6 +39,7 @@ export function evidenceLine(e: Evidence): string {
     case 'corefile':
       return `${head} Corefile from ConfigMap ${e.configMap.namespace}/${e.configMap.name}${e.configMap.resourceVersion ? ` (resourceVersion ${e.configMap.resourceVersion})` : ''}`;
     case 'tool-output':
+      if (e.stillWaitingAfterMs !== undefined) return `${head} ${e.argv.join(' ')} → still waiting after ${e.stillWaitingAfterMs} ms (libc waits 5 s per try)`;
       return `${head} ${e.argv.join(' ')} → exit ${e.exitCode}${e.parsed.addresses.length ? `, ${e.parsed.addresses.join(', ')}` : ''}`;
     case 'endpoints':
       return `${head} DNS Service ${e.service.clusterIP ?? ''}: ${e.endpoints.filter((x) => x.ready).length}/${e.endpoints.length} endpoints ready`;

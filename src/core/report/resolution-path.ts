@@ -60,7 +60,7 @@ export function resolutionPath(pod: PodFacts, name: string, evidence: Evidence[]
   // The pod's own tools (when its image has them): what the application itself would see.
   for (const t of evidenceOfKind(evidence, 'tool-output')) {
     const p = t.parsed;
-    const what = p.timedOut ? 'timed out' : p.addresses.length > 0 ? p.addresses.join(', ') : (p.rcode ?? `exit ${t.exitCode}`);
+    const what = t.stillWaitingAfterMs !== undefined ? `still waiting after ${t.stillWaitingAfterMs} ms: libc's resolver waits 5 s for an answer before it asks again, so a query was lost` : p.timedOut ? 'timed out' : p.addresses.length > 0 ? p.addresses.join(', ') : (p.rcode ?? `exit ${t.exitCode}`);
     hops.push({ step: `in the pod: ${t.argv.join(' ')}`, detail: `${what}${p.server ? ` (server ${p.server})` : ''}`, ok: t.exitCode === 0 && p.addresses.length > 0, ms: ms(t.ms), evidenceRefs: [t.id] });
   }
   const queries = evidenceOfKind(evidence, 'dns-query').filter((q) => q.purpose === undefined && names.has(norm(q.qname)) && q.qtype === 'A');

@@ -88,6 +88,10 @@ export function netnsLabParts(): NetnsLabParts {
     const lab = nsl;
     try {
       for (const p of scenario.pods) if (!p.hostNetwork) await lab.ensurePod({ key: p.ip, ip: p.ip, node: p.node });
+      const replicaNs = [];
+      for (const p of scenario.coredns.pods) replicaNs.push(await lab.ensurePod({ key: p.ip, ip: p.ip, node: p.node }));
+      // Agents start in parallel (each is a node process): the namespaces that serve or send at once.
+      await Promise.all([lab.names.outside, ...scenario.nodes.map((n) => lab.nodeNs(n.name)!), ...replicaNs].map((ns) => lab.agent(ns)));
       const muslGetent = await buildMuslGetent(runDir);
       const proxy = new KubeProxy(scenario, lab, cluster, (ip) => topo!.nodeOfPodIp(ip)?.name);
       const kernel: KernelWorld = {

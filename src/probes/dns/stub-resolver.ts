@@ -12,6 +12,7 @@ import type { Libc, ResolvConf } from '../../core/resolver/resolv-conf.js';
 import { type ExchangeStep, type FamilyResult, createStubMachine } from '../../core/resolver/stub-machine.js';
 import { channelResult, type DnsQueryResult } from './dns-client.js';
 import { tcpExchange } from './tcp-exchange.js';
+import { muslRound } from './musl-round.js';
 import { type ChannelAnswer, UdpChannel } from './udp-channel.js';
 
 /** How to run a lookup. */
@@ -80,7 +81,7 @@ export async function lookup(name: string, conf: ResolvConf, opts: LookupOptions
         if (outcome.finalName !== undefined) result.finalName = outcome.finalName;
         return done({ queries, result, totalMs: Math.round(outcome.totalMs) });
       }
-      const { results, sent } = step.libc === 'glibc' ? await glibcTry(step, ctx) : await muslRound(step, ctx);
+      const { results, sent } = step.libc === 'glibc' ? await glibcTry(step, ctx) : await muslRound(step, { network: ctx.network, bindHost: ctx.bindHost, sourceIp: ctx.sourceIp, wait: (ms) => realWait(ms, ctx) });
       queries.push(...sent);
       machine.observe(results);
     }
@@ -242,40 +243,3 @@ async function glibcTry(step: ExchangeStep, ctx: ExecContext): Promise<{ results
   return { results: familyResults, sent };
 }
 
-/** One musl candidate: every family to every server at once, re-sent each retry interval; the first NOERROR/NXDOMAIN wins. */
-async function muslRound(step: ExchangeStep, ctx: ExecContext): Promise<{ results: FamilyResult[]; sent: StubQuery[] }> {
-  const interval = step.retryIntervalMs ?? step.timeoutMs;
-  const rounds = Math.max(1, Math.round(step.timeoutMs / interval));
-  const waitMs = realWait(interval, ctx);
-  const sent: StubQuery[] = [];
-  const results = await Promise.all(
-    step.families.map(async (f): Promise<FamilyResult> => {
-      const perServer = await Promise.all(
-        step.servers.map(async (server) => {
-          const ch = await openChannel(server, ctx);
-          if (!(ch instanceof UdpChannel)) return { server, r: channelResult({ server: { ip: server, port: 53 }, qname: step.qname, qtype: f, transport: 'udp' }, ch) };
-          try {
-            const a = await ch.ask({ name: step.qname, type: f }, { timeoutMs: waitMs, tries: rounds, edns: step.edns });
-            return { server, r: channelResult({ server: { ip: server, port: 53 }, qname: step.qname, qtype: f, transport: 'udp' }, a) };
-          } finally {
-            ch.close();
-          }
-        }),
-      );
-      for (const { server, r } of perServer) {
-        // One record per datagram: the re-sends that went unanswered, then the outcome.
-        for (let t = 0; t < r.tries - 1; t++) {
-          sent.push({ qname: step.qname, qtype: f, server, atMs: Math.round(step.atMs + t * interval), outcome: 'timeout', answers: [], latencyMs: interval });
-        }
-        sent.push(stubQuery(r, server, step.atMs + Math.max(0, r.tries - 1) * interval, step.timeoutMs));
-      }
-      const accepted = perServer
-        .filter(({ r }) => r.outcome === 'answer' && (r.rcode === 'NOERROR' || r.rcode === 'NXDOMAIN'))
-        .sort((a, b) => a.r.latencyMs - b.r.latencyMs)[0];
-      const pick = accepted ?? perServer.find(({ r }) => r.rcode === 'SERVFAIL') ?? perServer.find(({ r }) => r.outcome === 'answer') ?? perServer[0]!;
-      return toFamilyResult(pick.r, pick.server, step.timeoutMs);
-    }),
-  );
-  sent.sort((a, b) => a.atMs - b.atMs);
-  return { results, sent };
-}

@@ -49,18 +49,19 @@ export const earlySteps = [
   networkPoliciesStep,
   nodeLocalDnsStep,
   podFilesStep,
-  podToolsStep,
 ] as const;
 
 /**
  * The deep evidence. The plan waits for the DNS side, the Corefile and the pod's resolv.conf; the
- * twin and node-view probe pods wait for the plan; the worker asks what they could not; metrics
+ * twin and node-view probe pods wait for the plan; the pod's own tools run after the twin's lookup,
+ * with a short budget (steps/pod-tools.ts); the worker asks what the probe pods could not; metrics
  * come after all of them.
  */
 export const deepSteps = [
   probePlanStep,
   twinProbeStep,
   nodeViewProbesStep,
+  podToolsStep,
   workerFallbackStep,
   metricsStep,
 ] as const;

@@ -23,6 +23,8 @@ export function podOrigin(pod: ClusterPod): EvidenceOrigin {
   return { kind: 'pod', namespace: pod.namespace, name: pod.name, ...(pod.ip ? { ip: pod.ip } : {}), ...(pod.node ? { node: pod.node } : {}) };
 }
 
+const stillWaiting: unique symbol = Symbol('still waiting');
+
 /** The tool is not in the image: exit 126/127, or the runtime's "executable file not found". */
 export function toolAbsent(r: ExecResult): boolean {
   return r.exitCode === 126 || r.exitCode === 127 || (/executable file not found|no such file or directory|not found in \$PATH/i.test(r.stderr) && r.stdout === '');
@@ -55,8 +57,10 @@ export async function readPodFiles(access: ClusterAccess, pod: ClusterPod, conta
 /**
  * The image's own resolver tools, as the application would see the name: `getent ahosts NAME`
  * (libc's own path), else `nslookup NAME`. Absent tools are not failures; nothing found = no evidence.
+ * When `stopWaiting` settles first, a tool still running becomes a `tool-output` that says so
+ * (stillWaitingAfterMs): the report does not wait out libc's 5 s retries for it.
  */
-export async function runPodTools(access: ClusterAccess, pod: ClusterPod, container: string, name: string, timeoutMs: number): Promise<Evidence[]> {
+export async function runPodTools(access: ClusterAccess, pod: ClusterPod, container: string, name: string, timeoutMs: number, stopWaiting?: Promise<void>): Promise<Evidence[]> {
   const from = podOrigin(pod);
   const attempts: { tool: ToolOutputEvidence['tool']; argv: string[] }[] = [
     { tool: 'getent', argv: ['getent', 'ahosts', name] },
@@ -65,11 +69,18 @@ export async function runPodTools(access: ClusterAccess, pod: ClusterPod, contai
   for (const a of attempts) {
     const t = startTiming();
     const probe = `exec ${a.argv.join(' ')}`;
-    let r: ExecResult;
+    let r: ExecResult | typeof stillWaiting;
     try {
-      r = await withTimeout(probe, timeoutMs, access.exec(pod.namespace, pod.name, container, a.argv, { timeoutMs }));
+      const exec = withTimeout(probe, timeoutMs, access.exec(pod.namespace, pod.name, container, a.argv, { timeoutMs }));
+      // The exec is not cancelled when we stop waiting; its late result or failure is ignored.
+      exec.catch(() => undefined);
+      r = await (stopWaiting ? Promise.race([exec, stopWaiting.then((): typeof stillWaiting => stillWaiting)]) : exec);
     } catch (err) {
       return [probeError(probe, `what ${a.tool} in the pod answers for ${name}`, err, t, from)];
+    }
+    if (r === stillWaiting) {
+      const waited = elapsed(t);
+      return [{ id: '', kind: 'tool-output', from, at: t.at, ms: waited, tool: a.tool, argv: a.argv, exitCode: -1, stdout: '', stderr: '', parsed: { addresses: [], timedOut: true }, stillWaitingAfterMs: waited }];
     }
     if (toolAbsent(r)) continue;
     const ev: ToolOutputEvidence = {

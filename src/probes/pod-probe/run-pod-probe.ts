@@ -39,8 +39,20 @@ export interface PodProbeOutput {
   evidence: Evidence[];
 }
 
-/** Per-try timeout of direct queries and connects unless the spec says otherwise (about 1.5 s, so a report never waits for libc's 5 s retries). */
-const defaultQueryTimeoutMs = 1500;
+/**
+ * Per-try timeout of direct queries unless the spec says otherwise. CoreDNS answers from its cache
+ * or a healthy upstream well within a second (a forwarded miss to a slow upstream, a few hundred
+ * ms), and each query gets two tries, so 1 s per try still tells a path that drops packets (2 s of
+ * silence) from a slow one, while a report never waits out libc's 5 s retries.
+ */
+const defaultQueryTimeoutMs = 1000;
+/**
+ * TCP connect timeout unless the spec says otherwise. A SYN-ACK comes back within one round trip
+ * (milliseconds in a cluster, at most a few hundred across clouds); Linux resends a lost SYN only
+ * after 1 s, so waiting longer than 750 ms tells nothing more about a black-holed address than
+ * waiting 750 ms does, while it holds the report for every unreachable answer.
+ */
+const defaultConnectTimeoutMs = 750;
 /** At most this many answer addresses are TCP-connected (× ports). */
 const maxConnectTargets = 8;
 
@@ -82,7 +94,25 @@ class ProbeContext {
   }
 
   add(e: Evidence): void {
-    this.evidence.push(e);
+    if (this.staged) this.staged.push(e);
+    else this.evidence.push(e);
+  }
+
+  private staged: Evidence[] | undefined;
+
+  /**
+   * A context whose evidence is held back until `commit` (then numbered in this one) or dropped:
+   * for probes started on a guess that a later result may prove wrong.
+   */
+  stage(): ProbeContext & { commit(): void } {
+    const child = Object.create(this) as ProbeContext;
+    const held: Evidence[] = [];
+    child.staged = held;
+    return Object.assign(child, {
+      commit: () => {
+        for (const e of held) this.add({ ...e, id: this.nextId() });
+      },
+    });
   }
 
   /** Runs one probe; if it throws, records what could not be learned and why. */
@@ -109,12 +139,19 @@ function connectPorts(spec: PodProbeSpec): number[] {
   return ports.length > 0 ? ports : [80, 443];
 }
 
-async function connectAll(targets: Map<string, string>, spec: PodProbeSpec, rt: PodRuntime, ctx: ProbeContext): Promise<void> {
+/**
+ * TCP connects to the answers (each address at most once, at most maxConnectTargets of them in all):
+ * `connected` remembers which addresses earlier calls already took, so the lookup's answers can be
+ * tried while the direct queries still run.
+ */
+async function connectAll(targets: Map<string, string>, spec: PodProbeSpec, rt: PodRuntime, ctx: ProbeContext, connected = new Set<string>()): Promise<void> {
   const ports = connectPorts(spec);
-  const jobs = [...targets.entries()].slice(0, maxConnectTargets).flatMap(([ip, forName]) =>
+  const fresh = [...targets.entries()].filter(([ip]) => !connected.has(ip)).slice(0, Math.max(0, maxConnectTargets - connected.size));
+  for (const [ip] of fresh) connected.add(ip);
+  const jobs = fresh.flatMap(([ip, forName]) =>
     ports.map((port) =>
       ctx.guard(`tcp connect ${ip}:${port}`, `whether ${ip} accepts TCP on ${port}`, async (at) => {
-        const r = await tcpConnect(ip, port, { network: rt.network, sourceIp: rt.podIp, timeoutMs: spec.queryTimeoutMs ?? defaultQueryTimeoutMs });
+        const r = await tcpConnect(ip, port, { network: rt.network, sourceIp: rt.podIp, timeoutMs: spec.queryTimeoutMs ?? defaultConnectTimeoutMs });
         ctx.add(toTcpConnectEvidence(r, { id: ctx.nextId(), from: ctx.from, at, forName }));
       }),
     ),
@@ -133,8 +170,39 @@ async function twin(spec: PodProbeSpec, rt: PodRuntime, ctx: ProbeContext): Prom
   ctx.add({ id: ctx.nextId(), kind: 'resolv-conf', from: ctx.from, at: at0, ms: 0, text: rt.resolvConf });
   ctx.add({ id: ctx.nextId(), kind: 'hosts-file', from: ctx.from, at: at0, ms: 0, text: rt.hosts, entries: parseHostsFile(rt.hosts) });
 
-  // The lookup goes first: the name it resolved (through the search list) is what the direct queries ask for,
-  // so that "api.prod" is asked as api.prod.svc.cluster.local. and not as a name that never existed.
+  const servers: { ip: string; role: 'dns-service' | 'coredns-endpoint'; label?: string }[] = [
+    { ip: spec.dnsServiceIp, role: 'dns-service' },
+    ...spec.endpoints.map((e) => ({ ip: e.ip, role: 'coredns-endpoint' as const, ...(e.pod !== undefined ? { label: e.pod } : {}) })),
+  ];
+  /** The DNS Service and every endpoint asked for `qname` over UDP and TCP, into `sink`; answers go to `found`. */
+  const askServers = (qname: string, sink: ProbeContext, found: Map<string, string>) =>
+    Promise.all(
+      servers.flatMap((s) =>
+        (['udp', 'tcp'] as const).map((transport) =>
+          sink.guard(`query ${s.ip} over ${transport}`, `what ${s.label ?? s.ip} answers for ${qname} over ${transport}`, async (at) => {
+            const r = await queryDns({ ip: s.ip }, qname, 'A', { network: rt.network, sourceIp: rt.podIp, transport, timeoutMs: spec.queryTimeoutMs ?? defaultQueryTimeoutMs, tries: 2 });
+            sink.add(toDnsQueryEvidence(r, { id: sink.nextId(), from: sink.from, at, role: s.role, ...(s.label !== undefined ? { label: s.label } : {}) }));
+            for (const a of r.answers) if (a.type === 'A' && !found.has(a.data)) found.set(a.data, qname.replace(/\.$/, ''));
+          }),
+        ),
+      ),
+    );
+
+  // The direct queries ask for the name the lookup resolves (through the search list), so that
+  // "api.prod" is asked as api.prod.svc.cluster.local. and not as a name that never existed. When
+  // the name the lookup most likely ends on (the name as written when it has a dot, else its first
+  // search candidate) is inside the cluster domain, they start at once on that guess and are kept
+  // only if the lookup agrees (otherwise they are asked again for the name it resolved), so a dead
+  // endpoint's two tries overlap the lookup. CoreDNS answers cluster names from memory, so asking
+  // early changes nothing the lookup measures; a forwarded name is not asked early, since the
+  // answer cached for it would make the lookup's own query for it look fast.
+  const guess = directName(spec, conf, undefined);
+  const domain = clusterDomainOf(conf);
+  const guessed = domain && guess.toLowerCase().endsWith(`.${domain}.`) ? ctx.stage() : undefined;
+  const guessedAnswers = new Map<string, string>();
+  const guessedDirect = guessed ? askServers(guess, guessed, guessedAnswers) : undefined;
+  const selfAnswers = Promise.all(selfAnswered(spec, rt, ctx));
+
   let resolved: string | undefined;
   let ended: string | undefined;
   const targets = new Map<string, string>();
@@ -146,22 +214,19 @@ async function twin(spec: PodProbeSpec, rt: PodRuntime, ctx: ProbeContext): Prom
     for (const a of r.result.addresses) if (isAddress(a)) targets.set(a, spec.name);
   });
   const qname = directName(spec, conf, resolved);
+  const direct =
+    guessed && guessedDirect && qname.toLowerCase() === guess.toLowerCase()
+      ? guessedDirect.then(() => {
+          guessed.commit();
+          for (const [ip, forName] of guessedAnswers) if (!targets.has(ip)) targets.set(ip, forName);
+        })
+      : askServers(qname, ctx, targets);
 
-  const servers: { ip: string; role: 'dns-service' | 'coredns-endpoint'; label?: string }[] = [
-    { ip: spec.dnsServiceIp, role: 'dns-service' },
-    ...spec.endpoints.map((e) => ({ ip: e.ip, role: 'coredns-endpoint' as const, ...(e.pod !== undefined ? { label: e.pod } : {}) })),
-  ];
-  const direct = servers.flatMap((s) =>
-    (['udp', 'tcp'] as const).map((transport) =>
-      ctx.guard(`query ${s.ip} over ${transport}`, `what ${s.label ?? s.ip} answers for ${qname} over ${transport}`, async (at) => {
-        const r = await queryDns({ ip: s.ip }, qname, 'A', { network: rt.network, sourceIp: rt.podIp, transport, timeoutMs: spec.queryTimeoutMs ?? defaultQueryTimeoutMs, tries: 2 });
-        ctx.add(toDnsQueryEvidence(r, { id: ctx.nextId(), from: ctx.from, at, role: s.role, ...(s.label !== undefined ? { label: s.label } : {}) }));
-        for (const a of r.answers) if (a.type === 'A' && !targets.has(a.data)) targets.set(a.data, qname.replace(/\.$/, ''));
-      }),
-    ),
-  );
-  await Promise.all([...direct, ...suffixProbes(spec, conf, ended, rt, ctx), ...selfAnswered(spec, rt, ctx)]);
-
+  // Once the lookup has its answer, everything else is independent of each other: the direct
+  // queries, the burst and the connects to the lookup's answers run together; answers only the
+  // direct queries found are connected to when those are in.
+  const connected = new Set<string>();
+  const lookupConnects = connectAll(targets, spec, rt, ctx, connected);
   const burst = spec.burst ?? { count: 200, concurrency: 20 };
   const burstProbe =
     burst.count > 0
@@ -174,11 +239,19 @@ async function twin(spec: PodProbeSpec, rt: PodRuntime, ctx: ProbeContext): Prom
             tryTimeoutMs: conf.options.timeout * 1000,
             timeoutScale: scale,
             tries: conf.options.attempts,
+            stopWhenDead: true,
           });
           ctx.add(toBurstEvidence(r, { id: ctx.nextId(), from: ctx.from, at, role: 'dns-service' }));
         })
       : Promise.resolve();
-  await Promise.all([connectAll(targets, spec, rt, ctx), burstProbe]);
+  const directThenConnect = Promise.all([direct, selfAnswers, ...suffixProbes(spec, conf, ended, rt, ctx)]).then(() => connectAll(targets, spec, rt, ctx, connected));
+  await Promise.all([lookupConnects, directThenConnect, burstProbe]);
+}
+
+/** The cluster domain, from the search list's "svc.<domain>" entry (kubelet writes it so); undefined without one. */
+function clusterDomainOf(conf: ReturnType<typeof parseResolvConf>): string | undefined {
+  const svc = conf.search.map((d) => d.toLowerCase().replace(/\.$/, '')).find((d) => d.startsWith('svc.'));
+  return svc?.slice('svc.'.length);
 }
 
 /**

@@ -24,9 +24,16 @@ export interface DiagnosisRequest {
   slackRequest?: string;
 }
 
-/** Picks the cluster for a request, or explains why it cannot. */
+/**
+ * Picks the cluster for a request, or explains why it cannot: from the registry read of the last
+ * second when that gives an answer, else from a fresh read (a worker may have just started).
+ */
 export async function chooseCluster(deps: SlackDeps, asked: string | undefined): Promise<{ cluster: string } | { error: string }> {
-  const live = (await deps.clusters.live()).map((c) => c.name);
+  const recent = pickCluster(deps, asked, (await deps.clusters.recentLive()).map((c) => c.name));
+  return 'cluster' in recent ? recent : pickCluster(deps, asked, (await deps.clusters.live()).map((c) => c.name));
+}
+
+function pickCluster(deps: SlackDeps, asked: string | undefined, live: string[]): { cluster: string } | { error: string } {
   if (asked) return live.includes(asked) ? { cluster: asked } : { error: `No live worker for cluster "${asked}". Live clusters: ${live.length ? live.join(', ') : 'none'}.` };
   if (live.length === 1) return { cluster: live[0]! };
   if (live.length === 0) return { error: 'No cluster has a live worker right now; start one with `dnswhy serve --role worker`.' };

@@ -22,6 +22,8 @@ beforeAll(async () => {
   unbound = await startUnbound([
     'local-zone: "cluster.local." static',
     'local-data: "api.default.svc.cluster.local. 30 IN A 10.96.0.20"',
+    'local-data: "db.cluster.local. 30 IN A 10.96.0.31"',
+    'local-data: "db.cluster.local.default.svc.cluster.local. 30 IN A 10.96.0.30"',
     'local-zone: "example.com." static',
     'local-data: "s3.example.com. 60 IN A 203.0.113.9"',
   ]);
@@ -108,6 +110,21 @@ describe('runPodProbe twin', () => {
     expect(burst).toMatchObject({ target: { ip: '10.96.0.10', port: 53, role: 'dns-service' }, qname: 'api.default.svc.cluster.local.', count: 40, ok: 40 });
     // The output is what the CLI prints: JSON-serialisable.
     expect(JSON.parse(JSON.stringify({ evidence })).evidence).toHaveLength(evidence.length);
+  });
+
+  it('direct queries started on a wrong guess of the resolved name are dropped and asked again for the name the lookup resolved', async () => {
+    // "db.cluster.local" is guessed as written (a cluster name, so asked at once), but the search list finds db.cluster.local.default.svc.cluster.local first.
+    const { evidence } = await runPodProbe(
+      { name: 'db.cluster.local', dnsServiceIp: '10.96.0.10', endpoints: [{ ip: '10.244.0.5', pod: 'coredns-a', node: 'worker-1' }], tcpPorts: [443], burst: { count: 0, concurrency: 1 }, queryTimeoutMs: 400 },
+      rt(),
+    );
+    expect(byKind(evidence, 'lookup')[0]).toMatchObject({ result: { ok: true, finalName: 'db.cluster.local.default.svc.cluster.local.' } });
+    const q = byKind(evidence, 'dns-query').filter((e) => e.purpose === undefined);
+    const asked = 'db.cluster.local.default.svc.cluster.local.';
+    expect(q.map((e) => `${e.resolver.ip} ${e.transport} ${e.qname} ${e.outcome}`).sort()).toEqual(
+      [`10.244.0.5 tcp ${asked} answer`, `10.244.0.5 udp ${asked} answer`, `10.96.0.10 tcp ${asked} answer`, `10.96.0.10 udp ${asked} answer`].sort(),
+    );
+    expect(evidence.map((e) => e.id)).toEqual(evidence.map((_, i) => `p${i + 1}`));
   });
 
   it('a name answered by the hosts file (hostAliases) sends no lookup queries; direct queries still ask for it', async () => {

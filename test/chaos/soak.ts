@@ -1,0 +1,311 @@
+/**
+ * The chaos soak: the whole bot under faults, counted.
+ *
+ * Real parts: a redis-server with AOF on, three `dnswhy serve --role worker` processes each running
+ * the lab of seed 000 (DNSWHY_LAB: every worker process has its own copy of the lab, as a worker
+ * started that way does), the Slack app in this process, and the Slack emulator (Slack itself is
+ * the one mocked part). A driver asks different `/dns why` questions, each in its own channel,
+ * approves the fixes the reports offer and rolls each applied fix back, while it SIGKILLs a random
+ * worker every few seconds (and starts a new one, as Kubernetes would) and kills and restarts
+ * Redis once.
+ *
+ * Counted at the end:
+ * - lost: a question without an answer in its thread, an approval or rollback without its result;
+ * - duplicates: a post key seen twice, a thread with two reports, a channel with two parents;
+ * - doubleApplies: a proposal whose audit trail moved to applying or applied more than once, or
+ *   whose thread has two apply results for one click;
+ * - recoveryMs: for every job a killed worker held, the time from the SIGKILL until another worker
+ *   runs it (BullMQ's processedBy names the new worker) or it is finished.
+ */
+import { spawn, type ChildProcess } from 'node:child_process';
+import { hostname, loadavg } from 'node:os';
+import { join } from 'node:path';
+import type { Job } from 'bullmq';
+import { actionIds } from '../../src/slack/ids.js';
+import { blockActionsBody, sendSigned, slashCommandBody } from '../../src/emulators/slack/signed-request.js';
+import { ProposalStore } from '../../src/store/proposal-store.js';
+import { allButtons, approver, approver2, buttons, requester, secret, startHarness, type Harness } from '../slack/helpers/bot-harness.js';
+
+const root = join(import.meta.dirname, '..', '..');
+const scenario = join(root, 'scenarios', '000-hybrid-cloud-split-horizon.yaml');
+const pod = 'mos/mos-model-6c9f7b5d8-x2k4p';
+/** Different questions: one asked again while it runs would join the running diagnosis. */
+const names = ['s3.cloud-b.example', 'www.example.org', 'kubernetes.default.svc.cluster.local', 'kube-dns.kube-system.svc.cluster.local', 'missing.cloud-b.example', 'api.example.org'];
+
+export interface SoakOptions {
+  diagnoses: number;
+  approvals: number;
+  workers: number;
+  /** A random worker is SIGKILLed this often. */
+  killEveryMs: number;
+  /** Give up (and count what is missing as lost) after this long. */
+  deadlineMs: number;
+  log?: (line: string) => void;
+}
+
+export interface SoakResult {
+  diagnoses: number;
+  approvals: number;
+  rollbacks: number;
+  lost: number;
+  lostDetail: string[];
+  duplicates: number;
+  duplicateDetail: string[];
+  doubleApplies: number;
+  kills: number;
+  redisRestarts: number;
+  /** Answers that were "Could not diagnose" (an answer, but not a report). */
+  failedDiagnoses: number;
+  failedDetail: string[];
+  /** From a SIGKILL to the dead worker's job being handed back (waiting again, taken over, or finished). */
+  recoveryMs: { samples: number; p50: number; p90: number; max: number; all: number[] };
+  /** From a SIGKILL to that job running on another worker (or finished): recovery plus the wait for a free worker. */
+  resumedMs: { samples: number; p50: number; p90: number; max: number };
+  durationMs: number;
+  loadAverage: number[];
+}
+
+interface WorkerProc {
+  child: ChildProcess;
+  pid: number;
+  exited: Promise<void>;
+}
+
+interface Question {
+  i: number;
+  channel: string;
+  name: string;
+  askedAt?: number;
+  otherFixesAt?: number;
+  /** The HTTP answer to the slash command (what Slack would show the asker on an error). */
+  asked?: string;
+  parentTs?: string;
+  answeredAt?: number;
+  approval?: { proposalId: string; fixTs: string; clickedAt: number; resultAt?: number; rollbackAt?: number; rolledBackAt?: number };
+}
+
+const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
+
+function percentile(sorted: number[], p: number): number {
+  if (sorted.length === 0) return 0;
+  return sorted[Math.min(sorted.length - 1, Math.ceil((p / 100) * sorted.length) - 1)]!;
+}
+
+function startWorker(redisUrl: string, log: (l: string) => void): Promise<WorkerProc> {
+  const child = spawn(process.execPath, ['--import', 'tsx', join(root, 'src', 'cli', 'main.ts'), 'serve', '--role', 'worker'], {
+    cwd: root,
+    env: { PATH: process.env.PATH!, HOME: process.env.HOME ?? '/tmp', REDIS_URL: redisUrl, DNSWHY_LAB: scenario, DNSWHY_CLUSTER: 'lab', DNSWHY_OPS_PORT: '0', DNSWHY_OPS_HOST: '127.0.0.1', DNSWHY_LOG_LEVEL: 'error', DNSWHY_WORKER_CONCURRENCY: '2' },
+    stdio: ['ignore', 'ignore', 'pipe'],
+  });
+  let err = '';
+  child.stderr!.on('data', (d) => (err += d.toString()));
+  const exited = new Promise<void>((r) => child.once('exit', () => r()));
+  return new Promise((resolve, reject) => {
+    const timer = setInterval(() => {
+      if (err.includes('consuming dnswhy-cluster-lab')) {
+        clearInterval(timer);
+        resolve({ child, pid: child.pid!, exited });
+      } else if (child.exitCode !== null) {
+        clearInterval(timer);
+        reject(new Error(`worker exited at start: ${err.slice(-2000)}`));
+      }
+    }, 50);
+    void exited.then(() => log(`worker ${child.pid} exited`));
+  });
+}
+
+/** Runs the soak and returns its counts; throws only when the setup itself fails. */
+export async function runSoak(o: SoakOptions): Promise<SoakResult> {
+  const log = o.log ?? (() => undefined);
+  const started = Date.now();
+  const h: Harness = await startHarness({ redis: { aof: true }, emulator: { rateLimits: false }, channelIntervalMs: 0 });
+  const workers: WorkerProc[] = [];
+  const orphans = new Map<string, { killedAt: number; pidPrefix: string; recoveredAt?: number }>();
+  let stoppedAt = 0;
+  const recovery: number[] = [];
+  let kills = 0;
+  let redisRestarts = 0;
+  let stopping = false;
+  try {
+    for (let i = 0; i < o.workers; i++) workers.push(await startWorker(h.redisServer.url, log));
+    const queue = h.queues.cluster('lab');
+    const proposals = new ProposalStore(h.redis);
+    const questions: Question[] = Array.from({ length: o.diagnoses }, (_, i) => ({ i, channel: `C0CHAOS${i}`, name: names[i % names.length]! }));
+    const click = (user: string, actionId: string, value: string, q: Question, messageTs: string) =>
+      sendSigned(h.bot.eventsUrl!, secret, blockActionsBody({ user, channel: q.channel, messageTs, threadTs: q.parentTs!, actionId, value })).catch(() => undefined);
+    const thread = (q: Question) => (q.parentTs ? h.slack.thread(q.channel, q.parentTs) : []);
+    const keyOf = (m: { metadata?: { event_payload: { key?: unknown } } }) => String(m.metadata?.event_payload.key ?? '');
+    const results = (q: Question) => thread(q).filter((m) => keyOf(m).endsWith('-result'));
+
+    // The chaos: a random worker SIGKILLed every killEveryMs and replaced; Redis killed once, about a third in.
+    const starting: Promise<unknown>[] = [];
+    const chaos = (async () => {
+      while (!stopping) {
+        await sleep(o.killEveryMs);
+        if (stopping) break;
+        // Replacements start in the background (as a restarted pod would); one worker is always left.
+        if (workers.length < 2) continue;
+        const victim = workers.splice(Math.floor(Math.random() * workers.length), 1)[0]!;
+        const prefix = `${hostname()}-${victim.pid}-`;
+        const held = (await queue.getJobs(['active']).catch(() => [] as Job[])).filter((j) => j.processedBy?.startsWith(prefix));
+        victim.child.kill('SIGKILL');
+        const killedAt = Date.now();
+        kills += 1;
+        for (const j of held) orphans.set(j.id!, { killedAt, pidPrefix: prefix });
+        log(`killed worker ${victim.pid} holding ${held.length} job(s)`);
+        starting.push(startWorker(h.redisServer.url, log).then((w) => (stopping ? w.child.kill('SIGKILL') : workers.push(w)), (e: Error) => log(`replacement failed: ${e.message}`)));
+        if (redisRestarts === 0 && questions.filter((q) => q.answeredAt).length >= o.diagnoses / 3) {
+          await h.redisServer.restart('kill');
+          redisRestarts += 1;
+          log('redis killed and restarted (AOF)');
+        }
+      }
+    })();
+    // Recovery of the killed workers' jobs: handed back (waiting again, or taken by another worker,
+    // or finished) is the recovery; running again on another worker also waits for a free slot.
+    const resumed: number[] = [];
+    const watch = (async () => {
+      while (!stopping || orphans.size > 0) {
+        for (const [id, orphan] of orphans) {
+          const job = await queue.getJob(id).catch(() => undefined);
+          const state = job ? await job.getState().catch(() => 'unknown') : 'gone';
+          const takenOver = job?.processedBy !== undefined && !job.processedBy.startsWith(orphan.pidPrefix);
+          if (orphan.recoveredAt === undefined && (state !== 'active' || takenOver)) {
+            orphan.recoveredAt = Date.now();
+            recovery.push(orphan.recoveredAt - orphan.killedAt);
+          }
+          if ((state === 'active' && takenOver) || state === 'completed' || state === 'failed' || state === 'gone') {
+            resumed.push(Date.now() - orphan.killedAt);
+            orphans.delete(id);
+          }
+        }
+        if (stopping && Date.now() > stoppedAt + 15_000) break;
+        await sleep(100);
+      }
+    })();
+
+    let next = 0;
+    let approvalsStarted = 0;
+    const deadline = started + o.deadlineMs;
+    const proposalNotApplied = new Set<string>();
+    const approvalDone = (a: NonNullable<Question['approval']>) => a.resultAt !== undefined && (proposalNotApplied.has(a.proposalId) || a.rolledBackAt !== undefined);
+    // A name is busy while its question runs and while a fix of its thread is applied or rolled back
+    // (the verification re-run is a diagnosis of the same question: a new ask would join it).
+    const busyNames = () => new Set(questions.filter((q) => (q.askedAt && !q.answeredAt) || (q.approval && !approvalDone(q.approval)) || (q.otherFixesAt && !q.approval && approvalsStarted < o.approvals)).map((q) => q.name));
+    const done = () => next >= questions.length && questions.every((q) => q.answeredAt && (!q.approval || approvalDone(q.approval)));
+    while (Date.now() < deadline && !done()) {
+      // Ask: one question per free name, in order.
+      const busy = busyNames();
+      while (next < questions.length && !busy.has(questions[next]!.name)) {
+        const q = questions[next++]!;
+        busy.add(q.name);
+        q.askedAt = Date.now();
+        const res = await sendSigned(h.bot.eventsUrl!, secret, slashCommandBody({ text: `why ${pod} ${q.name}`, user: requester, channel: q.channel })).catch((e: Error) => ({ status: 0, body: e.message }));
+        q.asked = `${res.status} ${res.body.slice(0, 200)}`;
+      }
+      for (const q of questions) {
+        if (!q.askedAt) continue;
+        q.parentTs ??= h.slack.messages.find((m) => m.channel === q.channel && !m.threadTs)?.ts;
+        if (!q.answeredAt && thread(q).some((m) => /-(report-0|failed)$/.test(keyOf(m)))) q.answeredAt = Date.now();
+        // Approve a fix a report offers, twice at once (two approvers), while approvals remain: the
+        // Corefile fix under "Other fixes" (a ConfigMap patch; the recommended hostAliases fix rolls
+        // the pod, whose new name the next questions would not know).
+        if (q.answeredAt && !q.approval && approvalsStarted < o.approvals) {
+          const report = thread(q).find((m) => keyOf(m).endsWith('-report-0'));
+          if (report && !q.otherFixesAt && buttons(report)[actionIds.otherFixes]) {
+            q.otherFixesAt = Date.now();
+            void click(requester, actionIds.otherFixes, buttons(report)[actionIds.otherFixes]!, q, report.ts);
+          }
+          const opened = report && allButtons(report).filter((b) => b.actionId === actionIds.approveFix);
+          if (report && opened && opened.length >= 2) {
+            approvalsStarted += 1;
+            q.approval = { proposalId: opened[1]!.value, fixTs: report.ts, clickedAt: Date.now() };
+            void click(approver, actionIds.approveFix, q.approval.proposalId, q, report.ts);
+            void click(approver2, actionIds.approveFix, q.approval.proposalId, q, report.ts);
+          }
+        }
+        const a = q.approval;
+        if (a && !a.resultAt && results(q).length >= 1) {
+          a.resultAt = Date.now();
+          const status = (await proposals.get(a.proposalId).catch(() => undefined))?.status;
+          if (status !== 'applied') proposalNotApplied.add(a.proposalId);
+        }
+        // Roll back what was applied (the lab is broken again for the next questions).
+        if (a?.resultAt && !a.rollbackAt && !proposalNotApplied.has(a.proposalId)) {
+          const result = thread(q).find((m) => buttons(m)[actionIds.rollbackFix]);
+          if (result) {
+            a.rollbackAt = Date.now();
+            void click(approver, actionIds.rollbackFix, a.proposalId, q, result.ts);
+          }
+        }
+        if (a?.rollbackAt && !a.rolledBackAt && results(q).length >= 2) a.rolledBackAt = Date.now();
+      }
+      await sleep(100);
+    }
+    stopping = true;
+    stoppedAt = Date.now();
+    await chaos.catch((e: Error) => log(`chaos: ${e.message}`));
+    await watch;
+    await Promise.all(starting);
+    // Late retries land now or never: give them a moment before counting.
+    await sleep(3000);
+
+    const lostDetail: string[] = [];
+    const jobsOf = async (channel: string) => {
+      const all = [...(await queue.getJobs(['active', 'waiting', 'delayed', 'completed', 'failed', 'prioritized', 'waiting-children'])), ...(await h.queues.post.getJobs(['active', 'waiting', 'delayed', 'completed', 'failed', 'prioritized']))];
+      const found = all.filter((j) => (j.data as { thread?: { channel?: string } }).thread?.channel === channel);
+      return Promise.all(found.map(async (j) => `${j.name} ${j.id} ${await j.getState()} attempts ${j.attemptsMade}${j.failedReason ? ` (${j.failedReason})` : ''}${j.processedBy ? ` by ${j.processedBy}` : ''}`));
+    };
+    for (const q of questions) {
+      if (!q.answeredAt) lostDetail.push(`${q.channel} ${q.name}: ${q.askedAt ? `no answer [command: ${q.asked}; ephemerals: ${h.slack.ephemerals.filter((e) => e.channel === q.channel).map((e) => e.text).join(' | ')}; thread: ${thread(q).map(keyOf).join(', ')}; jobs: ${(await jobsOf(q.channel)).join('; ')}]` : 'never asked (deadline)'}`);
+      const a = q.approval;
+      if (a && !a.resultAt) lostDetail.push(`${q.channel}: approval of ${a.proposalId} without a result`);
+      if (a?.rollbackAt && !a.rolledBackAt) lostDetail.push(`${q.channel}: rollback of ${a.proposalId} without a result [status ${(await proposals.get(a.proposalId))?.status}; audit ${(await proposals.audit(a.proposalId)).join(', ')}; jobs: ${(await jobsOf(q.channel)).join('; ')}; thread: ${thread(q).map(keyOf).join(', ')}]`);
+    }
+    for (const id of orphans.keys()) lostDetail.push(`job ${id} of a killed worker never ran again`);
+    const duplicateDetail: string[] = [];
+    const keys = new Map<string, number>();
+    for (const m of h.slack.messages) if (keyOf(m)) keys.set(keyOf(m), (keys.get(keyOf(m)) ?? 0) + 1);
+    for (const [k, n] of keys) if (n > 1) duplicateDetail.push(`post key ${k} posted ${n} times`);
+    for (const q of questions) {
+      const parents = h.slack.messages.filter((m) => m.channel === q.channel && !m.threadTs);
+      if (parents.length > 1) duplicateDetail.push(`${q.channel}: ${parents.length} parent messages`);
+      const reports = thread(q).filter((m) => keyOf(m).endsWith('-report-0'));
+      if (reports.length > 1) duplicateDetail.push(`${q.channel}: ${reports.length} reports`);
+    }
+    let doubleApplies = 0;
+    for (const q of questions) {
+      if (!q.approval) continue;
+      const audit = await proposals.audit(q.approval.proposalId);
+      const applying = audit.filter((l) => l.endsWith('->applying')).length;
+      const applied = audit.filter((l) => l.endsWith('->applied')).length;
+      const expectedResults = q.approval.rollbackAt ? 2 : 1;
+      if (applying > 1 || applied > 1 || results(q).length > expectedResults) doubleApplies += 1;
+    }
+    const failedTexts = questions.flatMap((q) => thread(q).filter((m) => keyOf(m).endsWith('-failed')).map((m) => `${q.channel}: ${m.text}`));
+    const sorted = [...recovery].sort((a, b) => a - b);
+    return {
+      diagnoses: questions.filter((q) => q.answeredAt).length,
+      approvals: questions.filter((q) => q.approval?.resultAt).length,
+      rollbacks: questions.filter((q) => q.approval?.rolledBackAt).length,
+      lost: lostDetail.length,
+      lostDetail,
+      duplicates: duplicateDetail.length,
+      duplicateDetail,
+      doubleApplies,
+      kills,
+      redisRestarts,
+      failedDiagnoses: failedTexts.length,
+      failedDetail: failedTexts,
+      recoveryMs: { samples: sorted.length, p50: percentile(sorted, 50), p90: percentile(sorted, 90), max: sorted.at(-1) ?? 0, all: sorted },
+      resumedMs: (() => { const r = [...resumed].sort((a, b) => a - b); return { samples: r.length, p50: percentile(r, 50), p90: percentile(r, 90), max: r.at(-1) ?? 0 }; })(),
+      durationMs: Date.now() - started,
+      loadAverage: loadavg().map((x) => Math.round(x * 100) / 100),
+    };
+  } finally {
+    stopping = true;
+    for (const w of workers) w.child.kill('SIGKILL');
+    await Promise.all(workers.map((w) => w.exited));
+    await h.stop();
+  }
+}
