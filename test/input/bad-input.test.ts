@@ -123,6 +123,8 @@ describe('environment numbers', () => {
     expect(problems({ PORT: '70000' })).toContain('PORT: must be between 1 and 65535');
     expect(problems({ PORT: '0' })).toContain('PORT: must be between 1 and 65535');
     expect(problems({ DNSWHY_WORKER_CONCURRENCY: '500' })).toContain('DNSWHY_WORKER_CONCURRENCY: must be between 1 and 64');
+    expect(problems({ DNSWHY_CLUSTER_MAX_RUNNING: '0' })).toContain('DNSWHY_CLUSTER_MAX_RUNNING: must be between 1 and 256');
+    expect(problems({ DNSWHY_MAX_DIAGNOSES_PER_USER: '1000' })).toContain('DNSWHY_MAX_DIAGNOSES_PER_USER: must be between 1 and 100');
     expect(problems({ DNSWHY_PROPOSAL_TTL_SECONDS: '-5' })).toMatch(/DNSWHY_PROPOSAL_TTL_SECONDS: must be between 1 and \d+/);
     expect(problems({ PORT: 'http' })).toContain('PORT: must be a whole number between 1 and 65535');
   });

@@ -52,6 +52,10 @@ export const dnsServiceVipUnreachable = defineCheck({
     // Every direct query to the Service address from the pod's position, for any name, failed.
     const svc = [...f.queries, ...f.purposeQueries].filter((q) => q.resolver.role === 'dns-service' && q.resolver.ip === svcIp);
     if (svc.length === 0 || svc.some((q) => q.outcome === 'answer')) return [];
+    // Like with like: the Service must have failed for a name some endpoint answered directly. A forwarded
+    // name that times out on the endpoints too is their upstreams' problem (upstream-failure), not the VIP's.
+    const answeredDirectly = new Set([...f.queries, ...f.purposeQueries].filter((q) => q.resolver.role === 'coredns-endpoint' && q.outcome === 'answer').map((q) => normName(q.qname)));
+    if (!svc.some((q) => answeredDirectly.has(normName(q.qname)))) return [];
     // The Service has ready endpoints (else no-ready-dns-endpoints), and every ready one answers directly.
     const readyEndpoints = (f.endpoints?.endpoints ?? []).filter((e) => e.ready);
     if (readyEndpoints.length === 0) return [];

@@ -57,6 +57,11 @@ export const upstreamFailure = defineCheck({
     // they are not down, they are the wrong resolvers for it.
     if (up && bad.every((v) => v.rcode === 'REFUSED') && zoneForwarders(f)) return [];
     const good = views.filter((v) => !failed(v));
+    // CoreDNS itself got the name answered by its upstreams (an address through the Service or an endpoint),
+    // so they are not all down: the probes that asked them saw their own path fail (an egress policy of the
+    // namespace they ran in, a firewall for pods but not for CoreDNS), which says nothing about the upstreams.
+    const answeredViaCoredns = viaCoredns && [...f.queriesFor('dns-service'), ...f.queriesFor('coredns-endpoint')].some((q) => q.outcome === 'answer' && q.rcode === 'NOERROR' && q.addresses.length > 0);
+    if (good.length === 0 && answeredViaCoredns) return [];
     const badResolvers = [...new Set(bad.map((v) => v.resolver))];
     const goodResolvers = [...new Set(good.map((v) => v.resolver))].filter((r) => !badResolvers.includes(r));
     const metrics = evidenceOfKind(f.evidence, 'metrics');

@@ -66,7 +66,7 @@ function toBlock(b: RawBlock, index: number, opts: ParseOptions, diagnostics: Di
       // an address like any other: a stray `}` after a block is a new server block, not an error.
       diagnostics?.push({
         severity: 'warning',
-        message: `"${k.text}" is read as the address of a new server block (zone "${k.text.split(':')[0]}."), not as a closing brace: the block above was already closed; remove it${b.directives.length === 0 ? ' (this block has no plugins, so CoreDNS answers REFUSED for that zone)' : ''}`,
+        message: `"${k.text}" is read as the address of a server block (zone "${k.text.split(':')[0]}."), not as a closing brace: ${index === 0 ? 'there is no block before it to close' : 'the block above was already closed'}; remove it${b.directives.length === 0 ? ' (this block has no plugins, so CoreDNS answers REFUSED for that zone)' : ''}`,
         pos: k.pos,
       });
     }

@@ -41,6 +41,8 @@ export interface CorefileEvidence extends EvidenceBase {
   text: string;
   /** Other keys that imports may read (coredns-custom *.server / *.override, NodeHosts), by file path as mounted. */
   files: Record<string, string>;
+  /** The provider's coredns-custom ConfigMap (AKS, k3s), when it exists: fixes go there, not into the managed Corefile. */
+  custom?: { namespace: string; name: string; resourceVersion?: string };
 }
 
 /** Who was asked: the role matters to the checks. */

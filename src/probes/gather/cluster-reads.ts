@@ -65,18 +65,39 @@ export interface DnsSide {
   corednsPods: ClusterPod[];
 }
 
+/** The Service of `namespace` that serves DNS (UDP 53), preferring one that selects k8s-app=kube-dns and a name with "dns". */
+async function findDnsService(access: ClusterAccess, namespace: string, timeoutMs: number): Promise<ServiceFacts | undefined> {
+  const all = await read(`list services ${namespace}`, 'the Services of the DNS namespace', timeoutMs, () => access.listServices(namespace));
+  if (!all.ok) return undefined;
+  const dns = all.value.filter((v) => v.clusterIP && v.clusterIP !== 'None' && v.ports.some((p) => p.port === 53 && (p.protocol ?? 'TCP') === 'UDP'));
+  const score = (v: ServiceFacts) => (v.selector?.['k8s-app'] === 'kube-dns' ? 2 : 0) + (/dns/.test(v.name) ? 1 : 0);
+  return [...dns].sort((a, b) => score(b) - score(a) || a.name.localeCompare(b.name))[0];
+}
+
 /** DNS Service + its EndpointSlices + CoreDNS pods → `endpoints` evidence. */
-export async function readDnsSide(access: ClusterAccess, loc: CorednsLocation, nodes: Promise<NodeFacts[] | undefined>, timeoutMs: number): Promise<Read<DnsSide>> {
+export async function readDnsSide(access: ClusterAccess, configured: CorednsLocation, nodes: Promise<NodeFacts[] | undefined>, timeoutMs: number): Promise<Read<DnsSide>> {
   const t = startTiming();
-  const [svc, eps, pods] = await Promise.all([
-    read(`get service ${loc.namespace}/${loc.service}`, 'the cluster DNS Service (its ClusterIP)', timeoutMs, () => access.readService(loc.namespace, loc.service)),
-    read(`list endpointslices ${loc.namespace}/${loc.service}`, 'the DNS Service endpoints (which CoreDNS pods receive queries)', timeoutMs, () =>
-      access.listServiceEndpoints(loc.namespace, loc.service),
-    ),
-    read(`list pods ${loc.namespace} -l ${loc.labelSelector}`, 'the CoreDNS pods, their nodes and readiness', timeoutMs, () =>
-      access.listPods(loc.namespace, { labelSelector: loc.labelSelector }),
-    ),
-  ]);
+  let loc = configured;
+  const readAll = (l: CorednsLocation) =>
+    Promise.all([
+      read(`get service ${l.namespace}/${l.service}`, 'the cluster DNS Service (its ClusterIP)', timeoutMs, () => access.readService(l.namespace, l.service)),
+      read(`list endpointslices ${l.namespace}/${l.service}`, 'the DNS Service endpoints (which CoreDNS pods receive queries)', timeoutMs, () =>
+        access.listServiceEndpoints(l.namespace, l.service),
+      ),
+      read(`list pods ${l.namespace} -l ${l.labelSelector}`, 'the CoreDNS pods, their nodes and readiness', timeoutMs, () =>
+        access.listPods(l.namespace, { labelSelector: l.labelSelector }),
+      ),
+    ]);
+  let [svc, eps, pods] = await readAll(loc);
+  // Distributions name the DNS Service differently (kubespray: coredns, RKE2: rke2-coredns-rke2-coredns):
+  // when the configured name is not there, the Service of the namespace that serves port 53 is the one.
+  if (!svc.ok && svc.evidence.some((e) => e.kind === 'probe-error' && /not found/i.test(e.reason))) {
+    const other = await findDnsService(access, loc.namespace, timeoutMs);
+    if (other) {
+      loc = { ...loc, service: other.name, ...(other.selector && Object.keys(other.selector).length ? { labelSelector: Object.entries(other.selector).map(([k, v]) => `${k}=${v}`).join(',') } : {}) };
+      [svc, eps, pods] = await readAll(loc);
+    }
+  }
   const evidence: Evidence[] = [];
   for (const r of [svc, eps, pods]) if (!r.ok) evidence.push(...r.evidence);
   const nodeList = (await nodes) ?? [];
@@ -140,6 +161,7 @@ export async function readCorefile(access: ClusterAccess, loc: CorednsLocation, 
     configMap: { namespace: loc.namespace, name: loc.configMap, resourceVersion: main.value.resourceVersion },
     text,
     files,
+    ...(custom.ok && custom.value ? { custom: { namespace: loc.namespace, name: loc.customConfigMap, resourceVersion: custom.value.resourceVersion } } : {}),
   };
   return { ok: true, value: ev, evidence: [ev, ...(custom.ok ? [] : custom.evidence)] };
 }

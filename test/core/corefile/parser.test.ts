@@ -246,6 +246,14 @@ describe('a stray } at the top level (Caddy fork rules)', () => {
     expect(errorsOf('. {\n whoami\n}\n}\n. {\n log\n}')).toEqual(["5:1 Unknown directive '.'"]);
     expect(errorsOf('}\n. {\n log\n}')).toEqual(["2:1 Unknown directive '.'"]);
   });
+  it('says whether a block was closed already, or there was none before it', () => {
+    const message = (text: string) => checkCorefile(text).diagnostics.find((d) => d.severity === 'warning')?.message;
+    expect(message('. {\n whoami\n}\n}\n')).toBe('"}" is read as the address of a server block (zone "}."), not as a closing brace: the block above was already closed; remove it (this block has no plugins, so CoreDNS answers REFUSED for that zone)');
+    expect(message('} . {\n whoami\n}\n')).toBe('"}" is read as the address of a server block (zone "}."), not as a closing brace: there is no block before it to close; remove it');
+  });
+  it('"}}" is one word (the lexer splits on white space only): in a block it is an unknown directive', () => {
+    expect(errorsOf('. {\n whoami\n}}\n')).toEqual(["3:1 Unknown directive '}}'"]);
+  });
   it('a quoted "}" is an ordinary key and raises no warning', () => {
     expect(verdict('"}" {\n whoami\n}\n').warnings).toEqual([]);
   });

@@ -5,7 +5,8 @@
 import fc from 'fast-check';
 import { type DecodedPacket, encode } from 'dns-packet';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { type DnsQueryResult, queryDns } from '../../../src/probes/dns/dns-client.js';
+import { type DnsQueryResult, queryDns, resultFields } from '../../../src/probes/dns/dns-client.js';
+import { matchesQuestion, safeDecode } from '../../../src/probes/dns/wire.js';
 import { type FakeServer, reply, startFakeDns } from './helpers/fake-dns-server.js';
 
 let makeReply: (q: DecodedPacket) => Buffer[] = () => [];
@@ -51,8 +52,11 @@ function expectTyped(r: DnsQueryResult): void {
   expect(JSON.parse(JSON.stringify(r))).toBeTruthy();
 }
 
-describe('dns client fuzzing (fast-check, loopback UDP/TCP server)', () => {
-  it('random bytes before the real answer never break matching; the real answer is still accepted', async () => {
+const seed = 13_5353;
+const parserCases = 1500;
+
+describe(`dns client fuzzing (fast-check, loopback UDP/TCP server, seed ${seed})`, () => {
+  it('60 cases: random bytes before the real answer never break matching; the real answer is still accepted', async () => {
     await fc.assert(
       fc.asyncProperty(fc.array(fc.uint8Array({ minLength: 0, maxLength: 300 }), { maxLength: 4 }), async (garbage) => {
         makeReply = (q) => [...garbage.map((g) => Buffer.from(g)), realAnswer(q)];
@@ -61,11 +65,11 @@ describe('dns client fuzzing (fast-check, loopback UDP/TCP server)', () => {
         expect(r.outcome).toBe('answer');
         expect(r.answers.some((a) => a.data === '10.0.0.9')).toBe(true);
       }),
-      { numRuns: 60 },
+      { numRuns: 60, seed },
     );
   });
 
-  it('mutated real answers over UDP give only typed outcomes', async () => {
+  it('80 cases: mutated real answers over UDP give only typed outcomes', async () => {
     await fc.assert(
       fc.asyncProperty(
         fc.array(fc.record({ at: fc.nat(), value: fc.integer({ min: 0, max: 255 }) }), { minLength: 1, maxLength: 8 }),
@@ -76,11 +80,11 @@ describe('dns client fuzzing (fast-check, loopback UDP/TCP server)', () => {
           expectTyped(r);
         },
       ),
-      { numRuns: 80 },
+      { numRuns: 80, seed },
     );
   });
 
-  it('mutated real answers over TCP give only typed outcomes', async () => {
+  it('40 cases: mutated real answers over TCP give only typed outcomes', async () => {
     await fc.assert(
       fc.asyncProperty(
         fc.array(fc.record({ at: fc.nat(), value: fc.integer({ min: 0, max: 255 }) }), { minLength: 1, maxLength: 8 }),
@@ -91,7 +95,28 @@ describe('dns client fuzzing (fast-check, loopback UDP/TCP server)', () => {
           expectTyped(r);
         },
       ),
-      { numRuns: 40 },
+      { numRuns: 40, seed },
+    );
+  });
+
+  it(`${parserCases} cases: mutated, cut and random answers straight into the probe's parser (decode, match, result fields) throw nothing`, () => {
+    const question = { name: 'fuzz.example', type: 'A' } as const;
+    const query = { id: 4242, questions: [{ name: 'fuzz.example', type: 'A' }] } as unknown as DecodedPacket;
+    fc.assert(
+      fc.property(
+        fc.oneof(
+          fc.tuple(fc.array(fc.record({ at: fc.nat(), value: fc.integer({ min: 0, max: 255 }) }), { minLength: 1, maxLength: 8 }), fc.nat({ max: 60 })).map(([edits, cut]) => mutate(realAnswer(query), edits, cut)),
+          fc.uint8Array({ maxLength: 512 }).map((b) => Buffer.from(b)),
+        ),
+        (wire) => {
+          const packet = safeDecode(wire);
+          if (!packet) return;
+          matchesQuestion(packet, 4242, question);
+          const fields = resultFields(packet);
+          expectTyped({ outcome: 'answer', answers: fields.answers, authority: fields.authority } as DnsQueryResult);
+        },
+      ),
+      { numRuns: parserCases, seed },
     );
   });
 });
