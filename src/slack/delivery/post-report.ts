@@ -116,7 +116,8 @@ export function createPostReportProcessor(deps: PostReportDeps) {
     await deps.reports.create({ id: reportId, cluster: d.cluster, thread, report, requestedBy: d.requestedBy, askers, referenced, createdAt: new Date().toISOString() });
     const brief = briefOf(report);
     const stored = await deps.reports.get(reportId);
-    for (const s of proposedSlots(report, referenced)) {
+    // A diagnose-only worker's fixes get no proposal: nothing to approve, so no button can enqueue an apply.
+    for (const s of report.applyDisabled ? [] : proposedSlots(report, referenced)) {
       const slot = slotKey(s.finding, s.fix);
       if (stored?.slots[slot]) continue;
       const id = proposalIdFor(d.diagnoseJobId, s.finding, s.fix);
