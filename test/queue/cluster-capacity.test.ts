@@ -6,7 +6,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { pino } from 'pino';
 import { startClusterWorker, type RunningWorker } from '../../jobs/cluster-worker.js';
-import { clusterMaxRunning, waitingPosition } from '../../src/queue/cluster-capacity.js';
+import { clusterMaxRunning, queueStateCounts, waitingPosition } from '../../src/queue/cluster-capacity.js';
 import { bullConnection } from '../../src/queue/connection.js';
 import { changeJobOptions, diagnoseJobOptions } from '../../src/queue/job-options.js';
 import { clusterJobNames } from '../../src/queue/names.js';
@@ -75,11 +75,14 @@ describe('cluster capacity (real redis-server and BullMQ; fake diagnosis, mocked
     expect(runtime.maxRunning).toBe(2);
   });
 
-  it('puts a fix ahead of queued diagnoses, and counts places in line as BullMQ hands jobs out', async () => {
+  it('puts a fix ahead of queued diagnoses, counts places in line as BullMQ hands jobs out, and counts queued diagnoses as waiting', async () => {
     const queue = rq.queues.cluster('line');
     for (let i = 0; i < 3; i++) await queue.add(clusterJobNames.diagnose, diagnoseData('line', i), { ...diagnoseJobOptions, jobId: `diag-line-${i}` });
     await queue.add(clusterJobNames.applyFix, { proposalId: 'fix-none', approvedBy: 'U0APPROVER' }, { ...changeJobOptions, jobId: 'apply-line' });
     expect(await Promise.all(['apply-line', 'diag-line-0', 'diag-line-1', 'diag-line-2', 'diag-unknown'].map((id) => waitingPosition(queue, rq.redis, id)))).toEqual([1, 2, 3, 4, 0]);
+    // What dnswhy_queue_jobs{state="waiting"} shows: all four, though BullMQ's own "waiting" holds only the fix.
+    expect((await queue.getJobCounts('waiting')).waiting).toBe(1);
+    expect(await queueStateCounts(queue)).toEqual({ waiting: 4, active: 0, delayed: 0, failed: 0 });
     await start(new CountingRuntime({ name: 'line', delayMs: 20 }), 'line', 1, 1);
     const ids = ['diag-line-2', 'diag-line-0', 'apply-line', 'diag-line-1'];
     await until(async () => (await Promise.all(ids.map((id) => queue.getJob(id)))).every((j) => j?.finishedOn));
