@@ -1,10 +1,16 @@
 /**
  * CoreDNS-emulation throughput: queries per second a lab CoreDNS replica answers over real UDP, with
  * and without the cache plugin, and the same load against a real unbound in the same run, as ratios.
+ * The headline ratio drives both with dnsperf in its own process (the same client for both, as a
+ * pod's traffic comes from elsewhere); the in-process client's figures are kept beside it (there
+ * the client's own sends share the replica's event loop). unbound and dnsperf are installed with
+ * apt-get when missing.
  * Writes bench/results/coredns-emulation.json. Run: npx tsx bench/coredns-emulation.bench.ts
  * Each measurement is bounded (BENCH_SECONDS, default 3 s).
  */
-import { spawn, type ChildProcess } from 'node:child_process';
+import { execFile, spawn, spawnSync, type ChildProcess } from 'node:child_process';
+import { existsSync } from 'node:fs';
+import { promisify } from 'node:util';
 import dgram from 'node:dgram';
 import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import os from 'node:os';
@@ -100,13 +106,40 @@ const cluster: ClusterState = {
   pods: [],
 };
 
-async function emulation(cache: boolean): Promise<{ qps: number; answered: number; lost: number }> {
+/** dnsperf's figures for one run of `seconds` against host:port, sent from `source`. */
+interface DnsperfRun {
+  qps: number;
+  completed: number;
+  lost: number;
+}
+
+function ensureTools(): void {
+  const missing = ['unbound', 'dnsperf'].filter((t) => !['/usr/sbin/', '/usr/bin/'].some((d) => existsSync(d + t)));
+  if (missing.length === 0) return;
+  spawnSync('sh', ['-c', `apt-get update -qq && apt-get install -y -qq ${missing.join(' ')}`], { stdio: 'inherit' });
+}
+
+let dataFile = '';
+async function dnsperf(source: string, host: string, port: number): Promise<DnsperfRun | { error: string }> {
+  try {
+    const { stdout } = await promisify(execFile)('dnsperf', ['-a', source, '-s', host, '-p', String(port), '-d', dataFile, '-l', String(seconds), '-q', String(inFlight), '-c', '1', '-T', '1'], { timeout: (seconds + 20) * 1000 });
+    const qps = stdout.match(/Queries per second:\s+([\d.]+)/);
+    if (!qps) return { error: `dnsperf printed no "Queries per second" line: ${stdout.slice(-300)}` };
+    return { qps: Math.round(Number(qps[1])), completed: Number(stdout.match(/Queries completed:\s+(\d+)/)?.[1] ?? 0), lost: Number(stdout.match(/Queries lost:\s+(\d+)/)?.[1] ?? 0) };
+  } catch (err) {
+    return { error: (err as Error).message };
+  }
+}
+
+async function emulation(cache: boolean): Promise<{ qps: number; answered: number; lost: number; dnsperf: DnsperfRun | { error: string } }> {
   const map = new AddressMap(250);
   const world = await startDnsWorld(parseScenario(scenarioText(cache), 'bench-scenario.yaml'), map, () => cluster, { seed: 1, podFiles: () => undefined });
   try {
     const dst = map.dial('10.244.1.5', 53, 'udp');
-    await load(map.loopbackFor('10.244.1.20'), dst.host, dst.port, 300); // warm-up (fills the cache)
-    return await load(map.loopbackFor('10.244.1.20'), dst.host, dst.port, seconds * 1000);
+    const source = map.loopbackFor('10.244.1.20');
+    await load(source, dst.host, dst.port, 300); // warm-up (fills the cache)
+    const inProcess = await load(source, dst.host, dst.port, seconds * 1000);
+    return { ...inProcess, dnsperf: await dnsperf(source, dst.host, dst.port) };
   } finally {
     await world.stop();
   }
@@ -120,7 +153,7 @@ async function freePort(): Promise<number> {
   return port;
 }
 
-async function unbound(): Promise<{ qps: number; answered: number; lost: number; version: string } | { error: string }> {
+async function unbound(): Promise<{ qps: number; answered: number; lost: number; version: string; dnsperf: DnsperfRun | { error: string } } | { error: string }> {
   const dir = mkdtempSync(join(os.tmpdir(), 'dnswhy-bench-unbound-'));
   const port = await freePort();
   const conf = `server:
@@ -158,7 +191,7 @@ async function unbound(): Promise<{ qps: number; answered: number; lost: number;
       if (probe !== 'down') return { error: probe };
     }
     const r = await load('127.0.0.1', '127.0.0.1', port, seconds * 1000);
-    return { ...r, version: 'unbound' };
+    return { ...r, version: 'unbound', dnsperf: await dnsperf('127.0.0.1', '127.0.0.1', port) };
   } catch (err) {
     return { error: (err as Error).message };
   } finally {
@@ -168,6 +201,11 @@ async function unbound(): Promise<{ qps: number; answered: number; lost: number;
   }
 }
 
+ensureTools();
+const dataDir = mkdtempSync(join(os.tmpdir(), 'dnswhy-bench-dnsperf-'));
+dataFile = join(dataDir, 'names.txt');
+writeFileSync(dataFile, names.map(([n, t]) => `${n} ${t}`).join('\n') + '\n');
+const loadBefore = os.loadavg()[0]!;
 const withCache = await emulation(true);
 const withoutCache = await emulation(false);
 const real = await unbound();
@@ -177,14 +215,21 @@ const result = {
   secondsPerMeasurement: seconds,
   inFlight,
   queryMix: names.map(([n, t]) => `${n} ${t}`),
-  machine: { cpus: os.cpus().length, node: process.version, loadAverage1m: Math.round(os.loadavg()[0]! * 100) / 100 },
+  machine: { cpus: os.cpus().length, node: process.version, loadAverage1m: { before: Math.round(loadBefore * 100) / 100, after: Math.round(os.loadavg()[0]! * 100) / 100 } },
   emulationWithCache: withCache,
   emulationWithoutCache: withoutCache,
   unbound: real,
-  ratioWithCacheToUnbound: 'qps' in real ? Math.round((withCache.qps / real.qps) * 1000) / 1000 : null,
-  ratioWithoutCacheToUnbound: 'qps' in real ? Math.round((withoutCache.qps / real.qps) * 1000) / 1000 : null,
+  // The headline: dnsperf (its own process) against the replica and against unbound, same run.
+  ratioWithCacheToUnbound: 'dnsperf' in real && 'qps' in real.dnsperf && 'qps' in withCache.dnsperf ? Math.round((withCache.dnsperf.qps / real.dnsperf.qps) * 1000) / 1000 : null,
+  ratioWithoutCacheToUnbound: 'dnsperf' in real && 'qps' in real.dnsperf && 'qps' in withoutCache.dnsperf ? Math.round((withoutCache.dnsperf.qps / real.dnsperf.qps) * 1000) / 1000 : null,
+  goalRatio: 0.5,
+  inProcessClient: {
+    ratioWithCacheToUnbound: 'qps' in real ? Math.round((withCache.qps / real.qps) * 1000) / 1000 : null,
+    ratioWithoutCacheToUnbound: 'qps' in real ? Math.round((withoutCache.qps / real.qps) * 1000) / 1000 : null,
+  },
   note: 'Without cache every forwarded name (2 of 3) crosses the lab network twice (replica → upstream resolver), which is the cost the cache saves.',
 };
 mkdirSync(join(import.meta.dirname, 'results'), { recursive: true });
 writeFileSync(join(import.meta.dirname, 'results', 'coredns-emulation.json'), `${JSON.stringify(result, null, 2)}\n`);
 console.log(JSON.stringify(result, null, 2));
+rmSync(dataDir, { recursive: true, force: true });

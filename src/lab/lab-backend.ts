@@ -3,6 +3,7 @@
  * after writes (rollouts, ReplicaSet replacements, CoreDNS reloads and restarts), probe pods and
  * ephemeral containers, exec, logs and the pod proxy.
  */
+import { defaultCorednsLocation } from '../core/model/coredns-location.js';
 import { randomBytes } from 'node:crypto';
 import type { NetworkPosition } from '../core/network-position.js';
 import { authorize, serviceAccountUser, type BindingObject, type RbacObjects, type ResourceRequest, type RoleObject, type UserInfo } from './rbac/authorizer.js';
@@ -307,6 +308,10 @@ export class LabBackend implements ApiBackend {
         if (ns === c.namespace && o.metadata.name === c.configMap && type !== 'DELETED') {
           const { Corefile, ...files } = (o.data ?? {}) as Record<string, string>;
           if (Corefile !== undefined && JSON.stringify(o.data) !== JSON.stringify((previous as any)?.data)) this.dns?.reloadCorefile(Corefile, files);
+        }
+        if (ns === c.namespace && o.metadata.name === defaultCorednsLocation.customConfigMap && JSON.stringify(o.data ?? {}) !== JSON.stringify((previous as any)?.data ?? {})) {
+          // Deleting the ConfigMap empties the directory the imports read (the volume is optional, as on AKS).
+          this.dns?.reloadCustomFiles?.(type === 'DELETED' ? {} : ((o.data ?? {}) as Record<string, string>));
         }
         break;
     }

@@ -40,23 +40,44 @@ function locationOf(namespace: string, opts: ApplyOptions): CorednsLocation {
 }
 
 /**
- * Write new ConfigMap data safely: validate the Corefile, dry run, then patch with the
- * precondition. Shared by apply and rollback. Returns the written ConfigMap.
+ * What the gate validates for writing `newData` into `current`: the Corefile CoreDNS will load and the
+ * files mounted beside it. A write to the provider's coredns-custom ConfigMap leaves the Corefile as it
+ * is and changes what its imports read, so the managed Corefile is validated with the new keys.
  */
-export async function writeCorefileData(
+export async function gateInputs(
   access: ClusterAccess,
+  loc: CorednsLocation,
   current: ConfigMapData,
   key: string,
   newData: Record<string, string>,
   log: StepLog,
-  customFiles: Record<string, string>,
+): Promise<{ text: string; files: Record<string, string> }> {
+  if (current.namespace === loc.namespace && current.name === loc.customConfigMap) {
+    const main = await access.readConfigMap(loc.namespace, loc.configMap);
+    const text = main.data.Corefile;
+    if (text === undefined) throw new FixRejectedError(`ConfigMap ${loc.namespace}/${loc.configMap} has no Corefile key to validate ${current.name} against`, log.steps);
+    return { text, files: { ...mountedFiles(newData, customConfigDir), ...mountedFiles(main.data, defaultCorefileDir, 'Corefile') } };
+  }
+  const text = newData[key];
+  if (text === undefined) throw new FixRejectedError(`ConfigMap ${current.namespace}/${current.name}: the new data has no ${key} key`, log.steps);
+  return { text, files: { ...(await readCustomFiles(access, loc)), ...mountedFiles(newData, defaultCorefileDir, key) } };
+}
+
+/**
+ * Write new ConfigMap data safely: validate the Corefile (with `gate`'s files), dry run, then patch
+ * with the precondition. Shared by apply and rollback. Returns the written ConfigMap.
+ */
+export async function writeCorefileData(
+  access: ClusterAccess,
+  current: ConfigMapData,
+  newData: Record<string, string>,
+  gateWith: { text: string; files: Record<string, string> },
+  log: StepLog,
   corednsVersion?: string,
   beforeWrite?: () => Promise<void> | undefined,
 ): Promise<ConfigMapData> {
   const what = `ConfigMap ${current.namespace}/${current.name}`;
-  const text = newData[key];
-  if (text === undefined) throw new FixRejectedError(`${what}: the new data has no ${key} key`, log.steps);
-  const files = { ...customFiles, ...mountedFiles(newData, defaultCorefileDir, key) };
+  const { text, files } = gateWith;
   const gate = gateCorefile(text, files, corednsVersion);
   if (!gate.ok) {
     log.add('validate', false, describeDiagnostics(gate.errors));
@@ -156,10 +177,11 @@ async function applyCorefileFix(access: ClusterAccess, fix: CorefilePatchFix, op
   log.add('re-read', true, `ConfigMap ${namespace}/${name} unchanged since proposed (resourceVersion ${current.resourceVersion})`);
   const before = await corednsHashes(access, loc).catch(() => []);
   const oldHashes = new Set(before.map((h) => h.hash).filter((h): h is string => !!h));
-  const [custom, version] = await Promise.all([readCustomFiles(access, loc), corednsVersion(access, loc)]);
+  const newData = { ...current.data, [key]: fix.after };
+  const [gate, version] = await Promise.all([gateInputs(access, loc, current, key, newData, log), corednsVersion(access, loc)]);
   const previous: PreviousVersion = { kind: 'ConfigMap', namespace, name, key, resourceVersion: current.resourceVersion, data: { ...current.data } };
-  const written = await writeCorefileData(access, current, key, { ...current.data, [key]: fix.after }, log, custom, version, () => opts.beforeWrite?.(previous));
-  const settled = await settleCoredns(access, loc, fix.after, oldHashes, log, opts);
+  const written = await writeCorefileData(access, current, newData, gate, log, version, () => opts.beforeWrite?.(previous));
+  const settled = await settleCoredns(access, loc, gate.text, oldHashes, log, opts);
   return {
     applied: true,
     dryRunOk: true,

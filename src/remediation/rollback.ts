@@ -5,7 +5,7 @@
  */
 import type { ClusterAccess } from '../core/cluster-access.js';
 import { defaultCorednsLocation } from '../core/model/coredns-location.js';
-import { corednsVersion, readCustomFiles, settleCoredns, writeCorefileData, writeWorkloadPatch, type ApplyOptions } from './apply-fix.js';
+import { corednsVersion, gateInputs, settleCoredns, writeCorefileData, writeWorkloadPatch, type ApplyOptions } from './apply-fix.js';
 import { StepLog } from './step-log.js';
 import { StaleTargetError, type ApplyResult, type PreviousVersion } from './apply-types.js';
 import { mergePatchTo } from './merge-patch.js';
@@ -37,10 +37,10 @@ export async function rollbackFix(access: ClusterAccess, applied: ApplyResult, o
     }
     log.add('re-read', true, `ConfigMap ${prev.namespace}/${prev.name} unchanged since the fix was applied (resourceVersion ${current.resourceVersion})`);
     const oldHashes = new Set((await corednsHashes(access, loc).catch(() => [])).map((h) => h.hash).filter((h): h is string => !!h));
-    const [custom, version] = await Promise.all([readCustomFiles(access, loc), corednsVersion(access, loc)]);
+    const [gate, version] = await Promise.all([gateInputs(access, loc, current, prev.key, prev.data, log), corednsVersion(access, loc)]);
     const before: PreviousVersion = { kind: 'ConfigMap', namespace: prev.namespace, name: prev.name, key: prev.key, resourceVersion: current.resourceVersion, data: { ...current.data } };
-    const written = await writeCorefileData(access, current, prev.key, prev.data, log, custom, version);
-    const settled = await settleCoredns(access, loc, prev.data[prev.key] ?? '', oldHashes, log, opts);
+    const written = await writeCorefileData(access, current, prev.data, gate, log, version);
+    const settled = await settleCoredns(access, loc, gate.text, oldHashes, log, opts);
     return {
       applied: true,
       dryRunOk: true,

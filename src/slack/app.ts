@@ -25,7 +25,8 @@ import { RedisReplayGuard } from './receiver/replay-guard.js';
 import { VerifiedHttpReceiver } from './receiver/verified-http-receiver.js';
 import type { Readiness } from '../ops/readiness.js';
 import { slackSdkLogger } from './slack-sdk-logger.js';
-import { queueStates, type DnswhyMetrics } from '../ops/metrics.js';
+import type { DnswhyMetrics } from '../ops/metrics.js';
+import { queueStateCounts } from '../queue/cluster-capacity.js';
 import { SlackConnection, type SlackConnectionOptions } from './slack-connection.js';
 import { InstanceHeartbeat } from '../store/instance-heartbeat.js';
 import { resumeInterruptedStarts } from './flows/resume-diagnoses.js';
@@ -127,7 +128,7 @@ export async function startSlackApp(o: SlackAppOptions): Promise<RunningSlackApp
   registerListeners(app, deps);
   o.metrics?.addQueueSource(async () => {
     const live = await deps.clusters.live();
-    return Promise.all(live.map(async ({ name }) => ({ cluster: name, counts: await o.queues.cluster(name).getJobCounts(...queueStates) })));
+    return Promise.all(live.map(async ({ name }) => ({ cluster: name, counts: await queueStateCounts(o.queues.cluster(name)) })));
   });
   const postWorker = await startPostWorker({
     connection: o.connection,

@@ -12,14 +12,15 @@ import { Facts } from '../../src/checks/lib/facts.js';
 import { evalWorld } from '../../src/checks/lib/corefile-engine.js';
 import { explain } from '../../src/core/corefile/evaluate/index.js';
 import { parseCorefile } from '../../src/core/corefile/parse.js';
+import { customConfigDir, fileSourceOf } from '../../src/core/corefile/configmap-files.js';
 import { checkCorefile } from '../../src/core/corefile/validate.js';
 import type { CorefilePatchFix, WorkloadPatchFix } from '../../src/core/model/index.js';
 import { checkFolders, loadFixtures } from './load-fixtures.js';
 
 const cases = checkFolders().flatMap((c) => loadFixtures(c, 'raise'));
 
-function signature(text: string, q: { name: string; type: string; client: string }, world: ReturnType<typeof evalWorld>): string {
-  const e = explain(parseCorefile(text).model, q, world);
+function signature(text: string, q: { name: string; type: string; client: string }, world: ReturnType<typeof evalWorld>, files: Record<string, string> = {}): string {
+  const e = explain(parseCorefile(text, { files: fileSourceOf(files) }).model, q, { ...world, files: fileSourceOf(files) });
   return JSON.stringify({ rcode: e.rcode, answers: e.answers.map((a) => `${a.type} ${a.data}`).sort(), forward: e.forwardTo?.map((u) => u.ip) ?? null });
 }
 
@@ -28,17 +29,28 @@ describe('corefile-patch proofs', () => {
 
   it('the seeds with Corefile fixes offer them (the proof loop below is not empty)', () => {
     expect(withPatches.map((c) => c.fx.check).sort()).toEqual(expect.arrayContaining(['cluster-domain-shadowing', 'mixed-upstreams', 'static-answer-unreachable', 'upstream-split-horizon']));
+    // ...and one goes into a provider's coredns-custom ConfigMap, so the import branch below is exercised.
+    expect(withPatches.flatMap((c) => c.patches).some((p) => p.target.name === 'coredns-custom' && p.target.key.endsWith('.server'))).toBe(true);
   });
 
   for (const { fx, patches } of withPatches) {
     for (const p of patches) {
       it(`${fx.check}/${fx.file}: ${p.title}`, () => {
         const f = new Facts(fx.input);
-        const after = parseCorefile(p.after);
+        const ev = f.corefile!;
+        // A fix into the provider's coredns-custom ConfigMap adds a key the managed Corefile imports: the
+        // Corefile stays, the files beside it change.
+        const custom = ev.custom && p.target.name === ev.custom.name ? ev.custom : undefined;
+        const path = `${customConfigDir}/${p.target.key}`;
+        const side = {
+          before: { text: custom ? ev.text : p.before, files: ev.files },
+          after: { text: custom ? ev.text : p.after, files: custom ? { ...ev.files, [path]: p.after } : ev.files },
+        };
+        const after = parseCorefile(side.after.text, { files: fileSourceOf(side.after.files) });
         expect(after.ok, after.diagnostics.map((d) => d.message).join('; ')).toBe(true);
-        expect(p.before).toBe(f.corefile!.text);
+        expect(p.before).toBe(custom ? (ev.files[path] ?? '') : ev.text);
         expect(applyPatch(p.before, p.diff)).toBe(p.after);
-        expect(p.target).toMatchObject({ namespace: f.corefile!.configMap.namespace, name: f.corefile!.configMap.name, key: 'Corefile' });
+        expect(p.target).toMatchObject(custom ? { namespace: custom.namespace, name: custom.name } : { namespace: ev.configMap.namespace, name: ev.configMap.name, key: 'Corefile' });
         const q = { name: p.simulation.failing.name, type: 'A', client: f.pod.ip };
         expect(q.name.replace(/\.$/, '')).toBe(f.queryName);
         const answering = new Set(f.upstreamViews().filter((u) => u.addresses.length > 0).map((u) => u.resolver));
@@ -48,7 +60,7 @@ describe('corefile-patch proofs', () => {
         for (const node of nodes) {
           const world = evalWorld(f, node);
           // The failing query, from the pod's address, gets something the evidence shows working.
-          const ex = explain(after.model, q, world);
+          const ex = explain(after.model, q, { ...world, files: fileSourceOf(side.after.files) });
           const addrs = ex.answers.filter((a) => a.type === 'A').map((a) => a.data);
           if (addrs.length > 0) {
             for (const ip of addrs) expect(f.reach(ip).verdict, `${ip} accepts TCP from ${f.pod.node}`).toBe('reachable');
@@ -57,18 +69,20 @@ describe('corefile-patch proofs', () => {
             expect(to.length).toBeGreaterThan(0);
             for (const ip of to) expect(answering.has(ip), `${ip} answered ${f.name} (replica on ${node})`).toBe(true);
           }
-          if (signature(p.before, q, world) !== signature(p.after, q, world)) changedSomewhere = true;
+          const before = (c: typeof q) => signature(side.before.text, c, world, side.before.files);
+          const afterSig = (c: typeof q) => signature(side.after.text, c, world, side.after.files);
+          if (before(q) !== afterSig(q)) changedSomewhere = true;
           // Controls: unchanged, re-evaluated here rather than trusted from the simulation. A Corefile CoreDNS
           // refuses answers nothing before the fix, so there the controls must be answered after it.
           expect(p.simulation.controls.length).toBeGreaterThanOrEqual(2);
-          const refusedBefore = !checkCorefile(p.before, { file: '/etc/coredns/Corefile' }).ok;
+          const refusedBefore = !checkCorefile(side.before.text, { file: '/etc/coredns/Corefile', files: fileSourceOf(side.before.files) }).ok;
           for (const c of p.simulation.controls) {
-            if (refusedBefore) expect(JSON.parse(signature(p.after, c, world)).rcode, `${c.name} from ${c.client}`).not.toMatch(/^(REFUSED|SERVFAIL)$/);
-            else expect(signature(p.after, c, world), `${c.name} from ${c.client}`).toBe(signature(p.before, c, world));
+            if (refusedBefore) expect(JSON.parse(afterSig(c)).rcode, `${c.name} from ${c.client}`).not.toMatch(/^(REFUSED|SERVFAIL)$/);
+            else expect(afterSig(c), `${c.name} from ${c.client}`).toBe(before(c));
           }
         }
         expect(changedSomewhere, 'the patch changes the failing answer for some replica').toBe(true);
-        expect(p.needsRestart).toBe(!/^\s*reload\s*$/m.test(p.before));
+        expect(p.needsRestart).toBe(!/^\s*reload\s*$/m.test(side.before.text));
       });
     }
   }

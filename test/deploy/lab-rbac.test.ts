@@ -1,6 +1,6 @@
 /**
  * The shipped manifests against the lab, which authorises every request as a real API server:
- * `kubectl apply --dry-run=server` of each rendered overlay passes; the worker, with the token of
+ * the worker, with the token of
  * the shipped worker service account, runs a diagnosis and applies fixes with no request refused;
  * and removing any one rule from the shipped roles refuses requests that run really made (each
  * rule is a named test), which a lab with that rule removed turns into a 403 the report names.
@@ -31,26 +31,7 @@ afterAll(() => rmSync(home, { recursive: true, force: true }));
 
 const kubectl = (kubeconfig: string, ...args: string[]) => run('kubectl', ['--kubeconfig', kubeconfig, ...args], { encoding: 'utf8', env: { ...process.env, HOME: home } });
 
-describe('kubectl apply --dry-run=server of the rendered manifests against the lab', () => {
-  for (const overlay of ['all-in-one', 'diagnose-only']) {
-    it(`${overlay}: every object is accepted`, async () => {
-      const lab = await startLab(seed, { dns: false, rbac: overlay === 'all-in-one' ? ['diagnose', 'patch'] : ['diagnose'] });
-      try {
-        const file = join(home, `${overlay}.yaml`);
-        writeFileSync(file, (await run('kubectl', ['kustomize', join(root, 'deploy', 'overlays', overlay)], { encoding: 'utf8' })).stdout);
-        const { stdout } = await kubectl(lab.kubeconfigPath, 'apply', '--dry-run=server', '-f', file);
-        const lines = stdout.trim().split('\n');
-        expect(lines.every((l) => / \((server dry run)\)$/.test(l) || / (created|configured|unchanged) \(server dry run\)$/.test(l)), stdout).toBe(true);
-        expect(stdout).toContain('deployment.apps/dnswhy-worker created (server dry run)');
-        expect(stdout).not.toMatch(/secret\//);
-        // Nothing was stored.
-        await expect(kubectl(lab.kubeconfigPath, '-n', 'dnswhy', 'get', 'deployment', 'dnswhy-worker')).rejects.toThrow(/NotFound/);
-      } finally {
-        await lab.stop();
-      }
-    });
-  }
-});
+// kubectl apply --dry-run=server of every rendered overlay: test/deploy/overlays.test.ts.
 
 describe('the worker under the shipped worker role (seed 000 in the lab)', { timeout: 180_000 }, () => {
   let runtime: OpenedRuntime;

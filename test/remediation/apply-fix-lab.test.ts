@@ -13,7 +13,7 @@ import type { CorefilePatchFix, WorkloadPatchFix } from '../../src/core/model/in
 import { startLab, type Lab } from '../../src/lab/lab.js';
 import { KubeClusterAccess } from '../../src/probes/kube/kube-cluster-access.js';
 import { applyFix } from '../../src/remediation/apply-fix.js';
-import { StaleTargetError } from '../../src/remediation/apply-types.js';
+import { FixRejectedError, StaleTargetError } from '../../src/remediation/apply-types.js';
 import { rollbackFix } from '../../src/remediation/rollback.js';
 
 const seed = join(import.meta.dirname, '..', '..', 'scenarios', '000-hybrid-cloud-split-horizon.yaml');
@@ -55,6 +55,36 @@ function fixFor(before: string, after: string, resourceVersion: string): Corefil
     needsRestart: false,
   };
 }
+
+describe('applyFix / rollbackFix into a provider\'s coredns-custom ConfigMap (lab)', () => {
+  const managed = join(import.meta.dirname, '..', '..', 'scenarios', 'variants', 'managed-coredns-custom-mixed-upstreams.yaml');
+
+  it('adds the key the managed Corefile imports, leaves the Corefile alone, CoreDNS reloads through the import; rollback removes the key; a key that breaks the Corefile is refused', async () => {
+    lab = await startLab(managed);
+    const access = KubeClusterAccess.fromKubeconfig(lab.kubeconfigPath);
+    const main = (await access.readConfigMap('kube-system', 'coredns')).data.Corefile!;
+    const cm = await access.readConfigMap('kube-system', 'coredns-custom');
+    const block = 'ad.northwind.example:53 {\n    errors\n    forward . 10.1.0.4 10.1.0.5\n}\n';
+    const fix: CorefilePatchFix = { ...fixFor('', block, cm.resourceVersion), target: { namespace: 'kube-system', name: 'coredns-custom', key: 'ad.northwind.example.server', resourceVersion: cm.resourceVersion } };
+    const applied = await applyFix(access, fix, fast);
+    expect(applied).toMatchObject({ applied: true, dryRunOk: true, needsRestart: false, target: { name: 'coredns-custom', key: 'ad.northwind.example.server' } });
+    // Both replicas reloaded, and what they hash is the configuration with its imports, not the Corefile alone.
+    expect(applied.reloaded).toHaveLength(2);
+    for (const r of applied.reloaded) expect(r.hash).not.toBe(sha512(main));
+    expect((await access.readConfigMap('kube-system', 'coredns')).data.Corefile).toBe(main);
+    expect((await access.readConfigMap('kube-system', 'coredns-custom')).data).toEqual({ ...cm.data, 'ad.northwind.example.server': block });
+
+    const back = await rollbackFix(access, applied, fast);
+    expect(back.reloaded).toHaveLength(2);
+    const restored = await access.readConfigMap('kube-system', 'coredns-custom');
+    expect(restored.data).toEqual(cm.data);
+
+    // forward without a destination makes CoreDNS refuse the whole Corefile: nothing is written.
+    const broken: CorefilePatchFix = { ...fix, after: 'ad.northwind.example:53 {\n    forward\n}\n', target: { ...fix.target, resourceVersion: restored.resourceVersion } };
+    await expect(applyFix(access, broken, fast)).rejects.toBeInstanceOf(FixRejectedError);
+    expect((await access.readConfigMap('kube-system', 'coredns-custom')).data).toEqual(cm.data);
+  });
+});
 
 describe('applyFix / rollbackFix in the lab (seed 000)', () => {
   it('applies a Corefile fix that CoreDNS reloads, refuses a stale proposal, and rolls back', async () => {

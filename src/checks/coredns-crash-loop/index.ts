@@ -106,13 +106,16 @@ export const corednsCrashLoop = defineCheck({
     const oom = exits.filter((e) => e.cause === 'oom-killed');
     if (oom.length > 0) {
       const loopsWithoutPlugin = loopbackTargets(f).length > 0 && !/^\s*loop\s*$/m.test(f.corefile?.text ?? '');
+      // Killed before but running and ready again, none waiting to restart: a past OOM is worth knowing,
+      // not the cause of a lookup that the replicas answer now.
+      const recovered = oom.every((e) => e.pod.ready && e.pod.waitingReason === undefined) && ready > 0;
       return [
         makeFinding(id, meta, 'oom-killed', {
-          severity: oom.some((e) => !e.pod.ready) || ready === 0 ? 'error' : 'warn',
+          severity: recovered ? 'info' : oom.some((e) => !e.pod.ready) || ready === 0 ? 'error' : 'warn',
           explanation: [
             `CoreDNS pods ${podsText(oom)} were killed by the kernel for using more memory than their limit (OOMKilled, exit code 137).`,
             loopsWithoutPlugin ? `The Corefile forwards to ${listText(loopbackTargets(f))}, which is CoreDNS itself, and has no loop plugin to stop it: the forwarded queries go round and multiply, which is what fills the memory.` : '',
-            impact(f, oom),
+            recovered ? `${oom.length === 1 ? 'It runs' : 'They run'} again and ${oom.length === 1 ? 'is' : 'are'} ready, so lookups are answered now; another OOM would take ${oom.length === 1 ? 'it' : 'them'} out of the Service's endpoints while restarting.` : impact(f, oom),
           ].filter(Boolean).join(' '),
           evidenceRefs: refs,
           fixes: [oomAdvice(loopsWithoutPlugin)],

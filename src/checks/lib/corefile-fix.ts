@@ -8,6 +8,8 @@
 import { explain, type EvalQuery, type EvalWorld, type Explanation } from '../../core/corefile/evaluate/index.js';
 import { simulateEdit, type EditEffect, type EditResult } from '../../core/corefile/edit/index.js';
 import type { CorefilePatchFix, FixDurability, FixScope, Risk, SimulatedQuery } from '../../core/model/index.js';
+import type { ParseOptions } from '../../core/corefile/model.js';
+import { fileSourceOf } from '../../core/corefile/configmap-files.js';
 import { parsedCorefile } from './corefile-engine.js';
 import type { Facts } from './facts.js';
 
@@ -25,6 +27,12 @@ export interface CorefileFixParts {
   world: EvalWorld;
   /** Plain-language proof when the patched answer is one the evidence shows working; undefined otherwise. */
   proof: (after: Explanation) => string | undefined;
+  /**
+   * Where the change is written when it is not the managed Corefile: a key of the provider's
+   * coredns-custom ConfigMap that the Corefile imports. The Corefile itself stays as it is; `world`
+   * and `parseOptions` are what CoreDNS sees with the new key mounted.
+   */
+  placement?: { target: CorefilePatchFix['target']; before: string; after: string; diff: string; world: EvalWorld; parseOptions: ParseOptions };
 }
 
 function simulated(e: EditEffect, after?: Explanation): SimulatedQuery {
@@ -54,11 +62,14 @@ export function proveCorefileFix(f: Facts, edit: EditResult, parts: CorefileFixP
     const err = edit.diagnostics.find((d) => d.severity === 'error');
     return { why: `the edit could not be made${err ? `: ${err.message}` : ''}` };
   }
-  const sim = simulateEdit(ev.text, edit.text, parts.failing, parts.controls, parts.world);
+  const pl = parts.placement;
+  const sim = pl
+    ? simulateEdit(ev.text, ev.text, parts.failing, parts.controls, parts.world, { files: fileSourceOf(ev.files) }, { world: pl.world, parseOptions: pl.parseOptions })
+    : simulateEdit(ev.text, edit.text, parts.failing, parts.controls, parts.world);
   if (!sim.fixesFailing) return { why: `the edit does not change the answer for ${parts.failing.name} from ${parts.failing.client} (${sim.failing.after})` };
   const changedControl = sim.controls.find((c) => c.changed);
   if (changedControl) return { why: `the edit would also change ${changedControl.query.name} from ${changedControl.query.client} (${changedControl.before} → ${changedControl.after})` };
-  const after = explain(edit.model, parts.failing, parts.world);
+  const after = explain(edit.model, parts.failing, pl ? pl.world : parts.world);
   const proof = parts.proof(after);
   if (!proof) return { why: `after the edit ${parts.failing.name} from ${parts.failing.client} gets ${sim.failing.after}, which the evidence does not show working` };
   return {
@@ -69,10 +80,10 @@ export function proveCorefileFix(f: Facts, edit: EditResult, parts: CorefileFixP
       risk: parts.risk,
       ...(parts.scope ? { scope: parts.scope } : {}),
       ...(parts.durability ? { durability: parts.durability } : {}),
-      target: { namespace: ev.configMap.namespace, name: ev.configMap.name, key: 'Corefile', ...(ev.configMap.resourceVersion ? { resourceVersion: ev.configMap.resourceVersion } : {}) },
-      before: ev.text,
-      after: edit.text,
-      diff: edit.diff,
+      target: pl ? pl.target : { namespace: ev.configMap.namespace, name: ev.configMap.name, key: 'Corefile', ...(ev.configMap.resourceVersion ? { resourceVersion: ev.configMap.resourceVersion } : {}) },
+      before: pl ? pl.before : ev.text,
+      after: pl ? pl.after : edit.text,
+      diff: pl ? pl.diff : edit.diff,
       changes: edit.description,
       simulation: { failing: simulated(sim.failing, after), controls: sim.controls.map((c) => simulated(c)), proof },
       needsRestart: needsRestart(f),

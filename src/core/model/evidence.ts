@@ -41,6 +41,8 @@ export interface CorefileEvidence extends EvidenceBase {
   text: string;
   /** Other keys that imports may read (coredns-custom *.server / *.override, NodeHosts), by file path as mounted. */
   files: Record<string, string>;
+  /** The provider's coredns-custom ConfigMap (AKS, k3s), when it exists: fixes go there, not into the managed Corefile. */
+  custom?: { namespace: string; name: string; resourceVersion?: string };
 }
 
 /** Who was asked: the role matters to the checks. */
@@ -212,6 +214,10 @@ export interface ConntrackEvidence extends EvidenceBase {
   kind: 'conntrack';
   node: string;
   insertFailed: number;
+  /** Packets conntrack dropped (a full table drops new flows), when read. */
+  drop?: number;
+  /** Where the kernel exposed the counters: procfs or netlink (`conntrack -S`). */
+  source?: string;
   count?: number;
   max?: number;
 }

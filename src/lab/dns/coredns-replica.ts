@@ -7,6 +7,8 @@
  * `reload`; an invalid new Corefile keeps the old one running and counts a failed reload.
  */
 import { createHash } from 'node:crypto';
+import picomatch from 'picomatch';
+import { absoluteFile } from '../../core/corefile/imports.js';
 import dnsPacket from 'dns-packet';
 import { rcodeName } from '../../core/model/dns.js';
 import type { ClusterState } from '../../core/model/k8s.js';
@@ -64,6 +66,20 @@ export interface ReplicaExit {
 /** sha512 hex of a Corefile, as the reload plugin and coredns_reload_version_info use it. */
 export function corefileHash(text: string): string {
   return createHash('sha512').update(text).digest('hex');
+}
+
+/**
+ * The hash reload compares: the Corefile with the files its `import` lines read (CoreDNS hashes the
+ * configuration after imports, so editing an imported coredns-custom key reloads too). `files` are
+ * ConfigMap keys as mounted under /etc/coredns (custom keys as `custom/NAME`).
+ */
+export function configHash(text: string, files: Record<string, string>): string {
+  const patterns = [...text.matchAll(/^\s*import\s+(\S+)/gm)].map((m) => picomatch(absoluteFile(m[1]!)));
+  const imported = Object.keys(files).sort().filter((k) => patterns.some((match) => match(absoluteFile(k))));
+  if (imported.length === 0) return corefileHash(text);
+  const h = createHash('sha512').update(text);
+  for (const k of imported) h.update(`\0${k}\0${files[k]}`);
+  return h.digest('hex');
 }
 
 export class CorednsReplica {
@@ -225,7 +241,7 @@ export class CorednsReplica {
       // CoreDNS writes the error and exits with status 1; kubelet restarts it with a growing back-off.
       return this.die('corefile-refused', err.logLine);
     }
-    this.metrics.loadedHash = corefileHash(text);
+    this.metrics.loadedHash = configHash(text, files);
     this.log.started(running.serverAddresses ?? ['.:53'], this.metrics.loadedHash, this.deps.corednsVersion);
     const loop = await this.detectLoop(running);
     if (loop) {
@@ -248,7 +264,7 @@ export class CorednsReplica {
   reload(text: string, files: Record<string, string>): 'reloaded' | 'failed' | 'ignored' | 'unchanged' | 'not-running' {
     if (!this.running) return 'not-running';
     if (!this.running.hasReload) return 'ignored';
-    const hash = corefileHash(text);
+    const hash = configHash(text, files);
     if (hash === this.metrics.loadedHash) return 'unchanged';
     try {
       this.running = this.load(text, files);

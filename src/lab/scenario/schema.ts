@@ -105,6 +105,11 @@ const corednsSchema = z.strictObject({
   corefile: z.string().optional(),
   /** Other ConfigMap keys (added field), e.g. NodeHosts or files a Corefile `import`s. */
   files: z.record(z.string(), z.string()).default({}),
+  /**
+   * Added field: the keys of the `coredns-custom` ConfigMap (AKS, k3s), mounted at /etc/coredns/custom
+   * for the Corefile's `import custom/*.server` / `*.override`. The ConfigMap exists when this is given.
+   */
+  custom: z.record(z.string().regex(/^[-._a-zA-Z0-9]+$/, 'a ConfigMap key'), z.string()).optional(),
   pods: z.array(corednsPodSchema).default([]),
 });
 

@@ -9,6 +9,7 @@ import { podResolvConf } from '../kubelet/resolv-conf.js';
 import { rngStream, type Rng } from '../net/seeded-rng.js';
 import { CidrIndex, nthAddress } from '../scenario/addresses.js';
 import type { Scenario } from '../scenario/schema.js';
+import { defaultCorednsLocation } from '../../core/model/coredns-location.js';
 import type { NetworkPolicyObject, PolicyPod, PolicyView } from '../net/network-policies.js';
 import { EndpointsController } from './endpoints-controller.js';
 import {
@@ -133,6 +134,7 @@ export class LabState {
     // CoreDNS: ConfigMap, Deployment, ReplicaSet, pods, Service.
     const c = s.coredns;
     this.store.create(t('ConfigMap'), configMapObject({ namespace: c.namespace, name: c.configMap, data: { Corefile: c.corefile, ...c.files } }));
+    if (c.custom) this.store.create(t('ConfigMap'), configMapObject({ namespace: c.namespace, name: defaultCorednsLocation.customConfigMap, data: { ...c.custom } }));
     const corednsTemplate = { metadata: { labels: { ...c.labels } }, spec: corednsPodSpec({ image: c.image, configMap: c.configMap }) };
     this.templateCommands.set(`${c.namespace}/${c.deployment}`, { commands: [] });
     this.createWorkload(

@@ -161,6 +161,7 @@ export async function readCorefile(access: ClusterAccess, loc: CorednsLocation, 
     configMap: { namespace: loc.namespace, name: loc.configMap, resourceVersion: main.value.resourceVersion },
     text,
     files,
+    ...(custom.ok && custom.value ? { custom: { namespace: loc.namespace, name: loc.customConfigMap, resourceVersion: custom.value.resourceVersion } } : {}),
   };
   return { ok: true, value: ev, evidence: [ev, ...(custom.ok ? [] : custom.evidence)] };
 }

@@ -55,7 +55,7 @@ export const apiCalls = {
   readStatefulSet: { verbs: ['get'], group: 'apps', resource: 'statefulsets', scope: 'any-namespace', role: 'diagnose', why: 'the owning workload and its version' },
   readDaemonSet: { verbs: ['get'], group: 'apps', resource: 'daemonsets', scope: 'any-namespace', role: 'diagnose', why: 'the owning workload and its version' },
   addEphemeralContainer: { verbs: ['patch'], group: '', resource: 'pods', subresource: 'ephemeralcontainers', scope: 'any-namespace', role: 'ephemeral-probes', why: 'opt-in: the probe inside the target pod' },
-  patchConfigMap: { verbs: ['patch'], group: '', resource: 'configmaps', scope: 'coredns-namespace', resourceNames: ['coredns'], role: 'patch', why: 'an approved Corefile fix, its rollback' },
+  patchConfigMap: { verbs: ['patch'], group: '', resource: 'configmaps', scope: 'coredns-namespace', resourceNames: corednsConfigMaps, role: 'patch', why: 'an approved Corefile fix (into coredns-custom where the provider manages coredns), its rollback' },
   patchDeployment: { verbs: ['patch'], group: 'apps', resource: 'deployments', scope: 'any-namespace', role: 'patch', why: 'an approved workload fix, its rollback, a CoreDNS restart' },
   patchStatefulSet: { verbs: ['patch'], group: 'apps', resource: 'statefulsets', scope: 'any-namespace', role: 'patch', why: 'an approved workload fix, its rollback' },
   patchDaemonSet: { verbs: ['patch'], group: 'apps', resource: 'daemonsets', scope: 'any-namespace', role: 'patch', why: 'an approved workload fix, its rollback' },

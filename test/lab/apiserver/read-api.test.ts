@@ -18,7 +18,7 @@ describe('lab API server: discovery', () => {
     expect(version).toMatchObject({ major: '1', minor: '32', gitVersion: 'v1.32.4' });
     expect(await (await t.raw('/api')).json()).toMatchObject({ kind: 'APIVersions', versions: ['v1'] });
     const groups = (await (await t.raw('/apis')).json()) as any;
-    expect(groups.groups.map((g: any) => g.name).sort()).toEqual(['apps', 'batch', 'discovery.k8s.io', 'networking.k8s.io', 'rbac.authorization.k8s.io']);
+    expect(groups.groups.map((g: any) => g.name).sort()).toEqual(['apps', 'batch', 'discovery.k8s.io', 'monitoring.coreos.com', 'networking.k8s.io', 'policy', 'rbac.authorization.k8s.io']);
     const core = (await (await t.raw('/api/v1')).json()) as any;
     expect(core.resources.map((r: any) => r.name)).toEqual(
       expect.arrayContaining(['pods', 'pods/exec', 'pods/log', 'pods/proxy', 'pods/ephemeralcontainers', 'services', 'endpoints', 'configmaps', 'nodes', 'namespaces']),

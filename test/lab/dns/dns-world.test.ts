@@ -1,7 +1,7 @@
 /** The DnsWorld contract (src/lab/dns/dns-world.ts, as src/lab/pods/lab-dns-port.ts uses it) with the real Corefile engine and real sockets. */
 import { afterEach, describe, expect, it } from 'vitest';
 import type { LabDnsWorld } from '../../../src/lab/dns/dns-world.js';
-import { corefileHash } from '../../../src/lab/dns/coredns-replica.js';
+import { configHash, corefileHash } from '../../../src/lab/dns/coredns-replica.js';
 import { imageVersion, resolvConfNameservers } from '../../../src/lab/dns/dns-world.js';
 import type { AddressMap } from '../../../src/lab/net/address-map.js';
 import { ask, datas } from './dns-test-client.js';
@@ -38,6 +38,22 @@ describe('DnsWorld', () => {
     expect(world!.loadedCorefileHash('coredns-a')).toBe(corefileHash(next));
     expect(world!.metricsText('coredns-a')).toContain('coredns_reload_failed_total 2');
     expect(datas(await ask(map, '10.245.4.17', '10.96.0.10', 's3.cloud-b.example'))).toEqual(['10.118.163.249']);
+  });
+
+  it('reloadCustomFiles: coredns-custom keys are the files the Corefile imports; changing them reloads, as CoreDNS hashes the config after imports', async () => {
+    const map = await start('split-horizon.yaml');
+    const withImport = `${world!.scenario.coredns.corefile}\nimport custom/*.server\n`;
+    world!.reloadCorefile(withImport);
+    expect(world!.loadedCorefileHash('coredns-a')).toBe(corefileHash(withImport));
+    const custom = { 'cloud-b.example.server': 'cloud-b.example:53 {\n    hosts {\n        192.0.2.55 s3.cloud-b.example\n    }\n}\n' };
+    world!.reloadCustomFiles(custom);
+    const hash = configHash(withImport, { 'custom/cloud-b.example.server': custom['cloud-b.example.server'] });
+    expect(hash).not.toBe(corefileHash(withImport));
+    expect(world!.loadedCorefileHash('coredns-a')).toBe(hash);
+    expect(datas(await ask(map, '10.245.4.17', '10.96.0.10', 's3.cloud-b.example'))).toEqual(['192.0.2.55']);
+    // A key the Corefile does not import changes nothing CoreDNS loads.
+    world!.reloadCustomFiles({ ...custom, 'notes.txt': 'not imported' });
+    expect(world!.loadedCorefileHash('coredns-a')).toBe(hash);
   });
 
   it('replicaLogs: start-up banner, reloads, and one `log` line per query once the Corefile has `log`', async () => {

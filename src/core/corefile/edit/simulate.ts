@@ -16,14 +16,26 @@ export interface SimulationResult {
   diagnostics: Diagnostic[];
 }
 
-/** Explains every query against both texts and compares the answers. */
-export function simulateEdit(beforeText: string, afterText: string, failingQuery: EvalQuery, controlQueries: EvalQuery[], world: EvalWorld, parseOptions: ParseOptions = {}): SimulationResult {
+/**
+ * Explains every query against both texts and compares the answers. `afterSide` gives the after text
+ * other files (an edit that adds an imported file, e.g. a coredns-custom key, and leaves the Corefile as it is).
+ */
+export function simulateEdit(
+  beforeText: string,
+  afterText: string,
+  failingQuery: EvalQuery,
+  controlQueries: EvalQuery[],
+  world: EvalWorld,
+  parseOptions: ParseOptions = {},
+  afterSide: { world?: EvalWorld; parseOptions?: ParseOptions } = {},
+): SimulationResult {
   const popts = { file: 'Corefile', ...parseOptions };
   const before = parseCorefile(beforeText, popts);
-  const after = parseCorefile(afterText, popts);
+  const after = parseCorefile(afterText, { ...popts, ...afterSide.parseOptions });
+  const afterWorld = afterSide.world ?? world;
   const effect = (q: EvalQuery): EditEffect => {
     const b = answerSignature(explain(before.model, q, world));
-    const a = answerSignature(explain(after.model, q, world));
+    const a = answerSignature(explain(after.model, q, afterWorld));
     return { query: q, before: b, after: a, changed: a !== b };
   };
   const failing = effect(failingQuery);
