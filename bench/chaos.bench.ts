@@ -45,6 +45,7 @@ const out = {
   loadAverage: r.loadAverage,
   lostDetail: r.lostDetail,
   duplicateDetail: r.duplicateDetail,
+  doubleApplyDetail: r.doubleApplyDetail,
   failedDetail: r.failedDetail,
 };
 mkdirSync(join(import.meta.dirname, 'results'), { recursive: true });

@@ -23,16 +23,9 @@ export function createRollbackProcessor(deps: ProposalJobDeps) {
     if (!p) throw new UnrecoverableError(`proposal ${proposalId} not found`);
     const said = (outcome: string, more: Partial<AuditEntry> = {}) =>
       audit(deps.log, { action: 'rollback', who: approvedBy, proposal: p, outcome, job: job.id!, ...(job.data.slackRequest ? { slackRequest: job.data.slackRequest } : {}), ...more });
-    if (p.status !== 'rolling-back') {
-      said('skipped', { reason: `the proposal is ${p.status}` });
-      return { outcome: 'skipped' };
-    }
-    if (!p.applied) throw new UnrecoverableError(`proposal ${proposalId} has no applied record to roll back`);
-    try {
-      checkProposalScope('rollback', p, deps.cluster ?? deps.runtime.name, deps.runtime.applyDisabled);
-      const { message } = await deps.runtime.rollbackFix(p.applied);
-      await deps.proposals.transition(proposalId, 'rolling-back', 'rolled-back', approvedBy);
-      // A re-run against the restored state re-proves the report's other fixes (best effort).
+    // The rest of a rollback: re-run against the restored state (re-proves the report's other fixes,
+    // best effort), then tell the thread. The post's job id and the post ledger make it once.
+    const finish = async (message: string): Promise<RollbackJobResult> => {
       let rerun: RerunFinding[] | undefined;
       try {
         rerun = rerunFindings((await deps.runtime.diagnose(verificationTarget(p), () => undefined)).findings);
@@ -42,6 +35,20 @@ export function createRollbackProcessor(deps: ProposalJobDeps) {
       await post({ kind: 'rollback-result', proposalId, outcome: 'rolled-back', message, ...(rerun ? { rerun } : {}) }, 'done');
       said('rolled-back');
       return { outcome: 'rolled-back' };
+    };
+    // Rolled back by an earlier run of this job that died before telling the thread (during the
+    // re-run, which takes seconds): finish it, or the rollback is never reported.
+    if (p.status === 'rolled-back' && p.actor === approvedBy) return finish('Rolled back (the worker that did it stopped before reporting; finished by another).');
+    if (p.status !== 'rolling-back') {
+      said('skipped', { reason: `the proposal is ${p.status}` });
+      return { outcome: 'skipped' };
+    }
+    if (!p.applied) throw new UnrecoverableError(`proposal ${proposalId} has no applied record to roll back`);
+    try {
+      checkProposalScope('rollback', p, deps.cluster ?? deps.runtime.name, deps.runtime.applyDisabled);
+      const { message } = await deps.runtime.rollbackFix(p.applied);
+      await deps.proposals.transition(proposalId, 'rolling-back', 'rolled-back', approvedBy);
+      return await finish(message);
     } catch (err) {
       if (isConflict(err)) {
         // Back to applied: the fix is still in place; a later rollback may be asked again after a look.

@@ -19,6 +19,7 @@ describe('chaos soak (real redis-server with AOF, 3 worker processes over the la
     if (process.env.DNSWHY_SOAK_LOG) console.log(JSON.stringify({ ...r, recoveryMs: { ...r.recoveryMs, all: undefined } }));
     expect(r.lostDetail).toEqual([]);
     expect(r.duplicateDetail).toEqual([]);
+    expect(r.doubleApplyDetail).toEqual([]);
     expect(r.doubleApplies).toBe(0);
     expect(r.diagnoses).toBe(options.diagnoses);
     expect(r.kills).toBeGreaterThan(0);

@@ -56,6 +56,7 @@ export interface SoakResult {
   duplicates: number;
   duplicateDetail: string[];
   doubleApplies: number;
+  doubleApplyDetail: string[];
   kills: number;
   redisRestarts: number;
   /** Answers that were "Could not diagnose" (an answer, but not a report). */
@@ -198,7 +199,7 @@ export async function runSoak(o: SoakOptions): Promise<SoakResult> {
     const approvalDone = (a: NonNullable<Question['approval']>) => a.resultAt !== undefined && (!o.rollBack || proposalNotApplied.has(a.proposalId) || a.rolledBackAt !== undefined);
     // A name is busy while its question runs and while a fix of its thread is applied or rolled back
     // (the verification re-run is a diagnosis of the same question: a new ask would join it).
-    const busyNames = () => new Set(questions.filter((q) => (q.askedAt && !q.answeredAt) || (q.approval && !approvalDone(q.approval)) || (q.otherFixesAt && !q.approval && approvalsStarted < o.approvals)).map((q) => q.name));
+    const busyNames = () => new Set(questions.filter((q) => (q.askedAt && !q.answeredAt) || (q.approval && !approvalDone(q.approval)) || (q.otherFixesAt && !q.approval && !q.noCorefileFix && approvalsStarted < o.approvals)).map((q) => q.name));
     // Done when every question is answered and every approval finished, and no approval is still to
     // start while a report's other fixes are being opened.
     const done = () =>
@@ -247,8 +248,9 @@ export async function runSoak(o: SoakOptions): Promise<SoakResult> {
             void click(`${requester}${q.i}`, actionIds.otherFixes, buttons(report)[actionIds.otherFixes]!, q, report.ts);
           }
           const offered = report ? allButtons(report).filter((b) => b.actionId === actionIds.approveFix) : [];
-          const corefileFix = offered.length >= 2 ? await firstCorefileFix(offered.map((b) => b.value)) : undefined;
-          if (offered.length >= 2 && !corefileFix) q.noCorefileFix = true;
+          const corefileFix = q.otherFixesAt ? await firstCorefileFix(offered.map((b) => b.value)) : undefined;
+          // Not every report has a Corefile fix among its other fixes: give the opened view 15 s.
+          if (q.otherFixesAt && !corefileFix && Date.now() - q.otherFixesAt > 15_000) q.noCorefileFix = true;
           if (report && corefileFix) {
             approvalsStarted += 1;
             q.approval = { proposalId: corefileFix, fixTs: report.ts, clickedAt: Date.now() };
@@ -306,13 +308,17 @@ export async function runSoak(o: SoakOptions): Promise<SoakResult> {
       if (reports.length > 1) duplicateDetail.push(`${q.channel}: ${reports.length} reports`);
     }
     let doubleApplies = 0;
+    const doubleApplyDetail: string[] = [];
     for (const q of questions) {
       if (!q.approval) continue;
       const audit = await proposals.audit(q.approval.proposalId);
       const applying = audit.filter((l) => l.endsWith('->applying')).length;
       const applied = audit.filter((l) => l.endsWith('->applied')).length;
       const expectedResults = q.approval.rollbackAt ? 2 : 1;
-      if (applying > 1 || applied > 1 || results(q).length > expectedResults) doubleApplies += 1;
+      if (applying > 1 || applied > 1 || results(q).length > expectedResults) {
+        doubleApplies += 1;
+        doubleApplyDetail.push(`${q.channel}: proposal ${q.approval.proposalId} audit [${audit.join(', ')}], results [${results(q).map(keyOf).join(', ')}]`);
+      }
     }
     const failedTexts = questions.flatMap((q) => thread(q).filter((m) => keyOf(m).endsWith('-failed')).map((m) => `${q.channel}: ${m.text}`));
     const sorted = [...recovery].sort((a, b) => a - b);
@@ -325,6 +331,7 @@ export async function runSoak(o: SoakOptions): Promise<SoakResult> {
       duplicates: duplicateDetail.length,
       duplicateDetail,
       doubleApplies,
+      doubleApplyDetail,
       kills,
       redisRestarts,
       failedDiagnoses: failedTexts.length,
