@@ -12,6 +12,8 @@ export interface OpenClusterOptions {
   context?: string;
   /** A lab scenario file: start the embedded lab in-process and diagnose it. */
   lab?: string;
+  /** Which of dnswhy's shipped role groups the lab installs (default all); ['diagnose'] is the diagnose-only install. */
+  labRbac?: readonly ('diagnose' | 'patch' | 'ephemeral-probes')[];
 }
 
 export interface OpenedCluster {
@@ -26,7 +28,7 @@ export interface OpenedCluster {
 export async function openCluster(opts: OpenClusterOptions = {}): Promise<OpenedCluster> {
   if (opts.lab) {
     const { startLab } = await import('../lab/lab.js');
-    const lab = await startLab(opts.lab);
+    const lab = await startLab(opts.lab, opts.labRbac ? { rbac: opts.labRbac } : {});
     try {
       // The diagnosis runs as a worker would: with the token of dnswhy's worker service account, so
       // the shipped roles decide what it may do, as on a real cluster.

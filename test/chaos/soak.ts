@@ -118,7 +118,8 @@ function startWorker(redisUrl: string, log: (l: string) => void): Promise<Worker
 export async function runSoak(o: SoakOptions): Promise<SoakResult> {
   const log = o.log ?? (() => undefined);
   const started = Date.now();
-  const h: Harness = await startHarness({ redis: { aof: true }, emulator: { rateLimits: false }, channelIntervalMs: 0 });
+  // One asker drives every question (up to one per name at once): the per-user limit of floods is not what this soak counts.
+  const h: Harness = await startHarness({ redis: { aof: true }, emulator: { rateLimits: false }, channelIntervalMs: 0, maxDiagnosesPerUser: names.length + 1 });
   const workers: WorkerProc[] = [];
   const orphans = new Map<string, { killedAt: number; pidPrefix: string; recoveredAt?: number }>();
   let stoppedAt = 0;

@@ -43,6 +43,8 @@ describe('Redis Sentinel failover during diagnoses (real redis-sentinel, primary
       DNSWHY_OPS_PORT: '0', DNSWHY_OPS_HOST: '127.0.0.1', DNSWHY_LOG_LEVEL: 'error',
       DNSWHY_LAB: join(root, 'scenarios', '000-hybrid-cloud-split-horizon.yaml'),
       REDIS_SENTINELS: setup.sentinels, REDIS_SENTINEL_NAME: sentinelName,
+      // One asker asks every question at once: above the default per-user limit of 3.
+      DNSWHY_MAX_DIAGNOSES_PER_USER: String(questions),
     }, () => undefined);
     expect(serve.redisUrl).toBe(`primary "${sentinelName}" through Sentinel ${setup.sentinels}`);
     const channels = Array.from({ length: questions }, (_, i) => `C0SENT${i}`);

@@ -48,7 +48,7 @@ describe('rediss:// with a real redis-server over TLS and a private CA', { timeo
     expect(serve.redisUrl).toBe(`${tls.url} (TLS, CA from REDIS_TLS_CA_FILE)`);
     await sendSigned(`http://127.0.0.1:${port}/slack/events`, secret, slashCommandBody({ text: 'why mos/mos-model-6c9f7b5d8-x2k4p s3.cloud-b.example', user: 'U0ASKER', channel: 'C0TLS' }));
     const parent = await slack.waitFor('parent', () => slack.messages.find((m) => m.channel === 'C0TLS' && !m.threadTs), 30_000);
-    const report = await slack.waitFor('report', () => slack.thread('C0TLS', parent.ts).find((m) => m.text.startsWith('Broken:')), 90_000);
+    const report = await slack.waitFor('report', () => slack.thread('C0TLS', parent.ts).find((m) => m.ts !== parent.ts && m.text.startsWith('Broken:')), 90_000);
     expect(JSON.stringify(report.blocks)).toContain('upstream-split-horizon');
     const ready = await serve.readiness.report();
     expect(ready.conditions.find((c) => c.name === 'redis')?.ok).toBe(true);

@@ -8,14 +8,16 @@ import { sendSigned, slashCommandBody } from '../../src/emulators/slack/signed-r
 import { HealthStore } from '../../src/store/health-store.js';
 import { FakeRuntime } from '../jobs/helpers/fake-runtime.js';
 import { approver, bystander, channel, messageText, secret, startHarness, type Harness } from './helpers/bot-harness.js';
+import { capturedLog } from './helpers/captured-log.js';
 
 describe('health commands in Slack (HTTP mode, emulator, fake cluster)', () => {
   let h: Harness;
   let runtime: FakeRuntime;
+  const log = capturedLog('info');
 
   beforeAll(async () => {
     runtime = new FakeRuntime({ name: 'lab' });
-    h = await startHarness({ runtime, channelIntervalMs: 0 });
+    h = await startHarness({ runtime, channelIntervalMs: 0, log: log.logger });
   });
   afterAll(async () => h?.stop());
 
@@ -91,4 +93,20 @@ describe('health commands in Slack (HTTP mode, emulator, fake cluster)', () => {
     await ask('unschedule', approver);
     await h.slack.waitFor('nothing to unschedule', () => h.slack.messages.find((x) => x.channel === channel && x.text.includes('No scheduled DNS health summary for this channel')));
   }, 40_000);
+
+  it('a scheduled summary to a channel the bot has not joined (not_in_channel) logs how to invite it, as the confirmation says, and the next run posts once invited', async () => {
+    const target = 'C0PRIVATE';
+    await ask(`schedule */1 * * * * * lab <#${target}|private-dns>`);
+    const notice = await h.slack.waitFor('schedule notice', () => h.slack.messages.find((x) => x.channel === channel && x.text.includes(`summary of *lab* in <#${target}>`)));
+    expect(notice.text).toContain(`invite the bot there with \`/invite @dnswhy\` in <#${target}>`);
+    // Slack refuses the next post: the bot is not a member of the channel.
+    h.slack.inject('chat.postMessage', 1, { error: 'not_in_channel' });
+    const warned = await h.slack.waitFor('the log line', () => log.lines().find((l) => l.error === 'not_in_channel'), 20_000);
+    expect(warned).toMatchObject({ channel: target, cluster: 'lab', scheduled: true });
+    expect(String(warned.msg)).toContain(`dnswhy is not a member of the channel; invite the bot there with \`/invite @dnswhy\` in <#${target}>`);
+    // Invited: the next run posts.
+    await h.slack.waitFor('a summary once invited', () => summaries(target)[0], 20_000);
+    await ask(`unschedule <#${target}>`);
+    await h.slack.waitFor('unscheduled', () => h.slack.messages.find((x) => x.channel === channel && x.text.includes(`from <#${target}>`)));
+  }, 60_000);
 });

@@ -58,20 +58,24 @@ export const staticAnswerUnreachable = defineCheck({
     if (!src) return [];
     const svc = f.dnsServiceIp ? `the cluster DNS Service ${f.dnsServiceIp}` : 'the cluster DNS';
     const localResolvers = [...new Set(z.local.map((u) => u.resolver))];
+    // A cluster whose nodes carry no zone (or one): the pin suits no other zone, it is simply out of date.
+    const zoned = new Set(f.nodes.map((n) => n.zone).filter((zn) => zn !== undefined)).size > 1;
     const explanation = [
       `From ${f.podText}, ${svc} answered ${f.name} with ${listText(z.clusterAddrs)}, a fixed answer from ${src.where} that every client gets.`,
       `From ${f.describeNode(f.pod.node)} those addresses do not accept TCP (${reachText(z, z.clusterAddrs)}).`,
       `The resolver this zone uses (${listText(localResolvers)}) answers ${listText(z.localAddrs)}, and ${listText(z.reachableLocal)} ${z.reachableLocal.length > 1 ? 'do' : 'does'} accept TCP (${reachText(z, z.reachableLocal)}).`,
-      'A static answer that suits one zone breaks the others: the answer has to depend on where the client is.',
+      zoned
+        ? 'A static answer that suits one zone breaks the others: the answer has to depend on where the client is.'
+        : `The nodes are not split into zones, so no client is served by this pin: the entry at ${src.where} is stale, and the resolver has the current address.`,
     ].join(' ');
-    const { fixes, notes } = staticAnswerFixes(f, z);
+    const { fixes, notes } = staticAnswerFixes(f, z, zoned);
     return [
       makeFinding(id, meta, 'static-unreachable', {
         explanation: [explanation, ...notes].join(' '),
         cause: [
           `The pod got ${listText(z.clusterAddrs)}, a fixed answer from ${src.where}; from ${f.describeNode(f.pod.node)} ${z.clusterAddrs.length > 1 ? 'they do' : 'it does'} not accept TCP.`,
           `This zone's resolver (${listText(localResolvers)}) answers ${listText(z.reachableLocal)}, which ${z.reachableLocal.length > 1 ? 'accept' : 'accepts'} TCP.`,
-          'The static answer suits another zone and every client gets it.',
+          zoned ? 'The static answer suits another zone and every client gets it.' : 'The pin is stale: update or remove that entry so the name is forwarded again.',
         ].join(' '),
         evidenceRefs: [...z.clusterRefs, ...(f.corefile ? [f.corefile.id] : []), ...z.local.map((u) => u.evidence.id), ...reachRefs(z, [...z.clusterAddrs, ...z.reachableLocal])],
         fixes,

@@ -41,6 +41,14 @@ export interface BurstOptions {
   timeoutScale?: number;
   /** Sends per query before it counts as a timeout (default 2, glibc's attempts). */
   tries?: number;
+  /**
+   * Send no more queries once one has waited out all its tries while nothing at all was answered
+   * (default false): the target is dead (a lossy one answers most queries within milliseconds,
+   * long before the first timeout), and the rest of the burst would only wait out the same timeouts
+   * again (200 queries at 20 in flight × 2 tries of 500 ms is 10 s). The queries already in flight
+   * still finish, so `count` is then the first window's size.
+   */
+  stopWhenDead?: boolean;
   /** Send an EDNS0 OPT record (default false, like glibc). */
   edns?: boolean;
   /**
@@ -132,8 +140,9 @@ export async function runBurst(server: { ip: string; port?: number }, qname: str
   let finish: () => void = () => undefined;
   const finished = new Promise<void>((resolve) => (finish = resolve));
 
+  const dead = (): boolean => opts.stopWhenDead === true && ok + errors === 0 && timeouts > 0;
   const issue = (s: Slot, now: number): void => {
-    if (issued >= count || now >= stopAt) {
+    if (issued >= count || now >= stopAt || dead()) {
       s.active = false;
       if (slots.every((x) => !x.active)) finish();
       return;

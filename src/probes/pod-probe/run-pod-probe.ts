@@ -239,6 +239,7 @@ async function twin(spec: PodProbeSpec, rt: PodRuntime, ctx: ProbeContext): Prom
             tryTimeoutMs: conf.options.timeout * 1000,
             timeoutScale: scale,
             tries: conf.options.attempts,
+            stopWhenDead: true,
           });
           ctx.add(toBurstEvidence(r, { id: ctx.nextId(), from: ctx.from, at, role: 'dns-service' }));
         })

@@ -33,7 +33,7 @@ import { refreshReport, renderStoredReport } from '../flows/report-thread.js';
 import { postOnce } from '../poster/idempotent-post.js';
 import { uploadOrInline } from '../poster/upload-or-inline.js';
 import { isSlackUnreachable } from '../slack-connection.js';
-import type { SlackPoster } from '../poster/slack-poster.js';
+import { inviteHint, slackErrorWord, type SlackPoster } from '../poster/slack-poster.js';
 
 export interface PostReportDeps {
   poster: SlackPoster;
@@ -116,7 +116,8 @@ export function createPostReportProcessor(deps: PostReportDeps) {
     await deps.reports.create({ id: reportId, cluster: d.cluster, thread, report, requestedBy: d.requestedBy, askers, referenced, createdAt: new Date().toISOString() });
     const brief = briefOf(report);
     const stored = await deps.reports.get(reportId);
-    for (const s of proposedSlots(report, referenced)) {
+    // A diagnose-only worker's fixes get no proposal: nothing to approve, so no button can enqueue an apply.
+    for (const s of report.applyDisabled ? [] : proposedSlots(report, referenced)) {
       const slot = slotKey(s.finding, s.fix);
       if (stored?.slots[slot]) continue;
       const id = proposalIdFor(d.diagnoseJobId, s.finding, s.fix);
@@ -260,7 +261,14 @@ export function createPostReportProcessor(deps: PostReportDeps) {
         return { posted };
       }
       case 'health':
-        posted.health = (await postOnce(poster, ledger, key('health'), { channel: d.channel }, renderHealth(d.summary, d.requestedBy, { scheduled: d.scheduled === true, ...(d.recent ? { recent: d.recent } : {}) }))).ts;
+        try {
+          posted.health = (await postOnce(poster, ledger, key('health'), { channel: d.channel }, renderHealth(d.summary, d.requestedBy, { scheduled: d.scheduled === true, ...(d.recent ? { recent: d.recent } : {}) }))).ts;
+        } catch (err) {
+          // Retrying cannot help until someone invites the bot: say how in the log, and let the next run try again.
+          if (slackErrorWord(err) !== 'not_in_channel') throw err;
+          deps.log?.warn({ channel: d.channel, cluster: d.summary.cluster, scheduled: d.scheduled === true, error: 'not_in_channel' }, `cannot post the DNS health summary: dnswhy is not a member of the channel; ${inviteHint(d.channel)}`);
+          return { posted };
+        }
         // The trend chart (when one matters) goes in the summary's thread, uploaded once per job.
         if (d.trend) posted.healthChart = await uploadOrInline(deps, key('health-chart'), { channel: d.channel, threadTs: posted.health }, { filename: 'dns-health-trend.png', title: d.trend.title, content: '', binary: await renderTrendPng(d.trend) }, d.trend.why);
         return { posted };

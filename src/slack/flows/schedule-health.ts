@@ -11,6 +11,7 @@ import { renderNotice } from '../blocks/apply-blocks.js';
 import type { SlackDeps } from '../deps.js';
 import { channelMention, nextRun } from './schedule-flow.js';
 import { chooseCluster } from './start-diagnosis.js';
+import { inviteHint } from '../poster/slack-poster.js';
 
 /** The scheduler id of a channel's health summary (one per channel and cluster queue). */
 export function healthSchedulerId(channel: string): string {
@@ -48,5 +49,5 @@ export async function schedule(
   if ('error' in choice) return deps.poster.ephemeral(here, user, renderNotice(`:warning: ${choice.error}`));
   const data: HealthJobData = { cluster: choice.cluster, channel: target, requestedBy: user };
   await deps.queues.cluster(choice.cluster).upsertJobScheduler(id, { pattern: cmd.pattern, tz: 'UTC' }, { name: clusterJobNames.health, data, opts: healthJobOptions });
-  await deps.poster.post(here, renderNotice(`:bell: <@${user}> scheduled a DNS health summary of *${choice.cluster}* in ${where}: \`${cmd.pattern}\` (cron, UTC)${nextRun(cmd.pattern)}. \`/dns unschedule\`${target === channel ? '' : ' with the same #channel'} stops it.`));
+  await deps.poster.post(here, renderNotice(`:bell: <@${user}> scheduled a DNS health summary of *${choice.cluster}* in ${where}: \`${cmd.pattern}\` (cron, UTC)${nextRun(cmd.pattern)}. \`/dns unschedule\`${target === channel ? '' : ' with the same #channel'} stops it. If dnswhy is not a member of ${where}, ${inviteHint(target)}.`));
 }

@@ -26,6 +26,17 @@ export interface PosterOptions {
   metrics?: Pick<DnswhyMetrics, 'slackErrors' | 'slackRateLimited'>;
 }
 
+/** Slack's error word of a failed call (`not_in_channel`, `channel_not_found`), when Slack answered. */
+export function slackErrorWord(err: unknown): string | undefined {
+  const word = (err as { data?: { error?: unknown } } | undefined)?.data?.error;
+  return typeof word === 'string' ? word : undefined;
+}
+
+/** What to tell someone when the bot may not post in a channel (a private one it was not invited to). */
+export function inviteHint(channel: string): string {
+  return `invite the bot there with \`/invite @dnswhy\` in <#${channel}> (a private channel needs it; public ones are reached through chat:write.public)`;
+}
+
 /** Where a post goes. */
 export interface PostTarget {
   channel: string;

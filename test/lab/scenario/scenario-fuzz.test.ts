@@ -11,7 +11,7 @@ import { describe, expect, it } from 'vitest';
 import { DnswhyError } from '../../../src/core/errors.js';
 import { ScenarioError, parseScenario } from '../../../src/lab/scenario/load-scenario.js';
 
-const cases = 500;
+const cases = 300;
 const seed = 13_0413;
 const dir = join(import.meta.dirname, '..', '..', '..', 'scenarios');
 const corpus = readdirSync(dir)

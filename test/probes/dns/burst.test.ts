@@ -63,6 +63,19 @@ describe('runBurst', () => {
     expect(dead.seen).toHaveLength(20);
   });
 
+  it('stopWhenDead: a server that never answers ends the burst after the first window of timeouts', async () => {
+    const dead = await startFakeDns(() => null);
+    fakes.push(dead);
+    const r = await runBurst({ ip: dead.host, port: dead.port }, 'api.example', 'A', { count: 200, concurrency: 5, tryTimeoutMs: 5000, timeoutScale: 0.005, tries: 2, stopWhenDead: true });
+    expect(r).toMatchObject({ count: 5, ok: 0, timeouts: 5 });
+    expect(dead.seen).toHaveLength(10);
+  });
+
+  it('stopWhenDead keeps going while anything is answered', async () => {
+    const r = await runBurst({ ip: unbound.host, port: unbound.port }, 'api.default.svc.cluster.local', 'A', { count: 40, concurrency: 5, stopWhenDead: true });
+    expect(r).toMatchObject({ count: 40, ok: 40, timeouts: 0 });
+  });
+
   it('REFUSED replies and a closed port count as errors, by rcode', async () => {
     const refusing = await startFakeDns((q) => reply(q, 'REFUSED'));
     fakes.push(refusing);
