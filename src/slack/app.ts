@@ -16,6 +16,7 @@ import { ProposalStore } from '../store/proposal-store.js';
 import { ReportStore } from '../store/report-store.js';
 import type { Queues } from '../queue/queues.js';
 import { RunningDiagnoses } from '../store/running-diagnoses.js';
+import { PendingHealth } from '../store/pending-health.js';
 import { ApproverPolicy } from './approvals/approver-policy.js';
 import { SchedulerPolicy } from './approvals/scheduler-policy.js';
 import type { SlackDeps } from './deps.js';
@@ -117,6 +118,7 @@ export async function startSlackApp(o: SlackAppOptions): Promise<RunningSlackApp
     proposals: new ProposalStore(o.redis),
     reports: new ReportStore(o.redis),
     running: new RunningDiagnoses(o.redis),
+    pendingHealth: new PendingHealth(o.redis),
     clusters: new ClusterRegistry(o.redis),
     approvers: new ApproverPolicy(client, { ...o.approvers, forbidSelfApproval: o.forbidSelfApproval }),
     schedulers: new SchedulerPolicy(new ApproverPolicy(client, { ...(o.schedulers ?? o.approvers), forbidSelfApproval: false }), o.schedulers !== undefined),
@@ -143,6 +145,7 @@ export async function startSlackApp(o: SlackAppOptions): Promise<RunningSlackApp
       reports: deps.reports,
       fingerprints: new FingerprintLedger(o.redis, o.dedupeWindowSeconds),
       running: deps.running,
+      pendingHealth: deps.pendingHealth,
       proposalTtlSeconds: o.proposalTtlSeconds,
       log: o.log,
       ...(o.docsBaseUrl ? { docsBaseUrl: o.docsBaseUrl } : {}),
