@@ -20,13 +20,13 @@ import { HealthStore } from '../src/store/health-store.js';
 import { createHealthProcessor } from './health.js';
 import { createRollbackProcessor } from './rollback.js';
 import type { Readiness } from '../src/ops/readiness.js';
-import { queueStates, type DnswhyMetrics } from '../src/ops/metrics.js';
+import type { DnswhyMetrics } from '../src/ops/metrics.js';
 import { recordJobAttempt } from './job-metrics.js';
 import { recoverOrphansAtStart } from '../src/queue/recover-orphans.js';
 import { stalledTooOftenReason, workerLockOptions } from '../src/queue/worker-options.js';
 import { reportStalledFailure } from './stalled-failure.js';
 import { checkJobCluster, type JobRefusedError } from './job-scope.js';
-import { setClusterMaxRunning } from '../src/queue/cluster-capacity.js';
+import { queueStateCounts, setClusterMaxRunning } from '../src/queue/cluster-capacity.js';
 
 export interface ClusterWorkerOptions {
   connection: ConnectionOptions;
@@ -118,7 +118,7 @@ export async function startClusterWorker(o: ClusterWorkerOptions): Promise<Runni
     if (job && err.message === stalledTooOftenReason) void reportStalledFailure(job, o.queues, proposals).catch((e: Error) => o.log.warn({ err: e.message, job: job.id }, 'could not report a job that stalled too often'));
   });
   await worker.waitUntilReady();
-  o.metrics?.addQueueSource(async () => [{ cluster: o.cluster, counts: await o.queues.cluster(o.cluster).getJobCounts(...queueStates) }]);
+  o.metrics?.addQueueSource(async () => [{ cluster: o.cluster, counts: await queueStateCounts(o.queues.cluster(o.cluster)) }]);
   // Jobs whose worker died before this one started are taken over now, not at the next stalled checks.
   const orphans = recoverOrphansAtStart(o.queues.cluster(o.cluster), o.redis, o.log, o.lockDurationMs ?? workerLockOptions.lockDuration);
   await orphans.first;

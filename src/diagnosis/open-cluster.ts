@@ -20,6 +20,10 @@ export interface OpenedCluster {
   access: ClusterAccess;
   network: NetworkPosition;
   name: string;
+  /** The nodes' conntrack statistics can be read (the netns lab: the kernel's own counters per node). */
+  nodeConntrack?: boolean;
+  /** False when this process has no route into the cluster (the netns lab): no worker queries. */
+  workerQueries?: boolean;
   /** The running lab, when one was started (for applying fixes and inspecting state in tests). */
   lab?: import('../lab/lab.js').Lab;
   close(): Promise<void>;
@@ -33,7 +37,7 @@ export async function openCluster(opts: OpenClusterOptions = {}): Promise<Opened
       // The diagnosis runs as a worker would: with the token of dnswhy's worker service account, so
       // the shipped roles decide what it may do, as on a real cluster.
       const access = KubeClusterAccess.fromKubeconfig(lab.workerKubeconfigPath);
-      return { access, network: lab.workerNetwork, name: `lab:${lab.scenario.name}`, lab, close: () => lab.stop() };
+      return { access, network: lab.workerNetwork, name: `lab:${lab.scenario.name}`, lab, ...(lab.backendName === 'netns' ? { nodeConntrack: true, workerQueries: false } : {}), close: () => lab.stop() };
     } catch (err) {
       await lab.stop();
       throw err;

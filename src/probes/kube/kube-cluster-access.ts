@@ -33,7 +33,7 @@ import type {
 import { NotFoundError, TransientError } from '../../core/cluster-access.js';
 import type { NodeFacts, OwnerRef, ServiceEndpoints, ServiceFacts } from '../../core/model/index.js';
 import type { WorkloadKind } from '../../core/model/workload-kinds.js';
-import { fromEndpointSlices, fromEndpoints, plain, toClusterPod, toDaemonSetInfo, toNodeFacts, toServiceFacts } from './convert.js';
+import { fromEndpointSlices, fromEndpoints, plain, toClusterPod, toNetworkPolicyJson, toDaemonSetInfo, toNodeFacts, toServiceFacts } from './convert.js';
 import { execInPod } from './exec.js';
 import { getJson } from './get-json.js';
 import { apiCalls, type ApiCall, type ApiCallId } from './api-calls.js';
@@ -261,7 +261,7 @@ export class KubeClusterAccess implements ClusterAccess {
 
   async listNetworkPolicies(namespace: string): Promise<unknown[]> {
     const list = await this.call('listNetworkPolicies', { namespace }, () => this.networking.listNamespacedNetworkPolicy({ namespace }));
-    return list.items.map((p) => plain(p));
+    return list.items.map((p) => toNetworkPolicyJson(p));
   }
 
   async listDaemonSets(namespace: string, opts: ListOptions = {}): Promise<DaemonSetInfo[]> {
