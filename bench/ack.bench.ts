@@ -7,7 +7,8 @@
  * 2. `serve` all-in-one (`--role all`: the app, the lab and its worker in one process), where the
  *    worker diagnoses every command it enqueued while the acks are being measured.
  * The machine's 1-minute load average is recorded with each figure.
- * Writes bench/results/ack.json. Run: npx tsx bench/ack.bench.ts
+ * Writes bench/results/ack.json. Run: npx tsx bench/ack.bench.ts (BENCH_CPU_PROF_DIR=DIR: each serve
+ * process writes a CPU profile there, the evidence of where an ack's time goes)
  */
 import { spawn, spawnSync, type ChildProcess } from 'node:child_process';
 import { mkdirSync, writeFileSync } from 'node:fs';
@@ -118,7 +119,8 @@ async function measure(role: 'app' | 'all', redisUrl: string, apiUrl: string, go
     DNSWHY_LOG_LEVEL: 'error',
     ...(role === 'all' ? { DNSWHY_LAB: join(root, 'scenarios', 'healthy-cluster.yaml') } : {}),
   };
-  const serve = await startChild([join(root, 'bin', 'dnswhy.js'), 'serve', '--role', role], env, /Slack app listening/, `serve --role ${role}`);
+  const prof = process.env.BENCH_CPU_PROF_DIR ? ['--cpu-prof', `--cpu-prof-dir=${process.env.BENCH_CPU_PROF_DIR}`] : [];
+  const serve = await startChild([...prof, join(root, 'bin', 'dnswhy.js'), 'serve', '--role', role], env, /Slack app listening/, `serve --role ${role}`);
   const redis = new Redis(redisUrl, { maxRetriesPerRequest: null });
   try {
     // --role app has no worker: a live heartbeat makes the cluster look served, so every command

@@ -15,6 +15,7 @@ import { runSoak, type SoakOptions } from '../test/chaos/soak.js';
 const options: SoakOptions = {
   diagnoses: Number(process.env.BENCH_CHAOS_DIAGNOSES ?? 300),
   approvals: Number(process.env.BENCH_CHAOS_APPROVALS ?? 50),
+  rollBack: true,
   workers: 3,
   killEveryMs: 4000,
   deadlineMs: 60 * 60_000,

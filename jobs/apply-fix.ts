@@ -14,6 +14,7 @@ import { postJobName } from '../src/queue/names.js';
 import type { Proposal } from '../src/store/proposal-store.js';
 import { describeError, isConflict, isPermanent } from './classify-error.js';
 import type { ProposalJobDeps } from './proposal-job-deps.js';
+import { checkProposalScope } from './job-scope.js';
 import { audit, type AuditEntry } from '../src/store/audit-log.js';
 
 /**
@@ -44,6 +45,8 @@ export function createApplyFixProcessor(deps: ProposalJobDeps) {
     let reloadNote: string | undefined;
     if (!record) {
       try {
+        // Before anything is written: this worker's cluster, the proposal's own object and fields only, never diagnose-only.
+        checkProposalScope('apply-fix', p, deps.cluster ?? deps.runtime.name, deps.runtime.applyDisabled);
         const outcome = await deps.runtime.applyFix(p.fix, { beforeWrite: (previous) => deps.proposals.recordIntent(proposalId, previous) });
         record = outcome.record;
         message = outcome.message;

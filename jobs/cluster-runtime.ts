@@ -19,6 +19,8 @@ export interface ApplyOutcome {
 
 export interface ClusterRuntime {
   readonly name: string;
+  /** Set when this worker must not change the cluster (a diagnose-only install): why, in words for the thread. */
+  readonly applyDisabled?: string;
   /** Runs one diagnosis; throws PodNotFoundError / ForbiddenError (permanent) or other errors (retried). */
   diagnose(target: DiagnosisTarget, onProgress: (step: string, done: number, total: number) => void): Promise<Report>;
   /**

@@ -6,7 +6,7 @@
  */
 import { randomUUID } from 'node:crypto';
 import { hostname } from 'node:os';
-import { Worker, type ConnectionOptions, type Job } from 'bullmq';
+import { UnrecoverableError, Worker, type ConnectionOptions, type Job } from 'bullmq';
 import type { Redis } from 'ioredis';
 import { ClusterRegistry } from '../src/store/cluster-registry.js';
 import type { QueueLogger } from '../src/queue/connection.js';
@@ -20,12 +20,13 @@ import { HealthStore } from '../src/store/health-store.js';
 import { createHealthProcessor } from './health.js';
 import { createRollbackProcessor } from './rollback.js';
 import type { Readiness } from '../src/ops/readiness.js';
-import { queueStates, type DnswhyMetrics } from '../src/ops/metrics.js';
+import type { DnswhyMetrics } from '../src/ops/metrics.js';
 import { recordJobAttempt } from './job-metrics.js';
 import { recoverOrphansAtStart } from '../src/queue/recover-orphans.js';
 import { stalledTooOftenReason, workerLockOptions } from '../src/queue/worker-options.js';
 import { reportStalledFailure } from './stalled-failure.js';
-import { setClusterMaxRunning } from '../src/queue/cluster-capacity.js';
+import { checkJobCluster, type JobRefusedError } from './job-scope.js';
+import { queueStateCounts, setClusterMaxRunning } from '../src/queue/cluster-capacity.js';
 
 export interface ClusterWorkerOptions {
   connection: ConnectionOptions;
@@ -63,8 +64,8 @@ export async function startClusterWorker(o: ClusterWorkerOptions): Promise<Runni
   const proposals = new ProposalStore(o.redis);
   const processors: Record<string, (job: Job) => Promise<unknown>> = {
     [clusterJobNames.diagnose]: createDiagnoseProcessor({ runtime: o.runtime, queues: o.queues, log: o.log, ...(o.progressIntervalMs !== undefined ? { progressIntervalMs: o.progressIntervalMs } : {}) }),
-    [clusterJobNames.applyFix]: createApplyFixProcessor({ runtime: o.runtime, queues: o.queues, proposals, log: o.log }),
-    [clusterJobNames.rollback]: createRollbackProcessor({ runtime: o.runtime, queues: o.queues, proposals, log: o.log }),
+    [clusterJobNames.applyFix]: createApplyFixProcessor({ runtime: o.runtime, queues: o.queues, proposals, log: o.log, cluster: o.cluster }),
+    [clusterJobNames.rollback]: createRollbackProcessor({ runtime: o.runtime, queues: o.queues, proposals, log: o.log, cluster: o.cluster }),
     [clusterJobNames.health]: createHealthProcessor({ runtime: o.runtime, queues: o.queues, store: new HealthStore(o.redis) }),
   };
   // Before the worker takes its first job.
@@ -77,7 +78,16 @@ export async function startClusterWorker(o: ClusterWorkerOptions): Promise<Runni
     clusterQueueName(o.cluster),
     async (job: Job) => {
       const p = processors[job.name];
-      if (!p) throw new Error(`unknown job "${job.name}" on the cluster queue`);
+      if (!p) throw new UnrecoverableError(`unknown job "${job.name}" on the cluster queue`);
+      // Jobs that name their cluster must name this one (apply-fix and rollback check their stored proposal).
+      if (job.name === clusterJobNames.diagnose || job.name === clusterJobNames.health) {
+        try {
+          checkJobCluster(job.name, (job.data as { cluster?: string }).cluster, o.cluster);
+        } catch (err) {
+          o.log.error({ job: job.id, name: job.name, code: (err as JobRefusedError).code, err: (err as Error).message }, 'job refused');
+          throw new UnrecoverableError((err as Error).message);
+        }
+      }
       active += 1;
       const started = performance.now();
       const seconds = () => (performance.now() - started) / 1000;
@@ -108,7 +118,7 @@ export async function startClusterWorker(o: ClusterWorkerOptions): Promise<Runni
     if (job && err.message === stalledTooOftenReason) void reportStalledFailure(job, o.queues, proposals).catch((e: Error) => o.log.warn({ err: e.message, job: job.id }, 'could not report a job that stalled too often'));
   });
   await worker.waitUntilReady();
-  o.metrics?.addQueueSource(async () => [{ cluster: o.cluster, counts: await o.queues.cluster(o.cluster).getJobCounts(...queueStates) }]);
+  o.metrics?.addQueueSource(async () => [{ cluster: o.cluster, counts: await queueStateCounts(o.queues.cluster(o.cluster)) }]);
   // Jobs whose worker died before this one started are taken over now, not at the next stalled checks.
   const orphans = recoverOrphansAtStart(o.queues.cluster(o.cluster), o.redis, o.log, o.lockDurationMs ?? workerLockOptions.lockDuration);
   await orphans.first;

@@ -2,7 +2,7 @@
  * The real ClusterRuntime: a kubeconfig / in-cluster API, or an in-process lab (DNSWHY_LAB),
  * diagnosed with the orchestrator and changed only through the remediation layer.
  */
-import { openCluster, type OpenedCluster } from '../src/diagnosis/open-cluster.js';
+import { openCluster, type OpenClusterOptions, type OpenedCluster } from '../src/diagnosis/open-cluster.js';
 import { runDiagnosis } from '../src/diagnosis/run-diagnosis.js';
 import { applyFix, recoverApplied } from '../src/remediation/apply-fix.js';
 import type { ApplyResult, PreviousVersion } from '../src/remediation/apply-types.js';
@@ -13,6 +13,7 @@ import type { ApplyOutcome, ClusterRuntime } from './cluster-runtime.js';
 import { gatherHealth } from '../src/probes/health/gather-health.js';
 import { codedError } from '../src/core/errors.js';
 import { meterProbePods, type ProbePodOutcome } from './probe-pod-meter.js';
+import { diagnoseOnlyReason } from './job-scope.js';
 import { resolveProbeImage, type ProbeImageConfig, type ResolvedProbeImage } from './probe-image.js';
 
 export interface OpenRuntimeOptions {
@@ -31,6 +32,10 @@ export interface OpenRuntimeOptions {
   probe?: ProbeImageConfig;
   /** The worker's own pod (POD_NAMESPACE, POD_NAME), to learn the image it runs. */
   self?: { namespace: string; name: string };
+  /** In a lab: the shipped role groups it installs (default all). */
+  labRbac?: OpenClusterOptions['labRbac'];
+  /** The install has no patch role (DNSWHY_DIAGNOSE_ONLY): reports say so, apply and rollback are refused. */
+  diagnoseOnly?: boolean;
 }
 
 /** A runtime plus, when it runs a lab, the lab itself (tests inspect it). */
@@ -54,15 +59,20 @@ async function corefilePrevious(access: ClusterAccess, fix: CorefilePatchFix): P
 
 /** Opens the cluster (or starts the lab) and returns the runtime. */
 export async function openClusterRuntime(o: OpenRuntimeOptions): Promise<OpenedRuntime> {
-  const cluster = await openCluster({ ...(o.kubeconfig ? { kubeconfig: o.kubeconfig } : {}), ...(o.lab ? { lab: o.lab } : {}) });
+  const cluster = await openCluster({ ...(o.kubeconfig ? { kubeconfig: o.kubeconfig } : {}), ...(o.lab ? { lab: o.lab } : {}), ...(o.labRbac ? { labRbac: o.labRbac } : {}) });
   const handle = { access: o.onProbePod ? meterProbePods(cluster.access, o.onProbePod) : cluster.access, network: cluster.network, name: o.name };
+  const applyDisabled = o.diagnoseOnly ? diagnoseOnlyReason(o.name) : undefined;
   const probe = await resolveProbeImage(cluster.access, o.probe ?? {}, o.self);
   const applyOpts = { reloadTimeoutMs: o.reloadTimeoutMs ?? 90_000, ...(o.pollMs ? { pollMs: o.pollMs } : {}) };
   return {
     name: o.name,
     ...(cluster.lab ? { lab: cluster.lab } : {}),
     probe,
-    diagnose: (target, onProgress) => runDiagnosis(handle, target, { onProgress, probeImage: probe.probeImage, ...(o.burst ? { burst: o.burst } : {}) }),
+    ...(applyDisabled ? { applyDisabled } : {}),
+    async diagnose(target, onProgress) {
+      const report = await runDiagnosis(handle, target, { onProgress, probeImage: probe.probeImage, ...(o.burst ? { burst: o.burst } : {}) });
+      return applyDisabled ? { ...report, applyDisabled } : report;
+    },
     async applyFix(fix, hooks) {
       const r = await applyFix(cluster.access, fix, { ...applyOpts, ...(hooks?.beforeWrite ? { beforeWrite: hooks.beforeWrite } : {}) });
       return { record: { ...(r.newResourceVersion ? { resourceVersion: r.newResourceVersion } : {}), previous: r.previous, result: r, appliedAt: new Date().toISOString() }, ...describeApply(r) };

@@ -10,4 +10,6 @@ export interface ProposalJobDeps {
   proposals: ProposalStore;
   /** Where the audit line of each apply and rollback goes. */
   log: QueueLogger;
+  /** The cluster this worker serves (default: the runtime's name); a proposal of another is refused. */
+  cluster?: string;
 }

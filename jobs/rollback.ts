@@ -11,6 +11,7 @@ import { postJobName } from '../src/queue/names.js';
 import { verificationTarget } from './apply-fix.js';
 import { describeError, isConflict, isPermanent } from './classify-error.js';
 import type { ProposalJobDeps } from './proposal-job-deps.js';
+import { checkProposalScope } from './job-scope.js';
 import { audit, type AuditEntry } from '../src/store/audit-log.js';
 
 /** Builds the rollback processor. */
@@ -28,6 +29,7 @@ export function createRollbackProcessor(deps: ProposalJobDeps) {
     }
     if (!p.applied) throw new UnrecoverableError(`proposal ${proposalId} has no applied record to roll back`);
     try {
+      checkProposalScope('rollback', p, deps.cluster ?? deps.runtime.name, deps.runtime.applyDisabled);
       const { message } = await deps.runtime.rollbackFix(p.applied);
       await deps.proposals.transition(proposalId, 'rolling-back', 'rolled-back', approvedBy);
       // A re-run against the restored state re-proves the report's other fixes (best effort).

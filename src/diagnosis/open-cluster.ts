@@ -12,12 +12,18 @@ export interface OpenClusterOptions {
   context?: string;
   /** A lab scenario file: start the embedded lab in-process and diagnose it. */
   lab?: string;
+  /** Which of dnswhy's shipped role groups the lab installs (default all); ['diagnose'] is the diagnose-only install. */
+  labRbac?: readonly ('diagnose' | 'patch' | 'ephemeral-probes')[];
 }
 
 export interface OpenedCluster {
   access: ClusterAccess;
   network: NetworkPosition;
   name: string;
+  /** The nodes' conntrack statistics can be read (the netns lab: the kernel's own counters per node). */
+  nodeConntrack?: boolean;
+  /** False when this process has no route into the cluster (the netns lab): no worker queries. */
+  workerQueries?: boolean;
   /** The running lab, when one was started (for applying fixes and inspecting state in tests). */
   lab?: import('../lab/lab.js').Lab;
   close(): Promise<void>;
@@ -26,12 +32,12 @@ export interface OpenedCluster {
 export async function openCluster(opts: OpenClusterOptions = {}): Promise<OpenedCluster> {
   if (opts.lab) {
     const { startLab } = await import('../lab/lab.js');
-    const lab = await startLab(opts.lab);
+    const lab = await startLab(opts.lab, opts.labRbac ? { rbac: opts.labRbac } : {});
     try {
       // The diagnosis runs as a worker would: with the token of dnswhy's worker service account, so
       // the shipped roles decide what it may do, as on a real cluster.
       const access = KubeClusterAccess.fromKubeconfig(lab.workerKubeconfigPath);
-      return { access, network: lab.workerNetwork, name: `lab:${lab.scenario.name}`, lab, close: () => lab.stop() };
+      return { access, network: lab.workerNetwork, name: `lab:${lab.scenario.name}`, lab, ...(lab.backendName === 'netns' ? { nodeConntrack: true, workerQueries: false } : {}), close: () => lab.stop() };
     } catch (err) {
       await lab.stop();
       throw err;

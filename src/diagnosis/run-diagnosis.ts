@@ -17,6 +17,10 @@ export interface ClusterHandle {
   access: ClusterAccess;
   network: NetworkPosition;
   name: string;
+  /** The nodes' conntrack statistics can be read by hostNetwork probe pods (the netns lab; opt-in elsewhere). */
+  nodeConntrack?: boolean;
+  /** False when the worker has no route into the cluster's networks (the netns lab): no worker queries. */
+  workerQueries?: boolean;
 }
 
 export interface DiagnosisOptions {
@@ -24,6 +28,8 @@ export interface DiagnosisOptions {
   /** Burst probe size; the default is 200 queries, 20 at a time. */
   burst?: { count: number; concurrency: number };
   probeMode?: 'twin-pod' | 'ephemeral';
+  /** Read the nodes' conntrack statistics with hostNetwork probe pods (default: what the cluster handle says). */
+  nodeConntrack?: boolean;
   /** Probe pods' image and how to pull it (default: the release's image). */
   probeImage?: ProbeImage;
   /** The checks to run: the registry unless a test brings its own. */
@@ -41,6 +47,8 @@ export async function runDiagnosis(cluster: ClusterHandle, target: DiagnosisTarg
       network: cluster.network,
       burst: opts.burst,
       probeMode: opts.probeMode,
+      ...((opts.nodeConntrack ?? cluster.nodeConntrack) ? { nodeConntrack: true } : {}),
+      ...(cluster.workerQueries === false ? { workerQueries: false } : {}),
       ...(opts.probeImage ? { probeImage: opts.probeImage } : {}),
       onProgress: (step) => opts.onProgress?.(step, 0, steps.length),
     },

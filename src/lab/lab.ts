@@ -76,6 +76,8 @@ export interface Lab {
    * the namespaces, and must never use the host's).
    */
   workerNetwork: NetworkPosition;
+  /** loopback or netns (docs/netns-lab.md). */
+  backendName: 'loopback' | 'netns';
   /** The DNS world, or undefined when started with `dns: false`. */
   dns: LabDnsPort | undefined;
   state: LabState;
@@ -151,6 +153,7 @@ export async function startLab(scenarioOrPath: Scenario | string, opts: StartLab
     adminToken,
     network,
     workerNetwork,
+    backendName: kernel ? 'netns' : 'loopback',
     dns: dns.value,
     state,
     backend,

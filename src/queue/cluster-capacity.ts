@@ -8,6 +8,10 @@
  * cluster never runs more than that many diagnoses, nor the probe pods of more than that many (a
  * diagnosis runs its twin probe pod and one node-view probe pod per node of the pod and of CoreDNS).
  *
+ * A job whose worker was SIGKILLed still counts against the cap until BullMQ's stalled check hands
+ * it back (at most lockDuration + stalledInterval, worker-options.ts) or a starting worker takes it
+ * over (recover-orphans.ts): a crash costs the cluster that slot for those seconds, never for good.
+ *
  * Diagnoses are enqueued with a priority (job-options.ts) and fixes without: BullMQ takes jobs from
  * its plain wait list before its prioritized set, so an approver's click is not queued behind a
  * flood of questions. A diagnosis's place in line is therefore every job in the wait list plus the
@@ -42,4 +46,13 @@ export async function setClusterMaxRunning(queue: Queue, max: number): Promise<v
 /** The cap of a cluster's queue, if one is set. */
 export async function clusterMaxRunning(queue: Queue): Promise<number | undefined> {
   return (await queue.getGlobalConcurrency()) ?? undefined;
+}
+
+/**
+ * A cluster queue's jobs by state as an operator means them: a diagnosis waits in BullMQ's
+ * prioritized set (see above), so "waiting" counts the wait list and the prioritized set together.
+ */
+export async function queueStateCounts(queue: Queue): Promise<{ waiting: number; active: number; delayed: number; failed: number }> {
+  const c = await queue.getJobCounts('waiting', 'prioritized', 'active', 'delayed', 'failed');
+  return { waiting: (c.waiting ?? 0) + (c.prioritized ?? 0), active: c.active ?? 0, delayed: c.delayed ?? 0, failed: c.failed ?? 0 };
 }

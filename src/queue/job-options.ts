@@ -21,8 +21,11 @@ export const changeJobOptions: JobsOptions = { attempts: 3, backoff: { type: 'ex
 /** post-report: Slack outages and rate limits retry for a long time without re-running the diagnosis. */
 export const postJobOptions: JobsOptions = { attempts: 10, backoff: { type: 'exponential', delay: 1000 }, ...keep };
 
-/** health: a summary is worth one retry; a scheduled one comes again at its next time anyway. */
-export const healthJobOptions: JobsOptions = { attempts: 2, backoff: { type: 'exponential', delay: 2000 }, removeOnComplete: { age: 3600 }, removeOnFail: { age: 86400 } };
+/**
+ * health: a summary is worth one retry; a scheduled one comes again at its next time anyway. It
+ * waits in line with the diagnoses (same priority), so a burst of summaries does not pass them.
+ */
+export const healthJobOptions: JobsOptions = { attempts: 2, backoff: { type: 'exponential', delay: 2000 }, priority: diagnoseJobOptions.priority!, removeOnComplete: { age: 3600 }, removeOnFail: { age: 86400 } };
 
 /** progress updates: cheap and superseded by the next one, so kept nowhere and retried once. */
 export const progressJobOptions: JobsOptions = { attempts: 2, removeOnComplete: true, removeOnFail: true };

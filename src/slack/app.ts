@@ -16,6 +16,7 @@ import { ProposalStore } from '../store/proposal-store.js';
 import { ReportStore } from '../store/report-store.js';
 import type { Queues } from '../queue/queues.js';
 import { RunningDiagnoses } from '../store/running-diagnoses.js';
+import { PendingHealth } from '../store/pending-health.js';
 import { ApproverPolicy } from './approvals/approver-policy.js';
 import { SchedulerPolicy } from './approvals/scheduler-policy.js';
 import type { SlackDeps } from './deps.js';
@@ -25,7 +26,8 @@ import { RedisReplayGuard } from './receiver/replay-guard.js';
 import { VerifiedHttpReceiver } from './receiver/verified-http-receiver.js';
 import type { Readiness } from '../ops/readiness.js';
 import { slackSdkLogger } from './slack-sdk-logger.js';
-import { queueStates, type DnswhyMetrics } from '../ops/metrics.js';
+import type { DnswhyMetrics } from '../ops/metrics.js';
+import { queueStateCounts } from '../queue/cluster-capacity.js';
 import { SlackConnection, type SlackConnectionOptions } from './slack-connection.js';
 import { InstanceHeartbeat } from '../store/instance-heartbeat.js';
 import { resumeInterruptedStarts } from './flows/resume-diagnoses.js';
@@ -116,6 +118,7 @@ export async function startSlackApp(o: SlackAppOptions): Promise<RunningSlackApp
     proposals: new ProposalStore(o.redis),
     reports: new ReportStore(o.redis),
     running: new RunningDiagnoses(o.redis),
+    pendingHealth: new PendingHealth(o.redis),
     clusters: new ClusterRegistry(o.redis),
     approvers: new ApproverPolicy(client, { ...o.approvers, forbidSelfApproval: o.forbidSelfApproval }),
     schedulers: new SchedulerPolicy(new ApproverPolicy(client, { ...(o.schedulers ?? o.approvers), forbidSelfApproval: false }), o.schedulers !== undefined),
@@ -127,7 +130,7 @@ export async function startSlackApp(o: SlackAppOptions): Promise<RunningSlackApp
   registerListeners(app, deps);
   o.metrics?.addQueueSource(async () => {
     const live = await deps.clusters.live();
-    return Promise.all(live.map(async ({ name }) => ({ cluster: name, counts: await o.queues.cluster(name).getJobCounts(...queueStates) })));
+    return Promise.all(live.map(async ({ name }) => ({ cluster: name, counts: await queueStateCounts(o.queues.cluster(name)) })));
   });
   const postWorker = await startPostWorker({
     connection: o.connection,
@@ -142,6 +145,7 @@ export async function startSlackApp(o: SlackAppOptions): Promise<RunningSlackApp
       reports: deps.reports,
       fingerprints: new FingerprintLedger(o.redis, o.dedupeWindowSeconds),
       running: deps.running,
+      pendingHealth: deps.pendingHealth,
       proposalTtlSeconds: o.proposalTtlSeconds,
       log: o.log,
       ...(o.docsBaseUrl ? { docsBaseUrl: o.docsBaseUrl } : {}),

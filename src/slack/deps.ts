@@ -7,6 +7,7 @@ import type { ProposalStore } from '../store/proposal-store.js';
 import type { ReportStore } from '../store/report-store.js';
 import type { Queues } from '../queue/queues.js';
 import type { RunningDiagnoses } from '../store/running-diagnoses.js';
+import type { PendingHealth } from '../store/pending-health.js';
 import type { ApproverPolicy } from './approvals/approver-policy.js';
 import type { SchedulerPolicy } from './approvals/scheduler-policy.js';
 import type { SlackPoster } from './poster/slack-poster.js';
@@ -19,6 +20,8 @@ export interface SlackDeps {
   proposals: ProposalStore;
   reports: ReportStore;
   running: RunningDiagnoses;
+  /** On-demand health summaries on their way (one per cluster and channel). */
+  pendingHealth: PendingHealth;
   clusters: ClusterRegistry;
   approvers: ApproverPolicy;
   /** Who may schedule summaries into other channels. */

@@ -38,8 +38,12 @@ export interface SoakOptions {
   workers: number;
   /** A random worker is SIGKILLed this often. */
   killEveryMs: number;
-  /** Give up (and count what is missing as lost) after this long. */
+  /** Give up (and count what is missing as lost) this long after the first question. */
   deadlineMs: number;
+  /** Roll back each applied fix (and wait for the rollback's result). */
+  rollBack: boolean;
+  /** Give up when nothing was answered for this long (default 2 minutes). */
+  stallMs?: number;
   log?: (line: string) => void;
 }
 
@@ -77,6 +81,8 @@ interface Question {
   name: string;
   askedAt?: number;
   otherFixesAt?: number;
+  /** Its report's other fixes opened without a Corefile fix among them. */
+  noCorefileFix?: boolean;
   /** The HTTP answer to the slash command (what Slack would show the asker on an error). */
   asked?: string;
   parentTs?: string;
@@ -128,10 +134,14 @@ export async function runSoak(o: SoakOptions): Promise<SoakResult> {
   let redisRestarts = 0;
   let stopping = false;
   try {
-    for (let i = 0; i < o.workers; i++) workers.push(await startWorker(h.redisServer.url, log));
+    workers.push(...(await Promise.all(Array.from({ length: o.workers }, () => startWorker(h.redisServer.url, log)))));
     const queue = h.queues.cluster('lab');
     const proposals = new ProposalStore(h.redis);
     const questions: Question[] = Array.from({ length: o.diagnoses }, (_, i) => ({ i, channel: `C0CHAOS${i}`, name: names[i % names.length]! }));
+    const firstCorefileFix = async (ids: string[]) => {
+      for (const id of ids) if ((await proposals.get(id).catch(() => undefined))?.fix.kind === 'corefile-patch') return id;
+      return undefined;
+    };
     const click = (user: string, actionId: string, value: string, q: Question, messageTs: string) =>
       sendSigned(h.bot.eventsUrl!, secret, blockActionsBody({ user, channel: q.channel, messageTs, threadTs: q.parentTs!, actionId, value })).catch(() => undefined);
     const thread = (q: Question) => (q.parentTs ? h.slack.thread(q.channel, q.parentTs) : []);
@@ -155,11 +165,6 @@ export async function runSoak(o: SoakOptions): Promise<SoakResult> {
         for (const j of held) orphans.set(j.id!, { killedAt, pidPrefix: prefix });
         log(`killed worker ${victim.pid} holding ${held.length} job(s)`);
         starting.push(startWorker(h.redisServer.url, log).then((w) => (stopping ? w.child.kill('SIGKILL') : workers.push(w)), (e: Error) => log(`replacement failed: ${e.message}`)));
-        if (redisRestarts === 0 && questions.filter((q) => q.answeredAt).length >= o.diagnoses / 3) {
-          await h.redisServer.restart('kill');
-          redisRestarts += 1;
-          log('redis killed and restarted (AOF)');
-        }
       }
     })();
     // Recovery of the killed workers' jobs: handed back (waiting again, or taken by another worker,
@@ -187,27 +192,51 @@ export async function runSoak(o: SoakOptions): Promise<SoakResult> {
 
     let next = 0;
     let approvalsStarted = 0;
-    const deadline = started + o.deadlineMs;
+    // From the first question on (starting three labs on a loaded machine takes a while).
+    const deadline = Date.now() + o.deadlineMs;
     const proposalNotApplied = new Set<string>();
-    const approvalDone = (a: NonNullable<Question['approval']>) => a.resultAt !== undefined && (proposalNotApplied.has(a.proposalId) || a.rolledBackAt !== undefined);
+    const approvalDone = (a: NonNullable<Question['approval']>) => a.resultAt !== undefined && (!o.rollBack || proposalNotApplied.has(a.proposalId) || a.rolledBackAt !== undefined);
     // A name is busy while its question runs and while a fix of its thread is applied or rolled back
     // (the verification re-run is a diagnosis of the same question: a new ask would join it).
     const busyNames = () => new Set(questions.filter((q) => (q.askedAt && !q.answeredAt) || (q.approval && !approvalDone(q.approval)) || (q.otherFixesAt && !q.approval && approvalsStarted < o.approvals)).map((q) => q.name));
-    const done = () => next >= questions.length && questions.every((q) => q.answeredAt && (!q.approval || approvalDone(q.approval)));
-    while (Date.now() < deadline && !done()) {
+    // Done when every question is answered and every approval finished, and no approval is still to
+    // start while a report's other fixes are being opened.
+    const done = () =>
+      next >= questions.length &&
+      questions.every((q) => q.answeredAt && (!q.approval || approvalDone(q.approval))) &&
+      (approvalsStarted >= o.approvals || questions.every((q) => !q.otherFixesAt || q.approval || q.noCorefileFix));
+    // A soak that stops moving (nothing answered for stallMs) ends early: what is missing is lost.
+    let progressAt = Date.now();
+    let progressMark = '';
+    while (Date.now() < deadline && !done() && Date.now() - progressAt < (o.stallMs ?? 120_000)) {
+      const mark = questions.map((q) => `${q.answeredAt ? 1 : 0}${q.approval?.resultAt ? 1 : 0}${q.approval?.rolledBackAt ? 1 : 0}`).join('');
+      if (mark !== progressMark) {
+        progressMark = mark;
+        progressAt = Date.now();
+      }
       // Ask: one question per free name, in order.
       const busy = busyNames();
       while (next < questions.length && !busy.has(questions[next]!.name)) {
         const q = questions[next++]!;
         busy.add(q.name);
         q.askedAt = Date.now();
-        const res = await sendSigned(h.bot.eventsUrl!, secret, slashCommandBody({ text: `why ${pod} ${q.name}`, user: requester, channel: q.channel })).catch((e: Error) => ({ status: 0, body: e.message }));
+        // Each question from its own person: one person may have only a few diagnoses queued at once.
+        const res = await sendSigned(h.bot.eventsUrl!, secret, slashCommandBody({ text: `why ${pod} ${q.name}`, user: `${requester}${q.i}`, channel: q.channel })).catch((e: Error) => ({ status: 0, body: e.message }));
         q.asked = `${res.status} ${res.body.slice(0, 200)}`;
+      }
+      if (redisRestarts === 0 && questions.filter((q) => q.answeredAt).length >= o.diagnoses / 3) {
+        await h.redisServer.restart('kill');
+        redisRestarts += 1;
+        log('redis killed and restarted (AOF)');
       }
       for (const q of questions) {
         if (!q.askedAt) continue;
         q.parentTs ??= h.slack.messages.find((m) => m.channel === q.channel && !m.threadTs)?.ts;
-        if (!q.answeredAt && thread(q).some((m) => /-(report-0|failed)$/.test(keyOf(m)))) q.answeredAt = Date.now();
+        if (!q.answeredAt && thread(q).some((m) => /-(report-0|failed)$/.test(keyOf(m)))) {
+          q.answeredAt = Date.now();
+          const n = questions.filter((x) => x.answeredAt).length;
+          if (n % 10 === 0) log(`${n} of ${questions.length} answered, ${approvalsStarted} approvals started, ${kills} kills`);
+        }
         // Approve a fix a report offers, twice at once (two approvers), while approvals remain: the
         // Corefile fix under "Other fixes" (a ConfigMap patch; the recommended hostAliases fix rolls
         // the pod, whose new name the next questions would not know).
@@ -215,12 +244,14 @@ export async function runSoak(o: SoakOptions): Promise<SoakResult> {
           const report = thread(q).find((m) => keyOf(m).endsWith('-report-0'));
           if (report && !q.otherFixesAt && buttons(report)[actionIds.otherFixes]) {
             q.otherFixesAt = Date.now();
-            void click(requester, actionIds.otherFixes, buttons(report)[actionIds.otherFixes]!, q, report.ts);
+            void click(`${requester}${q.i}`, actionIds.otherFixes, buttons(report)[actionIds.otherFixes]!, q, report.ts);
           }
-          const opened = report && allButtons(report).filter((b) => b.actionId === actionIds.approveFix);
-          if (report && opened && opened.length >= 2) {
+          const offered = report ? allButtons(report).filter((b) => b.actionId === actionIds.approveFix) : [];
+          const corefileFix = offered.length >= 2 ? await firstCorefileFix(offered.map((b) => b.value)) : undefined;
+          if (offered.length >= 2 && !corefileFix) q.noCorefileFix = true;
+          if (report && corefileFix) {
             approvalsStarted += 1;
-            q.approval = { proposalId: opened[1]!.value, fixTs: report.ts, clickedAt: Date.now() };
+            q.approval = { proposalId: corefileFix, fixTs: report.ts, clickedAt: Date.now() };
             void click(approver, actionIds.approveFix, q.approval.proposalId, q, report.ts);
             void click(approver2, actionIds.approveFix, q.approval.proposalId, q, report.ts);
           }
@@ -232,7 +263,7 @@ export async function runSoak(o: SoakOptions): Promise<SoakResult> {
           if (status !== 'applied') proposalNotApplied.add(a.proposalId);
         }
         // Roll back what was applied (the lab is broken again for the next questions).
-        if (a?.resultAt && !a.rollbackAt && !proposalNotApplied.has(a.proposalId)) {
+        if (o.rollBack && a?.resultAt && !a.rollbackAt && !proposalNotApplied.has(a.proposalId)) {
           const result = thread(q).find((m) => buttons(m)[actionIds.rollbackFix]);
           if (result) {
             a.rollbackAt = Date.now();

@@ -6,9 +6,9 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { pino } from 'pino';
 import { startClusterWorker, type RunningWorker } from '../../jobs/cluster-worker.js';
-import { clusterMaxRunning, waitingPosition } from '../../src/queue/cluster-capacity.js';
+import { clusterMaxRunning, queueStateCounts, waitingPosition } from '../../src/queue/cluster-capacity.js';
 import { bullConnection } from '../../src/queue/connection.js';
-import { changeJobOptions, diagnoseJobOptions } from '../../src/queue/job-options.js';
+import { changeJobOptions, diagnoseJobOptions, healthJobOptions } from '../../src/queue/job-options.js';
 import { clusterJobNames } from '../../src/queue/names.js';
 import type { DiagnoseJobData } from '../../src/queue/job-data.js';
 import { FakeRuntime } from '../jobs/helpers/fake-runtime.js';
@@ -75,17 +75,21 @@ describe('cluster capacity (real redis-server and BullMQ; fake diagnosis, mocked
     expect(runtime.maxRunning).toBe(2);
   });
 
-  it('puts a fix ahead of queued diagnoses, and counts places in line as BullMQ hands jobs out', async () => {
+  it('puts a fix ahead of queued diagnoses, a summary in line with them, counts places in line as BullMQ hands jobs out, and counts queued diagnoses as waiting', async () => {
     const queue = rq.queues.cluster('line');
     for (let i = 0; i < 3; i++) await queue.add(clusterJobNames.diagnose, diagnoseData('line', i), { ...diagnoseJobOptions, jobId: `diag-line-${i}` });
+    await queue.add(clusterJobNames.health, { cluster: 'line', channel: 'C0X', requestedBy: 'U0ASKER' }, { ...healthJobOptions, jobId: 'health-line' });
     await queue.add(clusterJobNames.applyFix, { proposalId: 'fix-none', approvedBy: 'U0APPROVER' }, { ...changeJobOptions, jobId: 'apply-line' });
-    expect(await Promise.all(['apply-line', 'diag-line-0', 'diag-line-1', 'diag-line-2', 'diag-unknown'].map((id) => waitingPosition(queue, rq.redis, id)))).toEqual([1, 2, 3, 4, 0]);
+    expect(await Promise.all(['apply-line', 'diag-line-0', 'diag-line-1', 'diag-line-2', 'health-line', 'diag-unknown'].map((id) => waitingPosition(queue, rq.redis, id)))).toEqual([1, 2, 3, 4, 5, 0]);
+    // What dnswhy_queue_jobs{state="waiting"} shows: all five, though BullMQ's own "waiting" holds only the fix.
+    expect((await queue.getJobCounts('waiting')).waiting).toBe(1);
+    expect(await queueStateCounts(queue)).toEqual({ waiting: 5, active: 0, delayed: 0, failed: 0 });
     await start(new CountingRuntime({ name: 'line', delayMs: 20 }), 'line', 1, 1);
-    const ids = ['diag-line-2', 'diag-line-0', 'apply-line', 'diag-line-1'];
+    const ids = ['diag-line-2', 'health-line', 'diag-line-0', 'apply-line', 'diag-line-1'];
     await until(async () => (await Promise.all(ids.map((id) => queue.getJob(id)))).every((j) => j?.finishedOn));
     // One at a time (cap 1), so the order they started in is the order they were handed out.
     // (A job that fails at once can start in the same millisecond as the next: then it finished first.)
     const started = await Promise.all(ids.map(async (id) => { const j = (await queue.getJob(id))!; return { id, at: j.processedOn!, end: j.finishedOn! }; }));
-    expect(started.sort((a, b) => a.at - b.at || a.end - b.end).map((s) => s.id)).toEqual(['apply-line', 'diag-line-0', 'diag-line-1', 'diag-line-2']);
+    expect(started.sort((a, b) => a.at - b.at || a.end - b.end).map((s) => s.id)).toEqual(['apply-line', 'diag-line-0', 'diag-line-1', 'diag-line-2', 'health-line']);
   });
 });

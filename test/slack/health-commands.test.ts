@@ -41,6 +41,19 @@ describe('health commands in Slack (HTTP mode, emulator, fake cluster)', () => {
     expect(messageText(second)).toMatch(/Traffic\* since <!date\^\d+/);
   });
 
+  it('queues one summary per channel at a time: asked again while it is on its way, the asker is told so', async () => {
+    const ch = 'C0TWICE';
+    await Promise.all([ask('health', bystander, ch), ask('health', approver, ch), ask('health', bystander, ch)]);
+    const told = await h.slack.waitFor('told', () => { const e = h.slack.ephemerals.filter((x) => x.channel === ch); return e.length === 2 ? e : undefined; });
+    for (const e of told) expect(e.text).toBe(':hourglass: A DNS health summary of *lab* for this channel is already on its way; it will be posted here.');
+    await h.slack.waitFor('one summary', () => summaries(ch)[0]);
+    await new Promise((r) => setTimeout(r, 500));
+    expect(summaries(ch)).toHaveLength(1);
+    // Once it is delivered, asking again gets a new one.
+    await ask('health', approver, ch);
+    await h.slack.waitFor('a second summary', () => summaries(ch)[1]);
+  });
+
   it('uploads a trend chart (PNG, files.uploadV2) in the summary\'s thread when SERVFAIL rises', async () => {
     const ch = 'C0TRENDS';
     for (let i = 0; i < 3; i++) {

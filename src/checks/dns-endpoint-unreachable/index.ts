@@ -11,7 +11,7 @@ import { factsOf, type Facts } from '../lib/facts.js';
 import { makeFinding } from '../lib/finding.js';
 import { listText } from '../lib/names.js';
 import { refs } from '../lib/references.js';
-import { dnsEgressVerdict } from '../lib/network-policy.js';
+import { dnsEgressVerdict, dnsIngressVerdict } from '../lib/network-policy.js';
 
 const id = 'dns-endpoint-unreachable';
 
@@ -95,7 +95,7 @@ export const dnsEndpointUnreachable = defineCheck({
     if (strangers.length === dead.length) return [strangerFinding(f, strangers, alive, refs, matrix, svcText)];
     if (alive.length === 0) {
       // Every endpoint is dead: a NetworkPolicy that denies DNS egress explains it better.
-      if (dnsEgressVerdict(f).blocked) return [];
+      if (dnsEgressVerdict(f).blocked || dnsIngressVerdict(f).blocked) return [];
       return [
         makeFinding(id, meta, 'no-endpoint-answers', {
           cause: `From ${f.describeNode(f.pod.node)}, none of the ${dead.length} CoreDNS endpoints (${listText(dead.map((r) => r.ip))}) answers a direct query, and no NetworkPolicy in the evidence denies it. Look at the network between this node and the CoreDNS nodes.`,

@@ -64,7 +64,7 @@ function conntrackText(f: Facts): { text: string; refs: string[] } {
     const pe = f.probeErrorsAbout('conntrack');
     return { text: pe.length > 0 ? ` Conntrack counters could not be read (${pe[0]!.reason}).` : '', refs: pe.map((p) => p.id) };
   }
-  const parts = ct.map((c) => `${c.node}: insert_failed=${c.insertFailed}${c.count !== undefined && c.max !== undefined ? `, ${c.count}/${c.max} entries` : ''}`);
+  const parts = ct.map((c) => `${c.node}: insert_failed=${c.insertFailed}${c.drop !== undefined ? `, drop=${c.drop}` : ''}${c.count !== undefined && c.max !== undefined ? `, ${c.count}/${c.max} entries` : ''}`);
   const racy = ct.some((c) => c.insertFailed > 0);
   return { text: ` Conntrack on ${parts.join('; ')}${racy ? ' — insert_failed above zero is the SNAT/DNAT race.' : '.'}`, refs: ct.map((c) => c.id) };
 }

@@ -123,3 +123,61 @@ export function dnsEgressVerdict(f: Facts): EgressVerdict {
   const tcp = allowed('TCP');
   return { applies: true, udp, tcp, blocked: udp === false, policies: names, refs: [ev.id], evidence: ev };
 }
+
+interface IngressRule { from?: Peer[]; ports?: PortRule[] }
+interface IngressPolicy { metadata?: { name?: string; namespace?: string }; spec?: { podSelector?: LabelSelector; policyTypes?: string[]; ingress?: IngressRule[]; egress?: unknown[] } }
+
+/** Whether the CoreDNS pods accept DNS from the pod under the ingress policies of their own namespace. */
+export interface IngressVerdict {
+  /** Some policy selects a CoreDNS pod for ingress. */
+  applies: boolean;
+  udp: Tri;
+  tcp: Tri;
+  /** UDP 53 from the pod denied by every CoreDNS pod. */
+  blocked: boolean;
+  namespace: string;
+  policies: string[];
+  refs: string[];
+}
+
+/** The client pod as a peer of a CoreDNS pod's ingress rule: ipBlock on its IP, selectors on its labels and namespace. */
+function clientMatches(p: Peer, policyNs: string, f: Facts, nsLabels: Record<string, Labels>): boolean {
+  if (p.ipBlock) return inCidr(f.pod.ip, p.ipBlock.cidr) && !(p.ipBlock.except ?? []).some((c) => inCidr(f.pod.ip, c));
+  if (!p.podSelector && !p.namespaceSelector) return false;
+  const podNsLabels = { ...(nsLabels[f.pod.namespace] ?? {}), 'kubernetes.io/metadata.name': f.pod.namespace };
+  if (p.namespaceSelector) {
+    if (!selectorMatches(p.namespaceSelector, podNsLabels)) return false;
+  } else if (f.pod.namespace !== policyNs) {
+    return false;
+  }
+  return p.podSelector === undefined || selectorMatches(p.podSelector, f.pod.labels);
+}
+
+/** Ingress policies of the CoreDNS namespace that select CoreDNS pods, and whether they let the pod's DNS in. */
+export function dnsIngressVerdict(f: Facts): IngressVerdict {
+  const dnsNs = f.corednsPods[0]?.namespace ?? 'kube-system';
+  const none: IngressVerdict = { applies: false, udp: true, tcp: true, blocked: false, namespace: dnsNs, policies: [], refs: [] };
+  // The pod's own namespace is judged by dnsEgressVerdict; a pod beside CoreDNS is rarely the client.
+  if (dnsNs === f.pod.namespace || f.pod.hostNetwork) return none;
+  const ev = evidenceOfKind(f.evidence, 'network-policies').find((n) => n.namespace === dnsNs);
+  if (!ev || f.corednsPods.length === 0) return none;
+  const policies = ev.policies as IngressPolicy[];
+  const typesOf = (p: IngressPolicy) => (p.spec?.policyTypes?.length ? p.spec.policyTypes : (p.spec?.egress?.length ?? 0) > 0 ? ['Ingress', 'Egress'] : ['Ingress']);
+  const selecting = new Set<string>();
+  const perPod = (proto: 'UDP' | 'TCP'): Tri[] =>
+    f.corednsPods.map((cp) => {
+      const labels = ev.corednsPodLabels?.[cp.name];
+      if (!labels) return 'unknown';
+      const mine = policies.filter((p) => typesOf(p).includes('Ingress') && selectorMatches(p.spec?.podSelector, labels));
+      if (mine.length === 0) return true;
+      for (const p of mine) selecting.add(p.metadata?.name ?? '(unnamed)');
+      return mine.some((p) =>
+        (p.spec?.ingress ?? []).some((r) => (!r.ports || r.ports.length === 0 || r.ports.some((pr) => portMatches(pr, proto))) && (!r.from || r.from.length === 0 || r.from.some((peer) => clientMatches(peer, p.metadata?.namespace ?? dnsNs, f, ev.namespaceLabels)))),
+      );
+    });
+  const fold = (rs: Tri[]): Tri => (rs.includes(true) ? true : rs.includes('unknown') ? 'unknown' : false);
+  const udp = fold(perPod('UDP'));
+  const tcp = fold(perPod('TCP'));
+  if (selecting.size === 0) return { ...none, refs: [ev.id] };
+  return { applies: true, udp, tcp, blocked: udp === false, namespace: dnsNs, policies: [...selecting].sort(), refs: [ev.id] };
+}

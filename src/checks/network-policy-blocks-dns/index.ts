@@ -10,7 +10,8 @@ import { factsOf } from '../lib/facts.js';
 import { makeFinding } from '../lib/finding.js';
 import { listText } from '../lib/names.js';
 import { refs } from '../lib/references.js';
-import { dnsEgressVerdict } from '../lib/network-policy.js';
+import { dnsEgressVerdict, dnsIngressVerdict } from '../lib/network-policy.js';
+import type { Facts } from '../lib/facts.js';
 
 const id = 'network-policy-blocks-dns';
 
@@ -23,6 +24,7 @@ const meta: CheckMeta = {
     'udp-denied': { severity: 'error', text: 'NetworkPolicy egress rules deny UDP port 53 to CoreDNS' },
     'tcp-denied': { severity: 'warn', text: 'NetworkPolicy egress rules allow UDP but deny TCP port 53 to CoreDNS' },
     'selectors-unknown': { severity: 'info', text: 'NetworkPolicies restrict egress; whether they allow DNS could not be decided' },
+    'ingress-udp-denied': { severity: 'error', text: "The CoreDNS pods' ingress NetworkPolicies do not admit DNS from this pod" },
   },
 };
 
@@ -41,6 +43,33 @@ function ruleYaml(ns: string, podNs: string): string {
   ].join('\n');
 }
 
+/** The other side: CoreDNS's own namespace has ingress policies that select its pods and do not let this pod in. */
+function ingressFinding(f: Facts): Finding | undefined {
+  const iv = dnsIngressVerdict(f);
+  if (!iv.applies || !iv.blocked) return undefined;
+  const rows = endpointMatrix(f).rows.filter((r) => r.verdict !== 'untested');
+  const direct = rows.length > 0 ? ` Direct queries from the pod's position: ${rows.map((r) => `${r.pod ?? r.ip} UDP ${r.udp}, TCP ${r.tcp}`).join('; ')}.` : '';
+  const pols = `${listText(iv.policies)} in ${iv.namespace}`;
+  return makeFinding(id, meta, 'ingress-udp-denied', {
+    explanation: `NetworkPolicies ${pols} select the CoreDNS pods (${listText(f.corednsPods.map((p) => `${p.name} ${p.ip}`))}) for ingress, and none of their rules admits UDP port 53 from ${f.pod.namespace}/${f.pod.name} (namespace ${f.pod.namespace}, its labels): once a policy selects a pod for ingress, everything it does not allow is denied, so every lookup from this pod times out.${direct}`,
+    evidenceRefs: [...iv.refs, ...rows.flatMap((r) => r.refs)],
+    fixes: [
+      {
+        kind: 'advice',
+        title: `Admit DNS from ${f.pod.namespace} to CoreDNS`,
+        blastRadius: `Pods of namespace ${f.pod.namespace} (and whatever else the new rule admits).`,
+        risk: 'low',
+        steps: [
+          `Add a rule to ${listText(iv.policies)} in ${iv.namespace} (or label namespace ${f.pod.namespace} to match its namespaceSelector):\ningress:\n  - from:\n      - namespaceSelector:\n          matchLabels: { kubernetes.io/metadata.name: ${f.pod.namespace} }\n    ports:\n      - { protocol: UDP, port: 53 }\n      - { protocol: TCP, port: 53 }`,
+          'Every namespace that runs workloads needs DNS: a namespaceSelector: {} rule on ports 53 is the usual choice for CoreDNS.',
+        ],
+      },
+    ],
+    confidence: rows.length > 0 && rows.every((r) => r.verdict === 'unreachable') ? 0.95 : 0.8,
+    decisive: { ingressPolicies: iv.policies, namespace: f.pod.namespace },
+  });
+}
+
 /** network-policy-blocks-dns implements Check: NetworkPolicy egress denies DNS to CoreDNS. */
 export const networkPolicyBlocksDns = defineCheck({
   id,
@@ -48,6 +77,10 @@ export const networkPolicyBlocksDns = defineCheck({
   run(input): Finding[] {
     const f = factsOf(input);
     const v = dnsEgressVerdict(f);
+    if (!v.applies || v.udp === true) {
+      const ingress = ingressFinding(f);
+      if (ingress) return [ingress];
+    }
     if (!v.applies) return [];
     const dnsNs = f.corednsPods[0]?.namespace ?? f.endpoints?.service.namespace ?? 'kube-system';
     const rows = endpointMatrix(f).rows.filter((r) => r.verdict !== 'untested');

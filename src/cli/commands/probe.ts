@@ -4,6 +4,7 @@
  * addresses, the kernel picks the source) and prints `{ "evidence": [...] }` as one JSON line on
  * stdout. A bad spec exits 2 with the wrong fields named on stderr.
  */
+import { readConntrackStats } from '../../probes/pod-probe/conntrack-stats.js';
 import { readFile } from 'node:fs/promises';
 import { networkInterfaces } from 'node:os';
 import { Command } from 'commander';
@@ -53,6 +54,7 @@ export function probeCommand(): Command {
         podIp: podIpFromHost(),
         resolvConf,
         hosts,
+        conntrack: readConntrackStats,
         ...(process.env.NODE_NAME ? { node: process.env.NODE_NAME } : {}),
       });
       process.stdout.write(`${JSON.stringify(out)}\n`);

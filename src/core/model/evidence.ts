@@ -214,6 +214,10 @@ export interface ConntrackEvidence extends EvidenceBase {
   kind: 'conntrack';
   node: string;
   insertFailed: number;
+  /** Packets conntrack dropped (a full table drops new flows), when read. */
+  drop?: number;
+  /** Where the kernel exposed the counters: procfs or netlink (`conntrack -S`). */
+  source?: string;
   count?: number;
   max?: number;
 }

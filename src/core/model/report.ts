@@ -41,4 +41,6 @@ export interface Report {
   notes?: string[];
   /** Number of Kubernetes API requests made while gathering evidence. */
   apiRequests?: number;
+  /** Set by a worker that may not change its cluster (diagnose-only): why its fixes are shown but not applied. */
+  applyDisabled?: string;
 }

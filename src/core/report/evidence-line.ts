@@ -46,7 +46,7 @@ export function evidenceLine(e: Evidence): string {
     case 'burst':
       return `${head} burst ${e.count}×${e.qname} to ${e.target.ip}: ${e.ok} ok, ${e.timeouts} timeouts, p99 ${Math.round(e.p99Ms)} ms`;
     case 'conntrack':
-      return `${head} conntrack insert_failed=${e.insertFailed}`;
+      return `${head} conntrack of ${e.node}: insert_failed=${e.insertFailed}${e.drop !== undefined ? `, drop=${e.drop}` : ''}${e.count !== undefined && e.max !== undefined ? `, ${e.count}/${e.max} entries` : ''}${e.source ? ` (${e.source})` : ''}`;
     case 'metrics':
       return `${head} metrics of ${e.pod}: ${e.metrics.requests} requests`;
     case 'network-policies':

@@ -86,7 +86,9 @@ export class LabNetwork {
   private verdict(p: PacketInfo, opts: ServeOptions): Verdict {
     if (opts.rules === 'none') return { action: 'deliver', delayMs: 0 };
     const v = this.rules.decide(p);
-    if (this.kernel && v.action !== 'deliver') return { action: 'deliver', delayMs: 0 };
+    // The kernel applied the scenario's rules; NetworkPolicies are not nft rules yet, so their
+    // denials are still judged here, by the receiving server.
+    if (this.kernel && v.action !== 'deliver' && !(v.action === 'drop' && v.policy)) return { action: 'deliver', delayMs: 0 };
     return v;
   }
 

@@ -7,7 +7,6 @@
 import dgram from 'node:dgram';
 import { mkdirSync, rmSync } from 'node:fs';
 import { join } from 'node:path';
-import { fileURLToPath } from 'node:url';
 import type { ExecResult } from '../../core/cluster-access.js';
 import type { NetworkPosition } from '../../core/network-position.js';
 import { closedPort } from '../net/address-map.js';
@@ -21,6 +20,7 @@ import { KubeProxy } from './kube-proxy.js';
 import { LabNamespaces } from './lab-namespaces.js';
 import { buildMuslGetent, execWithFiles, runRealTool, writePodFiles } from './pod-exec.js';
 import { assertInsideWrapper, wrapperRunDir } from './wrapper.js';
+import { probeProgram } from './probe-program.js';
 
 /** The outside world's addresses: resolvers and hosts that are not cluster addresses. */
 function outsideIps(s: Scenario): string[] {
@@ -28,10 +28,6 @@ function outsideIps(s: Scenario): string[] {
   return [...new Set([...s.resolvers.map((r) => r.ip), ...s.hosts.map((h) => h.ip)])].filter((ip) => !topo.isClusterAddress(ip));
 }
 
-/** The bin/dnswhy.js of this checkout or package (what a probe pod runs). */
-function dnswhyBin(): string {
-  return fileURLToPath(new URL('../../../bin/dnswhy.js', import.meta.url)).replace(/\/dist\/bin\//, '/bin/');
-}
 
 export interface NetnsLabParts {
   map: KernelAddressMap;
@@ -126,7 +122,7 @@ export function netnsLabParts(): NetnsLabParts {
   const probeRunner: ProbeRunner = async (argv, rt) => {
     const ns = await nsFor(rt.podIp);
     const paths = writePodFiles(runDir, rt.podIp, { resolvConf: rt.resolvConf, hosts: rt.hosts });
-    return execWithFiles(ns, paths, [process.execPath, dnswhyBin(), ...argv.slice(1)]);
+    return execWithFiles(ns, paths, [process.execPath, ...(await probeProgram()), ...argv.slice(1)]);
   };
   const worker = outsideWorker();
   return { map, dns, probeRunner, workerNetwork: worker.position, stop: worker.stop };

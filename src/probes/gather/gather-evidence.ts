@@ -22,6 +22,7 @@ import { namespacesStep } from './steps/namespaces.js';
 import { networkPoliciesStep } from './steps/network-policies.js';
 import { nodeLocalDnsStep } from './steps/node-local-dns.js';
 import { nodeViewProbesStep } from './steps/node-view-probes.js';
+import { nodeConntrackStep } from './steps/node-conntrack.js';
 import { nodesStep } from './steps/nodes.js';
 import { podFactsStep } from './steps/pod-facts.js';
 import { podFilesStep } from './steps/pod-files.js';
@@ -61,6 +62,7 @@ export const deepSteps = [
   probePlanStep,
   twinProbeStep,
   nodeViewProbesStep,
+  nodeConntrackStep,
   podToolsStep,
   workerFallbackStep,
   metricsStep,

@@ -32,6 +32,10 @@ export interface GatherOptions {
   probeMode?: 'twin-pod' | 'ephemeral' | 'none';
   /** Node-view probe pods on the target's node and the CoreDNS nodes (default true unless probeMode 'none'). */
   nodeView?: boolean;
+  /** The worker may ask what the probe pods could not (default true; false where it has no route into the cluster). */
+  workerQueries?: boolean;
+  /** hostNetwork probe pods that read the conntrack statistics of those nodes (default false). */
+  nodeConntrack?: boolean;
   burst?: { count: number; concurrency: number };
   onProgress?: (step: string) => void;
   /** Probe image, pull policy and pull secrets (default: defaultProbeImage, the kubelet's pull policy, no secrets). */

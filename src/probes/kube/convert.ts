@@ -215,3 +215,19 @@ export function toDaemonSetInfo(d: V1DaemonSet): DaemonSetInfo {
 export function plain<T>(v: T): Record<string, unknown> {
   return JSON.parse(JSON.stringify(v ?? {})) as Record<string, unknown>;
 }
+
+/**
+ * A NetworkPolicy as the API writes it. The client library's model names an ingress rule's `from` field
+ * `_from` (a reserved word in its generator), so its plain copy would hide every ingress peer from the
+ * checks, which read the wire format.
+ */
+export function toNetworkPolicyJson(p: unknown): Record<string, unknown> {
+  const out = plain(p) as { spec?: { ingress?: Record<string, unknown>[] } } & Record<string, unknown>;
+  for (const rule of out.spec?.ingress ?? []) {
+    if ('_from' in rule) {
+      rule['from'] = rule['_from'];
+      delete rule['_from'];
+    }
+  }
+  return out;
+}

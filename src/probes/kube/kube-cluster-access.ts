@@ -33,8 +33,9 @@ import type {
 import { NotFoundError, TransientError } from '../../core/cluster-access.js';
 import type { NodeFacts, OwnerRef, ServiceEndpoints, ServiceFacts } from '../../core/model/index.js';
 import type { WorkloadKind } from '../../core/model/workload-kinds.js';
-import { fromEndpointSlices, fromEndpoints, plain, toClusterPod, toDaemonSetInfo, toNodeFacts, toServiceFacts } from './convert.js';
+import { fromEndpointSlices, fromEndpoints, plain, toClusterPod, toNetworkPolicyJson, toDaemonSetInfo, toNodeFacts, toServiceFacts } from './convert.js';
 import { execInPod } from './exec.js';
+import { getJson } from './get-json.js';
 import { apiCalls, type ApiCall, type ApiCallId } from './api-calls.js';
 import { mapError, type CallContext } from './map-error.js';
 import { ephemeralContainerManifest, probePodManifest } from './probe-manifests.js';
@@ -59,6 +60,12 @@ export interface KubeAccessOptions {
  * specified. A probe pod in one of them is reported at once, with the kubelet's message.
  */
 export const stuckWaitingReasons: ReadonlySet<string> = new Set(['ErrImagePull', 'ImagePullBackOff', 'ErrImageNeverPull', 'InvalidImageName', 'CreateContainerConfigError', 'CreateContainerError']);
+
+/** A pod list page as the API server sends it (item fields as V1Pod's). */
+interface PodListJson {
+  items?: V1Pod[];
+  metadata?: { continue?: string };
+}
 
 export class KubeClusterAccess implements ClusterAccess {
   private requests = 0;
@@ -161,15 +168,17 @@ export class KubeClusterAccess implements ClusterAccess {
   }
 
   async scanPods(namespace: string | undefined, opts: ListOptions & { pageSize: number }, each: (page: ClusterPod[]) => void): Promise<void> {
-    const sel = { ...(opts.labelSelector ? { labelSelector: opts.labelSelector } : {}), ...(opts.fieldSelector ? { fieldSelector: opts.fieldSelector } : {}), limit: opts.pageSize };
+    // Plain JSON pages (get-json.ts): the items only pass through toClusterPod, whose fields are
+    // the JSON's own names, so client-node's typed objects would be built only to be copied.
+    const path = namespace ? `/api/v1/namespaces/${encodeURIComponent(namespace)}/pods` : '/api/v1/pods';
     let cont: string | undefined;
     do {
-      const page = { ...sel, ...(cont ? { _continue: cont } : {}) };
+      const query = { labelSelector: opts.labelSelector, fieldSelector: opts.fieldSelector, limit: opts.pageSize, continue: cont };
       const list = namespace
-        ? await this.call('listPods', { namespace }, () => this.core.listNamespacedPod({ namespace, ...page }))
-        : await this.call('listPodsAllNamespaces', {}, () => this.core.listPodForAllNamespaces(page));
-      each(list.items.map(toClusterPod));
-      cont = list.metadata?._continue || undefined;
+        ? await this.call('listPods', { namespace }, () => getJson<PodListJson>(this.kubeConfig, path, query))
+        : await this.call('listPodsAllNamespaces', {}, () => getJson<PodListJson>(this.kubeConfig, path, query));
+      each((list.items ?? []).map(toClusterPod));
+      cont = list.metadata?.continue || undefined;
     } while (cont);
   }
 
@@ -252,7 +261,7 @@ export class KubeClusterAccess implements ClusterAccess {
 
   async listNetworkPolicies(namespace: string): Promise<unknown[]> {
     const list = await this.call('listNetworkPolicies', { namespace }, () => this.networking.listNamespacedNetworkPolicy({ namespace }));
-    return list.items.map((p) => plain(p));
+    return list.items.map((p) => toNetworkPolicyJson(p));
   }
 
   async listDaemonSets(namespace: string, opts: ListOptions = {}): Promise<DaemonSetInfo[]> {

@@ -30,6 +30,8 @@ export interface PodRuntime {
   hosts: string;
   /** ms clock for evidence timestamps (default Date.now). */
   now?: () => number;
+  /** Reads the kernel's conntrack statistics where the probe runs (a real pod: /proc); absent in the loopback lab. */
+  conntrack?: () => Promise<import('./conntrack-stats.js').ConntrackReading>;
   /** Node the pod runs on, when known. */
   node?: string;
 }
@@ -61,8 +63,19 @@ export async function runPodProbe(specInput: unknown, rt: PodRuntime): Promise<P
   const spec = parsePodProbeSpec(specInput);
   const ctx = new ProbeContext(spec, rt);
   if (spec.mode === 'node-view') await nodeView(spec, rt, ctx);
+  else if (spec.mode === 'conntrack') await conntrack(spec, rt, ctx);
   else await twin(spec, rt, ctx);
   return { evidence: ctx.evidence };
+}
+
+/** conntrack: the counters of the namespace this probe runs in (the node's, for a hostNetwork pod). */
+async function conntrack(spec: PodProbeSpec, rt: PodRuntime, ctx: ProbeContext): Promise<void> {
+  const node = spec.node ?? rt.node ?? 'unknown';
+  await ctx.guard('conntrack', `conntrack statistics of ${node}`, async (at, started) => {
+    if (!rt.conntrack) throw new Error('this probe cannot see a kernel conntrack table (the loopback lab has none)');
+    const c = await rt.conntrack();
+    ctx.add({ id: ctx.nextId(), kind: 'conntrack', from: ctx.from, at, ms: Math.round(performance.now() - started), node, insertFailed: c.insertFailed, drop: c.drop, ...(c.count !== undefined ? { count: c.count } : {}), ...(c.max !== undefined ? { max: c.max } : {}), source: c.source });
+  });
 }
 
 /** Hands out ids (p1, p2, …), timestamps and the origin; turns thrown probes into probe-error items. */

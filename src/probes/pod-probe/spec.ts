@@ -12,8 +12,11 @@ const port = z.number().int().min(1).max(65535);
 /** zod schema of PodProbeSpec. */
 export const podProbeSpecSchema = z
   .object({
-    /** twin: probe from the target's position; node-view: the node's resolvers (dnsPolicy Default). */
-    mode: z.enum(['twin', 'node-view']).default('twin'),
+    /**
+     * twin: probe from the target's position; node-view: the node's resolvers (dnsPolicy Default);
+     * conntrack: the conntrack statistics of the namespace the probe runs in (a hostNetwork pod: its node's).
+     */
+    mode: z.enum(['twin', 'node-view', 'conntrack']).default('twin'),
     /** The name the target pod cannot resolve, as the application writes it. */
     name: z.string().min(1).max(253),
     /** The port the application connects to (TCP-connected along with tcpPorts). */

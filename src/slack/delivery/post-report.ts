@@ -20,6 +20,7 @@ import type { PostLedger } from '../../store/post-ledger.js';
 import type { ApplicableFix, Proposal, ProposalStore } from '../../store/proposal-store.js';
 import type { ReportStore } from '../../store/report-store.js';
 import type { RunningDiagnoses } from '../../store/running-diagnoses.js';
+import type { PendingHealth } from '../../store/pending-health.js';
 import { renderApplyResult, renderNotice, renderRollbackResult } from '../blocks/apply-blocks.js';
 import { renderParentVerdict } from '../blocks/command-blocks.js';
 import { fixObjectName } from '../blocks/fix-blocks.js';
@@ -41,6 +42,8 @@ export interface PostReportDeps {
   proposals: ProposalStore;
   fingerprints: FingerprintLedger;
   running: RunningDiagnoses;
+  /** On-demand health summaries on their way: the next `/dns health` may ask again once delivery starts. */
+  pendingHealth?: PendingHealth;
   reports: ReportStore;
   proposalTtlSeconds: number;
   log?: QueueLogger;
@@ -116,7 +119,8 @@ export function createPostReportProcessor(deps: PostReportDeps) {
     await deps.reports.create({ id: reportId, cluster: d.cluster, thread, report, requestedBy: d.requestedBy, askers, referenced, createdAt: new Date().toISOString() });
     const brief = briefOf(report);
     const stored = await deps.reports.get(reportId);
-    for (const s of proposedSlots(report, referenced)) {
+    // A diagnose-only worker's fixes get no proposal: nothing to approve, so no button can enqueue an apply.
+    for (const s of report.applyDisabled ? [] : proposedSlots(report, referenced)) {
       const slot = slotKey(s.finding, s.fix);
       if (stored?.slots[slot]) continue;
       const id = proposalIdFor(d.diagnoseJobId, s.finding, s.fix);
@@ -260,6 +264,7 @@ export function createPostReportProcessor(deps: PostReportDeps) {
         return { posted };
       }
       case 'health':
+        if (!d.scheduled) await deps.pendingHealth?.release(d.summary.cluster, d.channel);
         try {
           posted.health = (await postOnce(poster, ledger, key('health'), { channel: d.channel }, renderHealth(d.summary, d.requestedBy, { scheduled: d.scheduled === true, ...(d.recent ? { recent: d.recent } : {}) }))).ts;
         } catch (err) {

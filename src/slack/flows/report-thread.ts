@@ -47,7 +47,8 @@ export async function viewStateOf(deps: ReportThreadDeps, r: ReportRecord): Prom
     slots,
     openFindings: r.openFindings,
     ...(r.details ? { details: r.details.link ? { link: r.details.link } : {} } : {}),
-    ...(deps.applyDisabled ? { applyDisabled: deps.applyDisabled } : {}),
+    // This app's own setting, else the worker's: a diagnose-only worker says why in its report.
+    ...((deps.applyDisabled ?? r.report.applyDisabled) ? { applyDisabled: (deps.applyDisabled ?? r.report.applyDisabled)! } : {}),
   };
 }
 

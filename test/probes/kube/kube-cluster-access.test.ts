@@ -81,6 +81,10 @@ describe('KubeClusterAccess against the fake-apiserver (mocked cluster)', () => 
     const e1 = await access.listPods('kube-system').catch((e) => e);
     expect(e1).toBeInstanceOf(ForbiddenError);
     expect(e1).toMatchObject({ verb: 'list', resource: 'pods', namespace: 'kube-system' });
+    // The paged scan reads plain JSON outside client-node's API classes: its denials map the same way.
+    const e0 = await access.scanPods('kube-system', { pageSize: 10 }, () => undefined).catch((e) => e);
+    expect(e0).toBeInstanceOf(ForbiddenError);
+    expect(e0).toMatchObject({ verb: 'list', resource: 'pods', namespace: 'kube-system' });
     const e2 = await access.exec('shop', 'web-6f7d9-zz9q1', 'main', ['cat', '/etc/hosts']).catch((e) => e);
     expect(e2).toBeInstanceOf(ForbiddenError);
     // A refused WebSocket upgrade has no readable Status: both verbs exec needs are named.

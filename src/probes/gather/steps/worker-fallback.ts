@@ -14,7 +14,8 @@ export const workerFallbackStep = defineStep({
   inputs: { plan: probePlanStep, twin: twinProbeStep, nodeView: nodeViewProbesStep },
   async run(ctx, inputs) {
     const plan = (await inputs.plan).value;
-    if (!plan) return { value: undefined, evidence: [] };
+    // A worker with no route into the pod network (the netns lab's process) would only see timeouts.
+    if (!plan || ctx.options.workerQueries === false) return { value: undefined, evidence: [] };
     const [twin, nodeView] = await Promise.all([inputs.twin, inputs.nodeView]);
     ctx.progress('probe pods finished');
     const fallback: WorkerTarget[] = [];

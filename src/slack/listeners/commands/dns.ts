@@ -34,8 +34,16 @@ export function dnsCommand(deps: SlackDeps) {
     if (parsed.kind === 'health') {
       const choice = await chooseCluster(deps, parsed.cluster);
       if ('error' in choice) return deps.poster.ephemeral({ channel: command.channel_id }, command.user_id, renderNotice(`:warning: ${choice.error}`));
+      if (!(await deps.pendingHealth.claim(choice.cluster, command.channel_id))) {
+        return deps.poster.ephemeral({ channel: command.channel_id }, command.user_id, renderNotice(`:hourglass: A DNS health summary of *${choice.cluster}* for this channel is already on its way; it will be posted here.`));
+      }
       const data: HealthJobData = { cluster: choice.cluster, channel: command.channel_id, requestedBy: command.user_id };
-      await deps.queues.cluster(choice.cluster).add(clusterJobNames.health, data, { ...healthJobOptions, jobId: newJobId('health') });
+      try {
+        await deps.queues.cluster(choice.cluster).add(clusterJobNames.health, data, { ...healthJobOptions, jobId: newJobId('health') });
+      } catch (err) {
+        await deps.pendingHealth.release(choice.cluster, command.channel_id);
+        throw err;
+      }
       return;
     }
     if (parsed.kind === 'schedules') {
