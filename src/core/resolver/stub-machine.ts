@@ -36,6 +36,8 @@ export interface ExchangeStep {
   transport: 'udp' | 'tcp';
   /** Send an EDNS0 OPT record (glibc `options edns0`). */
   edns: boolean;
+  /** Set the AD bit (glibc `options trust-ad`). */
+  ad?: boolean;
   /** libc's wait for this try, in ms (musl: the whole candidate). */
   timeoutMs: number;
   /** musl only: re-send interval (timeout / attempts). */
@@ -179,6 +181,7 @@ class GlibcMachine extends ExchangeHolder implements StubMachine {
         mode: this.mode,
         transport: this.opts.useVc ? 'tcp' : 'udp',
         edns: this.opts.edns0,
+        ...(this.opts.trustAd ? { ad: true } : {}),
         timeoutMs: glibcTryTimeoutSeconds(this.opts.timeout, serverIndex, n) * 1000,
         atMs: this.clock,
       };
