@@ -24,7 +24,7 @@ function median(xs: number[]): number {
 }
 
 /** Causes that mean a dead resolver, a lossy path or an unreachable endpoint: the report may wait out their timeouts (goal 4 s instead of 1.5 s). */
-const slowPathCauses = new Set(['intermittent-timeouts', 'dns-endpoint-unreachable', 'upstream-failure', 'no-ready-dns-endpoints', 'network-policy-blocks-dns', 'truncated-answer-tcp-blocked']);
+const slowPathCauses = new Set(['intermittent-timeouts', 'dns-endpoint-unreachable', 'dns-service-vip-unreachable', 'upstream-failure', 'no-ready-dns-endpoints', 'network-policy-blocks-dns', 'truncated-answer-tcp-blocked']);
 
 const files = [
   ...readdirSync(join(root, 'scenarios')).filter((f) => /^\d{3}-.*\.yaml$/.test(f)).sort(),

@@ -72,13 +72,22 @@ async function inside(): Promise<void> {
 /** From SIGKILL of `dnswhy lab --backend netns` until none of its processes or namespaces is left. */
 async function wrapperExitMs(): Promise<number> {
   const nets = () => new Set(spawnSync('lsns', ['-t', 'net', '-n', '-o', 'NS'], { encoding: 'utf8' }).stdout.split('\n').filter(Boolean));
+  const agents = () => spawnSync('pgrep', ['-f', 'dnswhy-lab-agent='], { encoding: 'utf8' }).stdout.split('\n').filter(Boolean);
   const before = nets();
+  const agentsBefore = agents();
   const lab = spawn(process.execPath, [join(root, 'bin/dnswhy.js'), 'lab', '--backend', 'netns', join(root, 'scenarios/healthy-cluster.yaml')], { stdio: ['ignore', 'pipe', 'inherit'] });
   let out = '';
   await new Promise<void>((resolve) => lab.stdout.on('data', (c) => ((out += c), out.includes('# try:') && resolve())));
+  // Only this lab's namespaces (its agents'): other processes on the machine make their own.
+  const ours = agents().filter((p) => !agentsBefore.includes(p));
+  const ourNets = ours.map((p) => spawnSync('readlink', [`/proc/${p}/ns/net`], { encoding: 'utf8' }).stdout.trim().replace(/^net:\[(\d+)\]$/, '$1')).filter((n) => !before.has(n));
   const t = process.hrtime.bigint();
   lab.kill('SIGKILL');
-  while ([...nets()].some((n) => !before.has(n))) await new Promise((r) => setTimeout(r, 5));
+  for (;;) {
+    const now = nets();
+    if (!ourNets.some((n) => now.has(n))) break;
+    await new Promise((r) => setTimeout(r, 5));
+  }
   return ms(t);
 }
 

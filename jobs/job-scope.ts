@@ -7,6 +7,7 @@
  * Deployment, StatefulSet or DaemonSet); a diagnose-only worker applies nothing. A refusal is
  * permanent (JobRefusedError) and says what was refused and why.
  */
+import { ForbiddenError, type ClusterAccess } from '../src/core/cluster-access.js';
 import { DnswhyError } from '../src/core/errors.js';
 import { defaultCorednsLocation, type CorednsLocation } from '../src/core/model/coredns-location.js';
 import type { CorefilePatchFix, WorkloadPatchFix } from '../src/core/model/index.js';
@@ -34,6 +35,29 @@ export function checkJobCluster(job: string, named: string | undefined, own: str
 /** Why a diagnose-only worker applies nothing (shown in the thread instead of an Approve button). */
 export function diagnoseOnlyReason(cluster: string): string {
   return `the dnswhy worker of cluster "${cluster}" is installed diagnose-only (no patch role, DNSWHY_DIAGNOSE_ONLY=true): apply the change by hand, or install the patch-rights component`;
+}
+
+/**
+ * Whether this worker may in fact apply fixes, asked of the API server rather than assumed: a
+ * server-side dry run of an empty patch of the CoreDNS ConfigMap (the patch role grants it; nothing
+ * is written). Returns why fixes cannot be applied, or undefined when they can. An install that
+ * says it has the patch role but lacks it then shows fixes without an Approve button too, instead
+ * of failing at the first approval. An unanswered question (the API server unreachable) assumes the role.
+ */
+export async function patchRightsMissing(access: ClusterAccess, cluster: string, coredns: CorednsLocation = defaultCorednsLocation): Promise<string | undefined> {
+  let resourceVersion: string;
+  try {
+    resourceVersion = (await access.readConfigMap(coredns.namespace, coredns.configMap)).resourceVersion;
+  } catch {
+    return undefined; // not this question's to answer (the diagnosis will say what it cannot read)
+  }
+  try {
+    await access.patchConfigMapData(coredns.namespace, coredns.configMap, {}, { resourceVersion, dryRun: true });
+    return undefined;
+  } catch (err) {
+    if (err instanceof ForbiddenError) return `the dnswhy worker of cluster "${cluster}" may not change the cluster (the API server refused ${err.permission}: the patch role is not installed), so fixes are not applied from Slack: apply the change by hand, or install the patch-rights component`;
+    return undefined;
+  }
 }
 
 const keysOf = (v: unknown): string[] => (typeof v === 'object' && v !== null && !Array.isArray(v) ? Object.keys(v) : []);

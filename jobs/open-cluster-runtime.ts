@@ -13,7 +13,7 @@ import type { ApplyOutcome, ClusterRuntime } from './cluster-runtime.js';
 import { gatherHealth } from '../src/probes/health/gather-health.js';
 import { codedError } from '../src/core/errors.js';
 import { meterProbePods, type ProbePodOutcome } from './probe-pod-meter.js';
-import { diagnoseOnlyReason } from './job-scope.js';
+import { diagnoseOnlyReason, patchRightsMissing } from './job-scope.js';
 import { resolveProbeImage, type ProbeImageConfig, type ResolvedProbeImage } from './probe-image.js';
 
 export interface OpenRuntimeOptions {
@@ -61,7 +61,7 @@ async function corefilePrevious(access: ClusterAccess, fix: CorefilePatchFix): P
 export async function openClusterRuntime(o: OpenRuntimeOptions): Promise<OpenedRuntime> {
   const cluster = await openCluster({ ...(o.kubeconfig ? { kubeconfig: o.kubeconfig } : {}), ...(o.lab ? { lab: o.lab } : {}), ...(o.labRbac ? { labRbac: o.labRbac } : {}) });
   const handle = { access: o.onProbePod ? meterProbePods(cluster.access, o.onProbePod) : cluster.access, network: cluster.network, name: o.name };
-  const applyDisabled = o.diagnoseOnly ? diagnoseOnlyReason(o.name) : undefined;
+  const applyDisabled = o.diagnoseOnly ? diagnoseOnlyReason(o.name) : await patchRightsMissing(cluster.access, o.name);
   const probe = await resolveProbeImage(cluster.access, o.probe ?? {}, o.self);
   const applyOpts = { reloadTimeoutMs: o.reloadTimeoutMs ?? 90_000, ...(o.pollMs ? { pollMs: o.pollMs } : {}) };
   return {

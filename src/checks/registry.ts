@@ -21,6 +21,7 @@ import { staticAnswerUnreachable } from './static-answer-unreachable/index.js';
 import { upstreamSplitHorizon } from './upstream-split-horizon/index.js';
 import { mixedUpstreams } from './mixed-upstreams/index.js';
 import { forwardersLackZone } from './forwarders-lack-zone/index.js';
+import { nodelocalDnsBypassesZone } from './nodelocal-dns-bypasses-zone/index.js';
 import { upstreamFailure } from './upstream-failure/index.js';
 import { nameDoesNotExist } from './name-does-not-exist/index.js';
 import { intermittentTimeouts } from './intermittent-timeouts/index.js';
@@ -43,6 +44,7 @@ export const checks: readonly Check[] = [
   upstreamSplitHorizon,
   mixedUpstreams,
   forwardersLackZone,
+  nodelocalDnsBypassesZone,
   upstreamFailure,
   nameDoesNotExist,
   intermittentTimeouts,

@@ -51,7 +51,9 @@ export async function buildProgram(argv: readonly string[] = [], name = 'dnswhy'
       `\nGlobal options (before or after the sub-command, as with kubectl):\n  -n, --namespace <ns>, --context <ctx>, --kubeconfig <path>   for the commands that take them\n  --no-color   never colour the output (so does NO_COLOR=1)\n\nExamples:\n  ${name} why mos/mos-model-6c9f7b5d8-x2k4p s3.cloud-b.example\n  ${name} -n mos why deploy/mos-model s3.cloud-b.example -o json\n  ${name} corefile check ./Corefile\n  ${name} completion bash > /etc/bash_completion.d/dnswhy\n\n${exitCodeHelp}\n`,
     );
   const asked = families.find((f) => f.name === argv[0]);
-  for (const family of asked ? [asked] : families) program.addCommand(await family.load());
+  // `--version` needs no sub-command: loading them all (for the help) would pull in Bolt and BullMQ.
+  const versionOnly = argv.length === 1 && (argv[0] === '--version' || argv[0] === '-V');
+  for (const family of asked ? [asked] : versionOnly ? [] : families) program.addCommand(await family.load());
   // Sub-commands do not inherit exitOverride: without it commander exits 1 on their usage errors.
   const override = (cmd: Command): void => {
     cmd.exitOverride();

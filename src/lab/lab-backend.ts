@@ -4,6 +4,7 @@
  * ephemeral containers, exec, logs and the pod proxy.
  */
 import { defaultCorednsLocation } from '../core/model/coredns-location.js';
+import { nodeLocalConfigMap } from '../core/corefile/node-local.js';
 import { randomBytes } from 'node:crypto';
 import type { NetworkPosition } from '../core/network-position.js';
 import { authorize, serviceAccountUser, type BindingObject, type RbacObjects, type ResourceRequest, type RoleObject, type UserInfo } from './rbac/authorizer.js';
@@ -312,6 +313,9 @@ export class LabBackend implements ApiBackend {
         if (ns === c.namespace && o.metadata.name === defaultCorednsLocation.customConfigMap && JSON.stringify(o.data ?? {}) !== JSON.stringify((previous as any)?.data ?? {})) {
           // Deleting the ConfigMap empties the directory the imports read (the volume is optional, as on AKS).
           this.dns?.reloadCustomFiles?.(type === 'DELETED' ? {} : ((o.data ?? {}) as Record<string, string>));
+        }
+        if (ns === c.namespace && o.metadata.name === nodeLocalConfigMap && type !== 'DELETED' && typeof o.data?.Corefile === 'string' && o.data.Corefile !== (previous as any)?.data?.Corefile) {
+          this.dns?.reloadNodeLocal?.(o.data.Corefile);
         }
         break;
     }

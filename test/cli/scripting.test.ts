@@ -134,6 +134,11 @@ describe('kubectl conventions', { timeout: 120_000 }, () => {
     expect(await main(['-n', 'mos', 'corefile', 'check', kubeadm])).toBe(2);
   });
 
+  it('--version prints the version and exits 0 (without loading any sub-command)', async () => {
+    expect(await main(['--version'])).toBe(0);
+    expect(out.trim()).toBe('0.1.0');
+  });
+
   it('says `kubectl dnswhy` in usage and examples when run as the kubectl-dnswhy plugin', async () => {
     expect(await main(['why', '--help'], '/usr/local/bin/kubectl-dnswhy')).toBe(0);
     expect(out).toContain('Usage: kubectl dnswhy why [options] <pod> <name>');

@@ -6,8 +6,12 @@
  * system, only the folders the manifests mount writable, and nothing but loopback to talk to.
  * Fails on a binary missing from PATH, a write outside the mounted folders, or a compile step.
  */
-import { execFileSync } from 'node:child_process';
+import { execFile, execFileSync } from 'node:child_process';
+import { createHash } from 'node:crypto';
+import { mkdirSync, readFileSync, symlinkSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
+import { promisify } from 'node:util';
+import { parse as parseYaml } from 'yaml';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { parseManifests } from '../../src/lab/rbac/shipped-rbac.js';
 import { probeCommand } from '../../src/probes/gather/probe-pods.js';
@@ -137,6 +141,45 @@ describe('the packed package runs as the image runs it (uid 65532, read-only roo
     const r = await runLikeKubelet(pkg, contract, ['dnswhy-missing', '--version']);
     expect(r.notOnPath).toBe(true);
     expect(r.code).toBe(127);
+  });
+
+  // The krew plugin, from the same packed tarball: deploy/krew/make-plugin.sh makes the archive and
+  // its manifest; unpacked and linked onto PATH as krew does, it runs as `kubectl dnswhy` through the
+  // real kubectl. Nothing is downloaded: the URI is a file:// URL of the archive just built.
+  describe('the krew plugin archive and manifest', () => {
+    let manifest: { kind: string; metadata: { name: string }; spec: { version: string; platforms: { uri: string; sha256: string; bin: string; selector: unknown }[] } };
+    let archive = '';
+    beforeAll(async () => {
+      const out = join(pkg.dir, 'krew');
+      const { stdout } = await promisify(execFile)('sh', [join(repoRoot, 'deploy', 'krew', 'make-plugin.sh'), pkg.tarball, out, `file://${out}`], { encoding: 'utf8', maxBuffer: 16 << 20 });
+      manifest = parseYaml(readFileSync(stdout.trim(), 'utf8')) as typeof manifest;
+      archive = join(out, 'dnswhy-linux-amd64.tar.gz');
+    }, 240_000);
+
+    it('names the archive with its sha256 and the package version', () => {
+      expect(manifest).toMatchObject({ kind: 'Plugin', metadata: { name: 'dnswhy' }, spec: { version: 'v0.1.0' } });
+      const [platform] = manifest.spec.platforms;
+      expect(platform!.uri).toBe(`file://${archive}`);
+      expect(platform!.sha256).toBe(createHash('sha256').update(readFileSync(archive)).digest('hex'));
+      expect(platform!.bin).toBe('bin/kubectl-dnswhy');
+    });
+
+    it('runs as `kubectl dnswhy` once unpacked and linked onto PATH as krew does', async () => {
+      const store = join(pkg.dir, 'krew-store', 'dnswhy', 'v0.1.0');
+      const bin = join(pkg.dir, 'krew-bin');
+      mkdirSync(store, { recursive: true });
+      mkdirSync(bin, { recursive: true });
+      await promisify(execFile)('tar', ['-xzf', archive, '-C', store]);
+      symlinkSync(join(store, manifest.spec.platforms[0]!.bin), join(bin, 'kubectl-dnswhy'));
+      const env = { PATH: `${bin}:${process.env.PATH}`, HOME: pkg.dir };
+      const help = await promisify(execFile)('kubectl', ['dnswhy', 'why', '--help'], { env, encoding: 'utf8' });
+      expect(help.stdout).toContain('Usage: kubectl dnswhy why [options] <pod> <name>');
+      const corefile = join(pkg.dir, 'Corefile');
+      writeFileSync(corefile, '.:53 {\n    forward . 1.1.1.1\n    cache 30\n}\n');
+      const check = await promisify(execFile)('kubectl', ['dnswhy', 'corefile', 'check', corefile], { env, encoding: 'utf8' });
+      expect(check.stdout).toContain('valid for CoreDNS');
+      await expect(promisify(execFile)('kubectl', ['dnswhy', 'corefile', 'check', join(pkg.dir, 'missing')], { env })).rejects.toMatchObject({ code: 3 });
+    });
   });
 });
 

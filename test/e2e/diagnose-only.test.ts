@@ -57,6 +57,20 @@ describe('diagnose-only install (lab with the shipped diagnose role only; Slack 
     expect(refused).toEqual([]);
   });
 
+  it('a worker that was not told it is diagnose-only finds out from the API server (a dry-run patch is refused), and says so the same way', async () => {
+    const misconfigured = await openClusterRuntime({ name: 'lab', lab: scenario, labRbac: ['diagnose'], burst: { count: 5, concurrency: 2 } });
+    const full = await openClusterRuntime({ name: 'lab', lab: scenario, burst: { count: 5, concurrency: 2 } });
+    try {
+      expect(misconfigured.applyDisabled).toBe('the dnswhy worker of cluster "lab" may not change the cluster (the API server refused patch configmaps in namespace kube-system: the patch role is not installed), so fixes are not applied from Slack: apply the change by hand, or install the patch-rights component');
+      expect(full.applyDisabled).toBeUndefined();
+      // The worker with the patch role asked the same question and was allowed.
+      expect(full.lab!.backend.audit.some((a) => a.verb === 'patch' && a.resource === 'configmaps' && a.allowed)).toBe(true);
+    } finally {
+      await misconfigured.close();
+      await full.close();
+    }
+  });
+
   it('refuses an apply-fix job written into Redis by hand, before anything is written, and says so in the thread', async () => {
     const report = await runtime.diagnose({ pod: 'mos/mos-model-6c9f7b5d8-x2k4p', name: 's3.cloud-b.example' }, () => undefined);
     expect(report.applyDisabled).toMatch(/diagnose-only/);

@@ -274,6 +274,8 @@ export interface NodeLocalDnsEvidence extends EvidenceBase {
   kind: 'nodelocaldns';
   present: boolean;
   localIp?: string;
+  /** Its ConfigMap's Corefile as stored (run-time placeholders not filled in), when it could be read. */
+  corefile?: { namespace: string; name: string; resourceVersion?: string; text: string };
 }
 
 export interface ProbeErrorEvidence extends EvidenceBase {

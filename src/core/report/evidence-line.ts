@@ -37,7 +37,7 @@ export function evidenceLine(e: Evidence): string {
     case 'hosts-file':
       return `${head} /etc/hosts: ${e.entries.length} entries`;
     case 'corefile':
-      return `${head} Corefile from ConfigMap ${e.configMap.namespace}/${e.configMap.name}${e.configMap.resourceVersion ? ` (resourceVersion ${e.configMap.resourceVersion})` : ''}`;
+      return `${head} Corefile from ConfigMap ${e.configMap.namespace}/${e.configMap.name}${e.configMap.resourceVersion ? ` (resourceVersion ${e.configMap.resourceVersion})` : ''}${e.custom ? `, with ${e.custom.namespace}/${e.custom.name} (${Object.keys(e.files).filter((p) => p.includes('/custom/')).length} keys)` : ''}`;
     case 'tool-output':
       if (e.stillWaitingAfterMs !== undefined) return `${head} ${e.argv.join(' ')} → still waiting after ${e.stillWaitingAfterMs} ms (libc waits 5 s per try)`;
       return `${head} ${e.argv.join(' ')} → exit ${e.exitCode}${e.parsed.addresses.length ? `, ${e.parsed.addresses.join(', ')}` : ''}`;
@@ -58,7 +58,7 @@ export function evidenceLine(e: Evidence): string {
     case 'services':
       return `${head} ${e.services.length} services`;
     case 'nodelocaldns':
-      return `${head} NodeLocal DNSCache ${e.present ? `present (${e.localIp ?? '?'})` : 'absent'}`;
+      return `${head} NodeLocal DNSCache ${e.present ? `present (${e.localIp ?? '?'})${e.corefile ? `, Corefile from ConfigMap ${e.corefile.namespace}/${e.corefile.name} (${e.corefile.text.split('\n').filter((l) => l.trim()).length} lines)` : ''}` : 'absent'}`;
     case 'pod-logs':
       return `${head} ${e.previous ? 'previous ' : ''}log of ${e.namespace}/${e.pod}: ${e.text.trim().split('\n').at(-1) ?? '(empty)'}`;
     case 'probe-error':

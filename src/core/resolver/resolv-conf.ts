@@ -24,6 +24,8 @@ export interface ResolvOptions {
   useVc: boolean;
   /** glibc only: send an EDNS0 OPT record. */
   edns0: boolean;
+  /** glibc only: set the AD bit in queries (trust-ad; glibc 2.31 and later send it only then). */
+  trustAd: boolean;
 }
 
 /** A parsed resolv.conf. */
@@ -50,6 +52,7 @@ export const defaultOptions: Readonly<ResolvOptions> = Object.freeze({
   singleRequestReopen: false,
   useVc: false,
   edns0: false,
+  trustAd: false,
 });
 
 /** Caps when parsing: the larger of glibc's and musl's (musl: timeout 60, attempts 10). */
@@ -155,6 +158,8 @@ function parseOption(opt: string, options: ResolvOptions, lineNo: number, warnin
     case 'no-tld-query':
     case 'no-reload':
     case 'trust-ad':
+      options.trustAd = true;
+      break;
     case 'no-aaaa':
       break; // understood by glibc, no effect on what dnswhy models
     default:

@@ -5,7 +5,8 @@
  * glibc (resolv/res_query.c __res_context_search, res_send.c, measured with real getent):
  * - per name: attempts × nameservers tries, each waiting the per-try timeout (later servers wait
  *   (timeout << i) / nscount); `rotate` moves the first server per query.
- * - a reply with SERVFAIL, NOTIMP or REFUSED, a timeout or an ICMP refusal → the next server.
+ * - a reply with SERVFAIL, NOTIMP or REFUSED, a timeout or an ICMP refusal → the next server (over
+ *   TCP, `use-vc`, any reply is the answer: glibc does not try the next server after REFUSED).
  * - NXDOMAIN or NODATA → the next search candidate; SERVFAIL on every server → next candidate too.
  * - a timeout (or REFUSED everywhere) while walking the search list abandons the list: only the
  *   bare name is tried next. All servers refusing connections ends the lookup.
@@ -36,6 +37,8 @@ export interface ExchangeStep {
   transport: 'udp' | 'tcp';
   /** Send an EDNS0 OPT record (glibc `options edns0`). */
   edns: boolean;
+  /** Set the AD bit (glibc `options trust-ad`). */
+  ad?: boolean;
   /** libc's wait for this try, in ms (musl: the whole candidate). */
   timeoutMs: number;
   /** musl only: re-send interval (timeout / attempts). */
@@ -179,6 +182,7 @@ class GlibcMachine extends ExchangeHolder implements StubMachine {
         mode: this.mode,
         transport: this.opts.useVc ? 'tcp' : 'udp',
         edns: this.opts.edns0,
+        ...(this.opts.trustAd ? { ad: true } : {}),
         timeoutMs: glibcTryTimeoutSeconds(this.opts.timeout, serverIndex, n) * 1000,
         atMs: this.clock,
       };
@@ -188,7 +192,9 @@ class GlibcMachine extends ExchangeHolder implements StubMachine {
 
   observe(results: FamilyResult[]): void {
     const step = this.takePending();
-    const good = results.filter(isGood);
+    // Over TCP (use-vc) glibc takes whatever the server replies as the answer, SERVFAIL and REFUSED
+    // included, and does not try the next server (send_vc; measured in docs/resolver-agreement.md).
+    const good = results.filter((r) => isGood(r) || (step.transport === 'tcp' && r.outcome === 'answer'));
     const timedOut = results.filter((r) => r.outcome === 'timeout' || r.outcome === 'error');
     const waited = timedOut.length > 0 ? step.timeoutMs : Math.max(0, ...results.map((r) => r.latencyMs));
 

@@ -13,10 +13,7 @@ export const knownDifferences: Record<string, string> = {
   'rotate-servfail-first/musl': servfailRace,
   'rotate-three/glibc': 'with rotate, glibc starts at a random nameserver in each process; the model starts at the first (the order after that agrees)',
   'rotate-servfail-first/glibc': 'with rotate, glibc starts at a random nameserver in each process; the model starts at the first (the order after that agrees)',
-  'trust-ad/glibc': 'glibc sets the AD bit in its queries with trust-ad; the model does not model the flag (the queries and their timing are the same)',
-  'edns0-trust-ad-nxdomain/glibc': 'glibc sets the AD bit in its queries with trust-ad; the model does not model the flag (the queries and their timing are the same)',
   'use-vc-timeout-first/glibc':
     'over TCP glibc has no read timeout: a server that accepts the connection and never answers holds the lookup until the connection closes (the run was ended after 60 s); the model waits one per-try timeout and moves on to the next server',
-  'use-vc-refused-first/glibc': 'with use-vc, glibc takes a REFUSED reply as the end of the lookup and does not try the next server (measured: the second server saw no query); the model tries the next server, as glibc does over UDP',
   'single-request-reopen-timeout-first/glibc': 'with single-request-reopen and a silent first server, the model re-sends AAAA to it once more than glibc does before moving on (the result and the time agree)',
 };

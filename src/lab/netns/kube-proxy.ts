@@ -28,8 +28,15 @@ export class KubeProxy {
 
   /** The serving CoreDNS pods changed. */
   setDnsBackends(ips: string[]): Promise<void> {
+    const gone = this.dnsReady.filter((ip) => !ips.includes(ip));
     this.dnsReady = [...ips].sort();
-    return this.update();
+    const updated = this.update();
+    if (gone.length === 0) return updated;
+    // As kube-proxy does for UDP: flows still pinned to an endpoint that left are deleted, so the
+    // next datagram of such a flow is translated again instead of going to the old pod.
+    const vip = this.scenario.cluster.dnsService.ip;
+    const flush = gone.map((ip) => `conntrack -D -p udp --orig-dst ${vip} --dst-nat ${ip} >/dev/null 2>&1 || true`).join('\n');
+    return updated.then(() => Promise.all(this.scenario.nodes.map((n) => this.nsl.exec(this.nsl.nodeNs(n.name)!, flush))).then(() => undefined));
   }
 
   /** Reloads every table (serialised; each load is atomic). */

@@ -9,6 +9,8 @@ export interface LabDnsPort {
   reloadCorefile(text: string, files?: Record<string, string>): void;
   /** The coredns-custom ConfigMap changed (its keys are mounted at /etc/coredns/custom). */
   reloadCustomFiles?(data: Record<string, string>): void;
+  /** The node-local-dns ConfigMap changed (NodeLocal DNSCache's Corefile). */
+  reloadNodeLocal?(text: string): void;
   restartReplica(podName: string): void;
   setReplicas(pods: { name: string; node: string; ip: string; ready?: boolean }[]): Promise<void>;
   metricsText(podName: string): string | undefined;

@@ -243,6 +243,18 @@ export const scenarioSchema = z.strictObject({
   coredns: corednsSchema.prefault({}),
   pods: z.array(podSchema).default([]),
   services: z.array(serviceSchema).default([]),
+  /**
+   * Added field: NodeLocal DNSCache. Its ConfigMap (node-local-dns) and DaemonSet are created, one
+   * shared cache answers on `ip` for every node (its run-time placeholders filled in as node-cache does),
+   * and with `kubeletClusterDns` kubelet gives pods `ip` as their nameserver.
+   */
+  nodeLocalDns: z
+    .strictObject({
+      ip: ipv4.default('169.254.20.10'),
+      corefile: z.string().min(1),
+      kubeletClusterDns: z.boolean().default(true),
+    })
+    .optional(),
   networkPolicies: z.array(networkPolicySchema).default([]),
   resolvers: z.array(resolverSchema).default([]),
   hosts: z.array(hostSchema).default([]),

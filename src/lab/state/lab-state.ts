@@ -10,6 +10,7 @@ import { rngStream, type Rng } from '../net/seeded-rng.js';
 import { CidrIndex, nthAddress } from '../scenario/addresses.js';
 import type { Scenario } from '../scenario/schema.js';
 import { defaultCorednsLocation } from '../../core/model/coredns-location.js';
+import { nodeLocalConfigMap } from '../../core/corefile/node-local.js';
 import type { NetworkPolicyObject, PolicyPod, PolicyView } from '../net/network-policies.js';
 import { EndpointsController } from './endpoints-controller.js';
 import {
@@ -134,6 +135,12 @@ export class LabState {
     // CoreDNS: ConfigMap, Deployment, ReplicaSet, pods, Service.
     const c = s.coredns;
     this.store.create(t('ConfigMap'), configMapObject({ namespace: c.namespace, name: c.configMap, data: { Corefile: c.corefile, ...c.files } }));
+    const nl = s.nodeLocalDns;
+    if (nl) {
+      this.store.create(t('ConfigMap'), configMapObject({ namespace: c.namespace, name: nodeLocalConfigMap, data: { Corefile: nl.corefile } }));
+      const args = ['-localip', `${nl.ip},${s.cluster.dnsService.ip}`, '-conf', '/etc/Corefile', '-upstreamsvc', 'kube-dns-upstream'];
+      this.createDirectOwner(c.namespace, 'DaemonSet', nodeLocalConfigMap, { 'k8s-app': 'node-local-dns' }, { containers: [{ name: 'node-cache', image: 'registry.k8s.io/dns/k8s-dns-node-cache:1.23.1', args }], hostNetwork: true, dnsPolicy: 'Default' }, 0);
+    }
     if (c.custom) this.store.create(t('ConfigMap'), configMapObject({ namespace: c.namespace, name: defaultCorednsLocation.customConfigMap, data: { ...c.custom } }));
     const corednsTemplate = { metadata: { labels: { ...c.labels } }, spec: corednsPodSpec({ image: c.image, configMap: c.configMap }) };
     this.templateCommands.set(`${c.namespace}/${c.deployment}`, { commands: [] });
@@ -368,7 +375,7 @@ export class LabState {
     const spec = pod.spec;
     const resolvConf = podResolvConf(
       { namespace: ns, dnsPolicy: spec.dnsPolicy as DnsPolicy, dnsConfig: spec.dnsConfig as PodDnsConfig | undefined, hostNetwork: !!spec.hostNetwork },
-      { domain: this.scenario.cluster.domain, dnsServiceIp: this.scenario.cluster.dnsService.ip },
+      { domain: this.scenario.cluster.domain, dnsServiceIp: this.scenario.nodeLocalDns?.kubeletClusterDns ? this.scenario.nodeLocalDns.ip : this.scenario.cluster.dnsService.ip },
       { resolvConf: node?.resolvConf ?? '' },
     );
     const hosts = podHostsFile(

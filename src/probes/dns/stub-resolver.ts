@@ -167,7 +167,7 @@ type StubResult = DnsQueryResult & { afterTruncation?: boolean };
 async function askOn(channel: UdpChannel, step: ExchangeStep, qtype: RecordType, server: string, waitMs: number, ctx: ExecContext): Promise<DnsQueryResult> {
   const base = { server: { ip: server, port: 53 }, qname: step.qname, qtype, transport: 'udp' as const };
   const id = ctx.ids.get(qtype);
-  const a = await channel.ask({ name: step.qname, type: qtype }, { timeoutMs: waitMs, tries: 1, edns: step.edns, ...(id !== undefined ? { id } : {}) });
+  const a = await channel.ask({ name: step.qname, type: qtype }, { timeoutMs: waitMs, tries: 1, edns: step.edns, ...(step.ad ? { ad: true } : {}), ...(id !== undefined ? { id } : {}) });
   ctx.ids.set(qtype, channel.lastIds.get(qtype)!);
   // glibc re-asks a truncated reply over TCP.
   if (a.kind === 'answer' && a.packet?.flag_tc) {
@@ -179,7 +179,7 @@ async function askOn(channel: UdpChannel, step: ExchangeStep, qtype: RecordType,
 }
 
 async function viaTcp(step: ExchangeStep, qtype: RecordType, server: string, waitMs: number, ctx: ExecContext): Promise<DnsQueryResult> {
-  const a = await tcpExchange(ctx.network.dial(server, 53, 'tcp', ctx.sourceIp), ctx.bindHost, { name: step.qname, type: qtype }, { timeoutMs: waitMs, edns: step.edns });
+  const a = await tcpExchange(ctx.network.dial(server, 53, 'tcp', ctx.sourceIp), ctx.bindHost, { name: step.qname, type: qtype }, { timeoutMs: waitMs, edns: step.edns, ...(step.ad ? { ad: true } : {}) });
   return channelResult({ server: { ip: server, port: 53 }, qname: step.qname, qtype, transport: 'tcp' }, a);
 }
 

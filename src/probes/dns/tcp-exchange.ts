@@ -13,7 +13,7 @@ export function tcpExchange(
   dest: { host: string; port: number },
   bindHost: string | undefined,
   q: DnsQuestion,
-  opts: { timeoutMs: number; edns?: boolean; recursionDesired?: boolean },
+  opts: { timeoutMs: number; edns?: boolean; ad?: boolean; recursionDesired?: boolean },
 ): Promise<ChannelAnswer> {
   const started = performance.now();
   const id = randomInt(65536);

@@ -72,7 +72,7 @@ export class UdpChannel {
    * Sends one question and waits for its strictly matching reply, re-sending after each per-try
    * timeout. `id` re-uses a query id (glibc re-sends a name with the same id on the same socket).
    */
-  ask(q: DnsQuestion, opts: { timeoutMs: number; tries: number; edns?: boolean; recursionDesired?: boolean; id?: number }): Promise<ChannelAnswer> {
+  ask(q: DnsQuestion, opts: { timeoutMs: number; tries: number; edns?: boolean; ad?: boolean; recursionDesired?: boolean; id?: number }): Promise<ChannelAnswer> {
     let id = opts.id !== undefined && !this.pending.has(opts.id) ? opts.id : randomInt(65536);
     while (this.pending.has(id)) id = randomInt(65536);
     const buf = encodeQuery(id, q, opts);

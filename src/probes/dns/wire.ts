@@ -9,11 +9,12 @@ import type { DnsQuestion } from '../../core/model/dns.js';
 export const ednsPayloadSize = 1232;
 
 /** Encodes a standard query (RD set; EDNS OPT with 1232 when asked). */
-export function encodeQuery(id: number, q: DnsQuestion, opts: { edns?: boolean; recursionDesired?: boolean } = {}): Buffer {
+export function encodeQuery(id: number, q: DnsQuestion, opts: { edns?: boolean; recursionDesired?: boolean; ad?: boolean } = {}): Buffer {
   return encode({
     type: 'query',
     id,
-    flags: opts.recursionDesired === false ? 0 : RECURSION_DESIRED,
+    // AD in a query asks the server to say whether the answer was validated (glibc's trust-ad).
+    flags: (opts.recursionDesired === false ? 0 : RECURSION_DESIRED) | (opts.ad ? 0x0020 : 0),
     questions: [{ type: q.type as never, name: q.name.replace(/\.$/, '') || '.', class: 'IN' }],
     additionals: opts.edns === false ? [] : [{ type: 'OPT', name: '.', udpPayloadSize: ednsPayloadSize, flags: 0, options: [] } as never],
   });

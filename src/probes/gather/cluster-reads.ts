@@ -6,6 +6,7 @@
 import type { ClusterAccess, ClusterPod, NamespaceInfo } from '../../core/cluster-access.js';
 import { NotFoundError } from '../../core/cluster-access.js';
 import { corednsFiles } from '../../core/corefile/configmap-files.js';
+import { nodeLocalConfigMap } from '../../core/corefile/node-local.js';
 import type {
   CorednsLocation,
   CorednsPod,
@@ -236,6 +237,21 @@ export async function readNodeLocalDns(access: ClusterAccess, loc: CorednsLocati
     if (!pods.ok) return [...ds.evidence, ...pods.evidence];
     present = pods.value.length > 0;
   }
-  const ev: NodeLocalDnsEvidence = { id: '', kind: 'nodelocaldns', from: api, at: t.at, ms: elapsed(t), present, ...(localIp ? { localIp } : {}) };
-  return [ev];
+  const extra: Evidence[] = [];
+  let corefile: NodeLocalDnsEvidence['corefile'];
+  if (present) {
+    const cm = await read(`get configmap ${loc.namespace}/${nodeLocalConfigMap}`, 'the NodeLocal DNSCache Corefile (what the node-local cache does with each name)', timeoutMs, async () => {
+      try {
+        return await access.readConfigMap(loc.namespace, nodeLocalConfigMap);
+      } catch (err) {
+        // Installs that template the Corefile into the DaemonSet have no ConfigMap: a fact, not a failure.
+        if (err instanceof NotFoundError) return undefined;
+        throw err;
+      }
+    });
+    if (!cm.ok) extra.push(...cm.evidence);
+    else if (cm.value?.data.Corefile !== undefined) corefile = { namespace: loc.namespace, name: nodeLocalConfigMap, resourceVersion: cm.value.resourceVersion, text: cm.value.data.Corefile };
+  }
+  const ev: NodeLocalDnsEvidence = { id: '', kind: 'nodelocaldns', from: api, at: t.at, ms: elapsed(t), present, ...(localIp ? { localIp } : {}), ...(corefile ? { corefile } : {}) };
+  return [ev, ...extra];
 }

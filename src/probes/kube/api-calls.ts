@@ -30,6 +30,8 @@ export interface ApiCall {
 
 /** The CoreDNS ConfigMaps dnswhy reads (and, with the patch role, patches), by name. */
 export const corednsConfigMaps = ['coredns', 'coredns-custom'] as const;
+/** ConfigMaps the diagnosis reads by name: CoreDNS's and NodeLocal DNSCache's. */
+export const readableConfigMaps = [...corednsConfigMaps, 'node-local-dns'] as const;
 
 export const apiCalls = {
   readPod: { verbs: ['get'], group: '', resource: 'pods', scope: 'any-namespace', role: 'diagnose', why: 'the target pod, probe pods while they run' },
@@ -43,7 +45,7 @@ export const apiCalls = {
   listEndpointSlices: { verbs: ['list'], group: 'discovery.k8s.io', resource: 'endpointslices', scope: 'coredns-namespace', role: 'diagnose', why: 'CoreDNS endpoints of the DNS Service' },
   readEndpoints: { verbs: ['get'], group: '', resource: 'endpoints', scope: 'coredns-namespace', role: 'diagnose', why: 'CoreDNS endpoints on clusters without EndpointSlices' },
   listNamespaces: { verbs: ['list'], group: '', resource: 'namespaces', scope: 'cluster', role: 'diagnose', why: 'namespace labels for NetworkPolicy namespaceSelectors' },
-  readConfigMap: { verbs: ['get'], group: '', resource: 'configmaps', scope: 'coredns-namespace', resourceNames: corednsConfigMaps, role: 'diagnose', why: 'the Corefile and its imported files' },
+  readConfigMap: { verbs: ['get'], group: '', resource: 'configmaps', scope: 'coredns-namespace', resourceNames: readableConfigMaps, role: 'diagnose', why: 'the Corefile, its imported files, and NodeLocal DNSCache\'s Corefile' },
   listNetworkPolicies: { verbs: ['list'], group: 'networking.k8s.io', resource: 'networkpolicies', scope: 'any-namespace', role: 'diagnose', why: 'policies of the target and CoreDNS namespaces' },
   listDaemonSets: { verbs: ['list'], group: 'apps', resource: 'daemonsets', scope: 'coredns-namespace', role: 'diagnose', why: 'NodeLocal DNSCache' },
   exec: { verbs: ['get', 'create'], group: '', resource: 'pods', subresource: 'exec', scope: 'any-namespace', role: 'diagnose', why: 'cat /etc/resolv.conf and /etc/hosts, getent/nslookup/dig in the target pod' },

@@ -16,8 +16,8 @@ describe('parseResolvConf', () => {
   });
 
   it('skips # and ; comments and blank lines, accumulates options lines, reads every flag', () => {
-    const c = parseResolvConf(`# generated\n; also a comment\n\nnameserver 10.0.0.1\noptions timeout:1 attempts:3\noptions rotate single-request single-request-reopen use-vc edns0 ndots:2\n`);
-    expect(c.options).toEqual({ ndots: 2, timeout: 1, attempts: 3, rotate: true, singleRequest: true, singleRequestReopen: true, useVc: true, edns0: true });
+    const c = parseResolvConf(`# generated\n; also a comment\n\nnameserver 10.0.0.1\noptions timeout:1 attempts:3\noptions rotate single-request single-request-reopen use-vc edns0 trust-ad ndots:2\n`);
+    expect(c.options).toEqual({ ndots: 2, timeout: 1, attempts: 3, rotate: true, singleRequest: true, singleRequestReopen: true, useVc: true, edns0: true, trustAd: true });
   });
 
   it('lets the last search or domain line win', () => {

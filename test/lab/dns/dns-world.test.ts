@@ -3,6 +3,7 @@ import { afterEach, describe, expect, it } from 'vitest';
 import type { LabDnsWorld } from '../../../src/lab/dns/dns-world.js';
 import { configHash, corefileHash } from '../../../src/lab/dns/coredns-replica.js';
 import { imageVersion, resolvConfNameservers } from '../../../src/lab/dns/dns-world.js';
+import type { ClusterState } from '../../../src/core/model/k8s.js';
 import type { AddressMap } from '../../../src/lab/net/address-map.js';
 import { ask, datas } from './dns-test-client.js';
 import { startFixtureWorld } from './world-fixture.js';
@@ -16,10 +17,19 @@ afterEach(async () => {
 const podResolv = 'search default.svc.cluster.local svc.cluster.local cluster.local\nnameserver 172.21.0.10\noptions ndots:5\n';
 const podHosts = '127.0.0.1\tlocalhost\n172.20.0.219\tbusybox\n';
 
+let setState: ((next: (s: ClusterState) => ClusterState) => void) | undefined;
+
 async function start(file: string): Promise<AddressMap> {
   const started = await startFixtureWorld(file, { podFiles: () => ({ resolvConf: podResolv, hosts: podHosts }), toolTimeoutScale: 0.05 });
   world = started.world;
+  setState = started.setState;
   return started.map;
+}
+
+/** The DNS Service's endpoints become `addresses`, as the EndpointSlice controller writes them after a rollout. */
+function setDnsEndpoints(addresses: { ip: string; ready: boolean }[]): void {
+  const { namespace, name } = world!.scenario.cluster.dnsService;
+  setState!((s) => ({ ...s, endpoints: s.endpoints.map((e) => (e.namespace === namespace && e.service === name ? { ...e, addresses } : e)) }));
 }
 
 describe('DnsWorld', () => {
@@ -83,9 +93,12 @@ describe('DnsWorld', () => {
 
   it('setReplicas rolls CoreDNS out; with no ready replica the Service refuses at once', async () => {
     const map = await start('cross-node-blocked.yaml');
+    // kube-proxy sends to the EndpointSlices' ready addresses: the rollout changes those and the replicas together.
+    setDnsEndpoints([{ ip: '172.20.0.210', ready: true }]);
     await world!.setReplicas([{ name: 'coredns-new', node: 'ecs-1', ip: '172.20.0.210' }]);
     expect(world!.metricsText('coredns-on-1')).toBeUndefined();
     expect((await ask(map, '172.20.0.219', '172.21.0.10', 'nginx.default.svc.cluster.local')).rcode).toBe('NOERROR');
+    setDnsEndpoints([{ ip: '172.20.0.210', ready: false }]);
     await world!.setReplicas([{ name: 'coredns-new', node: 'ecs-1', ip: '172.20.0.210', ready: false }]);
     await expect(ask(map, '172.20.0.219', '172.21.0.10', 'nginx.default.svc.cluster.local', 'A', { timeoutMs: 500 })).rejects.toMatchObject({ reason: 'refused' });
     await expect(ask(map, '172.20.0.219', '172.21.0.10', 'nginx.default.svc.cluster.local', 'A', { timeoutMs: 500, proto: 'tcp' })).rejects.toMatchObject({ reason: 'refused' });

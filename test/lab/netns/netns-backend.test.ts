@@ -31,6 +31,10 @@ function netNamespaces(): Set<string> {
 function agentPids(): string[] {
   return spawnSync('pgrep', ['-f', 'dnswhy-lab-agent='], { encoding: 'utf8' }).stdout.split('\n').filter(Boolean);
 }
+/** The network namespaces of some processes (what lsns prints as NS). */
+function netNamespacesOf(pids: string[]): string[] {
+  return pids.map((p) => spawnSync('readlink', [`/proc/${p}/ns/net`], { encoding: 'utf8' }).stdout.trim().replace(/^net:\[(\d+)\]$/, '$1')).filter((n) => /^\d+$/.test(n));
+}
 const rootRuleset = () => spawnSync('nft', ['list', 'ruleset'], { encoding: 'utf8' }).stdout;
 
 if ('problem' in availability) {
@@ -74,20 +78,23 @@ if ('problem' in availability) {
       const dig = kubectl('exec', '-n', 'shop', 'checkout-7f8d6c5b4-2kq9z', '--', 'dig', '+yaml', '@10.244.2.7', 'payments.shop.svc.cluster.local');
       expect(dig.stdout).toMatch(/socket_protocol: UDP/);
       expect(dig.stdout).toMatch(/status: NOERROR/);
-      const during = netNamespaces();
-      expect([...during].filter((n) => !netBefore.has(n)).length).toBeGreaterThan(3);
-      expect(agentPids().length).toBeGreaterThan(agentsBefore.length);
+      // This lab's namespaces: those of the agents it started (other processes on the machine may
+      // make namespaces of their own meanwhile; they are not this lab's to clean up).
+      const ours = agentPids().filter((p) => !agentsBefore.includes(p));
+      const ourNets = netNamespacesOf(ours).filter((n) => !netBefore.has(n));
+      expect(new Set(ourNets).size).toBeGreaterThan(3);
 
       lab.kill('SIGKILL');
       await new Promise((r) => lab.once('exit', r));
       let left: string[] = [];
       for (let i = 0; i < 50; i++) {
-        left = [...netNamespaces()].filter((n) => !netBefore.has(n));
-        if (left.length === 0 && agentPids().length <= agentsBefore.length) break;
+        const now = netNamespaces();
+        left = ourNets.filter((n) => now.has(n));
+        if (left.length === 0 && ours.every((p) => !agentPids().includes(p))) break;
         await new Promise((r) => setTimeout(r, 100));
       }
       expect(left).toEqual([]);
-      expect(agentPids().filter((p) => !agentsBefore.includes(p))).toEqual([]);
+      expect(agentPids().filter((p) => ours.includes(p))).toEqual([]);
       expect(spawnSync('pgrep', ['-f', 'unshare.*scenarios/healthy-cluster.yaml'], { encoding: 'utf8' }).stdout.trim()).toBe('');
       expect(rootRuleset()).toBe(rulesetBefore);
     }, 120_000);

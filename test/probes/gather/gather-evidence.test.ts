@@ -186,7 +186,7 @@ describe('gatherEvidence against the fake-apiserver (mocked cluster)', () => {
     const r = await gatherEvidence(access, { pod: 'shop/web-6f7d9-zz9q1', name: 'api.shop' }, { network: net.network, ...fast, timeouts: { deepMs: 1200 } });
     const errs = r.evidence.filter((e) => e.kind === 'probe-error' && /probe/.test(e.probe));
     expect(errs.length).toBe(3);
-    expect(errs[0]).toMatchObject({ reason: expect.stringMatching(/did not finish within/) });
+    expect(errs[0]).toMatchObject({ reason: expect.stringMatching(/was still Pending after \d+ ms \(ContainerCreating: /) });
     expect(fake.requests.filter((q) => q.method === 'DELETE')).toHaveLength(3);
     expect(probePodsLeft(fake)).toEqual([]);
   });
