@@ -313,7 +313,8 @@ export async function runSoak(o: SoakOptions): Promise<SoakResult> {
       if (!q.approval) continue;
       const audit = await proposals.audit(q.approval.proposalId);
       const applying = audit.filter((l) => l.endsWith('->applying')).length;
-      const applied = audit.filter((l) => l.endsWith('->applied')).length;
+      // Only the apply path counts: a refused rollback (rolling-back->applied) is not an apply.
+      const applied = audit.filter((l) => l.endsWith('applying->applied')).length;
       const expectedResults = q.approval.rollbackAt ? 2 : 1;
       if (applying > 1 || applied > 1 || results(q).length > expectedResults) {
         doubleApplies += 1;
