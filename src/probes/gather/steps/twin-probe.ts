@@ -124,6 +124,7 @@ function twinRun(ctx: GatherContext, spec: ProbeSpecJson, plan: ProbePlan, at: T
     pod: podSpec,
     origin,
     timeoutMs: plan.deadlineMs,
+    pullBudgetMs: ctx.timeouts.pullMs,
     ...(ctx.options.pollMs ? { pollMs: ctx.options.pollMs } : {}),
   };
 }
