@@ -49,6 +49,7 @@ export const nodeViewProbesStep = defineStep({
           },
           origin: () => ({ kind: 'node', name: node, ...(nodeIp ? { ip: nodeIp } : {}) }),
           timeoutMs: plan.deadlineMs,
+          pullBudgetMs: ctx.timeouts.pullMs,
           ...(ctx.options.pollMs ? { pollMs: ctx.options.pollMs } : {}),
         });
       }),

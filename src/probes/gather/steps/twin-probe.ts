@@ -74,6 +74,7 @@ async function runTwinPod(ctx: GatherContext, spec: ProbeSpecJson, plan: ProbePl
     pod: podSpec,
     origin,
     timeoutMs: plan.deadlineMs,
+    pullBudgetMs: ctx.timeouts.pullMs,
     ...(ctx.options.pollMs ? { pollMs: ctx.options.pollMs } : {}),
   });
 }
