@@ -45,6 +45,12 @@ export interface GatherOptions {
   onProgress?: (step: string) => void;
   /** Probe image, pull policy and pull secrets (default: defaultProbeImage, the kubelet's pull policy, no secrets). */
   probeImage?: ProbeImage;
+  /**
+   * Where probe pods run (DNSWHY_PROBE_NAMESPACE). Node-view pods always run there; the twin runs in
+   * the target's namespace when the worker may create pods there, and here otherwise (with the
+   * target's resolv.conf copied). Unset: every probe pod runs in the target's namespace.
+   */
+  probeNamespace?: string;
   /** Where CoreDNS lives, when not kube-system/kube-dns/coredns. */
   coredns?: Partial<CorednsLocation>;
   /** libc of the target image, when known (default: guessed from the image name). */

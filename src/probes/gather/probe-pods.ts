@@ -102,8 +102,17 @@ export function whyNotRun(run: Pick<ProbePodRun, 'pod' | 'timeoutMs' | 'pullBudg
   return undefined;
 }
 
-/** Create → wait → read log → delete (always). Failures become probe-error evidence. */
-export async function runProbePod(access: ClusterAccess, run: ProbePodRun): Promise<Evidence[]> {
+/** A create refused by RBAC or by admission: nothing was created, so nothing needs deleting. */
+export function isCreateRefusal(err: unknown): err is ForbiddenError | AdmissionRefusedError {
+  return err instanceof ForbiddenError || err instanceof AdmissionRefusedError;
+}
+
+/**
+ * Create → wait → read log → delete (always). Failures become probe-error evidence. `whenRefused`,
+ * if given, answers instead when the create itself is refused (RBAC or admission): the twin then
+ * runs in the probe namespace.
+ */
+export async function runProbePod(access: ClusterAccess, run: ProbePodRun, whenRefused?: (refusal: ForbiddenError | AdmissionRefusedError) => Promise<Evidence[]>): Promise<Evidence[]> {
   const t = startTiming();
   const { namespace, name } = run.pod;
   const errFrom: EvidenceOrigin = { kind: 'worker' };
@@ -115,7 +124,8 @@ export async function runProbePod(access: ClusterAccess, run: ProbePodRun): Prom
       mayExist = true;
     } catch (err) {
       // A create that timed out may still have happened; anything but a refusal gets a delete.
-      mayExist = !(err instanceof ForbiddenError || err instanceof AdmissionRefusedError);
+      mayExist = !isCreateRefusal(err);
+      if (whenRefused && isCreateRefusal(err)) return await whenRefused(err);
       throw err;
     }
     const left = Math.max(500, run.timeoutMs - elapsed(t));

@@ -49,7 +49,7 @@ export const apiCalls = {
   listNetworkPolicies: { verbs: ['list'], group: 'networking.k8s.io', resource: 'networkpolicies', scope: 'any-namespace', role: 'diagnose', why: 'policies of the target and CoreDNS namespaces' },
   listDaemonSets: { verbs: ['list'], group: 'apps', resource: 'daemonsets', scope: 'coredns-namespace', role: 'diagnose', why: 'NodeLocal DNSCache' },
   exec: { verbs: ['get', 'create'], group: '', resource: 'pods', subresource: 'exec', scope: 'any-namespace', role: 'diagnose', why: 'cat /etc/resolv.conf and /etc/hosts, getent/nslookup/dig in the target pod' },
-  createPod: { verbs: ['create'], group: '', resource: 'pods', scope: 'any-namespace', role: 'diagnose', why: 'twin and node-view probe pods' },
+  createPod: { verbs: ['create'], group: '', resource: 'pods', scope: 'any-namespace', role: 'diagnose', why: 'twin and node-view probe pods (ClusterRole dnswhy-probe-pods: bound cluster-wide, or in the probe namespace only)' },
   deletePod: { verbs: ['delete'], group: '', resource: 'pods', scope: 'any-namespace', role: 'diagnose', why: 'removing probe pods' },
   listPodEvents: { verbs: ['list'], group: '', resource: 'events', scope: 'any-namespace', role: 'diagnose', why: 'whether the kubelet is still pulling a probe pod\'s image' },
   podLogs: { verbs: ['get'], group: '', resource: 'pods', subresource: 'log', scope: 'any-namespace', role: 'diagnose', why: 'what a probe pod printed; why a CoreDNS pod exits' },
