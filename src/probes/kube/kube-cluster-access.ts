@@ -25,6 +25,7 @@ import type {
   ListOptions,
   LogOptions,
   NamespaceInfo,
+  PodPlacement,
   ProbePodSpec,
   WorkloadInfo,
   WorkloadWriteOptions,
@@ -35,7 +36,7 @@ import type { NodeFacts, OwnerRef, ServiceEndpoints, ServiceFacts } from '../../
 import type { WorkloadKind } from '../../core/model/workload-kinds.js';
 import { fromEndpointSlices, fromEndpoints, plain, toClusterPod, toNetworkPolicyJson, toDaemonSetInfo, toNodeFacts, toServiceFacts } from './convert.js';
 import { execInPod } from './exec.js';
-import { getJson } from './get-json.js';
+import { getJson, tableAccept } from './get-json.js';
 import { apiCalls, type ApiCall, type ApiCallId } from './api-calls.js';
 import { mapError, type CallContext } from './map-error.js';
 import { ephemeralContainerManifest, probePodManifest } from './probe-manifests.js';
@@ -60,6 +61,30 @@ export interface KubeAccessOptions {
  * specified. A probe pod in one of them is reported at once, with the kubelet's message.
  */
 export const stuckWaitingReasons: ReadonlySet<string> = new Set(['ErrImagePull', 'ImagePullBackOff', 'ErrImageNeverPull', 'InvalidImageName', 'CreateContainerConfigError', 'CreateContainerError']);
+
+/** A pod Table page (server-side printing with includeObject=Metadata). */
+interface PodTableJson {
+  kind: 'Table';
+  columnDefinitions?: { name: string }[];
+  rows?: { cells?: unknown[]; object?: { metadata?: { namespace?: string; name?: string } } }[];
+  metadata?: { continue?: string };
+}
+
+/**
+ * Namespace, name and node of each pod of a page: from a Table, the row's metadata and its Node
+ * column (found by name); from a plain pod list (a server that does not print Tables), the pods.
+ */
+function placementsOf(page: PodTableJson | PodListJson): PodPlacement[] {
+  if (!('kind' in page) || page.kind !== 'Table') {
+    return ((page as PodListJson).items ?? []).map((p) => ({ namespace: p.metadata?.namespace ?? '', name: p.metadata?.name ?? '', ...(p.spec?.nodeName ? { node: p.spec.nodeName } : {}) }));
+  }
+  const nodeColumn = (page.columnDefinitions ?? []).findIndex((c) => c.name === 'Node');
+  if (nodeColumn < 0) throw new Error("the API server's Table of pods has no Node column");
+  return (page.rows ?? []).map((r) => {
+    const node = r.cells?.[nodeColumn];
+    return { namespace: r.object?.metadata?.namespace ?? '', name: r.object?.metadata?.name ?? '', ...(typeof node === 'string' && node !== '' && node !== '<none>' ? { node } : {}) };
+  });
+}
 
 /** A pod list page as the API server sends it (item fields as V1Pod's). */
 interface PodListJson {
@@ -179,6 +204,16 @@ export class KubeClusterAccess implements ClusterAccess {
         : await this.call('listPodsAllNamespaces', {}, () => getJson<PodListJson>(this.kubeConfig, path, query));
       each((list.items ?? []).map(toClusterPod));
       cont = list.metadata?.continue || undefined;
+    } while (cont);
+  }
+
+  async scanPodNodes(opts: ListOptions & { pageSize: number }, each: (page: PodPlacement[]) => void): Promise<void> {
+    let cont: string | undefined;
+    do {
+      const query = { labelSelector: opts.labelSelector, fieldSelector: opts.fieldSelector, limit: opts.pageSize, continue: cont, includeObject: 'Metadata' };
+      const page = await this.call('listPodsAllNamespaces', {}, () => getJson<PodTableJson | PodListJson>(this.kubeConfig, '/api/v1/pods', query, tableAccept));
+      each(placementsOf(page));
+      cont = page.metadata?.continue || undefined;
     } while (cont);
   }
 
