@@ -1,10 +1,19 @@
 /**
  * Which addresses the lab's pods and Services hold, kept by the store's change events instead of
  * a scan of every pod per allocation (30,000 pods made each probe pod's address cost a scan), and
- * a revision that moves only when a pod's address facts change (its IP or hostNetwork, or a pod
- * with an IP comes or goes), so views of pod addresses survive status-only writes.
+ * the pods' addresses as the cluster view lists them (namespace, name, IP of every pod with an IP
+ * outside the host network, in key order), changed only when a pod's address facts change, so a
+ * new probe pod costs an insert instead of a pass over every pod.
  */
-import type { Change, KubeObject } from './object-store.js';
+import { key, type Change, type KubeObject } from './object-store.js';
+import { lowerBound } from './sorted-keys.js';
+
+/** A pod as the cluster view's address list has it. */
+export interface PodAddress {
+  namespace: string;
+  name: string;
+  ip: string;
+}
 
 export class AddressBook {
   /** Pod IPs and Service cluster IPs, with how many objects hold each. */
@@ -12,6 +21,10 @@ export class AddressBook {
   /** Addresses never handed out again: the scenario's own and every one allocated (a reply to an old IP never reaches a new pod). */
   private readonly reserved: Set<string>;
   private podAddresses = 0;
+  /** Pods with an address, sorted by key (namespace/name), with their keys beside them. */
+  private readonly podKeys: string[] = [];
+  private readonly podEntries: PodAddress[] = [];
+  private podListCopy: readonly PodAddress[] | undefined;
 
   constructor(reserved: Iterable<string>) {
     this.reserved = new Set(reserved);
@@ -26,7 +39,7 @@ export class AddressBook {
     this.reserved.add(ip);
   }
 
-  /** Moves when a pod's IP or hostNetwork changes, or a pod with an IP is created or deleted. */
+  /** Moves when podList() changes: a pod's IP or hostNetwork changes, or a pod with an IP is created or deleted. */
   get podAddressRevision(): number {
     return this.podAddresses;
   }
@@ -43,7 +56,32 @@ export class AddressBook {
       if (was) this.release(was);
       if (now) this.held.set(now, (this.held.get(now) ?? 0) + 1);
     }
-    if (ch.resource === 'pods' && (was !== now || (!!now && hostNetwork(before) !== hostNetwork(after)))) this.podAddresses += 1;
+    if (ch.resource !== 'pods') return;
+    const listedBefore = !!was && !hostNetwork(before);
+    const listedNow = !!now && !hostNetwork(after);
+    if (listedBefore === listedNow && was === now) return;
+    this.podAddresses += 1;
+    this.podListCopy = undefined;
+    const k = key(ch.object.metadata.namespace, ch.object.metadata.name);
+    const i = lowerBound(this.podKeys, k);
+    const present = this.podKeys[i] === k;
+    if (listedNow) {
+      const entry = { namespace: ch.object.metadata.namespace ?? '', name: ch.object.metadata.name, ip: now! };
+      if (present) this.podEntries[i] = entry;
+      else {
+        this.podKeys.splice(i, 0, k);
+        this.podEntries.splice(i, 0, entry);
+      }
+    } else if (present) {
+      this.podKeys.splice(i, 1);
+      this.podEntries.splice(i, 1);
+    }
+  }
+
+  /** Every pod with an IP outside the host network, in key order: a new array after each change, the same one until then. */
+  podList(): readonly PodAddress[] {
+    this.podListCopy ??= [...this.podEntries];
+    return this.podListCopy;
   }
 
   private release(ip: string): void {

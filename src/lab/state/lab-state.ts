@@ -454,13 +454,8 @@ export class LabState {
         ports: (o.ports ?? []).map((p: any) => ({ ...(p.name ? { name: p.name } : {}), port: p.port, protocol: p.protocol ?? 'TCP' })),
       })),
     );
-    // Pods only as addresses: kept through status-only writes (a probe pod's phase changes).
-    const pods = part('pods', this.addresses.podAddressRevision, () =>
-      this.store
-        .sortedView('pods')
-        .filter((p: any) => p.status?.podIP && !p.spec?.hostNetwork)
-        .map((p: any) => ({ namespace: p.metadata.namespace, name: p.metadata.name, ip: p.status.podIP })),
-    );
+    // Pods only as addresses, kept by the address book: status-only writes (a probe pod's phase) leave them.
+    const pods = part('pods', this.addresses.podAddressRevision, () => this.addresses.podList() as ClusterState['pods']);
     const last = this.clusterView;
     if (last && last.namespaces === namespaces && last.services === services && last.endpoints === endpoints && last.pods === pods) return last;
     this.clusterView = { namespaces, services, endpoints, pods };

@@ -6,6 +6,7 @@
 import type { ResourceType } from './resources.js';
 import { resourceTypes } from './resources.js';
 import { cloneJson } from './clone-json.js';
+import { lowerBound, upperBound } from './sorted-keys.js';
 
 /** A Kubernetes object as JSON. */
 export interface KubeObject {
@@ -183,30 +184,6 @@ export function key(namespace: string | undefined, name: string): string {
 }
 
 const keyOf = (o: KubeObject): string => key(o.metadata.namespace, o.metadata.name);
-
-/** Index of the first key greater than `k` in sorted `keys`. */
-function upperBound(keys: readonly string[], k: string): number {
-  let lo = 0;
-  let hi = keys.length;
-  while (lo < hi) {
-    const mid = (lo + hi) >>> 1;
-    if (keys[mid]! <= k) lo = mid + 1;
-    else hi = mid;
-  }
-  return lo;
-}
-
-/** Index of the first key not less than `k` in sorted `keys`. */
-function lowerBound(keys: readonly string[], k: string): number {
-  let lo = 0;
-  let hi = keys.length;
-  while (lo < hi) {
-    const mid = (lo + hi) >>> 1;
-    if (keys[mid]! < k) lo = mid + 1;
-    else hi = mid;
-  }
-  return lo;
-}
 
 /**
  * Objects sorted by key with their keys beside them. Built on first use, then kept in step with
