@@ -60,15 +60,19 @@ export class SlackPoster {
     this.metrics = opts.metrics;
   }
 
-  /** Runs a call, waiting out 429s (Retry-After seconds) up to maxRetries times. */
-  private async withRateLimit<T>(method: string, channel: string | undefined, call: () => Promise<T>): Promise<T> {
+  /**
+   * Runs a call, waiting out 429s (Retry-After seconds) up to maxRetries times.
+   * @param maxRetries - fewer for a call that a later one supersedes (0: a 429 ends it at once)
+   */
+  private async withRateLimit<T>(method: string, channel: string | undefined, call: () => Promise<T>, maxRetries = this.maxRetries): Promise<T> {
     for (let attempt = 0; ; attempt++) {
       try {
         return await call();
       } catch (err) {
         const e = err as { code?: string; retryAfter?: number; data?: { error?: string } };
         if (e.code === rateLimited) this.metrics?.slackRateLimited.inc({ method });
-        if (e.code !== rateLimited || attempt >= this.maxRetries) {
+        if (e.code === rateLimited && maxRetries === 0) throw err;
+        if (e.code !== rateLimited || attempt >= maxRetries) {
           // Slack's own error word (not_in_channel, channel_not_found) when it answered, else the client's code.
           this.metrics?.slackErrors.inc({ method, error: e.data?.error ?? e.code ?? 'unknown' });
           this.onFailure(err);
@@ -107,6 +111,22 @@ export class SlackPoster {
   /** Replaces a message (the progress message, a proposal after a decision). */
   async update(channel: string, ts: string, msg: RenderedMessage): Promise<void> {
     await this.withRateLimit('chat.update', undefined, () => this.client.chat.update({ channel, ts, text: msg.text, blocks: msg.blocks }));
+  }
+
+  /**
+   * Replaces a message with a state the next update supersedes (progress, a place in line): a 429
+   * drops it instead of waiting Retry-After, since by then a newer update (or the final one, sent
+   * with update()) says more. Waiting would only queue stale calls behind a rate limit.
+   * @returns false when Slack refused it for the rate limit
+   */
+  async updateIfNotLimited(channel: string, ts: string, msg: RenderedMessage): Promise<boolean> {
+    try {
+      await this.withRateLimit('chat.update', undefined, () => this.client.chat.update({ channel, ts, text: msg.text, blocks: msg.blocks }), 0);
+      return true;
+    } catch (err) {
+      if ((err as { code?: string }).code === rateLimited) return false;
+      throw err;
+    }
   }
 
   /** A message only one user sees. */
