@@ -8,7 +8,19 @@ import type { NodeFacts, PodFacts, ServiceFacts } from './k8s.js';
 /** Where an observation was made. */
 export type EvidenceOrigin =
   | { kind: 'pod'; namespace: string; name: string; ip?: string; node?: string }
-  | { kind: 'probe-pod'; namespace: string; name: string; ip?: string; node?: string; twinOf: string }
+  | {
+      kind: 'probe-pod';
+      namespace: string;
+      name: string;
+      ip?: string;
+      node?: string;
+      twinOf: string;
+      /**
+       * Set when a twin ran in the probe namespace instead of the target's (why: the refusal in the
+       * target's namespace). It had the target's node, resolv.conf and hosts, not its namespace.
+       */
+      displacedBecause?: string;
+    }
   | { kind: 'node'; name: string; ip?: string }
   | { kind: 'worker' }
   | { kind: 'api' };
@@ -193,6 +205,12 @@ export interface BurstEvidence extends EvidenceBase {
   errors: number;
   /** Answers that needed a retry and the retry's delay (the 5 s signature of lost UDP). */
   retried: number;
+  /**
+   * Of the retried and timed-out queries, those that got a second answer afterwards: their first try
+   * was answered too, only later than the per-try wait, so they were slow, not lost. Absent in
+   * evidence recorded before it was counted (read as 0).
+   */
+  late?: number;
   /** Latency histogram buckets: upper bound in ms → count (last bucket may be Infinity → timeouts). */
   histogram: { leMs: number; count: number }[];
   p50Ms: number;

@@ -7,6 +7,7 @@ import type { WebClient } from '@slack/web-api';
 import type { RenderedFile, RenderedMessage } from '../blocks/block-types.js';
 import { postMetadataType } from '../ids.js';
 import { ChannelPacer } from './channel-pacer.js';
+import { RateLimitLines } from './rate-limit-line.js';
 import type { DnswhyMetrics } from '../../ops/metrics.js';
 
 /** Error code of @slack/web-api's rate-limit error (thrown when rejectRateLimitedCalls is set). */
@@ -49,6 +50,7 @@ export class SlackPoster {
   private readonly maxRetries: number;
   private readonly onFailure: (err: unknown) => void;
   private readonly metrics: PosterOptions['metrics'];
+  private readonly lines = new RateLimitLines();
   /** Number of 429 answers seen (for tests and benchmarks). */
   rateLimitedCount = 0;
 
@@ -61,18 +63,38 @@ export class SlackPoster {
   }
 
   /**
-   * Runs a call, waiting out 429s (Retry-After seconds) up to maxRetries times.
-   * @param maxRetries - fewer for a call that a later one supersedes (0: a 429 ends it at once)
+   * Runs a call, waiting out 429s (Retry-After seconds) up to maxRetries times. After a 429 the
+   * method's calls take turns (RateLimitLines), so waiting behind others costs no retries.
    */
-  private async withRateLimit<T>(method: string, channel: string | undefined, call: () => Promise<T>, maxRetries = this.maxRetries): Promise<T> {
+  private async withRateLimit<T>(method: string, channel: string | undefined, call: () => Promise<T>): Promise<T> {
+    // chat.postMessage is limited per channel, the other methods per workspace token.
+    const key = method === 'chat.postMessage' && channel ? `${method}|${channel}` : method;
+    // A call that finds a line waits in it, and then holds its turn through its own 429s.
+    let holdsTurn = this.lines.has(key);
+    let release = await this.lines.turn(key);
+    try {
+      return await this.retrying(method, channel, call, async (waitMs) => {
+        this.lines.open(key);
+        await this.sleep(waitMs);
+        if (!holdsTurn) {
+          release();
+          release = await this.lines.turn(key);
+          holdsTurn = true;
+        }
+      });
+    } finally {
+      release();
+    }
+  }
+
+  private async retrying<T>(method: string, channel: string | undefined, call: () => Promise<T>, waitOut: (ms: number) => Promise<void>): Promise<T> {
     for (let attempt = 0; ; attempt++) {
       try {
         return await call();
       } catch (err) {
         const e = err as { code?: string; retryAfter?: number; data?: { error?: string } };
         if (e.code === rateLimited) this.metrics?.slackRateLimited.inc({ method });
-        if (e.code === rateLimited && maxRetries === 0) throw err;
-        if (e.code !== rateLimited || attempt >= maxRetries) {
+        if (e.code !== rateLimited || attempt >= this.maxRetries) {
           // Slack's own error word (not_in_channel, channel_not_found) when it answered, else the client's code.
           this.metrics?.slackErrors.inc({ method, error: e.data?.error ?? e.code ?? 'unknown' });
           this.onFailure(err);
@@ -82,7 +104,7 @@ export class SlackPoster {
         // Jitter: callers refused together must not all come back in the same instant.
         const waitMs = Math.max(1, e.retryAfter ?? 1) * 1000 + Math.floor(Math.random() * 250);
         if (channel) this.pacer.defer(channel, waitMs);
-        await this.sleep(waitMs);
+        await waitOut(waitMs);
       }
     }
   }
@@ -114,17 +136,26 @@ export class SlackPoster {
   }
 
   /**
-   * Replaces a message with a state the next update supersedes (progress, a place in line): a 429
-   * drops it instead of waiting Retry-After, since by then a newer update (or the final one, sent
-   * with update()) says more. Waiting would only queue stale calls behind a rate limit.
-   * @returns false when Slack refused it for the rate limit
+   * Replaces a message with a state the next update supersedes (progress, a place in line): while
+   * chat.update calls wait in line after a 429, or when this call gets one, it is dropped instead
+   * of waiting Retry-After, since by then a newer update (or the final one, sent with update())
+   * says more; waiting would only queue stale calls ahead of the ones that matter.
+   * @returns false when it was dropped for the rate limit
    */
   async updateIfNotLimited(channel: string, ts: string, msg: RenderedMessage): Promise<boolean> {
+    if (this.lines.has('chat.update')) return false;
     try {
-      await this.withRateLimit('chat.update', undefined, () => this.client.chat.update({ channel, ts, text: msg.text, blocks: msg.blocks }), 0);
+      await this.client.chat.update({ channel, ts, text: msg.text, blocks: msg.blocks });
       return true;
     } catch (err) {
-      if ((err as { code?: string }).code === rateLimited) return false;
+      const e = err as { code?: string; data?: { error?: string } };
+      if (e.code === rateLimited) {
+        this.metrics?.slackRateLimited.inc({ method: 'chat.update' });
+        this.rateLimitedCount += 1;
+        return false;
+      }
+      this.metrics?.slackErrors.inc({ method: 'chat.update', error: e.data?.error ?? e.code ?? 'unknown' });
+      this.onFailure(err);
       throw err;
     }
   }
