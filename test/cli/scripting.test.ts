@@ -227,4 +227,30 @@ describe('dnswhy completion', () => {
     expect(out).toContain("complete -c dnswhy -n '__fish_seen_subcommand_from why' -l output");
     expect(await main(['completion', 'tcsh'])).toBe(2);
   });
+
+  it('a real zsh completes through its bashcompinit as compsys calls it (compgen -F; zsh then matches the prefix; compdef registration a no-op)', async () => {
+    await main(['completion', 'zsh']);
+    const file = join(dir, 'dnswhy.zsh');
+    writeFileSync(file, out);
+    // compsys hands _bash_complete `words` (from 1) and CURRENT; bashcompinit derives COMP_WORDS and COMP_CWORD from them.
+    // Only compdef, compsys' registration of the function, is a no-op here: loading all of compinit takes
+    // seconds and registers nothing a non-interactive shell uses; bashcompinit and its compgen are zsh's own.
+    const driver = 'compdef() { :; }\nsource "$1"; shift\nwords=("$@"); CURRENT=$#\nCOMP_WORDS=("${words[@]}"); (( COMP_CWORD = CURRENT - 1 ))\ncompgen -F _dnswhy_complete -- "${words[CURRENT]}"\n';
+    const candidates = (...words: string[]) => execFileSync('zsh', ['-f', '-c', driver, 'zsh', file, ...words], { encoding: 'utf8' }).split('\n').filter(Boolean);
+    expect(candidates('dnswhy', 'corefile', '')).toEqual(['check', 'fmt', 'explain']);
+    expect(candidates('dnswhy', 'why', '--ou')).toContain('--output');
+    expect(candidates('dnswhy', 'why', '--ou')).not.toContain('--coredns-version');
+    expect(candidates('kubectl-dnswhy', 'lab', '')).toEqual(['test', 'generate']);
+  });
+
+  it('a real fish completes sub-commands, nested sub-commands and options (complete -C)', async () => {
+    await main(['completion', 'fish']);
+    const file = join(dir, 'dnswhy.fish');
+    writeFileSync(file, out);
+    const complete = (line: string) => execFileSync('fish', ['--no-config', '-c', `source ${file}; complete -C '${line}'`], { encoding: 'utf8' }).split('\n').filter(Boolean).map((l) => l.split('\t')[0]);
+    expect(complete('dnswhy co').sort()).toEqual(['completion', 'corefile']);
+    expect(complete('dnswhy corefile ').sort()).toEqual(['check', 'explain', 'fmt']);
+    expect(complete('dnswhy why --ou')).toEqual(['--output']);
+    expect(complete('kubectl-dnswhy lab ').sort()).toEqual(['generate', 'test']);
+  });
 });
