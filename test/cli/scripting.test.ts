@@ -17,6 +17,7 @@ import { buildProgram, main } from '../../src/cli/main.js';
 import { setNoColorFlag, useColor } from '../../src/cli/color.js';
 import { splitGlobalOptions } from '../../src/cli/global-options.js';
 import { freePort } from '../helpers/redis-server.js';
+import { startLab } from '../../src/lab/lab.js';
 
 const root = join(import.meta.dirname, '..', '..');
 /** Every command, by its path of sub-command names ([] is the root). */
@@ -60,6 +61,19 @@ describe('exit codes per command', { timeout: 120_000 }, () => {
     expect(await main(['why', 'mos/web', 'api.example.com', '--kubeconfig', unreachable])).toBe(3);
     expect(err).toMatch(/dnswhy why: .*ECONNREFUSED/);
     expect(await main(['why', 'mos/web'])).toBe(2);
+  });
+
+  it('why and health: 3 when the cluster refuses (the worker\'s token with no role bound: forbidden), naming the permission', async () => {
+    const lab = await startLab(seed000, { dns: false, rbac: [] });
+    try {
+      expect(await main(['why', 'mos/mos-model-6c9f7b5d8-x2k4p', 's3.cloud-b.example', '--kubeconfig', lab.workerKubeconfigPath])).toBe(3);
+      expect(err).toMatch(/^dnswhy why: get pods mos-model-6c9f7b5d8-x2k4p in namespace mos: .* is forbidden: .* cannot get resource "pods"/);
+      err = '';
+      expect(await main(['health', '--kubeconfig', lab.workerKubeconfigPath, '--burst', '0'])).toBe(3);
+      expect(err).toMatch(/^dnswhy health: .*is forbidden: User "system:serviceaccount:dnswhy:dnswhy-worker" cannot/);
+    } finally {
+      await lab.stop();
+    }
   });
 
   it('health: 1 degraded (seed 000), 3 unreachable, 2 usage', async () => {
