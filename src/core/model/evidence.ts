@@ -21,7 +21,17 @@ export type EvidenceOrigin =
        */
       displacedBecause?: string;
     }
-  | { kind: 'node'; name: string; ip?: string }
+  | {
+      kind: 'node';
+      name: string;
+      ip?: string;
+      /**
+       * The probe pod that observed it for the node (a node-view probe: dnsPolicy Default on the pod
+       * network). Its namespace's NetworkPolicies apply to it, though not to CoreDNS, so the checks
+       * must not take a failure they cause for the upstreams' or the node's.
+       */
+      probePod?: { namespace: string; labels: Record<string, string> };
+    }
   | { kind: 'worker' }
   | { kind: 'api' };
 
@@ -205,6 +215,12 @@ export interface BurstEvidence extends EvidenceBase {
   errors: number;
   /** Answers that needed a retry and the retry's delay (the 5 s signature of lost UDP). */
   retried: number;
+  /**
+   * Of the retried and timed-out queries, those that got a second answer afterwards: their first try
+   * was answered too, only later than the per-try wait, so they were slow, not lost. Absent in
+   * evidence recorded before it was counted (read as 0).
+   */
+  late?: number;
   /** Latency histogram buckets: upper bound in ms → count (last bucket may be Infinity → timeouts). */
   histogram: { leMs: number; count: number }[];
   p50Ms: number;
