@@ -179,6 +179,23 @@ export interface EndpointsEvidence extends EvidenceBase {
   /** Endpoint addresses of the DNS Service (ready and not ready). */
   endpoints: { ip: string; ready: boolean; pod?: string; node?: string; zone?: string }[];
   corednsPods: CorednsPod[];
+  /**
+   * Read only when no endpoint is ready: the pods of the Service's namespace that run a CoreDNS
+   * image, with their labels, so a selector that matches none of them can be shown. Absent when
+   * not read (endpoints ready, or the list refused: a probe-error says so).
+   */
+  corednsImagePods?: CorednsImagePod[];
+}
+
+/** A pod that runs a CoreDNS image, whether or not the DNS Service's selector matches it. */
+export interface CorednsImagePod {
+  name: string;
+  node: string;
+  ready: boolean;
+  image: string;
+  labels: Record<string, string>;
+  /** Its controller (a ReplicaSet for a Deployment's pods), when it has one. */
+  owner?: { kind: string; name: string };
 }
 
 export interface BurstEvidence extends EvidenceBase {
