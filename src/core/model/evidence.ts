@@ -54,9 +54,11 @@ export type ResolverRole = 'dns-service' | 'coredns-endpoint' | 'upstream' | 'po
  *   ended on a search-list candidate instead (did a search suffix win?);
  * - `wildcard-probe`: a random name under a search domain (does that domain answer every name?);
  * - `self-answered`: a name the endpoint answers itself (its own Service), so reachability is
- *   tested apart from what it forwards.
+ *   tested apart from what it forwards;
+ * - `cname-target`: the target of a CNAME the DNS Service answered without an address, asked by
+ *   itself (does the target exist at all?).
  */
-export type QueryPurpose = 'as-written' | 'wildcard-probe' | 'self-answered';
+export type QueryPurpose = 'as-written' | 'wildcard-probe' | 'self-answered' | 'cname-target';
 
 export interface DnsQueryEvidence extends EvidenceBase {
   kind: 'dns-query';
