@@ -30,6 +30,8 @@ export interface OpenRuntimeOptions {
   onProbePod?: (outcome: ProbePodOutcome) => void;
   /** Probe image configuration (DNSWHY_PROBE_IMAGE, pull policy, pull secrets); the image defaults to the worker's own. */
   probe?: ProbeImageConfig;
+  /** DNSWHY_PROBE_NAMESPACE: where probe pods run when not in the target's namespace (and health probes always). */
+  probeNamespace?: string;
   /** The worker's own pod (POD_NAMESPACE, POD_NAME), to learn the image it runs. */
   self?: { namespace: string; name: string };
   /** In a lab: the shipped role groups it installs (default all). */
@@ -63,6 +65,7 @@ export async function openClusterRuntime(o: OpenRuntimeOptions): Promise<OpenedR
   const handle = { access: o.onProbePod ? meterProbePods(cluster.access, o.onProbePod) : cluster.access, network: cluster.network, name: o.name };
   const applyDisabled = o.diagnoseOnly ? diagnoseOnlyReason(o.name) : await patchRightsMissing(cluster.access, o.name);
   const probe = await resolveProbeImage(cluster.access, o.probe ?? {}, o.self);
+  const probeNamespace = o.probeNamespace ? { probeNamespace: o.probeNamespace } : {};
   const applyOpts = { reloadTimeoutMs: o.reloadTimeoutMs ?? 90_000, ...(o.pollMs ? { pollMs: o.pollMs } : {}) };
   return {
     name: o.name,
@@ -70,7 +73,7 @@ export async function openClusterRuntime(o: OpenRuntimeOptions): Promise<OpenedR
     probe,
     ...(applyDisabled ? { applyDisabled } : {}),
     async diagnose(target, onProgress) {
-      const report = await runDiagnosis(handle, target, { onProgress, probeImage: probe.probeImage, ...(o.burst ? { burst: o.burst } : {}) });
+      const report = await runDiagnosis(handle, target, { onProgress, probeImage: probe.probeImage, ...probeNamespace, ...(o.burst ? { burst: o.burst } : {}) });
       return applyDisabled ? { ...report, applyDisabled } : report;
     },
     async applyFix(fix, hooks) {
@@ -91,7 +94,7 @@ export async function openClusterRuntime(o: OpenRuntimeOptions): Promise<OpenedR
       const r = await rollbackFix(cluster.access, applied.result as ApplyResult, applyOpts);
       return { message: describeApply(r).message };
     },
-    health: () => gatherHealth(cluster.access, { cluster: o.name, probeImage: probe.probeImage }),
+    health: () => gatherHealth(cluster.access, { cluster: o.name, probeImage: probe.probeImage, ...probeNamespace }),
     async ping() {
       try {
         await cluster.access.readService('kube-system', 'kube-dns');

@@ -27,6 +27,12 @@ const logLevels = ['debug', 'info', 'warn', 'error'] as const;
 /** Kubernetes object names (Secrets, pods, namespaces): DNS-1123 subdomains. */
 const objectName = z.string().regex(/^[a-z0-9]([-a-z0-9]*[a-z0-9])?(\.[a-z0-9]([-a-z0-9]*[a-z0-9])?)*$/, 'must be a Kubernetes object name (lower case letters, digits, "-" and ".")').max(253);
 
+/** A namespace name: a DNS-1123 label (no dots, at most 63 characters). */
+const namespaceName = z
+  .string()
+  .max(63, 'must be a namespace name of at most 63 characters')
+  .regex(/^[a-z0-9]([-a-z0-9]*[a-z0-9])?$/, 'must be a namespace name (lower case letters, digits and "-", starting and ending with a letter or digit)');
+
 const nameList = z
   .string()
   .transform((s) => s.split(',').map((x) => x.trim()).filter((x) => x.length > 0))
@@ -97,6 +103,7 @@ const envSchema = z.object({
   DNSWHY_PROBE_IMAGE: imageRef.optional(),
   DNSWHY_PROBE_IMAGE_PULL_POLICY: z.enum(imagePullPolicies, { message: `must be one of ${imagePullPolicies.join(', ')}` }).optional(),
   DNSWHY_PROBE_PULL_SECRETS: nameList.default([]),
+  DNSWHY_PROBE_NAMESPACE: namespaceName.optional(),
   DNSWHY_DIAGNOSE_ONLY: boolFlag.default(false),
   POD_NAME: objectName.optional(),
   POD_NAMESPACE: objectName.optional(),
@@ -143,6 +150,11 @@ export interface Config {
   docsBaseUrl?: string;
   /** Probe pods' image (unset: the worker's own image, read from its pod), pull policy and pull secrets. */
   probe: { image?: string; pullPolicy?: ImagePullPolicy; pullSecrets: string[] };
+  /**
+   * DNSWHY_PROBE_NAMESPACE: node-view and health probe pods run here; a twin runs here when the worker
+   * may not create pods in the target's namespace. Unset: probe pods run in the target's namespace.
+   */
+  probeNamespace?: string;
   /** The worker has no patch role (the diagnose-only install): fixes are shown, never applied. */
   diagnoseOnly: boolean;
   /** The pod this process runs in (downward API), when in a cluster. */
@@ -273,6 +285,7 @@ export function loadConfig(env: Record<string, string | undefined>, role: ServeR
       ...(e.DNSWHY_PROBE_IMAGE_PULL_POLICY ? { pullPolicy: e.DNSWHY_PROBE_IMAGE_PULL_POLICY } : {}),
       pullSecrets: e.DNSWHY_PROBE_PULL_SECRETS,
     },
+    ...(e.DNSWHY_PROBE_NAMESPACE ? { probeNamespace: e.DNSWHY_PROBE_NAMESPACE } : {}),
     diagnoseOnly: e.DNSWHY_DIAGNOSE_ONLY,
     ...(e.POD_NAME && e.POD_NAMESPACE ? { self: { namespace: e.POD_NAMESPACE, name: e.POD_NAME } } : {}),
   } satisfies Config) as Config;

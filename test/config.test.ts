@@ -54,6 +54,14 @@ describe('loadConfig', () => {
     );
   });
 
+  it('reads the probe namespace (a namespace name), unset by default and when empty', () => {
+    expect(loadConfig({ KUBECONFIG: '/k', DNSWHY_PROBE_NAMESPACE: 'dnswhy-probes' }, 'worker').probeNamespace).toBe('dnswhy-probes');
+    expect(loadConfig({ KUBECONFIG: '/k' }, 'worker').probeNamespace).toBeUndefined();
+    expect(loadConfig({ KUBECONFIG: '/k', DNSWHY_PROBE_NAMESPACE: '' }, 'worker').probeNamespace).toBeUndefined();
+    expect(() => loadConfig({ KUBECONFIG: '/k', DNSWHY_PROBE_NAMESPACE: 'dnswhy.probes' }, 'worker')).toThrow(/DNSWHY_PROBE_NAMESPACE: must be a namespace name \(lower case letters, digits and "-"/);
+    expect(() => loadConfig({ KUBECONFIG: '/k', DNSWHY_PROBE_NAMESPACE: 'p'.repeat(64) }, 'worker')).toThrow(/DNSWHY_PROBE_NAMESPACE: must be a namespace name of at most 63 characters/);
+  });
+
   it('reads Redis as a URL with a TLS CA file, or as Sentinel, and refuses what does not go together', () => {
     expect(loadConfig({ ...base, REDIS_URL: 'rediss://:pw@redis.internal:6380/2', REDIS_TLS_CA_FILE: '/etc/ca.pem' }, 'all').redis).toEqual({ url: 'rediss://:pw@redis.internal:6380/2', tlsCaFile: '/etc/ca.pem' });
     const s = loadConfig({ ...base, REDIS_SENTINELS: 'sentinel-0.redis:26379, 10.0.0.7:26380', REDIS_SENTINEL_NAME: 'dnswhy', REDIS_PASSWORD: 'pw', REDIS_DB: '3' }, 'all');

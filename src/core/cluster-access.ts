@@ -182,6 +182,8 @@ export interface CompletionResult {
    * kubelet rejected it): returned at once, before the timeout.
    */
   stuck?: boolean;
+  /** Still Pending because the kubelet is pulling the image (its "Pulling" event has no "Pulled" yet): returned once the pull budget is spent. */
+  pullingImage?: boolean;
 }
 
 /** Plain-data access to one cluster. Every method call counts its HTTP requests in `apiRequests`. */
@@ -218,7 +220,12 @@ export interface ClusterAccess {
   createPod(spec: ProbePodSpec): Promise<ClusterPod>;
   deletePod(namespace: string, name: string, opts?: { gracePeriodSeconds?: number }): Promise<void>;
   /** Polls until the pod (or one of its ephemeral containers) terminates, or the timeout passes. */
-  waitForCompletion(namespace: string, name: string, opts: { timeoutMs: number; pollMs?: number; ephemeralContainer?: string }): Promise<CompletionResult>;
+  /**
+   * Polls a pod until it ends, cannot start, or `timeoutMs` passes. With `pullBudgetMs`, a pod still
+   * Pending after that long whose image the kubelet is still pulling is returned as timed out
+   * (`pullingImage`) instead of waiting for the pull.
+   */
+  waitForCompletion(namespace: string, name: string, opts: { timeoutMs: number; pollMs?: number; ephemeralContainer?: string; pullBudgetMs?: number }): Promise<CompletionResult>;
   podLogs(namespace: string, name: string, container?: string, opts?: LogOptions): Promise<string>;
   addEphemeralContainer(namespace: string, pod: string, spec: EphemeralContainerSpec): Promise<void>;
   /** Prometheus text from a pod port through the API server's pods/proxy (`NAME:PORT/proxy/PATH`). */

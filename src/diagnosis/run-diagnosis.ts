@@ -32,6 +32,8 @@ export interface DiagnosisOptions {
   nodeConntrack?: boolean;
   /** Probe pods' image and how to pull it (default: the release's image). */
   probeImage?: ProbeImage;
+  /** Where probe pods run when not in the target's namespace (GatherOptions.probeNamespace). */
+  probeNamespace?: string;
   /** The checks to run: the registry unless a test brings its own. */
   checks?: readonly Check[];
 }
@@ -50,6 +52,7 @@ export async function runDiagnosis(cluster: ClusterHandle, target: DiagnosisTarg
       ...((opts.nodeConntrack ?? cluster.nodeConntrack) ? { nodeConntrack: true } : {}),
       ...(cluster.workerQueries === false ? { workerQueries: false } : {}),
       ...(opts.probeImage ? { probeImage: opts.probeImage } : {}),
+      ...(opts.probeNamespace ? { probeNamespace: opts.probeNamespace } : {}),
       onProgress: (step) => opts.onProgress?.(step, 0, steps.length),
     },
   );

@@ -25,6 +25,7 @@ import type { ResourceType } from './state/resources.js';
 import { enforcedLevel, podSecurityRefusal, podSecurityViolations } from './apiserver/pod-security.js';
 import { admitPodQuota } from './apiserver/resource-quota.js';
 import { ImagePulls } from './kubelet/image-pulls.js';
+import { recordPullEvent } from './kubelet/pull-events.js';
 import { taintRejection, untolerated, type Taint } from './kubelet/taints.js';
 
 /** Executables of well-known images, for pods created through the API. */
@@ -262,12 +263,17 @@ export class LabBackend implements ApiBackend {
       this.lab.setContainerHistory(ns, name, { waiting: pull.never });
       return false;
     }
-    const until = Date.now() + pull.waitMs;
+    if (pull.waitMs === 0) return true;
+    const started = Date.now();
+    const until = started + pull.waitMs;
+    recordPullEvent(this.store, pod, 'Pulling', `Pulling image "${c.image}"`);
     while (Date.now() < until) {
       if (this.closed || !this.lab.pod(ns, name)) return false;
       await new Promise((r) => setTimeout(r, Math.min(100, until - Date.now())).unref());
     }
-    return !!this.lab.pod(ns, name);
+    const still = this.lab.pod(ns, name);
+    if (still) recordPullEvent(this.store, still, 'Pulled', `Successfully pulled image "${c.image}" in ${((Date.now() - started) / 1000).toFixed(3)}s`);
+    return !!still;
   }
 
   async afterWrite(t: ResourceType, type: ChangeType, obj: KubeObject, previous?: KubeObject): Promise<void> {

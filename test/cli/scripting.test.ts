@@ -12,12 +12,15 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterEach, beforeAll, beforeEach, describe, expect, it, vi } from 'vitest';
 import { parse as parseYaml } from 'yaml';
-import { main } from '../../src/cli/main.js';
+import type { Command } from 'commander';
+import { buildProgram, main } from '../../src/cli/main.js';
 import { setNoColorFlag, useColor } from '../../src/cli/color.js';
 import { splitGlobalOptions } from '../../src/cli/global-options.js';
 import { freePort } from '../helpers/redis-server.js';
 
 const root = join(import.meta.dirname, '..', '..');
+/** Every command, by its path of sub-command names ([] is the root). */
+const helpPaths: string[][] = [['why'], ['health'], ['corefile'], ['corefile', 'check'], ['corefile', 'fmt'], ['corefile', 'explain'], ['lab'], ['lab', 'test'], ['lab', 'generate'], ['demo'], ['serve'], ['probe'], ['completion'], []];
 const seed000 = join(root, 'scenarios', '000-hybrid-cloud-split-horizon.yaml');
 const healthy = join(root, 'scenarios', 'healthy-cluster.yaml');
 const kubeadm = join(root, 'examples', 'corefiles', 'kubeadm.Corefile');
@@ -176,7 +179,17 @@ describe('kubectl conventions', { timeout: 120_000 }, () => {
     expect(out).not.toContain('\u001b[');
   });
 
-  it.each([['why'], ['health'], ['corefile'], ['corefile', 'check'], ['corefile', 'fmt'], ['corefile', 'explain'], ['lab'], ['lab', 'test'], ['lab', 'generate'], ['demo'], ['serve'], ['probe'], ['completion'], []])('%j --help has examples and the exit codes', async (...path) => {
+  it('the list below names every command of the program (a new command without examples fails)', async () => {
+    const paths: string[] = [];
+    const walk = (c: Command, path: string[]) => {
+      paths.push(path.join(' '));
+      for (const sub of c.commands) walk(sub, [...path, sub.name()]);
+    };
+    walk(await buildProgram(), []);
+    expect(paths.sort()).toEqual(helpPaths.map((p) => p.join(' ')).sort());
+  });
+
+  it.each(helpPaths)('%j --help has examples and the exit codes', async (...path) => {
     expect(await main([...path, '--help'])).toBe(0);
     expect(out).toMatch(/\nExamples:\n {2}dnswhy /);
     expect(out).toContain('Exit codes:\n  0  healthy, or valid\n  1  a finding');

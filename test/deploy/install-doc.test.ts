@@ -8,7 +8,8 @@
  * all-in-one install and the second cluster's worker, and name only overlays that exist.
  */
 import { execFile } from 'node:child_process';
-import { existsSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { parseAllDocuments } from 'yaml';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { promisify } from 'node:util';
@@ -38,12 +39,31 @@ describe('docs/install.md', () => {
     for (const [, overlay] of doc.matchAll(/deploy\/overlays\/([a-z-]+)/g)) expect(existsSync(join(root, 'deploy', 'overlays', overlay!)), overlay).toBe(true);
   });
 
+  it('names the second cluster\'s inputs exactly as the overlay\'s dnswhy-inputs literals, with their values', () => {
+    const kustomization = readFileSync(join(root, 'deploy', 'overlays', 'another-cluster-worker', 'kustomization.yaml'), 'utf8');
+    const literals = [...kustomization.matchAll(/^\s+- ([A-Za-z]+)=(\S+)$/gm)].map((m) => [m[1]!, m[2]!] as const);
+    expect(literals.map(([k]) => k)).toEqual(['cluster', 'redisUrl', 'probeNamespace']);
+    const rows = [...doc.matchAll(/^\| `([A-Za-z]+)` \| `([^`]+)` \|/gm)].map((m) => [m[1]!, m[2]!] as const);
+    expect(rows).toEqual(literals);
+  });
+
   it('runs each of them against the lab, in order', { timeout: 120_000 }, async () => {
     const lab = await startLab(join(root, 'scenarios', '000-hybrid-cloud-split-horizon.yaml'), { dns: false, rbac: ['diagnose', 'patch'] });
     try {
       const env = { ...process.env, HOME: home, KUBECONFIG: lab.kubeconfigPath };
       for (const line of runnable) {
         const isCreate = / create /.test(line);
+        // A server dry run creates no namespace: one the overlay itself adds (the probe namespace) is
+        // created first, as a real apply does with the Namespace that kustomize puts first.
+        const overlay = /^kubectl kustomize (\S+)/.exec(line)?.[1];
+        if (overlay) {
+          const rendered = parseAllDocuments((await run('kubectl', ['kustomize', overlay], { cwd: root, encoding: 'utf8' })).stdout).map((d) => d.toJSON() as { kind: string; metadata: { name: string } });
+          for (const ns of rendered.filter((o) => o.kind === 'Namespace' && o.metadata.name !== 'dnswhy')) {
+            const file = join(home, `${ns.metadata.name}.json`);
+            writeFileSync(file, JSON.stringify({ apiVersion: 'v1', kind: 'Namespace', metadata: { name: ns.metadata.name } }));
+            await run('kubectl', ['apply', '-f', file], { env, encoding: 'utf8' });
+          }
+        }
         const asTested = isCreate ? `${line} --dry-run=client -o json | kubectl apply --dry-run=server -f -` : line.replace(/ --context \S+/, '').replace(/kubectl apply -f -$/, 'kubectl apply --dry-run=server -f -');
         const { stdout } = await run('bash', ['-o', 'pipefail', '-c', asTested], { cwd: root, env, encoding: 'utf8' });
         expect(stdout.trim().split('\n').every((l) => / \(server dry run\)$/.test(l)), `${line}\n${stdout}`).toBe(true);

@@ -55,8 +55,10 @@ describe('the worker under the shipped worker role (seed 000 in the lab)', { tim
     await gatherEvidence(access, { pod: 'deploy/mos-model', namespace: 'mos', name: 's3.cloud-b.example' }, { network: runtime.lab!.network, probeMode: 'ephemeral', nodeView: false, burst: { count: 5, concurrency: 2 } });
     await backend.idle();
     requests = backend.audit.filter((a) => a.user === worker.name);
-    // A pod owned by a Job (its owner is traced to the CronJob), on Kubernetes 1.35 (exec needs `create` too).
+    // A pod owned by a Job (its owner is traced to the CronJob), on Kubernetes 1.35 (exec needs `create` too),
+    // on a node that pulls the probe image slowly (the worker reads the probe pods' events).
     const scenario = parse(readFileSync(seed, 'utf8'));
+    scenario.nodes.find((n: { name: string }) => n.name === 'gpu-zone1').imagePullSeconds = 30;
     scenario.pods.push({ namespace: 'mos', name: 'nightly-export-29xk7', node: 'gpu-zone1', ip: '10.245.4.30', owner: { kind: 'Job', name: 'nightly-export-29180160' }, image: 'ubuntu:22.04', commands: ['cat', 'getent'] });
     const file = join(home, 'job-owned.yaml');
     writeFileSync(file, stringify(scenario));

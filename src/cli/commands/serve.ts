@@ -84,10 +84,11 @@ export async function startServe(role: ServeRole, env: Record<string, string | u
         ...(config.kubeconfig ? { kubeconfig: config.kubeconfig } : {}),
         ...(config.lab ? { lab: config.lab } : {}),
         probe: config.probe,
+        ...(config.probeNamespace ? { probeNamespace: config.probeNamespace } : {}),
         ...(config.self ? { self: config.self } : {}),
         onProbePod: (outcome) => metrics.probePods.inc({ cluster: config.cluster, outcome }),
       });
-      log.info({ image: runtime.probe.probeImage.image, pullPolicy: runtime.probe.probeImage.pullPolicy ?? 'kubelet default', pullSecrets: runtime.probe.probeImage.pullSecrets ?? [], from: runtime.probe.source }, 'probe image');
+      log.info({ namespace: config.probeNamespace ?? "the diagnosed pod's", image: runtime.probe.probeImage.image, pullPolicy: runtime.probe.probeImage.pullPolicy ?? 'kubelet default', pullSecrets: runtime.probe.probeImage.pullSecrets ?? [], from: runtime.probe.source }, 'probe image');
       worker = await startClusterWorker({ connection, redis, queues, runtime, cluster: config.cluster, concurrency: config.workerConcurrency, maxRunning: config.clusterMaxRunning, log, readiness, metrics });
       say(`worker for cluster "${config.cluster}"${config.lab ? ` (lab ${config.lab})` : ''} consuming dnswhy-cluster-${config.cluster}`);
     }
@@ -189,5 +190,5 @@ export function serveCommand(): Command {
         process.once('SIGINT', () => shutdown('SIGINT'));
       });
     });
-  return addExamples(cmd, ['dnswhy serve --emulator', 'REDIS_URL=redis://redis:6379 DNSWHY_CLUSTER=prod dnswhy serve --role worker', 'SLACK_BOT_TOKEN_FILE=/var/run/secrets/slack/bot-token dnswhy serve --role app']);
+  return addExamples(cmd, ['dnswhy serve --emulator', 'REDIS_URL=redis://redis:6379 DNSWHY_CLUSTER=prod dnswhy serve --role worker', 'DNSWHY_CLUSTER=edge DNSWHY_PROBE_NAMESPACE=dnswhy-probes dnswhy serve --role worker   # probe pods in dnswhy-probes (twins too where pods may not be created)', 'SLACK_BOT_TOKEN_FILE=/var/run/secrets/slack/bot-token dnswhy serve --role app']);
 }

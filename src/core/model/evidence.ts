@@ -8,7 +8,19 @@ import type { NodeFacts, PodFacts, ServiceFacts } from './k8s.js';
 /** Where an observation was made. */
 export type EvidenceOrigin =
   | { kind: 'pod'; namespace: string; name: string; ip?: string; node?: string }
-  | { kind: 'probe-pod'; namespace: string; name: string; ip?: string; node?: string; twinOf: string }
+  | {
+      kind: 'probe-pod';
+      namespace: string;
+      name: string;
+      ip?: string;
+      node?: string;
+      twinOf: string;
+      /**
+       * Set when a twin ran in the probe namespace instead of the target's (why: the refusal in the
+       * target's namespace). It had the target's node, resolv.conf and hosts, not its namespace.
+       */
+      displacedBecause?: string;
+    }
   | { kind: 'node'; name: string; ip?: string }
   | { kind: 'worker' }
   | { kind: 'api' };

@@ -7,6 +7,7 @@
 import type { CheckInput, Finding, Report, Verdict } from '../model/index.js';
 import { healthyCheckId, sortFindings } from '../model/index.js';
 import { resolutionPath } from './resolution-path.js';
+import { twinPlacementNote } from './twin-placement.js';
 
 /** What the caller knows about the run itself. */
 export interface ReportMeta {
@@ -16,7 +17,7 @@ export interface ReportMeta {
   apiRequests?: number;
   /** How the pod was picked ("deploy/mos-model"), when not given as ns/pod. */
   resolvedFrom?: string;
-  /** Checks that could not judge (threw, or lacked evidence), in plain words. */
+  /** Checks that could not judge (threw, or lacked evidence), in plain words (a twin that ran outside the pod's namespace adds its own). */
   notes?: string[];
 }
 
@@ -34,6 +35,8 @@ export function buildReport(input: CheckInput, findings: Finding[], meta: Report
   const untested = list.find((f) => f.untested);
   const verdict: Verdict = bad.length > 0 ? 'broken' : untested ? 'inconclusive' : 'healthy';
   const who = `${pod.namespace}/${pod.name}`;
+  const placement = twinPlacementNote(pod, input.evidence);
+  const notes = [...(placement ? [placement] : []), ...(meta.notes ?? [])];
   let summary: string;
   if (bad.length > 0) {
     const more = bad.length > 1 ? ` (+${bad.length - 1} more finding${bad.length > 2 ? 's' : ''})` : '';
@@ -56,7 +59,7 @@ export function buildReport(input: CheckInput, findings: Finding[], meta: Report
     evidence: input.evidence,
     startedAt: meta.startedAt,
     durationMs: meta.durationMs,
-    ...(meta.notes && meta.notes.length > 0 ? { notes: meta.notes } : {}),
+    ...(notes.length > 0 ? { notes } : {}),
     ...(meta.apiRequests !== undefined ? { apiRequests: meta.apiRequests } : {}),
   };
 }

@@ -207,3 +207,35 @@ export function effectiveOptions(conf: ResolvConf, libc: Libc): ResolvOptions {
   }
   return { ...defaultOptions, ndots: conf.options.ndots, timeout: conf.options.timeout, attempts: conf.options.attempts };
 }
+
+/** The pod dnsConfig that makes the kubelet write a resolv.conf like this one (with `dnsPolicy: None`). */
+export interface ResolvConfAsDnsConfig {
+  nameservers: string[];
+  searches: string[];
+  options: { name: string; value?: string }[];
+}
+
+/**
+ * The `dnsConfig` (for `dnsPolicy: None`) under which the kubelet writes the same nameservers, search
+ * list and options as `text`, so a probe pod in another namespace reads the same resolv.conf. Options
+ * are kept as written (`ndots:5` → name ndots, value 5), in order; the kubelet writes them back the same way.
+ * Undefined when the file names no nameserver (the kubelet refuses dnsPolicy None without one).
+ */
+export function resolvConfAsDnsConfig(text: string): ResolvConfAsDnsConfig | undefined {
+  const parsed = parseResolvConf(text);
+  if (parsed.nameservers.length === 0) return undefined;
+  const options: { name: string; value?: string }[] = [];
+  for (const raw of text.split(/\r?\n/)) {
+    const [keyword, ...args] = raw.trim().split(/[ \t]+/);
+    if (keyword !== 'options') continue;
+    for (const opt of args) {
+      const colon = opt.indexOf(':');
+      const option = colon < 0 ? { name: opt } : { name: opt.slice(0, colon), value: opt.slice(colon + 1) };
+      const seen = options.findIndex((o) => o.name === option.name);
+      // A later line's value wins, as in libc; the kubelet would write both otherwise.
+      if (seen >= 0) options[seen] = option;
+      else options.push(option);
+    }
+  }
+  return { nameservers: parsed.nameservers.slice(0, maxNameservers), searches: parsed.search, options };
+}

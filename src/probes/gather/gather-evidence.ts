@@ -95,6 +95,7 @@ export async function gatherEvidence(access: ClusterAccess, target: GatherTarget
     timeouts: { ...defaultTimeouts, ...opts.timeouts },
     probeMode: opts.probeMode ?? 'twin-pod',
     probeImage: opts.probeImage ?? { image: defaultProbeImage },
+    ...(opts.probeNamespace ? { probeNamespace: opts.probeNamespace } : {}),
     options: opts,
     progress,
     started: startTiming(),

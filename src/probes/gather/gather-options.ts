@@ -20,10 +20,15 @@ export interface GatherTimeouts {
   toolMs: number;
   deepMs: number;
   metricsMs: number;
+  /** How long a probe pod may wait for the kubelet to pull its image before the report goes on without it. */
+  pullMs: number;
 }
 
 // toolMs: the image's getent waits as libc does (5 s per lost try), so it gets longer than an API read; it runs beside the deep probes.
-export const defaultTimeouts: GatherTimeouts = { readMs: 5000, execMs: 5000, toolMs: 12000, deepMs: 15000, metricsMs: 4000 };
+// pullMs: a pull that only asks the registry about an image the node already has (pull policy Always)
+// ends within a second; one still under way after that is downloading the image, which takes longer
+// than the whole report may (1.5 s), so the report says so instead of waiting for it.
+export const defaultTimeouts: GatherTimeouts = { readMs: 5000, execMs: 5000, toolMs: 12000, deepMs: 15000, metricsMs: 4000, pullMs: 1000 };
 
 export interface GatherOptions {
   /** How this process reaches cluster addresses (identity in a real cluster, the lab's map in the lab). */
@@ -40,6 +45,12 @@ export interface GatherOptions {
   onProgress?: (step: string) => void;
   /** Probe image, pull policy and pull secrets (default: defaultProbeImage, the kubelet's pull policy, no secrets). */
   probeImage?: ProbeImage;
+  /**
+   * Where probe pods run (DNSWHY_PROBE_NAMESPACE). Node-view pods always run there; the twin runs in
+   * the target's namespace when the worker may create pods there, and here otherwise (with the
+   * target's resolv.conf copied). Unset: every probe pod runs in the target's namespace.
+   */
+  probeNamespace?: string;
   /** Where CoreDNS lives, when not kube-system/kube-dns/coredns. */
   coredns?: Partial<CorednsLocation>;
   /** libc of the target image, when known (default: guessed from the image name). */

@@ -65,6 +65,8 @@ export interface ProbePodRun {
   pod: ProbePodSpec;
   origin: (ip: string | undefined) => EvidenceOrigin;
   timeoutMs: number;
+  /** Stop waiting once the kubelet has been pulling the image this long (see GatherTimeouts.pullMs). */
+  pullBudgetMs?: number;
   pollMs?: number;
 }
 
@@ -75,7 +77,7 @@ const imageReasons = new Set(['ErrImagePull', 'ImagePullBackOff', 'ErrImageNever
  * when it ran to the end. Pending past the deadline, stuck (an image that cannot be pulled), or
  * rejected by the kubelet (an untolerated NoExecute taint) are all said as such, never as silence.
  */
-export function whyNotRun(run: Pick<ProbePodRun, 'pod' | 'timeoutMs'>, done: CompletionResult): string | undefined {
+export function whyNotRun(run: Pick<ProbePodRun, 'pod' | 'timeoutMs' | 'pullBudgetMs'>, done: CompletionResult): string | undefined {
   const { namespace, name, image, nodeName } = run.pod;
   const pod = `probe pod ${namespace}/${name}${nodeName ? ` on node ${nodeName}` : ''}`;
   const said = `${done.reason ?? done.phase}${done.message ? `: ${done.message}` : ''}`;
@@ -84,6 +86,9 @@ export function whyNotRun(run: Pick<ProbePodRun, 'pod' | 'timeoutMs'>, done: Com
       ? ` The kubelet cannot get image ${image}: set DNSWHY_PROBE_IMAGE to an image the nodes can pull${run.pod.imagePullSecrets?.length ? '' : ', or DNSWHY_PROBE_PULL_SECRETS for a private registry'}.`
       : '';
     return `${pod} cannot start (${said}).${hint}`;
+  }
+  if (done.pullingImage) {
+    return `${pod} was still Pending after ${run.pullBudgetMs ?? run.timeoutMs} ms (ContainerCreating: the kubelet is still pulling image ${image}, by its events; the report did not wait for the pull)`;
   }
   if (done.timedOut) {
     if (done.phase === 'Pending') {
@@ -97,8 +102,17 @@ export function whyNotRun(run: Pick<ProbePodRun, 'pod' | 'timeoutMs'>, done: Com
   return undefined;
 }
 
-/** Create → wait → read log → delete (always). Failures become probe-error evidence. */
-export async function runProbePod(access: ClusterAccess, run: ProbePodRun): Promise<Evidence[]> {
+/** A create refused by RBAC or by admission: nothing was created, so nothing needs deleting. */
+export function isCreateRefusal(err: unknown): err is ForbiddenError | AdmissionRefusedError {
+  return err instanceof ForbiddenError || err instanceof AdmissionRefusedError;
+}
+
+/**
+ * Create → wait → read log → delete (always). Failures become probe-error evidence. `whenRefused`,
+ * if given, answers instead when the create itself is refused (RBAC or admission): the twin then
+ * runs in the probe namespace.
+ */
+export async function runProbePod(access: ClusterAccess, run: ProbePodRun, whenRefused?: (refusal: ForbiddenError | AdmissionRefusedError) => Promise<Evidence[]>): Promise<Evidence[]> {
   const t = startTiming();
   const { namespace, name } = run.pod;
   const errFrom: EvidenceOrigin = { kind: 'worker' };
@@ -110,11 +124,12 @@ export async function runProbePod(access: ClusterAccess, run: ProbePodRun): Prom
       mayExist = true;
     } catch (err) {
       // A create that timed out may still have happened; anything but a refusal gets a delete.
-      mayExist = !(err instanceof ForbiddenError || err instanceof AdmissionRefusedError);
+      mayExist = !isCreateRefusal(err);
+      if (whenRefused && isCreateRefusal(err)) return await whenRefused(err);
       throw err;
     }
     const left = Math.max(500, run.timeoutMs - elapsed(t));
-    const done = await access.waitForCompletion(namespace, name, { timeoutMs: left, pollMs: run.pollMs ?? 200 });
+    const done = await access.waitForCompletion(namespace, name, { timeoutMs: left, pollMs: run.pollMs ?? 200, ...(run.pullBudgetMs !== undefined ? { pullBudgetMs: run.pullBudgetMs } : {}) });
     const notRun = whyNotRun(run, done);
     if (notRun) throw new Error(notRun);
     const log = await access.podLogs(namespace, name);

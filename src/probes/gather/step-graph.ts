@@ -23,6 +23,8 @@ export interface GatherContext {
   timeouts: GatherTimeouts;
   probeMode: NonNullable<GatherOptions['probeMode']>;
   probeImage: ProbeImage;
+  /** Where probe pods go when not in the target's namespace (GatherOptions.probeNamespace). */
+  probeNamespace?: string;
   options: GatherOptions;
   progress(step: string): void;
   /** When the steps started: the deep probes' budget counts from here, reads included. */

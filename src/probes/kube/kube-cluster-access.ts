@@ -12,6 +12,7 @@ import {
   NetworkingV1Api,
   PatchStrategy,
   setHeaderOptions,
+  type CoreV1Event,
   type V1Pod,
 } from '@kubernetes/client-node';
 import type {
@@ -30,7 +31,7 @@ import type {
   WorkloadWriteOptions,
   WriteOptions,
 } from '../../core/cluster-access.js';
-import { NotFoundError, TransientError } from '../../core/cluster-access.js';
+import { ForbiddenError, NotFoundError, TransientError } from '../../core/cluster-access.js';
 import type { NodeFacts, OwnerRef, ServiceEndpoints, ServiceFacts } from '../../core/model/index.js';
 import type { WorkloadKind } from '../../core/model/workload-kinds.js';
 import { fromEndpointSlices, fromEndpoints, plain, toClusterPod, toNetworkPolicyJson, toDaemonSetInfo, toNodeFacts, toServiceFacts } from './convert.js';
@@ -60,6 +61,12 @@ export interface KubeAccessOptions {
  * specified. A probe pod in one of them is reported at once, with the kubelet's message.
  */
 export const stuckWaitingReasons: ReadonlySet<string> = new Set(['ErrImagePull', 'ImagePullBackOff', 'ErrImageNeverPull', 'InvalidImageName', 'CreateContainerConfigError', 'CreateContainerError']);
+
+/** When an Event last happened, in ms (0 when it says nothing). */
+function eventTime(e: CoreV1Event): number {
+  const t = e.lastTimestamp ?? e.eventTime ?? e.firstTimestamp;
+  return t ? new Date(t as unknown as string).getTime() || 0 : 0;
+}
 
 /** A pod list page as the API server sends it (item fields as V1Pod's). */
 interface PodListJson {
@@ -297,8 +304,9 @@ export class KubeClusterAccess implements ClusterAccess {
     }
   }
 
-  async waitForCompletion(namespace: string, name: string, opts: { timeoutMs: number; pollMs?: number; ephemeralContainer?: string }): Promise<CompletionResult> {
-    const deadline = Date.now() + opts.timeoutMs;
+  async waitForCompletion(namespace: string, name: string, opts: { timeoutMs: number; pollMs?: number; ephemeralContainer?: string; pullBudgetMs?: number }): Promise<CompletionResult> {
+    const started = Date.now();
+    const deadline = started + opts.timeoutMs;
     // Poll quickly at first (lab probes finish in a few hundred ms), then back off to 1 s so a
     // slow probe does not cost dozens of API requests.
     let pollMs = opts.pollMs ?? 200;
@@ -319,6 +327,9 @@ export class KubeClusterAccess implements ClusterAccess {
         return { phase: last.phase, ...(st?.exitCode !== undefined ? { exitCode: st.exitCode } : {}), ...(reason ? { reason } : {}), ...(message ? { message } : {}), timedOut: false, ...ip };
       } else if (last.waitingReason && stuckWaitingReasons.has(last.waitingReason)) {
         return { phase: last.phase, reason: last.waitingReason, ...(last.waitingMessage ? { message: last.waitingMessage } : {}), timedOut: false, stuck: true, ...ip };
+      } else if (opts.pullBudgetMs !== undefined && last.phase === 'Pending' && Date.now() - started >= opts.pullBudgetMs) {
+        const pulling = await this.imagePullUnderWay(namespace, name);
+        if (pulling) return { phase: last.phase, reason: last.waitingReason ?? 'ContainerCreating', message: pulling, timedOut: true, pullingImage: true, ...ip };
       }
       const left = deadline - Date.now();
       if (left <= 0) {
@@ -328,6 +339,29 @@ export class KubeClusterAccess implements ClusterAccess {
       }
       await sleep(Math.min(pollMs, left));
       pollMs = Math.min(Math.round(pollMs * 1.5), Math.max(1000, opts.pollMs ?? 0));
+    }
+  }
+
+  private eventsForbidden = false;
+
+  /**
+   * The kubelet's "Pulling image" message when its latest pull event for the pod has no "Pulled"
+   * after it, else undefined (also when events cannot be read: then the caller waits as before).
+   */
+  private async imagePullUnderWay(namespace: string, name: string): Promise<string | undefined> {
+    if (this.eventsForbidden) return undefined;
+    try {
+      const list = await this.call('listPodEvents', { namespace }, () =>
+        this.core.listNamespacedEvent({ namespace, fieldSelector: `involvedObject.kind=Pod,involvedObject.name=${name}` }),
+      );
+      const pulls = list.items
+        .filter((e) => e.reason === 'Pulling' || e.reason === 'Pulled')
+        .sort((a, b) => eventTime(a) - eventTime(b) || Number(a.metadata?.resourceVersion ?? 0) - Number(b.metadata?.resourceVersion ?? 0));
+      const latest = pulls.at(-1);
+      return latest?.reason === 'Pulling' ? (latest.message ?? 'Pulling image') : undefined;
+    } catch (err) {
+      if (err instanceof ForbiddenError) this.eventsForbidden = true;
+      return undefined;
     }
   }
 

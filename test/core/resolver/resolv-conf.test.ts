@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { effectiveOptions, parseResolvConf, usableNameservers, usableSearch } from '../../../src/core/resolver/resolv-conf.js';
+import { effectiveOptions, parseResolvConf, resolvConfAsDnsConfig, usableNameservers, usableSearch } from '../../../src/core/resolver/resolv-conf.js';
 
 const k8s = `search default.svc.cluster.local svc.cluster.local cluster.local
 nameserver 10.96.0.10
@@ -63,5 +63,21 @@ describe('parseResolvConf', () => {
     expect(musl.join(' ').length).toBeLessThan(256);
     expect(c.warnings[0]).toMatch(/search list has 10 entries .*glibc < 2\.26 keeps 6 entries/);
     expect(parseResolvConf('search a b c d e f\n').warnings).toEqual([]);
+  });
+});
+
+describe('resolvConfAsDnsConfig (a twin in another namespace gets the same resolv.conf)', () => {
+  it('copies nameservers, the search list and the options as written, the last value of an option winning', () => {
+    const text = 'search mos.svc.cluster.local svc.cluster.local cluster.local corp.example\nnameserver 10.96.0.10\noptions ndots:5 timeout:2\noptions single-request-reopen ndots:3\n';
+    expect(resolvConfAsDnsConfig(text)).toEqual({
+      nameservers: ['10.96.0.10'],
+      searches: ['mos.svc.cluster.local', 'svc.cluster.local', 'cluster.local', 'corp.example'],
+      options: [{ name: 'ndots', value: '3' }, { name: 'timeout', value: '2' }, { name: 'single-request-reopen' }],
+    });
+  });
+
+  it('keeps the three nameservers libc uses, and gives nothing for a file without one (dnsPolicy None needs one)', () => {
+    expect(resolvConfAsDnsConfig('nameserver 10.0.0.1\nnameserver 10.0.0.2\nnameserver 10.0.0.3\nnameserver 10.0.0.4\n')?.nameservers).toEqual(['10.0.0.1', '10.0.0.2', '10.0.0.3']);
+    expect(resolvConfAsDnsConfig('search a.example\n# nameserver 10.0.0.1\n')).toBeUndefined();
   });
 });

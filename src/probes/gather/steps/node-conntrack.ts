@@ -39,6 +39,7 @@ export const nodeConntrackStep = defineStep({
           },
           origin: () => ({ kind: 'node', name: node, ...(nodeIp ? { ip: nodeIp } : {}) }),
           timeoutMs: plan.deadlineMs,
+          pullBudgetMs: ctx.timeouts.pullMs,
           ...(ctx.options.pollMs ? { pollMs: ctx.options.pollMs } : {}),
         });
       }),

@@ -38,7 +38,8 @@ export const nodeViewProbesStep = defineStep({
           label: `node-view probe on ${node}`,
           what: `what ${node}'s own resolvers${plan.upstreams.length ? ' and the Corefile upstreams' : ''} answer for ${target.name} as seen from that node`,
           pod: {
-            namespace: pod.namespace,
+            // The node's view does not depend on a namespace: the probe namespace when there is one.
+            namespace: ctx.probeNamespace ?? pod.namespace,
             name,
             labels: { ...probePodLabels, 'dnswhy.io/role': 'node-view' },
             ...probePodImage(ctx.probeImage),
@@ -49,6 +50,7 @@ export const nodeViewProbesStep = defineStep({
           },
           origin: () => ({ kind: 'node', name: node, ...(nodeIp ? { ip: nodeIp } : {}) }),
           timeoutMs: plan.deadlineMs,
+          pullBudgetMs: ctx.timeouts.pullMs,
           ...(ctx.options.pollMs ? { pollMs: ctx.options.pollMs } : {}),
         });
       }),

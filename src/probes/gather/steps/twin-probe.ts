@@ -1,13 +1,16 @@
 /**
  * The deep probes from the pod's own position: a twin probe pod (same node, namespace, dnsPolicy,
- * dnsConfig and hostAliases, so the same resolv.conf and hosts) or, when asked, an ephemeral
+ * dnsConfig and hostAliases, so the same resolv.conf and hosts; with a probe namespace and no right to
+ * create pods in the target's, the same node, hosts and a copied resolv.conf there) or, when asked, an ephemeral
  * container in the pod itself. It runs the name through the stub resolver, asks the DNS Service
  * and every CoreDNS endpoint over UDP and TCP, connects to the answers and runs a bounded burst.
  */
-import { probePodImage, type ProbePodSpec } from '../../../core/cluster-access.js';
-import type { EvidenceOrigin } from '../../../core/model/index.js';
+import { ForbiddenError, probePodImage, type ProbePodSpec } from '../../../core/cluster-access.js';
+import type { Evidence, EvidenceOrigin } from '../../../core/model/index.js';
+import { resolvConfAsDnsConfig } from '../../../core/resolver/resolv-conf.js';
 import { fitBurst } from '../burst-budget.js';
-import { probeCommand, probeName, probePodLabels, runEphemeralProbe, runProbePod, type ProbeSpecJson } from '../probe-pods.js';
+import { probeCommand, probeName, probePodLabels, runEphemeralProbe, runProbePod, type ProbePodRun, type ProbeSpecJson } from '../probe-pods.js';
+import { probeError, startTiming } from '../run-step.js';
 import { defineStep, type GatherContext } from '../step-graph.js';
 import { podFilesStep } from './pod-files.js';
 import { probePlanStep, type ProbePlan } from './probe-plan.js';
@@ -39,41 +42,89 @@ export const twinProbeStep = defineStep({
       const origin = { namespace: pod.namespace, name: pod.name, ...(pod.node ? { node: pod.node } : {}) };
       return { value: undefined, evidence: await runEphemeralProbe(ctx.access, pod, ctx.probeImage, { ...spec, origin }, plan.deadlineMs, options.pollMs) };
     }
-    return { value: undefined, evidence: await runTwinPod(ctx, spec, plan) };
+    return { value: undefined, evidence: await runTwinPod(ctx, spec, plan, (await inputs.podFiles).value.resolvConf) };
   },
 });
 
-async function runTwinPod(ctx: GatherContext, spec: ProbeSpecJson, plan: ProbePlan) {
+/** Where a twin runs and how its resolv.conf is made: in the target's namespace with its DNS settings, or displaced with a copy. */
+interface TwinPlacement {
+  namespace: string;
+  dnsPolicy: ProbePodSpec['dnsPolicy'];
+  dnsConfig?: ProbePodSpec['dnsConfig'];
+  displacedBecause?: string;
+}
+
+async function runTwinPod(ctx: GatherContext, spec: ProbeSpecJson, plan: ProbePlan, resolvConf: string | undefined): Promise<Evidence[]> {
+  const { pod } = ctx;
+  const home: TwinPlacement = { namespace: pod.namespace, dnsPolicy: pod.dnsPolicy, ...(pod.dnsConfig ? { dnsConfig: pod.dnsConfig } : {}) };
+  const probeNs = ctx.probeNamespace;
+  if (!probeNs || probeNs === pod.namespace) return runProbePod(ctx.access, twinRun(ctx, spec, plan, home));
+  // The target's namespace first: there the twin meets that namespace's NetworkPolicies, quotas and
+  // Pod Security level too. Refused there (RBAC or admission), it runs in the probe namespace.
+  return runProbePod(ctx.access, twinRun(ctx, spec, plan, home), async (refusal) => {
+    const t = startTiming();
+    const because = refusal instanceof ForbiddenError ? `the worker may not ${refusal.permission}` : `admission refused it in ${pod.namespace}: ${refusal.message}`;
+    const placement = displacedPlacement(pod, probeNs, resolvConf, because);
+    if (!placement) {
+      const lacks = pod.hostNetwork
+        ? `a twin of a hostNetwork pod is not run outside its namespace (it would need hostNetwork in ${probeNs})`
+        : `${pod.namespace}/${pod.name}'s /etc/resolv.conf could not be read to give a twin in ${probeNs} the same one`;
+      const why = new Error(`${because}, and ${lacks}`);
+      return [probeError('twin probe pod', whatTwin(pod), why, t)];
+    }
+    return runProbePod(ctx.access, twinRun(ctx, spec, plan, placement));
+  });
+}
+
+/**
+ * A twin outside the target's namespace needs the target's resolv.conf written for it: the kubelet
+ * derives a ClusterFirst search list from the pod's own namespace, so it is copied through
+ * `dnsPolicy: None`. A target already on `None` brings its dnsConfig; otherwise the file read by exec is
+ * the source, and without it there is no faithful twin.
+ */
+function displacedPlacement(pod: GatherContext['pod'], namespace: string, resolvConf: string | undefined, because: string): TwinPlacement | undefined {
+  if (pod.hostNetwork) return undefined;
+  const dnsConfig = pod.dnsPolicy === 'None' ? pod.dnsConfig : resolvConf !== undefined ? resolvConfAsDnsConfig(resolvConf) : undefined;
+  if (!dnsConfig) return undefined;
+  return { namespace, dnsPolicy: 'None', dnsConfig, displacedBecause: because };
+}
+
+const whatTwin = (pod: GatherContext['pod']) =>
+  `deep probes from ${pod.namespace}/${pod.name}'s position (its resolv.conf through the stub resolver, the DNS Service, every CoreDNS endpoint over UDP and TCP, TCP to the answers, burst)`;
+
+function twinRun(ctx: GatherContext, spec: ProbeSpecJson, plan: ProbePlan, at: TwinPlacement): ProbePodRun {
   const { pod } = ctx;
   const name = probeName('dnswhy-twin');
   const twinOf = `${pod.namespace}/${pod.name}`;
   const podSpec: ProbePodSpec = {
-    namespace: pod.namespace,
+    namespace: at.namespace,
     name,
     labels: { ...probePodLabels, 'dnswhy.io/role': 'twin' },
     ...probePodImage(ctx.probeImage),
-    command: probeCommand({ ...spec, origin: { namespace: pod.namespace, name, ...(pod.node ? { node: pod.node } : {}), twinOf } }),
+    command: probeCommand({ ...spec, origin: { namespace: at.namespace, name, ...(pod.node ? { node: pod.node } : {}), twinOf } }),
     ...(pod.node ? { nodeName: pod.node } : {}),
-    dnsPolicy: pod.dnsPolicy,
-    ...(pod.dnsConfig ? { dnsConfig: pod.dnsConfig } : {}),
+    dnsPolicy: at.dnsPolicy,
+    ...(at.dnsConfig ? { dnsConfig: at.dnsConfig } : {}),
     hostAliases: pod.hostAliases,
     ...(pod.hostNetwork ? { hostNetwork: true } : {}),
     activeDeadlineSeconds: Math.ceil(plan.deadlineMs / 1000) + 30,
   };
   const origin = (ip: string | undefined): EvidenceOrigin => ({
     kind: 'probe-pod',
-    namespace: pod.namespace,
+    namespace: at.namespace,
     name,
     ...(ip ? { ip } : {}),
     ...(pod.node ? { node: pod.node } : {}),
     twinOf,
+    ...(at.displacedBecause ? { displacedBecause: at.displacedBecause } : {}),
   });
-  return runProbePod(ctx.access, {
+  return {
     label: 'twin probe pod',
-    what: `deep probes from ${twinOf}'s position (its resolv.conf through the stub resolver, the DNS Service, every CoreDNS endpoint over UDP and TCP, TCP to the answers, burst)`,
+    what: whatTwin(pod),
     pod: podSpec,
     origin,
     timeoutMs: plan.deadlineMs,
+    pullBudgetMs: ctx.timeouts.pullMs,
     ...(ctx.options.pollMs ? { pollMs: ctx.options.pollMs } : {}),
-  });
+  };
 }
