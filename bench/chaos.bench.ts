@@ -4,7 +4,9 @@
  * killed and restarted once. Writes bench/results/chaos.json: the counts that must be 0 (`lost`,
  * `duplicates`, `doubleApplies`), the recovery times of the killed workers' jobs (`recoveryMs`:
  * until handed back; `resumedMs`: until running on another worker), the load average, and what
- * was run. Exits 1 when a count is not 0. Smaller runs: BENCH_CHAOS_DIAGNOSES, BENCH_CHAOS_APPROVALS.
+ * was run, and what became of every approval asked for (`approvals`: applied, refused by reason,
+ * expired, not clicked, unaccounted; `approvalsApplied` is the applied count). Exits 1 when a count
+ * that must be 0 is not. Smaller runs: BENCH_CHAOS_DIAGNOSES, BENCH_CHAOS_APPROVALS.
  * Run: npx tsx bench/chaos.bench.ts (the same soak as a test: DNSWHY_CHAOS_FULL=1 npx vitest run test/chaos)
  */
 import { mkdirSync, writeFileSync } from 'node:fs';
@@ -35,8 +37,9 @@ const out = {
   recoveryMs: r.recoveryMs,
   resumedMs: r.resumedMs,
   answered: r.diagnoses,
-  approvalsApplied: r.approvals,
+  approvalsApplied: r.approvalAccount.applied,
   rollbacks: r.rollbacks,
+  approvals: r.approvalAccount,
   kills: r.kills,
   redisRestarts: r.redisRestarts,
   failedDiagnoses: r.failedDiagnoses,
@@ -51,4 +54,4 @@ const out = {
 mkdirSync(join(import.meta.dirname, 'results'), { recursive: true });
 writeFileSync(join(import.meta.dirname, 'results', 'chaos.json'), JSON.stringify(out, null, 2) + '\n');
 console.log(JSON.stringify({ ...out, recoveryMs: { ...r.recoveryMs, all: undefined } }));
-process.exitCode = r.lost === 0 && r.duplicates === 0 && r.doubleApplies === 0 ? 0 : 1;
+process.exitCode = r.lost === 0 && r.duplicates === 0 && r.doubleApplies === 0 && r.approvalAccount.unaccounted === 0 ? 0 : 1;

@@ -1,6 +1,7 @@
 /**
- * Runs once before the suite: installs the Debian packages the tests use when they are missing
- * (CI and fresh machines), so that no test depends on something installed by hand.
+ * Runs once when vitest reads its config (vitest.config.ts), before it picks the test files:
+ * installs the Debian packages the tests use when they are missing (CI and fresh machines), so that
+ * no test depends on something installed by hand.
  */
 import { execFileSync, spawnSync } from 'node:child_process';
 

@@ -325,7 +325,8 @@ export class LabBackend implements ApiBackend {
         }
         break;
     }
-    if (t.plural === 'pods' || t.plural === 'services' || t.plural === 'deployments' || t.plural === 'statefulsets' || t.plural === 'daemonsets') await this.dns?.clusterChanged?.();
+    // Namespaces and NetworkPolicies too: on the netns backend policies are nft rules over pods' IPs.
+    if (['pods', 'services', 'deployments', 'statefulsets', 'daemonsets', 'namespaces', 'networkpolicies'].includes(t.plural)) await this.dns?.clusterChanged?.();
   }
 
   private background(p: Promise<void>): void {

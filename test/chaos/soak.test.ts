@@ -25,7 +25,12 @@ describe('chaos soak (real redis-server with AOF, 3 worker processes over the la
     expect(r.diagnoses).toBe(options.diagnoses);
     expect(r.kills).toBeGreaterThan(0);
     expect(r.redisRestarts).toBe(1);
-    expect(r.approvals).toBeGreaterThan(0);
+    // Every approval asked for was clicked and ended applied, refused (with the reason its thread
+    // gives) or expired; none vanished.
+    expect(r.approvalAccount.unaccounted).toBe(0);
+    expect(r.approvalAccount.clicked).toBe(options.approvals);
+    expect(r.approvalAccount.applied + Object.values(r.approvalAccount.refused).reduce((x, y) => x + y, 0) + r.approvalAccount.expired).toBe(options.approvals);
+    expect(r.approvalAccount.applied).toBeGreaterThan(0);
     // Recovery is measured, not asserted as a timing (bench/results/chaos.json has it); that every
     // job a killed worker held ran again is part of lostDetail.
   });

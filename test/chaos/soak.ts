@@ -29,8 +29,13 @@ import { allButtons, approver, approver2, buttons, requester, secret, startHarne
 const root = join(import.meta.dirname, '..', '..');
 const scenario = join(root, 'scenarios', '000-hybrid-cloud-split-horizon.yaml');
 const pod = 'mos/mos-model-6c9f7b5d8-x2k4p';
-/** Different questions: one asked again while it runs would join the running diagnosis. */
-const names = ['s3.cloud-b.example', 'www.example.org', 'kubernetes.default.svc.cluster.local', 'kube-dns.kube-system.svc.cluster.local', 'missing.cloud-b.example', 'api.example.org'];
+/**
+ * Different questions: one asked again while it runs would join the running diagnosis. Three of
+ * eight ask for the broken name (with and without a port), whose report offers the Corefile fix
+ * the approvals apply: a report answered by a worker whose lab still carries an earlier fix is
+ * healthy and offers none, so the 50 approvals need more chances than 50.
+ */
+const names = ['s3.cloud-b.example', 'www.example.org', 's3.cloud-b.example:443', 'kubernetes.default.svc.cluster.local', 'kube-dns.kube-system.svc.cluster.local', 's3.cloud-b.example:80', 'missing.cloud-b.example', 'api.example.org'];
 
 export interface SoakOptions {
   diagnoses: number;
@@ -47,10 +52,34 @@ export interface SoakOptions {
   log?: (line: string) => void;
 }
 
+/**
+ * What became of each approval asked for: every one is clicked (by two approvers at once) and ends
+ * in one of these, or is counted as not clicked (no report offered a Corefile fix in time).
+ */
+export interface ApprovalAccount {
+  asked: number;
+  clicked: number;
+  /** Moved pending→applying→applied (its result says applied). */
+  applied: number;
+  /** Refused or failed, by the outcome and message its thread shows. */
+  refused: Record<string, number>;
+  /** The click answered "expired" (the proposal outlived its expiry): nothing applied. */
+  expired: number;
+  /** Asked for but never clicked: not enough reports offered a Corefile fix before the questions ran out. */
+  notClicked: number;
+  /** Clicked with no result, no refusal and no expiry notice: must be 0 (each is also in lostDetail). */
+  unaccounted: number;
+  /** Of the applied fixes: rolled back, or the rollback refused (by the reason its thread shows). */
+  rolledBack: number;
+  rollbackRefused: Record<string, number>;
+}
+
 export interface SoakResult {
   diagnoses: number;
+  /** Approvals with a result (applied or refused): see approvalAccount. */
   approvals: number;
   rollbacks: number;
+  approvalAccount: ApprovalAccount;
   lost: number;
   lostDetail: string[];
   duplicates: number;
@@ -88,7 +117,26 @@ interface Question {
   asked?: string;
   parentTs?: string;
   answeredAt?: number;
-  approval?: { proposalId: string; fixTs: string; clickedAt: number; resultAt?: number; rollbackAt?: number; rolledBackAt?: number };
+  approval?: { proposalId: string; fixTs: string; clickedAt: number; resultAt?: number; outcome?: string; rollbackAt?: number; rolledBackAt?: number; rollbackOutcome?: string };
+}
+
+/**
+ * An apply or rollback result as its thread shows it: "applied", "rolled back", or the refusal
+ * with its message (resourceVersions and hashes blanked so equal reasons count together).
+ */
+function outcomeOf(m: { text: string; blocks?: unknown[] }): string {
+  if (/^applied:/.test(m.text)) return 'applied';
+  if (/^Rolled back:/.test(m.text)) return 'rolled back';
+  const section = (m.blocks as { type: string; text?: { text?: string } }[] | undefined)?.find((b) => b.type === 'section')?.text?.text ?? m.text;
+  const head = m.text.split(':')[0]!;
+  // The renderer's frame (icon, title, change hash, who and when) is the same for every refusal: keep the reason.
+  const message = section
+    .replace(/:[a-z_]+:|\*[^*]*\*|`[^`]*`|<[^>]*>/g, '')
+    .replace(/^\s*(Not applied|Rollback refused|Rollback failed)[^.]*\.\s*|^\s*Applying \(change \) failed:\s*|The target changed since the diagnosis; nothing was modified\./g, '')
+    .replace(/\d+/g, 'N')
+    .replace(/\s+/g, ' ')
+    .trim();
+  return `${head}: ${message}`.slice(0, 240);
 }
 
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
@@ -261,8 +309,15 @@ export async function runSoak(o: SoakOptions): Promise<SoakResult> {
         const a = q.approval;
         if (a && !a.resultAt && results(q).length >= 1) {
           a.resultAt = Date.now();
+          a.outcome = outcomeOf(results(q)[0]!);
           const status = (await proposals.get(a.proposalId).catch(() => undefined))?.status;
           if (status !== 'applied') proposalNotApplied.add(a.proposalId);
+        }
+        // An expired proposal's click is answered ephemerally and has no result.
+        if (a && !a.resultAt && h.slack.ephemerals.some((e) => e.channel === q.channel && /expired/i.test(e.text))) {
+          a.resultAt = Date.now();
+          a.outcome = 'expired';
+          proposalNotApplied.add(a.proposalId);
         }
         // Roll back what was applied (the lab is broken again for the next questions).
         if (o.rollBack && a?.resultAt && !a.rollbackAt && !proposalNotApplied.has(a.proposalId)) {
@@ -272,7 +327,10 @@ export async function runSoak(o: SoakOptions): Promise<SoakResult> {
             void click(approver, actionIds.rollbackFix, a.proposalId, q, result.ts);
           }
         }
-        if (a?.rollbackAt && !a.rolledBackAt && results(q).length >= 2) a.rolledBackAt = Date.now();
+        if (a?.rollbackAt && !a.rolledBackAt && results(q).length >= 2) {
+          a.rolledBackAt = Date.now();
+          a.rollbackOutcome = outcomeOf(results(q)[1]!);
+        }
       }
       await sleep(100);
     }
@@ -321,12 +379,26 @@ export async function runSoak(o: SoakOptions): Promise<SoakResult> {
         doubleApplyDetail.push(`${q.channel}: proposal ${q.approval.proposalId} audit [${audit.join(', ')}], results [${results(q).map(keyOf).join(', ')}]`);
       }
     }
+    const account: ApprovalAccount = { asked: o.approvals, clicked: 0, applied: 0, refused: {}, expired: 0, notClicked: 0, unaccounted: 0, rolledBack: 0, rollbackRefused: {} };
+    for (const q of questions) {
+      const a = q.approval;
+      if (!a) continue;
+      account.clicked += 1;
+      if (a.outcome === undefined) account.unaccounted += 1;
+      else if (a.outcome === 'expired') account.expired += 1;
+      else if (a.outcome === 'applied') account.applied += 1;
+      else account.refused[a.outcome] = (account.refused[a.outcome] ?? 0) + 1;
+      if (a.rollbackOutcome === 'rolled back') account.rolledBack += 1;
+      else if (a.rollbackOutcome !== undefined) account.rollbackRefused[a.rollbackOutcome] = (account.rollbackRefused[a.rollbackOutcome] ?? 0) + 1;
+    }
+    account.notClicked = o.approvals - account.clicked;
     const failedTexts = questions.flatMap((q) => thread(q).filter((m) => keyOf(m).endsWith('-failed')).map((m) => `${q.channel}: ${m.text}`));
     const sorted = [...recovery].sort((a, b) => a - b);
     return {
       diagnoses: questions.filter((q) => q.answeredAt).length,
       approvals: questions.filter((q) => q.approval?.resultAt).length,
-      rollbacks: questions.filter((q) => q.approval?.rolledBackAt).length,
+      rollbacks: questions.filter((q) => q.approval?.rollbackOutcome === 'rolled back').length,
+      approvalAccount: account,
       lost: lostDetail.length,
       lostDetail,
       duplicates: duplicateDetail.length,

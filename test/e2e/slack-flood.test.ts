@@ -16,7 +16,7 @@ import { startClusterWorker, type RunningWorker } from '../../jobs/cluster-worke
 import { openClusterRuntime, type OpenedRuntime } from '../../jobs/open-cluster-runtime.js';
 import { bullConnection } from '../../src/queue/connection.js';
 import { sendSigned, slashCommandBody } from '../../src/emulators/slack/signed-request.js';
-import { probePodLabels } from '../../src/probes/gather/probe-pods.js';
+import { countingDiagnoses, watchProbePods } from './helpers/flood-counters.js';
 import { approver, approver2, channel, groupMember, requester, secret, startHarness, type Harness } from '../slack/helpers/bot-harness.js';
 
 const scenario = join(import.meta.dirname, '..', '..', 'scenarios', '000-hybrid-cloud-split-horizon.yaml');
@@ -27,45 +27,10 @@ const people = Array.from({ length: 10 }, (_, i) => `U0FLOOD${String(i).padStart
 const perPerson = 20;
 const latecomer = 'U0LATE';
 
-/** The lab runtime, counting diagnoses running at once. */
-function counting(runtime: OpenedRuntime) {
-  const c = { running: 0, max: 0, done: 0 };
-  const wrapped: OpenedRuntime = {
-    ...runtime,
-    async diagnose(target, onProgress) {
-      c.running += 1;
-      c.max = Math.max(c.max, c.running);
-      try {
-        return await runtime.diagnose(target, onProgress);
-      } finally {
-        c.running -= 1;
-        c.done += 1;
-      }
-    },
-  };
-  return { runtime: wrapped, counts: c };
-}
-
-/** Probe pods alive in the lab, watched on every change of its object store. */
-function watchProbePods(lab: NonNullable<OpenedRuntime['lab']>) {
-  const alive = new Set<string>();
-  const w = { max: 0 };
-  lab.state.store.onChange((ch) => {
-    if (ch.resource !== 'pods') return;
-    const labels = (ch.object.metadata as { labels?: Record<string, string> } | undefined)?.labels ?? {};
-    if (labels['app.kubernetes.io/name'] !== probePodLabels['app.kubernetes.io/name']) return;
-    const key = `${String((ch.object.metadata as { namespace?: string }).namespace)}/${String((ch.object.metadata as { name?: string }).name)}`;
-    if (ch.type === 'DELETED') alive.delete(key);
-    else alive.add(key);
-    w.max = Math.max(w.max, alive.size);
-  });
-  return { stats: w, reset: () => (w.max = alive.size) };
-}
-
 describe(`a flood of 200 /dns why from one channel (lab, Slack emulator: mocked Slack; cap ${cap}, ${perUser} per person)`, { timeout: 300_000 }, () => {
   let h: Harness;
   let lab: OpenedRuntime;
-  let counts: ReturnType<typeof counting>['counts'];
+  let counts: ReturnType<typeof countingDiagnoses>['counts'];
   let probes: ReturnType<typeof watchProbePods>;
   let second: RunningWorker;
   const ask = (user: string, name: string) => sendSigned(h.bot.eventsUrl!, secret, slashCommandBody({ text: `why ${pod} ${name}`, user, channel }));
@@ -80,7 +45,7 @@ describe(`a flood of 200 /dns why from one channel (lab, Slack emulator: mocked 
 
   beforeAll(async () => {
     lab = await openClusterRuntime({ name: 'lab', lab: scenario, burst: { count: 5, concurrency: 5 } });
-    const c = counting(lab);
+    const c = countingDiagnoses(lab);
     counts = c.counts;
     probes = watchProbePods(lab.lab!);
     const users = Object.fromEntries([approver, approver2, requester, groupMember, latecomer, ...people].map((u) => [u, u.toLowerCase()]));

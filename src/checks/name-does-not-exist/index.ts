@@ -55,6 +55,9 @@ export const nameDoesNotExist = defineCheck({
     if (!lookupNx && !directNx) return [];
     // A pod that does not ask the cluster DNS at all is pod-dns-policy's case.
     if (!usesClusterDns(f).uses) return [];
+    // The cluster DNS Service, asked directly, knows the name (a Corefile hosts or template entry that no
+    // upstream has): the NXDOMAIN came from something on the pod's path in front of it (NodeLocal DNSCache).
+    if (svc.some((q) => q.outcome === 'answer' && q.addresses.length > 0)) return [];
     const ups = f.upstreamViews();
     if (ups.some((u) => u.outcome === 'answer' && u.addresses.length > 0)) return [];
     const cluster = isUnder(f.name, f.clusterDomain);

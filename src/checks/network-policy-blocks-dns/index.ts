@@ -116,11 +116,19 @@ export const networkPolicyBlocksDns = defineCheck({
       ];
     }
     if (v.udp === true && v.tcp === false) {
+      // Severity follows the measured cost: when this lookup worked and no reply on its way was
+      // truncated, the denied TCP 53 cost it nothing; it is a risk for large answers, not this cause.
+      const l = f.lookup;
+      const latent = l !== undefined && l.result.ok && !l.queries.some((q) => q.truncated === true);
+      const cost = latent
+        ? ` ${f.name} got its answer over UDP without truncation, so this lookup is not affected; only names whose answers do not fit a UDP reply are.`
+        : '';
       return [
         makeFinding(id, meta, 'tcp-denied', {
-          explanation: `NetworkPolicies ${pols} allow UDP port 53 to CoreDNS but not TCP port 53. Answers larger than 512 bytes (or 1232 with EDNS) come back truncated and the resolver retries over TCP, which is denied: large answers fail.${probeText}`,
+          explanation: `NetworkPolicies ${pols} allow UDP port 53 to CoreDNS but not TCP port 53. Answers larger than 512 bytes (or 1232 with EDNS) come back truncated and the resolver retries over TCP, which is denied: large answers fail.${cost}${probeText}`,
           evidenceRefs: refs,
           fixes: [advice],
+          ...(latent ? { severity: 'info' as const } : {}),
           confidence: 0.7,
           decisive: { policies: [...v.policies].sort(), udp: true, tcp: false },
         }),

@@ -50,8 +50,8 @@ export interface LabServer {
 
 /**
  * Sockets on the real kernel (the netns backend, src/lab/netns): a server's socket is opened in the
- * namespace that owns its address, and the kernel applies drop, reject and loss (nft) before the
- * server sees a packet; only delay is still added here (this kernel has no netem).
+ * namespace that owns its address, and the kernel applies drop, reject, loss and the NetworkPolicies
+ * (nft) before the server sees a packet; only delay is still added here (this kernel has no netem).
  */
 export interface KernelSockets {
   udp(ip: string, port: number): Promise<dgram.Socket>;
@@ -86,9 +86,8 @@ export class LabNetwork {
   private verdict(p: PacketInfo, opts: ServeOptions): Verdict {
     if (opts.rules === 'none') return { action: 'deliver', delayMs: 0 };
     const v = this.rules.decide(p);
-    // The kernel applied the scenario's rules; NetworkPolicies are not nft rules yet, so their
-    // denials are still judged here, by the receiving server.
-    if (this.kernel && v.action !== 'deliver' && !(v.action === 'drop' && v.policy)) return { action: 'deliver', delayMs: 0 };
+    // The kernel applied the scenario's rules and the NetworkPolicies (nft): what arrives was let through.
+    if (this.kernel && v.action !== 'deliver') return { action: 'deliver', delayMs: 0 };
     return v;
   }
 

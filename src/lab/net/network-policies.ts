@@ -21,9 +21,9 @@ import { inCidr } from './topology.js';
 
 type Labels = Record<string, string>;
 type Selector = Parameters<typeof selectorMatches>[0];
-interface Peer { ipBlock?: { cidr?: string; except?: string[] }; podSelector?: Selector; namespaceSelector?: Selector }
-interface PolicyPort { protocol?: string; port?: number | string; endPort?: number }
-interface PolicyRule { from?: Peer[]; to?: Peer[]; ports?: PolicyPort[] }
+export interface Peer { ipBlock?: { cidr?: string; except?: string[] }; podSelector?: Selector; namespaceSelector?: Selector }
+export interface PolicyPort { protocol?: string; port?: number | string; endPort?: number }
+export interface PolicyRule { from?: Peer[]; to?: Peer[]; ports?: PolicyPort[] }
 
 /** A NetworkPolicy object as the API serves it (only the fields enforcement reads). */
 export interface NetworkPolicyObject {
@@ -118,8 +118,7 @@ export class NetworkPolicyEnforcer {
 
   /** `pod`'s policies for one direction: undefined when it is not isolated or a rule allows the packet. */
   private directionDenies(ix: Indexed, direction: 'egress' | 'ingress', pod: PolicyPod, p: PolicyPacket, peerPod: PolicyPod | undefined): PolicyDenial | undefined {
-    const type = direction === 'egress' ? 'Egress' : 'Ingress';
-    const selecting = (ix.policiesByNs.get(pod.namespace) ?? []).filter((pol) => policyTypesOf(pol).includes(type) && selectorMatches(pol.spec?.podSelector, pod.labels));
+    const selecting = isolatingPolicies(ix.policiesByNs.get(pod.namespace) ?? [], pod, direction);
     if (selecting.length === 0) return undefined;
     const peerIp = direction === 'egress' ? p.to : p.from;
     // Named ports are the receiving pod's: the destination for egress, the selected pod itself for ingress.
@@ -137,7 +136,14 @@ export class NetworkPolicyEnforcer {
   }
 }
 
-function peerMatches(peer: Peer, policyNs: string, ip: string, pod: PolicyPod | undefined, nsLabels: Readonly<Record<string, Labels>>): boolean {
+/** The policies among `policies` (of the pod's namespace) that isolate `pod` for `direction`. */
+export function isolatingPolicies(policies: readonly NetworkPolicyObject[], pod: { namespace: string; labels: Labels }, direction: 'egress' | 'ingress'): NetworkPolicyObject[] {
+  const type = direction === 'egress' ? 'Egress' : 'Ingress';
+  return policies.filter((pol) => (pol.metadata.namespace ?? 'default') === pod.namespace && policyTypesOf(pol).includes(type) && selectorMatches(pol.spec?.podSelector, pod.labels));
+}
+
+/** Whether one peer of a policy rule (in namespace `policyNs`) matches address `ip`, the pod `pod` when it is one. */
+export function peerMatches(peer: Peer, policyNs: string, ip: string, pod: PolicyPod | undefined, nsLabels: Readonly<Record<string, Labels>>): boolean {
   if (peer.ipBlock) {
     const cidr = peer.ipBlock.cidr;
     return cidr !== undefined && inCidr(ip, cidr) && !(peer.ipBlock.except ?? []).some((c) => inCidr(ip, c));
@@ -160,11 +166,18 @@ function portsMatch(ports: PolicyPort[] | undefined, p: PolicyPacket, receiver: 
     const proto = (r.protocol ?? 'TCP').toLowerCase();
     if (proto !== p.proto) return false;
     if (r.port === undefined) return true;
-    if (typeof r.port === 'string' && !/^\d+$/.test(r.port)) {
-      const named = receiver?.ports.find((cp) => cp.name === r.port && (cp.protocol ?? 'TCP').toLowerCase() === p.proto);
-      return named !== undefined && named.containerPort === p.port;
-    }
+    if (isNamedPort(r.port)) return receiver !== undefined && namedPort(receiver, r.port, p.proto) === p.port;
     const first = Number(r.port);
     return r.endPort !== undefined ? first <= p.port && p.port <= r.endPort : first === p.port;
   });
+}
+
+/** A policy port given by its container port's name (not a number). */
+export function isNamedPort(port: number | string | undefined): port is string {
+  return typeof port === 'string' && !/^\d+$/.test(port);
+}
+
+/** The number of `receiver`'s container port called `name` for `proto`, if it has one. */
+export function namedPort(receiver: PolicyPod, name: string, proto: string): number | undefined {
+  return receiver.ports.find((cp) => cp.name === name && (cp.protocol ?? 'TCP').toLowerCase() === proto)?.containerPort;
 }

@@ -1,13 +1,15 @@
 /**
- * kube-proxy and the network rules on the kernel: computes every node's and the outside's nft table
- * from the cluster state (Services, ready endpoints, the serving CoreDNS pods) and the scenario's
- * rules, and loads it. Endpoint pods get a listener on their target ports (accept and close), as the
+ * kube-proxy, the CNI's NetworkPolicies and the network rules on the kernel: computes every node's
+ * and the outside's nft table from the cluster state (Services, ready endpoints, the serving CoreDNS
+ * pods, the policies with the pods and namespaces they select) and the scenario's rules, and loads it. Endpoint pods get a listener on their target ports (accept and close), as the
  * loopback lab's shared listener answers them.
  */
 import type { ClusterState } from '../../core/model/k8s.js';
+import type { PolicyView } from '../net/network-policies.js';
 import type { Scenario } from '../scenario/load-scenario.js';
 import type { LabNamespaces } from './lab-namespaces.js';
 import { ruleset, type ServicePort } from './nft-plan.js';
+import { policyChains } from './policy-plan.js';
 import { clusterAddresses, resolveRules } from './rule-addresses.js';
 import type net from 'node:net';
 
@@ -22,6 +24,7 @@ export class KubeProxy {
     private readonly nsl: LabNamespaces,
     private readonly cluster: () => ClusterState,
     private readonly podNode: (ip: string) => string | undefined,
+    private readonly policyView: () => PolicyView = () => ({ policies: [], pods: [], namespaceLabels: {} }),
   ) {
     this.rules = resolveRules(scenario);
   }
@@ -67,7 +70,8 @@ export class KubeProxy {
     const state = this.cluster();
     const services = this.servicePorts(state);
     const cluster = clusterAddresses(this.scenario, services.map((s) => s.ip));
-    const loads = this.scenario.nodes.map((n) => this.nsl.exec(this.nsl.nodeNs(n.name)!, 'nft -f -', ruleset({ kind: 'node', ip: n.ip }, cluster, services, this.rules)));
+    const policies = this.policyView();
+    const loads = this.scenario.nodes.map((n) => this.nsl.exec(this.nsl.nodeNs(n.name)!, 'nft -f -', ruleset({ kind: 'node', ip: n.ip }, cluster, services, this.rules, policyChains(policies, n.ip))));
     loads.push(this.nsl.exec(this.nsl.names.outside, 'nft -f -', ruleset({ kind: 'outside' }, cluster, [], this.rules)));
     await Promise.all(loads);
     await this.listenOnEndpoints(services);

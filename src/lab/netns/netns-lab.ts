@@ -11,6 +11,7 @@ import type { ExecResult } from '../../core/cluster-access.js';
 import type { NetworkPosition } from '../../core/network-position.js';
 import { closedPort } from '../net/address-map.js';
 import type { DnsStarter } from '../dns-starter.js';
+import type { PolicyView } from '../net/network-policies.js';
 import type { ProbeRunner } from '../pods/probe-runner.js';
 import { topologyOf, type KernelWorld } from '../dns/dns-world.js';
 import type { Scenario } from '../scenario/load-scenario.js';
@@ -89,7 +90,7 @@ export function netnsLabParts(): NetnsLabParts {
       // Agents start in parallel (each is a node process): the namespaces that serve or send at once.
       await Promise.all([lab.names.outside, ...scenario.nodes.map((n) => lab.nodeNs(n.name)!), ...replicaNs].map((ns) => lab.agent(ns)));
       const muslGetent = await buildMuslGetent(runDir);
-      const proxy = new KubeProxy(scenario, lab, cluster, (ip) => topo!.nodeOfPodIp(ip)?.name);
+      const proxy = new KubeProxy(scenario, lab, cluster, (ip) => topo!.nodeOfPodIp(ip)?.name, (opts as { policyView?: () => PolicyView }).policyView);
       const kernel: KernelWorld = {
         sockets: {
           udp: async (ip, port) => (await lab.agent(await nsFor(ip))).udp(ip, port),

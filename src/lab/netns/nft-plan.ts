@@ -2,8 +2,9 @@
  * The nft ruleset of one lab namespace (pure): kube-proxy's Service DNAT with a random endpoint per
  * new flow (`numgen random`, so conntrack keeps the choice for the flow, as kube-proxy's nft mode
  * does), REJECT for Services without endpoints, the CNI's masquerade for traffic leaving the cluster,
- * and the scenario's network rules (first match decides: drop, reject, loss with `numgen`; a delay
- * rule accepts here and the receiving server adds the delay, because this kernel has no netem).
+ * the scenario's network rules (first match decides: drop, reject, loss with `numgen`; a delay
+ * rule accepts here and the receiving server adds the delay, because this kernel has no netem), and
+ * in a node the NetworkPolicies of its pods (policy-plan.ts).
  *
  * A rule is judged once, where the packet enters the network: in the sender's node for its pods
  * (forward, from a pod veth) and for the node itself (output), in the outside namespace for the
@@ -100,7 +101,7 @@ function dnatLine(s: ServicePort): string {
 }
 
 /** The whole table for one place, replacing the previous one atomically (`nft -f`). */
-export function ruleset(place: RulesetPlace, cluster: readonly string[], services: readonly ServicePort[], rules: readonly ResolvedRule[]): string {
+export function ruleset(place: RulesetPlace, cluster: readonly string[], services: readonly ServicePort[], rules: readonly ResolvedRule[], policyChains: readonly string[] = []): string {
   const withBackends = services.filter((s) => s.backends.length > 0);
   const without = services.filter((s) => s.backends.length === 0);
   const rejects = without.map((s) => `ip daddr ${s.ip} ${s.proto} dport ${s.port} ${s.proto === 'tcp' ? 'reject with tcp reset' : 'reject'}`);
@@ -115,6 +116,7 @@ export function ruleset(place: RulesetPlace, cluster: readonly string[], service
     lines.push('  chain kube_out {', '    type nat hook output priority -100; policy accept;', ...dnat.map((l) => `    ${l}`), '  }');
     lines.push('  chain masq {', '    type nat hook postrouting priority srcnat; policy accept;', '    oifname "eth0" iifname != "eth0" ip daddr != @cluster masquerade', '  }');
     lines.push('  chain judge_forward {', '    type filter hook forward priority filter; policy accept;', '    iifname != "eth0" ct direction original jump judge', '  }');
+    lines.push(...policyChains);
   }
   lines.push('  chain judge_output {', '    type filter hook output priority filter; policy accept;', '    ct direction original jump judge', '  }');
   lines.push('}');

@@ -7,6 +7,7 @@ import type { WebClient } from '@slack/web-api';
 import type { RenderedFile, RenderedMessage } from '../blocks/block-types.js';
 import { postMetadataType } from '../ids.js';
 import { ChannelPacer } from './channel-pacer.js';
+import { RateLimitLines } from './rate-limit-line.js';
 import type { DnswhyMetrics } from '../../ops/metrics.js';
 
 /** Error code of @slack/web-api's rate-limit error (thrown when rejectRateLimitedCalls is set). */
@@ -49,6 +50,7 @@ export class SlackPoster {
   private readonly maxRetries: number;
   private readonly onFailure: (err: unknown) => void;
   private readonly metrics: PosterOptions['metrics'];
+  private readonly lines = new RateLimitLines();
   /** Number of 429 answers seen (for tests and benchmarks). */
   rateLimitedCount = 0;
 
@@ -60,8 +62,32 @@ export class SlackPoster {
     this.metrics = opts.metrics;
   }
 
-  /** Runs a call, waiting out 429s (Retry-After seconds) up to maxRetries times. */
+  /**
+   * Runs a call, waiting out 429s (Retry-After seconds) up to maxRetries times. After a 429 the
+   * method's calls take turns (RateLimitLines), so waiting behind others costs no retries.
+   */
   private async withRateLimit<T>(method: string, channel: string | undefined, call: () => Promise<T>): Promise<T> {
+    // chat.postMessage is limited per channel, the other methods per workspace token.
+    const key = method === 'chat.postMessage' && channel ? `${method}|${channel}` : method;
+    // A call that finds a line waits in it, and then holds its turn through its own 429s.
+    let holdsTurn = this.lines.has(key);
+    let release = await this.lines.turn(key);
+    try {
+      return await this.retrying(method, channel, call, async (waitMs) => {
+        this.lines.open(key);
+        await this.sleep(waitMs);
+        if (!holdsTurn) {
+          release();
+          release = await this.lines.turn(key);
+          holdsTurn = true;
+        }
+      });
+    } finally {
+      release();
+    }
+  }
+
+  private async retrying<T>(method: string, channel: string | undefined, call: () => Promise<T>, waitOut: (ms: number) => Promise<void>): Promise<T> {
     for (let attempt = 0; ; attempt++) {
       try {
         return await call();
@@ -78,7 +104,7 @@ export class SlackPoster {
         // Jitter: callers refused together must not all come back in the same instant.
         const waitMs = Math.max(1, e.retryAfter ?? 1) * 1000 + Math.floor(Math.random() * 250);
         if (channel) this.pacer.defer(channel, waitMs);
-        await this.sleep(waitMs);
+        await waitOut(waitMs);
       }
     }
   }

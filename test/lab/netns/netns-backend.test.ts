@@ -3,20 +3,18 @@
  * seed scenarios diagnose as their `expect` lists say, `kubectl exec` runs the real tools in the
  * pod's namespace, and a SIGKILLed lab leaves no namespace, nft table or process behind.
  *
- * It needs root or an unprivileged user namespace. Where neither is possible the suite is reported
- * as skipped with the reason (never as passed); with DNSWHY_NETNS_REQUIRED=1 (.ci/run sets it) it
- * fails instead. The CI share runs two seeds; DNSWHY_NETNS_FULL=1 runs every scenario and variant.
+ * It needs root or an unprivileged user namespace. Where neither is possible vitest leaves this file
+ * out and says why (test/netns-suite.ts); with DNSWHY_NETNS_REQUIRED=1 (.ci/run sets it) it runs and
+ * fails. The CI share runs two seeds; DNSWHY_NETNS_FULL=1 runs every scenario and variant.
  */
 import { spawn, spawnSync } from 'node:child_process';
 import { readdirSync } from 'node:fs';
 import { join } from 'node:path';
-import { describe, expect, it } from 'vitest';
-import { wrapperFlags } from '../../../src/lab/netns/wrapper.js';
+import { beforeAll, describe, expect, it } from 'vitest';
+import { assertNetnsAvailable } from './require-netns.js';
 
 const root = join(import.meta.dirname, '../../..');
 const bin = join(root, 'bin/dnswhy.js');
-const availability = wrapperFlags();
-const required = process.env.DNSWHY_NETNS_REQUIRED === '1';
 const full = process.env.DNSWHY_NETNS_FULL === '1';
 
 const ciShare = ['scenarios/001-conntrack-udp-loss-timeouts.yaml', 'scenarios/003-cross-node-dns-blocked.yaml'];
@@ -37,66 +35,55 @@ function netNamespacesOf(pids: string[]): string[] {
 }
 const rootRuleset = () => spawnSync('nft', ['list', 'ruleset'], { encoding: 'utf8' }).stdout;
 
-if ('problem' in availability) {
-  describe('netns backend', () => {
-    if (required) {
-      it('is available (DNSWHY_NETNS_REQUIRED=1 says this machine allows namespaces)', () => {
-        throw new Error(`the netns backend cannot run here: ${availability.problem}`);
-      });
-    } else {
-      console.warn(`netns backend suite NOT RUN: ${availability.problem}`);
-      it.skip(`could not run here: ${availability.problem}`, () => {});
+describe('netns backend (real kernel)', () => {
+  beforeAll(assertNetnsAvailable);
+
+  it(`lab test --backend netns holds for ${full ? 'every scenario and variant' : 'seeds 001 and 003 (DNSWHY_NETNS_FULL=1: all)'}`, () => {
+    const files = full ? everything : ciShare;
+    const r = spawnSync(process.execPath, [bin, 'lab', 'test', '--backend', 'netns', ...files], { cwd: root, encoding: 'utf8', timeout: full ? 1_500_000 : 240_000 });
+    expect(r.stdout + r.stderr).toMatch(/(\d+) of \1 expectations hold/);
+    expect(r.status, r.stdout + r.stderr).toBe(0);
+  }, full ? 1_600_000 : 250_000);
+
+  it('exec runs the real getent in the pod namespace, and a SIGKILLed lab leaves no namespace, nft table or process behind', async () => {
+    const netBefore = netNamespaces();
+    const rulesetBefore = rootRuleset();
+    const agentsBefore = agentPids();
+    const lab = spawn(process.execPath, [bin, 'lab', '--backend', 'netns', 'scenarios/healthy-cluster.yaml'], { cwd: root, stdio: ['ignore', 'pipe', 'pipe'] });
+    let out = '';
+    lab.stdout.on('data', (c) => (out += c));
+    await new Promise<void>((resolve, reject) => {
+      const t = setTimeout(() => reject(new Error(`the lab did not start: ${out}`)), 60_000);
+      lab.stdout.on('data', () => out.includes('# try:') && (clearTimeout(t), resolve()));
+      lab.on('exit', (c) => reject(new Error(`the lab exited (${c}): ${out}`)));
+    });
+    const kubeconfig = /export KUBECONFIG=(\S+)/.exec(out)![1]!;
+    const kubectl = (...args: string[]) => spawnSync('kubectl', args, { encoding: 'utf8', env: { ...process.env, KUBECONFIG: kubeconfig }, timeout: 60_000 });
+    // glibc's getent through the nft DNAT to a CoreDNS pod, and dig straight to one.
+    const getent = kubectl('exec', '-n', 'shop', 'checkout-7f8d6c5b4-2kq9z', '--', 'getent', 'ahosts', 'payments');
+    expect(getent.stdout).toMatch(/^10\.\d+\.\d+\.\d+\s+STREAM payments\.shop\.svc\.cluster\.local$/m);
+    expect(getent.stdout).toMatch(/RAW/); // glibc lists RAW too; the loopback emulation's formatter would as well, the model does not run here
+    const dig = kubectl('exec', '-n', 'shop', 'checkout-7f8d6c5b4-2kq9z', '--', 'dig', '+yaml', '@10.244.2.7', 'payments.shop.svc.cluster.local');
+    expect(dig.stdout).toMatch(/socket_protocol: UDP/);
+    expect(dig.stdout).toMatch(/status: NOERROR/);
+    // This lab's namespaces: those of the agents it started (other processes on the machine may
+    // make namespaces of their own meanwhile; they are not this lab's to clean up).
+    const ours = agentPids().filter((p) => !agentsBefore.includes(p));
+    const ourNets = netNamespacesOf(ours).filter((n) => !netBefore.has(n));
+    expect(new Set(ourNets).size).toBeGreaterThan(3);
+
+    lab.kill('SIGKILL');
+    await new Promise((r) => lab.once('exit', r));
+    let left: string[] = [];
+    for (let i = 0; i < 50; i++) {
+      const now = netNamespaces();
+      left = ourNets.filter((n) => now.has(n));
+      if (left.length === 0 && ours.every((p) => !agentPids().includes(p))) break;
+      await new Promise((r) => setTimeout(r, 100));
     }
-  });
-} else {
-  describe('netns backend (real kernel)', () => {
-    it(`lab test --backend netns holds for ${full ? 'every scenario and variant' : 'seeds 001 and 003 (DNSWHY_NETNS_FULL=1: all)'}`, () => {
-      const files = full ? everything : ciShare;
-      const r = spawnSync(process.execPath, [bin, 'lab', 'test', '--backend', 'netns', ...files], { cwd: root, encoding: 'utf8', timeout: full ? 1_500_000 : 240_000 });
-      expect(r.stdout + r.stderr).toMatch(/(\d+) of \1 expectations hold/);
-      expect(r.status, r.stdout + r.stderr).toBe(0);
-    }, full ? 1_600_000 : 250_000);
-
-    it('exec runs the real getent in the pod namespace, and a SIGKILLed lab leaves no namespace, nft table or process behind', async () => {
-      const netBefore = netNamespaces();
-      const rulesetBefore = rootRuleset();
-      const agentsBefore = agentPids();
-      const lab = spawn(process.execPath, [bin, 'lab', '--backend', 'netns', 'scenarios/healthy-cluster.yaml'], { cwd: root, stdio: ['ignore', 'pipe', 'pipe'] });
-      let out = '';
-      lab.stdout.on('data', (c) => (out += c));
-      await new Promise<void>((resolve, reject) => {
-        const t = setTimeout(() => reject(new Error(`the lab did not start: ${out}`)), 60_000);
-        lab.stdout.on('data', () => out.includes('# try:') && (clearTimeout(t), resolve()));
-        lab.on('exit', (c) => reject(new Error(`the lab exited (${c}): ${out}`)));
-      });
-      const kubeconfig = /export KUBECONFIG=(\S+)/.exec(out)![1]!;
-      const kubectl = (...args: string[]) => spawnSync('kubectl', args, { encoding: 'utf8', env: { ...process.env, KUBECONFIG: kubeconfig }, timeout: 60_000 });
-      // glibc's getent through the nft DNAT to a CoreDNS pod, and dig straight to one.
-      const getent = kubectl('exec', '-n', 'shop', 'checkout-7f8d6c5b4-2kq9z', '--', 'getent', 'ahosts', 'payments');
-      expect(getent.stdout).toMatch(/^10\.\d+\.\d+\.\d+\s+STREAM payments\.shop\.svc\.cluster\.local$/m);
-      expect(getent.stdout).toMatch(/RAW/); // glibc lists RAW too; the loopback emulation's formatter would as well, the model does not run here
-      const dig = kubectl('exec', '-n', 'shop', 'checkout-7f8d6c5b4-2kq9z', '--', 'dig', '+yaml', '@10.244.2.7', 'payments.shop.svc.cluster.local');
-      expect(dig.stdout).toMatch(/socket_protocol: UDP/);
-      expect(dig.stdout).toMatch(/status: NOERROR/);
-      // This lab's namespaces: those of the agents it started (other processes on the machine may
-      // make namespaces of their own meanwhile; they are not this lab's to clean up).
-      const ours = agentPids().filter((p) => !agentsBefore.includes(p));
-      const ourNets = netNamespacesOf(ours).filter((n) => !netBefore.has(n));
-      expect(new Set(ourNets).size).toBeGreaterThan(3);
-
-      lab.kill('SIGKILL');
-      await new Promise((r) => lab.once('exit', r));
-      let left: string[] = [];
-      for (let i = 0; i < 50; i++) {
-        const now = netNamespaces();
-        left = ourNets.filter((n) => now.has(n));
-        if (left.length === 0 && ours.every((p) => !agentPids().includes(p))) break;
-        await new Promise((r) => setTimeout(r, 100));
-      }
-      expect(left).toEqual([]);
-      expect(agentPids().filter((p) => ours.includes(p))).toEqual([]);
-      expect(spawnSync('pgrep', ['-f', 'unshare.*scenarios/healthy-cluster.yaml'], { encoding: 'utf8' }).stdout.trim()).toBe('');
-      expect(rootRuleset()).toBe(rulesetBefore);
-    }, 120_000);
-  });
-}
+    expect(left).toEqual([]);
+    expect(agentPids().filter((p) => ours.includes(p))).toEqual([]);
+    expect(spawnSync('pgrep', ['-f', 'unshare.*scenarios/healthy-cluster.yaml'], { encoding: 'utf8' }).stdout.trim()).toBe('');
+    expect(rootRuleset()).toBe(rulesetBefore);
+  }, 120_000);
+});

@@ -2,31 +2,20 @@
  * The CI share of the resolver agreement (docs/resolver-agreement.md): real glibc and real musl in
  * a network namespace of their own against a logging server, compared query by query with dnswhy's
  * model of each. Fails when a case the committed table marks as agreeing disagrees now. Needs root
- * or a user namespace: where neither works it is reported as skipped with the reason (never as
- * passed), and with DNSWHY_NETNS_REQUIRED=1 it fails instead.
+ * or a user namespace: where neither works vitest leaves this file out and says why
+ * (test/netns-suite.ts); with DNSWHY_NETNS_REQUIRED=1 it runs and fails.
  */
 import { spawnSync } from 'node:child_process';
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { describe, expect, it } from 'vitest';
+import { beforeAll, describe, expect, it } from 'vitest';
 import { cases } from '../../../src/lab/agreement/cases.js';
-import { wrapperFlags } from '../../../src/lab/netns/wrapper.js';
+import { assertNetnsAvailable } from './require-netns.js';
 
 const root = join(import.meta.dirname, '../../..');
-const availability = wrapperFlags();
 
 describe('resolver agreement, CI share (real glibc and musl)', () => {
-  if ('problem' in availability) {
-    if (process.env.DNSWHY_NETNS_REQUIRED === '1') {
-      it('can run (DNSWHY_NETNS_REQUIRED=1)', () => {
-        throw new Error(`the resolver agreement cannot run here: ${availability.problem}`);
-      });
-    } else {
-      console.warn(`resolver agreement NOT RUN: ${availability.problem}`);
-      it.skip(`could not run here: ${availability.problem}`, () => {});
-    }
-    return;
-  }
+  beforeAll(assertNetnsAvailable);
 
   it('the CI share checks cases the table marks as agreeing, for both libcs', () => {
     const table = JSON.parse(readFileSync(join(root, 'docs/resolver-agreement.json'), 'utf8')) as { cases: Record<string, { glibc: boolean; musl: boolean }> };

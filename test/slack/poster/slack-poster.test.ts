@@ -65,6 +65,22 @@ describe('SlackPoster', () => {
     expect(slack.callsOf('chat.postMessage').filter((c) => c.status === 429).length).toBe(before);
   });
 
+  it('delivers a flood of ephemerals past the method limit, every one: the refused wait their turn instead of spending their retries all at once', async () => {
+    // chat.postEphemeral at 60 a minute (a bucket of 60, one more a second): 72 at once is 12 over.
+    const limited = await startSlackEmulator({ rateLimits: { tierPerMinute: { 1: 1, 2: 20, 3: 50, 4: 60 } } });
+    try {
+      const c = new WebClient('xoxb-emulator', { slackApiUrl: limited.apiUrl, retryConfig: { retries: 0 }, rejectRateLimitedCalls: true });
+      const poster = new SlackPoster(c, { channelIntervalMs: 0 });
+      const users = Array.from({ length: 72 }, (_, i) => `U0EPH${i}`);
+      const results = await Promise.allSettled(users.map((u) => poster.ephemeral({ channel: 'C200' }, u, msg(`refused ${u}`))));
+      expect(results.filter((r) => r.status === 'rejected')).toEqual([]);
+      expect(limited.ephemerals.map((e) => e.user).sort()).toEqual([...users].sort());
+      expect(poster.rateLimitedCount).toBeGreaterThan(0);
+    } finally {
+      await limited.stop();
+    }
+  }, 60_000);
+
   it('gives up after too many 429s so the job can retry later', async () => {
     const poster = new SlackPoster(client, { channelIntervalMs: 0, maxRateLimitRetries: 0 });
     await poster.post({ channel: 'C102' }, msg('first'));

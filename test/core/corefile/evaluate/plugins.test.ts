@@ -135,9 +135,9 @@ describe('hosts', () => {
 
 describe('forward', () => {
   it('except, explicit ports, several forwards chained in Corefile order', () => {
-    const t = '.:53 {\n    forward corp.example 10.0.0.1:5353 [fd00::53]:53 {\n        except skip.corp.example\n    }\n    forward . 192.0.2.1 192.0.2.1\n}\n';
+    const t = '.:53 {\n    forward corp.example 10.0.0.1:5353 [fd00::53]:53 {\n        except bypass.corp.example\n    }\n    forward . 192.0.2.1 192.0.2.1\n}\n';
     expect(ask(t, 'a.corp.example').forwardTo).toEqual([{ ip: '10.0.0.1', port: 5353 }, { ip: 'fd00::53', port: 53 }]);
-    expect(ask(t, 'x.skip.corp.example').forwardTo).toEqual([{ ip: '192.0.2.1', port: 53 }]);
+    expect(ask(t, 'x.bypass.corp.example').forwardTo).toEqual([{ ip: '192.0.2.1', port: 53 }]);
     expect(ask(t, 'google.com').forwardTo).toEqual([{ ip: '192.0.2.1', port: 53 }]);
   });
   it('without the node resolvers, /etc/resolv.conf is reported as the target file', () => {
