@@ -224,6 +224,12 @@ export interface BurstEvidence extends EvidenceBase {
   errors: number;
   /** Answers that needed a retry and the retry's delay (the 5 s signature of lost UDP). */
   retried: number;
+  /**
+   * Of the retried and timed-out queries, those that got a second answer afterwards: their first try
+   * was answered too, only later than the per-try wait, so they were slow, not lost. Absent in
+   * evidence recorded before it was counted (read as 0).
+   */
+  late?: number;
   /** Latency histogram buckets: upper bound in ms → count (last bucket may be Infinity → timeouts). */
   histogram: { leMs: number; count: number }[];
   p50Ms: number;
