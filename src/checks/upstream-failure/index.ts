@@ -9,6 +9,7 @@ import { factsOf, type QueryView } from '../lib/facts.js';
 import { makeFinding } from '../lib/finding.js';
 import { listText } from '../lib/names.js';
 import { refs } from '../lib/references.js';
+import { policiesDenyingDnsTo } from '../lib/network-policy.js';
 import { corednsUpstreams } from '../lib/upstreams.js';
 import { zoneForwarders } from '../lib/zone-forwarders.js';
 import { shadowedForwards } from './shadowed-forward.js';
@@ -46,7 +47,13 @@ export const upstreamFailure = defineCheck({
     const up = viaCoredns ? corednsUpstreams(f) : undefined;
     // A loopback resolver asked from a probe pod is the probe's own loopback, not the node's stub resolver:
     // its silence says nothing about the upstream (a CoreDNS that forwards there loops: coredns-crash-loop).
-    const views = (up ? up.views : f.upstreamsSeenFrom(f.pod.node)).filter((v) => !v.resolver.startsWith('127.') && v.resolver !== '::1');
+    // A node-view probe whose namespace's NetworkPolicies deny it DNS to the resolver saw the policy,
+    // not the resolver (CoreDNS and the node are not bound by them): its failure proves nothing.
+    const policyBound = (v: QueryView): boolean => {
+      const from = v.evidence.from;
+      return from.kind === 'node' && from.probePod !== undefined && failed(v) && policiesDenyingDnsTo(f, from.probePod, v.resolver).policies.length > 0;
+    };
+    const views = (up ? up.views : f.upstreamsSeenFrom(f.pod.node)).filter((v) => !v.resolver.startsWith('127.') && v.resolver !== '::1' && !policyBound(v));
     if (views.length === 0) {
       // Nothing was asked of any upstream although the name goes to one (not answered inside CoreDNS).
       if (f.upstreamViews().length === 0 && (up === undefined || up.forwarded)) throw new LacksEvidenceError('query to an upstream resolver');

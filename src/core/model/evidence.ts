@@ -21,7 +21,17 @@ export type EvidenceOrigin =
        */
       displacedBecause?: string;
     }
-  | { kind: 'node'; name: string; ip?: string }
+  | {
+      kind: 'node';
+      name: string;
+      ip?: string;
+      /**
+       * The probe pod that observed it for the node (a node-view probe: dnsPolicy Default on the pod
+       * network). Its namespace's NetworkPolicies apply to it, though not to CoreDNS, so the checks
+       * must not take a failure they cause for the upstreams' or the node's.
+       */
+      probePod?: { namespace: string; labels: Record<string, string> };
+    }
   | { kind: 'worker' }
   | { kind: 'api' };
 

@@ -187,13 +187,18 @@ async function twin(spec: PodProbeSpec, rt: PodRuntime, ctx: ProbeContext): Prom
     { ip: spec.dnsServiceIp, role: 'dns-service' },
     ...spec.endpoints.map((e) => ({ ip: e.ip, role: 'coredns-endpoint' as const, ...(e.pod !== undefined ? { label: e.pod } : {}) })),
   ];
-  /** The DNS Service and every endpoint asked for `qname` over UDP and TCP, into `sink`; answers go to `found`. */
-  const askServers = (qname: string, sink: ProbeContext, found: Map<string, string>) =>
+  /**
+   * The DNS Service and every endpoint asked for `qname` over UDP and TCP, into `sink`; answers go to
+   * `found`. A server in `silent` gets one try instead of two: the lookup already sent it several
+   * queries and none was answered, so a second try could only repeat that (two tries are for telling
+   * a lost packet from a dead path, which those queries already did).
+   */
+  const askServers = (qname: string, sink: ProbeContext, found: Map<string, string>, silent: ReadonlySet<string> = new Set()) =>
     Promise.all(
       servers.flatMap((s) =>
         (['udp', 'tcp'] as const).map((transport) =>
           sink.guard(`query ${s.ip} over ${transport}`, `what ${s.label ?? s.ip} answers for ${qname} over ${transport}`, async (at) => {
-            const r = await queryDns({ ip: s.ip }, qname, 'A', { network: rt.network, sourceIp: rt.podIp, transport, timeoutMs: spec.queryTimeoutMs ?? defaultQueryTimeoutMs, tries: 2 });
+            const r = await queryDns({ ip: s.ip }, qname, 'A', { network: rt.network, sourceIp: rt.podIp, transport, timeoutMs: spec.queryTimeoutMs ?? defaultQueryTimeoutMs, tries: silent.has(s.ip) ? 1 : 2 });
             sink.add(toDnsQueryEvidence(r, { id: sink.nextId(), from: sink.from, at, role: s.role, ...(s.label !== undefined ? { label: s.label } : {}) }));
             for (const a of r.answers) if (a.type === 'A' && !found.has(a.data)) found.set(a.data, qname.replace(/\.$/, ''));
           }),
@@ -219,12 +224,14 @@ async function twin(spec: PodProbeSpec, rt: PodRuntime, ctx: ProbeContext): Prom
   let resolved: string | undefined;
   let ended: string | undefined;
   const targets = new Map<string, string>();
+  const silent = new Set<string>();
   await ctx.guard('stub resolver', `how ${spec.libc} resolves ${spec.name} with the pod's resolv.conf`, async (at, started) => {
     const r = await lookup(spec.name, conf, { libc: spec.libc, network: rt.network, sourceIp: rt.podIp, timeoutScale: scale, hosts: rt.hosts });
     ctx.add({ id: ctx.nextId(), from: ctx.from, at, ms: Math.round(performance.now() - started), ...r });
     if (r.result.ok && r.result.answeredBy !== 'hosts-file') resolved = r.result.finalName;
     ended = endingCandidate(r);
     for (const a of r.result.addresses) if (isAddress(a)) targets.set(a, spec.name);
+    for (const server of silentServers(r.queries)) silent.add(server);
   });
   const qname = directName(spec, conf, resolved);
   const direct =
@@ -233,7 +240,7 @@ async function twin(spec: PodProbeSpec, rt: PodRuntime, ctx: ProbeContext): Prom
           guessed.commit();
           for (const [ip, forName] of guessedAnswers) if (!targets.has(ip)) targets.set(ip, forName);
         })
-      : askServers(qname, ctx, targets);
+      : askServers(qname, ctx, targets, silent);
 
   // Once the lookup has its answer, everything else is independent of each other: the direct
   // queries, the burst and the connects to the lookup's answers run together; answers only the
@@ -259,6 +266,18 @@ async function twin(spec: PodProbeSpec, rt: PodRuntime, ctx: ProbeContext): Prom
       : Promise.resolve();
   const directThenConnect = Promise.all([direct, selfAnswers, ...suffixProbes(spec, conf, ended, rt, ctx)]).then(() => connectAll(targets, spec, rt, ctx, connected));
   await Promise.all([lookupConnects, directThenConnect, burstProbe]);
+}
+
+/** Servers the lookup sent at least two queries to and got no reply from, to any of them. */
+function silentServers(queries: readonly { server: string; outcome: string }[]): Set<string> {
+  const sent = new Map<string, { count: number; answered: boolean }>();
+  for (const q of queries) {
+    const s = sent.get(q.server) ?? { count: 0, answered: false };
+    s.count++;
+    if (q.outcome !== 'timeout') s.answered = true;
+    sent.set(q.server, s);
+  }
+  return new Set([...sent].filter(([, s]) => s.count >= 2 && !s.answered).map(([server]) => server));
 }
 
 /** The cluster domain, from the search list's "svc.<domain>" entry (kubelet writes it so); undefined without one. */
