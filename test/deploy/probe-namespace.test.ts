@@ -8,7 +8,7 @@
  * cluster-wide probe-pod binding instead, the twin stays in the pod's namespace.
  */
 import { execFile } from 'node:child_process';
-import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { promisify } from 'node:util';
@@ -42,22 +42,28 @@ async function diagnoseWith(lab: Lab, probeNamespace: string): Promise<{ report:
 }
 
 const twinOrigins = (report: Report) =>
-  report.evidence.flatMap((e) => (e.from.kind === 'probe-pod' && e.from.twinOf === target.pod ? [e.from] : [])).filter((f, i, all) => all.findIndex((g) => g.name === f.name) === i);
+  report.evidence.flatMap((e) => (e.from.kind === 'probe-pod' && e.from.twinOf === `${report.pod.namespace}/${report.pod.name}` ? [e.from] : [])).filter((f, i, all) => all.findIndex((g) => g.name === f.name) === i);
+
+/** A lab of the scenario with exactly the RBAC the rendered overlay grants (kubectl apply), and the overlay's probe namespace. */
+async function overlayLab(scenario: string): Promise<{ lab: Lab; probeNamespace: string }> {
+  const { stdout } = await run('kubectl', ['kustomize', join(root, 'deploy', 'overlays', 'another-cluster-worker')], { encoding: 'utf8' });
+  const objects = parseAllDocuments(stdout).map((d) => d.toJSON() as Obj);
+  const env = objects.find((o) => o.kind === 'Deployment' && o.metadata.name === 'dnswhy-worker')!.spec!.template!.spec.containers.find((c) => c.name === 'worker')!.env ?? [];
+  const probeNamespace = env.find((e) => e.name === 'DNSWHY_PROBE_NAMESPACE')!.value!;
+  // No shipped roles: exactly what the overlay grants.
+  const lab = await startLab(scenario, { rbac: [] });
+  const file = join(home, `rbac-${Date.now()}.yaml`);
+  writeFileSync(file, objects.filter((o) => rbacKinds.has(o.kind)).map((o) => stringify(o)).join('---\n'));
+  await run('kubectl', ['--kubeconfig', lab.kubeconfigPath, 'apply', '-f', file], { encoding: 'utf8', env: { ...process.env, HOME: home } });
+  return { lab, probeNamespace };
+}
 
 describe('the another-cluster-worker overlay\'s RBAC applied to the lab, a diagnosis with its probe namespace', { timeout: 180_000 }, () => {
   let lab: Lab;
   let probeNamespace: string;
   let result: Awaited<ReturnType<typeof diagnoseWith>>;
   beforeAll(async () => {
-    const { stdout } = await run('kubectl', ['kustomize', join(root, 'deploy', 'overlays', 'another-cluster-worker')], { encoding: 'utf8' });
-    const objects = parseAllDocuments(stdout).map((d) => d.toJSON() as Obj);
-    const env = objects.find((o) => o.kind === 'Deployment' && o.metadata.name === 'dnswhy-worker')!.spec!.template!.spec.containers.find((c) => c.name === 'worker')!.env ?? [];
-    probeNamespace = env.find((e) => e.name === 'DNSWHY_PROBE_NAMESPACE')!.value!;
-    // No shipped roles: exactly what the overlay grants.
-    lab = await startLab(seed, { rbac: [] });
-    const file = join(home, 'rbac.yaml');
-    writeFileSync(file, objects.filter((o) => rbacKinds.has(o.kind)).map((o) => stringify(o)).join('---\n'));
-    await run('kubectl', ['--kubeconfig', lab.kubeconfigPath, 'apply', '-f', file], { encoding: 'utf8', env: { ...process.env, HOME: home } });
+    ({ lab, probeNamespace } = await overlayLab(seed));
     result = await diagnoseWith(lab, probeNamespace);
   }, 180_000);
   afterAll(async () => lab?.stop());
@@ -81,6 +87,37 @@ describe('the another-cluster-worker overlay\'s RBAC applied to the lab, a diagn
     expect(result.report.findings.map((f) => f.checkId)).toContain('upstream-split-horizon');
     expect(result.report.notes?.[0]).toMatch(/^The twin probe pod ran in namespace dnswhy-probes, not mos \(the worker may not create pods in namespace mos\)\..*NetworkPolicies applied to it as to a pod of dnswhy-probes/);
     expect(JSON.stringify(result.report)).not.toMatch(/probe pod mos\//);
+  });
+});
+
+describe('CoreDNS admits DNS only from the pod\'s namespace (an ingress policy by namespace label), under the overlay\'s RBAC', { timeout: 180_000 }, () => {
+  it('runs no twin in the probe namespace (it would be judged as a pod of that namespace), blames nothing, and says why', async () => {
+    // The control case (CoreDNS ingress open to every namespace), narrowed to the pod's namespace.
+    const text = readFileSync(join(root, 'scenarios', 'cases', 'control-ingress-policy-on-coredns.yaml'), 'utf8');
+    const narrowed = text.replace('- from: [{ namespaceSelector: {} }]', '- from: [{ namespaceSelector: { matchLabels: { kubernetes.io/metadata.name: media } } }]').replace('name: dns-from-everywhere', 'name: dns-from-media');
+    expect(narrowed).toContain('dns-from-media');
+    expect(narrowed).toContain('kubernetes.io/metadata.name: media');
+    const file = join(home, 'ingress-by-namespace.yaml');
+    writeFileSync(file, narrowed);
+    const { lab, probeNamespace } = await overlayLab(file);
+    try {
+      const access = KubeClusterAccess.fromKubeconfig(lab.workerKubeconfigPath);
+      const report = await runDiagnosis({ access, network: lab.network, name: 'lab' }, { pod: 'media/transcoder-84c6d9f7b5-gt6vn', name: 'assets.media.svc.cluster.local', port: 8000 }, { burst: { count: 10, concurrency: 5 }, probeNamespace });
+      await lab.backend.idle();
+      const creates = lab.backend.audit.filter((a) => a.user === worker.name && a.verb === 'create' && a.resource === 'pods' && !a.subresource);
+      expect(creates.filter((c) => !c.allowed).map((c) => c.namespace)).toEqual(['media']);
+      expect(creates.filter((c) => c.allowed).length).toBeGreaterThan(0);
+      expect(twinOrigins(report)).toEqual([]);
+      const why = report.evidence.find((e) => e.kind === 'probe-error' && e.probe === 'twin probe pod');
+      expect(why && why.kind === 'probe-error' ? why.reason : '').toBe(
+        'the worker may not create pods in namespace media, and NetworkPolicies dns-from-media in kube-system admit DNS clients by namespace, so a twin in dnswhy-probes would not be let in or kept out as media/transcoder-84c6d9f7b5-gt6vn is',
+      );
+      // The worker's own queries time out (CoreDNS does not admit dnswhy's namespace): that is no cause of the pod's.
+      expect(report.findings.filter((f) => f.severity !== 'info').map((f) => f.checkId)).toEqual([]);
+      expect(report.verdict).toBe('inconclusive');
+    } finally {
+      await lab.stop();
+    }
   });
 });
 

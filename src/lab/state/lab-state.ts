@@ -60,6 +60,17 @@ export interface PodHistoryInput {
 }
 
 /** The history fields of a scenario pod (app or CoreDNS). */
+/**
+ * Waiting reasons kubelet reports before a pod's container has ever started (the sandbox, an image, the
+ * container's configuration): such a pod is Pending, not Running with a container waiting to restart.
+ */
+const notYetStartedReasons = new Set(['ContainerCreating', 'PodInitializing', 'ErrImagePull', 'ImagePullBackOff', 'ErrImageNeverPull', 'InvalidImageName', 'CreateContainerConfigError', 'CreateContainerError']);
+
+/** A CoreDNS pod's phase: Pending while its container never started (no restarts, waiting for one of those reasons), else Running. */
+export function corednsPhase(p: { restarts: number; waiting?: { reason: string } }): 'Pending' | 'Running' {
+  return p.restarts === 0 && p.waiting !== undefined && notYetStartedReasons.has(p.waiting.reason) ? 'Pending' : 'Running';
+}
+
 export function historyOf(p: { restarts: number; waiting?: { reason: string; message?: string }; lastTerminated?: { reason: string; exitCode: number; message?: string }; logs?: string; previousLogs?: string }): PodHistoryInput {
   const history: ContainerHistory = {
     ...(p.restarts > 0 ? { restarts: p.restarts } : {}),
@@ -153,7 +164,7 @@ export class LabState {
       c.deployment,
       { ...c.labels },
       corednsTemplate,
-      c.pods.map((p) => ({ name: p.name, node: p.node, ip: p.ip, ready: p.ready, phase: 'Running', hostNetwork: false, ...historyOf(p) })),
+      c.pods.map((p) => ({ name: p.name, node: p.node, ip: p.ip, ready: p.ready, phase: corednsPhase(p), hostNetwork: false, ...historyOf(p) })),
       { commands: [] },
     );
     const d = s.cluster.dnsService;

@@ -135,6 +135,31 @@ export class SlackPoster {
     await this.withRateLimit('chat.update', undefined, () => this.client.chat.update({ channel, ts, text: msg.text, blocks: msg.blocks }));
   }
 
+  /**
+   * Replaces a message with a state the next update supersedes (progress, a place in line): while
+   * chat.update calls wait in line after a 429, or when this call gets one, it is dropped instead
+   * of waiting Retry-After, since by then a newer update (or the final one, sent with update())
+   * says more; waiting would only queue stale calls ahead of the ones that matter.
+   * @returns false when it was dropped for the rate limit
+   */
+  async updateIfNotLimited(channel: string, ts: string, msg: RenderedMessage): Promise<boolean> {
+    if (this.lines.has('chat.update')) return false;
+    try {
+      await this.client.chat.update({ channel, ts, text: msg.text, blocks: msg.blocks });
+      return true;
+    } catch (err) {
+      const e = err as { code?: string; data?: { error?: string } };
+      if (e.code === rateLimited) {
+        this.metrics?.slackRateLimited.inc({ method: 'chat.update' });
+        this.rateLimitedCount += 1;
+        return false;
+      }
+      this.metrics?.slackErrors.inc({ method: 'chat.update', error: e.data?.error ?? e.code ?? 'unknown' });
+      this.onFailure(err);
+      throw err;
+    }
+  }
+
   /** A message only one user sees. */
   async ephemeral(to: PostTarget, user: string, msg: RenderedMessage): Promise<void> {
     await this.withRateLimit('chat.postEphemeral', undefined, () =>

@@ -37,6 +37,20 @@ describe('LabState built from a scenario', () => {
     expect(eps.subsets[0].notReadyAddresses.map((a: any) => a.ip)).toEqual(['10.244.2.2']);
   });
 
+  it('a CoreDNS pod whose container never started (its sandbox cannot be created) is Pending with the waiting reason; a crash-looping one is Running', () => {
+    const message = 'Failed to create pod sandbox: plugin type="loopback" failed (add): failed to find plugin "loopback" in path [/opt/cni/bin]';
+    const s = state((d) => {
+      d.coredns.pods[0] = { ...d.coredns.pods[0], ready: false, waiting: { reason: 'ContainerCreating', message } };
+      d.coredns.pods[1] = { ...d.coredns.pods[1], restarts: 4, waiting: { reason: 'CrashLoopBackOff' } };
+    });
+    const [creating, looping] = s.store.list('pods').filter((p: any) => p.metadata.namespace === 'kube-system') as any[];
+    expect(creating.status.phase).toBe('Pending');
+    expect(creating.status.containerStatuses[0].state).toEqual({ waiting: { reason: 'ContainerCreating', message } });
+    expect(creating.status.conditions.find((c: any) => c.type === 'Ready').status).toBe('False');
+    expect(looping.status.phase).toBe('Running');
+    expect(looping.status.containerStatuses[0].state.waiting.reason).toBe('CrashLoopBackOff');
+  });
+
   it('a pod that differs from its Deployment template keeps its own spec', () => {
     const s = state((d) => d.pods.push({ ...d.pods[0], name: 'web-6c9f7b5d8-zzzzz', ip: '10.244.1.18', hostAliases: [] }));
     expect((s.store.get('deployments', 'shop', 'web') as any).spec.replicas).toBe(2);
