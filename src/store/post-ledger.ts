@@ -50,6 +50,11 @@ export class PostLedger {
     return res === 1;
   }
 
+  /** True while the progress message's latest claimed step is still `done` (nothing newer, not final). */
+  async progressStillAt(progressTs: string, done: number): Promise<boolean> {
+    return (await this.redis.get(`${keyPrefix}:progress:${progressTs}`)) === String(done);
+  }
+
   /** Records the ts of a delivered post. */
   async record(postKey: string, ts: string): Promise<void> {
     await this.redis.multi().hset(this.key(postKey), 'ts', ts).expire(this.key(postKey), keepSeconds).exec();

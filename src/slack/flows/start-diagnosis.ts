@@ -99,5 +99,5 @@ async function tellPosition(deps: SlackDeps, data: DiagnoseJobData, jobId: strin
   const maxRunning = await clusterMaxRunning(queue);
   if (!(await deps.ledger.advanceProgress(data.progressTs, 0))) return;
   const pod = data.target.namespace ? `${data.target.namespace}/${data.target.pod}` : data.target.pod;
-  await deps.poster.update(data.thread.channel, data.progressTs, renderProgress({ name: data.target.name, pod, cluster: data.cluster, step: 'queued', done: 0, total: 1, phase: 'queued', queue: { position, ...(maxRunning ? { maxRunning } : {}) } }));
+  await deps.poster.update(data.thread.channel, data.progressTs, renderProgress({ name: data.target.name, pod, cluster: data.cluster, step: 'queued', done: 0, total: 1, phase: 'queued', queue: { position, ...(maxRunning ? { maxRunning } : {}) } }), () => deps.ledger.progressStillAt(data.progressTs, 0));
 }

@@ -131,8 +131,17 @@ export class SlackPoster {
   }
 
   /** Replaces a message (the progress message, a proposal after a decision). */
-  async update(channel: string, ts: string, msg: RenderedMessage): Promise<void> {
-    await this.withRateLimit('chat.update', undefined, () => this.client.chat.update({ channel, ts, text: msg.text, blocks: msg.blocks }));
+  /**
+   * @param stillWanted - asked right before each attempt (after any wait in line): false skips the
+   *   update (a progress step that a newer one, or the final state, has overtaken while it waited)
+   * @returns false when it was skipped
+   */
+  async update(channel: string, ts: string, msg: RenderedMessage, stillWanted?: () => Promise<boolean>): Promise<boolean> {
+    return this.withRateLimit('chat.update', undefined, async () => {
+      if (stillWanted && !(await stillWanted())) return false;
+      await this.client.chat.update({ channel, ts, text: msg.text, blocks: msg.blocks });
+      return true;
+    });
   }
 
   /** A message only one user sees. */
