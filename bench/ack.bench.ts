@@ -6,12 +6,17 @@
  * 1. `serve --role app` (the app alone; a cluster looks alive through its registry heartbeat), and
  * 2. `serve` all-in-one (`--role all`: the app, the lab and its worker in one process), where the
  *    worker diagnoses every command it enqueued while the acks are being measured.
+ * Every command is a valid `/dns why` (lowercase names: an ack with a body is a usage error, and
+ * counted as one), so the whole after-ack path runs. Besides the latencies, each role records what
+ * the load average cannot blur: the serve process's CPU time per command (user + system, from
+ * /proc), and the Redis commands and Slack Web API calls per command, counted while the measured
+ * batches and their after-ack work run (all-in-one adds the worker's own Redis commands).
  * The machine's 1-minute load average is recorded with each figure.
  * Writes bench/results/ack.json. Run: npx tsx bench/ack.bench.ts (BENCH_CPU_PROF_DIR=DIR: each serve
  * process writes a CPU profile there, the evidence of where an ack's time goes)
  */
 import { spawn, spawnSync, type ChildProcess } from 'node:child_process';
-import { mkdirSync, writeFileSync } from 'node:fs';
+import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { createServer } from 'node:net';
 import { loadavg } from 'node:os';
 import { join } from 'node:path';
@@ -73,20 +78,59 @@ async function stopChild(child: ChildProcess): Promise<void> {
 }
 
 /** One batch of signed commands, all at once; returns each one's time to the HTTP answer. */
-async function sendBatch(url: string, tag: string, from: number, count: number, cluster: string): Promise<{ ms: number[]; non200: number }> {
+async function sendBatch(url: string, tag: string, from: number, count: number, cluster: string): Promise<{ ms: number[]; non200: number; usageErrors: number }> {
   const ms: number[] = [];
   let non200 = 0;
+  let usageErrors = 0;
   await Promise.all(
     Array.from({ length: count }, async (_, k) => {
       const i = from + k;
-      const body = slashCommandBody({ text: `why ${cluster}/default/web-${tag}-${i} name-${tag}-${i}.example.org`, user: `U0${tag}${i}`, channel: `C0${tag}${i}` });
+      // Pod and names are lowercase (DNS-1123); user and channel ids are Slack's uppercase ones.
+      const body = slashCommandBody({ text: `why ${cluster}/default/web-${tag.toLowerCase()}-${i} name-${tag.toLowerCase()}-${i}.example.org`, user: `U0${tag}${i}`, channel: `C0${tag}${i}` });
       const t0 = performance.now();
       const res = await sendSigned(url, secret, body);
       ms.push(performance.now() - t0);
       if (res.status !== 200) non200 += 1;
+      // A /dns why is acked with an empty body; a body is the usage error (or help) as the ack.
+      else if (res.body !== '') usageErrors += 1;
     }),
   );
-  return { ms, non200 };
+  return { ms, non200, usageErrors };
+}
+
+/** CPU time (user + system) of a process so far, in ms, from /proc (Linux). */
+function cpuMsOf(pid: number): number {
+  const stat = readFileSync(`/proc/${pid}/stat`, 'utf8');
+  const fields = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
+  return ((Number(fields[11]) + Number(fields[12])) * 1000) / 100;
+}
+
+/** Commands Redis has processed so far (every client). */
+async function redisCommands(redis: Redis): Promise<number> {
+  return Number(/total_commands_processed:(\d+)/.exec(await redis.info('stats'))?.[1] ?? NaN);
+}
+
+/** Slack Web API calls the emulator has answered so far for channels of this role. */
+async function slackCalls(apiUrl: string, channelPrefix: string): Promise<Record<string, number>> {
+  const calls = (await (await fetch(apiUrl.replace(/\/api\/$/, '/_emulator/calls'))).json()) as { method: string; args: { channel?: unknown } }[];
+  const out: Record<string, number> = {};
+  for (const c of calls) if (typeof c.args.channel === 'string' && c.args.channel.startsWith(channelPrefix)) out[c.method] = (out[c.method] ?? 0) + 1;
+  return out;
+}
+
+/** Waits until `read` stops changing for `quietMs` (the after-ack work of the last batch is done). */
+async function settle(read: () => Promise<number>, quietMs: number, timeoutMs: number): Promise<void> {
+  const deadline = Date.now() + timeoutMs;
+  let last = await read();
+  let since = Date.now();
+  while (Date.now() < deadline) {
+    await new Promise((r) => setTimeout(r, 100));
+    const now = await read();
+    if (now !== last) {
+      last = now;
+      since = Date.now();
+    } else if (Date.now() - since >= quietMs) return;
+  }
 }
 
 interface AckFigures {
@@ -98,6 +142,9 @@ interface AckFigures {
   p99Ms: number;
   maxMs: number;
   non200: number;
+  usageErrors: number;
+  /** Per measured command, its after-ack work included. */
+  perCommand: { serveCpuMs: number; redisCommands: number; slackCalls: number; slackCallsByMethod: Record<string, number> };
   loadAverage1m: { before: number; after: number };
   goalP99Ms: number;
 }
@@ -128,17 +175,43 @@ async function measure(role: 'app' | 'all', redisUrl: string, apiUrl: string, go
     if (role === 'app') await new ClusterRegistry(redis).beat(cluster, 'bench-worker', 600_000);
     const url = `http://127.0.0.1:${port}/slack/events`;
     const tag = role.toUpperCase();
+    const pid = serve.child.pid!;
     await sendBatch(url, `${tag}W`, 0, batch, cluster);
+    const slackTotal = async () => Object.values(await slackCalls(apiUrl, `C0${tag}`)).reduce((a, b) => a + b, 0);
+    // The warm-up's after-ack work (and, all-in-one, its diagnoses) ends before the measure starts.
+    await settle(slackTotal, 1500, 60_000);
+    // Redis also serves the idle polling of BullMQ and of this client's INFO: its rate is taken off.
+    const idle0 = await redisCommands(redis);
+    const idleStart = performance.now();
     await new Promise((r) => setTimeout(r, 1000));
+    const idlePerMs = ((await redisCommands(redis)) - idle0) / (performance.now() - idleStart);
     const before = load();
+    const cpu0 = cpuMsOf(pid);
+    const redis0 = await redisCommands(redis);
+    const t0 = performance.now();
+    const slack0 = await slackCalls(apiUrl, `C0${tag}`);
     const acks: number[] = [];
     let non200 = 0;
+    let usageErrors = 0;
     for (let start = 0; start < total; start += batch) {
       const r = await sendBatch(url, tag, start, Math.min(batch, total - start), cluster);
       acks.push(...r.ms);
       non200 += r.non200;
+      usageErrors += r.usageErrors;
     }
-    const figures = { role: `serve --role ${role}`, commands: total, concurrency: batch, warmUp: batch, p50Ms: pct(acks, 50), p99Ms: pct(acks, 99), maxMs: pct(acks, 100), non200, loadAverage1m: { before, after: load() }, goalP99Ms };
+    const after = load();
+    await settle(slackTotal, 1500, 120_000);
+    const cpuMs = cpuMsOf(pid) - cpu0;
+    const redisCount = (await redisCommands(redis)) - redis0 - idlePerMs * (performance.now() - t0);
+    const slack1 = await slackCalls(apiUrl, `C0${tag}`);
+    const byMethod = Object.fromEntries(Object.entries(slack1).map(([m, n]) => [m, Math.round(((n - (slack0[m] ?? 0)) / total) * 100) / 100]));
+    const perCommand = {
+      serveCpuMs: Math.round((cpuMs / total) * 100) / 100,
+      redisCommands: Math.round((redisCount / total) * 10) / 10,
+      slackCalls: Math.round((Object.values(byMethod).reduce((a, b) => a + b, 0)) * 100) / 100,
+      slackCallsByMethod: byMethod,
+    };
+    const figures = { role: `serve --role ${role}`, commands: total, concurrency: batch, warmUp: batch, p50Ms: pct(acks, 50), p99Ms: pct(acks, 99), maxMs: pct(acks, 100), non200, usageErrors, perCommand, loadAverage1m: { before, after }, goalP99Ms };
     console.log(new Date().toISOString(), figures);
     return figures;
   } finally {

@@ -6,6 +6,7 @@
 import type { Report } from '../src/core/model/index.js';
 import type { HealthInput } from '../src/core/health/model.js';
 import type { DiagnosisTarget } from '../src/core/model/diagnosis.js';
+import type { EarlyCauses } from '../src/diagnosis/run-diagnosis.js';
 import type { AppliedRecord, ApplicableFix } from '../src/store/proposal-store.js';
 
 /** What applying a fix kept and said. */
@@ -21,8 +22,11 @@ export interface ClusterRuntime {
   readonly name: string;
   /** Set when this worker must not change the cluster (a diagnose-only install): why, in words for the thread. */
   readonly applyDisabled?: string;
-  /** Runs one diagnosis; throws PodNotFoundError / ForbiddenError (permanent) or other errors (retried). */
-  diagnose(target: DiagnosisTarget, onProgress: (step: string, done: number, total: number) => void): Promise<Report>;
+  /**
+   * Runs one diagnosis; throws PodNotFoundError / ForbiddenError (permanent) or other errors (retried).
+   * @param hooks.onEarlyCauses - told the causes found while the deep probes still run (run-diagnosis.ts)
+   */
+  diagnose(target: DiagnosisTarget, onProgress: (step: string, done: number, total: number) => void, hooks?: { onEarlyCauses?: (early: EarlyCauses) => void }): Promise<Report>;
   /**
    * Applies a fix; throws a ConflictError when the target changed since the proposal.
    * @param hooks.beforeWrite - called with what is about to be overwritten, right before the write

@@ -7,7 +7,8 @@
  * request id of the question.
  */
 import { UnrecoverableError, type Job } from 'bullmq';
-import type { DiagnoseJobData, DiagnoseJobResult, PostReportJobData } from '../src/queue/job-data.js';
+import type { DiagnoseJobData, DiagnoseJobResult, EarlyCause, PostReportJobData } from '../src/queue/job-data.js';
+import type { EarlyCauses } from '../src/diagnosis/run-diagnosis.js';
 import { jobId } from '../src/queue/job-id.js';
 import { postJobOptions, progressJobOptions } from '../src/queue/job-options.js';
 import { postJobName } from '../src/queue/names.js';
@@ -32,14 +33,25 @@ export function createDiagnoseProcessor(deps: DiagnoseDeps) {
     const post = (data: PostReportJobData, pid: string, opts = postJobOptions) => deps.queues.post.add(postJobName, data, { ...opts, jobId: pid });
     let lastProgress = 0;
     let seq = 0;
-    const onProgress = (step: string, done: number, total: number) => {
-      const now = Date.now();
-      if (now - lastProgress < (deps.progressIntervalMs ?? 1000) && done < total) return;
-      lastProgress = now;
+    // The causes found while the deep probes run: told at once, and kept in every later update.
+    let early: EarlyCause[] | undefined;
+    let last = { step: 'gathering evidence', done: 0, total: 1 };
+    const sendProgress = (step: string, done: number, total: number) => {
+      lastProgress = Date.now();
+      last = { step, done, total };
       seq += 1;
-      post({ kind: 'progress', thread: d.thread, progressTs: d.progressTs, target: d.target, cluster: d.cluster, step, done, total, seq: job.attemptsMade * 10_000 + seq }, jobId('progress', id, String(job.attemptsMade), String(seq)), progressJobOptions).catch((err: Error) =>
+      post({ kind: 'progress', thread: d.thread, progressTs: d.progressTs, target: d.target, cluster: d.cluster, step, done, total, seq: job.attemptsMade * 10_000 + seq, ...(early ? { early } : {}) }, jobId('progress', id, String(job.attemptsMade), String(seq)), progressJobOptions).catch((err: Error) =>
         deps.log.warn({ err: err.message }, 'could not enqueue a progress update'),
       );
+    };
+    const onProgress = (step: string, done: number, total: number) => {
+      if (Date.now() - lastProgress < (deps.progressIntervalMs ?? 1000) && done < total) return;
+      sendProgress(step, done, total);
+    };
+    const onEarlyCauses = (found: EarlyCauses) => {
+      early = found.causes.map((f) => ({ checkId: f.checkId, title: f.title, docsUrl: f.docsUrl }));
+      deps.log.info({ event: 'diagnosis-early-causes', job: id, checks: early.map((c) => c.checkId), atMs: found.atMs, waitingFor: found.waitingFor }, 'causes found before the evidence is complete');
+      sendProgress(last.step, last.done, last.total);
     };
     const ids = { job: id, ...(d.slackRequest ? { slackRequest: d.slackRequest } : {}), cluster: d.cluster, attempt: job.attemptsMade + 1 };
     const target = `${d.target.namespace ? `${d.target.namespace}/` : ''}${d.target.pod} ${d.target.name}${d.target.port ? `:${d.target.port}` : ''}`;
@@ -47,7 +59,7 @@ export function createDiagnoseProcessor(deps: DiagnoseDeps) {
     deps.log.info({ event: 'diagnosis-start', ...ids, target, requestedBy: d.requestedBy }, 'diagnosis started');
     let report;
     try {
-      report = await deps.runtime.diagnose(d.target, onProgress);
+      report = await deps.runtime.diagnose(d.target, onProgress, { onEarlyCauses });
     } catch (err) {
       const permanent = isPermanent(err);
       deps.log.info({ event: 'diagnosis-end', ...ids, target, outcome: 'error', error: describeError(err).message, permanent, ms: Date.now() - started }, 'diagnosis failed');

@@ -72,8 +72,8 @@ export async function openClusterRuntime(o: OpenRuntimeOptions): Promise<OpenedR
     ...(cluster.lab ? { lab: cluster.lab } : {}),
     probe,
     ...(applyDisabled ? { applyDisabled } : {}),
-    async diagnose(target, onProgress) {
-      const report = await runDiagnosis(handle, target, { onProgress, probeImage: probe.probeImage, ...probeNamespace, ...(o.burst ? { burst: o.burst } : {}) });
+    async diagnose(target, onProgress, hooks) {
+      const report = await runDiagnosis(handle, target, { onProgress, probeImage: probe.probeImage, ...probeNamespace, ...(o.burst ? { burst: o.burst } : {}), ...(hooks?.onEarlyCauses ? { onEarlyCauses: hooks.onEarlyCauses } : {}) });
       return applyDisabled ? { ...report, applyDisabled } : report;
     },
     async applyFix(fix, hooks) {

@@ -22,6 +22,7 @@ import { upstreamSplitHorizon } from './upstream-split-horizon/index.js';
 import { mixedUpstreams } from './mixed-upstreams/index.js';
 import { forwardersLackZone } from './forwarders-lack-zone/index.js';
 import { nodelocalDnsBypassesZone } from './nodelocal-dns-bypasses-zone/index.js';
+import { danglingExternalname } from './dangling-externalname/index.js';
 import { upstreamFailure } from './upstream-failure/index.js';
 import { nameDoesNotExist } from './name-does-not-exist/index.js';
 import { intermittentTimeouts } from './intermittent-timeouts/index.js';
@@ -45,6 +46,7 @@ export const checks: readonly Check[] = [
   mixedUpstreams,
   forwardersLackZone,
   nodelocalDnsBypassesZone,
+  danglingExternalname,
   upstreamFailure,
   nameDoesNotExist,
   intermittentTimeouts,

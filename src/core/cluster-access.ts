@@ -33,6 +33,14 @@ export interface ClusterPod extends PodFacts {
   images?: string[];
 }
 
+/** Where one pod runs (scanPodNodes). */
+export interface PodPlacement {
+  namespace: string;
+  name: string;
+  /** The node the pod is scheduled to, if any. */
+  node?: string;
+}
+
 /** How a container instance ended (OOMKilled with 137, Error with 1, Completed with 0). */
 export interface Termination {
   reason?: string;
@@ -201,6 +209,12 @@ export interface ClusterAccess {
    * `each` and then dropped, so a caller that only counts holds one page whatever the pod count.
    */
   scanPods(namespace: string | undefined, opts: ListOptions & { pageSize: number }, each: (page: ClusterPod[]) => void): Promise<void>;
+  /**
+   * Where pods run, in pages of at most `pageSize` over all namespaces: namespace, name and node
+   * only, for summaries that count pods (the API server's Table of pods, each row with the pod's
+   * metadata: a fraction of the bytes of the pods themselves).
+   */
+  scanPodNodes(opts: ListOptions & { pageSize: number }, each: (page: PodPlacement[]) => void): Promise<void>;
   /** The top-level controller: a ReplicaSet resolves to its Deployment, a Job to its CronJob; others are returned as is. */
   resolveOwner(namespace: string, ref: OwnerRef): Promise<OwnerRef>;
   listNodes(opts?: ListOptions): Promise<NodeFacts[]>;

@@ -10,7 +10,9 @@ import type { NetworkPosition } from '../core/network-position.js';
 import { buildReport } from '../core/report/build-report.js';
 import type { Check } from '../checks/define-check.js';
 import { runChecksDetailed } from '../checks/run-checks.js';
-import { gatherEvidence } from '../probes/gather/gather-evidence.js';
+import { gatherEvidence, type GatherOptions } from '../probes/gather/gather-evidence.js';
+import { causeConfidence } from '../core/report/brief.js';
+import type { Finding } from '../core/model/index.js';
 
 /** A cluster to diagnose: its API access, how to reach its addresses, and its display name. */
 export interface ClusterHandle {
@@ -36,6 +38,36 @@ export interface DiagnosisOptions {
   probeNamespace?: string;
   /** The checks to run: the registry unless a test brings its own. */
   checks?: readonly Check[];
+  /**
+   * Called while the deep probes still run, each time the checks, run on the evidence in so far,
+   * find a cause they had not found before: the cause can be told before the slowest probe (a pod
+   * tool waiting out libc's 5 s timeout) is in. Only causes (warn or error, confidence at least
+   * 0.5, as the report's brief counts them), never the healthy verdict: a check that needs evidence
+   * still missing says it lacks it and raises nothing. The report stays the answer.
+   */
+  onEarlyCauses?: (early: EarlyCauses) => void;
+}
+
+/** Causes found before the evidence is complete. */
+export interface EarlyCauses {
+  /** Every cause found so far, ordered as a report orders them. */
+  causes: Finding[];
+  /** The probe steps still running. */
+  waitingFor: string[];
+  /** Since the diagnosis started. */
+  atMs: number;
+}
+
+/** Runs the checks on each partial evidence list and tells `listener` when a new cause shows. */
+function earlyCauseJudge(target: DiagnosisTarget, startedAt: Date, listener: (early: EarlyCauses) => void, checks?: readonly Check[]): NonNullable<GatherOptions['onPartialEvidence']> {
+  const told = new Set<string>();
+  return ({ pod, evidence, waitingFor }) => {
+    const { findings } = runChecksDetailed({ target: { pod, name: target.name, port: target.port }, evidence }, checks);
+    const causes = findings.filter((f) => f.severity !== 'info' && f.confidence >= causeConfidence);
+    if (!causes.some((f) => !told.has(f.checkId))) return;
+    for (const f of causes) told.add(f.checkId);
+    listener({ causes, waitingFor, atMs: Date.now() - startedAt.getTime() });
+  };
 }
 
 export async function runDiagnosis(cluster: ClusterHandle, target: DiagnosisTarget, opts: DiagnosisOptions = {}): Promise<Report> {
@@ -54,6 +86,7 @@ export async function runDiagnosis(cluster: ClusterHandle, target: DiagnosisTarg
       ...(opts.probeImage ? { probeImage: opts.probeImage } : {}),
       ...(opts.probeNamespace ? { probeNamespace: opts.probeNamespace } : {}),
       onProgress: (step) => opts.onProgress?.(step, 0, steps.length),
+      ...(opts.onEarlyCauses ? { onPartialEvidence: earlyCauseJudge(target, startedAt, opts.onEarlyCauses, opts.checks) } : {}),
     },
   );
   opts.onProgress?.(steps[1]!, 1, steps.length);

@@ -88,9 +88,35 @@ export interface HealthJobResult {
   status: HealthStatus;
 }
 
+/** A cause found before the evidence is complete, as the progress message names it. */
+export interface EarlyCause {
+  checkId: string;
+  title: string;
+  /** The check's documentation (a repository path or a URL). */
+  docsUrl: string;
+}
+
+/**
+ * A /dns why (or Diagnose again) to start, put on the post queue by the listener right after the
+ * ack: the parent and progress posts, the claim, the thread record and the diagnose job's enqueue
+ * are done by the delivery worker, off the loop that receives Slack's requests.
+ */
+export interface StartDiagnosisJobData {
+  kind: 'start-diagnosis';
+  channel: string;
+  user: string;
+  /** As asked (the delivery worker picks a live one when none is named). */
+  cluster?: string;
+  target: DiagnosisTarget;
+  /** The diagnose job's id, chosen at the ack: a re-run of this job continues the same diagnosis. */
+  diagnoseJobId: string;
+  slackRequest?: string;
+}
+
 /** What a post-report job delivers. Each kind is posted idempotently (ledger keyed by job id + step). */
 export type PostReportJobData =
-  | { kind: 'progress'; thread: ThreadRef; progressTs: string; target: DiagnosisTarget; cluster: string; step: string; done: number; total: number; /** Order of updates within the diagnosis (deliveries may arrive out of order). */ seq: number }
+  | StartDiagnosisJobData
+  | { kind: 'progress'; thread: ThreadRef; progressTs: string; target: DiagnosisTarget; cluster: string; step: string; done: number; total: number; /** Order of updates within the diagnosis (deliveries may arrive out of order). */ seq: number; /** The causes found so far, while the deep probes still run. */ early?: EarlyCause[] }
   | { kind: 'report'; thread: ThreadRef; progressTs: string; cluster: string; report: Report; diagnoseJobId: string; requestedBy: string; dedupeKey: string }
   | { kind: 'diagnosis-failed'; thread: ThreadRef; progressTs: string; cluster: string; target: DiagnosisTarget; message: string; candidates?: string[]; dedupeKey: string; diagnoseJobId: string }
   | { kind: 'apply-result'; proposalId: string; outcome: ApplyResultOutcome; message: string; verified?: boolean; verification?: string; reloadNote?: string; /** The re-run's findings, to re-prove the report's other fixes against the new state. */ rerun?: RerunFinding[] }

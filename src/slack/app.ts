@@ -31,6 +31,7 @@ import { queueStateCounts } from '../queue/cluster-capacity.js';
 import { SlackConnection, type SlackConnectionOptions } from './slack-connection.js';
 import { InstanceHeartbeat } from '../store/instance-heartbeat.js';
 import { resumeInterruptedStarts } from './flows/resume-diagnoses.js';
+import { startDiagnosis } from './flows/start-diagnosis.js';
 
 export interface SlackAppOptions {
   botToken: string;
@@ -149,6 +150,9 @@ export async function startSlackApp(o: SlackAppOptions): Promise<RunningSlackApp
       proposalTtlSeconds: o.proposalTtlSeconds,
       log: o.log,
       ...(o.docsBaseUrl ? { docsBaseUrl: o.docsBaseUrl } : {}),
+      startDiagnosis: async (d) => {
+        await startDiagnosis(deps, { channel: d.channel, user: d.user, target: d.target, diagnoseJobId: d.diagnoseJobId, ...(d.cluster ? { cluster: d.cluster } : {}), ...(d.slackRequest ? { slackRequest: d.slackRequest } : {}) });
+      },
     },
   });
   if (httpReceiver) await httpReceiver.start(o.port ?? 3000, o.host ?? '0.0.0.0');

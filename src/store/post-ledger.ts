@@ -19,6 +19,16 @@ redis.call('SET', KEYS[1], ARGV[1], 'EX', tonumber(ARGV[2]))
 return 1
 `;
 
+// KEYS[1] = post key; ARGV = now (ms), ttl. The recorded ts, else reserves (fresh or retry) in the same step.
+const claimLua = `
+local ts = redis.call('HGET', KEYS[1], 'ts')
+if ts then return {'known', ts} end
+local n = redis.call('HSETNX', KEYS[1], 'reservedAt', ARGV[1])
+redis.call('EXPIRE', KEYS[1], tonumber(ARGV[2]))
+if n == 1 then return {'fresh'} end
+return {'retry'}
+`;
+
 export class PostLedger {
   constructor(private readonly redis: Redis) {}
 
@@ -42,17 +52,21 @@ export class PostLedger {
   }
 
   /**
+   * get() and reserve() in one script (one round trip, and no other run can record between them).
+   * @returns the ts when the post was recorded; else 'fresh' or 'retry' as reserve() says
+   */
+  async claim(postKey: string): Promise<{ ts: string } | 'fresh' | 'retry'> {
+    const res = (await this.redis.eval(claimLua, 1, this.key(postKey), String(Date.now()), String(keepSeconds))) as [string, string?];
+    return res[0] === 'known' ? { ts: res[1]! } : (res[0] as 'fresh' | 'retry');
+  }
+
+  /**
    * Moves a progress message forward: true when `done` (a sequence number) is past what it shows (progress jobs may
    * be delivered out of order; the final state is written with Infinity and never overwritten).
    */
   async advanceProgress(progressTs: string, done: number): Promise<boolean> {
     const res = await this.redis.eval(advanceLua, 1, `${keyPrefix}:progress:${progressTs}`, done === Infinity ? 'inf' : String(done), String(keepSeconds));
     return res === 1;
-  }
-
-  /** True while the progress message's latest claimed step is still `done` (nothing newer, not final). */
-  async progressStillAt(progressTs: string, done: number): Promise<boolean> {
-    return (await this.redis.get(`${keyPrefix}:progress:${progressTs}`)) === String(done);
   }
 
   /** Records the ts of a delivered post. */

@@ -55,6 +55,14 @@ redis.call('EXPIRE', ARGV[7] .. ARGV[2], ttl * 2)
 return {'owner'}
 `;
 
+// KEYS: the question's entry. ARGV: the fields to set (JSON), lifetime (s). The entry's other fields are kept.
+const recordStartLua = `
+local raw = redis.call('GET', KEYS[1])
+local entry = raw and cjson.decode(raw) or {}
+for k, v in pairs(cjson.decode(ARGV[1])) do entry[k] = v end
+redis.call('SET', KEYS[1], cjson.encode(entry), 'EX', tonumber(ARGV[2]))
+`;
+
 export class RunningDiagnoses {
   constructor(private readonly redis: Redis) {}
 
@@ -109,10 +117,8 @@ export class RunningDiagnoses {
    * enqueued (joiners get a link; an interrupted start can be resumed from it).
    */
   async recordStart(dedupeKey: string, jobId: string, data: DiagnoseJobData, owner?: string): Promise<void> {
-    const raw = await this.redis.get(this.key(dedupeKey));
-    const prev = raw ? (JSON.parse(raw) as RunningDiagnosis) : { jobId };
-    const entry: RunningDiagnosis = { ...prev, jobId, thread: data.thread, data, ...(owner ? { owner } : {}) };
-    await this.redis.set(this.key(dedupeKey), JSON.stringify(entry), 'EX', maxRunSeconds);
+    // One script: the entry's other fields (owner, asker) are merged in, and nothing written in between is lost.
+    await this.redis.eval(recordStartLua, 1, this.key(dedupeKey), JSON.stringify({ jobId, thread: data.thread, data, ...(owner ? { owner } : {}) }), String(maxRunSeconds));
   }
 
   /** Every entry (a SCAN; used by the resumer, a few at a time). */

@@ -78,7 +78,14 @@ describe('corefile-patch proofs', () => {
           const refusedBefore = !checkCorefile(side.before.text, { file: '/etc/coredns/Corefile', files: fileSourceOf(side.before.files) }).ok;
           for (const c of p.simulation.controls) {
             if (refusedBefore) expect(JSON.parse(afterSig(c)).rcode, `${c.name} from ${c.client}`).not.toMatch(/^(REFUSED|SERVFAIL)$/);
-            else expect(afterSig(c), `${c.name} from ${c.client}`).toBe(before(c));
+            else {
+              // A control that failed with SERVFAIL before and is answered or forwarded after is repaired by the
+              // same edit (a hosts block without fallthrough breaks every name); anything else must not change.
+              const b = JSON.parse(before(c)) as { rcode: string; answers: string[] };
+              const a = JSON.parse(afterSig(c)) as { answers: string[]; forward: unknown };
+              if (b.rcode === 'SERVFAIL' && b.answers.length === 0 && (a.answers.length > 0 || a.forward)) continue;
+              expect(afterSig(c), `${c.name} from ${c.client}`).toBe(before(c));
+            }
           }
         }
         expect(changedSomewhere, 'the patch changes the failing answer for some replica').toBe(true);

@@ -72,6 +72,27 @@ describe('Slack unreachable while the bot runs (fake diagnosis, mocked cluster)'
     expect(report?.attemptsMade).toBeDefined();
     expect(report!.attemptsMade).toBeLessThanOrEqual(1);
   });
+
+  it('acks a /dns why asked while Slack is down, and posts its thread once when Slack is back', async () => {
+    const channelDown = 'C0ASKEDDOWN';
+    h.slack.outage(true);
+    const res = await sendSigned(h.bot.eventsUrl!, secret, slashCommandBody({ text: 'why default/web-7d9 down.cloud-b.example', user: requester, channel: channelDown }));
+    expect(res.status).toBe(200);
+    expect(res.body).toBe('');
+    // The start's first post finds Slack unreachable: the app is not ready, the start waits.
+    await waitUntil(async () => ((await slackCondition()).ok ? undefined : true), 15_000);
+    await new Promise((r) => setTimeout(r, 1500));
+    expect(h.slack.messages.filter((m) => m.channel === channelDown)).toHaveLength(0);
+    h.slack.outage(false);
+    const fix = await h.slack.waitFor('the report after the outage', () => h.slack.messages.find((m) => m.channel === channelDown && m.threadTs && buttons(m)[actionIds.approveFix]), 30_000);
+    const parents = h.slack.messages.filter((m) => m.channel === channelDown && !m.threadTs);
+    expect(parents).toHaveLength(1);
+    const thread = h.slack.thread(channelDown, parents[0]!.ts);
+    // Parent, progress, report: each once.
+    expect(thread).toHaveLength(3);
+    expect(thread[2]!.ts).toBe(fix.ts);
+    expect(runtime.diagnoses).toBe(2);
+  });
 });
 
 async function waitUntil<T>(pred: () => Promise<T | undefined>, timeoutMs: number): Promise<T> {

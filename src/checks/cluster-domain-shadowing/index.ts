@@ -24,6 +24,7 @@ const meta: CheckMeta = {
   references: [refs.kubernetes, refs.serverBlocks, refs.forward, refs.dnsPodService],
   messages: {
     'zone-shadows-name': { severity: 'error', text: 'CoreDNS answers NXDOMAIN for the name itself because a plugin owns its zone, though upstream knows it' },
+    'hosts-without-fallthrough': { severity: 'error', text: 'The hosts plugin answers SERVFAIL for every name it does not list (no fallthrough), though upstream knows the name' },
   },
 };
 
@@ -39,6 +40,33 @@ export function pluginZone(f: Facts, block: number, plugin: string, name: string
   return inside.sort((a, b) => b.length - a.length)[0];
 }
 
+/**
+ * hosts without fallthrough in a block that also forwards: every name hosts does not list gets SERVFAIL
+ * (CoreDNS's hosts plugin has no negative answer of its own). The fallthrough patch comes first: it fixes
+ * every such name at once, where a server block for this name would fix one.
+ */
+function hostsFinding(
+  f: Facts,
+  h: { name: string; where: string; zone: string | undefined; svcText: string; knowing: ReturnType<Facts['upstreamViews']>; upstreams: string[]; block: number | undefined; refs: string[] },
+): Finding {
+  const zone = h.zone || '.';
+  const { fixes, notes } = shadowingFixes(f, { name: h.name, plugin: 'hosts', block: h.block, zone, upstreams: h.upstreams });
+  const ordered = [...fixes.filter((x) => x.kind === 'corefile-patch').reverse()];
+  const zoneText = zone === '.' ? 'every name (its zone is the block\'s, the root)' : `every name under ${zone}`;
+  return makeFinding(id, meta, 'hosts-without-fallthrough', {
+    explanation: [
+      `The hosts plugin in ${h.where} has no fallthrough, so it answers ${zoneText} itself: ${h.name} is not one of its entries and gets SERVFAIL, and forward never sees it (hosts runs before kubernetes and forward).${h.svcText}`,
+      `Upstream knows the name: ${h.knowing.map((u) => `${u.resolver}${u.node ? ` (asked from ${f.describeNode(u.node)})` : ''} answers ${u.addresses.join(', ')}`).join('; ')}.`,
+      ...notes,
+    ].join(' '),
+    cause: `The hosts plugin in ${h.where} answers SERVFAIL for ${h.name}, a name it does not list, because it has no fallthrough; upstream (${listText(h.upstreams)}) answers it.`,
+    evidenceRefs: h.refs,
+    fixes: ordered,
+    confidence: 0.95,
+    decisive: { name: h.name, plugin: 'hosts', zone, upstream: [...new Set(h.knowing.flatMap((u) => u.addresses))].sort() },
+  });
+}
+
 /** cluster-domain-shadowing implements Check: an authoritative zone answers NXDOMAIN for a name upstream knows. */
 export const clusterDomainShadowing = defineCheck({
   id,
@@ -49,7 +77,9 @@ export const clusterDomainShadowing = defineCheck({
     const ex = explainName(f, name, f.pod.ip);
     if (!ex || !ex.plugin || !authoritativePlugins.includes(ex.plugin) || ex.forwardTo) return [];
     const negative = ex.rcode === 'NXDOMAIN' || (ex.rcode === 'NOERROR' && ex.answers.length === 0);
-    if (!negative) return [];
+    // hosts has no SOA: a name it does not list, without fallthrough, gets SERVFAIL from it, never NXDOMAIN.
+    const hostsServfail = ex.plugin === 'hosts' && ex.rcode === 'SERVFAIL';
+    if (!negative && !hostsServfail) return [];
     // Upstream knows the name: some resolver (seen from a CoreDNS node first, else from any node) answers it.
     const nodes = new Set(f.corednsNodes);
     const ups = f.upstreamViews().filter((u) => u.outcome === 'answer' && u.addresses.length > 0);
@@ -57,13 +87,15 @@ export const clusterDomainShadowing = defineCheck({
     const knowing = fromCoredns.length > 0 ? fromCoredns : ups;
     if (knowing.length === 0) return [];
     const svc = f.queriesFor('dns-service').filter((q) => q.evidence.qtype === 'A');
-    // The live answer must agree that the cluster DNS says the name does not exist (when we have it).
+    // The live answer must agree that the cluster DNS does not answer the name (when we have it).
     if (svc.length > 0 && svc.some((q) => q.addresses.length > 0)) return [];
+    if (hostsServfail && svc.length > 0 && !svc.some((q) => q.rcode === 'SERVFAIL')) return [];
     const block = ex.serverBlock;
     const zone = block ? pluginZone(f, block.index, ex.plugin, name) : undefined;
     const where = block ? `server block ${block.keys.join(' ')} (line ${block.line})` : 'the Corefile';
     const svcText = svc.length > 0 ? ` The DNS Service answered ${listText([...new Set(svc.map((q) => `${q.rcode ?? q.outcome}${q.soa ? ` with the SOA of ${q.soa.owner}` : ''}`))])}.` : '';
     const upstreams = [...new Set(knowing.map((u) => u.resolver))];
+    if (hostsServfail) return [hostsFinding(f, { name, where, zone, svcText, knowing, upstreams, block: block?.index, refs: [...(f.corefile ? [f.corefile.id] : []), ...svc.map((q) => q.evidence.id), ...knowing.map((u) => u.evidence.id)] })];
     const explanation = [
       `The ${ex.plugin} plugin in ${where} is authoritative for ${zone ?? 'a zone containing the name'}${ex.plugin === 'kubernetes' ? ' (the cluster domain)' : ''}, and ${name} lies inside it.`,
       `${name} is not one of its records, so CoreDNS answers ${ex.rcode}${ex.rcode === 'NOERROR' ? ' with no records' : ''} itself and never asks upstream (no fallthrough for this zone).${svcText}`,

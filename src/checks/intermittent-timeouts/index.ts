@@ -31,9 +31,17 @@ const meta: CheckMeta = {
 /** From this share on, a burst that fails everywhere is a consistent failure, not an intermittent one. */
 const consistentFailureShare = 0.9;
 
-/** Share of the burst that timed out or needed a retry. */
+/**
+ * Queries of the burst that were lost: timed out or answered only after a retry, less those whose
+ * first try was answered too, later (`late`: a slow server, not a lost datagram), plus errors.
+ */
+export function lostCount(b: BurstEvidence): number {
+  return Math.max(0, b.timeouts + b.retried - (b.late ?? 0)) + b.errors;
+}
+
+/** Share of the burst that was lost (see lostCount). */
 export function badShare(b: BurstEvidence): number {
-  return b.count > 0 ? (b.timeouts + b.retried + b.errors) / b.count : 0;
+  return b.count > 0 ? lostCount(b) / b.count : 0;
 }
 
 /**
@@ -42,8 +50,7 @@ export function badShare(b: BurstEvidence): number {
  * busy node does to any probe.
  */
 export function burstHurts(b: BurstEvidence): boolean {
-  const bad = b.timeouts + b.retried + b.errors;
-  return bad >= 3 && badShare(b) >= 0.02;
+  return lostCount(b) >= 3 && badShare(b) >= 0.02;
 }
 
 function pct(x: number): string {
@@ -51,7 +58,8 @@ function pct(x: number): string {
 }
 
 function burstText(b: BurstEvidence): string {
-  return `${b.timeouts} of ${b.count} timed out and ${b.retried} were answered only after a retry (${pct(badShare(b))}; p50 ${b.p50Ms} ms, p99 ${b.p99Ms} ms, max ${b.maxMs} ms)`;
+  const late = b.late ? `; ${b.late} of those were answered late, not lost` : '';
+  return `${b.timeouts} of ${b.count} timed out and ${b.retried} were answered only after a retry${late} (${pct(badShare(b))} lost; p50 ${b.p50Ms} ms, p99 ${b.p99Ms} ms, max ${b.maxMs} ms)`;
 }
 
 function severityFor(share: number): 'warn' | 'error' {
@@ -96,11 +104,11 @@ export const intermittentTimeouts = defineCheck({
       const share = badShare(worst);
       const target = `the DNS Service ${worst.target.ip}`;
       if (eps.length > 0 && epBad.length === 0) {
-        const epText = eps.map((b) => `${b.target.label ?? b.target.ip}: ${b.timeouts + b.retried} of ${b.count} lost`).join('; ');
+        const epText = eps.map((b) => `${b.target.label ?? b.target.ip}: ${lostCount(b)} of ${b.count} lost`).join('; ');
         return [
           makeFinding(id, meta, 'service-path-loss', {
             severity: severityFor(share),
-            explanation: `From ${f.podText}, a burst of ${worst.count} queries (${worst.concurrency} at a time) for ${normName(worst.qname)} to ${target}: ${burstText(worst)}. The same burst sent to the CoreDNS pods directly lost ${eps.some((b) => b.timeouts + b.retried + b.errors > 0) ? 'almost nothing' : 'nothing'} (${epText}), so the packets are lost between the Service address and the pods: kube-proxy's conntrack NAT for UDP, not CoreDNS. Each lost query costs the application the resolver timeout (5 s with the default resolv.conf) before its retry.${ct.text}`,
+            explanation: `From ${f.podText}, a burst of ${worst.count} queries (${worst.concurrency} at a time) for ${normName(worst.qname)} to ${target}: ${burstText(worst)}. The same burst sent to the CoreDNS pods directly lost ${eps.some((b) => lostCount(b) > 0) ? 'almost nothing' : 'nothing'} (${epText}), so the packets are lost between the Service address and the pods: kube-proxy's conntrack NAT for UDP, not CoreDNS. Each lost query costs the application the resolver timeout (5 s with the default resolv.conf) before its retry.${ct.text}`,
             evidenceRefs: [worst.id, ...eps.map((b) => b.id), ...ct.refs],
             fixes: timeoutFixes(f, 'service'),
             confidence: 0.9,

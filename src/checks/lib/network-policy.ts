@@ -45,13 +45,14 @@ function inCidr(ip: string, cidr: string): boolean {
   }
 }
 
-/** A DNS destination: one CoreDNS pod. */
-export interface DnsDest { ip: string; namespace: string; labels: Labels | undefined; pod: string }
+/** A DNS destination: one CoreDNS pod, or (external) an address outside the cluster, which only ipBlock peers match. */
+export interface DnsDest { ip: string; namespace: string; labels: Labels | undefined; pod: string; external?: boolean }
 
 type Tri = boolean | 'unknown';
 
 function peerMatches(p: Peer, policyNs: string, d: DnsDest, nsLabels: Record<string, Labels>): Tri {
   if (p.ipBlock) return inCidr(d.ip, p.ipBlock.cidr) && !(p.ipBlock.except ?? []).some((c) => inCidr(d.ip, c));
+  if (d.external) return false;
   const dNsLabels = { 'kubernetes.io/metadata.name': d.namespace, ...(nsLabels[d.namespace] ?? {}) };
   if (p.namespaceSelector && !selectorMatches(p.namespaceSelector, dNsLabels)) return false;
   if (!p.namespaceSelector && d.namespace !== policyNs) return false;
@@ -96,17 +97,38 @@ export interface EgressVerdict {
   evidence?: NetworkPoliciesEvidence;
 }
 
-/** Policies that select the pod for egress, and whether they allow UDP/TCP 53 to any CoreDNS pod. */
-export function dnsEgressVerdict(f: Facts): EgressVerdict {
-  const ev = evidenceOfKind(f.evidence, 'network-policies').find((n) => n.namespace === f.pod.namespace);
-  if (!ev) return { applies: false, udp: 'unknown', tcp: 'unknown', blocked: false, policies: [], refs: [] };
-  const podLabels = Object.keys(ev.podLabels).length > 0 ? ev.podLabels : f.pod.labels;
-  const selecting = (ev.policies as Policy[]).filter((p) => {
+/** The policies of a namespace that select pods with these labels for egress. */
+function egressSelecting(ev: NetworkPoliciesEvidence, podLabels: Labels): Policy[] {
+  return (ev.policies as Policy[]).filter((p) => {
     const spec = p.spec ?? {};
     // The API server's default: Ingress, plus Egress when the policy has egress rules (an empty list has none).
     const types = spec.policyTypes?.length ? spec.policyTypes : (spec.egress?.length ?? 0) > 0 ? ['Ingress', 'Egress'] : ['Ingress'];
     return types.includes('Egress') && selectorMatches(spec.podSelector, podLabels);
   });
+}
+
+/**
+ * Policies that deny a probe pod (its namespace and labels) UDP 53 to an address outside the cluster,
+ * when the namespace's policies were gathered; empty when nothing is known to deny it. A node-view
+ * probe runs on the pod network in a namespace whose policies do not apply to CoreDNS: what they
+ * deny it says nothing about the node's resolvers or CoreDNS's upstreams.
+ */
+export function policiesDenyingDnsTo(f: Facts, probe: { namespace: string; labels: Labels }, ip: string): { policies: string[]; refs: string[] } {
+  const ev = evidenceOfKind(f.evidence, 'network-policies').find((n) => n.namespace === probe.namespace);
+  if (!ev) return { policies: [], refs: [] };
+  const selecting = egressSelecting(ev, probe.labels);
+  if (selecting.length === 0) return { policies: [], refs: [] };
+  const dest: DnsDest = { ip, namespace: '', labels: undefined, pod: '', external: true };
+  const allows = selecting.some((p) => (p.spec?.egress ?? []).some((r) => ruleAllows(r, p.metadata?.namespace ?? ev.namespace, dest, 'UDP', ev.namespaceLabels) !== false));
+  return allows ? { policies: [], refs: [] } : { policies: selecting.map((p) => p.metadata?.name ?? '(unnamed)'), refs: [ev.id] };
+}
+
+/** Policies that select the pod for egress, and whether they allow UDP/TCP 53 to any CoreDNS pod. */
+export function dnsEgressVerdict(f: Facts): EgressVerdict {
+  const ev = evidenceOfKind(f.evidence, 'network-policies').find((n) => n.namespace === f.pod.namespace);
+  if (!ev) return { applies: false, udp: 'unknown', tcp: 'unknown', blocked: false, policies: [], refs: [] };
+  const podLabels = Object.keys(ev.podLabels).length > 0 ? ev.podLabels : f.pod.labels;
+  const selecting = egressSelecting(ev, podLabels);
   const names = selecting.map((p) => p.metadata?.name ?? '(unnamed)');
   if (selecting.length === 0) return { applies: false, udp: true, tcp: true, blocked: false, policies: [], refs: [ev.id], evidence: ev };
   const dests: DnsDest[] = f.corednsPods.map((p) => ({ ip: p.ip, namespace: p.namespace, labels: ev.corednsPodLabels?.[p.name], pod: p.name }));

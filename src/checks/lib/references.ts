@@ -19,6 +19,7 @@ export const refs = {
   topologyRouting: { title: 'Kubernetes: Topology Aware Routing', url: 'https://kubernetes.io/docs/concepts/services-networking/topology-aware-routing/' },
   customDns: { title: 'Kubernetes: Customizing DNS Service', url: 'https://kubernetes.io/docs/tasks/administer-cluster/dns-custom-nameservers/' },
   hostAliases: { title: 'Kubernetes: Adding entries to Pod /etc/hosts with HostAliases', url: 'https://kubernetes.io/docs/tasks/network/customize-hosts-file-for-pods/' },
+  externalName: { title: 'Kubernetes: Services of type ExternalName', url: 'https://kubernetes.io/docs/concepts/services-networking/service/#externalname' },
   virtualIps: { title: 'Kubernetes: Virtual IPs and Service Proxies', url: 'https://kubernetes.io/docs/reference/networking/virtual-ips/' },
   networkPolicies: { title: 'Kubernetes: Network Policies', url: 'https://kubernetes.io/docs/concepts/services-networking/network-policies/' },
   resolvConf: { title: 'resolv.conf(5): search, ndots, timeout, attempts', url: 'https://man7.org/linux/man-pages/man5/resolv.conf.5.html' },

@@ -17,10 +17,10 @@ export interface SuffixWin {
   candidate: string;
   /** The search domain that made it ("corp.example"). */
   domain: string;
-  /** True when the candidate's reply stopped the lookup without an address (musl on NODATA or SERVFAIL); false when it answered. */
+  /** True when the candidate's reply stopped the lookup without an address (musl on NODATA, SERVFAIL or REFUSED); false when it answered. */
   stopped: boolean;
-  /** The reply that stopped it ("NODATA", "SERVFAIL"), when stopped. */
-  stoppedWith?: 'NODATA' | 'SERVFAIL';
+  /** The reply that stopped it ("NODATA", "SERVFAIL", "REFUSED"), when stopped. */
+  stoppedWith?: 'NODATA' | 'SERVFAIL' | 'REFUSED';
   /** What the candidate answered (empty when it stopped the lookup). */
   candidateAddrs: string[];
   /** What the name as written answers, and from which evidence. */
@@ -32,7 +32,7 @@ export interface SuffixWin {
   lookupRef: string;
 }
 
-function endingCandidate(f: Facts): { name: string; stopped: boolean; stoppedWith?: 'NODATA' | 'SERVFAIL' } | undefined {
+function endingCandidate(f: Facts): { name: string; stopped: boolean; stoppedWith?: 'NODATA' | 'SERVFAIL' | 'REFUSED' } | undefined {
   const l = f.lookup;
   if (!l || l.result.answeredBy === 'hosts-file') return undefined;
   if (l.result.ok) return l.result.finalName ? { name: normName(l.result.finalName), stopped: false } : undefined;
@@ -40,6 +40,9 @@ function endingCandidate(f: Facts): { name: string; stopped: boolean; stoppedWit
   if (!last || last.outcome !== 'answer') return undefined;
   if (l.result.error === 'NODATA' && last.rcode === 'NOERROR') return { name: normName(last.qname), stopped: true, stoppedWith: 'NODATA' };
   if (l.result.error === 'SERVFAIL' && last.rcode === 'SERVFAIL') return { name: normName(last.qname), stopped: true, stoppedWith: 'SERVFAIL' };
+  // musl ignores a REFUSED reply and waits for another until its timeout; the lookup ends there (glibc
+  // abandons the search list at a REFUSED but then asks for the name as written, so it never ends here).
+  if (l.libc === 'musl' && l.result.error === 'REFUSED' && last.rcode === 'REFUSED') return { name: normName(last.qname), stopped: true, stoppedWith: 'REFUSED' };
   return undefined;
 }
 

@@ -7,6 +7,7 @@ import { defineCheck, docsUrlFor, type CheckMeta } from '../define-check.js';
 import { factsOf, type Facts } from '../lib/facts.js';
 import { makeFinding } from '../lib/finding.js';
 import { refs } from '../lib/references.js';
+import { selectorMismatch } from './selector.js';
 
 const id = 'no-ready-dns-endpoints';
 
@@ -17,6 +18,7 @@ const meta: CheckMeta = {
   references: [refs.dnsDebugging],
   messages: {
     'no-ready-endpoints': { severity: 'error', text: 'The DNS Service has no ready endpoints' },
+    'selector-matches-nothing': { severity: 'error', text: "The DNS Service's selector matches none of the CoreDNS pods" },
     'some-not-ready': { severity: 'warn', text: 'Some CoreDNS pods are not ready or keep restarting' },
     'endpoints-unknown': { severity: 'info', text: 'Could not read the DNS Service endpoints' },
   },
@@ -45,6 +47,13 @@ function steps(f: Facts): string[] {
   return out;
 }
 
+/** What the pod's queries to the Service address met, as measured: kube-proxy rejects a Service without endpoints at once, a stale rule drops. */
+function serviceFailure(f: Facts): string {
+  const outcomes = new Set(f.queriesFor('dns-service').map((q) => q.evidence.outcome));
+  if (outcomes.size === 1 && outcomes.has('refused')) return 'is refused at once (kube-proxy rejects traffic to a Service without endpoints)';
+  return 'goes nowhere and times out';
+}
+
 /** no-ready-dns-endpoints implements Check: no (or not all) CoreDNS endpoints ready. */
 export const noReadyDnsEndpoints = defineCheck({
   id,
@@ -68,10 +77,24 @@ export const noReadyDnsEndpoints = defineCheck({
     const svc = `${ep.service.namespace}/${ep.service.name}${ep.service.clusterIP ? ` (${ep.service.clusterIP})` : ''}`;
     const pods = f.corednsPods;
     if (ready.length === 0) {
+      const failure = serviceFailure(f);
+      const mismatch = selectorMismatch(ep);
+      if (mismatch) {
+        return [
+          makeFinding(id, meta, 'selector-matches-nothing', {
+            explanation: `${mismatch.text} Every lookup through the Service ${failure}.`,
+            cause: `${mismatch.cause} Every lookup through it ${failure}.`,
+            evidenceRefs: [ep.id, ...f.queriesFor('dns-service').map((q) => q.evidence.id)],
+            fixes: [mismatch.fix],
+            confidence: 0.95,
+            decisive: { service: svc, ...mismatch.decisive },
+          }),
+        ];
+      }
       const hint = loopHint(f);
       return [
         makeFinding(id, meta, 'no-ready-endpoints', {
-          explanation: `The DNS Service ${svc} has ${ep.endpoints.length === 0 ? 'no endpoints at all' : `${ep.endpoints.length} endpoints and none is ready`}. ${pods.length > 0 ? `CoreDNS pods: ${pods.map((p) => podText(p, f)).join('; ')}.` : 'No CoreDNS pods were found.'} Every lookup through the Service goes nowhere and times out.${hint ? ` ${hint}` : ''}`,
+          explanation: `The DNS Service ${svc} has ${ep.endpoints.length === 0 ? 'no endpoints at all' : `${ep.endpoints.length} endpoints and none is ready`}. ${pods.length > 0 ? `CoreDNS pods: ${pods.map((p) => podText(p, f)).join('; ')}.` : ep.corednsImagePods?.length === 0 ? `No pod in ${ep.service.namespace} runs a CoreDNS image: the CoreDNS Deployment is scaled to zero, or its pods cannot be created.` : 'No CoreDNS pods were found.'} Every lookup through the Service ${failure}.${hint ? ` ${hint}` : ''}`,
           evidenceRefs: [ep.id, ...(hint && f.corefile ? [f.corefile.id] : [])],
           fixes: [{ kind: 'advice', title: 'Bring CoreDNS back', blastRadius: 'Every pod that uses cluster DNS.', risk: 'low', steps: steps(f) }],
           confidence: 0.95,

@@ -38,6 +38,8 @@ function explanation(f: Facts, w: SuffixWin): string {
     w.stopped
       ? w.stoppedWith === 'SERVFAIL'
         ? `The resolver for ${w.domain} answered ${w.candidate} with SERVFAIL, and ${l.libc} stops the lookup at a SERVFAIL: ${w.written} fails before it is ever asked as written.`
+        : w.stoppedWith === 'REFUSED'
+        ? `The resolver for ${w.domain} answered ${w.candidate} with REFUSED; ${l.libc} ignores that reply and waits for another until its timeout, so ${w.written} fails before it is ever asked as written.`
         : `${w.candidate} exists without an address (NOERROR, no records), and ${l.libc} stops the lookup there: ${w.written} fails with NODATA.`
       : `${w.candidate} answered ${listText(w.candidateAddrs)}${reachText(f, w.candidateAddrs)}, so the lookup stopped there and the application connects to that address.`,
     `Asked as written (${w.written}.), ${w.writtenSource === 'dns-service' ? 'the cluster DNS' : 'the upstream resolver'} answers ${listText(w.writtenAddrs)}${reachText(f, w.writtenAddrs)}: that is the name the application meant.`,

@@ -9,8 +9,10 @@ import { factsOf, type QueryView } from '../lib/facts.js';
 import { makeFinding } from '../lib/finding.js';
 import { listText } from '../lib/names.js';
 import { refs } from '../lib/references.js';
+import { policiesDenyingDnsTo } from '../lib/network-policy.js';
 import { corednsUpstreams } from '../lib/upstreams.js';
 import { zoneForwarders } from '../lib/zone-forwarders.js';
+import { shadowedForwards } from './shadowed-forward.js';
 
 const id = 'upstream-failure';
 
@@ -45,7 +47,13 @@ export const upstreamFailure = defineCheck({
     const up = viaCoredns ? corednsUpstreams(f) : undefined;
     // A loopback resolver asked from a probe pod is the probe's own loopback, not the node's stub resolver:
     // its silence says nothing about the upstream (a CoreDNS that forwards there loops: coredns-crash-loop).
-    const views = (up ? up.views : f.upstreamsSeenFrom(f.pod.node)).filter((v) => !v.resolver.startsWith('127.') && v.resolver !== '::1');
+    // A node-view probe whose namespace's NetworkPolicies deny it DNS to the resolver saw the policy,
+    // not the resolver (CoreDNS and the node are not bound by them): its failure proves nothing.
+    const policyBound = (v: QueryView): boolean => {
+      const from = v.evidence.from;
+      return from.kind === 'node' && from.probePod !== undefined && failed(v) && policiesDenyingDnsTo(f, from.probePod, v.resolver).policies.length > 0;
+    };
+    const views = (up ? up.views : f.upstreamsSeenFrom(f.pod.node)).filter((v) => !v.resolver.startsWith('127.') && v.resolver !== '::1' && !policyBound(v));
     if (views.length === 0) {
       // Nothing was asked of any upstream although the name goes to one (not answered inside CoreDNS).
       if (f.upstreamViews().length === 0 && (up === undefined || up.forwarded)) throw new LacksEvidenceError('query to an upstream resolver');
@@ -73,7 +81,11 @@ export const upstreamFailure = defineCheck({
     ].filter(Boolean).join('; ');
     const who = viaCoredns ? `The upstreams CoreDNS forwards ${f.queryName} to` : `The node resolvers ${f.pod.namespace}/${f.pod.name} uses (dnsPolicy Default)`;
     const all = goodResolvers.length === 0;
-    const explanation = `${who}, asked one by one: ${views.map(viewText).join('; ')}. ${all ? 'None of them answers, so the name cannot resolve' : `${listText(badResolvers)} fail${badResolvers.length === 1 ? 's' : ''} while ${listText(goodResolvers)} answer${goodResolvers.length === 1 ? 's' : ''}: the queries sent to the failing ones fail or wait for a retry`}.${metricText ? ` ${metricText}.` : ''}`;
+    const shadowed = viaCoredns ? shadowedForwards(f) : [];
+    const shadowText = shadowed.length > 0
+      ? ` ${listText(shadowed)} never sees ${f.queryName}: forward stanzas are chained in Corefile order and the first one whose zone covers the name serves it, so a later forward (an imported override) cannot replace it.`
+      : '';
+    const explanation = `${who}, asked one by one: ${views.map(viewText).join('; ')}. ${all ? 'None of them answers, so the name cannot resolve' : `${listText(badResolvers)} fail${badResolvers.length === 1 ? 's' : ''} while ${listText(goodResolvers)} answer${goodResolvers.length === 1 ? 's' : ''}: the queries sent to the failing ones fail or wait for a retry`}.${metricText ? ` ${metricText}.` : ''}${shadowText}`;
     return [
       makeFinding(id, meta, all ? 'all-upstreams-fail' : 'some-upstreams-fail', {
         explanation,
@@ -87,6 +99,9 @@ export const upstreamFailure = defineCheck({
             steps: [
               `Check ${listText(badResolvers)} from the node: reachability on UDP/TCP 53, rate limits, and whether it serves ${f.queryName}'s zone (REFUSED means it will not recurse for this client).`,
               all ? 'Add a working resolver to the node\'s resolv.conf or to the Corefile\'s forward list.' : 'Remove the failing resolvers from the list CoreDNS forwards to (node resolv.conf or the forward line), or set forward\'s health_check so failing ones are skipped quickly.',
+              ...(shadowed.length > 0
+                ? ['A second forward for the same zone later in the block does not take over: change the first one, or the resolv.conf it reads (kubelet resolvConf; on k3s the --resolv-conf flag), and remove the shadowed one.']
+                : []),
             ],
           },
         ],

@@ -4,6 +4,7 @@
  * matters"). Pure.
  */
 import type { HealthSummary } from './model.js';
+import { median } from '../median.js';
 
 /** What is kept of a summary for trends. */
 export interface TrendPoint {
@@ -39,12 +40,6 @@ export function trendPointOf(s: HealthSummary): TrendPoint {
     servfailPct: s.traffic.servfailRatio === null ? null : s.traffic.servfailRatio * 100,
     requests: s.traffic.requests,
   };
-}
-
-function median(xs: number[]): number {
-  const s = [...xs].sort((a, b) => a - b);
-  const m = Math.floor(s.length / 2);
-  return s.length % 2 ? s[m]! : (s[m - 1]! + s[m]!) / 2;
 }
 
 /** Smallest rise over the earlier median that counts, per metric: [absolute, factor]. */

@@ -21,7 +21,17 @@ export type EvidenceOrigin =
        */
       displacedBecause?: string;
     }
-  | { kind: 'node'; name: string; ip?: string }
+  | {
+      kind: 'node';
+      name: string;
+      ip?: string;
+      /**
+       * The probe pod that observed it for the node (a node-view probe: dnsPolicy Default on the pod
+       * network). Its namespace's NetworkPolicies apply to it, though not to CoreDNS, so the checks
+       * must not take a failure they cause for the upstreams' or the node's.
+       */
+      probePod?: { namespace: string; labels: Record<string, string> };
+    }
   | { kind: 'worker' }
   | { kind: 'api' };
 
@@ -66,9 +76,11 @@ export type ResolverRole = 'dns-service' | 'coredns-endpoint' | 'upstream' | 'po
  *   ended on a search-list candidate instead (did a search suffix win?);
  * - `wildcard-probe`: a random name under a search domain (does that domain answer every name?);
  * - `self-answered`: a name the endpoint answers itself (its own Service), so reachability is
- *   tested apart from what it forwards.
+ *   tested apart from what it forwards;
+ * - `cname-target`: the target of a CNAME the DNS Service answered without an address, asked by
+ *   itself (does the target exist at all?).
  */
-export type QueryPurpose = 'as-written' | 'wildcard-probe' | 'self-answered';
+export type QueryPurpose = 'as-written' | 'wildcard-probe' | 'self-answered' | 'cname-target';
 
 export interface DnsQueryEvidence extends EvidenceBase {
   kind: 'dns-query';
@@ -191,6 +203,23 @@ export interface EndpointsEvidence extends EvidenceBase {
   /** Endpoint addresses of the DNS Service (ready and not ready). */
   endpoints: { ip: string; ready: boolean; pod?: string; node?: string; zone?: string }[];
   corednsPods: CorednsPod[];
+  /**
+   * Read only when no endpoint is ready: the pods of the Service's namespace that run a CoreDNS
+   * image, with their labels, so a selector that matches none of them can be shown. Absent when
+   * not read (endpoints ready, or the list refused: a probe-error says so).
+   */
+  corednsImagePods?: CorednsImagePod[];
+}
+
+/** A pod that runs a CoreDNS image, whether or not the DNS Service's selector matches it. */
+export interface CorednsImagePod {
+  name: string;
+  node: string;
+  ready: boolean;
+  image: string;
+  labels: Record<string, string>;
+  /** Its controller (a ReplicaSet for a Deployment's pods), when it has one. */
+  owner?: { kind: string; name: string };
 }
 
 export interface BurstEvidence extends EvidenceBase {
@@ -205,6 +234,12 @@ export interface BurstEvidence extends EvidenceBase {
   errors: number;
   /** Answers that needed a retry and the retry's delay (the 5 s signature of lost UDP). */
   retried: number;
+  /**
+   * Of the retried and timed-out queries, those that got a second answer afterwards: their first try
+   * was answered too, only later than the per-try wait, so they were slow, not lost. Absent in
+   * evidence recorded before it was counted (read as 0).
+   */
+  late?: number;
   /** Latency histogram buckets: upper bound in ms → count (last bucket may be Infinity → timeouts). */
   histogram: { leMs: number; count: number }[];
   p50Ms: number;

@@ -42,9 +42,9 @@ export function evidenceLine(e: Evidence): string {
       if (e.stillWaitingAfterMs !== undefined) return `${head} ${e.argv.join(' ')} → still waiting after ${e.stillWaitingAfterMs} ms (libc waits 5 s per try)`;
       return `${head} ${e.argv.join(' ')} → exit ${e.exitCode}${e.parsed.addresses.length ? `, ${e.parsed.addresses.join(', ')}` : ''}`;
     case 'endpoints':
-      return `${head} DNS Service ${e.service.clusterIP ?? ''}: ${e.endpoints.filter((x) => x.ready).length}/${e.endpoints.length} endpoints ready`;
+      return `${head} DNS Service ${e.service.clusterIP ?? ''}: ${e.endpoints.filter((x) => x.ready).length}/${e.endpoints.length} endpoints ready${e.corednsImagePods ? `; ${e.corednsImagePods.length} pod${e.corednsImagePods.length === 1 ? '' : 's'} run${e.corednsImagePods.length === 1 ? 's' : ''} a CoreDNS image` : ''}`;
     case 'burst':
-      return `${head} burst ${e.count}×${e.qname} to ${e.target.ip}: ${e.ok} ok, ${e.timeouts} timeouts, p99 ${Math.round(e.p99Ms)} ms`;
+      return `${head} burst ${e.count}×${e.qname} to ${e.target.ip}: ${e.ok} ok, ${e.timeouts} timeouts, ${e.retried} retried${e.late ? ` (${e.late} answered late, not lost)` : ''}, p99 ${Math.round(e.p99Ms)} ms`;
     case 'conntrack':
       return `${head} conntrack of ${e.node}: insert_failed=${e.insertFailed}${e.drop !== undefined ? `, drop=${e.drop}` : ''}${e.count !== undefined && e.max !== undefined ? `, ${e.count}/${e.max} entries` : ''}${e.source ? ` (${e.source})` : ''}`;
     case 'metrics':

@@ -6,7 +6,9 @@ import type { IncomingMessage, ServerResponse } from 'node:http';
 import type { Change, KubeObject } from '../state/object-store.js';
 import { apiVersionOf, type ResourceType } from '../state/resources.js';
 import type { ApiBackend } from './backend.js';
-import { readBody, readJson, sendJson } from './http-util.js';
+import { readBody, readJson, sendJson, sendJsonText } from './http-util.js';
+import { itemJson } from './json-cache.js';
+import { listPage } from './list-page.js';
 import { applyJsonPatch, mergePatch, strategicMerge } from './patch-merge.js';
 import { parseFieldSelector, parseLabelSelector } from './selectors.js';
 import {
@@ -19,7 +21,7 @@ import {
   notFound,
   unsupportedMediaType,
 } from './status.js';
-import { toTable, wantsTable } from './tables.js';
+import { tableJson, toTable, wantsTable } from './tables.js';
 import { validateObject } from './validation.js';
 
 export interface ResourceTarget {
@@ -78,37 +80,34 @@ export async function handleResource(req: IncomingMessage, res: ServerResponse, 
 }
 
 function list(req: IncomingMessage, res: ServerResponse, url: URL, { t, namespace }: ResourceTarget, backend: ApiBackend): void {
-  const labels = parseLabelSelector(url.searchParams.get('labelSelector'));
-  const fields = parseFieldSelector(url.searchParams.get('fieldSelector'), t.plural);
+  const labelText = url.searchParams.get('labelSelector');
+  const fieldText = url.searchParams.get('fieldSelector');
+  const labels = parseLabelSelector(labelText);
+  const fields = parseFieldSelector(fieldText, t.plural);
+  const match = (o: KubeObject) => labels(o.metadata.labels) && fields(o);
   if (url.searchParams.get('watch') === 'true' || url.searchParams.get('watch') === '1') {
-    return watch(req, res, url, t, namespace, backend, (o) => labels(o.metadata.labels) && fields(o));
+    return watch(req, res, url, t, namespace, backend, match);
   }
-  const all = backend.store.list(t.plural, namespace).filter((o) => labels(o.metadata.labels) && fields(o));
   const rv = backend.store.resourceVersion;
   // The continue token names the last key served, as the real server's does (it resumes after that
   // etcd key): a pod created or deleted between two pages moves no other pod across a page boundary.
   const token = url.searchParams.get('continue');
-  const offset = token ? firstAfter(all, continueKeyOf(token)) : 0;
   const limit = Number(url.searchParams.get('limit') ?? 0);
-  const items = limit > 0 ? all.slice(offset, offset + limit) : all.slice(offset);
-  const rest = all.length - offset - items.length;
-  const last = items.at(-1);
-  const cont = limit > 0 && rest > 0 && last ? Buffer.from(JSON.stringify({ start: storeKey(last), rv })).toString('base64') : undefined;
-  if (wantsTable(req.headers.accept)) {
-    return sendJson(res, 200, toTable(t.plural, items, { resourceVersion: rv, ...(cont ? { continue: cont } : {}), includeObject: url.searchParams.get('includeObject') }));
-  }
-  sendJson(res, 200, {
-    kind: `${t.kind}List`,
-    apiVersion: apiVersionOf(t),
-    metadata: { resourceVersion: rv, ...(cont ? { continue: cont, remainingItemCount: rest } : {}) },
-    // Items of a list carry no kind/apiVersion on the real server either.
-    items: items.map(({ kind: _k, apiVersion: _a, ...rest }) => rest),
+  const page = listPage(backend.store, {
+    resource: t.plural,
+    ...(namespace !== undefined ? { namespace } : {}),
+    ...(labelText || fieldText ? { match } : {}),
+    ...(token ? { after: continueKeyOf(token) } : {}),
+    limit,
   });
-}
-
-/** namespace/name: the order the store lists in (byte order, as etcd keys). */
-function storeKey(o: KubeObject): string {
-  return `${o.metadata.namespace ?? ''}/${o.metadata.name}`;
+  const cont = limit > 0 && page.continueAfter !== undefined ? Buffer.from(JSON.stringify({ start: page.continueAfter, rv })).toString('base64') : undefined;
+  if (wantsTable(req.headers.accept)) {
+    return sendJsonText(res, 200, tableJson(t.plural, page.items, { resourceVersion: rv, ...(cont ? { continue: cont } : {}), includeObject: url.searchParams.get('includeObject') }));
+  }
+  const metadata = { resourceVersion: rv, ...(cont ? { continue: cont, ...(page.remaining !== undefined ? { remainingItemCount: page.remaining } : {}) } : {}) };
+  const head = JSON.stringify({ kind: `${t.kind}List`, apiVersion: apiVersionOf(t), metadata });
+  // Items of a list carry no kind/apiVersion on the real server either (itemJson leaves them out).
+  sendJsonText(res, 200, `${head.slice(0, -1)},"items":[${page.items.map(itemJson).join(',')}]}`);
 }
 
 function continueKeyOf(token: string): string {
@@ -119,18 +118,6 @@ function continueKeyOf(token: string): string {
   } catch {
     throw badRequest('continue key is not valid: incorrect encoded start resourceVersion (version meta.k8s.io/v1)');
   }
-}
-
-/** Index of the first object whose key sorts after `key` (binary search over the sorted list). */
-function firstAfter(sorted: KubeObject[], key: string): number {
-  let lo = 0;
-  let hi = sorted.length;
-  while (lo < hi) {
-    const mid = (lo + hi) >>> 1;
-    if (storeKey(sorted[mid]!) <= key) lo = mid + 1;
-    else hi = mid;
-  }
-  return lo;
 }
 
 /** Open watches per lab (by its store), ended when that lab's server stops. */

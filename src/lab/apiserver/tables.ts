@@ -3,6 +3,7 @@
  * with the columns the real API server's printers give each resource.
  */
 import type { KubeObject } from '../state/object-store.js';
+import { metadataJson } from './json-cache.js';
 
 interface Column {
   name: string;
@@ -230,14 +231,20 @@ export function wantsTable(accept: string | undefined): boolean {
   return !!accept && /as=Table/.test(accept) && /g=meta\.k8s\.io/.test(accept);
 }
 
+type TableOptions = { resourceVersion: string; continue?: string; includeObject?: string | null; now?: number };
+
+const printerOf = (resource: string): Printer => printers[resource] ?? { columns: [nameCol, ageCol], cells: (o: any, now: number) => [o.metadata.name, age(o, now)] };
+
+const tableMeta = (opts: TableOptions) => ({ resourceVersion: opts.resourceVersion, ...(opts.continue ? { continue: opts.continue } : {}) });
+
 /** The Table for some objects of one resource; rows carry PartialObjectMetadata (or the object with includeObject=Object). */
-export function toTable(resource: string, objects: KubeObject[], opts: { resourceVersion: string; continue?: string; includeObject?: string | null; now?: number }): unknown {
-  const printer = printers[resource] ?? { columns: [nameCol, ageCol], cells: (o: any, now: number) => [o.metadata.name, age(o, now)] };
+export function toTable(resource: string, objects: KubeObject[], opts: TableOptions): unknown {
+  const printer = printerOf(resource);
   const now = opts.now ?? Date.now();
   return {
     kind: 'Table',
     apiVersion: 'meta.k8s.io/v1',
-    metadata: { resourceVersion: opts.resourceVersion, ...(opts.continue ? { continue: opts.continue } : {}) },
+    metadata: tableMeta(opts),
     columnDefinitions: printer.columns,
     rows: objects.map((o) => ({
       cells: printer.cells(o, now),
@@ -249,4 +256,21 @@ export function toTable(resource: string, objects: KubeObject[], opts: { resourc
             : { kind: 'PartialObjectMetadata', apiVersion: 'meta.k8s.io/v1', metadata: o.metadata },
     })),
   };
+}
+
+/**
+ * The same Table as JSON text (what JSON.stringify(toTable(...)) gives), built from each object's
+ * cached metadata text: a list page of pods is mostly metadata, stringified once per object version.
+ */
+export function tableJson(resource: string, objects: readonly KubeObject[], opts: TableOptions): string {
+  const printer = printerOf(resource);
+  const now = opts.now ?? Date.now();
+  const row = (o: KubeObject): string => {
+    const cells = JSON.stringify(printer.cells(o, now));
+    if (opts.includeObject === 'None') return `{"cells":${cells}}`;
+    const object = opts.includeObject === 'Object' ? JSON.stringify(o) : `{"kind":"PartialObjectMetadata","apiVersion":"meta.k8s.io/v1","metadata":${metadataJson(o)}}`;
+    return `{"cells":${cells},"object":${object}}`;
+  };
+  const head = JSON.stringify({ kind: 'Table', apiVersion: 'meta.k8s.io/v1', metadata: tableMeta(opts), columnDefinitions: printer.columns });
+  return `${head.slice(0, -1)},"rows":[${objects.map(row).join(',')}]}`;
 }

@@ -15,11 +15,12 @@ import type { ClusterState } from '../../core/model/k8s.js';
 import { ExchangeError, exchangeFrom } from '../net/lab-exchange.js';
 import type { LabClient, LabNetwork, LabServer } from '../net/lab-network.js';
 import { rngStream, type Rng } from '../net/seeded-rng.js';
-import { CorefileLoadError, type CorefileEngine, type EngineEvent, type EngineIo, type RunningConfig } from './corefile-engine.js';
-import { clientUdpSize, encodeResponse, firstQuestion, formErrorFor, hasUnrepresentableName, responseTo, safeDecode, withRcodeFlags, type DnsMessage } from './dns-wire.js';
+import { CorefileLoadError, type CacheHitRef, type CorefileEngine, type EngineEvent, type EngineIo, type RunningConfig } from './corefile-engine.js';
+import { clientUdpSize, encodeResponse, firstQuestion, formErrorFor, hasUnrepresentableName, rcodeNumber, responseTo, safeDecode, withRcodeFlags, type DnsMessage } from './dns-wire.js';
 import { ReplicaLog } from './replica-log.js';
 import { loopDetectedLine } from '../../core/corefile/startup-errors.js';
 import { ReplicaMetrics } from './replica-metrics.js';
+import { memoKey, WireAnswerMemo } from './wire-answer-memo.js';
 
 /** A CoreDNS pod as the scenario (or a rollout) describes it. */
 export interface ReplicaSpec {
@@ -89,6 +90,8 @@ export class CorednsReplica {
   /** The last failed upstream exchange (for the `errors` plugin's line of the request it failed). */
   private lastExchangeError: { at: number; detail: string } | undefined;
   private readonly servers: LabServer[] = [];
+  /** Encoded cache hits of each running config (a reload or restart starts with none, as its cache does). */
+  private readonly memos = new WeakMap<RunningConfig, WireAnswerMemo>();
   private rng: Rng;
   private restarts = 0;
   /** Why the replica is not serving (a Corefile CoreDNS refused at start-up), if it is not. */
@@ -290,6 +293,18 @@ export class CorednsReplica {
   async handle(msg: Buffer, client: LabClient, proto: 'udp' | 'tcp'): Promise<Buffer | null> {
     const running = this.running;
     if (!running || !this.spec.ready) return null;
+    // The `log` plugin writes a line per query from the decoded query: those configs take the full path.
+    const key = running.freshTtl && !running.plugins?.includes('log') ? memoKey(msg, proto) : undefined;
+    let memo = key !== undefined ? this.memos.get(running) : undefined;
+    if (key !== undefined && memo) {
+      const kept = memo.answer(key, msg.readUInt16BE(0), running.freshTtl!);
+      if (kept) {
+        this.metrics.request(proto, kept.qtype);
+        this.metrics.cache('hit', kept.type);
+        this.metrics.response(kept.rcode);
+        return kept.wire;
+      }
+    }
     const q = safeDecode(msg);
     if (!q || q.type !== 'query') return null;
     if (hasUnrepresentableName(q)) return encodeResponse(formErrorFor(q), proto);
@@ -297,8 +312,9 @@ export class CorednsReplica {
     this.metrics.request(proto, question?.type ?? 'other');
     const started = performance.now();
     let reply: DnsMessage | null;
+    const trace: { cacheHit?: CacheHitRef } = {};
     try {
-      reply = await running.handle(q, { ip: client.ip, port: client.port, proto });
+      reply = await running.handle(q, { ip: client.ip, port: client.port, proto }, trace);
     } catch {
       // An engine bug must not take the lab down: answer as CoreDNS does for a plugin error.
       reply = { ...(responseTo(q, { rcode: 'SERVFAIL' }) as DnsMessage), rcode: 'SERVFAIL' };
@@ -313,6 +329,11 @@ export class CorednsReplica {
       wire = encodeResponse(responseTo(q, { rcode: 'SERVFAIL' }), proto);
     }
     this.writeLogs(running, q, msg.length, wire, client, proto, started, question);
+    // SERVFAIL is left out: the errors plugin logs each one with the failure of its own request.
+    if (key !== undefined && trace.cacheHit && question && rcode !== 'SERVFAIL' && (wire.readUInt16BE(2) & 0xf) === rcodeNumber(rcode)) {
+      if (!memo) this.memos.set(running, (memo = new WireAnswerMemo()));
+      memo.keep(key, wire, trace.cacheHit, question.type, rcode);
+    }
     return wire;
   }
 

@@ -39,9 +39,20 @@ export interface EngineWorld {
   corednsVersion?: string;
 }
 
+/** A reply served from a fresh cache entry as it is (see HandleTrace in the evaluator's server). */
+export interface CacheHitRef {
+  block: number;
+  key: string;
+  seq: number;
+  type: 'success' | 'denial';
+}
+
 /** A loaded, running configuration. */
 export interface RunningConfig {
-  handle(query: DnsMessage, client: EngineClient): Promise<DnsMessage | null>;
+  /** Answers one query; `trace.cacheHit` is set when the reply is a cache entry that serves every such query alike. */
+  handle(query: DnsMessage, client: EngineClient, trace?: { cacheHit?: CacheHitRef }): Promise<DnsMessage | null>;
+  /** The TTL the records of a traced cache hit would have now; undefined once that entry no longer serves. */
+  freshTtl?(hit: CacheHitRef): number | undefined;
   /** True when the config has the `reload` plugin (it then picks up ConfigMap changes). */
   hasReload: boolean;
   /** Server addresses as CoreDNS prints them at start ("." + ":53" → ".:53"), when known. */

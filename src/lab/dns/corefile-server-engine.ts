@@ -47,7 +47,8 @@ export const corefileServerEngine: CorefileEngine = (text, world, io) => {
     ...(io.forwardDeadlineMs !== undefined ? { forwardDeadlineMs: io.forwardDeadlineMs } : {}),
   } as ConstructorParameters<typeof CorefileServer>[2]);
   return {
-    handle: (query, client) => server.handle(query as never, client) as never,
+    handle: (query, client, trace) => server.handle(query as never, client, trace) as never,
+    freshTtl: (hit) => server.freshTtl(hit),
     hasReload: hasReloadPlugin(parsed.model.blocks),
     serverAddresses: [...new Set(parsed.model.blocks.flatMap((b) => b.addresses.map((a) => `${a.transport === 'dns' ? '' : `${a.transport}://`}${a.zone}:${a.port}`)))],
     plugins: [...new Set(parsed.model.blocks.flatMap((b) => b.directives.map((d) => d.name)))],

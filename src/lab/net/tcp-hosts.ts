@@ -38,7 +38,8 @@ function key(ip: string, port: number): string {
 
 /** The Service and pod ports of a cluster state, with each Service's ready endpoints, by address. */
 interface ClusterTargets {
-  state: ClusterState;
+  services: ClusterState['services'];
+  endpoints: ClusterState['endpoints'];
   byAddress: Map<string, TcpTarget>;
   ready: Map<ServiceFacts, string[]>;
 }
@@ -100,10 +101,13 @@ export class TcpHosts {
     return this;
   }
 
-  /** The index over the current cluster state (rebuilt only when the lab hands out a new one). */
+  /**
+   * The index over the current cluster state, rebuilt only when its Services or endpoints change
+   * (a new pod alone changes neither: its ports are known once an EndpointSlice lists it).
+   */
   private clusterTargets(): ClusterTargets {
     const state = this.cluster();
-    if (this.targets?.state === state) return this.targets;
+    if (this.targets?.services === state.services && this.targets.endpoints === state.endpoints) return this.targets;
     const hostKeys = new Set(this.hosts.flatMap((h) => h.tcp.map((p) => key(h.ip, p))));
     const byAddress = new Map<string, TcpTarget>();
     const ready = new Map<ServiceFacts, string[]>();
@@ -122,7 +126,7 @@ export class TcpHosts {
       for (const p of tcpPorts) podPorts.add(typeof p.targetPort === 'number' ? p.targetPort : p.port);
       for (const a of eps.addresses) for (const port of podPorts) claim({ ip: a.ip, port, kind: 'pod' });
     }
-    this.targets = { state, byAddress, ready };
+    this.targets = { services: state.services, endpoints: state.endpoints, byAddress, ready };
     return this.targets;
   }
 

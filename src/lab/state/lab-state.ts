@@ -34,6 +34,7 @@ import {
   type ContainerHistory,
 } from './kube-objects.js';
 import { hashFromPodName, randomSuffix, templateHash } from './names.js';
+import { AddressBook } from './address-book.js';
 import { ObjectStore, type KubeObject } from './object-store.js';
 import { resourceByKind } from './resources.js';
 import { cloneJson } from './clone-json.js';
@@ -59,6 +60,17 @@ export interface PodHistoryInput {
 }
 
 /** The history fields of a scenario pod (app or CoreDNS). */
+/**
+ * Waiting reasons kubelet reports before a pod's container has ever started (the sandbox, an image, the
+ * container's configuration): such a pod is Pending, not Running with a container waiting to restart.
+ */
+const notYetStartedReasons = new Set(['ContainerCreating', 'PodInitializing', 'ErrImagePull', 'ImagePullBackOff', 'ErrImageNeverPull', 'InvalidImageName', 'CreateContainerConfigError', 'CreateContainerError']);
+
+/** A CoreDNS pod's phase: Pending while its container never started (no restarts, waiting for one of those reasons), else Running. */
+export function corednsPhase(p: { restarts: number; waiting?: { reason: string } }): 'Pending' | 'Running' {
+  return p.restarts === 0 && p.waiting !== undefined && notYetStartedReasons.has(p.waiting.reason) ? 'Pending' : 'Running';
+}
+
 export function historyOf(p: { restarts: number; waiting?: { reason: string; message?: string }; lastTerminated?: { reason: string; exitCode: number; message?: string }; logs?: string; previousLogs?: string }): PodHistoryInput {
   const history: ContainerHistory = {
     ...(p.restarts > 0 ? { restarts: p.restarts } : {}),
@@ -108,6 +120,9 @@ export class LabState {
     this.names = rngStream(scenario.seed, 'lab-api-names');
     this.endpoints = new EndpointsController(this.store, rngStream(scenario.seed, 'lab-api-slices'));
     this.nodes = new Map(scenario.nodes.map((n) => [n.name, { ...n }]));
+    const s = scenario;
+    this.addresses = new AddressBook([s.cluster.dnsService.ip, ...s.nodes.map((n) => n.ip), ...s.resolvers.map((r) => r.ip), ...s.hosts.map((h) => h.ip), ...s.pods.map((p) => p.ip), ...s.coredns.pods.map((p) => p.ip)]);
+    this.store.onChange((ch) => this.addresses.changed(ch));
     this.build();
   }
 
@@ -149,7 +164,7 @@ export class LabState {
       c.deployment,
       { ...c.labels },
       corednsTemplate,
-      c.pods.map((p) => ({ name: p.name, node: p.node, ip: p.ip, ready: p.ready, phase: 'Running', hostNetwork: false, ...historyOf(p) })),
+      c.pods.map((p) => ({ name: p.name, node: p.node, ip: p.ip, ready: p.ready, phase: corednsPhase(p), hostNetwork: false, ...historyOf(p) })),
       { commands: [] },
     );
     const d = s.cluster.dnsService;
@@ -409,19 +424,19 @@ export class LabState {
 
   /**
    * What the kubernetes plugin answers from. Every DNS query asks for it, so each part is kept
-   * until a write to its resource (the store's revision per resource) and rebuilt only then.
+   * until a write to its resource (the store's revision per resource; for pods, a change of their
+   * addresses) and rebuilt only then.
    */
   clusterState(): ClusterState {
-    const part = <K extends keyof ClusterState>(name: K, resource: string, build: () => ClusterState[K]): ClusterState[K] => {
-      const rev = this.store.revisionOf(resource);
+    const part = <K extends keyof ClusterState>(name: K, rev: number, build: () => ClusterState[K]): ClusterState[K] => {
       const cached = this.clusterParts.get(name);
       if (cached && cached.rev === rev) return cached.value as ClusterState[K];
       const value = build();
       this.clusterParts.set(name, { rev, value });
       return value;
     };
-    const namespaces = part('namespaces', 'namespaces', () => this.store.list('namespaces').map((n) => n.metadata.name));
-    const services = part('services', 'services', () =>
+    const namespaces = part('namespaces', this.store.revisionOf('namespaces'), () => this.store.list('namespaces').map((n) => n.metadata.name));
+    const services = part('services', this.store.revisionOf('services'), () =>
       this.store.list('services').map((o: any): ServiceFacts => ({
         namespace: o.metadata.namespace,
         name: o.metadata.name,
@@ -433,7 +448,7 @@ export class LabState {
         ...(o.spec.selector ? { selector: o.spec.selector } : {}),
       })),
     );
-    const endpoints = part('endpoints', 'endpointslices', () =>
+    const endpoints = part('endpoints', this.store.revisionOf('endpointslices'), () =>
       this.store.list('endpointslices').map((o: any): ServiceEndpoints => ({
         namespace: o.metadata.namespace,
         service: o.metadata.labels?.['kubernetes.io/service-name'] ?? o.metadata.name,
@@ -450,12 +465,8 @@ export class LabState {
         ports: (o.ports ?? []).map((p: any) => ({ ...(p.name ? { name: p.name } : {}), port: p.port, protocol: p.protocol ?? 'TCP' })),
       })),
     );
-    const pods = part('pods', 'pods', () =>
-      this.store
-        .list('pods')
-        .filter((p: any) => p.status?.podIP && !p.spec?.hostNetwork)
-        .map((p: any) => ({ namespace: p.metadata.namespace, name: p.metadata.name, ip: p.status.podIP })),
-    );
+    // Pods only as addresses, kept by the address book: status-only writes (a probe pod's phase) leave them.
+    const pods = part('pods', this.addresses.podAddressRevision, () => this.addresses.podList() as ClusterState['pods']);
     const last = this.clusterView;
     if (last && last.namespaces === namespaces && last.services === services && last.endpoints === endpoints && last.pods === pods) return last;
     this.clusterView = { namespaces, services, endpoints, pods };
@@ -491,34 +502,18 @@ export class LabState {
 
   // ---- scheduling and addresses -------------------------------------------------------------
 
-  /** Every IP in use (nodes, pods, services, resolvers, hosts), so new pods never reuse one; kept until pods or Services change. */
-  private usedIps(): Set<string> {
-    const rev = `${this.store.revisionOf('pods')}|${this.store.revisionOf('services')}`;
-    if (this.used?.rev === rev) return this.used.ips;
-    const s = this.scenario;
-    const used = new Set<string>([s.cluster.dnsService.ip, ...s.nodes.map((n) => n.ip), ...s.resolvers.map((r) => r.ip), ...s.hosts.map((h) => h.ip)]);
-    for (const p of this.store.each('pods') as Iterable<any>) if (p.status?.podIP) used.add(p.status.podIP);
-    for (const v of this.store.each('services') as Iterable<any>) if (v.spec?.clusterIP) used.add(v.spec.clusterIP);
-    // Scenario pod IPs stay reserved even after their pods are replaced: a reply to an old IP never reaches a new pod.
-    for (const p of [...s.pods, ...s.coredns.pods]) used.add(p.ip);
-    for (const ip of this.retiredIps) used.add(ip);
-    this.used = { rev, ips: used };
-    return used;
-  }
-  private readonly retiredIps = new Set<string>();
-  private used: { rev: string; ips: Set<string> } | undefined;
+  /** Every IP in use or once used (nodes, pods, services, resolvers, hosts), so new pods never reuse one. */
+  private readonly addresses: AddressBook;
 
   /** The next free address of a node's podCIDR (x.x.x.2 upwards; .1 is the bridge). */
   allocateIp(nodeName: string): string {
     const node = this.nodes.get(nodeName);
     if (!node) throw new Error(`no node ${nodeName}`);
-    const used = this.usedIps();
     for (let n = 2; ; n++) {
       const ip = nthAddress(node.podCIDR, n);
       if (!ip) throw new Error(`node ${nodeName}: pod CIDR ${node.podCIDR} is full`);
-      if (!used.has(ip)) {
-        this.retiredIps.add(ip);
-        used.add(ip);
+      if (!this.addresses.isUsed(ip)) {
+        this.addresses.reserve(ip);
         return ip;
       }
     }
@@ -527,13 +522,11 @@ export class LabState {
   /** The next free address of the Service range (taken as the DNS Service IP's /16, from .1.0 up). */
   allocateServiceIp(): string {
     const [a, b] = this.scenario.cluster.dnsService.ip.split('.');
-    const used = this.usedIps();
     for (let n = 256; ; n++) {
       const ip = nthAddress(`${a}.${b}.0.0/16`, n);
       if (!ip) throw new Error('the Service range is full');
-      if (!used.has(ip)) {
-        this.retiredIps.add(ip);
-        used.add(ip);
+      if (!this.addresses.isUsed(ip)) {
+        this.addresses.reserve(ip);
         return ip;
       }
     }

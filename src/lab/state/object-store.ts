@@ -6,6 +6,7 @@
 import type { ResourceType } from './resources.js';
 import { resourceTypes } from './resources.js';
 import { cloneJson } from './clone-json.js';
+import { lowerBound, upperBound } from './sorted-keys.js';
 
 /** A Kubernetes object as JSON. */
 export interface KubeObject {
@@ -79,11 +80,24 @@ export class ObjectStore {
 
   /**
    * Objects of a resource, in one namespace or all, sorted by namespace then name (as etcd keys are,
-   * byte order). The sorted list is kept until the next write to that resource, so serving the same
-   * list again costs a copy, not a sort.
+   * byte order). The sorted list is kept in step with writes, so serving it again costs a copy, not a sort.
    */
   list(resource: string, namespace?: string): KubeObject[] {
-    return [...(this.byResource.get(resource)?.sorted(namespace) ?? [])];
+    return [...this.sortedView(resource, namespace)];
+  }
+
+  /**
+   * The same sorted list without a copy, for readers that only read it before their next await (the
+   * API's list pages): it changes in place with the next write to the resource.
+   */
+  sortedView(resource: string, namespace?: string): readonly KubeObject[] {
+    return this.byResource.get(resource)?.sorted(namespace).objects ?? [];
+  }
+
+  /** Position in `sortedView(resource, namespace)` of the first object whose key (namespace/name) sorts after `afterKey`. */
+  sortedIndexAfter(resource: string, namespace: string | undefined, afterKey: string): number {
+    const list = this.byResource.get(resource)?.sorted(namespace);
+    return list ? upperBound(list.keys, afterKey) : 0;
   }
 
   /** Objects of a resource (in one namespace or all) in no particular order, without copying: for scans inside the lab. */
@@ -164,20 +178,54 @@ export class ObjectStore {
   }
 }
 
-function key(namespace: string | undefined, name: string): string {
+/** namespace/name (name alone when cluster-scoped): the order lists are served in (byte order, as etcd keys). */
+export function key(namespace: string | undefined, name: string): string {
   return namespace ? `${namespace}/${name}` : name;
 }
 
-const byKey = (a: KubeObject, b: KubeObject): number => {
-  const ka = key(a.metadata.namespace, a.metadata.name);
-  const kb = key(b.metadata.namespace, b.metadata.name);
-  return ka < kb ? -1 : ka > kb ? 1 : 0;
-};
+const keyOf = (o: KubeObject): string => key(o.metadata.namespace, o.metadata.name);
+
+/**
+ * Objects sorted by key with their keys beside them. Built on first use, then kept in step with
+ * every write (a binary search and one splice) instead of sorted again: a 30,000-pod list re-sorted
+ * after each pod write cost tens of milliseconds per write.
+ */
+class SortedList {
+  readonly keys: string[] = [];
+  readonly objects: KubeObject[] = [];
+
+  static of(objects: Iterable<KubeObject>): SortedList {
+    const list = new SortedList();
+    const pairs = [...objects].map((o) => [keyOf(o), o] as const).sort((a, b) => (a[0] < b[0] ? -1 : a[0] > b[0] ? 1 : 0));
+    for (const [k, o] of pairs) {
+      list.keys.push(k);
+      list.objects.push(o);
+    }
+    return list;
+  }
+
+  put(obj: KubeObject): void {
+    const k = keyOf(obj);
+    const i = lowerBound(this.keys, k);
+    if (this.keys[i] === k) this.objects[i] = obj;
+    else {
+      this.keys.splice(i, 0, k);
+      this.objects.splice(i, 0, obj);
+    }
+  }
+
+  remove(obj: KubeObject): void {
+    const k = keyOf(obj);
+    const i = lowerBound(this.keys, k);
+    if (this.keys[i] !== k) return;
+    this.keys.splice(i, 1);
+    this.objects.splice(i, 1);
+  }
+}
 
 /**
  * One resource's objects: by namespace and name, with the indexes the lab's controllers and the
- * DNS world ask (owner uid, label pair per namespace) and the sorted lists the API serves, kept
- * until the next write to the resource.
+ * DNS world ask (owner uid, label pair per namespace) and the sorted lists the API serves.
  */
 class ResourceIndex {
   /** namespace ('' for cluster-scoped) → name → object. */
@@ -185,7 +233,8 @@ class ResourceIndex {
   private readonly byOwner = new Map<string, Set<KubeObject>>();
   /** `namespace\0key=value` → objects. */
   private readonly byLabel = new Map<string, Set<KubeObject>>();
-  private readonly sortedLists = new Map<string, KubeObject[]>();
+  /** Sorted lists asked for so far: '\0all' and per namespace. */
+  private readonly sortedLists = new Map<string, SortedList>();
   private size = 0;
   revision = 0;
 
@@ -205,13 +254,10 @@ class ResourceIndex {
     for (const names of this.byNamespace.values()) yield* names.values();
   }
 
-  sorted(namespace?: string): KubeObject[] {
-    const k = namespace ?? '\0all';
+  sorted(namespace?: string): SortedList {
+    const k = namespace ?? allNamespaces;
     let list = this.sortedLists.get(k);
-    if (!list) {
-      list = [...this.values(namespace)].sort(byKey);
-      this.sortedLists.set(k, list);
-    }
+    if (!list) this.sortedLists.set(k, (list = SortedList.of(this.values(namespace))));
     return list;
   }
 
@@ -239,7 +285,9 @@ class ResourceIndex {
     if (!names) this.byNamespace.set(ns, (names = new Map()));
     names.set(obj.metadata.name, obj);
     this.indexOf(obj);
-    this.touched(ns, revision);
+    this.sortedLists.get(ns)?.put(obj);
+    this.sortedLists.get(allNamespaces)?.put(obj);
+    this.revision = revision;
   }
 
   remove(obj: KubeObject, revision: number): void {
@@ -247,13 +295,9 @@ class ResourceIndex {
     this.byNamespace.get(ns)?.delete(obj.metadata.name);
     this.unindex(obj);
     this.size -= 1;
-    this.touched(ns, revision);
-  }
-
-  private touched(ns: string, revision: number): void {
+    this.sortedLists.get(ns)?.remove(obj);
+    this.sortedLists.get(allNamespaces)?.remove(obj);
     this.revision = revision;
-    this.sortedLists.delete(ns);
-    this.sortedLists.delete('\0all');
   }
 
   private indexOf(obj: KubeObject): void {
@@ -268,6 +312,9 @@ class ResourceIndex {
     for (const [k, v] of Object.entries(obj.metadata.labels ?? {})) drop(this.byLabel, labelKey(ns, k, v), obj);
   }
 }
+
+/** The sorted list of every namespace (no namespace name contains a NUL). */
+const allNamespaces = '\0all';
 
 function labelKey(namespace: string, k: string, v: string): string {
   return `${namespace}\0${k}=${v}`;

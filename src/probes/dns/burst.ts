@@ -4,6 +4,12 @@
  * UDP datagram shows up as an answer at ≈ the timeout: the 5 s signature of conntrack races and
  * lossy paths. Waits can be scaled down (timeoutScale); latencies are reported libc-equivalent.
  *
+ * Lost or only late? A retry re-sends the same datagram with the same id, so one answer cannot tell
+ * which try it answers. A second answer can: when a retried (or timed-out) query gets another answer
+ * afterwards, its first try was answered too, only later than the wait, so nothing was lost. Those
+ * queries are counted in `late`: a slow server (a busy node, a slow upstream behind CoreDNS) is not
+ * the packet loss of a conntrack race, whose dropped datagram is never answered.
+ *
  * Built for throughput: connected sockets opened once and reused for every query (no socket per
  * query; `sockets: 1` shares one among all slots, the fastest setting); the query is encoded once
  * per slot and only its id changes; ids are unique among queries in flight;
@@ -71,6 +77,17 @@ export type BurstResult = Omit<BurstEvidence, 'id' | 'from' | 'at' | 'ms' | 'kin
   tryWaitMs: number;
 };
 
+/**
+ * How long the burst waits at its end for the second answers of re-sent queries still unmatched.
+ * Once some query of this burst has been seen answered late, the server is slow and the others'
+ * second answers come up to one wait after their first (the retry left one wait after the first
+ * try): wait that long, plus a margin. Otherwise (no late answer yet: loss, or nothing re-sent) only
+ * a short moment, so a burst over a lossy path is not made longer.
+ */
+function lateGraceMs(lateSoFar: number, wait: number): number {
+  return lateSoFar > 0 ? Math.min(wait * 1.5, 3000) : Math.min(wait, 100);
+}
+
 interface Slot {
   index: number;
   socket: Socket;
@@ -123,6 +140,7 @@ export async function runBurst(server: { ip: string; port?: number }, qname: str
   let timeouts = 0;
   let errors = 0;
   let retried = 0;
+  let late = 0;
   const rcodes: Record<string, number> = {};
   const started = performance.now();
   const stopAt = byDuration ? started + opts.durationMs! : Number.POSITIVE_INFINITY;
@@ -149,7 +167,7 @@ export async function runBurst(server: { ip: string; port?: number }, qname: str
     }
     issued++;
     let id = (Math.random() * 65536) | 0;
-    while (owner[id] !== -1) id = (id + 1) & 0xffff;
+    while (owner[id] !== -1 || lingerUntil[id]! > now) id = (id + 1) & 0xffff;
     owner[id] = s.index;
     s.id = id;
     s.buf.writeUInt16BE(id, 0);
@@ -186,6 +204,11 @@ export async function runBurst(server: { ip: string; port?: number }, qname: str
       if (s.tries > 1) retried++;
       record(equivalent);
     }
+    // A query that was re-sent may still get its other answer: keep its id out of use meanwhile.
+    if (s.tries > 1) {
+      lingerUntil[s.id] = now + 2 * wait;
+      lingering.add(s.id);
+    }
     issue(s, now);
   };
 
@@ -193,7 +216,16 @@ export async function runBurst(server: { ip: string; port?: number }, qname: str
     if (msg.length < 12) return;
     const id = msg.readUInt16BE(0);
     const index = owner[id]!;
-    if (index < 0) return;
+    if (index < 0) {
+      // The other answer of a query that was re-sent: its first try was answered after all, late.
+      if (lingerUntil[id]! > performance.now() && (msg[2]! & 0x80) !== 0 && sameQuestion(msg, question)) {
+        lingerUntil[id] = 0;
+        lingering.delete(id);
+        late++;
+        if (lingering.size === 0) graceOver();
+      }
+      return;
+    }
     const s = slots[index]!;
     if (!s.active || s.id !== id || (msg[2]! & 0x80) === 0 || msg.readUInt16BE(4) !== 1 || !sameQuestion(msg, question)) return;
     const rcode = msg[3]! & 0x0f;
@@ -203,6 +235,10 @@ export async function runBurst(server: { ip: string; port?: number }, qname: str
   };
 
   const owner = new Int32Array(65536).fill(-1);
+  /** Until when (performance.now) an id whose query was re-sent waits for its other answer. */
+  const lingerUntil = new Float64Array(65536);
+  const lingering = new Set<number>();
+  let graceOver: () => void = () => undefined;
   const socketCount = Math.max(1, Math.min(opts.sockets ?? concurrency, concurrency));
   const sockets: Socket[] = [];
   for (let i = 0; i < socketCount; i++) {
@@ -252,6 +288,18 @@ export async function runBurst(server: { ip: string; port?: number }, qname: str
 
   for (const s of slots) issue(s, performance.now());
   await finished;
+  const endedAt = performance.now();
+  for (const id of lingering) if (lingerUntil[id]! <= endedAt) lingering.delete(id);
+  if (lingering.size > 0) {
+    // Re-sent queries still without their other answer: give late answers a short moment.
+    await new Promise<void>((resolve) => {
+      const timer = setTimeout(resolve, lateGraceMs(late, wait));
+      graceOver = () => {
+        clearTimeout(timer);
+        resolve();
+      };
+    });
+  }
   clearInterval(sweep);
   const elapsedMs = performance.now() - started;
   for (const socket of sockets) socket.close();
@@ -276,6 +324,7 @@ export async function runBurst(server: { ip: string; port?: number }, qname: str
     timeouts,
     errors,
     retried,
+    late,
     histogram,
     p50Ms: percentile(all, 50),
     p90Ms: percentile(all, 90),
@@ -305,6 +354,7 @@ export function toBurstEvidence(r: BurstResult, meta: { id: string; from: Eviden
     timeouts: r.timeouts,
     errors: r.errors,
     retried: r.retried,
+    late: r.late,
     histogram: r.histogram,
     p50Ms: r.p50Ms,
     p90Ms: r.p90Ms,

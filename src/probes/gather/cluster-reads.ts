@@ -9,6 +9,7 @@ import { corednsFiles } from '../../core/corefile/configmap-files.js';
 import { nodeLocalConfigMap } from '../../core/corefile/node-local.js';
 import type {
   CorednsLocation,
+  CorednsImagePod,
   CorednsPod,
   CorefileEvidence,
   EndpointsEvidence,
@@ -57,6 +58,14 @@ export function corednsPodFacts(p: ClusterPod, zone: string | undefined): Coredn
     ...(p.waitingMessage ? { waitingMessage: p.waitingMessage } : {}),
     ...(p.lastTermination ? { lastTermination: { ...p.lastTermination } } : {}),
   };
+}
+
+/** A pod whose containers include a CoreDNS image (the last path segment of its repository names coredns). */
+function corednsImagePod(p: ClusterPod): CorednsImagePod | undefined {
+  const image = (p.images ?? []).find((i) => (i.split('/').pop() ?? '').split(/[:@]/)[0]!.includes('coredns'));
+  if (!image) return undefined;
+  const owner = p.directOwner ?? p.owner;
+  return { name: p.name, node: p.node, ready: p.ready, image, labels: { ...p.labels }, ...(owner ? { owner: { kind: owner.kind, name: owner.name } } : {}) };
 }
 
 /** The result of reading the DNS side of the cluster. */
@@ -122,6 +131,13 @@ export async function readDnsSide(access: ClusterAccess, configured: CorednsLoca
       }),
       corednsPods: corednsPods.map((p) => corednsPodFacts(p, zoneOfNode(p.node))),
     };
+    if (!ev.endpoints.some((e) => e.ready)) {
+      // No ready endpoint: the Service's selector may match no pod at all. The pods that run CoreDNS,
+      // found by their image rather than by a label, show which labels they carry instead.
+      const all = await read(`list pods ${loc.namespace}`, 'the pods of the DNS namespace that run CoreDNS, and their labels', timeoutMs, () => access.listPods(loc.namespace));
+      if (all.ok) ev.corednsImagePods = all.value.flatMap((p) => corednsImagePod(p) ?? []);
+      else evidence.push(...all.evidence);
+    }
     evidence.unshift(ev);
   }
   return { ok: true, value: { ...(svc.ok ? { service: svc.value } : {}), endpoints, corednsPods }, evidence };

@@ -12,7 +12,7 @@ import { defaultCorednsLocation } from '../../core/model/coredns-location.js';
 import { defaultTimeouts, type GatherOptions, type GatherTarget } from './gather-options.js';
 import { defaultProbeImage } from './probe-pods.js';
 import { resolvePodArgument } from './resolve-pod.js';
-import { startSteps, type GatherContext } from './step-graph.js';
+import { startSteps, type GatherContext, type StartedSteps } from './step-graph.js';
 import { renumber, startTiming } from './run-step.js';
 import { corefileStep } from './steps/corefile.js';
 import { corednsLogsStep } from './steps/coredns-logs.js';
@@ -76,6 +76,33 @@ export interface GatherResult {
 }
 
 /**
+ * Hands the evidence in so far to `listener`: the early evidence now, then again after each deep
+ * step that finishes before the last one (the last one's is the final result).
+ */
+function reportPartialEvidence(steps: StartedSteps, pod: PodFacts, early: Evidence[], listener: NonNullable<GatherOptions['onPartialEvidence']>): void {
+  const finished = new Map<(typeof deepSteps)[number], Evidence[]>();
+  const tell = () => {
+    const waitingFor = deepSteps.filter((s) => !finished.has(s)).map((s) => s.name);
+    if (waitingFor.length === 0) return;
+    try {
+      listener({ pod, evidence: renumber([...early, ...deepSteps.flatMap((s) => finished.get(s) ?? [])]), waitingFor });
+    } catch {
+      // A failing listener (e.g. a Slack post) must not lose the diagnosis.
+    }
+  };
+  tell();
+  for (const step of deepSteps) {
+    steps.result(step).then(
+      (r) => {
+        finished.set(step, r.evidence);
+        tell();
+      },
+      () => undefined,
+    );
+  }
+}
+
+/**
  * Gather the evidence for one pod and one name. Throws PodNotFoundError (with the closest names)
  * when the pod argument matches nothing, InputError when it is malformed, and ClusterError when
  * the pod itself cannot be read; every later failure is reported as evidence instead.
@@ -114,6 +141,7 @@ export async function gatherEvidence(access: ClusterAccess, target: GatherTarget
       // A failing listener (e.g. a Slack post) must not lose the diagnosis.
     }
   }
+  if (opts.onPartialEvidence) reportPartialEvidence(steps, podFacts, early, opts.onPartialEvidence);
   const evidence = renumber([...early, ...(await steps.evidence(deepSteps))]);
   progress('evidence gathered');
   return { pod: podFacts, evidence, apiRequests: access.apiRequests - startRequests, ...from };

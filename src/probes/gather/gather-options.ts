@@ -63,4 +63,12 @@ export interface GatherOptions {
    * so a report can show early findings and refine them later. Its ids stay valid in the final result.
    */
   onEarlyEvidence?: (early: { pod: PodFacts; evidence: Evidence[]; resolvedFrom?: string }) => void;
+  /**
+   * Called with the evidence in so far each time more of it is in: once with the early evidence,
+   * then after each deep step that finishes while others still run, so a caller can judge as soon
+   * as the decisive evidence is in (a twin probe's answers, long before a pod tool's 5 s timeout).
+   * The list holds the finished steps' evidence in report order, numbered e1..eN among themselves
+   * (the final ids may differ); `waitingFor` names the steps still running.
+   */
+  onPartialEvidence?: (partial: { pod: PodFacts; evidence: Evidence[]; waitingFor: string[] }) => void;
 }

@@ -13,7 +13,9 @@ import {
   PatchStrategy,
   setHeaderOptions,
   type CoreV1Event,
+  type V1Node,
   type V1Pod,
+  type V1Service,
 } from '@kubernetes/client-node';
 import type {
   ClusterAccess,
@@ -26,6 +28,7 @@ import type {
   ListOptions,
   LogOptions,
   NamespaceInfo,
+  PodPlacement,
   ProbePodSpec,
   WorkloadInfo,
   WorkloadWriteOptions,
@@ -36,7 +39,7 @@ import type { NodeFacts, OwnerRef, ServiceEndpoints, ServiceFacts } from '../../
 import type { WorkloadKind } from '../../core/model/workload-kinds.js';
 import { fromEndpointSlices, fromEndpoints, plain, toClusterPod, toNetworkPolicyJson, toDaemonSetInfo, toNodeFacts, toServiceFacts } from './convert.js';
 import { execInPod } from './exec.js';
-import { getJson } from './get-json.js';
+import { getJson, tableAccept } from './get-json.js';
 import { apiCalls, type ApiCall, type ApiCallId } from './api-calls.js';
 import { mapError, type CallContext } from './map-error.js';
 import { ephemeralContainerManifest, probePodManifest } from './probe-manifests.js';
@@ -66,6 +69,30 @@ export const stuckWaitingReasons: ReadonlySet<string> = new Set(['ErrImagePull',
 function eventTime(e: CoreV1Event): number {
   const t = e.lastTimestamp ?? e.eventTime ?? e.firstTimestamp;
   return t ? new Date(t as unknown as string).getTime() || 0 : 0;
+}
+
+/** A pod Table page (server-side printing with includeObject=Metadata). */
+interface PodTableJson {
+  kind: 'Table';
+  columnDefinitions?: { name: string }[];
+  rows?: { cells?: unknown[]; object?: { metadata?: { namespace?: string; name?: string } } }[];
+  metadata?: { continue?: string };
+}
+
+/**
+ * Namespace, name and node of each pod of a page: from a Table, the row's metadata and its Node
+ * column (found by name); from a plain pod list (a server that does not print Tables), the pods.
+ */
+function placementsOf(page: PodTableJson | PodListJson): PodPlacement[] {
+  if (!('kind' in page) || page.kind !== 'Table') {
+    return ((page as PodListJson).items ?? []).map((p) => ({ namespace: p.metadata?.namespace ?? '', name: p.metadata?.name ?? '', ...(p.spec?.nodeName ? { node: p.spec.nodeName } : {}) }));
+  }
+  const nodeColumn = (page.columnDefinitions ?? []).findIndex((c) => c.name === 'Node');
+  if (nodeColumn < 0) throw new Error("the API server's Table of pods has no Node column");
+  return (page.rows ?? []).map((r) => {
+    const node = r.cells?.[nodeColumn];
+    return { namespace: r.object?.metadata?.namespace ?? '', name: r.object?.metadata?.name ?? '', ...(typeof node === 'string' && node !== '' && node !== '<none>' ? { node } : {}) };
+  });
 }
 
 /** A pod list page as the API server sends it (item fields as V1Pod's). */
@@ -189,6 +216,16 @@ export class KubeClusterAccess implements ClusterAccess {
     } while (cont);
   }
 
+  async scanPodNodes(opts: ListOptions & { pageSize: number }, each: (page: PodPlacement[]) => void): Promise<void> {
+    let cont: string | undefined;
+    do {
+      const query = { labelSelector: opts.labelSelector, fieldSelector: opts.fieldSelector, limit: opts.pageSize, continue: cont, includeObject: 'Metadata' };
+      const page = await this.call('listPodsAllNamespaces', {}, () => getJson<PodTableJson | PodListJson>(this.kubeConfig, '/api/v1/pods', query, tableAccept));
+      each(placementsOf(page));
+      cont = page.metadata?.continue || undefined;
+    } while (cont);
+  }
+
   async resolveOwner(namespace: string, ref: OwnerRef): Promise<OwnerRef> {
     if (ref.kind === 'ReplicaSet') {
       const rs = await this.call('readReplicaSet', { namespace, name: ref.name }, () =>
@@ -205,11 +242,12 @@ export class KubeClusterAccess implements ClusterAccess {
     return ref;
   }
 
+  // Nodes and Services are read as plain JSON (get-json.ts): toNodeFacts and toServiceFacts read
+  // only JSON-named fields, and client-node's typed objects for 1,000 nodes and 3,000 Services cost
+  // a second of CPU in a diagnosis that needs a few fields of each.
   async listNodes(opts: ListOptions = {}): Promise<NodeFacts[]> {
-    const list = await this.call('listNodes', {}, () =>
-      this.core.listNode(opts.labelSelector ? { labelSelector: opts.labelSelector } : {}),
-    );
-    return list.items.map(toNodeFacts);
+    const list = await this.call('listNodes', {}, () => getJson<{ items?: V1Node[] }>(this.kubeConfig, '/api/v1/nodes', { labelSelector: opts.labelSelector }));
+    return (list.items ?? []).map(toNodeFacts);
   }
 
   async readService(namespace: string, name: string): Promise<ServiceFacts> {
@@ -218,10 +256,11 @@ export class KubeClusterAccess implements ClusterAccess {
   }
 
   async listServices(namespace?: string): Promise<ServiceFacts[]> {
+    const path = namespace ? `/api/v1/namespaces/${encodeURIComponent(namespace)}/services` : '/api/v1/services';
     const list = namespace
-      ? await this.call('listServicesAllNamespaces', { namespace }, () => this.core.listNamespacedService({ namespace }))
-      : await this.call('listServicesAllNamespaces', {}, () => this.core.listServiceForAllNamespaces({}));
-    return list.items.map(toServiceFacts);
+      ? await this.call('listServicesAllNamespaces', { namespace }, () => getJson<{ items?: V1Service[] }>(this.kubeConfig, path, {}))
+      : await this.call('listServicesAllNamespaces', {}, () => getJson<{ items?: V1Service[] }>(this.kubeConfig, path, {}));
+    return (list.items ?? []).map(toServiceFacts);
   }
 
   /** The endpoints of one Service (the cluster DNS Service): a namespace and a name are required, as the roles grant no more. */

@@ -187,19 +187,29 @@ async function twin(spec: PodProbeSpec, rt: PodRuntime, ctx: ProbeContext): Prom
     { ip: spec.dnsServiceIp, role: 'dns-service' },
     ...spec.endpoints.map((e) => ({ ip: e.ip, role: 'coredns-endpoint' as const, ...(e.pod !== undefined ? { label: e.pod } : {}) })),
   ];
-  /** The DNS Service and every endpoint asked for `qname` over UDP and TCP, into `sink`; answers go to `found`. */
-  const askServers = (qname: string, sink: ProbeContext, found: Map<string, string>) =>
-    Promise.all(
+  /**
+   * The DNS Service and every endpoint asked for `qname` over UDP and TCP, into `sink`; answers go to
+   * `found`. A server in `silent` gets one try instead of two: the lookup already sent it several
+   * queries and none was answered, so a second try could only repeat that (two tries are for telling
+   * a lost packet from a dead path, which those queries already did). Resolves to the CNAME target
+   * the DNS Service answered without an address, if it did.
+   */
+  const askServers = async (qname: string, sink: ProbeContext, found: Map<string, string>, silent: ReadonlySet<string> = new Set()): Promise<string | undefined> => {
+    let bareCname: string | undefined;
+    await Promise.all(
       servers.flatMap((s) =>
         (['udp', 'tcp'] as const).map((transport) =>
           sink.guard(`query ${s.ip} over ${transport}`, `what ${s.label ?? s.ip} answers for ${qname} over ${transport}`, async (at) => {
-            const r = await queryDns({ ip: s.ip }, qname, 'A', { network: rt.network, sourceIp: rt.podIp, transport, timeoutMs: spec.queryTimeoutMs ?? defaultQueryTimeoutMs, tries: 2 });
+            const r = await queryDns({ ip: s.ip }, qname, 'A', { network: rt.network, sourceIp: rt.podIp, transport, timeoutMs: spec.queryTimeoutMs ?? defaultQueryTimeoutMs, tries: silent.has(s.ip) ? 1 : 2 });
             sink.add(toDnsQueryEvidence(r, { id: sink.nextId(), from: sink.from, at, role: s.role, ...(s.label !== undefined ? { label: s.label } : {}) }));
             for (const a of r.answers) if (a.type === 'A' && !found.has(a.data)) found.set(a.data, qname.replace(/\.$/, ''));
+            if (s.role === 'dns-service' && transport === 'udp') bareCname = cnameWithoutAddress(r.rcode, r.answers);
           }),
         ),
       ),
     );
+    return bareCname;
+  };
 
   // The direct queries ask for the name the lookup resolves (through the search list), so that
   // "api.prod" is asked as api.prod.svc.cluster.local. and not as a name that never existed. When
@@ -218,22 +228,33 @@ async function twin(spec: PodProbeSpec, rt: PodRuntime, ctx: ProbeContext): Prom
 
   let resolved: string | undefined;
   let ended: string | undefined;
+  let lookupCname: string | undefined;
   const targets = new Map<string, string>();
+  const silent = new Set<string>();
   await ctx.guard('stub resolver', `how ${spec.libc} resolves ${spec.name} with the pod's resolv.conf`, async (at, started) => {
     const r = await lookup(spec.name, conf, { libc: spec.libc, network: rt.network, sourceIp: rt.podIp, timeoutScale: scale, hosts: rt.hosts });
     ctx.add({ id: ctx.nextId(), from: ctx.from, at, ms: Math.round(performance.now() - started), ...r });
     if (r.result.ok && r.result.answeredBy !== 'hosts-file') resolved = r.result.finalName;
     ended = endingCandidate(r);
+    lookupCname = r.result.ok ? undefined : lookupCnameWithoutAddress(r.queries);
     for (const a of r.result.addresses) if (isAddress(a)) targets.set(a, spec.name);
+    for (const server of silentServers(r.queries)) silent.add(server);
   });
   const qname = directName(spec, conf, resolved);
   const direct =
     guessed && guessedDirect && qname.toLowerCase() === guess.toLowerCase()
-      ? guessedDirect.then(() => {
+      ? guessedDirect.then((bare) => {
           guessed.commit();
           for (const [ip, forName] of guessedAnswers) if (!targets.has(ip)) targets.set(ip, forName);
+          return bare;
         })
-      : askServers(qname, ctx, targets);
+      : askServers(qname, ctx, targets, silent);
+  // A CNAME the cluster DNS answered without an address (an ExternalName Service whose target has
+  // none): what the DNS Service says for the target itself tells a missing name from a failing one.
+  const cnameTarget = direct.then((bare) => {
+    const target = bare ?? lookupCname;
+    return target ? askCnameTarget(spec, target, rt, ctx) : undefined;
+  });
 
   // Once the lookup has its answer, everything else is independent of each other: the direct
   // queries, the burst and the connects to the lookup's answers run together; answers only the
@@ -257,8 +278,40 @@ async function twin(spec: PodProbeSpec, rt: PodRuntime, ctx: ProbeContext): Prom
           ctx.add(toBurstEvidence(r, { id: ctx.nextId(), from: ctx.from, at, role: 'dns-service' }));
         })
       : Promise.resolve();
-  const directThenConnect = Promise.all([direct, selfAnswers, ...suffixProbes(spec, conf, ended, rt, ctx)]).then(() => connectAll(targets, spec, rt, ctx, connected));
+  const directThenConnect = Promise.all([direct, cnameTarget, selfAnswers, ...suffixProbes(spec, conf, ended, rt, ctx)]).then(() => connectAll(targets, spec, rt, ctx, connected));
   await Promise.all([lookupConnects, directThenConnect, burstProbe]);
+}
+
+/** The last CNAME target of a NOERROR reply that carries CNAMEs and no address record; undefined otherwise. */
+function cnameWithoutAddress(rcode: string | undefined, answers: readonly { type: string; data: string }[]): string | undefined {
+  if (rcode !== 'NOERROR' || answers.some((a) => a.type === 'A' || a.type === 'AAAA')) return undefined;
+  return answers.filter((a) => a.type === 'CNAME').at(-1)?.data;
+}
+
+/** The same for a failed lookup's queries, whose answers are data strings: a NOERROR with names and no address. */
+function lookupCnameWithoutAddress(queries: readonly { outcome: string; rcode?: string; answers: string[] }[]): string | undefined {
+  const bare = queries.filter((q) => q.outcome === 'answer' && q.rcode === 'NOERROR' && q.answers.length > 0 && !q.answers.some(isAddress));
+  return bare.at(-1)?.answers.at(-1);
+}
+
+function askCnameTarget(spec: PodProbeSpec, target: string, rt: PodRuntime, ctx: ProbeContext): Promise<void> {
+  const name = absoluteName(target);
+  return ctx.guard(`query ${spec.dnsServiceIp} for ${name}`, `what the DNS Service answers for the CNAME target ${name}`, async (at) => {
+    const r = await queryDns({ ip: spec.dnsServiceIp }, name, 'A', { network: rt.network, sourceIp: rt.podIp, timeoutMs: spec.queryTimeoutMs ?? defaultQueryTimeoutMs, tries: 2 });
+    ctx.add(toDnsQueryEvidence(r, { id: ctx.nextId(), from: ctx.from, at, role: 'dns-service', purpose: 'cname-target' }));
+  });
+}
+
+/** Servers the lookup sent at least two queries to and got no reply from, to any of them. */
+function silentServers(queries: readonly { server: string; outcome: string }[]): Set<string> {
+  const sent = new Map<string, { count: number; answered: boolean }>();
+  for (const q of queries) {
+    const s = sent.get(q.server) ?? { count: 0, answered: false };
+    s.count++;
+    if (q.outcome !== 'timeout') s.answered = true;
+    sent.set(q.server, s);
+  }
+  return new Set([...sent].filter(([, s]) => s.count >= 2 && !s.answered).map(([server]) => server));
 }
 
 /** The cluster domain, from the search list's "svc.<domain>" entry (kubelet writes it so); undefined without one. */

@@ -14,7 +14,7 @@ import { changeHash, isApplicable } from '../../core/report/change-view.js';
 import { reproveFix, type RerunFinding } from '../../core/report/reprove.js';
 import type { QueueLogger } from '../../queue/connection.js';
 import type { FingerprintLedger } from '../../store/fingerprint-ledger.js';
-import type { PostReportJobData, PostReportJobResult, ThreadRef } from '../../queue/job-data.js';
+import type { PostReportJobData, PostReportJobResult, StartDiagnosisJobData, ThreadRef } from '../../queue/job-data.js';
 import { shortHash } from '../../queue/job-id.js';
 import type { PostLedger } from '../../store/post-ledger.js';
 import type { ApplicableFix, Proposal, ProposalStore } from '../../store/proposal-store.js';
@@ -49,6 +49,8 @@ export interface PostReportDeps {
   log?: QueueLogger;
   /** Where check documentation paths are browsed (default: the project's repository). */
   docsBaseUrl?: string;
+  /** Starts a diagnosis the listener queued after its ack (flows/start-diagnosis.ts; the app passes it). */
+  startDiagnosis?: (data: StartDiagnosisJobData) => Promise<void>;
 }
 
 /** The proposal id of fix j of finding i in a report (stable across re-runs of the post job). */
@@ -211,10 +213,13 @@ export function createPostReportProcessor(deps: PostReportDeps) {
     const posted: Record<string, string> = {};
     const key = (step: string) => `${job.id}-${step}`;
     switch (d.kind) {
+      case 'start-diagnosis':
+        if (!deps.startDiagnosis) throw new Error('this delivery worker cannot start diagnoses (no Slack listeners)');
+        await deps.startDiagnosis(d);
+        return { posted };
       case 'progress': {
         if (await ledger.advanceProgress(d.progressTs, d.seq)) {
-          // Under Slack's chat.update limit a step may wait in line; by its turn a later step or the report may have overtaken it.
-          await poster.update(d.thread.channel, d.progressTs, renderProgress({ name: d.target.name, pod: d.target.namespace ? `${d.target.namespace}/${d.target.pod}` : d.target.pod, cluster: d.cluster, step: d.step, done: d.done, total: d.total, phase: 'running' }), () => ledger.progressStillAt(d.progressTs, d.seq));
+          await poster.updateIfNotLimited(d.thread.channel, d.progressTs, renderProgress({ name: d.target.name, pod: d.target.namespace ? `${d.target.namespace}/${d.target.pod}` : d.target.pod, cluster: d.cluster, step: d.step, done: d.done, total: d.total, phase: 'running', ...(d.early ? { early: d.early } : {}), ...(deps.docsBaseUrl ? { docsBaseUrl: deps.docsBaseUrl } : {}) }));
         }
         return { posted };
       }

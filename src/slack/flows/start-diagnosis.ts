@@ -1,14 +1,20 @@
 /**
  * Starts (or joins) a diagnosis for a /dns why: picks the cluster, de-duplicates the same question
  * while one runs, posts the parent message and the progress message, and enqueues the job on the
- * cluster's queue. Runs after the command was acked.
+ * cluster's queue. The listener only acks and puts the request on the post queue (queueStart); the
+ * delivery worker runs startDiagnosis, so a burst of commands is acked without waiting behind the
+ * Slack posts and Redis writes of the commands before it, and a Slack outage delays the thread
+ * instead of losing the question. A re-run of the same start (its first run died or hit an
+ * unreachable Slack part-way) carries on from what the first one recorded, posting nothing twice.
  */
 import { clusterMaxRunning, waitingPosition } from '../../queue/cluster-capacity.js';
-import { diagnoseJobOptions } from '../../queue/job-options.js';
+import { diagnoseJobOptions, postJobOptions } from '../../queue/job-options.js';
 import type { DiagnosisTarget } from '../../core/model/diagnosis.js';
-import type { DiagnoseJobData } from '../../queue/job-data.js';
-import { newJobId } from '../../queue/job-id.js';
-import { clusterJobNames } from '../../queue/names.js';
+import type { DiagnoseJobData, StartDiagnosisJobData } from '../../queue/job-data.js';
+import { jobId as jobIdOf, newJobId } from '../../queue/job-id.js';
+import { clusterJobNames, postJobName } from '../../queue/names.js';
+import { postOnce } from '../poster/idempotent-post.js';
+import { isSlackUnreachable } from '../slack-connection.js';
 import { RunningDiagnoses } from '../../store/running-diagnoses.js';
 import { renderNotice } from '../blocks/apply-blocks.js';
 import { renderParent } from '../blocks/command-blocks.js';
@@ -22,6 +28,26 @@ export interface DiagnosisRequest {
   target: DiagnosisTarget;
   /** Slack's trigger_id of the command or click that asked. */
   slackRequest?: string;
+  /** The diagnose job's id (a fresh one when unset); the same id on a re-run continues the same start. */
+  diagnoseJobId?: string;
+}
+
+/**
+ * What the receiving loop does for a /dns why after the ack: one enqueue on the post queue (one
+ * Redis script call); the delivery worker starts the diagnosis.
+ */
+export async function queueStart(deps: Pick<SlackDeps, 'queues'>, req: DiagnosisRequest): Promise<void> {
+  const diagnoseJobId = req.diagnoseJobId ?? newJobId('diag');
+  const data: StartDiagnosisJobData = {
+    kind: 'start-diagnosis',
+    channel: req.channel,
+    user: req.user,
+    target: req.target,
+    diagnoseJobId,
+    ...(req.cluster ? { cluster: req.cluster } : {}),
+    ...(req.slackRequest ? { slackRequest: req.slackRequest } : {}),
+  };
+  await deps.queues.post.add(postJobName, data, { ...postJobOptions, jobId: jobIdOf('start', diagnoseJobId) });
 }
 
 /**
@@ -55,22 +81,30 @@ export async function startDiagnosis(deps: SlackDeps, req: DiagnosisRequest): Pr
   const cluster = choice.cluster;
   const podRef = req.target.namespace ? `${req.target.namespace}/${req.target.pod}` : req.target.pod;
   const dedupeKey = RunningDiagnoses.keyFor(cluster, podRef, req.target.name, req.target.port);
-  const jobId = newJobId('diag');
+  const jobId = req.diagnoseJobId ?? newJobId('diag');
   const claim = await deps.running.claimOrJoin(dedupeKey, jobId, req.user, { ...(deps.instanceId ? { owner: deps.instanceId } : {}), channel: req.channel, perUserLimit: deps.maxDiagnosesPerUser });
-  if ('inFlight' in claim) {
+  if (!claim.owner && 'running' in claim && claim.running.jobId === jobId) {
+    // This start ran before and stopped part-way: carry on from what it recorded.
+    if (deps.instanceId) await deps.running.adopt(dedupeKey, jobId, deps.instanceId);
+    const recorded = claim.running.data;
+    if (recorded) {
+      await deps.queues.cluster(recorded.cluster).add(clusterJobNames.diagnose, recorded, { ...diagnoseJobOptions, jobId });
+      return { outcome: 'started', jobId };
+    }
+  } else if ('inFlight' in claim) {
     deps.log.info({ user: req.user, inFlight: claim.inFlight, limit: claim.limit }, 'refused a diagnosis over the per-user limit');
     await deps.poster.ephemeral(here, req.user, renderNotice(`:raised_hand: You already have ${claim.inFlight} diagnos${claim.inFlight === 1 ? 'is' : 'es'} queued or running, the most one person may have at once (${claim.limit}). Ask again when one of them has answered; \`${req.target.name}\` was not queued.`));
     return { outcome: 'refused' };
-  }
-  if (!claim.owner) {
+  } else if (!claim.owner) {
     const where = claim.running.thread ? await deps.poster.permalink(claim.running.thread.channel, claim.running.thread.threadTs).catch(() => undefined) : undefined;
     await deps.poster.ephemeral(here, req.user, renderNotice(`:link: A diagnosis of \`${req.target.name}\` from \`${podRef}\` on ${cluster} is already running${where ? ` (<${where}|thread>)` : ''}. You joined it: you will be mentioned when the report lands.`));
     return { outcome: 'joined', jobId: claim.running.jobId };
   }
   try {
-    const parentTs = await deps.poster.post(here, renderParent({ name: req.target.name, pod: podRef, cluster, user: req.user }));
+    // Keyed posts: a re-run after a crash or an outage finds them instead of posting them again.
+    const parentTs = (await postOnce(deps.poster, deps.ledger, `${jobId}-parent`, here, renderParent({ name: req.target.name, pod: podRef, cluster, user: req.user }))).ts;
     const thread = { channel: req.channel, threadTs: parentTs };
-    const progressTs = await deps.poster.post({ channel: req.channel, threadTs: parentTs }, renderProgress({ name: req.target.name, pod: podRef, cluster, step: 'queued', done: 0, total: 1, phase: 'queued' }));
+    const progressTs = (await postOnce(deps.poster, deps.ledger, `${jobId}-progress`, thread, renderProgress({ name: req.target.name, pod: podRef, cluster, step: 'queued', done: 0, total: 1, phase: 'queued' }))).ts;
     const data: DiagnoseJobData = { cluster, target: req.target, requestedBy: req.user, thread, progressTs, dedupeKey, ...(req.slackRequest ? { slackRequest: req.slackRequest } : {}) };
     // Written ahead of the enqueue: if this process dies in between, another app instance enqueues it (resume-diagnoses.ts).
     await deps.running.recordStart(dedupeKey, jobId, data);
@@ -79,6 +113,8 @@ export async function startDiagnosis(deps: SlackDeps, req: DiagnosisRequest): Pr
     await tellPosition(deps, data, jobId).catch((err: Error) => deps.log.warn({ err: err.message, job: jobId }, 'could not tell a queued diagnosis its place in line'));
     return { outcome: 'started', jobId };
   } catch (err) {
+    // Slack unreachable: the delivery worker runs this start again once Slack is back (the claim stays).
+    if (isSlackUnreachable(err)) throw err;
     await deps.running.finish(dedupeKey, jobId);
     deps.log.error({ err: (err as Error).message, job: jobId, slackRequest: req.slackRequest }, 'could not start a diagnosis');
     await deps.poster.ephemeral(here, req.user, renderNotice(`:x: Could not start the diagnosis: ${(err as Error).message}`)).catch(() => undefined);
@@ -99,5 +135,5 @@ async function tellPosition(deps: SlackDeps, data: DiagnoseJobData, jobId: strin
   const maxRunning = await clusterMaxRunning(queue);
   if (!(await deps.ledger.advanceProgress(data.progressTs, 0))) return;
   const pod = data.target.namespace ? `${data.target.namespace}/${data.target.pod}` : data.target.pod;
-  await deps.poster.update(data.thread.channel, data.progressTs, renderProgress({ name: data.target.name, pod, cluster: data.cluster, step: 'queued', done: 0, total: 1, phase: 'queued', queue: { position, ...(maxRunning ? { maxRunning } : {}) } }), () => deps.ledger.progressStillAt(data.progressTs, 0));
+  await deps.poster.updateIfNotLimited(data.thread.channel, data.progressTs, renderProgress({ name: data.target.name, pod, cluster: data.cluster, step: 'queued', done: 0, total: 1, phase: 'queued', queue: { position, ...(maxRunning ? { maxRunning } : {}) } }));
 }

@@ -13,9 +13,8 @@ import type { PostTarget, SlackPoster } from './slack-poster.js';
  * @returns the ts of the message (new or found)
  */
 export async function postOnce(poster: SlackPoster, ledger: PostLedger, key: string, to: PostTarget, msg: RenderedMessage): Promise<{ ts: string; posted: boolean }> {
-  const known = await ledger.get(key);
-  if (known) return { ts: known, posted: false };
-  const state = await ledger.reserve(key);
+  const state = await ledger.claim(key);
+  if (typeof state === 'object') return { ts: state.ts, posted: false };
   if (state === 'retry') {
     const lookIn = to.threadTs;
     const found = lookIn ? await poster.findPosted(to.channel, lookIn, key) : undefined;
@@ -36,8 +35,8 @@ export async function postOnce(poster: SlackPoster, ledger: PostLedger, key: str
  * @returns 'known' (recorded earlier), 'found' (shared by a run that died before recording) or 'uploaded'
  */
 export async function uploadOnce(poster: SlackPoster, ledger: PostLedger, key: string, to: PostTarget, file: RenderedFile, comment?: string): Promise<'known' | 'found' | 'uploaded'> {
-  if (await ledger.get(key)) return 'known';
-  const state = await ledger.reserve(key);
+  const state = await ledger.claim(key);
+  if (typeof state === 'object') return 'known';
   if (state === 'retry' && to.threadTs) {
     const found = await poster.findUploaded(to.channel, to.threadTs, file);
     if (found) {

@@ -131,17 +131,33 @@ export class SlackPoster {
   }
 
   /** Replaces a message (the progress message, a proposal after a decision). */
+  async update(channel: string, ts: string, msg: RenderedMessage): Promise<void> {
+    await this.withRateLimit('chat.update', undefined, () => this.client.chat.update({ channel, ts, text: msg.text, blocks: msg.blocks }));
+  }
+
   /**
-   * @param stillWanted - asked right before each attempt (after any wait in line): false skips the
-   *   update (a progress step that a newer one, or the final state, has overtaken while it waited)
-   * @returns false when it was skipped
+   * Replaces a message with a state the next update supersedes (progress, a place in line): while
+   * chat.update calls wait in line after a 429, or when this call gets one, it is dropped instead
+   * of waiting Retry-After, since by then a newer update (or the final one, sent with update())
+   * says more; waiting would only queue stale calls ahead of the ones that matter.
+   * @returns false when it was dropped for the rate limit
    */
-  async update(channel: string, ts: string, msg: RenderedMessage, stillWanted?: () => Promise<boolean>): Promise<boolean> {
-    return this.withRateLimit('chat.update', undefined, async () => {
-      if (stillWanted && !(await stillWanted())) return false;
+  async updateIfNotLimited(channel: string, ts: string, msg: RenderedMessage): Promise<boolean> {
+    if (this.lines.has('chat.update')) return false;
+    try {
       await this.client.chat.update({ channel, ts, text: msg.text, blocks: msg.blocks });
       return true;
-    });
+    } catch (err) {
+      const e = err as { code?: string; data?: { error?: string } };
+      if (e.code === rateLimited) {
+        this.metrics?.slackRateLimited.inc({ method: 'chat.update' });
+        this.rateLimitedCount += 1;
+        return false;
+      }
+      this.metrics?.slackErrors.inc({ method: 'chat.update', error: e.data?.error ?? e.code ?? 'unknown' });
+      this.onFailure(err);
+      throw err;
+    }
   }
 
   /** A message only one user sees. */

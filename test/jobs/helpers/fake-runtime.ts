@@ -25,6 +25,8 @@ export interface FakeRuntimeOptions {
   delayMs?: number;
   /** Findings per broken report (many: exercises Slack limits). */
   extraFindings?: number;
+  /** Tell the cause through the early-causes hook, then hold the report this long (the slow probes). */
+  earlyCauseHoldMs?: number;
 }
 
 export class FakeRuntime implements ClusterRuntime {
@@ -43,7 +45,7 @@ export class FakeRuntime implements ClusterRuntime {
     this.failuresLeft = opts.transientFailures ?? 0;
   }
 
-  async diagnose(target: DiagnosisTarget, onProgress: (step: string, done: number, total: number) => void): Promise<Report> {
+  async diagnose(target: DiagnosisTarget, onProgress: (step: string, done: number, total: number) => void, hooks?: Parameters<ClusterRuntime['diagnose']>[2]): Promise<Report> {
     this.diagnoses += 1;
     const pods = this.opts.pods ?? ['default/web-7d9', 'payments/api-7f9'];
     const ref = target.namespace ? `${target.namespace}/${target.pod}` : target.pod;
@@ -76,6 +78,10 @@ export class FakeRuntime implements ClusterRuntime {
       for (let i = 0; i < (this.opts.extraFindings ?? 0); i++) {
         findings.push({ checkId: 'extra-check', severity: 'warn', title: `Extra finding ${i} ${'x'.repeat(200)}`, explanation: 'y'.repeat(5000), evidenceRefs: ['e1'], fixes: [{ kind: 'advice', title: 'Do something', blastRadius: 'none', risk: 'low', steps: ['a'.repeat(4000)] }], docsUrl: 'https://example.org/x', fingerprint: `fp-extra-${i}`, confidence: 0.5 });
       }
+    }
+    if (this.opts.earlyCauseHoldMs !== undefined && findings.length > 0) {
+      hooks?.onEarlyCauses?.({ causes: findings.slice(0, 1), waitingFor: ['pod tools'], atMs: 5 });
+      await new Promise((r) => setTimeout(r, this.opts.earlyCauseHoldMs));
     }
     onProgress('done', 3, 3);
     return {

@@ -139,6 +139,15 @@ describe('lab API server: get and list with client-node', () => {
     expect(pages.flat()).toEqual(whole.map((p) => p.name));
   });
 
+  it('KubeClusterAccess.scanPodNodes reads where pods run from the Table of pods, page by page, as the pods themselves say', async () => {
+    const access = KubeClusterAccess.fromKubeconfigText(t.lab.kubeconfig);
+    const pages: string[][] = [];
+    await access.scanPodNodes({ pageSize: 3, fieldSelector: 'status.phase=Running' }, (page) => pages.push(page.map((p) => `${p.namespace}/${p.name}@${p.node}`)));
+    const whole = await access.listPods(undefined, { fieldSelector: 'status.phase=Running' });
+    expect(pages.length).toBe(Math.ceil(whole.length / 3));
+    expect(pages.flat()).toEqual(whole.map((p) => `${p.namespace}/${p.name}@${p.node}`));
+  });
+
   it('resumes a paged list after the last key served, so a pod created before it between pages moves nothing across pages', async () => {
     const first = await t.core.listPodForAllNamespaces({ limit: 2 });
     const firstNames = first.items.map((p) => p.metadata!.name);

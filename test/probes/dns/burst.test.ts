@@ -1,3 +1,4 @@
+import { createSocket } from 'node:dgram';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { runBurst, toBurstEvidence } from '../../../src/probes/dns/burst.js';
 import { type FakeServer, mapNetwork, reply, startFakeDns } from './helpers/fake-dns-server.js';
@@ -52,6 +53,44 @@ describe('runBurst', () => {
     // 20 % of the answers carry the retry: the median is fast, the 90th percentile is the 5 s signature.
     expect(r.p50Ms).toBeLessThan(5000);
     expect(r.p90Ms).toBeGreaterThanOrEqual(5000);
+  });
+
+  it('a slow server answers every try 700 ms late: the retried queries get their second answer and count as late, not lost', async () => {
+    // Raw UDP server: echoes each datagram back as a NOERROR reply after 700 ms (more than the 500 ms wait).
+    const sock = createSocket('udp4');
+    let open = true;
+    let received = 0;
+    sock.on('message', (msg, rinfo) => {
+      received++;
+      const out = Buffer.from(msg);
+      out[2] = 0x81; // QR, RD
+      out[3] = 0x80; // RA, NOERROR
+      setTimeout(() => {
+        if (open) sock.send(out, rinfo.port, rinfo.address);
+      }, 700);
+    });
+    await new Promise<void>((resolve) => sock.bind(0, '127.0.0.1', resolve));
+    try {
+      const r = await runBurst({ ip: '127.0.0.1', port: sock.address().port }, 'api.example', 'A', { count: 10, concurrency: 5, tryTimeoutMs: 5000, timeoutScale: 0.1 });
+      expect(received).toBe(20);
+      expect(r).toMatchObject({ count: 10, ok: 10, timeouts: 0, retried: 10 });
+      expect(r.late).toBe(10);
+    } finally {
+      open = false;
+      sock.close();
+    }
+  });
+
+  it('a lost first datagram gets no second answer: late stays 0', async () => {
+    const seenIds = new Set<number>();
+    const lossy = await startFakeDns((q) => {
+      const first = !seenIds.has(q.id!);
+      seenIds.add(q.id!);
+      return first ? null : reply(q, 'NOERROR', [{ type: 'A', name: q.questions![0]!.name, ttl: 5, data: '10.0.0.1' }]);
+    });
+    fakes.push(lossy);
+    const r = await runBurst({ ip: lossy.host, port: lossy.port }, 'api.example', 'A', { count: 10, concurrency: 5, tryTimeoutMs: 5000, timeoutScale: 0.1 });
+    expect(r).toMatchObject({ count: 10, ok: 10, retried: 10, late: 0 });
   });
 
   it('a server that never answers: every query times out after tries × timeout (libc-equivalent), in the +Inf bucket', async () => {

@@ -105,9 +105,12 @@ describe('gatherEvidence against the fake-apiserver (mocked cluster)', () => {
     // Node-view probes on the target's node and each CoreDNS node (distinct): node-b and node-a,
     // asked for the Corefile's explicit upstream of cloud-b.example.
     const nodeViews = r.evidence.filter((e) => e.kind === 'node-resolv-conf');
+    // Where the probe pod ran (the diagnosed pod's namespace: no probe namespace here), for the checks
+    // to judge what that namespace's NetworkPolicies let it see.
+    const nodeViewLabels = { 'app.kubernetes.io/name': 'dnswhy-probe', 'app.kubernetes.io/managed-by': 'dnswhy', 'dnswhy.io/role': 'node-view' };
     expect(nodeViews.map((e) => e.from).sort((a, b) => JSON.stringify(a).localeCompare(JSON.stringify(b)))).toEqual([
-      { kind: 'node', name: 'node-a', ip: '192.168.1.10' },
-      { kind: 'node', name: 'node-b', ip: '192.168.2.10' },
+      { kind: 'node', name: 'node-a', ip: '192.168.1.10', probePod: { namespace: 'shop', labels: nodeViewLabels } },
+      { kind: 'node', name: 'node-b', ip: '192.168.2.10', probePod: { namespace: 'shop', labels: nodeViewLabels } },
     ]);
     const upstreamQs = r.evidence.filter((e) => e.kind === 'dns-query' && e.resolver.role === 'upstream');
     expect(upstreamQs.map((e) => e.kind === 'dns-query' && e.resolver.ip)).toEqual(['192.168.7.2', '192.168.7.2']);

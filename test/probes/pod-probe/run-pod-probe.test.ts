@@ -36,6 +36,7 @@ beforeAll(async () => {
     '10.96.0.10:53': { host: unbound.host, port: unbound.port },
     '10.244.0.5:53': { host: unbound.host, port: unbound.port },
     '10.244.0.6:53/udp': { host: dropper.host, port: dropper.port },
+    '10.96.0.77:53/udp': { host: dropper.host, port: dropper.port },
     '10.0.0.2:53': { host: unbound.host, port: unbound.port },
     '10.0.0.3:53/udp': { host: refuser.host, port: refuser.port },
     '192.168.1.2:53': { host: unbound.host, port: unbound.port },
@@ -136,6 +137,20 @@ describe('runPodProbe twin', () => {
     expect(byKind(evidence, 'dns-query')[0]).toMatchObject({ qname: 's3.example.com.', answers: [{ data: '203.0.113.9' }] });
     expect(byKind(evidence, 'burst')).toHaveLength(0);
     expect(byKind(evidence, 'tcp-connect').map((e) => `${e.ip} ${e.ok}`).sort()).toEqual(['203.0.113.77 false', '203.0.113.9 true']);
+  });
+
+  it('a server that answered none of the lookup\'s queries gets one direct try; a server the lookup did not ask gets two', async () => {
+    // The pod's nameserver is a dead Service address (it drops every UDP query); the endpoint 10.244.0.6 drops too, but the lookup never asked it.
+    // "api.prod" as written is not a cluster name, so the direct queries wait for the lookup (a cluster name's start beside it, two tries each).
+    const { evidence } = await runPodProbe(
+      { name: 'api.prod', dnsServiceIp: '10.96.0.77', endpoints: [{ ip: '10.244.0.6', pod: 'coredns-b', node: 'worker-2' }], tcpPorts: [443], burst: { count: 0, concurrency: 1 }, queryTimeoutMs: 300 },
+      { ...rt(), resolvConf: 'search default.svc.cluster.local svc.cluster.local cluster.local\nnameserver 10.96.0.77\noptions ndots:5 timeout:1 attempts:1\n' },
+    );
+    const lookup = byKind(evidence, 'lookup')[0]!;
+    expect(lookup.queries.length).toBeGreaterThanOrEqual(2);
+    expect(lookup.queries.every((q) => q.server === '10.96.0.77' && q.outcome === 'timeout')).toBe(true);
+    const udp = byKind(evidence, 'dns-query').filter((e) => e.purpose === undefined && e.transport === 'udp');
+    expect(udp.map((e) => `${e.resolver.ip} ${e.outcome} ${e.tries}`).sort()).toEqual(['10.244.0.6 timeout 2', '10.96.0.77 timeout 1']);
   });
 
   it('a probe that throws becomes a probe-error item naming what could not be learned', async () => {

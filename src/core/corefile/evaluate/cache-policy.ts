@@ -121,7 +121,7 @@ export function cacheDecision(cfg: CacheConfig, name: string, res: Res): CacheDe
   return { cache: true, ttl, note: `${kind === 'success' ? 'positive' : 'negative'} answer cached for ${ttl}s (${basis} ${msgTtl}s clamped to [${min}, ${max}])` };
 }
 
-/** The cache key (per block): DO bit, qtype, qclass, lower-case name. */
-export function cacheKey(name: string, type: string, cls: string, dnssecOk: boolean): string {
-  return `${dnssecOk ? 1 : 0}|${type}|${cls}|${name}`;
+/** The cache key (per block): DO and CD bits, qtype, qclass, lower-case name (CoreDNS hashes the same, plugin/cache key()). */
+export function cacheKey(name: string, type: string, cls: string, dnssecOk: boolean, checkingDisabled = false): string {
+  return `${dnssecOk ? 1 : 0}${checkingDisabled ? 1 : 0}|${type}|${cls}|${name}`;
 }

@@ -10,7 +10,7 @@ export function toReq(q: EvalQuery): Req {
   return {
     name, origName: name, type, origType: type, class: (q.class ?? 'IN').toUpperCase(), client: q.client,
     clientPort: q.clientPort ?? 40000, proto: q.proto ?? 'udp', transport: q.transport ?? 'dns', serverPort: q.port ?? 53,
-    serverIp: q.serverIp ?? '127.0.0.1', do: q.do ?? false, bufsize, id: q.id ?? 0, opcode: 0,
+    serverIp: q.serverIp ?? '127.0.0.1', do: q.do ?? false, cd: q.cd ?? false, bufsize, id: q.id ?? 0, opcode: 0,
     // Header + question (+ OPT when EDNS is used): what `size()` reports for a plain query.
     size: 12 + (name === '.' ? 1 : name.length + 1) + 4 + (q.bufsize !== undefined || q.do ? 11 : 0),
   };

@@ -4,7 +4,7 @@
  * executes the forward plans that explain() only reports. No sockets here: callers (the lab) own them.
  */
 import type { CorefileModel, ServerTransport } from '../model.js';
-import { CacheStore } from './cache-store.js';
+import { CacheStore, type CacheEntryRef } from './cache-store.js';
 import { applyPosts, buildChain, nextIsForward, walk, type Chain, type PostEntry, type WalkResult } from './chain.js';
 import { withAutopathCname } from './plugins/autopath.js';
 import { rcodeValue } from '../../model/dns.js';
@@ -50,6 +50,19 @@ export interface ClientInfo {
   transport?: ServerTransport;
 }
 
+/**
+ * Filled by handle() when the reply is a fresh cache entry served as it is: the cache plugin answered,
+ * and nothing before it in the chain or in routing depends on who asked (no view, acl, autopath,
+ * rewrite, loadbalance). The same query, with the same header bits and buffer, then gets the same
+ * reply apart from its id and TTLs for as long as freshTtl() says the entry lives.
+ */
+export interface HandleTrace {
+  cacheHit?: CacheEntryRef & { type: 'success' | 'denial' };
+}
+
+/** Plugins that run before cache and, when they pass a query on, do so for every client alike. */
+const clientIndependentBeforeCache: ReadonlySet<string> = new Set(['local', 'any', 'chaos']);
+
 /** One forward exchange, for tests and metrics. */
 export interface ForwardEvent { upstream: Upstream; ok: boolean; rcode?: string; error?: string }
 
@@ -83,23 +96,37 @@ export class CorefileServer {
   /** Every upstream exchange attempted, in order (bounded to the last 10,000). */
   readonly forwardLog: ForwardEvent[] = [];
 
+  /** Blocks whose cache answers alone (see HandleTrace); none when any block has a view (routing then depends on the client). */
+  private readonly cacheAnswersAlone = new Set<number>();
+
   constructor(private readonly model: CorefileModel, private readonly world: EvalWorld, private readonly io: ServerIo) {
     for (const b of model.blocks) this.chains.set(b.index, buildChain(b, world));
+    const views = model.blocks.some((b) => b.directives.some((d) => d.name === 'view'));
+    for (const [index, chain] of this.chains) {
+      const at = chain.instances.findIndex((p) => p.name === 'cache');
+      if (!views && at >= 0 && chain.instances.slice(0, at).every((p) => clientIndependentBeforeCache.has(p.name))) this.cacheAnswersAlone.add(index);
+    }
+  }
+
+  /** The TTL the records of a traced cache hit would have now, or undefined when the entry no longer serves as it did. */
+  freshTtl(ref: CacheEntryRef): number | undefined {
+    return this.cache.freshTtl(ref, this.io.now());
   }
 
   /** Answers one query; null means no reply (acl drop). */
-  async handle(query: DnsMessage, client: ClientInfo): Promise<DnsMessage | null> {
+  async handle(query: DnsMessage, client: ClientInfo, trace?: HandleTrace): Promise<DnsMessage | null> {
     const q = query.questions?.[0];
     if (!q) return this.bare(query, 'SERVFAIL');
     const opt = query.additionals?.find((a) => a.type === 'OPT');
     const req = toReq({
       name: q.name || '.', type: String(q.type), class: q.class ?? 'IN', client: client.ip, clientPort: client.port, proto: client.proto,
       port: client.serverPort ?? 53, serverIp: client.serverIp, id: query.id ?? 0, transport: client.transport ?? 'dns',
+      cd: Boolean(query.flag_cd ?? ((query.flags ?? 0) & flagBits.CD)),
       ...(opt ? { bufsize: Number(opt.udpPayloadSize ?? 512), do: Boolean(opt.flag_do ?? ((Number(opt.flags ?? 0) & 0x8000) !== 0)) } : {}),
     });
     let res: Res | null;
     try {
-      res = await this.resolve(req, query, 0);
+      res = await this.resolve(req, query, 0, trace);
     } catch {
       // CoreDNS recovers a panicking plugin and answers SERVFAIL; so do we for an unexpected error.
       return this.bare(query, 'SERVFAIL');
@@ -128,12 +155,16 @@ export class CorefileServer {
     };
   }
 
-  private async resolve(req: Req, query: DnsMessage, depth: number): Promise<Res | null> {
+  private async resolve(req: Req, query: DnsMessage, depth: number, trace?: HandleTrace): Promise<Res | null> {
     const r = route(this.model, req, this.world);
     if (!r.block || r.serverRcode) return reply(r.serverRcode ?? 'REFUSED', { written: false });
     const chain = this.chains.get(r.block.index)!;
     const ctx = this.ctx(r.block.index);
-    return this.complete(chain, ctx, walk(chain, req, ctx), query, depth);
+    const w = walk(chain, req, ctx);
+    if (trace && w.kind === 'answer' && w.plugin === 'cache' && !w.refresh && !w.chase && w.posts.length === 0 && this.cacheAnswersAlone.has(r.block.index) && this.cache.lastHit) {
+      trace.cacheHit = { ...this.cache.lastHit, type: w.res.rcode === 'NOERROR' && w.res.answers.length > 0 ? 'success' : 'denial' };
+    }
+    return this.complete(chain, ctx, w, query, depth);
   }
 
   /** Runs a walk to its reply: executes forwards (and `next` hand-overs), CNAME chases and autopath searches. */

@@ -21,6 +21,8 @@ export interface EvalQuery {
   clientPort?: number;
   /** DNSSEC OK bit (view `do()`), default false. */
   do?: boolean;
+  /** Checking Disabled bit of the header, default false (the cache keeps such answers apart). */
+  cd?: boolean;
   /** EDNS buffer size (view `bufsize()`), default 512. */
   bufsize?: number;
   /** Message id (view `id()`), default 0. */
@@ -113,6 +115,7 @@ export interface Req {
   serverPort: number;
   serverIp: string;
   do: boolean;
+  cd: boolean;
   bufsize: number;
   id: number;
   opcode: number;

@@ -34,21 +34,23 @@ export const nodeViewProbesStep = defineStep({
           node,
           ...(facts?.zone ? { zone: facts.zone } : {}),
         };
+        const namespace = ctx.probeNamespace ?? pod.namespace;
+        const labels = { ...probePodLabels, 'dnswhy.io/role': 'node-view' };
         return runProbePod(ctx.access, {
           label: `node-view probe on ${node}`,
           what: `what ${node}'s own resolvers${plan.upstreams.length ? ' and the Corefile upstreams' : ''} answer for ${target.name} as seen from that node`,
           pod: {
             // The node's view does not depend on a namespace: the probe namespace when there is one.
-            namespace: ctx.probeNamespace ?? pod.namespace,
+            namespace,
             name,
-            labels: { ...probePodLabels, 'dnswhy.io/role': 'node-view' },
+            labels,
             ...probePodImage(ctx.probeImage),
             command: probeCommand(spec),
             nodeName: node,
             dnsPolicy: 'Default',
             activeDeadlineSeconds: Math.ceil(plan.deadlineMs / 1000) + 30,
           },
-          origin: () => ({ kind: 'node', name: node, ...(nodeIp ? { ip: nodeIp } : {}) }),
+          origin: () => ({ kind: 'node', name: node, ...(nodeIp ? { ip: nodeIp } : {}), probePod: { namespace, labels } }),
           timeoutMs: plan.deadlineMs,
           pullBudgetMs: ctx.timeouts.pullMs,
           ...(ctx.options.pollMs ? { pollMs: ctx.options.pollMs } : {}),

@@ -1,7 +1,7 @@
 /** "Diagnose again" (offered when a fix was refused because its target changed): a fresh /dns why. */
 import type { AllMiddlewareArgs, BlockAction, ButtonAction, SlackActionMiddlewareArgs } from '@slack/bolt';
 import type { SlackDeps } from '../../deps.js';
-import { startDiagnosis } from '../../flows/start-diagnosis.js';
+import { queueStart } from '../../flows/start-diagnosis.js';
 import { openProposalClick } from './click.js';
 
 /** The rediagnose listener. */
@@ -10,6 +10,6 @@ export function rediagnose(deps: SlackDeps) {
     const opened = await openProposalClick(deps, args);
     if (!opened) return;
     const { click, p } = opened;
-    await startDiagnosis(deps, { channel: click.channel, user: click.user, cluster: p.cluster, target: p.target, ...(click.slackRequest ? { slackRequest: click.slackRequest } : {}) });
+    await queueStart(deps, { channel: click.channel, user: click.user, cluster: p.cluster, target: p.target, ...(click.slackRequest ? { slackRequest: click.slackRequest } : {}) });
   };
 }

@@ -5,7 +5,7 @@ import type { AllMiddlewareArgs, SlackCommandMiddlewareArgs } from '@slack/bolt'
 import { renderClusters, renderHelp, renderUsageError } from '../../blocks/command-blocks.js';
 import type { SlackDeps } from '../../deps.js';
 import { parseDnsCommand } from '../../command/parse-dns-command.js';
-import { chooseCluster, startDiagnosis } from '../../flows/start-diagnosis.js';
+import { chooseCluster, queueStart } from '../../flows/start-diagnosis.js';
 import { schedule } from '../../flows/schedule-health.js';
 import { showHealthSchedules } from '../../flows/schedule-flow.js';
 import { renderNotice } from '../../blocks/apply-blocks.js';
@@ -54,7 +54,7 @@ export function dnsCommand(deps: SlackDeps) {
       await schedule(deps, parsed, command.channel_id, command.user_id);
       return;
     }
-    await startDiagnosis(deps, {
+    await queueStart(deps, {
       channel: command.channel_id,
       user: command.user_id,
       ...(command.trigger_id ? { slackRequest: command.trigger_id } : {}),

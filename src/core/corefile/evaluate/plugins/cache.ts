@@ -13,7 +13,7 @@ export function cachePlugin(directives: DirectiveNode[], ctx: BlockContext): Plu
   const d = directives[0]!;
   const cfg = parseCacheConfig(d, ctx);
   const serve = (req: Req, c: Parameters<PluginInstance['serve']>[1]): Outcome => {
-    const key = cacheKey(req.name, req.type, req.class, req.do);
+    const key = cacheKey(req.name, req.type, req.class, req.do, req.cd);
     const stale = cfg.staleMode === 'immediate' ? cfg.staleSeconds : 0;
     const hit = c.cacheGet?.(c.block, key, c.now, stale);
     const post = (res: Res, r: Req): Res => {
