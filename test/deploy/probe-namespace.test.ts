@@ -143,15 +143,20 @@ describe('with the base\'s cluster-wide probe-pod binding and a probe namespace 
 });
 
 describe('the worker\'s runtime told DNSWHY_PROBE_NAMESPACE (as serve passes it)', { timeout: 180_000 }, () => {
-  it('runs the node-view pods of a diagnosis and the health probes in the probe namespace', async () => {
+  it('checks the namespace at start, and runs the node-view pods of a diagnosis and the health probes there', async () => {
     const runtime = await openClusterRuntime({ name: 'lab', lab: seed, burst: { count: 10, concurrency: 5 }, probeNamespace: 'dnswhy-probes', labRbac: ['diagnose'] });
     try {
       const lab = runtime.lab!;
+      // At start the lab has no such namespace: the worker says so once, before any probe is refused.
+      expect(runtime.probeNamespaceStatus).toEqual({ name: 'dnswhy-probes', exists: false, detail: 'namespace dnswhy-probes does not exist: probe pods will be refused until it is created (the another-cluster-worker overlay creates it)' });
       const file = join(home, 'ns-runtime.json');
       writeFileSync(file, JSON.stringify({ apiVersion: 'v1', kind: 'Namespace', metadata: { name: 'dnswhy-probes' } }));
       await run('kubectl', ['--kubeconfig', lab.kubeconfigPath, 'apply', '-f', file], { encoding: 'utf8', env: { ...process.env, HOME: home } });
       await runtime.diagnose(target, () => undefined);
       await runtime.health();
+      const again = await openClusterRuntime({ name: 'lab', kubeconfig: lab.workerKubeconfigPath, probeNamespace: 'dnswhy-probes' });
+      expect(again.probeNamespaceStatus).toMatchObject({ exists: true, detail: 'probe pods run in namespace dnswhy-probes' });
+      await again.close();
       await lab.backend.idle();
       const created = lab.backend.audit.filter((a) => a.user === worker.name && a.verb === 'create' && a.resource === 'pods' && !a.subresource && a.allowed);
       const names = created.map((a) => `${a.namespace}/${a.name ?? ''}`);
