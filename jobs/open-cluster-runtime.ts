@@ -15,6 +15,7 @@ import { codedError } from '../src/core/errors.js';
 import { meterProbePods, type ProbePodOutcome } from './probe-pod-meter.js';
 import { diagnoseOnlyReason, patchRightsMissing } from './job-scope.js';
 import { resolveProbeImage, type ProbeImageConfig, type ResolvedProbeImage } from './probe-image.js';
+import { checkProbeNamespace, type ProbeNamespaceStatus } from './probe-namespace.js';
 
 export interface OpenRuntimeOptions {
   /** The name workers register under (DNSWHY_CLUSTER). */
@@ -41,7 +42,13 @@ export interface OpenRuntimeOptions {
 }
 
 /** A runtime plus, when it runs a lab, the lab itself (tests inspect it). */
-export type OpenedRuntime = ClusterRuntime & { lab?: OpenedCluster['lab']; /** What probe pods run, and where that came from. */ probe: ResolvedProbeImage };
+export type OpenedRuntime = ClusterRuntime & {
+  lab?: OpenedCluster['lab'];
+  /** What probe pods run, and where that came from. */
+  probe: ResolvedProbeImage;
+  /** DNSWHY_PROBE_NAMESPACE as found at start, when set. */
+  probeNamespaceStatus?: ProbeNamespaceStatus;
+};
 
 function describeApply(r: ApplyResult): Pick<ApplyOutcome, 'message' | 'reloadNote'> {
   const message = r.steps.map((s) => `${s.ok ? '✓' : '✗'} ${s.step}: ${s.detail}`).join('\n');
@@ -66,11 +73,13 @@ export async function openClusterRuntime(o: OpenRuntimeOptions): Promise<OpenedR
   const applyDisabled = o.diagnoseOnly ? diagnoseOnlyReason(o.name) : await patchRightsMissing(cluster.access, o.name);
   const probe = await resolveProbeImage(cluster.access, o.probe ?? {}, o.self);
   const probeNamespace = o.probeNamespace ? { probeNamespace: o.probeNamespace } : {};
+  const probeNamespaceStatus = o.probeNamespace ? await checkProbeNamespace(cluster.access, o.probeNamespace) : undefined;
   const applyOpts = { reloadTimeoutMs: o.reloadTimeoutMs ?? 90_000, ...(o.pollMs ? { pollMs: o.pollMs } : {}) };
   return {
     name: o.name,
     ...(cluster.lab ? { lab: cluster.lab } : {}),
     probe,
+    ...(probeNamespaceStatus ? { probeNamespaceStatus } : {}),
     ...(applyDisabled ? { applyDisabled } : {}),
     async diagnose(target, onProgress, hooks) {
       const report = await runDiagnosis(handle, target, { onProgress, probeImage: probe.probeImage, ...probeNamespace, ...(o.burst ? { burst: o.burst } : {}), ...(hooks?.onEarlyCauses ? { onEarlyCauses: hooks.onEarlyCauses } : {}) });

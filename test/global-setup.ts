@@ -24,6 +24,9 @@ const needed: Record<string, string> = {
   busybox: 'busybox',
   'musl-gcc': 'musl-tools',
   lsns: 'util-linux',
+  // `dnswhy completion zsh|fish` is run by the real shells.
+  zsh: 'zsh',
+  fish: 'fish',
 };
 
 function has(bin: string): boolean {

@@ -15,6 +15,7 @@ import { AddressMap } from './net/address-map.js';
 import type { LabDnsPort } from './pods/lab-dns-port.js';
 import { defaultProbeRunner, type ProbeRunner } from './pods/probe-runner.js';
 import { loadScenarioFile, type Scenario } from './scenario/load-scenario.js';
+import { ScenarioError } from './scenario/scenario-error.js';
 import type { RbacDenial } from './scenario/schema.js';
 import { LabState } from './state/lab-state.js';
 import { selfSignedCert } from './apiserver/self-signed.js';
@@ -78,6 +79,8 @@ export interface Lab {
   workerNetwork: NetworkPosition;
   /** loopback or netns (docs/netns-lab.md). */
   backendName: 'loopback' | 'netns';
+  /** What the backend says at start-up about how it carries the scenario (netns: delay, conntrack fills). */
+  notes: readonly string[];
   /** The DNS world, or undefined when started with `dns: false`. */
   dns: LabDnsPort | undefined;
   state: LabState;
@@ -98,6 +101,11 @@ const stopGraceMs = 500;
 export async function startLab(scenarioOrPath: Scenario | string, opts: StartLabOptions = {}): Promise<Lab> {
   const scenario = typeof scenarioOrPath === 'string' ? loadScenarioFile(scenarioOrPath) : scenarioOrPath;
   const kernel = (opts.backend ?? (process.env.DNSWHY_LAB_BACKEND === 'netns' ? 'netns' : 'loopback')) === 'netns' ? (await import('./netns/netns-lab.js')).netnsLabParts() : undefined;
+  if (!kernel) {
+    // A full conntrack table is the kernel's: the loopback lab has none to fill, and must not pretend.
+    const full = scenario.nodes.flatMap((n, i) => (n.conntrackFull ? [{ path: `nodes[${i}].conntrackFull`, message: 'a full conntrack table needs the kernel: run this scenario with --backend netns (docs/netns-lab.md)' }] : []));
+    if (full.length) throw new ScenarioError(typeof scenarioOrPath === 'string' ? scenarioOrPath : scenario.name, full);
+  }
   const network = kernel?.map ?? new AddressMap(opts.secondOctet);
   const workerNetwork: NetworkPosition = kernel?.workerNetwork ?? network;
   const state = new LabState(scenario);
@@ -154,6 +162,7 @@ export async function startLab(scenarioOrPath: Scenario | string, opts: StartLab
     network,
     workerNetwork,
     backendName: kernel ? 'netns' : 'loopback',
+    notes: kernel?.notes ?? [],
     dns: dns.value,
     state,
     backend,

@@ -60,3 +60,19 @@ describe('dnswhy exit codes', () => {
     expect(err).toMatch(/mos-model-6c9f7b5d8-x2k4p/);
   });
 });
+
+describe('the exit codes as documented', () => {
+  it('the README table and --help list the same codes as the code uses, each with its meaning', async () => {
+    const { exitCodes, exitCodeHelp } = await import('../../src/cli/exit-codes.js');
+    const readme = (await import('node:fs')).readFileSync(join(root, 'README.md'), 'utf8');
+    const table = [...readme.matchAll(/^\| ([0-9]) \| (.+) \|$/gm)].map((m) => [Number(m[1]), m[2]!] as const);
+    const codes = Object.values(exitCodes).sort();
+    expect(table.map(([c]) => c)).toEqual(codes);
+    expect([...exitCodeHelp.matchAll(/^ {2}([0-9]) {2}/gm)].map((m) => Number(m[1]))).toEqual(codes);
+    const meaning = Object.fromEntries(table);
+    expect(meaning[1]).toMatch(/finding/);
+    expect(meaning[2]).toMatch(/usage/);
+    expect(meaning[3]).toMatch(/unreachable.*refuses|refuses.*unreachable/);
+    expect(meaning[3]).toMatch(/does not exist/);
+  });
+});

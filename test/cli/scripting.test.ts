@@ -17,6 +17,7 @@ import { buildProgram, main } from '../../src/cli/main.js';
 import { setNoColorFlag, useColor } from '../../src/cli/color.js';
 import { splitGlobalOptions } from '../../src/cli/global-options.js';
 import { freePort } from '../helpers/redis-server.js';
+import { startLab } from '../../src/lab/lab.js';
 
 const root = join(import.meta.dirname, '..', '..');
 /** Every command, by its path of sub-command names ([] is the root). */
@@ -60,6 +61,19 @@ describe('exit codes per command', { timeout: 120_000 }, () => {
     expect(await main(['why', 'mos/web', 'api.example.com', '--kubeconfig', unreachable])).toBe(3);
     expect(err).toMatch(/dnswhy why: .*ECONNREFUSED/);
     expect(await main(['why', 'mos/web'])).toBe(2);
+  });
+
+  it('why and health: 3 when the cluster refuses (the worker\'s token with no role bound: forbidden), naming the permission', async () => {
+    const lab = await startLab(seed000, { dns: false, rbac: [] });
+    try {
+      expect(await main(['why', 'mos/mos-model-6c9f7b5d8-x2k4p', 's3.cloud-b.example', '--kubeconfig', lab.workerKubeconfigPath])).toBe(3);
+      expect(err).toMatch(/^dnswhy why: get pods mos-model-6c9f7b5d8-x2k4p in namespace mos: .* is forbidden: .* cannot get resource "pods"/);
+      err = '';
+      expect(await main(['health', '--kubeconfig', lab.workerKubeconfigPath, '--burst', '0'])).toBe(3);
+      expect(err).toMatch(/^dnswhy health: .*is forbidden: User "system:serviceaccount:dnswhy:dnswhy-worker" cannot/);
+    } finally {
+      await lab.stop();
+    }
   });
 
   it('health: 1 degraded (seed 000), 3 unreachable, 2 usage', async () => {
@@ -226,5 +240,31 @@ describe('dnswhy completion', () => {
     expect(out).toContain("complete -c dnswhy -n '__fish_seen_subcommand_from corefile; and not __fish_seen_subcommand_from check fmt explain' -f -a 'check fmt explain'");
     expect(out).toContain("complete -c dnswhy -n '__fish_seen_subcommand_from why' -l output");
     expect(await main(['completion', 'tcsh'])).toBe(2);
+  });
+
+  it('a real zsh completes through its bashcompinit as compsys calls it (compgen -F; zsh then matches the prefix; compdef registration a no-op)', async () => {
+    await main(['completion', 'zsh']);
+    const file = join(dir, 'dnswhy.zsh');
+    writeFileSync(file, out);
+    // compsys hands _bash_complete `words` (from 1) and CURRENT; bashcompinit derives COMP_WORDS and COMP_CWORD from them.
+    // Only compdef, compsys' registration of the function, is a no-op here: loading all of compinit takes
+    // seconds and registers nothing a non-interactive shell uses; bashcompinit and its compgen are zsh's own.
+    const driver = 'compdef() { :; }\nsource "$1"; shift\nwords=("$@"); CURRENT=$#\nCOMP_WORDS=("${words[@]}"); (( COMP_CWORD = CURRENT - 1 ))\ncompgen -F _dnswhy_complete -- "${words[CURRENT]}"\n';
+    const candidates = (...words: string[]) => execFileSync('zsh', ['-f', '-c', driver, 'zsh', file, ...words], { encoding: 'utf8' }).split('\n').filter(Boolean);
+    expect(candidates('dnswhy', 'corefile', '')).toEqual(['check', 'fmt', 'explain']);
+    expect(candidates('dnswhy', 'why', '--ou')).toContain('--output');
+    expect(candidates('dnswhy', 'why', '--ou')).not.toContain('--coredns-version');
+    expect(candidates('kubectl-dnswhy', 'lab', '')).toEqual(['test', 'generate']);
+  });
+
+  it('a real fish completes sub-commands, nested sub-commands and options (complete -C)', async () => {
+    await main(['completion', 'fish']);
+    const file = join(dir, 'dnswhy.fish');
+    writeFileSync(file, out);
+    const complete = (line: string) => execFileSync('fish', ['--no-config', '-c', `source ${file}; complete -C '${line}'`], { encoding: 'utf8' }).split('\n').filter(Boolean).map((l) => l.split('\t')[0]);
+    expect(complete('dnswhy co').sort()).toEqual(['completion', 'corefile']);
+    expect(complete('dnswhy corefile ').sort()).toEqual(['check', 'explain', 'fmt']);
+    expect(complete('dnswhy why --ou')).toEqual(['--output']);
+    expect(complete('kubectl-dnswhy lab ').sort()).toEqual(['generate', 'test']);
   });
 });

@@ -8,7 +8,7 @@
  * cluster-wide probe-pod binding instead, the twin stays in the pod's namespace.
  */
 import { execFile } from 'node:child_process';
-import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { promisify } from 'node:util';
@@ -42,22 +42,28 @@ async function diagnoseWith(lab: Lab, probeNamespace: string): Promise<{ report:
 }
 
 const twinOrigins = (report: Report) =>
-  report.evidence.flatMap((e) => (e.from.kind === 'probe-pod' && e.from.twinOf === target.pod ? [e.from] : [])).filter((f, i, all) => all.findIndex((g) => g.name === f.name) === i);
+  report.evidence.flatMap((e) => (e.from.kind === 'probe-pod' && e.from.twinOf === `${report.pod.namespace}/${report.pod.name}` ? [e.from] : [])).filter((f, i, all) => all.findIndex((g) => g.name === f.name) === i);
+
+/** A lab of the scenario with exactly the RBAC the rendered overlay grants (kubectl apply), and the overlay's probe namespace. */
+async function overlayLab(scenario: string): Promise<{ lab: Lab; probeNamespace: string }> {
+  const { stdout } = await run('kubectl', ['kustomize', join(root, 'deploy', 'overlays', 'another-cluster-worker')], { encoding: 'utf8' });
+  const objects = parseAllDocuments(stdout).map((d) => d.toJSON() as Obj);
+  const env = objects.find((o) => o.kind === 'Deployment' && o.metadata.name === 'dnswhy-worker')!.spec!.template!.spec.containers.find((c) => c.name === 'worker')!.env ?? [];
+  const probeNamespace = env.find((e) => e.name === 'DNSWHY_PROBE_NAMESPACE')!.value!;
+  // No shipped roles: exactly what the overlay grants.
+  const lab = await startLab(scenario, { rbac: [] });
+  const file = join(home, `rbac-${Date.now()}.yaml`);
+  writeFileSync(file, objects.filter((o) => rbacKinds.has(o.kind)).map((o) => stringify(o)).join('---\n'));
+  await run('kubectl', ['--kubeconfig', lab.kubeconfigPath, 'apply', '-f', file], { encoding: 'utf8', env: { ...process.env, HOME: home } });
+  return { lab, probeNamespace };
+}
 
 describe('the another-cluster-worker overlay\'s RBAC applied to the lab, a diagnosis with its probe namespace', { timeout: 180_000 }, () => {
   let lab: Lab;
   let probeNamespace: string;
   let result: Awaited<ReturnType<typeof diagnoseWith>>;
   beforeAll(async () => {
-    const { stdout } = await run('kubectl', ['kustomize', join(root, 'deploy', 'overlays', 'another-cluster-worker')], { encoding: 'utf8' });
-    const objects = parseAllDocuments(stdout).map((d) => d.toJSON() as Obj);
-    const env = objects.find((o) => o.kind === 'Deployment' && o.metadata.name === 'dnswhy-worker')!.spec!.template!.spec.containers.find((c) => c.name === 'worker')!.env ?? [];
-    probeNamespace = env.find((e) => e.name === 'DNSWHY_PROBE_NAMESPACE')!.value!;
-    // No shipped roles: exactly what the overlay grants.
-    lab = await startLab(seed, { rbac: [] });
-    const file = join(home, 'rbac.yaml');
-    writeFileSync(file, objects.filter((o) => rbacKinds.has(o.kind)).map((o) => stringify(o)).join('---\n'));
-    await run('kubectl', ['--kubeconfig', lab.kubeconfigPath, 'apply', '-f', file], { encoding: 'utf8', env: { ...process.env, HOME: home } });
+    ({ lab, probeNamespace } = await overlayLab(seed));
     result = await diagnoseWith(lab, probeNamespace);
   }, 180_000);
   afterAll(async () => lab?.stop());
@@ -84,6 +90,37 @@ describe('the another-cluster-worker overlay\'s RBAC applied to the lab, a diagn
   });
 });
 
+describe('CoreDNS admits DNS only from the pod\'s namespace (an ingress policy by namespace label), under the overlay\'s RBAC', { timeout: 180_000 }, () => {
+  it('runs no twin in the probe namespace (it would be judged as a pod of that namespace), blames nothing, and says why', async () => {
+    // The control case (CoreDNS ingress open to every namespace), narrowed to the pod's namespace.
+    const text = readFileSync(join(root, 'scenarios', 'cases', 'control-ingress-policy-on-coredns.yaml'), 'utf8');
+    const narrowed = text.replace('- from: [{ namespaceSelector: {} }]', '- from: [{ namespaceSelector: { matchLabels: { kubernetes.io/metadata.name: media } } }]').replace('name: dns-from-everywhere', 'name: dns-from-media');
+    expect(narrowed).toContain('dns-from-media');
+    expect(narrowed).toContain('kubernetes.io/metadata.name: media');
+    const file = join(home, 'ingress-by-namespace.yaml');
+    writeFileSync(file, narrowed);
+    const { lab, probeNamespace } = await overlayLab(file);
+    try {
+      const access = KubeClusterAccess.fromKubeconfig(lab.workerKubeconfigPath);
+      const report = await runDiagnosis({ access, network: lab.network, name: 'lab' }, { pod: 'media/transcoder-84c6d9f7b5-gt6vn', name: 'assets.media.svc.cluster.local', port: 8000 }, { burst: { count: 10, concurrency: 5 }, probeNamespace });
+      await lab.backend.idle();
+      const creates = lab.backend.audit.filter((a) => a.user === worker.name && a.verb === 'create' && a.resource === 'pods' && !a.subresource);
+      expect(creates.filter((c) => !c.allowed).map((c) => c.namespace)).toEqual(['media']);
+      expect(creates.filter((c) => c.allowed).length).toBeGreaterThan(0);
+      expect(twinOrigins(report)).toEqual([]);
+      const why = report.evidence.find((e) => e.kind === 'probe-error' && e.probe === 'twin probe pod');
+      expect(why && why.kind === 'probe-error' ? why.reason : '').toBe(
+        'the worker may not create pods in namespace media, and NetworkPolicies dns-from-media in kube-system admit DNS clients by namespace, so a twin in dnswhy-probes would not be let in or kept out as media/transcoder-84c6d9f7b5-gt6vn is',
+      );
+      // The worker's own queries time out (CoreDNS does not admit dnswhy's namespace): that is no cause of the pod's.
+      expect(report.findings.filter((f) => f.severity !== 'info').map((f) => f.checkId)).toEqual([]);
+      expect(report.verdict).toBe('inconclusive');
+    } finally {
+      await lab.stop();
+    }
+  });
+});
+
 describe('with the base\'s cluster-wide probe-pod binding and a probe namespace set', { timeout: 180_000 }, () => {
   it('runs the twin in the pod\'s own namespace and the node-view pods in the probe namespace, with no note', async () => {
     const lab = await startLab(seed, { rbac: ['diagnose'] });
@@ -106,15 +143,20 @@ describe('with the base\'s cluster-wide probe-pod binding and a probe namespace 
 });
 
 describe('the worker\'s runtime told DNSWHY_PROBE_NAMESPACE (as serve passes it)', { timeout: 180_000 }, () => {
-  it('runs the node-view pods of a diagnosis and the health probes in the probe namespace', async () => {
+  it('checks the namespace at start, and runs the node-view pods of a diagnosis and the health probes there', async () => {
     const runtime = await openClusterRuntime({ name: 'lab', lab: seed, burst: { count: 10, concurrency: 5 }, probeNamespace: 'dnswhy-probes', labRbac: ['diagnose'] });
     try {
       const lab = runtime.lab!;
+      // At start the lab has no such namespace: the worker says so once, before any probe is refused.
+      expect(runtime.probeNamespaceStatus).toEqual({ name: 'dnswhy-probes', exists: false, detail: 'namespace dnswhy-probes does not exist: probe pods will be refused until it is created (the another-cluster-worker overlay creates it)' });
       const file = join(home, 'ns-runtime.json');
       writeFileSync(file, JSON.stringify({ apiVersion: 'v1', kind: 'Namespace', metadata: { name: 'dnswhy-probes' } }));
       await run('kubectl', ['--kubeconfig', lab.kubeconfigPath, 'apply', '-f', file], { encoding: 'utf8', env: { ...process.env, HOME: home } });
       await runtime.diagnose(target, () => undefined);
       await runtime.health();
+      const again = await openClusterRuntime({ name: 'lab', kubeconfig: lab.workerKubeconfigPath, probeNamespace: 'dnswhy-probes' });
+      expect(again.probeNamespaceStatus).toMatchObject({ exists: true, detail: 'probe pods run in namespace dnswhy-probes' });
+      await again.close();
       await lab.backend.idle();
       const created = lab.backend.audit.filter((a) => a.user === worker.name && a.verb === 'create' && a.resource === 'pods' && !a.subresource && a.allowed);
       const names = created.map((a) => `${a.namespace}/${a.name ?? ''}`);

@@ -48,9 +48,11 @@ describe('dnswhy serve (process)', { timeout: 120_000 }, () => {
   it('serves the lab through the emulator, then stops on SIGTERM', async () => {
     slack = await startSlackEmulator();
     const port = await freePort();
-    const s = serve({ SLACK_BOT_TOKEN: 'xoxb-emulator', SLACK_SIGNING_SECRET: secret, SLACK_API_URL: slack.apiUrl, PORT: String(port), DNSWHY_OPS_PORT: '0', DNSWHY_OPS_HOST: '127.0.0.1', DNSWHY_LAB: join(root, 'scenarios', '000-hybrid-cloud-split-horizon.yaml'), DNSWHY_APPROVERS: 'U0APPROVER' });
+    const s = serve({ SLACK_BOT_TOKEN: 'xoxb-emulator', SLACK_SIGNING_SECRET: secret, SLACK_API_URL: slack.apiUrl, PORT: String(port), DNSWHY_OPS_PORT: '0', DNSWHY_OPS_HOST: '127.0.0.1', DNSWHY_LAB: join(root, 'scenarios', '000-hybrid-cloud-split-horizon.yaml'), DNSWHY_APPROVERS: 'U0APPROVER', DNSWHY_PROBE_NAMESPACE: 'kube-system' });
     running = s.child;
     await slack.waitFor('serve ready', () => s.output().includes('listening on'), 60_000);
+    // The worker read DNSWHY_PROBE_NAMESPACE and found it (node-view probe pods run there; the twin in mos, where it may create pods).
+    expect(s.output()).toContain('probe pods run in namespace kube-system');
     expect(s.output()).toMatch(/REDIS_URL is not set: started a local redis-server at redis:\/\/127\.0\.0\.1:(\d+)/);
     const redisPort = Number(/redis:\/\/127\.0\.0\.1:(\d+)/.exec(s.output())![1]);
     const res = await sendSigned(`http://127.0.0.1:${port}/slack/events`, secret, slashCommandBody({ text: 'why mos/mos-model-6c9f7b5d8-x2k4p s3.cloud-b.example', user: 'U0ASKER', channel: 'C0SERVE' }));

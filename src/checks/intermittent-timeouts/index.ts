@@ -74,7 +74,10 @@ function conntrackText(f: Facts): { text: string; refs: string[] } {
   }
   const parts = ct.map((c) => `${c.node}: insert_failed=${c.insertFailed}${c.drop !== undefined ? `, drop=${c.drop}` : ''}${c.count !== undefined && c.max !== undefined ? `, ${c.count}/${c.max} entries` : ''}`);
   const racy = ct.some((c) => c.insertFailed > 0);
-  return { text: ` Conntrack on ${parts.join('; ')}${racy ? ' — insert_failed above zero is the SNAT/DNAT race.' : '.'}`, refs: ct.map((c) => c.id) };
+  // A table at its limit drops new flows (each lookup on a new socket is one), counted in drop.
+  const full = ct.filter((c) => c.count !== undefined && c.max !== undefined && c.max > 0 && c.count >= c.max).map((c) => c.node);
+  const fullText = full.length ? ` The conntrack table of ${full.join(' and ')} is full: the kernel drops new flows through it unless it can evict one, and counts the drops in drop.` : '';
+  return { text: ` Conntrack on ${parts.join('; ')}${racy ? ' — insert_failed above zero is the SNAT/DNAT race.' : '.'}${fullText}`, refs: ct.map((c) => c.id) };
 }
 
 /** intermittent-timeouts implements Check: burst loss through the Service vs. direct to the endpoints. */

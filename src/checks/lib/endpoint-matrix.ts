@@ -35,8 +35,12 @@ function outcomeText(qs: DnsQueryEvidence[]): string {
 
 /** One row per CoreDNS endpoint (from the endpoints evidence, plus any endpoint queried that it lacks). */
 export function endpointMatrix(f: Facts): { rows: EndpointRow[] } {
-  const qs = f.queries.filter((q) => q.resolver.role === 'coredns-endpoint');
-  const own = f.purposeQueries.filter((q) => q.resolver.role === 'coredns-endpoint' && q.purpose === 'self-answered');
+  // The worker's own queries (asked when no probe ran from the pod's position) come from the worker's
+  // namespace and node: a reply shows the endpoint serves, but a timeout may be a NetworkPolicy or a
+  // firewall that treats the worker otherwise than the pod, so it cannot say "unreachable from this pod".
+  const fromPod = (q: DnsQueryEvidence) => q.resolver.role === 'coredns-endpoint' && (q.from.kind !== 'worker' || q.outcome === 'answer');
+  const qs = f.queries.filter(fromPod);
+  const own = f.purposeQueries.filter((q) => fromPod(q) && q.purpose === 'self-answered');
   const known = new Map<string, { ip: string; pod?: string; node?: string; zone?: string; ready: boolean }>();
   for (const e of f.endpoints?.endpoints ?? []) known.set(e.ip, { ip: e.ip, ...(e.pod ? { pod: e.pod } : {}), ...(e.node ? { node: e.node } : {}), ...(e.zone ? { zone: e.zone } : {}), ready: e.ready });
   for (const p of f.corednsPods) if (!known.has(p.ip)) known.set(p.ip, { ip: p.ip, pod: p.name, node: p.node, ...(p.zone ? { zone: p.zone } : {}), ready: p.ready });

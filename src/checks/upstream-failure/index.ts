@@ -12,6 +12,7 @@ import { refs } from '../lib/references.js';
 import { policiesDenyingDnsTo } from '../lib/network-policy.js';
 import { corednsUpstreams } from '../lib/upstreams.js';
 import { zoneForwarders } from '../lib/zone-forwarders.js';
+import { shadowedForwards } from './shadowed-forward.js';
 
 const id = 'upstream-failure';
 
@@ -80,7 +81,11 @@ export const upstreamFailure = defineCheck({
     ].filter(Boolean).join('; ');
     const who = viaCoredns ? `The upstreams CoreDNS forwards ${f.queryName} to` : `The node resolvers ${f.pod.namespace}/${f.pod.name} uses (dnsPolicy Default)`;
     const all = goodResolvers.length === 0;
-    const explanation = `${who}, asked one by one: ${views.map(viewText).join('; ')}. ${all ? 'None of them answers, so the name cannot resolve' : `${listText(badResolvers)} fail${badResolvers.length === 1 ? 's' : ''} while ${listText(goodResolvers)} answer${goodResolvers.length === 1 ? 's' : ''}: the queries sent to the failing ones fail or wait for a retry`}.${metricText ? ` ${metricText}.` : ''}`;
+    const shadowed = viaCoredns ? shadowedForwards(f) : [];
+    const shadowText = shadowed.length > 0
+      ? ` ${listText(shadowed)} never sees ${f.queryName}: forward stanzas are chained in Corefile order and the first one whose zone covers the name serves it, so a later forward (an imported override) cannot replace it.`
+      : '';
+    const explanation = `${who}, asked one by one: ${views.map(viewText).join('; ')}. ${all ? 'None of them answers, so the name cannot resolve' : `${listText(badResolvers)} fail${badResolvers.length === 1 ? 's' : ''} while ${listText(goodResolvers)} answer${goodResolvers.length === 1 ? 's' : ''}: the queries sent to the failing ones fail or wait for a retry`}.${metricText ? ` ${metricText}.` : ''}${shadowText}`;
     return [
       makeFinding(id, meta, all ? 'all-upstreams-fail' : 'some-upstreams-fail', {
         explanation,
@@ -94,6 +99,9 @@ export const upstreamFailure = defineCheck({
             steps: [
               `Check ${listText(badResolvers)} from the node: reachability on UDP/TCP 53, rate limits, and whether it serves ${f.queryName}'s zone (REFUSED means it will not recurse for this client).`,
               all ? 'Add a working resolver to the node\'s resolv.conf or to the Corefile\'s forward list.' : 'Remove the failing resolvers from the list CoreDNS forwards to (node resolv.conf or the forward line), or set forward\'s health_check so failing ones are skipped quickly.',
+              ...(shadowed.length > 0
+                ? ['A second forward for the same zone later in the block does not take over: change the first one, or the resolv.conf it reads (kubelet resolvConf; on k3s the --resolv-conf flag), and remove the shadowed one.']
+                : []),
             ],
           },
         ],

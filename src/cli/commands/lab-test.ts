@@ -9,7 +9,7 @@ import { exitCodes } from '../exit-codes.js';
 import { useColor } from '../color.js';
 import { addExamples } from '../help.js';
 import { intOption } from '../option-parsers.js';
-import { backendOption, enterBackend, type LabBackendName } from '../lab-backend-option.js';
+import { backendOf, backendOption, enterBackend, type LabBackendName } from '../lab-backend-option.js';
 
 export function labTestCommand(): Command {
   const cmd = new Command('test')
@@ -18,8 +18,8 @@ export function labTestCommand(): Command {
     .option('--json', 'print {"scenarios":[...]} as JSON')
     .option('--burst <count>', 'burst probe size', intOption('--burst', 1), 200)
     .addOption(backendOption())
-    .action(async (files: string[], opts: { json?: boolean; burst: number; backend?: LabBackendName }) => {
-      if (await enterBackend(opts.backend)) return;
+    .action(async (files: string[], opts: { json?: boolean; burst: number; backend?: LabBackendName }, self: Command) => {
+      if (await enterBackend(backendOf(self))) return;
       const { testScenarioFile } = await import('../../lab/expectations/lab-expectations.js');
       const color = useColor(process.stdout) && !opts.json;
       const results: ScenarioOutcome[] = [];

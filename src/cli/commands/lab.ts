@@ -54,6 +54,7 @@ export async function runLab(
   io.out(`export KUBECONFIG=${lab.kubeconfigPath}`);
   io.out(`# lab "${s.name}" (seed ${s.seed}): API ${lab.apiUrl}`);
   io.out(`# ${s.nodes.length} nodes, ${s.pods.length} pods, ${s.coredns.pods.length} CoreDNS replicas, DNS Service ${s.cluster.dnsService.ip}, ${s.resolvers.length} resolvers${lab.dns ? '' : ' (DNS not running: --no-dns)'}`);
+  for (const note of lab.notes) io.out(`# ${lab.backendName}: ${note}`);
   io.out('# try: kubectl get pods -A -o wide; stop with Ctrl-C');
   await stopped;
   await lab.stop();

@@ -88,6 +88,8 @@ export async function startServe(role: ServeRole, env: Record<string, string | u
         ...(config.self ? { self: config.self } : {}),
         onProbePod: (outcome) => metrics.probePods.inc({ cluster: config.cluster, outcome }),
       });
+      const pns = runtime.probeNamespaceStatus;
+      if (pns) (pns.exists === false ? log.warn.bind(log) : log.info.bind(log))({ namespace: pns.name, exists: pns.exists ?? 'unknown' }, pns.detail);
       log.info({ namespace: config.probeNamespace ?? "the diagnosed pod's", image: runtime.probe.probeImage.image, pullPolicy: runtime.probe.probeImage.pullPolicy ?? 'kubelet default', pullSecrets: runtime.probe.probeImage.pullSecrets ?? [], from: runtime.probe.source }, 'probe image');
       worker = await startClusterWorker({ connection, redis, queues, runtime, cluster: config.cluster, concurrency: config.workerConcurrency, maxRunning: config.clusterMaxRunning, log, readiness, metrics });
       say(`worker for cluster "${config.cluster}"${config.lab ? ` (lab ${config.lab})` : ''} consuming dnswhy-cluster-${config.cluster}`);

@@ -17,6 +17,8 @@ export class KubeProxy {
   private dnsReady: string[] = [];
   private chain: Promise<void> = Promise.resolve();
   private readonly listening = new Map<string, net.Server>();
+  /** The table text last loaded in each namespace. */
+  private readonly loaded = new Map<string, string>();
   private readonly rules;
 
   constructor(
@@ -71,9 +73,17 @@ export class KubeProxy {
     const services = this.servicePorts(state);
     const cluster = clusterAddresses(this.scenario, services.map((s) => s.ip));
     const policies = this.policyView();
-    const loads = this.scenario.nodes.map((n) => this.nsl.exec(this.nsl.nodeNs(n.name)!, 'nft -f -', ruleset({ kind: 'node', ip: n.ip }, cluster, services, this.rules, policyChains(policies, n.ip))));
-    loads.push(this.nsl.exec(this.nsl.names.outside, 'nft -f -', ruleset({ kind: 'outside' }, cluster, [], this.rules)));
-    await Promise.all(loads);
+    const tables = this.scenario.nodes.map((n) => ({ ns: this.nsl.nodeNs(n.name)!, text: ruleset({ kind: 'node', ip: n.ip }, cluster, services, this.rules, policyChains(policies, n.ip)) }));
+    tables.push({ ns: this.nsl.names.outside, text: ruleset({ kind: 'outside' }, cluster, [], this.rules) });
+    // Only what changed is loaded again: update() runs before every probe and exec.
+    await Promise.all(
+      tables
+        .filter((t) => this.loaded.get(t.ns) !== t.text)
+        .map(async (t) => {
+          await this.nsl.exec(t.ns, 'nft -f -', t.text);
+          this.loaded.set(t.ns, t.text);
+        }),
+    );
     await this.listenOnEndpoints(services);
   }
 

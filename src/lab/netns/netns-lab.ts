@@ -22,6 +22,8 @@ import { LabNamespaces } from './lab-namespaces.js';
 import { buildMuslGetent, execWithFiles, runRealTool, writePodFiles } from './pod-exec.js';
 import { assertInsideWrapper, wrapperRunDir } from './wrapper.js';
 import { probeProgram } from './probe-program.js';
+import { fillConntrack, fillNote } from './conntrack-fill.js';
+import { delayNote, kernelHasNetem } from './delay-note.js';
 
 /** The outside world's addresses: resolvers and hosts that are not cluster addresses. */
 function outsideIps(s: Scenario): string[] {
@@ -37,6 +39,8 @@ export interface NetnsLabParts {
   workerNetwork: NetworkPosition;
   /** Closes what the parts opened outside the DNS world (the worker's sink). */
   stop(): Promise<void>;
+  /** What the backend did differently from the scenario's letter, for the start-up output (filled once the DNS side started). */
+  notes: string[];
 }
 
 /**
@@ -61,6 +65,8 @@ function outsideWorker(): { position: NetworkPosition; stop(): Promise<void> } {
 export function netnsLabParts(): NetnsLabParts {
   assertInsideWrapper();
   let nsl: LabNamespaces | undefined;
+  const notes: string[] = [];
+  let proxyRef: KubeProxy | undefined;
   let topo: ReturnType<typeof topologyOf> | undefined;
   const runDir = join(wrapperRunDir(), `lab-${process.hrtime.bigint()}`);
   mkdirSync(runDir, { recursive: true });
@@ -90,7 +96,7 @@ export function netnsLabParts(): NetnsLabParts {
       // Agents start in parallel (each is a node process): the namespaces that serve or send at once.
       await Promise.all([lab.names.outside, ...scenario.nodes.map((n) => lab.nodeNs(n.name)!), ...replicaNs].map((ns) => lab.agent(ns)));
       const muslGetent = await buildMuslGetent(runDir);
-      const proxy = new KubeProxy(scenario, lab, cluster, (ip) => topo!.nodeOfPodIp(ip)?.name, (opts as { policyView?: () => PolicyView }).policyView);
+      const proxy = (proxyRef = new KubeProxy(scenario, lab, cluster, (ip) => topo!.nodeOfPodIp(ip)?.name, (opts as { policyView?: () => PolicyView }).policyView));
       const kernel: KernelWorld = {
         sockets: {
           udp: async (ip, port) => (await lab.agent(await nsFor(ip))).udp(ip, port),
@@ -101,10 +107,16 @@ export function netnsLabParts(): NetnsLabParts {
         runTool: async (pod: TopologyPod, argv: string[], libc): Promise<ExecResult> => {
           const files = opts.podFiles(pod.namespace, pod.name);
           if (!files) return { stdout: '', stderr: `pod ${pod.namespace}/${pod.name} has no files\n`, exitCode: 1 };
-          return runRealTool(await nsFor(pod.ip), writePodFiles(runDir, pod.ip, files), argv, libc, muslGetent);
+          const ns = await nsFor(pod.ip);
+          // The pod's IP may be new to the policy chains (they allow and deny by pod IP).
+          await proxy.update();
+          return runRealTool(ns, writePodFiles(runDir, pod.ip, files), argv, libc, muslGetent);
         },
       };
       await proxy.update();
+      for (const n of scenario.nodes) if (n.conntrackFull) notes.push(fillNote(await fillConntrack(lab, n.name, n.conntrackFull.evictable, scenario.seed, runDir)));
+      const delay = delayNote(scenario, kernelHasNetem());
+      if (delay) notes.push(delay);
       const world = await startDnsWorld(scenario, map, cluster, { ...(opts as Parameters<typeof startDnsWorld>[3]), kernel });
       const stop = world.stop.bind(world);
       world.stop = async () => {
@@ -122,9 +134,11 @@ export function netnsLabParts(): NetnsLabParts {
 
   const probeRunner: ProbeRunner = async (argv, rt) => {
     const ns = await nsFor(rt.podIp);
+    // A probe pod is new: the policy chains select and allow pods by IP, so they must know it first.
+    await proxyRef?.update();
     const paths = writePodFiles(runDir, rt.podIp, { resolvConf: rt.resolvConf, hosts: rt.hosts });
     return execWithFiles(ns, paths, [process.execPath, ...(await probeProgram()), ...argv.slice(1)]);
   };
   const worker = outsideWorker();
-  return { map, dns, probeRunner, workerNetwork: worker.position, stop: worker.stop };
+  return { map, dns, probeRunner, workerNetwork: worker.position, stop: worker.stop, notes };
 }

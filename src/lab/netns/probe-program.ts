@@ -4,7 +4,8 @@
  * a development dependency) into node_modules/.cache, because compiling the TypeScript again in
  * every probe process costs seconds of CPU each. Falls back to bin/dnswhy.js (tsx) without esbuild.
  */
-import { existsSync, mkdirSync, readdirSync, rmSync, statSync, writeFileSync } from 'node:fs';
+import { createHash } from 'node:crypto';
+import { existsSync, mkdirSync, readdirSync, renameSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 
@@ -32,10 +33,13 @@ export function probeProgram(): Promise<string[]> {
       const esbuild = await import('esbuild');
       const dir = join(root, 'node_modules/.cache/dnswhy-netns');
       mkdirSync(dir, { recursive: true });
-      // Named by the sources' newest change: labs reuse it until a source changes; older ones go.
-      const name = `cli-${Math.round(Math.max(...sources.map(newest)))}`;
+      // Named by the checkout and its sources' newest change: labs reuse it until a source changes,
+      // and older ones of this checkout go. Other checkouts' bundles stay: worktrees may share one
+      // node_modules, and a lab of another checkout may be running from its bundle right now.
+      const checkout = `cli-${createHash('sha256').update(root).digest('hex').slice(0, 8)}-`;
+      const name = `${checkout}${Math.round(Math.max(...sources.map(newest)))}`;
       const out = join(dir, name, 'probe.js');
-      for (const old of readdirSync(dir)) if (old !== name && old.startsWith('cli-')) rmSync(join(dir, old), { recursive: true, force: true });
+      for (const old of readdirSync(dir)) if (old !== name && old.startsWith(checkout)) rmSync(join(dir, old), { recursive: true, force: true });
       if (existsSync(out)) return [out];
       mkdirSync(join(dir, name), { recursive: true });
       writeFileSync(join(dir, name, 'package.json'), '{"type":"module"}\n');
@@ -46,7 +50,10 @@ export function probeProgram(): Promise<string[]> {
         "if (args[0] === 'probe') args.shift();",
         "await probeCommand().parseAsync(args, { from: 'user' });",
       ].join('\n');
-      await esbuild.build({ stdin: { contents: entry, resolveDir: root, loader: 'ts' }, bundle: true, platform: 'node', format: 'esm', packages: 'external', outfile: out, logLevel: 'silent' });
+      // Written aside and renamed: a lab starting meanwhile sees the whole bundle or none.
+      const part = `${out}.${process.pid}.part`;
+      await esbuild.build({ stdin: { contents: entry, resolveDir: root, loader: 'ts' }, bundle: true, platform: 'node', format: 'esm', packages: 'external', outfile: part, logLevel: 'silent' });
+      renameSync(part, out);
       return [out];
     } catch {
       return [bin];

@@ -58,6 +58,12 @@ const nodeSchema = z.strictObject({
   taints: z.array(taintSchema).default([]),
   /** Added field: how long a first pull of an image the node does not have takes, in seconds (0: at once). */
   imagePullSeconds: z.number().min(0).max(3600).default(0),
+  /**
+   * Added field, netns backend only: the node's conntrack table is filled to the kernel's limit, so
+   * the kernel drops new flows through the node and counts them in `drop`; `evictable` is the share
+   * of the filling flows the kernel's early drop may evict to make room (0: none, every new flow drops).
+   */
+  conntrackFull: z.strictObject({ evictable: z.number().min(0).max(1).default(0) }).optional(),
 });
 
 /** Added field: a namespace's labels (pod-security.kubernetes.io/enforce is enforced on pod creation). */

@@ -6,7 +6,7 @@
  * new probe pod costs an insert instead of a pass over every pod.
  */
 import { key, type Change, type KubeObject } from './object-store.js';
-import { lowerBound } from './sorted-keys.js';
+import { SortedByKey } from './sorted-keys.js';
 
 /** A pod as the cluster view's address list has it. */
 export interface PodAddress {
@@ -21,13 +21,17 @@ export class AddressBook {
   /** Addresses never handed out again: the scenario's own and every one allocated (a reply to an old IP never reaches a new pod). */
   private readonly reserved: Set<string>;
   private podAddresses = 0;
-  /** Pods with an address, sorted by key (namespace/name), with their keys beside them. */
-  private readonly podKeys: string[] = [];
-  private readonly podEntries: PodAddress[] = [];
+  /** Pods with an address, sorted by key (namespace/name). */
+  private readonly pods: SortedByKey<PodAddress>;
   private podListCopy: readonly PodAddress[] | undefined;
 
-  constructor(reserved: Iterable<string>) {
+  /**
+   * @param reserved - the scenario's own addresses
+   * @param podAddresses - every pod with an IP outside the host network now (read when the list is first needed, or again after a burst of writes)
+   */
+  constructor(reserved: Iterable<string>, podAddresses: () => Iterable<PodAddress>) {
     this.reserved = new Set(reserved);
+    this.pods = new SortedByKey((p) => key(p.namespace, p.name), podAddresses);
   }
 
   /** True when the address may not be given to a new pod or Service. */
@@ -62,25 +66,13 @@ export class AddressBook {
     if (listedBefore === listedNow && was === now) return;
     this.podAddresses += 1;
     this.podListCopy = undefined;
-    const k = key(ch.object.metadata.namespace, ch.object.metadata.name);
-    const i = lowerBound(this.podKeys, k);
-    const present = this.podKeys[i] === k;
-    if (listedNow) {
-      const entry = { namespace: ch.object.metadata.namespace ?? '', name: ch.object.metadata.name, ip: now! };
-      if (present) this.podEntries[i] = entry;
-      else {
-        this.podKeys.splice(i, 0, k);
-        this.podEntries.splice(i, 0, entry);
-      }
-    } else if (present) {
-      this.podKeys.splice(i, 1);
-      this.podEntries.splice(i, 1);
-    }
+    if (listedNow) this.pods.put({ namespace: ch.object.metadata.namespace ?? '', name: ch.object.metadata.name, ip: now! });
+    else this.pods.remove(key(ch.object.metadata.namespace, ch.object.metadata.name));
   }
 
   /** Every pod with an IP outside the host network, in key order: a new array after each change, the same one until then. */
   podList(): readonly PodAddress[] {
-    this.podListCopy ??= [...this.podEntries];
+    this.podListCopy ??= [...this.pods.read().items];
     return this.podListCopy;
   }
 

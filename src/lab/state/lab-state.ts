@@ -34,7 +34,7 @@ import {
   type ContainerHistory,
 } from './kube-objects.js';
 import { hashFromPodName, randomSuffix, templateHash } from './names.js';
-import { AddressBook } from './address-book.js';
+import { AddressBook, type PodAddress } from './address-book.js';
 import { ObjectStore, type KubeObject } from './object-store.js';
 import { resourceByKind } from './resources.js';
 import { cloneJson } from './clone-json.js';
@@ -121,7 +121,7 @@ export class LabState {
     this.endpoints = new EndpointsController(this.store, rngStream(scenario.seed, 'lab-api-slices'));
     this.nodes = new Map(scenario.nodes.map((n) => [n.name, { ...n }]));
     const s = scenario;
-    this.addresses = new AddressBook([s.cluster.dnsService.ip, ...s.nodes.map((n) => n.ip), ...s.resolvers.map((r) => r.ip), ...s.hosts.map((h) => h.ip), ...s.pods.map((p) => p.ip), ...s.coredns.pods.map((p) => p.ip)]);
+    this.addresses = new AddressBook([s.cluster.dnsService.ip, ...s.nodes.map((n) => n.ip), ...s.resolvers.map((r) => r.ip), ...s.hosts.map((h) => h.ip), ...s.pods.map((p) => p.ip), ...s.coredns.pods.map((p) => p.ip)], () => podAddresses(this.store));
     this.store.onChange((ch) => this.addresses.changed(ch));
     this.build();
   }
@@ -668,4 +668,11 @@ export class LabState {
 export function templateKey(template: any): string {
   const { 'pod-template-hash': _, ...labels } = template?.metadata?.labels ?? {};
   return JSON.stringify({ labels, annotations: template?.metadata?.annotations ?? {}, spec: template?.spec ?? {} });
+}
+
+/** Every pod with an IP outside the host network (what the cluster view's pods are). */
+function podAddresses(store: ObjectStore): PodAddress[] {
+  const out: PodAddress[] = [];
+  for (const p of store.each('pods') as Iterable<any>) if (p.status?.podIP && !p.spec?.hostNetwork) out.push({ namespace: p.metadata.namespace, name: p.metadata.name, ip: p.status.podIP });
+  return out;
 }

@@ -6,7 +6,7 @@
 import type { ResourceType } from './resources.js';
 import { resourceTypes } from './resources.js';
 import { cloneJson } from './clone-json.js';
-import { lowerBound, upperBound } from './sorted-keys.js';
+import { SortedByKey, upperBound } from './sorted-keys.js';
 
 /** A Kubernetes object as JSON. */
 export interface KubeObject {
@@ -91,7 +91,7 @@ export class ObjectStore {
    * API's list pages): it changes in place with the next write to the resource.
    */
   sortedView(resource: string, namespace?: string): readonly KubeObject[] {
-    return this.byResource.get(resource)?.sorted(namespace).objects ?? [];
+    return this.byResource.get(resource)?.sorted(namespace).items ?? [];
   }
 
   /** Position in `sortedView(resource, namespace)` of the first object whose key (namespace/name) sorts after `afterKey`. */
@@ -186,44 +186,6 @@ export function key(namespace: string | undefined, name: string): string {
 const keyOf = (o: KubeObject): string => key(o.metadata.namespace, o.metadata.name);
 
 /**
- * Objects sorted by key with their keys beside them. Built on first use, then kept in step with
- * every write (a binary search and one splice) instead of sorted again: a 30,000-pod list re-sorted
- * after each pod write cost tens of milliseconds per write.
- */
-class SortedList {
-  readonly keys: string[] = [];
-  readonly objects: KubeObject[] = [];
-
-  static of(objects: Iterable<KubeObject>): SortedList {
-    const list = new SortedList();
-    const pairs = [...objects].map((o) => [keyOf(o), o] as const).sort((a, b) => (a[0] < b[0] ? -1 : a[0] > b[0] ? 1 : 0));
-    for (const [k, o] of pairs) {
-      list.keys.push(k);
-      list.objects.push(o);
-    }
-    return list;
-  }
-
-  put(obj: KubeObject): void {
-    const k = keyOf(obj);
-    const i = lowerBound(this.keys, k);
-    if (this.keys[i] === k) this.objects[i] = obj;
-    else {
-      this.keys.splice(i, 0, k);
-      this.objects.splice(i, 0, obj);
-    }
-  }
-
-  remove(obj: KubeObject): void {
-    const k = keyOf(obj);
-    const i = lowerBound(this.keys, k);
-    if (this.keys[i] !== k) return;
-    this.keys.splice(i, 1);
-    this.objects.splice(i, 1);
-  }
-}
-
-/**
  * One resource's objects: by namespace and name, with the indexes the lab's controllers and the
  * DNS world ask (owner uid, label pair per namespace) and the sorted lists the API serves.
  */
@@ -234,7 +196,7 @@ class ResourceIndex {
   /** `namespace\0key=value` → objects. */
   private readonly byLabel = new Map<string, Set<KubeObject>>();
   /** Sorted lists asked for so far: '\0all' and per namespace. */
-  private readonly sortedLists = new Map<string, SortedList>();
+  private readonly sortedLists = new Map<string, SortedByKey<KubeObject>>();
   private size = 0;
   revision = 0;
 
@@ -254,11 +216,12 @@ class ResourceIndex {
     for (const names of this.byNamespace.values()) yield* names.values();
   }
 
-  sorted(namespace?: string): SortedList {
+  /** The objects (of one namespace or all) sorted by key, kept in step with writes (sorted-keys.ts). */
+  sorted(namespace?: string): { keys: readonly string[]; items: readonly KubeObject[] } {
     const k = namespace ?? allNamespaces;
     let list = this.sortedLists.get(k);
-    if (!list) this.sortedLists.set(k, (list = SortedList.of(this.values(namespace))));
-    return list;
+    if (!list) this.sortedLists.set(k, (list = new SortedByKey(keyOf, () => this.values(namespace))));
+    return list.read();
   }
 
   ownedBy(uid: string): KubeObject[] {
@@ -295,8 +258,8 @@ class ResourceIndex {
     this.byNamespace.get(ns)?.delete(obj.metadata.name);
     this.unindex(obj);
     this.size -= 1;
-    this.sortedLists.get(ns)?.remove(obj);
-    this.sortedLists.get(allNamespaces)?.remove(obj);
+    this.sortedLists.get(ns)?.remove(keyOf(obj));
+    this.sortedLists.get(allNamespaces)?.remove(keyOf(obj));
     this.revision = revision;
   }
 

@@ -51,6 +51,7 @@ export const apiCalls = {
   exec: { verbs: ['get', 'create'], group: '', resource: 'pods', subresource: 'exec', scope: 'any-namespace', role: 'diagnose', why: 'cat /etc/resolv.conf and /etc/hosts, getent/nslookup/dig in the target pod' },
   createPod: { verbs: ['create'], group: '', resource: 'pods', scope: 'any-namespace', role: 'diagnose', why: 'twin and node-view probe pods (ClusterRole dnswhy-probe-pods: bound cluster-wide, or in the probe namespace only)' },
   deletePod: { verbs: ['delete'], group: '', resource: 'pods', scope: 'any-namespace', role: 'diagnose', why: 'removing probe pods' },
+  watchPod: { verbs: ['watch'], group: '', resource: 'pods', scope: 'any-namespace', role: 'diagnose', why: 'seeing a probe pod end as it ends' },
   listPodEvents: { verbs: ['list'], group: '', resource: 'events', scope: 'any-namespace', role: 'diagnose', why: 'whether the kubelet is still pulling a probe pod\'s image' },
   podLogs: { verbs: ['get'], group: '', resource: 'pods', subresource: 'log', scope: 'any-namespace', role: 'diagnose', why: 'what a probe pod printed; why a CoreDNS pod exits' },
   podProxy: { verbs: ['get'], group: '', resource: 'pods', subresource: 'proxy', scope: 'coredns-namespace', role: 'diagnose', why: 'CoreDNS metrics on :9153' },

@@ -135,6 +135,19 @@ describe('a NoExecute taint', { timeout: 60_000 }, () => {
   });
 });
 
+describe('the end of a probe pod', () => {
+  it('is seen from a watch on the pod, not at the next poll (polling every 60 s here, the test gives up after 20 s)', { timeout: 20_000 }, async () => {
+    const spec = probe('shop', 'node-a');
+    await access.createPod(spec);
+    try {
+      const done = await access.waitForCompletion('shop', spec.name, { timeoutMs: 120_000, pollMs: 60_000 });
+      expect(done).toMatchObject({ phase: 'Succeeded', timedOut: false });
+    } finally {
+      await access.deletePod('shop', spec.name);
+    }
+  });
+});
+
 describe('image pulls', { timeout: 60_000 }, () => {
   it('a first pull longer than the deadline: the probe pod is reported Pending in ContainerCreating, naming the image', async () => {
     const [slow] = errorsOf(await runIt(probe('shop', 'node-b'), 1500));

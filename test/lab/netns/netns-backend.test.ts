@@ -8,7 +8,7 @@
  * fails. The CI share runs two seeds; DNSWHY_NETNS_FULL=1 runs every scenario and variant.
  */
 import { spawn, spawnSync } from 'node:child_process';
-import { readdirSync } from 'node:fs';
+import { existsSync, readdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { assertNetnsAvailable } from './require-netns.js';
@@ -28,6 +28,15 @@ function netNamespaces(): Set<string> {
 }
 function agentPids(): string[] {
   return spawnSync('pgrep', ['-f', 'dnswhy-lab-agent='], { encoding: 'utf8' }).stdout.split('\n').filter(Boolean);
+}
+/** Whether process `pid` is `ancestor` or below it. */
+function descendsFrom(pid: string, ancestor: number): boolean {
+  for (let p = Number(pid), hops = 0; p > 1 && hops < 64; hops++) {
+    if (p === ancestor) return true;
+    const stat = spawnSync('cat', [`/proc/${p}/stat`], { encoding: 'utf8' }).stdout;
+    p = Number(stat.slice(stat.lastIndexOf(')') + 2).split(' ')[1]);
+  }
+  return false;
 }
 /** The network namespaces of some processes (what lsns prints as NS). */
 function netNamespacesOf(pids: string[]): string[] {
@@ -68,10 +77,13 @@ describe('netns backend (real kernel)', () => {
     expect(dig.stdout).toMatch(/status: NOERROR/);
     // This lab's namespaces: those of the agents it started (other processes on the machine may
     // make namespaces of their own meanwhile; they are not this lab's to clean up).
-    const ours = agentPids().filter((p) => !agentsBefore.includes(p));
+    // Other netns tests run labs at the same time: ours are the agents below this lab's process.
+    const ours = agentPids().filter((p) => !agentsBefore.includes(p) && descendsFrom(p, lab.pid!));
     const ourNets = netNamespacesOf(ours).filter((n) => !netBefore.has(n));
     expect(new Set(ourNets).size).toBeGreaterThan(3);
 
+    const wrappers = spawnSync('pgrep', ['-f', '^unshare .*scenarios/healthy-cluster.yaml'], { encoding: 'utf8' }).stdout.split('\n').filter((p) => p && descendsFrom(p, lab.pid!));
+    expect(wrappers.length).toBe(1);
     lab.kill('SIGKILL');
     await new Promise((r) => lab.once('exit', r));
     let left: string[] = [];
@@ -83,7 +95,8 @@ describe('netns backend (real kernel)', () => {
     }
     expect(left).toEqual([]);
     expect(agentPids().filter((p) => ours.includes(p))).toEqual([]);
-    expect(spawnSync('pgrep', ['-f', 'unshare.*scenarios/healthy-cluster.yaml'], { encoding: 'utf8' }).stdout.trim()).toBe('');
+    // A killed process may stay a zombie until the machine's init reaps it: gone means no command line.
+    expect(wrappers.filter((p) => existsSync(`/proc/${p}/cmdline`) && readFileSync(`/proc/${p}/cmdline`, 'utf8') !== '')).toEqual([]);
     expect(rootRuleset()).toBe(rulesetBefore);
   }, 120_000);
 });

@@ -11,6 +11,8 @@ import { resolvConfAsDnsConfig } from '../../../core/resolver/resolv-conf.js';
 import { fitBurst } from '../burst-budget.js';
 import { probeCommand, probeName, probePodLabels, runEphemeralProbe, runProbePod, type ProbePodRun, type ProbeSpecJson } from '../probe-pods.js';
 import { probeError, startTiming } from '../run-step.js';
+import { namespaceScopedIngress } from '../namespace-scoped-ingress.js';
+import { networkPoliciesStep } from './network-policies.js';
 import { defineStep, type GatherContext } from '../step-graph.js';
 import { podFilesStep } from './pod-files.js';
 import { probePlanStep, type ProbePlan } from './probe-plan.js';
@@ -22,7 +24,7 @@ function guessLibc(images: string[] | undefined): 'glibc' | 'musl' {
 
 export const twinProbeStep = defineStep({
   name: 'twin probe',
-  inputs: { plan: probePlanStep, podFiles: podFilesStep },
+  inputs: { plan: probePlanStep, podFiles: podFilesStep, policies: networkPoliciesStep },
   async run(ctx, inputs) {
     const plan = (await inputs.plan).value;
     if (!plan) return { value: undefined, evidence: [] };
@@ -42,7 +44,8 @@ export const twinProbeStep = defineStep({
       const origin = { namespace: pod.namespace, name: pod.name, ...(pod.node ? { node: pod.node } : {}) };
       return { value: undefined, evidence: await runEphemeralProbe(ctx.access, pod, ctx.probeImage, { ...spec, origin }, plan.deadlineMs, options.pollMs) };
     }
-    return { value: undefined, evidence: await runTwinPod(ctx, spec, plan, (await inputs.podFiles).value.resolvConf) };
+    const policies = (await inputs.policies).evidence;
+    return { value: undefined, evidence: await runTwinPod(ctx, spec, plan, (await inputs.podFiles).value.resolvConf, policies) };
   },
 });
 
@@ -54,7 +57,7 @@ interface TwinPlacement {
   displacedBecause?: string;
 }
 
-async function runTwinPod(ctx: GatherContext, spec: ProbeSpecJson, plan: ProbePlan, resolvConf: string | undefined): Promise<Evidence[]> {
+async function runTwinPod(ctx: GatherContext, spec: ProbeSpecJson, plan: ProbePlan, resolvConf: string | undefined, policies: Evidence[]): Promise<Evidence[]> {
   const { pod } = ctx;
   const home: TwinPlacement = { namespace: pod.namespace, dnsPolicy: pod.dnsPolicy, ...(pod.dnsConfig ? { dnsConfig: pod.dnsConfig } : {}) };
   const probeNs = ctx.probeNamespace;
@@ -64,6 +67,14 @@ async function runTwinPod(ctx: GatherContext, spec: ProbeSpecJson, plan: ProbePl
   return runProbePod(ctx.access, twinRun(ctx, spec, plan, home), async (refusal) => {
     const t = startTiming();
     const because = refusal instanceof ForbiddenError ? `the worker may not ${refusal.permission}` : `admission refused it in ${pod.namespace}: ${refusal.message}`;
+    // CoreDNS's ingress policies that admit clients by namespace would judge a twin elsewhere as a pod of
+    // the probe namespace: its DNS packets could time out where the pod's are admitted (or the reverse),
+    // and a check would then blame the network. No twin is better than a wrong cause.
+    const scoped = policies.flatMap((e) => (e.kind === 'network-policies' && e.namespace === ctx.coredns.namespace ? namespaceScopedIngress(e.policies) : []));
+    if (scoped.length > 0) {
+      const why = new Error(`${because}, and NetworkPolicies ${scoped.join(', ')} in ${ctx.coredns.namespace} admit DNS clients by namespace, so a twin in ${probeNs} would not be let in or kept out as ${pod.namespace}/${pod.name} is`);
+      return [probeError('twin probe pod', whatTwin(pod), why, t)];
+    }
     const placement = displacedPlacement(pod, probeNs, resolvConf, because);
     if (!placement) {
       const lacks = pod.hostNetwork
