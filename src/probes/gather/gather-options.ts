@@ -27,7 +27,8 @@ export interface GatherTimeouts {
 // toolMs: the image's getent waits as libc does (5 s per lost try), so it gets longer than an API read; it runs beside the deep probes.
 // pullMs: a pull that only asks the registry about an image the node already has (pull policy Always)
 // ends within a second; one still under way after that is downloading the image, which takes longer
-// than the whole report may (1.5 s), so the report says so instead of waiting for it.
+// than the whole report may (1.5 s), so the report says so instead of waiting for it. Under
+// IfNotPresent a pull at all is a download: the first poll (200 ms) decides (pullWaitMs).
 export const defaultTimeouts: GatherTimeouts = { readMs: 5000, execMs: 5000, toolMs: 12000, deepMs: 15000, metricsMs: 4000, pullMs: 1000 };
 
 export interface GatherOptions {

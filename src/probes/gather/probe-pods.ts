@@ -70,6 +70,24 @@ export interface ProbePodRun {
   pollMs?: number;
 }
 
+/** The kubelet's pull policy for an image: the one given, else Always for `:latest` or no tag, else IfNotPresent. */
+export function effectivePullPolicy(image: string, policy: string | undefined): string {
+  if (policy) return policy;
+  if (image.includes('@')) return 'IfNotPresent';
+  const tag = /:([^/:]+)$/.exec(image)?.[1];
+  return tag === undefined || tag === 'latest' ? 'Always' : 'IfNotPresent';
+}
+
+/**
+ * How long a probe pod may wait on an image pull: under pull policy Always every start pulls (a
+ * check against the registry, which ends within the pull budget); under IfNotPresent a pull at all
+ * means the node lacks the image (a download), so the first look after the first poll (200 ms) decides.
+ */
+export function pullWaitMs(run: Pick<ProbePodRun, 'pod' | 'pullBudgetMs'>): number | undefined {
+  if (run.pullBudgetMs === undefined) return undefined;
+  return effectivePullPolicy(run.pod.image, run.pod.imagePullPolicy) === 'Always' ? run.pullBudgetMs : Math.min(run.pullBudgetMs, 200);
+}
+
 const imageReasons = new Set(['ErrImagePull', 'ImagePullBackOff', 'ErrImageNeverPull', 'InvalidImageName']);
 
 /**
@@ -88,7 +106,7 @@ export function whyNotRun(run: Pick<ProbePodRun, 'pod' | 'timeoutMs' | 'pullBudg
     return `${pod} cannot start (${said}).${hint}`;
   }
   if (done.pullingImage) {
-    return `${pod} was still Pending after ${run.pullBudgetMs ?? run.timeoutMs} ms (ContainerCreating: the kubelet is still pulling image ${image}, by its events; the report did not wait for the pull)`;
+    return `${pod} was still Pending after ${pullWaitMs(run) ?? run.timeoutMs} ms (ContainerCreating: the kubelet is still pulling image ${image}, by its events; the report did not wait for the pull)`;
   }
   if (done.timedOut) {
     if (done.phase === 'Pending') {
@@ -129,7 +147,7 @@ export async function runProbePod(access: ClusterAccess, run: ProbePodRun, whenR
       throw err;
     }
     const left = Math.max(500, run.timeoutMs - elapsed(t));
-    const done = await access.waitForCompletion(namespace, name, { timeoutMs: left, pollMs: run.pollMs ?? 200, ...(run.pullBudgetMs !== undefined ? { pullBudgetMs: run.pullBudgetMs } : {}) });
+    const done = await access.waitForCompletion(namespace, name, { timeoutMs: left, pollMs: run.pollMs ?? 200, ...(run.pullBudgetMs !== undefined ? { pullBudgetMs: pullWaitMs(run)! } : {}) });
     const notRun = whyNotRun(run, done);
     if (notRun) throw new Error(notRun);
     const log = await access.podLogs(namespace, name);
