@@ -8,7 +8,7 @@
  * unreachable Slack part-way) carries on from what the first one recorded, posting nothing twice.
  */
 import { clusterMaxRunning, waitingPosition } from '../../queue/cluster-capacity.js';
-import { diagnoseJobOptions, postJobOptions } from '../../queue/job-options.js';
+import { diagnoseJobOptions, startJobOptions } from '../../queue/job-options.js';
 import type { DiagnosisTarget } from '../../core/model/diagnosis.js';
 import type { DiagnoseJobData, StartDiagnosisJobData } from '../../queue/job-data.js';
 import { jobId as jobIdOf, newJobId } from '../../queue/job-id.js';
@@ -48,7 +48,7 @@ export async function queueStart(deps: Pick<SlackDeps, 'queues'>, req: Diagnosis
     ...(req.cluster ? { cluster: req.cluster } : {}),
     ...(req.slackRequest ? { slackRequest: req.slackRequest } : {}),
   };
-  await deps.queues.post.add(postJobName, data, { ...postJobOptions, jobId: jobIdOf('start', diagnoseJobId) });
+  await deps.queues.post.add(postJobName, data, { ...startJobOptions, jobId: jobIdOf('start', diagnoseJobId) });
 }
 
 /** The answer to a question over the asker's in-flight limit (the /dns ack, or an ephemeral for a click). */
