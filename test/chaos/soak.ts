@@ -14,6 +14,8 @@
  * - duplicates: a post key seen twice, a thread with two reports, a channel with two parents;
  * - doubleApplies: a proposal whose audit trail moved to applying or applied more than once, or
  *   whose thread has two apply results for one click;
+ * - approvals: what became of each approval asked for (applied, refused with its reason, expired,
+ *   not clicked); one clicked and never answered is unaccounted and lost;
  * - recoveryMs: for every job a killed worker held, the time from the SIGKILL until another worker
  *   runs it (BullMQ's processedBy names the new worker) or it is finished.
  */

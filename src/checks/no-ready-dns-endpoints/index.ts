@@ -2,7 +2,7 @@
  * no-ready-dns-endpoints: the DNS Service has no ready endpoints, or CoreDNS pods are not ready or
  * crash-looping. With none ready every lookup through the Service times out.
  */
-import type { CorednsPod, Finding } from '../../core/model/index.js';
+import type { CorednsPod, EndpointsEvidence, Finding } from '../../core/model/index.js';
 import { defineCheck, docsUrlFor, type CheckMeta } from '../define-check.js';
 import { factsOf, type Facts } from '../lib/facts.js';
 import { makeFinding } from '../lib/finding.js';
@@ -45,6 +45,17 @@ function steps(f: Facts): string[] {
   const hint = loopHint(f);
   if (hint) out.unshift(hint);
   return out;
+}
+
+/** The CoreDNS pods as the evidence shows them, and a Service without a selector (nothing writes its endpoints but whoever made them). */
+function podsSentence(f: Facts, ep: EndpointsEvidence): string {
+  const pods = f.corednsPods;
+  const byImage = ep.corednsImagePods;
+  const unselected = Object.keys(ep.service.selector ?? {}).length === 0 ? ' The Service has no selector, so no controller writes its EndpointSlices: those written for it by hand (or by another tool) list no ready address.' : '';
+  if (pods.length > 0) return `CoreDNS pods: ${pods.map((p) => podText(p, f)).join('; ')}.${unselected}`;
+  if (byImage?.length === 0) return `No pod in ${ep.service.namespace} runs a CoreDNS image: the CoreDNS Deployment is scaled to zero, or its pods cannot be created.${unselected}`;
+  if (byImage && byImage.length > 0) return `Pods that run CoreDNS: ${byImage.map((p) => `${p.name} on ${f.describeNode(p.node)} (${p.ready ? 'ready' : 'not ready'})`).join('; ')}.${unselected}`;
+  return `No CoreDNS pods were found.${unselected}`;
 }
 
 /** What the pod's queries to the Service address met, as measured: kube-proxy rejects a Service without endpoints at once, a stale rule drops. */
@@ -94,7 +105,7 @@ export const noReadyDnsEndpoints = defineCheck({
       const hint = loopHint(f);
       return [
         makeFinding(id, meta, 'no-ready-endpoints', {
-          explanation: `The DNS Service ${svc} has ${ep.endpoints.length === 0 ? 'no endpoints at all' : `${ep.endpoints.length} endpoints and none is ready`}. ${pods.length > 0 ? `CoreDNS pods: ${pods.map((p) => podText(p, f)).join('; ')}.` : ep.corednsImagePods?.length === 0 ? `No pod in ${ep.service.namespace} runs a CoreDNS image: the CoreDNS Deployment is scaled to zero, or its pods cannot be created.` : 'No CoreDNS pods were found.'} Every lookup through the Service ${failure}.${hint ? ` ${hint}` : ''}`,
+          explanation: `The DNS Service ${svc} has ${ep.endpoints.length === 0 ? 'no endpoints at all' : `${ep.endpoints.length} endpoints and none is ready`}. ${podsSentence(f, ep)} Every lookup through the Service ${failure}.${hint ? ` ${hint}` : ''}`,
           evidenceRefs: [ep.id, ...(hint && f.corefile ? [f.corefile.id] : [])],
           fixes: [{ kind: 'advice', title: 'Bring CoreDNS back', blastRadius: 'Every pod that uses cluster DNS.', risk: 'low', steps: steps(f) }],
           confidence: 0.95,

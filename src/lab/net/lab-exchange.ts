@@ -65,11 +65,14 @@ async function exchangeUdp(map: AddressMap, from: string, to: ExchangeTarget, ms
       if (idOf(reply) === idOf(msg)) finish(null, reply);
     });
     const send = () =>
-      sock.connect(dst.port, dst.host, () => {
+      // Node calls back with the error when connect() fails (ENETUNREACH in a namespace without a
+      // route), although its types say no argument: sending then would throw, not fail the exchange.
+      sock.connect(dst.port, dst.host, ((connectErr?: Error) => {
+        if (connectErr) return finish(new ExchangeError('error', `${to.ip}:${to.port}: ${connectErr.message}`));
         sock.send(msg, (err) => {
           if (err) finish(new ExchangeError('error', err.message));
         });
-      });
+      }) as () => void);
     if (kernelSock) send();
     else sock.bind({ address: map.loopbackFor(from), port: 0 }, send);
   });

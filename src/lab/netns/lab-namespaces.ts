@@ -75,6 +75,19 @@ export class LabNamespaces {
     return run;
   }
 
+  /**
+   * Gives node `nodeName` one more address of its own (on its loopback; NodeLocal DNSCache's
+   * link-local address), which the other nodes reach through it.
+   */
+  async addNodeAddress(nodeName: string, ip: string): Promise<void> {
+    const i = this.nodes.findIndex((n) => n.name === nodeName);
+    const node = this.nodes[i]!;
+    const ns = this.names.node(i);
+    const others = this.nodes.map((_, j) => j).filter((j) => j !== i);
+    await runScript(script([`ip -n ${ns} addr add ${ip}/32 dev lo`, ...others.map((j) => `ip -n ${this.names.node(j)} route add ${ip}/32 via ${node.ip} dev eth0 onlink`)]));
+    this.owner.set(ip, ns);
+  }
+
   /** The agent of a namespace, started on first use. */
   agent(ns: string): Promise<NamespaceAgent> {
     if (this.destroyed) return Promise.reject(new Error('netns lab is stopped'));

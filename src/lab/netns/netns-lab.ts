@@ -90,6 +90,8 @@ export function netnsLabParts(): NetnsLabParts {
     nsl = await LabNamespaces.create(scenario.nodes, outsideIps(scenario));
     const lab = nsl;
     try {
+      // NodeLocal DNSCache: the lab runs one cache for every node, in the first node (dns-world.ts).
+      if (scenario.nodeLocalDns && scenario.nodes[0]) await lab.addNodeAddress(scenario.nodes[0].name, scenario.nodeLocalDns.ip);
       for (const p of scenario.pods) if (!p.hostNetwork) await lab.ensurePod({ key: p.ip, ip: p.ip, node: p.node });
       const replicaNs = [];
       for (const p of scenario.coredns.pods) replicaNs.push(await lab.ensurePod({ key: p.ip, ip: p.ip, node: p.node }));

@@ -68,5 +68,6 @@ function orNothing(a: string[]): string[] {
 
 /** Everything inside the cluster: nodes, pod ranges and pods, Service IPs (the masquerade boundary). */
 export function clusterAddresses(s: Scenario, serviceIps: readonly string[]): string[] {
-  return [...new Set([...s.nodes.flatMap((n) => [n.ip, n.podCIDR]), ...podsOf(s).map((p) => p.ip), s.cluster.dnsService.ip, ...serviceIps])];
+  const nodeLocal = s.nodeLocalDns ? [s.nodeLocalDns.ip] : [];
+  return [...new Set([...s.nodes.flatMap((n) => [n.ip, n.podCIDR]), ...podsOf(s).map((p) => p.ip), s.cluster.dnsService.ip, ...nodeLocal, ...serviceIps])];
 }

@@ -112,9 +112,10 @@ export function createPostReportProcessor(deps: PostReportDeps) {
       if (earlier && earlier.threadTs !== thread.threadTs) referenced[f.fingerprint] = { permalink: earlier.permalink, at: earlier.at };
     }
 
-    if (await ledger.advanceProgress(d.progressTs, Infinity)) {
-      await poster.update(thread.channel, d.progressTs, renderProgress({ name: report.name, pod: podRef(report), cluster: d.cluster, step: `Done in ${(report.durationMs / 1000).toFixed(1)} s: ${report.findings.length} finding${report.findings.length === 1 ? '' : 's'}, ${report.evidence.length} evidence items`, done: 1, total: 1, phase: 'done' }));
-    }
+    // Final from here on: no progress step waiting in line may overwrite it. The message itself says
+    // "Done" after the report is posted: under Slack's chat.update limit the answer must not wait
+    // behind the thread's progress updates. (Written on every run of this delivery: saying "Done" twice is harmless.)
+    await ledger.advanceProgress(d.progressTs, Infinity);
 
     // The report, and one proposal per fix that can be applied of each cause (never of a finding below warn).
     const reportId = reportIdFor(d.diagnoseJobId);
@@ -135,6 +136,7 @@ export function createPostReportProcessor(deps: PostReportDeps) {
     posted['report-0'] = res.ts;
     await deps.reports.setMessageTs(reportId, res.ts);
     for (const s of Object.values(record.slots)) await deps.proposals.setMessageTs(s.proposalId, res.ts);
+    await poster.update(thread.channel, d.progressTs, renderProgress({ name: report.name, pod: podRef(report), cluster: d.cluster, step: `Done in ${(report.durationMs / 1000).toFixed(1)} s: ${report.findings.length} finding${report.findings.length === 1 ? '' : 's'}, ${report.evidence.length} evidence items`, done: 1, total: 1, phase: 'done' }));
 
     // The parent message shows the verdict in the channel, without opening the thread.
     const first = brief.causes[0];

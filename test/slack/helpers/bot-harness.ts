@@ -52,6 +52,8 @@ export interface HarnessOptions {
   /** The worker's own concurrency, and the cap of its cluster across workers (flood tests). */
   workerConcurrency?: number;
   maxRunning?: number;
+  /** How often the worker updates a diagnosis's progress message (0: every step, the default here; the shipped worker: 1000). */
+  progressIntervalMs?: number;
   /** Diagnoses one user may have queued or running at once. */
   maxDiagnosesPerUser?: number;
   /** How the private redis-server runs (AOF on: restart tests that must keep data). */
@@ -97,7 +99,7 @@ export async function startHarness(o: HarnessOptions = {}): Promise<Harness> {
     webRetries: 0,
   });
   const worker = o.runtime
-    ? await startClusterWorker({ connection, redis, queues, runtime: o.runtime, cluster: o.runtime.name, log, heartbeatMs: 1000, progressIntervalMs: 0, lockDurationMs: 5000, ...(o.workerConcurrency ? { concurrency: o.workerConcurrency } : {}), ...(o.maxRunning ? { maxRunning: o.maxRunning } : {}), ...(o.readiness ? { readiness: o.readiness } : {}), ...(o.metrics ? { metrics: o.metrics } : {}) })
+    ? await startClusterWorker({ connection, redis, queues, runtime: o.runtime, cluster: o.runtime.name, log, heartbeatMs: 1000, progressIntervalMs: o.progressIntervalMs ?? 0, lockDurationMs: 5000, ...(o.workerConcurrency ? { concurrency: o.workerConcurrency } : {}), ...(o.maxRunning ? { maxRunning: o.maxRunning } : {}), ...(o.readiness ? { readiness: o.readiness } : {}), ...(o.metrics ? { metrics: o.metrics } : {}) })
     : undefined;
   return {
     redisServer,
