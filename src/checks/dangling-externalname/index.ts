@@ -95,7 +95,7 @@ export const danglingExternalname = defineCheck({
             `and asked for ${target} itself it says the name ${said}.${lookupText} Nothing is wrong with the cluster DNS: the Service points at a name that is gone or mistyped.`,
           cause: `The ExternalName Service ${svc.namespace}/${svc.name} points at ${target}, which ${said}. The cluster DNS answers the Service's name with that CNAME and no address, so the lookup gets nothing.`,
           evidenceRefs: [...new Set([...replies.map((r) => r.ref), verdict.q.id, f.services.id])],
-          fixes: [{ kind: 'advice', title: `Point ${svc.namespace}/${svc.name} at a host name that resolves`, blastRadius: `The clients of ${svc.namespace}/${svc.name} only.`, risk: 'low', steps: fixSteps(svc, target, verdict.missing, ttls.length > 0 ? Math.max(...ttls) : undefined) }],
+          fixes: [{ kind: 'advice', title: `Point ${svc.namespace}/${svc.name} at a host name that resolves`, blastRadius: `The clients of ${svc.namespace}/${svc.name} only.`, risk: 'low', scope: 'workload', steps: fixSteps(svc, target, verdict.missing, ttls.length > 0 ? Math.max(...ttls) : undefined) }],
           confidence: 0.9,
           decisive: { service: `${svc.namespace}/${svc.name}`, target, missing: verdict.missing },
         }),

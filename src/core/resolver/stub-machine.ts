@@ -98,12 +98,18 @@ function isGood(r: FamilyResult): boolean {
   return r.outcome === 'answer' && !serverFailure.has(r.rcode ?? 'NOERROR');
 }
 
+/** What one search candidate came to; `final` ends the walk down the search list. */
+type CandidateResult = { ok: true; addresses: string[] } | { ok: false; error: LookupFailure; final?: boolean };
+
 /** Classifies accepted replies the way __res_context_query does for an A/AAAA pair. */
-function classifyAccepted(good: FamilyResult[]): { ok: true; addresses: string[] } | { ok: false; error: LookupFailure } {
+function classifyAccepted(good: FamilyResult[]): CandidateResult {
   if (good.some((r) => (r.rcode ?? 'NOERROR') === 'NOERROR' && r.answerCount > 0)) {
     const addresses = good.flatMap((r) => r.addresses);
     if (addresses.length > 0) return { ok: true, addresses };
-    return { ok: false, error: 'NODATA' }; // e.g. a CNAME chain without address records
+    // A CNAME chain without address records (an ExternalName Service whose target is gone): the
+    // reply has answers, so __res_context_query hands it back and res_search stops here instead of
+    // trying the next search name; the caller then finds no address (measured with real getent).
+    return { ok: false, error: 'NODATA', final: true };
   }
   const first = good[0]!;
   const rcode = (first.rcode ?? 'NOERROR') === 'NOERROR' ? (good[1]?.rcode ?? 'NOERROR') : first.rcode!;
@@ -241,7 +247,7 @@ class GlibcMachine extends ExchangeHolder implements StubMachine {
     }
   }
 
-  private finishCandidate(res: { ok: true; addresses: string[] } | { ok: false; error: LookupFailure }, server: string | undefined): void {
+  private finishCandidate(res: CandidateResult, server: string | undefined): void {
     const qname = this.candidates[this.idx]!;
     this.queryCount++;
     this.attempt = 0;
@@ -252,6 +258,10 @@ class GlibcMachine extends ExchangeHolder implements StubMachine {
     this.lastBadRcode = undefined;
     if (res.ok) {
       this.finished = { ok: true, addresses: res.addresses, finalName: qname, answeredBy: server, totalMs: this.clock };
+      return;
+    }
+    if (res.final) {
+      this.finished = { ok: false, addresses: [], error: res.error, totalMs: this.clock };
       return;
     }
     const isAsIs = qname === this.asIs;

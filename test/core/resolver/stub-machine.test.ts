@@ -7,7 +7,7 @@ import { parseResolvConf } from '../../../src/core/resolver/resolv-conf.js';
 import { type ExchangeStep, type FamilyResult, type StubOutcome, createStubMachine, glibcTryTimeoutSeconds } from '../../../src/core/resolver/stub-machine.js';
 import type { Libc } from '../../../src/core/resolver/resolv-conf.js';
 
-type Reply = Omit<FamilyResult, 'qtype' | 'addresses' | 'answerCount'> & { addresses?: string[] };
+type Reply = Omit<FamilyResult, 'qtype' | 'addresses' | 'answerCount'> & { addresses?: string[]; answerCount?: number };
 /** Decides what one family gets at one server for one name. */
 type Oracle = (qname: string, qtype: string, server: string, step: ExchangeStep) => Reply;
 
@@ -28,7 +28,7 @@ function run(name: string, confText: string, libc: Libc, oracle: Oracle): { step
       s.families.map((f) => {
         const r = oracle(s.qname, f, s.servers[0]!, s);
         const addresses = r.addresses ?? [];
-        return { ...r, qtype: f, addresses, answerCount: addresses.length, server: s.servers[0] };
+        return { ...r, qtype: f, addresses, answerCount: r.answerCount ?? addresses.length, server: s.servers[0] };
       }),
     );
   }
@@ -39,6 +39,19 @@ const search = 'search ns.svc.cluster.local svc.cluster.local cluster.local\n';
 const publicOnly: Oracle = (q, t) => (q === 's3.example.com.' ? (t === 'A' ? ok('203.0.113.9') : nodata) : nx);
 
 describe('glibc stub machine', () => {
+  it('a CNAME without an address stops the search list at that name: one pair, NODATA (measured with getent on an ExternalName alias)', () => {
+    const bareCname: Reply = { outcome: 'answer', rcode: 'NOERROR', latencyMs: 1, answerCount: 1 };
+    const { steps, outcome } = run('ledger-db', `search billing.svc.cluster.local svc.cluster.local cluster.local\nnameserver 10.96.0.10\noptions ndots:5\n`, 'glibc', (q) => (q === 'ledger-db.billing.svc.cluster.local.' ? bareCname : nx));
+    expect(steps.map((s) => s.qname)).toEqual(['ledger-db.billing.svc.cluster.local.']);
+    expect(outcome).toMatchObject({ ok: false, error: 'NODATA' });
+  });
+
+  it('an empty NOERROR (no answer at all) still moves on to the next search name', () => {
+    const { steps, outcome } = run('api', `search a.example b.example\nnameserver 10.96.0.10\noptions ndots:1\n`, 'glibc', (q, t) => (q === 'api.a.example.' ? nodata : q === 'api.b.example.' && t === 'A' ? ok('192.0.2.7') : q === 'api.b.example.' ? nodata : nx));
+    expect(steps.map((s) => s.qname)).toEqual(['api.a.example.', 'api.b.example.']);
+    expect(outcome).toMatchObject({ ok: true, addresses: ['192.0.2.7'] });
+  });
+
   it('ndots:5 s3.example.com: three NXDOMAIN pairs then the answer, one try each (measured order)', () => {
     const { steps, outcome } = run('s3.example.com', `${search}nameserver 10.96.0.10\noptions ndots:5\n`, 'glibc', publicOnly);
     expect(steps.map((s) => s.qname)).toEqual(['s3.example.com.ns.svc.cluster.local.', 's3.example.com.svc.cluster.local.', 's3.example.com.cluster.local.', 's3.example.com.']);
