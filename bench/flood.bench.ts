@@ -8,7 +8,7 @@
  * (default 4) diagnoses at once and one person may have 3 queued or running.
  *
  * Measured, per asker from their own command: the first word (a thread with its place in line,
- * or the per-user refusal) and the answer (the report in the thread, or the refusal); from the
+ * or the per-user refusal, which is the command's ack or an ephemeral message) and the answer (the report in the thread, or the refusal); from the
  * first command, when the last asker had an answer; the channel's post pace (messages per second
  * over the run and the most in any one second), the 429s Slack answered, the most diagnoses and
  * probe pods alive at once, and the load average. Real redis-server, BullMQ worker and the lab of
@@ -63,7 +63,12 @@ try {
   const started = Date.now();
   const ask = async (a: Asker) => {
     a.askedAt = Date.now();
-    await sendSigned(h.bot.eventsUrl!, secret, slashCommandBody({ text: `why ${pod} ${a.name}`, user: a.user, channel }));
+    const res = await sendSigned(h.bot.eventsUrl!, secret, slashCommandBody({ text: `why ${pod} ${a.name}`, user: a.user, channel }));
+    // A refusal over the per-user limit is the ack itself (an ephemeral response body).
+    if (res.body.includes(`\`${a.name}\` was not queued`)) {
+      a.firstWordAt = a.answeredAt = Date.now();
+      a.how = 'refused';
+    }
   };
   const sending = (async () => {
     if (spreadMs > 0) {

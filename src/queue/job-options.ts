@@ -18,8 +18,22 @@ export const diagnoseJobOptions: JobsOptions = { attempts: 3, backoff: { type: '
 /** apply-fix / rollback: retried only on transient errors (a conflict is an answer, not an error). */
 export const changeJobOptions: JobsOptions = { attempts: 3, backoff: { type: 'exponential', delay: 2000 }, ...keep };
 
-/** post-report: Slack outages and rate limits retry for a long time without re-running the diagnosis. */
-export const postJobOptions: JobsOptions = { attempts: 10, backoff: { type: 'exponential', delay: 1000 }, ...keep };
+const postRetry: JobsOptions = { attempts: 10, backoff: { type: 'exponential', delay: 1000 } };
+
+/**
+ * start-diagnosis (the parent and progress posts of a new question): no priority, so BullMQ's
+ * wait list hands it to the post worker before every delivery waiting in the prioritized set; in a
+ * flood an asker's thread appears without waiting behind the progress and reports of the
+ * diagnoses already running. Retried like every post.
+ */
+export const startJobOptions: JobsOptions = { ...postRetry, ...keep };
+
+/**
+ * post-report: Slack outages and rate limits retry for a long time without re-running the
+ * diagnosis. Prioritized (one priority for every delivery, so they keep their arrival order among
+ * themselves) to let the starts pass them.
+ */
+export const postJobOptions: JobsOptions = { ...postRetry, priority: 5, ...keep };
 
 /**
  * health: a summary is worth one retry; a scheduled one comes again at its next time anyway. It
@@ -27,5 +41,5 @@ export const postJobOptions: JobsOptions = { attempts: 10, backoff: { type: 'exp
  */
 export const healthJobOptions: JobsOptions = { attempts: 2, backoff: { type: 'exponential', delay: 2000 }, priority: diagnoseJobOptions.priority!, removeOnComplete: { age: 3600 }, removeOnFail: { age: 86400 } };
 
-/** progress updates: cheap and superseded by the next one, so kept nowhere and retried once. */
-export const progressJobOptions: JobsOptions = { attempts: 2, removeOnComplete: true, removeOnFail: true };
+/** progress updates: cheap and superseded by the next one, so kept nowhere and retried once; in line with the other deliveries. */
+export const progressJobOptions: JobsOptions = { attempts: 2, priority: postJobOptions.priority!, removeOnComplete: true, removeOnFail: true };

@@ -30,24 +30,45 @@ export interface RunningDiagnosis {
 /** Upper bound on a diagnosis; the entry (and its place in the asker's quota) expires even if nothing clears it. */
 const maxRunSeconds = 900;
 
-// KEYS: the question's entry, the asker's quota (a sorted set of their job ids by start time).
+// Takes a place in the asker's quota (a sorted set of their job ids by start time) unless they are at
+// their limit; a place already taken for this job (reserved at the ack) counts as taken.
+// Returns how many they have in flight when refused, else false.
+const takePlaceLua = `
+local function takePlace(quota, job, ttl, limit, now)
+  if redis.call('ZSCORE', quota, job) then return false end
+  redis.call('ZREMRANGEBYSCORE', quota, '-inf', now - ttl * 1000)
+  local n = redis.call('ZCARD', quota)
+  if n >= limit then return n end
+  redis.call('ZADD', quota, now, job)
+  redis.call('EXPIRE', quota, ttl)
+  return false
+end
+`;
+
+// KEYS: the asker's quota. ARGV: job id, lifetime (s), limit, now (ms).
+const reserveLua = `${takePlaceLua}
+local n = takePlace(KEYS[1], ARGV[1], tonumber(ARGV[2]), tonumber(ARGV[3]), tonumber(ARGV[4]))
+if n then return n end
+return -1
+`;
+
+// KEYS: the question's entry, the asker's quota.
 // ARGV: entry JSON, job id, user, lifetime (s), limit (0: none), now (ms), askers key prefix.
 // The askers set of a joined job is named from its entry, hence the prefix rather than a key.
-const claimLua = `
+// Joining is free: a place reserved for this job at the ack is given back when it joins another.
+const claimLua = `${takePlaceLua}
 local raw = redis.call('GET', KEYS[1])
 if raw then
   local running = cjson.decode(raw)
   redis.call('SADD', ARGV[7] .. running.jobId, ARGV[3])
+  if running.jobId ~= ARGV[2] then redis.call('ZREM', KEYS[2], ARGV[2]) end
   return {'joined', raw}
 end
 local ttl = tonumber(ARGV[4])
 local limit = tonumber(ARGV[5])
 if limit > 0 then
-  redis.call('ZREMRANGEBYSCORE', KEYS[2], '-inf', tonumber(ARGV[6]) - ttl * 1000)
-  local n = redis.call('ZCARD', KEYS[2])
-  if n >= limit then return {'limited', tostring(n)} end
-  redis.call('ZADD', KEYS[2], ARGV[6], ARGV[2])
-  redis.call('EXPIRE', KEYS[2], ttl)
+  local n = takePlace(KEYS[2], ARGV[2], ttl, limit, tonumber(ARGV[6]))
+  if n then return {'limited', tostring(n)} end
 end
 redis.call('SET', KEYS[1], ARGV[1], 'EX', ttl)
 redis.call('SADD', ARGV[7] .. ARGV[2], ARGV[3])
@@ -104,6 +125,23 @@ export class RunningDiagnoses {
     if (res[0] === 'owner') return { owner: true };
     if (res[0] === 'limited') return { owner: false, inFlight: Number(res[1]), limit };
     return { owner: false, running: JSON.parse(res[1]!) as RunningDiagnosis };
+  }
+
+  /**
+   * Takes one of the asker's in-flight places for a job before its start is queued, so that a
+   * refusal can be the command's ack (the claim in the delivery worker then finds the place taken).
+   * One script: two commands of the same user at once cannot both take the last place.
+   * @returns reserved, or how many of theirs are in flight (nothing was taken)
+   */
+  async reservePlace(user: string, jobId: string, limit: number): Promise<{ reserved: true } | { reserved: false; inFlight: number; limit: number }> {
+    if (limit <= 0) return { reserved: true };
+    const n = Number(await this.redis.eval(reserveLua, 1, this.quotaKey(user), jobId, String(maxRunSeconds), String(limit), String(Date.now())));
+    return n < 0 ? { reserved: true } : { reserved: false, inFlight: n, limit };
+  }
+
+  /** Gives back a place reserved for a job that will not run (its start was refused or never queued). */
+  async releasePlace(user: string, jobId: string): Promise<void> {
+    await this.redis.zrem(this.quotaKey(user), jobId);
   }
 
   /** How many diagnoses a user started that have not finished (queued or running). */

@@ -81,7 +81,7 @@ describe('apply-fix crash recovery (lab API, mocked verification)', { timeout: 9
     const after = await access.readWorkload('Deployment', 'mos', 'mos-model');
     expect(after.generation).toBe(written.generation);
     expect(aliasesOf(after)).toEqual([alias]);
-    const results = (await rq.queues.post.getJobs(['waiting'])).filter((j) => j.data.kind === 'apply-result');
+    const results = (await rq.queues.post.getJobs(['waiting', 'prioritized'])).filter((j) => j.data.kind === 'apply-result');
     expect(results.map((j) => j.data.outcome)).toEqual(['applied']);
     expect(results[0]!.data.message).toContain('already holds this fix');
 

@@ -42,7 +42,7 @@ describe('apply-fix processor with a fake diagnosis (mocked cluster)', () => {
     return fix;
   }
 
-  const posted = async (proposalId: string) => (await queues.post.getJobs(['waiting', 'delayed', 'active'])).map((j) => j.data as PostReportJobData).filter((d) => 'proposalId' in d && d.proposalId === proposalId);
+  const posted = async (proposalId: string) => (await queues.post.getJobs(['waiting', 'prioritized', 'delayed', 'active'])).map((j) => j.data as PostReportJobData).filter((d) => 'proposalId' in d && d.proposalId === proposalId);
 
   it('does nothing for a proposal that was not approved', async () => {
     const runtime = new FakeRuntime();

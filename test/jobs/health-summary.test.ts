@@ -38,7 +38,7 @@ describe('health job and schedules (real redis-server, fake cluster)', () => {
   });
 
   const postedHealth = async (channel: string) =>
-    (await queues.post.getJobs(['waiting', 'delayed', 'active']))
+    (await queues.post.getJobs(['waiting', 'prioritized', 'delayed', 'active']))
       .map((j) => ({ id: j.id, data: j.data as PostReportJobData }))
       .filter((j): j is { id: string; data: Extract<PostReportJobData, { kind: 'health' }> } => j.data.kind === 'health' && j.data.channel === channel)
       .sort((a, b) => a.data.summary.at.localeCompare(b.data.summary.at));

@@ -40,7 +40,7 @@ describe('rollback processor after a crash between rolling back and reporting (f
     await store.create({ id, cluster: 'lab', thread: { channel: 'C1', threadTs: '1.1' }, target: { pod: 'default/web-7d9', name: 's3.cloud-b.example' }, checkId: f.checkId, fingerprint: f.fingerprint, fix, object: { kind: 'ConfigMap', namespace: 'kube-system', name: 'coredns', resourceVersion: fix.target.resourceVersion! }, requestedBy: 'U1', createdAt: new Date().toISOString(), expiresAt: Date.now() + 60_000 });
     for (const [from, to] of [['pending', 'applying'], ['applying', 'applied'], ['applied', 'rolling-back'], ['rolling-back', 'rolled-back']] as const) expect((await store.transition(id, from, to, by)).ok).toBe(true);
   }
-  const posted = async (proposalId: string) => (await queues.post.getJobs(['waiting', 'delayed', 'active'])).map((j) => j.data as PostReportJobData).filter((d) => 'proposalId' in d && d.proposalId === proposalId);
+  const posted = async (proposalId: string) => (await queues.post.getJobs(['waiting', 'prioritized', 'delayed', 'active'])).map((j) => j.data as PostReportJobData).filter((d) => 'proposalId' in d && d.proposalId === proposalId);
 
   it('finishes a rollback its dead predecessor did: re-runs and posts the rollback result once, without rolling back again', async () => {
     const runtime = new FakeRuntime();

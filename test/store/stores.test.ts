@@ -102,6 +102,31 @@ describe('Redis stores', () => {
     expect((await running.claimOrJoin(RunningDiagnoses.keyFor('lab', 'default/web', 'next.example'), 'diag-u-next', 'U0FLOOD', { perUserLimit: 3 })).owner).toBe(true);
   });
 
+  it('reserves places at the ack under concurrent commands of one user; the claim of a reserved job counts it once, joining gives it back', async () => {
+    const running = new RunningDiagnoses(redis);
+    const user = 'U0RESERVE';
+    const results = await Promise.all(clients.map((c, i) => new RunningDiagnoses(c).reservePlace(user, `diag-r-${i}`, 3)));
+    const reserved = results.map((r, i) => (r.reserved ? i : -1)).filter((i) => i >= 0);
+    expect(reserved).toHaveLength(3);
+    expect(results.filter((r) => !r.reserved)).toEqual(Array(clients.length - 3).fill({ reserved: false, inFlight: 3, limit: 3 }));
+    expect(await running.inFlight(user)).toBe(3);
+    // The delivery worker's claim of a reserved job is not refused by its own place, and takes no second one.
+    const [a, b, c] = reserved.map((i) => `diag-r-${i}`);
+    const keyA = RunningDiagnoses.keyFor('lab', 'default/web', 'a.reserve.example');
+    expect((await running.claimOrJoin(keyA, a!, user, { perUserLimit: 3 })).owner).toBe(true);
+    expect(await running.inFlight(user)).toBe(3);
+    // Joining someone else's diagnosis is free: the reserved place comes back.
+    const keyOther = RunningDiagnoses.keyFor('lab', 'default/web', 'other.reserve.example');
+    expect((await running.claimOrJoin(keyOther, 'diag-r-other', 'U0OTHER', { perUserLimit: 3 })).owner).toBe(true);
+    const joined = await running.claimOrJoin(keyOther, b!, user, { perUserLimit: 3 });
+    expect('running' in joined && joined.running.jobId).toBe('diag-r-other');
+    expect(await running.inFlight(user)).toBe(2);
+    // A start that will not run gives its place back.
+    await running.releasePlace(user, c!);
+    expect(await running.inFlight(user)).toBe(1);
+    expect(await running.reservePlace(user, 'diag-r-next', 0)).toEqual({ reserved: true });
+  });
+
   it('lists clusters with a live heartbeat only', async () => {
     const reg = new ClusterRegistry(redis);
     const now = Date.now();

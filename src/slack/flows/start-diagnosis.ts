@@ -8,7 +8,7 @@
  * unreachable Slack part-way) carries on from what the first one recorded, posting nothing twice.
  */
 import { clusterMaxRunning, waitingPosition } from '../../queue/cluster-capacity.js';
-import { diagnoseJobOptions, postJobOptions } from '../../queue/job-options.js';
+import { diagnoseJobOptions, startJobOptions } from '../../queue/job-options.js';
 import type { DiagnosisTarget } from '../../core/model/diagnosis.js';
 import type { DiagnoseJobData, StartDiagnosisJobData } from '../../queue/job-data.js';
 import { jobId as jobIdOf, newJobId } from '../../queue/job-id.js';
@@ -19,6 +19,7 @@ import { RunningDiagnoses } from '../../store/running-diagnoses.js';
 import { renderNotice } from '../blocks/apply-blocks.js';
 import { renderParent } from '../blocks/command-blocks.js';
 import { renderProgress } from '../blocks/progress-blocks.js';
+import type { RenderedMessage } from '../blocks/block-types.js';
 import type { SlackDeps } from '../deps.js';
 
 export interface DiagnosisRequest {
@@ -47,7 +48,12 @@ export async function queueStart(deps: Pick<SlackDeps, 'queues'>, req: Diagnosis
     ...(req.cluster ? { cluster: req.cluster } : {}),
     ...(req.slackRequest ? { slackRequest: req.slackRequest } : {}),
   };
-  await deps.queues.post.add(postJobName, data, { ...postJobOptions, jobId: jobIdOf('start', diagnoseJobId) });
+  await deps.queues.post.add(postJobName, data, { ...startJobOptions, jobId: jobIdOf('start', diagnoseJobId) });
+}
+
+/** The answer to a question over the asker's in-flight limit (the /dns ack, or an ephemeral for a click). */
+export function renderPerUserRefusal(inFlight: number, limit: number, name: string): RenderedMessage {
+  return renderNotice(`:raised_hand: You already have ${inFlight} diagnos${inFlight === 1 ? 'is' : 'es'} queued or running, the most one person may have at once (${limit}). Ask again when one of them has answered; \`${name}\` was not queued.`);
 }
 
 /**
@@ -75,6 +81,8 @@ export async function startDiagnosis(deps: SlackDeps, req: DiagnosisRequest): Pr
   const here = { channel: req.channel };
   const choice = await chooseCluster(deps, req.cluster);
   if ('error' in choice) {
+    // A place reserved at the ack for this job is given back: a refusal leaves no claim behind.
+    if (req.diagnoseJobId) await deps.running.releasePlace(req.user, req.diagnoseJobId);
     await deps.poster.ephemeral(here, req.user, renderNotice(`:warning: ${choice.error}`));
     return { outcome: 'refused' };
   }
@@ -93,7 +101,7 @@ export async function startDiagnosis(deps: SlackDeps, req: DiagnosisRequest): Pr
     }
   } else if ('inFlight' in claim) {
     deps.log.info({ user: req.user, inFlight: claim.inFlight, limit: claim.limit }, 'refused a diagnosis over the per-user limit');
-    await deps.poster.ephemeral(here, req.user, renderNotice(`:raised_hand: You already have ${claim.inFlight} diagnos${claim.inFlight === 1 ? 'is' : 'es'} queued or running, the most one person may have at once (${claim.limit}). Ask again when one of them has answered; \`${req.target.name}\` was not queued.`));
+    await deps.poster.ephemeral(here, req.user, renderPerUserRefusal(claim.inFlight, claim.limit, req.target.name));
     return { outcome: 'refused' };
   } else if (!claim.owner) {
     const where = claim.running.thread ? await deps.poster.permalink(claim.running.thread.channel, claim.running.thread.threadTs).catch(() => undefined) : undefined;
