@@ -43,6 +43,21 @@ function ruleYaml(ns: string, podNs: string): string {
   ].join('\n');
 }
 
+/**
+ * The pod's own tools that got a DNS reply (an address or an rcode): the policies do apply to the
+ * pod itself, so a reply proves DNS gets through and the network does not enforce what the policy
+ * objects say (a CNI without NetworkPolicy support). Then the policies are a risk, not this cause.
+ */
+function podGotReplies(f: Facts): { text: string; refs: string[] } | undefined {
+  const replied = evidenceOfKind(f.evidence, 'tool-output').filter((t) => t.from.kind === 'pod' && t.parsed.timedOut !== true && (t.parsed.addresses.length > 0 || t.parsed.rcode !== undefined));
+  if (replied.length === 0) return undefined;
+  const what = replied.map((t) => `${t.argv.join(' ')} got ${t.parsed.addresses.length > 0 ? t.parsed.addresses.join(', ') : t.parsed.rcode}`).join('; ');
+  return {
+    text: ` Yet in the pod itself ${what}: DNS gets through, so the network does not enforce these policies (a CNI without NetworkPolicy support, or enforcement off). They are not what breaks this lookup, but they will deny DNS once they are enforced.`,
+    refs: replied.map((t) => t.id),
+  };
+}
+
 /** The other side: CoreDNS's own namespace has ingress policies that select its pods and do not let this pod in. */
 function ingressFinding(f: Facts): Finding | undefined {
   const iv = dnsIngressVerdict(f);
@@ -50,9 +65,11 @@ function ingressFinding(f: Facts): Finding | undefined {
   const rows = endpointMatrix(f).rows.filter((r) => r.verdict !== 'untested');
   const direct = rows.length > 0 ? ` Direct queries from the pod's position: ${rows.map((r) => `${r.pod ?? r.ip} UDP ${r.udp}, TCP ${r.tcp}`).join('; ')}.` : '';
   const pols = `${listText(iv.policies)} in ${iv.namespace}`;
+  const unenforced = podGotReplies(f);
   return makeFinding(id, meta, 'ingress-udp-denied', {
-    explanation: `NetworkPolicies ${pols} select the CoreDNS pods (${listText(f.corednsPods.map((p) => `${p.name} ${p.ip}`))}) for ingress, and none of their rules admits UDP port 53 from ${f.pod.namespace}/${f.pod.name} (namespace ${f.pod.namespace}, its labels): once a policy selects a pod for ingress, everything it does not allow is denied, so every lookup from this pod times out.${direct}`,
-    evidenceRefs: [...iv.refs, ...rows.flatMap((r) => r.refs)],
+    explanation: `NetworkPolicies ${pols} select the CoreDNS pods (${listText(f.corednsPods.map((p) => `${p.name} ${p.ip}`))}) for ingress, and none of their rules admits UDP port 53 from ${f.pod.namespace}/${f.pod.name} (namespace ${f.pod.namespace}, its labels): once a policy selects a pod for ingress, everything it does not allow is denied${unenforced ? '.' : ', so every lookup from this pod times out.'}${direct}${unenforced?.text ?? ''}`,
+    evidenceRefs: [...iv.refs, ...rows.flatMap((r) => r.refs), ...(unenforced?.refs ?? [])],
+    ...(unenforced ? { severity: 'info' as const } : {}),
     fixes: [
       {
         kind: 'advice',
@@ -105,10 +122,12 @@ export const networkPolicyBlocksDns = defineCheck({
       steps: [`Add an egress rule allowing UDP and TCP 53 to the CoreDNS pods:\n${ruleYaml(dnsNs, f.pod.namespace)}`],
     };
     if (v.udp === false) {
+      const unenforced = podGotReplies(f);
       return [
         makeFinding(id, meta, 'udp-denied', {
-          explanation: `NetworkPolicies ${pols} select ${f.pod.namespace}/${f.pod.name} for egress, and none of their rules allows UDP port 53 to the CoreDNS pods (${listText(f.corednsPods.map((p) => `${p.name} ${p.ip}`))}); once a policy selects a pod for egress, everything it does not allow is denied.${probeText}${toolText}`,
+          explanation: `NetworkPolicies ${pols} select ${f.pod.namespace}/${f.pod.name} for egress, and none of their rules allows UDP port 53 to the CoreDNS pods (${listText(f.corednsPods.map((p) => `${p.name} ${p.ip}`))}); once a policy selects a pod for egress, everything it does not allow is denied.${probeText}${toolText}${unenforced?.text ?? ''}`,
           evidenceRefs: refs,
+          ...(unenforced ? { severity: 'info' as const } : {}),
           fixes: [advice],
           confidence: rows.length > 0 && rows.every((r) => r.verdict === 'unreachable') ? 0.95 : 0.8,
           decisive: { policies: [...v.policies].sort(), udp: false, tcp: v.tcp },

@@ -89,10 +89,12 @@ export function resolutionPath(pod: PodFacts, name: string, evidence: Evidence[]
       evidenceRefs: qs.map((q) => q.id),
     });
   }
-  // Names asked besides the diagnosed one: the name as written (absolute) and random names under a search domain.
-  for (const q of evidenceOfKind(evidence, 'dns-query').filter((x) => x.purpose === 'as-written' || x.purpose === 'wildcard-probe')) {
+  // Names asked besides the diagnosed one: the name as written (absolute), random names under a search
+  // domain, and the target of a CNAME answered without an address.
+  const purposeWord = { 'as-written': 'as written', 'wildcard-probe': 'wildcard test', 'cname-target': 'CNAME target' } as const;
+  for (const q of evidenceOfKind(evidence, 'dns-query').filter((x) => x.purpose === 'as-written' || x.purpose === 'wildcard-probe' || x.purpose === 'cname-target')) {
     hops.push({
-      step: `${q.purpose === 'as-written' ? 'as written' : 'wildcard test'}: ${norm(q.qname)} → ${q.resolver.ip}`,
+      step: `${purposeWord[q.purpose as keyof typeof purposeWord]}: ${norm(q.qname)} → ${q.resolver.ip}`,
       detail: answerText(q),
       ok: q.outcome === 'answer',
       ms: ms(q.latencyMs),
