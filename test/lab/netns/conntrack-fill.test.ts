@@ -5,10 +5,11 @@
  * counted in its `drop` statistic, the number the node probe reads. The fixture fills the node of the
  * second CoreDNS replica with 5% evictable placeholders. Needs root or a user namespace.
  */
-import { spawn, spawnSync } from 'node:child_process';
+import { spawnSync } from 'node:child_process';
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { beforeAll, describe, expect, it } from 'vitest';
+import { startNetnsLab } from './lab-process.js';
 import { assertNetnsAvailable } from './require-netns.js';
 
 const root = join(import.meta.dirname, '../../..');
@@ -38,15 +39,10 @@ describe('conntrackFull on the kernel', () => {
 
   it('fills one node to the limit without touching the host table, and the kernel drops new flows there', async () => {
     const before = hostCount();
-    const lab = spawn(process.execPath, [join(root, 'bin/dnswhy.js'), 'lab', '--backend', 'netns', fixture], { cwd: root, stdio: ['ignore', 'pipe', 'pipe'] });
+    const started = await startNetnsLab(fixture, 90_000);
+    const lab = started.child;
     try {
-      let out = '';
-      lab.stdout.on('data', (c) => (out += c));
-      await new Promise<void>((resolve, reject) => {
-        const t = setTimeout(() => reject(new Error(`the lab did not start: ${out}`)), 90_000);
-        lab.stdout.on('data', () => out.includes('# try:') && (clearTimeout(t), resolve()));
-        lab.on('exit', (c) => reject(new Error(`the lab exited (${c}): ${out}`)));
-      });
+      const out = started.out();
       const filled = new RegExp(`# netns: conntrack table of node ${full} filled to (\\d+)/(\\d+)`).exec(out);
       expect(filled, out).not.toBeNull();
       expect(filled![1]).toBe(filled![2]);

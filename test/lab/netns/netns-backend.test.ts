@@ -7,10 +7,11 @@
  * out and says why (test/netns-suite.ts); with DNSWHY_NETNS_REQUIRED=1 (.ci/run sets it) it runs and
  * fails. The CI share runs two seeds; DNSWHY_NETNS_FULL=1 runs every scenario and variant.
  */
-import { spawn, spawnSync } from 'node:child_process';
+import { spawnSync } from 'node:child_process';
 import { existsSync, readdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { beforeAll, describe, expect, it } from 'vitest';
+import { startNetnsLab } from './lab-process.js';
 import { assertNetnsAvailable } from './require-netns.js';
 
 const root = join(import.meta.dirname, '../../..');
@@ -58,15 +59,7 @@ describe('netns backend (real kernel)', () => {
     const netBefore = netNamespaces();
     const rulesetBefore = rootRuleset();
     const agentsBefore = agentPids();
-    const lab = spawn(process.execPath, [bin, 'lab', '--backend', 'netns', 'scenarios/healthy-cluster.yaml'], { cwd: root, stdio: ['ignore', 'pipe', 'pipe'] });
-    let out = '';
-    lab.stdout.on('data', (c) => (out += c));
-    await new Promise<void>((resolve, reject) => {
-      const t = setTimeout(() => reject(new Error(`the lab did not start: ${out}`)), 60_000);
-      lab.stdout.on('data', () => out.includes('# try:') && (clearTimeout(t), resolve()));
-      lab.on('exit', (c) => reject(new Error(`the lab exited (${c}): ${out}`)));
-    });
-    const kubeconfig = /export KUBECONFIG=(\S+)/.exec(out)![1]!;
+    const { child: lab, kubeconfig } = await startNetnsLab('scenarios/healthy-cluster.yaml');
     const kubectl = (...args: string[]) => spawnSync('kubectl', args, { encoding: 'utf8', env: { ...process.env, KUBECONFIG: kubeconfig }, timeout: 60_000 });
     // glibc's getent through the nft DNAT to a CoreDNS pod, and dig straight to one.
     const getent = kubectl('exec', '-n', 'shop', 'checkout-7f8d6c5b4-2kq9z', '--', 'getent', 'ahosts', 'payments');

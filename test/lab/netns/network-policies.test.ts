@@ -11,6 +11,7 @@
 import { spawn, spawnSync } from 'node:child_process';
 import { join } from 'node:path';
 import { beforeAll, describe, expect, it } from 'vitest';
+import { startNetnsLab } from './lab-process.js';
 import { assertNetnsAvailable } from './require-netns.js';
 
 const root = join(import.meta.dirname, '../../..');
@@ -49,16 +50,9 @@ describe('NetworkPolicies as nft rules (real kernel)', () => {
   beforeAll(assertNetnsAvailable);
 
   it('the kernel drops the pod\'s DNS under the egress policy, and passes it once a policy allows DNS', async () => {
-    const lab = spawn(process.execPath, [join(root, 'bin/dnswhy.js'), 'lab', '--backend', 'netns', files[0]!], { cwd: root, stdio: ['ignore', 'pipe', 'pipe'] });
+    const { child: lab, kubeconfig } = await startNetnsLab(files[0]!);
     try {
-      let out = '';
-      lab.stdout.on('data', (c) => (out += c));
-      await new Promise<void>((resolve, reject) => {
-        const t = setTimeout(() => reject(new Error(`the lab did not start: ${out}`)), 60_000);
-        lab.stdout.on('data', () => out.includes('# try:') && (clearTimeout(t), resolve()));
-        lab.on('exit', (c) => reject(new Error(`the lab exited (${c}): ${out}`)));
-      });
-      const env = { ...process.env, KUBECONFIG: /export KUBECONFIG=(\S+)/.exec(out)![1]! };
+      const env = { ...process.env, KUBECONFIG: kubeconfig };
       const kubectl = (args: string[], input?: string) => spawnSync('kubectl', args, { encoding: 'utf8', env, timeout: 60_000, ...(input ? { input } : {}) });
       const lookup = () => kubectl(['exec', '-n', 'orders', 'orders-7c9d8b6f5-pl2mx', '--', 'nslookup', 'ledger.billing.svc.cluster.local']);
       const denied = lookup();
