@@ -53,6 +53,10 @@ export const nameDoesNotExist = defineCheck({
     const lookupNx = l ? !l.result.ok && l.result.error === 'NXDOMAIN' : false;
     const directNx = !l && svc.length > 0 && svc.every((q) => q.rcode === 'NXDOMAIN');
     if (!lookupNx && !directNx) return [];
+    // The lookup's NXDOMAIN is proof only when every name it tried was answered: when a search
+    // candidate timed out, glibc gives up the search list and asks the name as written, whose
+    // NXDOMAIN says nothing of the candidate that got no answer (the name may well exist there).
+    if (lookupNx && l!.queries.some((q) => q.outcome !== 'answer')) return [];
     // A pod that does not ask the cluster DNS at all is pod-dns-policy's case.
     if (!usesClusterDns(f).uses) return [];
     // The cluster DNS Service, asked directly, knows the name (a Corefile hosts or template entry that no
