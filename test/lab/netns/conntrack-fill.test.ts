@@ -52,7 +52,11 @@ describe('conntrackFull on the kernel', () => {
       const ours = spawnSync('pgrep', ['-f', 'dnswhy-lab-agent='], { encoding: 'utf8' }).stdout.split('\n').filter(Boolean);
       const node = ours.find((p) => /\b10\.0\.36\.40\/32\b/.test(inNetnsOf(p, ['ip', '-4', 'addr', 'show', 'dev', 'eth0']).stdout));
       expect(node, 'no agent in the full node').toBeDefined();
-      expect(Number(inNetnsOf(node!, ['cat', '/proc/sys/net/netfilter/nf_conntrack_count']).stdout)).toBe(Number(filled![2]));
+      // At the limit: the placeholders stay (assured), but the node's own few real flows (the lab's
+      // CoreDNS forwarding, probes) may expire or be evicted between the fill and this read.
+      const count = Number(inNetnsOf(node!, ['cat', '/proc/sys/net/netfilter/nf_conntrack_count']).stdout);
+      expect(count).toBeLessThanOrEqual(Number(filled![2]));
+      expect(count).toBeGreaterThan(Number(filled![2]) - 64);
       const dropsBefore = drops(node!);
       const sent = inNetnsOf(node!, [process.execPath, '-e', sender]);
       const refused = Number(/refused (\d+)/.exec(sent.stdout)?.[1]);
