@@ -4,13 +4,14 @@
  * exercised in dns-world.test.ts and seed-symptoms.test.ts.
  */
 import dnsPacket from 'dns-packet';
-import { afterEach, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { AddressMap } from '../../../src/lab/net/address-map.js';
-import { LabNetwork } from '../../../src/lab/net/lab-network.js';
+import type { LabNetwork } from '../../../src/lab/net/lab-network.js';
 import { NetworkRules } from '../../../src/lab/net/network-rules.js';
 import { CorefileLoadError, type CorefileEngine } from '../../../src/lab/dns/corefile-engine.js';
 import { CorednsReplica, corefileHash } from '../../../src/lab/dns/coredns-replica.js';
 import { UpstreamResolver } from '../../../src/lab/dns/upstream-resolver.js';
+import { labNetworkPerTest } from '../net/lab-network-fixture.js';
 import { twoZoneTopology } from '../net/topology-fixture.js';
 import { ask, datas } from './dns-test-client.js';
 
@@ -42,24 +43,18 @@ const fakeEngine: CorefileEngine = (text, _world, io) => {
   };
 };
 
-let labNet: LabNetwork | undefined;
-const stops: (() => Promise<void>)[] = [];
-afterEach(async () => {
-  for (const s of stops.splice(0)) await s();
-  await labNet?.close();
-  labNet = undefined;
-});
+const net = labNetworkPerTest();
 
-async function replica(ready = true): Promise<{ map: AddressMap; r: CorednsReplica }> {
+async function replica(ready = true): Promise<{ map: AddressMap; r: CorednsReplica; labNet: LabNetwork }> {
   const map = new AddressMap(203);
   const topo = twoZoneTopology();
-  labNet = await LabNetwork.start(map, topo, new NetworkRules([{ from: 'node:dev-master', to: '10.119.0.3', action: 'drop' }], topo, 1));
+  const labNet = await net.start(map, topo, new NetworkRules([{ from: 'node:dev-master', to: '10.119.0.3', action: 'drop' }], topo, 1));
   const r = new CorednsReplica(
     { name: 'coredns-a', node: 'dev-master', ip: '10.245.0.7', ready },
     { labNet, engine: fakeEngine, nodeIp: '192.168.1.130', nodeResolvers: [], cluster: () => ({ namespaces: [], services: [], endpoints: [], pods: [] }), seed: 1, forwardReadTimeoutMs: 200 },
   );
-  stops.push(() => r.stop());
-  return { map, r };
+  net.onStop(() => r.stop());
+  return { map, r, labNet };
 }
 
 describe('CoreDNS replica (fake engine)', () => {
@@ -76,13 +71,13 @@ describe('CoreDNS replica (fake engine)', () => {
   });
 
   it('forwards from the node address; a dropped upstream counts requests and failed health checks', async () => {
-    const { map, r } = await replica();
+    const { map, r, labNet } = await replica();
     const resolver = await new UpstreamResolver(
       { name: 'up', ip: '10.119.0.2', zones: [], records: [{ name: 'x.example.org', type: 'A', values: ['198.51.100.7'], ttl: 60 }], views: [], otherNames: 'nxdomain' },
-      labNet!,
+      labNet,
       { resolverIp: () => undefined },
     ).start();
-    stops.push(() => resolver.stop());
+    net.onStop(() => resolver.stop());
     await r.start('forward 10.119.0.2\n', {});
     expect(datas(await ask(map, '10.245.4.17', '10.245.0.7', 'x.example.org'))).toEqual(['198.51.100.7']);
     expect(resolver.log.at(-1)?.client).toBe('192.168.1.130');

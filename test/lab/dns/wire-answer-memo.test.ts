@@ -4,14 +4,14 @@
  * down) without reaching the engine, and everything the reply depends on keeps queries apart.
  */
 import dnsPacket from 'dns-packet';
-import { afterEach, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { AddressMap } from '../../../src/lab/net/address-map.js';
-import { LabNetwork } from '../../../src/lab/net/lab-network.js';
 import { NetworkRules } from '../../../src/lab/net/network-rules.js';
 import type { CorefileEngine } from '../../../src/lab/dns/corefile-engine.js';
 import { corefileServerEngine } from '../../../src/lab/dns/corefile-server-engine.js';
 import { CorednsReplica } from '../../../src/lab/dns/coredns-replica.js';
 import type { ClusterState } from '../../../src/core/model/k8s.js';
+import { labNetworkPerTest } from '../net/lab-network-fixture.js';
 import { twoZoneTopology } from '../net/topology-fixture.js';
 
 const cluster: ClusterState = {
@@ -23,19 +23,13 @@ const cluster: ClusterState = {
 const corefile = (extra = '') => `.:53 {\n    errors\n${extra}    kubernetes cluster.local\n    cache 30\n    reload\n}\n`;
 const client = { ip: '10.245.4.17', port: 40001 };
 
-let labNet: LabNetwork | undefined;
-const stops: (() => Promise<void>)[] = [];
-afterEach(async () => {
-  for (const s of stops.splice(0)) await s();
-  await labNet?.close();
-  labNet = undefined;
-});
+const net = labNetworkPerTest();
 
 /** Two replicas on one clock, each with the real engine, counting the queries that reach it. */
 async function replicas(text: string) {
   const map = new AddressMap(204);
   const topo = twoZoneTopology();
-  labNet = await LabNetwork.start(map, topo, new NetworkRules([], topo, 1));
+  const labNet = await net.start(map, topo, new NetworkRules([], topo, 1));
   const clock = { now: 1_000_000 };
   const make = async (name: string, ip: string) => {
     const counted = { calls: 0 };
@@ -43,8 +37,8 @@ async function replicas(text: string) {
       const running = corefileServerEngine(t, w, io);
       return { ...running, handle: (q, c, trace) => (counted.calls++, running.handle(q, c, trace)) };
     };
-    const r = new CorednsReplica({ name, node: 'dev-master', ip, ready: true }, { labNet: labNet!, engine, nodeIp: '192.168.1.130', nodeResolvers: [], cluster: () => cluster, seed: 1, now: () => clock.now });
-    stops.push(() => r.stop());
+    const r = new CorednsReplica({ name, node: 'dev-master', ip, ready: true }, { labNet, engine, nodeIp: '192.168.1.130', nodeResolvers: [], cluster: () => cluster, seed: 1, now: () => clock.now });
+    net.onStop(() => r.stop());
     await r.start(text, {});
     return { r, counted };
   };
